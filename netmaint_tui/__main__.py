@@ -1,0 +1,3 @@
+from netmaint_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure rules: no Textual, no Peewee. Plain values in, plain values out."""
