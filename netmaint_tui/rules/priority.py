@@ -1,0 +1,102 @@
+"""Who to reach out to next, and why — in words a user can check.
+
+overdue = days since last touch / cadence; a never-touched contact counts as if last touched one
+cadence before it was added (ratio 1 on the day it was added, growing from there).
+score = tier weight × overdue. An open follow-up due within a day lifts its contact above all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TIER_WEIGHT = {"A": 3, "B": 2, "C": 1}
+DEFAULT_CADENCE = {"A": 30, "B": 90, "C": 180}
+
+CHANNEL_WORDS = {
+    "email": "email",
+    "call": "call",
+    "meeting": "meeting",
+    "card": "card",
+    "social": "social",
+    "message": "message",
+    "event": "event",
+}
+
+
+def overdue_ratio(days_since_touch: float | None, days_since_added: float, cadence: int) -> float:
+    cadence = max(1, int(cadence or 1))
+    if days_since_touch is None:
+        return 1.0 + max(0.0, days_since_added) / cadence
+    return max(0.0, days_since_touch) / cadence
+
+
+def score(tier: str, days_since_touch: float | None, days_since_added: float, cadence: int) -> float:
+    return TIER_WEIGHT.get(tier, 1) * overdue_ratio(days_since_touch, days_since_added, cadence)
+
+
+def days_until_due(days_since_touch: float | None, days_since_added: float, cadence: int) -> int:
+    """Whole days until the contact is due (negative: overdue by that many)."""
+    if days_since_touch is None:
+        return -int(max(0.0, days_since_added))
+    return int(cadence) - int(days_since_touch)
+
+
+def times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def weeks_ago(days: float) -> str:
+    d = int(days)
+    if d <= 0:
+        return "today"
+    if d == 1:
+        return "yesterday"
+    if d < 14:
+        return f"{d} days ago"
+    if d < 120:
+        return f"{d // 7} weeks ago"
+    if d < 730:
+        return f"{d // 30} months ago"
+    return f"{d // 365} years ago"
+
+
+@dataclass(frozen=True)
+class ReasonFacts:
+    tier: str
+    overdue: float
+    days_since_touch: float | None
+    last_channel: str | None
+    gives: int
+    asks: int
+    urgent_follow_up: str | None = None  # e.g. "follow-up due today 15:00: send the deck"
+    snoozed_until: str | None = None
+
+
+def balance(gives: int, asks: int) -> int:
+    """Goodwill: deposits minus withdrawals (article 003)."""
+    return gives - asks
+
+
+def reason(f: ReasonFacts) -> str:
+    parts: list[str] = []
+    if f.urgent_follow_up:
+        parts.append(f.urgent_follow_up)
+    parts.append(f"{f.overdue:.1f}× overdue")
+    parts.append(f.tier)
+    if f.days_since_touch is None:
+        parts.append("never touched")
+    else:
+        word = CHANNEL_WORDS.get(f.last_channel or "", f.last_channel or "touch")
+        parts.append(f"last: {word} {weeks_ago(f.days_since_touch)}")
+    history = []
+    if f.asks:
+        history.append(f"asked {times(f.asks)}")
+    if f.gives:
+        history.append(f"gave {times(f.gives)}")
+    if history:
+        parts.append(", ".join(history))
+    if balance(f.gives, f.asks) < 0:
+        parts.append("suggest a give, not an ask")
+    if f.snoozed_until:
+        parts.append(f"snoozed until {f.snoozed_until}")
+    return " · ".join(parts)

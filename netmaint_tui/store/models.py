@@ -1,0 +1,122 @@
+"""Peewee models: the user's data. Times are stored as naive UTC; dates as ISO dates.
+
+The proxy is bound by `store.db.open_database`; worker threads use `database.connection_context()`.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+TIERS = ("A", "B", "C")
+CHANNELS = ("email", "call", "meeting", "card", "social", "message", "event")
+KINDS = ("give", "ask", "catch-up")
+FOLLOW_UP_STATUSES = ("open", "done", "dropped")
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Contact(BaseModel):
+    name = TextField()
+    company = TextField(default="")
+    role = TextField(default="")
+    emails = TextField(default="[]")  # JSON list: a contact rarely has more than a few
+    phones = TextField(default="[]")  # JSON list
+    linkedin_url = TextField(default="")
+    location = TextField(default="")
+    how_met = TextField(default="")
+    tier = CharField(max_length=1, default="B")
+    cadence_days = IntegerField(null=True)  # None = the tier's default from the config
+    birthday = TextField(null=True)  # 'YYYY-MM-DD' or '--MM-DD'
+    notes = TextField(default="")
+    source = TextField(default="manual")
+    source_id = TextField(null=True)
+    connected_on = DateField(null=True)
+    snoozed_until = DateField(null=True)
+    archived = BooleanField(default=False)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    # Maintained by triggers on touch_contact/touch (migration 1), never by application code,
+    # so ranking 30,000 contacts needs no aggregate over 300,000 touches.
+    last_touch_at = DateTimeField(null=True)
+
+
+class Tag(BaseModel):
+    name = TextField(unique=True)
+
+
+class ContactTag(BaseModel):
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="contact_tags")
+    tag = ForeignKeyField(Tag, on_delete="CASCADE", backref="contact_tags")
+
+    class Meta:
+        indexes = ((("contact", "tag"), True),)
+
+
+class Touch(BaseModel):
+    at = DateTimeField(index=True)  # UTC
+    channel = CharField(default="meeting")
+    kind = CharField(default="catch-up")
+    minutes = IntegerField(null=True)
+    note = TextField(default="")
+    created_at = DateTimeField()
+
+
+class TouchContact(BaseModel):
+    touch = ForeignKeyField(Touch, on_delete="CASCADE", backref="links")
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="touch_links")
+
+    class Meta:
+        indexes = ((("contact", "touch"), True),)
+
+
+class FollowUp(BaseModel):
+    what = TextField()
+    due = DateTimeField(index=True)  # UTC
+    status = CharField(default="open")
+    suggested_by = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="suggested")
+    about = ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="about_follow_ups")
+    about_text = TextField(default="")  # a company or a person not (yet) in the network
+    touch = ForeignKeyField(Touch, null=True, on_delete="SET NULL", backref="follow_ups")
+    created_at = DateTimeField()
+    closed_at = DateTimeField(null=True)
+
+
+class Goal(BaseModel):
+    from_date = DateField()
+    touches = IntegerField(null=True)
+    minutes = IntegerField(null=True)
+    created_at = DateTimeField()
+
+
+class Pause(BaseModel):
+    start = DateField()
+    end = DateField()
+    reason = TextField(default="")
+    created_at = DateTimeField()
+
+
+class Draft(BaseModel):
+    """Text being typed in the app, saved as it is typed so a crash loses nothing."""
+
+    kind = CharField(default="quick_note")
+    payload = TextField()  # JSON of the form's fields
+    updated_at = DateTimeField()
+
+
+ALL_MODELS = (Contact, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft)
