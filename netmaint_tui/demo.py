@@ -1,0 +1,240 @@
+"""A realistic sample network, for `netmaint demo` and for the benchmarks.
+
+The same generator makes 150 contacts for a newcomer and 30,000 for a benchmark: tiers, tags,
+companies, touches over every channel and kind spread week by week (so the habit has a real
+history: a goal raised once, a vacation pause, most weeks met), and open, overdue and closed
+follow-ups. Rows go in with executemany inside one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+from netmaint_tui.rules.dates import week_start
+from netmaint_tui.services.common import Context, to_db
+
+FIRST = (
+    "Dana Omar Lena Priya Mateo Yuki Amara Jonas Sofia Kwame Ines Ravi Chloe Tomasz Aisha Lucas Mei "
+    "Noah Fatima Diego Hannah Sven Leila Marcus Nadia Felix Zara Hugo Elif Samuel Ana Kenji Maya Ibrahim "
+    "Clara Oscar Nia Pavel Rosa Daniel Ingrid Tariq Emma Luis Keiko Arjun Greta Malik Olivia Erik"
+).split()
+LAST = (
+    "Haddad Fischer Nakamura Okafor Rossi Schmidt Garcia Kowalski Dubois Mensah Silva Patel Andersson "
+    "Kim Novak Hernandez Ivanova Moreau Yilmaz Brennan Costa Lindqvist Adeyemi Romano Chen Weber Laurent "
+    "Sato Bauer Nguyen Horvat Alvarez Petrov Ortiz Larsen Mahmoud Jansen Becker Ferreira Khan"
+).split()
+COMPANIES = (
+    "Northwind Labs", "Acme Analytics", "Bluefin Health", "Harbor Robotics", "Quill & Co", "Lumen Energy",
+    "Cobalt Bank", "Tidewater Logistics", "Evergreen Schools", "Pixel Forge", "Atlas Insurance",
+    "Orbit Media", "Summit Consulting", "Granite Capital", "Kestrel Aerospace", "Meridian Foods",
+    "Juniper Software", "Beacon Recruiting", "Riverbend Hospital", "Copperleaf Design",
+)
+ROLES = (
+    "Engineering Manager", "Staff Engineer", "Product Lead", "Head of Data", "CTO", "Recruiter",
+    "Designer", "VP Sales", "Founder", "Analyst", "Director of Operations", "Professor", "Consultant",
+)
+TAGS = ("former colleague", "university", "client", "recruiter", "mentor", "conference", "investor", "neighbour")
+CITIES = ("Berlin", "Lisbon", "Toronto", "Austin", "Nairobi", "Singapore", "London", "Chicago", "Oslo", "Madrid")
+HOW_MET = ("worked together", "met at a conference", "introduced by a friend", "university", "a client project", "LinkedIn")
+
+CHANNELS = (("email", 30), ("call", 15), ("meeting", 20), ("card", 4), ("social", 15), ("message", 12), ("event", 4))
+KINDS = (("catch-up", 58), ("give", 27), ("ask", 15))
+NOTES = {
+    "meeting": ("Coffee near the office. Talked about {topic}.", "Lunch; they are hiring for {topic}.",
+                "Long walk, caught up on family and {topic}.\n- [ ] send the article on {topic}"),
+    "call": ("Quick call about {topic}.", "Called to congratulate on the new role.",
+             "Phone catch-up; suggested I talk to someone at {company}.\ntodo: write to {company}"),
+    "email": ("Sent an article on {topic}.", "Asked for advice on {topic}.", "Thanked them for the intro."),
+    "card": ("Sent a handwritten thank-you card.", "Holiday card."),
+    "social": ("Commented on their post about {topic}.", "Shared their talk on {topic}."),
+    "message": ("Texted about the meetup.", "Quick message: how's it going?"),
+    "event": ("Saw them at the {topic} meetup.", "Both at the industry dinner."),
+}
+TOPICS = ("data platforms", "hiring", "climate tech", "design systems", "the job market", "AI tooling",
+          "open source", "fundraising", "team leadership", "a career change")
+
+
+def _weighted(rng: random.Random, pairs):
+    names, weights = zip(*pairs)
+    return rng.choices(names, weights=weights)[0]
+
+
+def build_demo(path: Path, ctx: Context, seed: int = 7, contacts: int = 150, touches: int | None = None,
+               months: int = 18, progress=None) -> Path:
+    """Create (or extend) the database at `path` with a sample network and return the path."""
+    from netmaint_tui.store.db import open_database
+    from netmaint_tui.store.models import database
+
+    open_database(path)
+    rng = random.Random(seed)
+    now = ctx.now()
+    today = now.date()
+    start_day = ctx.settings.week_start
+    first_day = (now.subtract(months=months)).date()
+    touches = touches if touches is not None else contacts * 9
+
+    with database.atomic():
+        ids = _contacts(database, rng, contacts, first_day, now)
+        weeks = _weeks(first_day, today, start_day)
+        pause_weeks = _goals_and_pause(database, rng, weeks, now, start_day)
+        _touches(database, rng, ids, weeks, pause_weeks, touches, now, progress)
+        _follow_ups(database, rng, ids, now)
+    return Path(path)
+
+
+def _contacts(db, rng, n, first_day, now):
+    tag_ids = {}
+    for t in TAGS:
+        tag_ids[t] = db.execute_sql("INSERT INTO tag (name) VALUES (?) ON CONFLICT(name) DO NOTHING RETURNING id", (t,)).fetchone() \
+            or db.execute_sql("SELECT id FROM tag WHERE name = ?", (t,)).fetchone()
+        tag_ids[t] = tag_ids[t][0]
+    rows, seen = [], set()
+    span = max(1, (now.date() - first_day).days)
+    for i in range(n):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        name = f"{first} {last}"
+        if name in seen:
+            name = f"{first} {rng.choice('ABCDEFGHJKLMNPRSTW')}. {last}"
+        if name in seen:
+            name = f"{name} {i}"
+        seen.add(name)
+        tier = rng.choices("ABC", weights=(12, 33, 55))[0]
+        company = rng.choice(COMPANIES)
+        added = now.subtract(days=span + rng.randint(0, 400))
+        if i % 29 == 5:  # a few people added recently and never touched
+            added = now.subtract(days=rng.randint(0, 20))
+        email = f"{first.lower()}.{last.lower()}{i}@{company.split()[0].lower()}.example"
+        birthday = f"--{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.3 else None
+        rows.append((
+            name, company, rng.choice(ROLES), json.dumps([email]),
+            json.dumps([f"+1 555 01{rng.randint(0, 99):02d}"]) if rng.random() < 0.5 else "[]",
+            f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i}", rng.choice(CITIES),
+            rng.choice(HOW_MET), tier, 14 if (tier == "A" and rng.random() < 0.1) else None, birthday,
+            "", "demo", f"demo-{i}", to_db(added), to_db(added),
+        ))
+    cur = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM contact")
+    base = cur.fetchone()[0]
+    db.cursor().executemany(
+        "INSERT INTO contact (name, company, role, emails, phones, linkedin_url, location, how_met, tier, "
+        "cadence_days, birthday, notes, source, source_id, created_at, updated_at, archived) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        rows,
+    )
+    ids = list(range(base + 1, base + n + 1))
+    links = []
+    for cid in ids:
+        for t in rng.sample(TAGS, k=rng.choice((0, 1, 1, 2))):
+            links.append((cid, tag_ids[t]))
+    db.cursor().executemany("INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", links)
+    return ids
+
+
+def _weeks(first_day, today, start_day):
+    w = week_start(first_day, start_day)
+    out = []
+    while w <= today:
+        out.append(w)
+        w += dt.timedelta(days=7)
+    return out
+
+
+def _goals_and_pause(db, rng, weeks, now, start_day):
+    created = to_db(now)
+    db.execute_sql("INSERT INTO goal (from_date, touches, minutes, created_at) VALUES (?, 3, NULL, ?)",
+                   (weeks[0].isoformat(), created))
+    raised = weeks[len(weeks) // 2]
+    db.execute_sql("INSERT INTO goal (from_date, touches, minutes, created_at) VALUES (?, 5, 60, ?)",
+                   ((raised + dt.timedelta(days=2)).isoformat(), created))
+    vac = weeks[-17] if len(weeks) > 17 else weeks[0]
+    end = vac + dt.timedelta(days=13)
+    db.execute_sql("INSERT INTO pause (start, \"end\", reason, created_at) VALUES (?, ?, 'Vacation in Portugal', ?)",
+                   (vac.isoformat(), end.isoformat(), created))
+    return {vac, vac + dt.timedelta(days=7)}
+
+
+def _touches(db, rng, ids, weeks, pause_weeks, total, now, progress):
+    from netmaint_tui.rules.dates import local_midnight_utc
+
+    tz = now.timezone
+    tiers = dict(db.execute_sql(f"SELECT id, tier FROM contact WHERE id >= {ids[0]} AND id <= {ids[-1]}").fetchall())
+    weight = {"A": 6, "B": 2, "C": 1}
+    weights = [weight[tiers[i]] for i in ids]
+    per_week = max(1, total // max(1, len(weeks)))
+    cur = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM touch")
+    next_id = cur.fetchone()[0] + 1
+    touch_rows, link_rows, made = [], [], 0
+    created = to_db(now)
+    for wi, w in enumerate(weeks):
+        is_current = wi == len(weeks) - 1
+        if w in pause_weeks:
+            n = rng.choice((0, 1))
+        elif is_current:
+            n = min(2, per_week)
+        elif rng.random() < 0.12:  # an off week now and then
+            n = max(0, per_week // 3)
+        else:
+            n = per_week + rng.randint(0, max(1, per_week // 3))
+        base = local_midnight_utc(w, tz)
+        for _ in range(n):
+            if made >= total:
+                break
+            offset = dt.timedelta(days=rng.randint(0, 6), hours=rng.randint(8, 19), minutes=rng.choice((0, 15, 30, 45)))
+            at = base + offset
+            if at > now:
+                at = now.subtract(hours=rng.randint(1, 20))
+            channel = _weighted(rng, CHANNELS)
+            kind = _weighted(rng, KINDS)
+            minutes = rng.choice((15, 20, 30, 45, 60)) if channel in ("call", "meeting", "event") else (
+                rng.choice((5, 10)) if channel == "email" else None)
+            people = rng.choices(ids, weights=weights, k=3 if rng.random() < 0.05 else 1)
+            note = rng.choice(NOTES[channel]).format(topic=rng.choice(TOPICS), company=rng.choice(COMPANIES))
+            touch_rows.append((next_id, to_db(at), channel, kind, minutes, note, created))
+            for cid in dict.fromkeys(people):
+                link_rows.append((next_id, cid))
+            next_id += 1
+            made += 1
+        if len(touch_rows) > 20000:
+            _flush(db, touch_rows, link_rows)
+            if progress:
+                progress(made, total)
+    _flush(db, touch_rows, link_rows)
+    if progress:
+        progress(made, total)
+
+
+def _flush(db, touch_rows, link_rows):
+    db.cursor().executemany(
+        "INSERT INTO touch (id, at, channel, kind, minutes, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", touch_rows)
+    db.cursor().executemany("INSERT OR IGNORE INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", link_rows)
+    touch_rows.clear()
+    link_rows.clear()
+
+
+def _follow_ups(db, rng, ids, now):
+    created = to_db(now)
+    items = [
+        ("Send the deck on the data platform", now.add(hours=5), "open"),
+        ("Intro Priya to the hiring manager at Juniper Software", now.subtract(days=1), "open"),
+        ("Write to Harbor Robotics about the opening", now.add(days=3), "open"),
+        ("Read the book they recommended", now.add(days=9), "open"),
+        ("Thank them for the referral", now.subtract(days=20), "done"),
+        ("Follow up with Lumen Energy", now.subtract(days=40), "done"),
+        ("Call back about the conference talk", now.subtract(days=60), "dropped"),
+    ]
+    extra = max(0, len(ids) // 50 - 3)
+    for i in range(extra):
+        items.append((f"Look into {rng.choice(COMPANIES)}", now.add(days=rng.randint(-30, 30)),
+                      rng.choice(("open", "done", "done", "dropped"))))
+    rows = []
+    for what, due, status in items:
+        suggested = rng.choice(ids)
+        closed = created if status != "open" else None
+        rows.append((what, to_db(due), status, suggested, created, closed))
+    db.cursor().executemany(
+        "INSERT INTO follow_up (what, due, status, suggested_by_id, about_text, created_at, closed_at) "
+        "VALUES (?, ?, ?, ?, '', ?, ?)",
+        rows,
+    )

@@ -1,0 +1,98 @@
+"""What every use case shares: the context it runs in, its errors, and time conversions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pendulum
+
+from netmaint_tui.clock import Clock
+
+
+class InputError(ValueError):
+    """Bad input from the user: one line saying what is wrong and what to do (exit status 2)."""
+
+    exit_code = 2
+
+
+class UnknownContact(InputError):
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else "; add them first with: netmaint add NAME"
+        super().__init__(f"no contact named {name!r}{hint}")
+
+
+class AmbiguousContact(InputError):
+    def __init__(self, name: str, matches: list[str]):
+        self.name = name
+        self.matches = matches
+        shown = ", ".join(repr(m) for m in matches[:6])
+        more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
+        super().__init__(f"{name!r} matches several contacts: {shown}{more}; type more of the name")
+
+
+@dataclass
+class Context:
+    """The clock and settings a use case runs with; the database is bound by store.open_database."""
+
+    clock: Clock
+    settings: Any  # netmaint_tui.config.Settings
+
+    def now(self) -> pendulum.DateTime:
+        return self.clock.now()
+
+    def today(self) -> dt.date:
+        return plain_date(self.clock.now().date())
+
+    def cadence_for(self, tier: str) -> int:
+        return int(self.settings.cadence_days.get(tier, 90))
+
+
+def plain_date(value: dt.date | None) -> dt.date | None:
+    """pendulum's Date subclasses date, but sqlite3 only adapts the exact type."""
+    return None if value is None else dt.date(value.year, value.month, value.day)
+
+
+def to_db(moment: dt.datetime) -> dt.datetime:
+    """Aware datetime -> naive UTC, second precision (the stored form)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given where an aware one is required")
+    utc = moment.astimezone(dt.timezone.utc)
+    return dt.datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+
+
+def from_db(value: dt.datetime | str | None) -> pendulum.DateTime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return pendulum.instance(value.replace(tzinfo=dt.timezone.utc))
+
+
+def days_between(earlier: dt.datetime, later: dt.datetime) -> float:
+    return (later - earlier).total_seconds() / 86400.0
+
+
+def dumps_list(values) -> str:
+    return json.dumps([v for v in values if v], ensure_ascii=False)
+
+
+def loads_list(text: str | None) -> list[str]:
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int = 0
+    extra: dict = field(default_factory=dict)

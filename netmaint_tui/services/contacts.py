@@ -1,0 +1,363 @@
+"""Contacts: adding, editing, finding by name, snoozing, archiving, and the detail view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from peewee import fn
+
+from netmaint_tui.rules.priority import balance
+from netmaint_tui.services.common import (
+    AmbiguousContact,
+    Context,
+    InputError,
+    UnknownContact,
+    dumps_list,
+    from_db,
+    loads_list,
+    plain_date,
+    to_db,
+)
+from netmaint_tui.store.models import (
+    TIERS,
+    Contact,
+    ContactTag,
+    FollowUp,
+    Tag,
+    Touch,
+    TouchContact,
+    database,
+)
+
+EDITABLE = (
+    "name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met",
+    "tier", "cadence_days", "tags", "birthday", "notes",
+)
+
+_BIRTHDAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^--(\d{2})-(\d{2})$")
+
+
+def normalize_birthday(text: str | None) -> str | None:
+    """'YYYY-MM-DD' or '--MM-DD' (no year); also accepts 'MM-DD'."""
+    if text is None or not str(text).strip():
+        return None
+    text = str(text).strip()
+    if re.fullmatch(r"\d{2}-\d{2}", text):
+        text = "--" + text
+    m = _BIRTHDAY.match(text)
+    if not m:
+        raise InputError(f"birthday {text!r} is not YYYY-MM-DD or --MM-DD (without a year)")
+    year = int(m.group(1)) if m.group(1) else 2000  # 2000 is a leap year: --02-29 is valid
+    month, day = int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        raise InputError(f"birthday {text!r} is not a real date") from None
+    return text
+
+
+def _clean_fields(fields: dict) -> dict:
+    out = dict(fields)
+    if "name" in out:
+        out["name"] = (out["name"] or "").strip()
+        if not out["name"]:
+            raise InputError("a contact needs a name")
+    if "tier" in out:
+        tier = (out["tier"] or "B").strip().upper()
+        if tier not in TIERS:
+            raise InputError(f"tier {out['tier']!r} is not A, B or C")
+        out["tier"] = tier
+    if "cadence_days" in out and out["cadence_days"] not in (None, ""):
+        try:
+            cadence = int(out["cadence_days"])
+        except (TypeError, ValueError):
+            raise InputError(f"cadence {out['cadence_days']!r} is not a whole number of days") from None
+        if cadence <= 0:
+            raise InputError("cadence must be at least 1 day")
+        out["cadence_days"] = cadence
+    elif "cadence_days" in out:
+        out["cadence_days"] = None
+    if "birthday" in out:
+        out["birthday"] = normalize_birthday(out["birthday"])
+    for key in ("emails", "phones"):
+        if key in out:
+            values = out[key]
+            if isinstance(values, str):
+                values = [v for v in re.split(r"[,;]", values)]
+            out[key] = dumps_list(v.strip() for v in values)
+    for key in ("company", "role", "linkedin_url", "location", "how_met", "notes"):
+        if key in out and out[key] is None:
+            out[key] = ""
+    return out
+
+
+def _set_tags(contact_id: int, tags) -> None:
+    names = []
+    for t in tags or ():
+        t = str(t).strip()
+        if t and t not in names:
+            names.append(t)
+    ContactTag.delete().where(ContactTag.contact == contact_id).execute()
+    for name in names:
+        tag, _ = Tag.get_or_create(name=name)
+        ContactTag.insert(contact=contact_id, tag=tag.id).on_conflict_ignore().execute()
+
+
+def add_contact(ctx: Context, name: str, **fields) -> int:
+    fields["name"] = name
+    tags = fields.pop("tags", ())
+    unknown = set(fields) - set(EDITABLE) - {"source", "source_id", "connected_on", "snoozed_until", "archived"}
+    if unknown:
+        raise InputError(f"unknown contact field(s): {', '.join(sorted(unknown))}")
+    data = _clean_fields(fields)
+    now = to_db(ctx.now())
+    with database.atomic():
+        contact = Contact.create(created_at=now, updated_at=now, **data)
+        _set_tags(contact.id, tags)
+    return contact.id
+
+
+def update_contact(ctx: Context, contact_id: int, **fields) -> None:
+    tags = fields.pop("tags", None)
+    unknown = set(fields) - set(EDITABLE) - {"source", "source_id", "connected_on"}
+    if unknown:
+        raise InputError(f"unknown contact field(s): {', '.join(sorted(unknown))}")
+    data = _clean_fields(fields)
+    with database.atomic():
+        if data:
+            data["updated_at"] = to_db(ctx.now())
+            Contact.update(**data).where(Contact.id == contact_id).execute()
+        if tags is not None:
+            _set_tags(contact_id, tags)
+
+
+def snooze(ctx: Context, contact_id: int, until: dt.date | None) -> None:
+    until = plain_date(until)
+    if until is not None and until <= ctx.today():
+        raise InputError("snooze until a day after today")
+    with database.atomic():
+        Contact.update(snoozed_until=until, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
+
+
+def set_archived(ctx: Context, contact_id: int, archived: bool = True) -> None:
+    with database.atomic():
+        Contact.update(archived=archived, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
+
+
+def resolve_contact(name: str, include_archived: bool = False) -> int:
+    """Exact name (any case) first, then a unique prefix of the name or of any word in it."""
+    wanted = (name or "").strip()
+    if not wanted:
+        raise InputError("give a contact name")
+    base = Contact.select(Contact.id, Contact.name)
+    if not include_archived:
+        base = base.where(Contact.archived == False)  # noqa: E712
+    exact = list(base.where(fn.lower(Contact.name) == wanted.lower()).limit(2))
+    if len(exact) == 1:
+        return exact[0].id
+    if len(exact) > 1:
+        raise AmbiguousContact(wanted, [c.name for c in exact])
+    lowered = wanted.lower()
+    # A prefix of the whole name ("Omar"), then of any later word in it ("Haddad").
+    for condition in (fn.lower(Contact.name).startswith(lowered), fn.lower(Contact.name).contains(" " + lowered)):
+        found = list(base.where(condition).limit(50))
+        if len(found) == 1:
+            return found[0].id
+        if len(found) > 1:
+            raise AmbiguousContact(wanted, sorted(c.name for c in found))
+    names = [c.name for c in Contact.select(Contact.name).where(Contact.archived == False)]  # noqa: E712
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(wanted.lower(), list(lowered), n=3, cutoff=0.6)
+    raise UnknownContact(wanted, [lowered[c] for c in close])
+
+
+def resolve_contacts(names) -> list[int]:
+    ids: list[int] = []
+    for name in names:
+        cid = resolve_contact(name)
+        if cid not in ids:
+            ids.append(cid)
+    return ids
+
+
+@dataclass
+class TouchView:
+    id: int
+    at: dt.datetime  # aware, local
+    channel: str
+    kind: str
+    minutes: int | None
+    note: str
+    with_names: list[str]
+
+
+@dataclass
+class FollowUpView:
+    id: int
+    what: str
+    due: dt.datetime  # aware, local
+    status: str
+    suggested_by: str | None
+    suggested_by_id: int | None
+    about: str | None
+    about_id: int | None
+    about_text: str
+    touch_id: int | None
+    overdue: bool
+
+
+@dataclass
+class ContactDetail:
+    id: int
+    name: str
+    company: str
+    role: str
+    emails: list[str]
+    phones: list[str]
+    linkedin_url: str
+    location: str
+    how_met: str
+    tier: str
+    cadence_days: int | None
+    effective_cadence: int
+    tags: list[str]
+    birthday: str | None
+    notes: str
+    source: str
+    connected_on: dt.date | None
+    snoozed_until: dt.date | None
+    archived: bool
+    created_at: dt.datetime
+    last_touch: dt.datetime | None
+    gives: int
+    asks: int
+    balance: int
+    leads: int
+    leads_done: int
+    follow_ups: list[FollowUpView] = field(default_factory=list)
+    history: list[TouchView] = field(default_factory=list)
+
+
+def tags_of(contact_ids) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    query = (
+        ContactTag.select(ContactTag.contact, Tag.name)
+        .join(Tag)
+        .where(ContactTag.contact.in_(list(contact_ids)))
+        .order_by(Tag.name)
+        .tuples()
+    )
+    for cid, name in query:
+        out.setdefault(cid, []).append(name)
+    return out
+
+
+def kind_counts(contact_ids) -> dict[int, tuple[int, int]]:
+    """(gives, asks) per contact."""
+    out: dict[int, tuple[int, int]] = {}
+    if not contact_ids:
+        return out
+    query = (
+        TouchContact.select(
+            TouchContact.contact,
+            fn.SUM(Touch.kind == "give"),
+            fn.SUM(Touch.kind == "ask"),
+        )
+        .join(Touch)
+        .where(TouchContact.contact.in_(list(contact_ids)))
+        .group_by(TouchContact.contact)
+        .tuples()
+    )
+    for cid, gives, asks in query:
+        out[cid] = (int(gives or 0), int(asks or 0))
+    return out
+
+
+def touch_views(ctx: Context, touch_query) -> list[TouchView]:
+    touches = list(touch_query)
+    ids = [t.id for t in touches]
+    names: dict[int, list[str]] = {}
+    if ids:
+        q = (
+            TouchContact.select(TouchContact.touch, Contact.name)
+            .join(Contact)
+            .where(TouchContact.touch.in_(ids))
+            .order_by(Contact.name)
+            .tuples()
+        )
+        for tid, name in q:
+            names.setdefault(tid, []).append(name)
+    tz = ctx.clock.tz
+    return [
+        TouchView(t.id, from_db(t.at).in_timezone(tz), t.channel, t.kind, t.minutes, t.note, names.get(t.id, []))
+        for t in touches
+    ]
+
+
+def follow_up_views(ctx: Context, query) -> list[FollowUpView]:
+    from netmaint_tui.store.models import Contact as C
+
+    rows = list(query)
+    ids = {r.suggested_by_id for r in rows} | {r.about_id for r in rows}
+    ids.discard(None)
+    names = dict(C.select(C.id, C.name).where(C.id.in_(list(ids))).tuples()) if ids else {}
+    now = ctx.now()
+    out = []
+    for r in rows:
+        due = from_db(r.due).in_timezone(ctx.clock.tz)
+        out.append(
+            FollowUpView(
+                r.id, r.what, due, r.status,
+                names.get(r.suggested_by_id), r.suggested_by_id,
+                names.get(r.about_id), r.about_id, r.about_text, r.touch_id,
+                r.status == "open" and due < now,
+            )
+        )
+    return out
+
+
+def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
+    c = Contact.get_or_none(Contact.id == contact_id)
+    if c is None:
+        raise InputError(f"contact #{contact_id} does not exist")
+    gives, asks = kind_counts([c.id]).get(c.id, (0, 0))
+    history = touch_views(
+        ctx,
+        Touch.select().join(TouchContact).where(TouchContact.contact == c.id).order_by(Touch.at.desc(), Touch.id.desc()),
+    )
+    follow_ups = follow_up_views(
+        ctx,
+        FollowUp.select()
+        .where(((FollowUp.about == c.id) | (FollowUp.suggested_by == c.id)) & (FollowUp.status == "open"))
+        .order_by(FollowUp.due),
+    )
+    leads = FollowUp.select().where(FollowUp.suggested_by == c.id).count()
+    leads_done = FollowUp.select().where((FollowUp.suggested_by == c.id) & (FollowUp.status == "done")).count()
+    return ContactDetail(
+        id=c.id, name=c.name, company=c.company, role=c.role,
+        emails=loads_list(c.emails), phones=loads_list(c.phones),
+        linkedin_url=c.linkedin_url, location=c.location, how_met=c.how_met,
+        tier=c.tier, cadence_days=c.cadence_days,
+        effective_cadence=c.cadence_days or ctx.cadence_for(c.tier),
+        tags=tags_of([c.id]).get(c.id, []), birthday=c.birthday, notes=c.notes,
+        source=c.source, connected_on=c.connected_on, snoozed_until=c.snoozed_until,
+        archived=bool(c.archived), created_at=from_db(c.created_at),
+        last_touch=from_db(c.last_touch_at).in_timezone(ctx.clock.tz) if c.last_touch_at else None,
+        gives=gives, asks=asks, balance=balance(gives, asks),
+        leads=leads, leads_done=leads_done, follow_ups=follow_ups, history=history,
+    )
+
+
+def contact_names(text: str = "", limit: int = 20) -> list[tuple[int, str, str]]:
+    """(id, name, company) of active contacts whose name contains `text`, prefix matches first."""
+    q = Contact.select(Contact.id, Contact.name, Contact.company).where(Contact.archived == False)  # noqa: E712
+    text = (text or "").strip()
+    if text:
+        q = q.where(Contact.name.contains(text))
+        q = q.order_by(fn.instr(fn.lower(Contact.name), text.lower()), Contact.name)
+    else:
+        q = q.order_by(Contact.name)
+    return list(q.limit(limit).tuples())

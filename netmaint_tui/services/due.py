@@ -1,0 +1,201 @@
+"""The prioritized list, ranked in SQL: one indexed pass over contacts, never over all touches.
+
+contact.last_touch_at is kept by triggers, and the formula itself is rules.priority, which
+SQLite calls as nm_score(); only the rows asked for are enriched with their reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from netmaint_tui.rules.priority import ReasonFacts, balance, days_until_due, reason
+from netmaint_tui.services.common import Context, from_db, to_db
+from netmaint_tui.services.contacts import kind_counts, tags_of
+from netmaint_tui.store.models import database
+
+URGENT_WITHIN = dt.timedelta(days=1)
+SORTS = ("priority", "leads", "last touch", "name")
+
+
+@dataclass
+class DueRow:
+    id: int
+    name: str
+    company: str
+    tier: str
+    score: float
+    overdue: float
+    cadence: int
+    last_touch: dt.datetime | None  # aware, local
+    last_channel: str | None
+    due: dt.date
+    days_until_due: int
+    gives: int
+    asks: int
+    balance: int
+    leads: int
+    urgent: bool
+    urgent_follow_up: str | None
+    snoozed_until: dt.date | None
+    archived: bool
+    reason: str
+    tags: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "company": self.company,
+            "tier": self.tier,
+            "score": round(self.score, 4),
+            "overdue": round(self.overdue, 4),
+            "cadence_days": self.cadence,
+            "last_touch": self.last_touch.isoformat() if self.last_touch else None,
+            "due": self.due.isoformat(),
+            "days_until_due": self.days_until_due,
+            "balance": self.balance,
+            "gives": self.gives,
+            "asks": self.asks,
+            "leads": self.leads,
+            "follow_up_due": self.urgent,
+            "snoozed_until": self.snoozed_until.isoformat() if self.snoozed_until else None,
+            "tags": self.tags,
+            "reason": self.reason,
+        }
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _where(ctx: Context, text: str, include_snoozed: bool, include_archived: bool) -> tuple[str, list]:
+    clauses, params = [], []
+    if not include_archived:
+        clauses.append("c.archived = 0")
+    if not include_snoozed:
+        clauses.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)")
+        params.append(ctx.today().isoformat())
+    text = (text or "").strip()
+    if text:
+        like = _like(text)
+        clauses.append(
+            "(c.name LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\' OR c.id IN ("
+            "SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id "
+            "WHERE t.name LIKE ? ESCAPE '\\'))"
+        )
+        params += [like, like, like]
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_ORDER = {
+    "priority": "urgent DESC, score DESC, name COLLATE NOCASE",
+    "leads": "leads DESC, score DESC, name COLLATE NOCASE",
+    "last touch": "last_touch_at IS NOT NULL, last_touch_at, name COLLATE NOCASE",
+    "name": "name COLLATE NOCASE, id",
+}
+
+
+def count_due(ctx: Context, text: str = "", include_snoozed: bool = False, include_archived: bool = False) -> int:
+    where, params = _where(ctx, text, include_snoozed, include_archived)
+    return database.execute_sql(f"SELECT COUNT(*) FROM contact c{where}", params).fetchone()[0]
+
+
+def due_list(
+    ctx: Context,
+    limit: int | None = None,
+    offset: int = 0,
+    text: str = "",
+    include_snoozed: bool = False,
+    include_archived: bool = False,
+    sort: str = "priority",
+) -> list[DueRow]:
+    now = ctx.now()
+    now_db = to_db(now)
+    soon_db = to_db(now + URGENT_WITHIN)
+    cad = ctx.settings.cadence_days
+    where, params = _where(ctx, text, include_snoozed, include_archived)
+    leads_column = (
+        "(SELECT COUNT(*) FROM follow_up f WHERE f.suggested_by_id = c.id)" if sort == "leads" else "0"
+    )
+    sql = f"""
+        SELECT *, nm_score(tier, dst, dsa, cad) AS score, nm_overdue(dst, dsa, cad) AS overdue FROM (
+          SELECT c.id, c.name, c.company, c.tier, c.last_touch_at, c.snoozed_until, c.archived,
+                 COALESCE(c.cadence_days, CASE c.tier WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END) AS cad,
+                 julianday(?) - julianday(c.last_touch_at) AS dst,
+                 julianday(?) - julianday(c.created_at) AS dsa,
+                 c.id IN (SELECT COALESCE(f.about_id, f.suggested_by_id) FROM follow_up f
+                          WHERE f.status = 'open' AND f.due <= ?) AS urgent,
+                 {leads_column} AS leads
+          FROM contact c{where}
+        ) ORDER BY {_ORDER.get(sort, _ORDER['priority'])}
+        LIMIT ? OFFSET ?
+    """
+    args = [cad.get("A", 30), cad.get("B", 90), cad.get("C", 180), now_db, now_db, soon_db, *params,
+            -1 if limit is None else int(limit), int(offset)]
+    cursor = database.execute_sql(sql, args)
+    names = [d[0] for d in cursor.description]
+    raw = [dict(zip(names, r)) for r in cursor.fetchall()]
+    return _enrich(ctx, raw, soon_db)
+
+
+def _enrich(ctx: Context, raw: list[dict], soon_db) -> list[DueRow]:
+    if not raw:
+        return []
+    ids = [r["id"] for r in raw]
+    marks = ",".join("?" * len(ids))
+    counts = kind_counts(ids)
+    tags = tags_of(ids)
+    channels = dict(
+        database.execute_sql(
+            f"""SELECT tc.contact_id, t.channel FROM touch_contact tc JOIN touch t ON t.id = tc.touch_id
+                JOIN contact c ON c.id = tc.contact_id
+                WHERE tc.contact_id IN ({marks}) AND t.at = c.last_touch_at""",
+            ids,
+        ).fetchall()
+    )
+    leads = dict(
+        database.execute_sql(
+            f"SELECT suggested_by_id, COUNT(*) FROM follow_up WHERE suggested_by_id IN ({marks}) GROUP BY 1", ids
+        ).fetchall()
+    )
+    urgent: dict[int, tuple[str, str]] = {}
+    for cid, what, due in database.execute_sql(
+        f"""SELECT COALESCE(about_id, suggested_by_id), what, due FROM follow_up
+            WHERE status = 'open' AND due <= ? AND COALESCE(about_id, suggested_by_id) IN ({marks})
+            ORDER BY due""",
+        [soon_db, *ids],
+    ).fetchall():
+        urgent.setdefault(cid, (what, due))
+    tz = ctx.clock.tz
+    today = ctx.today()
+    rows = []
+    for r in raw:
+        gives, asks = counts.get(r["id"], (0, 0))
+        last = from_db(r["last_touch_at"]).in_timezone(tz) if r["last_touch_at"] else None
+        until = days_until_due(r["dst"], r["dsa"], r["cad"])
+        urgent_text = None
+        if r["id"] in urgent:
+            what, due = urgent[r["id"]]
+            due_local = from_db(due).in_timezone(tz)
+            when = "overdue" if due_local < ctx.now() else f"due {due_local.strftime('%a %H:%M')}"
+            urgent_text = f"follow-up {when}: {what}"
+        snoozed = dt.date.fromisoformat(str(r["snoozed_until"])) if r["snoozed_until"] else None
+        facts = ReasonFacts(
+            tier=r["tier"], overdue=r["overdue"], days_since_touch=r["dst"],
+            last_channel=channels.get(r["id"]), gives=gives, asks=asks,
+            urgent_follow_up=urgent_text,
+            snoozed_until=snoozed.isoformat() if snoozed and snoozed > today else None,
+        )
+        rows.append(
+            DueRow(
+                id=r["id"], name=r["name"], company=r["company"], tier=r["tier"],
+                score=r["score"], overdue=r["overdue"], cadence=r["cad"], last_touch=last,
+                last_channel=channels.get(r["id"]), due=today + dt.timedelta(days=until),
+                days_until_due=until, gives=gives, asks=asks, balance=balance(gives, asks),
+                leads=leads.get(r["id"], 0), urgent=bool(r["urgent"]), urgent_follow_up=urgent_text,
+                snoozed_until=snoozed, archived=bool(r["archived"]), reason=reason(facts),
+                tags=tags.get(r["id"], []),
+            )
+        )
+    return rows

@@ -1,0 +1,162 @@
+"""The weekly habit: goal history, pauses, and this week's progress and streaks.
+
+Touches are counted per local week in SQL (one indexed range per week); the judging itself is
+rules.streaks, recomputed from the start on every call so nothing can drift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from netmaint_tui.rules.dates import local_midnight_utc, week_start
+from netmaint_tui.rules.streaks import GoalRow, HabitResult, PauseRange, Tally, evaluate, judged_weeks
+from netmaint_tui.services.common import Context, InputError, plain_date, to_db
+from netmaint_tui.store.models import Goal, Pause, database
+
+HEAT_WEEKS = 26
+
+
+@dataclass
+class WeekSummary:
+    week_start: dt.date
+    touches: int
+    minutes: int
+    goal_touches: int | None
+    goal_minutes: int | None
+    status: str  # met | open | paused | (no goal: open)
+    paused: bool
+    current_streak: int
+    best_streak: int
+    strength: float
+    heat: list[tuple[dt.date, str]] = field(default_factory=list)  # oldest first; status or 'none'
+    suggestions: list[str] = field(default_factory=list)
+    has_goal: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "week_start": self.week_start.isoformat(),
+            "touches": self.touches,
+            "minutes": self.minutes,
+            "goal": {"touches": self.goal_touches, "minutes": self.goal_minutes},
+            "status": self.status,
+            "current_streak": self.current_streak,
+            "best_streak": self.best_streak,
+            "strength": round(self.strength, 4),
+            "paused": self.paused,
+            "heat": [{"week_start": w.isoformat(), "status": s} for w, s in self.heat],
+            "suggestions": self.suggestions,
+        }
+
+
+def goal_rows(ctx: Context) -> list[GoalRow]:
+    rows = [GoalRow(g.from_date, g.touches, g.minutes) for g in Goal.select().order_by(Goal.from_date, Goal.id)]
+    s = ctx.settings
+    if not rows and (getattr(s, "goal_touches", None) or getattr(s, "goal_minutes", None)):
+        # A goal only in the config file starts the habit this week: there is no record of earlier intent.
+        rows = [GoalRow(week_start(ctx.today(), s.week_start), s.goal_touches, s.goal_minutes)]
+    return rows
+
+
+def pause_ranges() -> list[PauseRange]:
+    return [PauseRange(p.start, p.end) for p in Pause.select().order_by(Pause.start)]
+
+
+def weekly_tallies(ctx: Context, weeks: list[dt.date]) -> dict[dt.date, Tally]:
+    """Touches and minutes per local week, each week one range on the (at, minutes) index."""
+    if not weeks:
+        return {}
+    tz = ctx.clock.tz
+    values, params = [], []
+    for w in weeks:
+        lo = to_db(local_midnight_utc(w, tz))
+        hi = to_db(local_midnight_utc(w + dt.timedelta(days=7), tz))
+        values.append("(?, ?, ?)")
+        params += [w.isoformat(), lo, hi]
+    out: dict[dt.date, Tally] = {}
+    # Chunked: SQLite limits the number of bound parameters.
+    chunk = 300
+    for i in range(0, len(values), chunk):
+        sql = (
+            f"WITH w(ws, lo, hi) AS (VALUES {', '.join(values[i:i + chunk])}) "
+            "SELECT w.ws, COUNT(t.id), COALESCE(SUM(t.minutes), 0) FROM w "
+            "JOIN touch t ON t.at >= w.lo AND t.at < w.hi GROUP BY w.ws"
+        )
+        for ws, n, minutes in database.execute_sql(sql, params[i * 3:(i + chunk) * 3]).fetchall():
+            out[dt.date.fromisoformat(ws)] = Tally(int(n), int(minutes))
+    return out
+
+
+def habit(ctx: Context) -> tuple[HabitResult, dict[dt.date, Tally], list[dt.date]]:
+    start_day = ctx.settings.week_start
+    today = ctx.today()
+    goals = goal_rows(ctx)
+    this_week = week_start(today, start_day)
+    heat_weeks = [this_week - dt.timedelta(days=7 * i) for i in range(HEAT_WEEKS - 1, -1, -1)]
+    judged = judged_weeks(goals, today, start_day)
+    weeks = sorted(set(judged) | set(heat_weeks))
+    tallies = weekly_tallies(ctx, weeks)
+    return evaluate(goals, pause_ranges(), tallies, today, start_day), tallies, heat_weeks
+
+
+def week_summary(ctx: Context, with_suggestions: bool = True) -> WeekSummary:
+    from netmaint_tui.services.due import due_list
+
+    result, tallies, heat_weeks = habit(ctx)
+    this_week = heat_weeks[-1]
+    tally = tallies.get(this_week, Tally())
+    statuses = {w.week_start: w.status for w in result.weeks}
+    heat = [(w, statuses.get(w, "none")) for w in heat_weeks]
+    current = result.current
+    paused = bool(current and current.paused) or _in_pause(this_week, ctx)
+    summary = WeekSummary(
+        week_start=this_week,
+        touches=tally.touches,
+        minutes=tally.minutes,
+        goal_touches=current.goal_touches if current else None,
+        goal_minutes=current.goal_minutes if current else None,
+        status=current.status if current else "open",
+        paused=paused,
+        current_streak=result.current_streak,
+        best_streak=result.best_streak,
+        strength=result.strength,
+        heat=heat,
+        has_goal=current is not None,
+    )
+    if with_suggestions and summary.goal_touches and summary.status != "met":
+        need = max(0, summary.goal_touches - summary.touches)
+        if need:
+            summary.suggestions = [r.name for r in due_list(ctx, limit=need)]
+    return summary
+
+
+def _in_pause(week: dt.date, ctx: Context) -> bool:
+    start_day = ctx.settings.week_start
+    return any(week_start(p.start, start_day) <= week <= week_start(p.end, start_day) for p in pause_ranges())
+
+
+def set_goal(ctx: Context, touches: int | None, minutes: int | None, from_date: dt.date | None = None) -> int:
+    if touches is None and minutes is None:
+        raise InputError("give --touches N and/or --minutes M")
+    for label, value in (("touches", touches), ("minutes", minutes)):
+        if value is not None and value < 0:
+            raise InputError(f"a goal of {value} {label} makes no sense; use 0 or more")
+    with database.atomic():
+        goal = Goal.create(from_date=plain_date(from_date) or ctx.today(), touches=touches, minutes=minutes, created_at=to_db(ctx.now()))
+    return goal.id
+
+
+def add_pause(ctx: Context, start: dt.date, end: dt.date, reason: str = "") -> int:
+    if end < start:
+        raise InputError(f"the pause ends ({end}) before it starts ({start}); give FROM then TO")
+    with database.atomic():
+        pause = Pause.create(start=plain_date(start), end=plain_date(end), reason=reason or "", created_at=to_db(ctx.now()))
+    return pause.id
+
+
+def list_goals() -> list[Goal]:
+    return list(Goal.select().order_by(Goal.from_date, Goal.id))
+
+
+def list_pauses() -> list[Pause]:
+    return list(Pause.select().order_by(Pause.start, Pause.id))
