@@ -1,0 +1,423 @@
+"""Plain records the importers produce, and the small text helpers they share.
+
+The parsers turn an export file (bytes) into `ImportRecord`s plus `ImportIssue`s; they never touch
+the database or the screen. Matching and upserting is the store's business. Everything here is
+pure and tolerant: bad input becomes an issue naming the file's line, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterator
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportRecord:
+    name: str
+    company: str = ""
+    role: str = ""
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    linkedin_url: str = ""
+    location: str = ""
+    birthday: str | None = None  # 'YYYY-MM-DD' or '--MM-DD'
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+    source: str = ""  # 'linkedin' | 'vcard' | 'google'
+    source_id: str = ""  # stable id within that source, so a re-import finds the same contact
+    connected_on: str | None = None  # ISO date, LinkedIn "Connected On"
+    line: int = 0  # 1-based line in the file where the record starts
+
+
+@dataclass
+class ImportIssue:
+    line: int
+    message: str  # one line, says what is wrong
+
+
+@dataclass
+class ParseResult:
+    records: list[ImportRecord] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    # Rows left out on purpose (not errors), e.g. LinkedIn's removed members.
+    skipped: int = 0
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+
+    def add_issue(self, line: int, message: str) -> None:
+        self.issues.append(ImportIssue(line, one_line(message)))
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+
+
+class ProgressTicker:
+    """Calls `progress(done, total)` at most every `step` bytes, so reporting never costs much."""
+
+    def __init__(self, progress: Progress | None, total: int, steps: int = 100) -> None:
+        self._progress = progress
+        self._total = total
+        self._step = max(1 << 16, total // steps)
+        self._next = 0
+
+    def __call__(self, done: int) -> None:
+        if self._progress is not None and done >= self._next:
+            self._progress(min(done, self._total), self._total)
+            self._next = done + self._step
+
+    def finish(self) -> None:
+        if self._progress is not None:
+            self._progress(self._total, self._total)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small text helpers
+
+_WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(text: str) -> str:
+    """Issue messages must stay on one line whatever the file contained."""
+    return _CONTROL.sub(" ", text)
+
+
+def snippet(text: str, limit: int = 40) -> str:
+    """A short, quoted, one-line excerpt of user data for an issue message."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(text)
+
+
+def collapse(text: str) -> str:
+    """Trim and squeeze runs of whitespace (tabs, newlines, no-break spaces) to one space."""
+    return _WS.sub(" ", text).strip()
+
+
+def identity_key(*parts: str) -> str:
+    """Case- and spacing-insensitive key for source ids built from names."""
+    return "|".join(collapse(p).casefold() for p in parts)
+
+
+def dedupe(items: list[str], key: Callable[[str], str] = str.casefold) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        k = key(item)
+        if item and k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
+
+
+_EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+")
+
+
+def clean_email(value: str) -> str | None:
+    """The address in `value` (tolerating `mailto:` and `<...>`), or None if it is not one."""
+    text = value.strip().strip("<>").strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:].strip()
+    if _EMAIL.fullmatch(text):
+        return text
+    return None
+
+
+def clean_phone(value: str) -> str:
+    text = collapse(value)
+    if text[:4].lower() == "tel:":
+        text = text[4:].strip()
+    return text
+
+
+_ISO_DAY = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[Tt ].*)?")
+_NO_YEAR_DAY = re.compile(r"--(\d{2})-?(\d{2})(?:[Tt ].*)?")
+# Apple writes 1604 and some tools 0000 when the year is unknown.
+_PLACEHOLDER_YEARS = {"1604", "0000"}
+
+
+def normalize_birthday(value: str, omit_year: bool = False) -> str | None:
+    """'YYYY-MM-DD' or '--MM-DD' for the date forms contact exports use, else None."""
+    text = value.strip()
+    m = _NO_YEAR_DAY.fullmatch(text)
+    if m:
+        year, month, day = None, int(m.group(1)), int(m.group(2))
+    else:
+        m = _ISO_DAY.fullmatch(text)
+        if not m:
+            return None
+        year = None if (omit_year or m.group(1) in _PLACEHOLDER_YEARS) else int(m.group(1))
+        month, day = int(m.group(2)), int(m.group(3))
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year, so --02-29 stays valid
+    except ValueError:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# LinkedIn URLs
+
+
+def _url_parts(url: str):
+    text = url.strip()
+    if not text:
+        return None
+    if "://" not in text[:16]:
+        text = "https:" + text if text.startswith("//") else "https://" + text
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    return host, parts
+
+
+def is_linkedin_url(url: str) -> bool:
+    found = _url_parts(url or "")
+    if found is None:
+        return False
+    host = found[0]
+    return host == "linkedin.com" or host.endswith(".linkedin.com")
+
+
+def normalize_linkedin_url(url: str) -> str:
+    """One spelling per profile: `https://www.linkedin.com/in/<slug>`.
+
+    Country and mobile hosts, http, query strings, fragments, trailing slashes and letter case
+    all vary between exports of the same profile. Anything not on linkedin.com comes back
+    trimmed but otherwise untouched.
+    """
+    text = (url or "").strip()
+    if not is_linkedin_url(text):
+        return text
+    _, parts = _url_parts(text)
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if len(segments) >= 2 and segments[0].lower() == "in":
+        return "https://www.linkedin.com/in/" + quote(segments[1].lower(), safe="-_.~")
+    path = "".join("/" + quote(s.lower(), safe="-_.~") for s in segments)
+    out = "https://www.linkedin.com" + path
+    # Very old exports identify profiles only by a numeric id in the query.
+    if path == "/profile/view":
+        ids = parse_qs(parts.query).get("id")
+        if ids:
+            out += "?id=" + quote(ids[0], safe="")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes to lines, for the CSV importers
+
+_BOMS = (
+    (b"\xef\xbb\xbf", None),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def to_utf8(data: bytes) -> bytes:
+    """Drop a UTF-8 BOM and turn UTF-16 (BOM or tell-tale NULs) into UTF-8; else unchanged."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            if codec is None:
+                return data[len(bom):]
+            return data[len(bom):].decode(codec, errors="replace").encode("utf-8")
+    head = data[:200]
+    if len(head) >= 4 and head.count(0) * 3 > len(head):
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        return data.decode(codec, errors="replace").encode("utf-8")
+    return data
+
+
+_LINE_BREAK = re.compile(rb"\r*\n")
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """Physical lines; CRLF, LF, stray CRs before LF, and old Mac CR-only files all work."""
+    if b"\n" not in data and b"\r" in data:
+        return data.split(b"\r")
+    return _LINE_BREAK.split(data)
+
+
+def decode_lines(raw: list[bytes]) -> tuple[list[str], set[int]]:
+    """Decode each line; returns texts and the indexes of lines that are not valid text.
+
+    A file that is mostly UTF-8 keeps its few broken lines marked bad (they are reported);
+    a file with no UTF-8 at all is an old Windows-1252 export and is read as such.
+    """
+    texts: list[str] = []
+    failed: list[int] = []
+    utf8_lines = 0
+    for i, line in enumerate(raw):
+        if line.isascii():
+            texts.append(line.decode("ascii"))
+            continue
+        try:
+            texts.append(line.decode("utf-8"))
+            utf8_lines += 1
+        except UnicodeDecodeError:
+            texts.append("")
+            failed.append(i)
+    legacy = len(failed) > utf8_lines
+    for i in failed:
+        texts[i] = raw[i].decode("cp1252", errors="replace")
+    bad = set() if legacy else set(failed)
+    for i, text in enumerate(texts):
+        if text.startswith("\ufeff"):
+            texts[i] = text.lstrip("\ufeff")
+    return texts, bad
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV records that may span lines
+
+
+class _CsvRecord:
+    """Feeds physical lines into one CSV record, the way spreadsheet CSV quoting works."""
+
+    __slots__ = ("fields", "cur", "in_quotes", "field_start")
+
+    def __init__(self) -> None:
+        self.fields: list[str] = []
+        self.cur: list[str] = []
+        self.in_quotes = False
+        self.field_start = True
+
+    def feed(self, line: str) -> bool:
+        """Consume a line; True when the record is complete."""
+        if '"' not in line:
+            if self.in_quotes:
+                self.cur.append(line)
+                self.cur.append("\n")
+                return False
+            # Outside quotes a line always starts a fresh record, so nothing is pending.
+            self.fields.extend(line.split(","))
+            return True
+        i, n = 0, len(line)
+        while i < n:
+            if self.in_quotes:
+                j = line.find('"', i)
+                if j < 0:
+                    self.cur.append(line[i:])
+                    i = n
+                    break
+                self.cur.append(line[i:j])
+                if j + 1 < n and line[j + 1] == '"':
+                    self.cur.append('"')
+                    i = j + 2
+                else:
+                    self.in_quotes = False
+                    i = j + 1
+                continue
+            if self.field_start:
+                # Tolerate spaces before an opening quote: `a, "b, c"` is two fields.
+                k = i
+                while k < n and line[k] in " \t":
+                    k += 1
+                self.field_start = False
+                if k < n and line[k] == '"':
+                    self.in_quotes = True
+                    i = k + 1
+                    continue
+            j = line.find(",", i)
+            if j < 0:
+                self.cur.append(line[i:])
+                i = n
+            else:
+                self.cur.append(line[i:j])
+                self.fields.append("".join(self.cur))
+                self.cur = []
+                self.field_start = True
+                i = j + 1
+        if self.in_quotes:
+            self.cur.append("\n")
+            return False
+        self.fields.append("".join(self.cur))
+        self.cur = []
+        self.field_start = True
+        return True
+
+
+@dataclass
+class CsvRow:
+    line: int  # 1-based line where the row starts
+    fields: list[str] | None  # None: the row could not be read (see `problem`)
+    problem: str = ""
+    bad_line: int = 0  # a line of the row that was not valid text
+
+
+def iter_csv_rows(
+    texts: list[str],
+    bad: set[int],
+    expected_width: Callable[[], int | None],
+    max_lines: int,
+    tick: Callable[[int], None] | None = None,
+    offsets: list[int] | None = None,
+) -> Iterator[CsvRow]:
+    """Rows of a CSV file, recovering from a quote that never closes.
+
+    A row whose quoted field runs on for `max_lines`, to the end of the file, or (once the header
+    is known) into a row of the wrong width is reported on its first line alone, and reading
+    resumes on the next line, so one stray quote cannot swallow the rest of the file.
+    """
+    i, n = 0, len(texts)
+    while i < n:
+        if tick is not None and offsets is not None:
+            tick(offsets[i])
+        if not texts[i].strip():
+            i += 1
+            continue
+        record = _CsvRecord()
+        j = i
+        complete = False
+        while j < n and j - i < max_lines:
+            complete = record.feed(texts[j])
+            j += 1
+            if complete:
+                break
+        width = expected_width()
+        spans = j - i > 1
+        if not complete or (spans and width is not None and len(record.fields) != width
+                            and not _only_empty_extras(record.fields, width)):
+            yield CsvRow(i + 1, None, "a quoted field is never closed (a stray '\"'?)")
+            i += 1
+            continue
+        bad_line = next((k + 1 for k in range(i, j) if k in bad), 0)
+        yield CsvRow(i + 1, [f.strip() for f in record.fields], bad_line=bad_line)
+        i = j
+
+
+def _only_empty_extras(fields: list[str], width: int) -> bool:
+    return len(fields) > width and not any(f.strip() for f in fields[width:])
+
+
+def fit_width(fields: list[str], width: int) -> list[str] | None:
+    """The row cut to the header's width, or None if it does not fit.
+
+    Trailing empty cells (a spreadsheet's stray commas) are dropped; anything else is an error.
+    """
+    if len(fields) == width:
+        return fields
+    if _only_empty_extras(fields, width):
+        return fields[:width]
+    return None
+
+
+def line_offsets(raw: list[bytes]) -> list[int]:
+    """Approximate byte offset of each line, for progress reports."""
+    out = []
+    pos = 0
+    for line in raw:
+        out.append(pos)
+        pos += len(line) + 1
+    return out
