@@ -1,0 +1,78 @@
+"""Follow-ups written inside a note: `- [ ] send deck by fri`, `todo: intro to Lee in 3d`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+
+import pendulum
+
+from netmaint_tui.rules.dates import DateInputError, parse_when
+
+__all__ = ["NoteTask", "extract_tasks", "DUE_DEFAULT_TIME"]
+
+# A due date without a time ("fri") means the start of a working day.
+DUE_DEFAULT_TIME = time(9, 0)
+
+# `- [ ]`, `* [ ]`, `[ ]` (also `[]`), `todo:` with optional spaces and an optional bullet before it.
+# A checked box (`[x]`) is not a task: the regex only accepts an empty box.
+_TASK_RE = re.compile(
+    r"""^\s*(?:
+        (?:[-*]\s*)?\[\s?\]
+      | (?:[-*]\s+)?todo\s*:
+    )(?P<rest>.*)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_INTRO_WORDS = frozenset({"by", "due", "due:", "on"})
+_TRAILING_PUNCTUATION = ".,;:!"
+_MAX_DUE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class NoteTask:
+    what: str
+    due: pendulum.DateTime | None  # None: the caller applies its default (24 h after the meeting)
+    line: int  # 1-based line number in the note
+
+
+def _split_due(text: str, now: pendulum.DateTime) -> tuple[str, pendulum.DateTime | None]:
+    """Take a due date off the end of a task, if its last 1-3 words read as one; otherwise leave it whole.
+
+    At least one word of the task always remains, so `todo: friday` is a task called "friday".
+    """
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    words = [text[a:b] for a, b in spans]
+    for n in range(min(_MAX_DUE_WORDS, len(words) - 1), 0, -1):
+        candidate = words[-n:]
+        candidate[-1] = candidate[-1].rstrip(_TRAILING_PUNCTUATION)
+        try:
+            due = parse_when(" ".join(candidate), now, prefer="future", default_time=DUE_DEFAULT_TIME)
+        except DateInputError:
+            continue
+        keep = len(words) - n
+        if keep > 1 and words[keep - 1].lower() in _INTRO_WORDS:
+            keep -= 1
+        return text[: spans[keep - 1][1]], due
+    return text, None
+
+
+def extract_tasks(note: str, now: pendulum.DateTime) -> list[NoteTask]:
+    """The follow-ups a note asks for, in the order they appear, with the line each came from.
+
+    Due words are read as the future (`fri` is the coming Friday, or today if today is Friday;
+    a date without a time means 09:00) relative to `now`, the moment of the meeting.
+    """
+    tasks: list[NoteTask] = []
+    for number, raw in enumerate(note.split("\n"), start=1):
+        m = _TASK_RE.match(raw.rstrip("\r"))
+        if not m:
+            continue
+        text = m.group("rest").strip()
+        if not text:
+            continue
+        what, due = _split_due(text, now)
+        what = what.strip()
+        if what:
+            tasks.append(NoteTask(what=what, due=due, line=number))
+    return tasks
