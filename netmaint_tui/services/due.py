@@ -101,6 +101,30 @@ def count_due(ctx: Context, text: str = "", include_snoozed: bool = False, inclu
     return database.execute_sql(f"SELECT COUNT(*) FROM contact c{where}", params).fetchone()[0]
 
 
+def _ranking_sql(ctx: Context, where: str, sort: str, columns: str = "*") -> tuple[str, list]:
+    now_db = to_db(ctx.now())
+    soon_db = to_db(ctx.now() + URGENT_WITHIN)
+    cad = ctx.settings.cadence_days
+    leads_column = (
+        "(SELECT COUNT(*) FROM follow_up f WHERE f.suggested_by_id = c.id)" if sort == "leads" else "0"
+    )
+    sql = f"""
+        SELECT {columns} FROM (
+          SELECT *, nm_score(tier, dst, dsa, cad) AS score, nm_overdue(dst, dsa, cad) AS overdue FROM (
+            SELECT c.id, c.name, c.company, c.tier, c.last_touch_at, c.snoozed_until, c.archived,
+                   COALESCE(c.cadence_days, CASE c.tier WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END) AS cad,
+                   julianday(?) - julianday(c.last_touch_at) AS dst,
+                   julianday(?) - julianday(c.created_at) AS dsa,
+                   c.id IN (SELECT COALESCE(f.about_id, f.suggested_by_id) FROM follow_up f
+                            WHERE f.status = 'open' AND f.due <= ?) AS urgent,
+                   {leads_column} AS leads
+            FROM contact c{where}
+          )
+        ) ORDER BY {_ORDER.get(sort, _ORDER['priority'])}
+    """
+    return sql, [cad.get("A", 30), cad.get("B", 90), cad.get("C", 180), now_db, now_db, soon_db]
+
+
 def due_list(
     ctx: Context,
     limit: int | None = None,
@@ -110,38 +134,38 @@ def due_list(
     include_archived: bool = False,
     sort: str = "priority",
 ) -> list[DueRow]:
-    now = ctx.now()
-    now_db = to_db(now)
-    soon_db = to_db(now + URGENT_WITHIN)
-    cad = ctx.settings.cadence_days
     where, params = _where(ctx, text, include_snoozed, include_archived)
-    leads_column = (
-        "(SELECT COUNT(*) FROM follow_up f WHERE f.suggested_by_id = c.id)" if sort == "leads" else "0"
-    )
-    sql = f"""
-        SELECT *, nm_score(tier, dst, dsa, cad) AS score, nm_overdue(dst, dsa, cad) AS overdue FROM (
-          SELECT c.id, c.name, c.company, c.tier, c.last_touch_at, c.snoozed_until, c.archived,
-                 COALESCE(c.cadence_days, CASE c.tier WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END) AS cad,
-                 julianday(?) - julianday(c.last_touch_at) AS dst,
-                 julianday(?) - julianday(c.created_at) AS dsa,
-                 c.id IN (SELECT COALESCE(f.about_id, f.suggested_by_id) FROM follow_up f
-                          WHERE f.status = 'open' AND f.due <= ?) AS urgent,
-                 {leads_column} AS leads
-          FROM contact c{where}
-        ) ORDER BY {_ORDER.get(sort, _ORDER['priority'])}
-        LIMIT ? OFFSET ?
-    """
-    args = [cad.get("A", 30), cad.get("B", 90), cad.get("C", 180), now_db, now_db, soon_db, *params,
-            -1 if limit is None else int(limit), int(offset)]
-    cursor = database.execute_sql(sql, args)
+    sql, head = _ranking_sql(ctx, where, sort)
+    cursor = database.execute_sql(sql + " LIMIT ? OFFSET ?", [*head, *params, -1 if limit is None else int(limit), int(offset)])
     names = [d[0] for d in cursor.description]
-    raw = [dict(zip(names, r)) for r in cursor.fetchall()]
-    return _enrich(ctx, raw, soon_db)
+    return _enrich(ctx, [dict(zip(names, r)) for r in cursor.fetchall()])
 
 
-def _enrich(ctx: Context, raw: list[dict], soon_db) -> list[DueRow]:
+def rank_ids(
+    ctx: Context, text: str = "", include_snoozed: bool = False, include_archived: bool = False, sort: str = "priority"
+) -> list[int]:
+    """The whole ranking as ids only: the app keeps this and fetches visible rows with rows_for_ids."""
+    where, params = _where(ctx, text, include_snoozed, include_archived)
+    sql, head = _ranking_sql(ctx, where, sort, columns="id")
+    return [r[0] for r in database.execute_sql(sql, [*head, *params]).fetchall()]
+
+
+def rows_for_ids(ctx: Context, ids: list[int]) -> list[DueRow]:
+    """Full rows (score, reason…) for these contacts, in the order given."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    sql, head = _ranking_sql(ctx, f" WHERE c.id IN ({marks})", "priority")
+    cursor = database.execute_sql(sql, [*head, *ids])
+    names = [d[0] for d in cursor.description]
+    rows = {r.id: r for r in _enrich(ctx, [dict(zip(names, r)) for r in cursor.fetchall()])}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
     if not raw:
         return []
+    soon_db = to_db(ctx.now() + URGENT_WITHIN)
     ids = [r["id"] for r in raw]
     marks = ",".join("?" * len(ids))
     counts = kind_counts(ids)
