@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+TAB_SPACES = "    "
 _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _UNSAFE_WITH_BREAKS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 
@@ -27,6 +28,7 @@ def _placeholder(match: re.Match) -> str:
 def visible(text: str | None, single_line: bool = False) -> str:
     """Text with every control character replaced by a visible stand-in.
 
+    Only a newline survives below U+0020, and only without single_line; tabs become spaces.
     single_line also turns newlines and tabs into ⏎ and spaces (list cells, titles)."""
     if not text:
         return ""
@@ -34,7 +36,8 @@ def visible(text: str | None, single_line: bool = False) -> str:
         text = text.replace("\r\n", "\n").replace("\t", " ")
         text = _UNSAFE_WITH_BREAKS.sub(lambda m: " \u23ce " if m.group(0) == "\n" else _placeholder(m), text)
         return text
-    text = text.replace("\r\n", "\n")
+    # A raw tab would let the terminal, not the layout, decide where the next character goes.
+    text = text.replace("\r\n", "\n").replace("\t", TAB_SPACES)
     return _UNSAFE.sub(_placeholder, text)
 
 

@@ -1,0 +1,129 @@
+"""The priority rules of PRODUCT.md: overdue ratio, tier-weighted score, and the reason in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from netmaint_tui.rules.priority import (
+    DEFAULT_CADENCE,
+    TIER_WEIGHT,
+    ReasonFacts,
+    balance,
+    days_until_due,
+    overdue_ratio,
+    reason,
+    score,
+    times,
+    weeks_ago,
+)
+
+
+def test_tier_weights_and_default_cadences_are_the_documented_ones():
+    assert TIER_WEIGHT == {"A": 3, "B": 2, "C": 1}
+    assert DEFAULT_CADENCE == {"A": 30, "B": 90, "C": 180}
+
+
+@pytest.mark.parametrize(
+    "days, cadence, expected",
+    [(0, 30, 0.0), (15, 30, 0.5), (30, 30, 1.0), (69, 30, 2.3), (180, 90, 2.0), (90, 180, 0.5)],
+)
+def test_overdue_is_days_since_last_touch_over_cadence(days, cadence, expected):
+    assert overdue_ratio(days, 999, cadence) == pytest.approx(expected)
+
+
+def test_overdue_ignores_when_the_contact_was_added_once_touched():
+    assert overdue_ratio(10, 0, 30) == overdue_ratio(10, 500, 30)
+
+
+def test_a_touch_in_the_future_is_not_negative_overdue():
+    assert overdue_ratio(-2, 10, 30) == 0.0
+
+
+def test_never_touched_is_due_at_once_on_the_day_added_and_grows():
+    assert overdue_ratio(None, 0, 30) == pytest.approx(1.0)
+    assert overdue_ratio(None, 15, 30) == pytest.approx(1.5)
+    assert overdue_ratio(None, 30, 30) == pytest.approx(2.0)
+    assert overdue_ratio(None, 90, 90) == pytest.approx(2.0)
+    growing = [overdue_ratio(None, d, 30) for d in range(0, 100, 7)]
+    assert growing == sorted(growing) and len(set(growing)) == len(growing)
+
+
+def test_a_zero_or_missing_cadence_does_not_divide_by_zero():
+    assert overdue_ratio(3, 0, 0) == 3.0
+    assert overdue_ratio(3, 0, None) == 3.0
+
+
+@pytest.mark.parametrize("tier, weight", [("A", 3), ("B", 2), ("C", 1)])
+def test_score_is_tier_weight_times_overdue(tier, weight):
+    assert score(tier, 45, 100, 30) == pytest.approx(weight * 1.5)
+    assert score(tier, None, 0, 30) == pytest.approx(weight * 1.0)
+
+
+def test_a_key_contact_outranks_a_lesser_one_equally_overdue():
+    assert score("A", 60, 0, 30) > score("B", 60, 0, 30) > score("C", 60, 0, 30)
+
+
+def test_days_until_due():
+    assert days_until_due(10, 0, 30) == 20
+    assert days_until_due(40, 0, 30) == -10
+    assert days_until_due(None, 5, 30) == -5
+    assert days_until_due(None, 0, 30) == 0
+
+
+def test_times_words():
+    assert [times(n) for n in (1, 2, 3, 11)] == ["once", "twice", "3 times", "11 times"]
+
+
+@pytest.mark.parametrize(
+    "days, words",
+    [
+        (0, "today"), (0.9, "today"), (1, "yesterday"), (1.5, "yesterday"), (2, "2 days ago"),
+        (13, "13 days ago"), (14, "2 weeks ago"), (63, "9 weeks ago"), (119, "17 weeks ago"),
+        (120, "4 months ago"), (400, "13 months ago"), (730, "2 years ago"),
+    ],
+)
+def test_weeks_ago(days, words):
+    assert weeks_ago(days) == words
+
+
+def test_balance_is_gives_minus_asks():
+    assert balance(1, 2) == -1
+    assert balance(3, 0) == 3
+
+
+def test_reason_reads_like_the_product_example():
+    facts = ReasonFacts(tier="A", overdue=2.3, days_since_touch=63, last_channel="meeting", gives=1, asks=2)
+    assert reason(facts).startswith("2.3× overdue · A · last: meeting 9 weeks ago · asked twice, gave once")
+
+
+def test_negative_balance_suggests_a_give_and_only_then():
+    taker = ReasonFacts(tier="A", overdue=2.3, days_since_touch=63, last_channel="meeting", gives=1, asks=2)
+    assert reason(taker) == (
+        "2.3× overdue · A · last: meeting 9 weeks ago · asked twice, gave once · suggest a give, not an ask"
+    )
+    even = ReasonFacts(tier="B", overdue=0.5, days_since_touch=45, last_channel="call", gives=2, asks=2)
+    assert "suggest a give" not in reason(even)
+    giver = ReasonFacts(tier="B", overdue=0.5, days_since_touch=45, last_channel="call", gives=3, asks=0)
+    assert reason(giver) == "0.5× overdue · B · last: call 6 weeks ago · gave 3 times"
+
+
+def test_reason_for_a_never_touched_contact():
+    facts = ReasonFacts(tier="C", overdue=1.0, days_since_touch=None, last_channel=None, gives=0, asks=0)
+    assert reason(facts) == "1.0× overdue · C · never touched"
+
+
+def test_urgent_follow_up_comes_first_and_snooze_last():
+    facts = ReasonFacts(
+        tier="B", overdue=0.2, days_since_touch=3, last_channel="email", gives=0, asks=1,
+        urgent_follow_up="follow-up due Thu 10:00: send the deck", snoozed_until="2025-04-01",
+    )
+    parts = reason(facts).split(" · ")
+    assert parts[0] == "follow-up due Thu 10:00: send the deck"
+    assert parts[1:4] == ["0.2× overdue", "B", "last: email 3 days ago"]
+    assert parts[-1] == "snoozed until 2025-04-01"
+    assert "suggest a give, not an ask" in parts
+
+
+def test_reason_rounds_overdue_to_one_place():
+    facts = ReasonFacts(tier="A", overdue=1.26, days_since_touch=38, last_channel="email", gives=0, asks=0)
+    assert reason(facts).startswith("1.3× overdue")
