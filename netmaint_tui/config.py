@@ -151,6 +151,17 @@ def compose_yaml(text: str) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not valid YAML"
+        if exc.context and exc.context_mark and ("end of stream" in problem or "<stream end>" in problem):
+            # An unclosed quote or bracket: the line to fix is where it opened, not the end of the file.
+            mark = exc.context_mark
+            opened = re.sub(r"^while (scanning|parsing) ", "", exc.context)
+            opened = {"a flow mapping": "a {...} mapping", "a flow sequence": "a [...] list"}.get(opened, opened)
+            opened = opened.replace("quoted scalar", "quoted value")
+            problem = f"{opened} starting here is never closed"
+        elif problem.startswith("expected <block end>"):
+            problem = "the indentation here doesn't line up with the lines above"
+        elif "another document" in problem:
+            problem = "a second YAML document (---) starts here; keep only one"
         raise YamlProblem(mark.line + 1 if mark else None, f"YAML syntax error: {problem}") from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None

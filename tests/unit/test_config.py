@@ -244,9 +244,29 @@ def test_yaml_syntax_error_is_one_line_with_its_number_and_all_defaults(tmp_path
     settings, problems = load_text(tmp_path, "theme: netmaint-light\nweek_start: sunday\ngoal: {touches: 5\n")
     assert settings == Settings()  # nothing half-applied
     assert len(problems) == 1
-    assert problems[0].startswith("config.yaml line 4: YAML syntax error:")
-    assert problems[0].endswith("; using defaults")
-    assert "\n" not in problems[0]
+    assert problems == [
+        "config.yaml line 3: YAML syntax error: a {...} mapping starting here is never closed; using defaults"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('theme: "netmaint-light\nweek_start: 1\n',
+         "config.yaml line 1: YAML syntax error: a quoted value starting here is never closed; using defaults"),
+        ("keys:\n  quit: q\n log_touch: l\n",
+         "config.yaml line 3: YAML syntax error: the indentation here doesn't line up with the lines above; "
+         "using defaults"),
+        ("theme: x\n---\ntheme: y\n",
+         "config.yaml line 2: YAML syntax error: a second YAML document (---) starts here; keep only one; "
+         "using defaults"),
+        ("theme: a: b\n", "config.yaml line 1: YAML syntax error: mapping values are not allowed here; using defaults"),
+    ],
+)
+def test_common_yaml_mistakes_name_the_line_to_fix(tmp_path, text, expected):
+    settings, problems = load_text(tmp_path, text)
+    assert settings == Settings()
+    assert problems == [expected]
 
 
 def test_tab_indentation_error_names_its_line(tmp_path):
@@ -494,7 +514,7 @@ def test_save_setting_refuses_invalid_values_and_leaves_the_file(tmp_path, key, 
 def test_save_setting_refuses_to_rewrite_a_broken_file(tmp_path):
     broken = "theme: x\ngoal: {touches: 5\n"
     path = write(tmp_path, broken)
-    with pytest.raises(ConfigError, match=r"config\.yaml line 3: YAML syntax error"):
+    with pytest.raises(ConfigError, match=r"config\.yaml line 2: YAML syntax error"):
         save_setting("theme", "netmaint-light", path)
     assert path.read_text() == broken
 
