@@ -270,6 +270,7 @@ def _follow_up_json(f) -> dict:
 
 def cmd_due(ctx, args):
     from netmaint_tui.services.common import InputError
+    from netmaint_tui.rules.dates import humanize_in
     from netmaint_tui.services.due import due_list
 
     if args.limit < 0:
@@ -283,8 +284,7 @@ def cmd_due(ctx, args):
         return
     width = min(28, max(len(show(r.name)) for r in rows))
     for i, r in enumerate(rows, 1):
-        due = "due today" if r.days_until_due == 0 else (
-            f"{-r.days_until_due}d overdue" if r.days_until_due < 0 else f"in {r.days_until_due}d")
+        due = humanize_in(r.days_until_due)
         out(f"{i:>3}. {show(r.name)[:width]:<{width}}  {show(r.company)[:20]:<20}  {r.tier}  {due:>12}  {show(r.reason)}")
 
 

@@ -74,13 +74,14 @@ def build_demo(path: Path, ctx: Context, seed: int = 7, contacts: int = 150, tou
     today = now.date()
     start_day = ctx.settings.week_start
     first_day = (now.subtract(months=months)).date()
-    touches = touches if touches is not None else contacts * 9
 
     with database.atomic():
         ids = _contacts(database, rng, contacts, first_day, now)
         weeks = _weeks(first_day, today, start_day)
+        # By default a person who keeps the habit: about six touches a week.
+        total = touches if touches is not None else 6 * len(weeks)
         pause_weeks = _goals_and_pause(database, rng, weeks, now, start_day)
-        _touches(database, rng, ids, weeks, pause_weeks, touches, now, progress)
+        _touches(database, rng, ids, weeks, pause_weeks, total, now, progress)
         _follow_ups(database, rng, ids, now)
     return Path(path)
 
@@ -172,15 +173,14 @@ def _touches(db, rng, ids, weeks, pause_weeks, total, now, progress):
         if w in pause_weeks:
             n = rng.choice((0, 1))
         elif is_current:
-            n = min(2, per_week)
+            n = min(2, per_week)  # the week is under way: a little done, more to do
         elif rng.random() < 0.12:  # an off week now and then
             n = max(0, per_week // 3)
         else:
-            n = per_week + rng.randint(0, max(1, per_week // 3))
+            spread = max(1, per_week // 4)
+            n = per_week + rng.randint(-spread, spread)
         base = local_midnight_utc(w, tz)
         for _ in range(n):
-            if made >= total:
-                break
             offset = dt.timedelta(days=rng.randint(0, 6), hours=rng.randint(8, 19), minutes=rng.choice((0, 15, 30, 45)))
             at = base + offset
             if at > now:

@@ -46,7 +46,7 @@ def times(n: int) -> str:
 
 
 def weeks_ago(days: float) -> str:
-    d = int(days)
+    d = int(round(days))  # whole days, as the list's "9w ago" counts them
     if d <= 0:
         return "today"
     if d == 1:

@@ -1,0 +1,191 @@
+"""NetmaintApp and its factory. Tests build the app with make_app(db_path, clock=…)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from netmaint_tui.clock import Clock, system_clock
+from netmaint_tui.services.common import Context
+from netmaint_tui.ui.commands import ContactsProvider
+from netmaint_tui.ui.format import safe
+
+
+class NetmaintApp(App):
+    TITLE = "netmaint"
+    CSS_PATH = "styles/app.tcss"
+    COMMANDS = App.COMMANDS | {ContactsProvider}
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key of this pane and the app"),
+        Binding("n", "quick_note", "Note", id="app.quick_note", tooltip="Quick note after a meeting"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette", tooltip="Every action, and Go to contact…"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit netmaint"),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, db_path: Path, clock: Clock, settings, theme: str | None = None) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.ctx = Context(clock, settings)
+        self.settings = settings
+        self.requested_theme = theme
+        self.startup_problems: list[str] = []
+        self.readonly = False
+        self._register_themes()
+
+    # --- themes ---------------------------------------------------------------------------
+
+    def _register_themes(self) -> None:
+        from netmaint_tui.paths import user_themes_dir
+        from netmaint_tui.ui.themes import load_all_themes
+
+        themes, problems = load_all_themes(user_themes_dir())
+        self.startup_problems += problems
+        names = set()
+        for theme in themes:
+            self.register_theme(theme)
+            names.add(theme.name)
+        wanted = self.requested_theme or self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self.startup_problems.append(f"unknown theme {wanted!r}; using netmaint-dark")
+            self.theme = "netmaint-dark" if "netmaint-dark" in self.available_themes else "textual-dark"
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        from netmaint_tui.ui.themes import theme_variable_defaults
+
+        return theme_variable_defaults(self.current_theme)
+
+    def watch_theme(self, theme: str) -> None:
+        # Choosing a theme in the palette is remembered; a --theme for one run is not.
+        if self.is_mounted and theme != (self.requested_theme or self.settings.theme):
+            try:
+                from netmaint_tui.config import save_setting
+
+                save_setting("theme", theme)
+            except Exception as exc:  # the theme still applies for this run
+                self.notify(f"Could not save the theme choice: {exc}", severity="warning", markup=False)
+
+    # --- start ------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from netmaint_tui.store.db import open_database
+
+        if self.settings.keys:
+            self.set_keymap(dict(self.settings.keys))
+        db = open_database(self.db_path)
+        self.readonly = db.readonly
+        if self.readonly:
+            self.sub_title = "read-only"
+            self.notify(f"{safe(str(self.db_path))} is read-only: you can look, not change", severity="warning",
+                        markup=False, timeout=8)
+        for line in self.startup_problems:
+            self.notify(line, severity="warning", markup=False, timeout=10)
+        from netmaint_tui.ui.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        self.offer_draft()
+
+    def offer_draft(self) -> None:
+        try:
+            from netmaint_tui.ui.screens.quick_note import offer_saved_draft
+        except ImportError:
+            return
+        offer_saved_draft(self)
+
+    @property
+    def main(self):
+        from netmaint_tui.ui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def changed(self, keep: int | None = None) -> None:
+        if self.main is not None:
+            self.main.changed(keep=keep)
+
+    def goto_contact(self, contact_id: int) -> None:
+        while len(self.screen_stack) > 2 and self.screen is not self.main:
+            self.pop_screen()
+        if self.main is not None:
+            self.main.goto_contact(contact_id)
+
+    def announce_log(self, result) -> None:
+        lines = ["Touch logged."]
+        if result.follow_ups:
+            lines.append(f"{len(result.follow_ups)} follow-up(s):")
+            lines += [f"• {safe(what)} — {due.strftime('%a %d %b %H:%M')}" for _, what, due in result.follow_ups]
+        self.notify("\n".join(lines), markup=False, timeout=6)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from netmaint_tui.ui.screens.help import HelpScreen, group_bindings
+
+        if isinstance(self.screen, Screen) and type(self.screen).__name__ == "HelpScreen":
+            return
+        self.push_screen(HelpScreen(group_bindings(self, self.screen.active_bindings)))
+
+    def action_quick_note(self) -> None:
+        try:
+            from netmaint_tui.ui.screens.quick_note import open_quick_note
+        except ImportError:
+            if self.main is not None:
+                self.main.action_log_touch()
+            return
+        open_quick_note(self)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main
+        if main is None:
+            return
+        actions = [
+            ("Add a contact", "a", main.action_add_contact),
+            ("Edit the selected contact", "e", main.action_edit_contact),
+            ("Log a touch", "l", main.action_log_touch),
+            ("Quick note", "n", self.action_quick_note),
+            ("Snooze the selected contact", "s", main.action_snooze),
+            ("Archive the selected contact", "A", main.action_archive),
+            ("Filter the list", "/", main.action_filter),
+            ("Show or hide snoozed contacts", "z", main.action_toggle_snoozed),
+            ("Change the sort", "o", main.action_cycle_sort),
+            ("Follow-ups", "f", main.action_follow_ups),
+            ("Weekly session", "w", main.action_weekly_session),
+            ("Import contacts", "i", main.action_import_file),
+            ("Go to contact…", "", self.action_goto_contact_palette),
+            ("Help: every key", "?", self.action_help),
+        ]
+        for title, key, callback in actions:
+            yield SystemCommand(title, f"key: {key}" if key else "type a name", callback)
+
+    def action_goto_contact_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        self.push_screen(CommandPalette(providers=[ContactsProvider], placeholder="Go to contact…"))
+
+
+def make_app(db_path, clock: Clock | None = None, settings=None, theme: str | None = None) -> NetmaintApp:
+    if settings is None:
+        from netmaint_tui.config import Settings
+
+        settings = Settings()
+    return NetmaintApp(Path(db_path), clock or system_clock(), settings, theme)
+
+
+def run(db_path, settings=None, theme: str | None = None, clock: Clock | None = None) -> int:
+    from netmaint_tui.store.db import open_database
+
+    # Open (and migrate) before the screen takes over, so a locked, newer or damaged file is one
+    # clear line on the terminal, not an error inside a half-drawn app.
+    open_database(db_path)
+    app = make_app(db_path, clock, settings, theme)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,220 @@
+"""Modal forms: add/edit a contact, log a touch, snooze, confirm.
+
+A form calls its `save` callback itself, so a value the service refuses (a future date, a bad
+tier) is shown in the form and nothing typed is lost; it closes only once the save succeeded.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from netmaint_tui.store.models import CHANNELS, KINDS, TIERS
+from netmaint_tui.ui.format import safe
+
+
+class FormScreen(ModalScreen[bool]):
+    """Shared behaviour: ctrl+s saves, Esc cancels, errors show in one line at the bottom."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save and close"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+    ]
+    DEFAULT_CSS = """
+    FormScreen { align: center middle; }
+    FormScreen > #form { width: 76; max-width: 96%; height: auto; max-height: 92%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    FormScreen #form-fields { height: auto; max-height: 30; }
+    FormScreen .row { height: auto; }
+    FormScreen .row > Label { width: 12; padding: 1 1 0 0; color: $text-muted; }
+    FormScreen .row > Input, FormScreen .row > Select { width: 1fr; }
+    FormScreen TextArea { height: 6; }
+    FormScreen #form-error { color: $error; height: auto; }
+    FormScreen #form-help { color: $text-muted; }
+    """
+
+    def __init__(self, title: str, save: Callable[[dict], object]) -> None:
+        super().__init__()
+        self.form_title = title
+        self._save = save
+
+    def fields(self):  # pragma: no cover - overridden
+        return []
+
+    def compose(self):
+        with Vertical(id="form") as form:
+            form.border_title = self.form_title
+            with VerticalScroll(id="form-fields"):
+                yield from self.fields()
+            yield Static(id="form-error")
+            yield Static(Content("ctrl+s save · Esc cancel · Tab next field"), id="form-help")
+
+    @staticmethod
+    def row(label: str, widget):
+        return Horizontal(Label(label), widget, classes="row")
+
+    def values(self) -> dict:  # pragma: no cover - overridden
+        return {}
+
+    def action_save(self) -> None:
+        from netmaint_tui.services.common import InputError
+
+        try:
+            self._save(self.values())
+        except InputError as exc:
+            self.query_one("#form-error", Static).update(Content(str(exc)))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ContactForm(FormScreen):
+    def __init__(self, title: str, save, initial: dict | None = None) -> None:
+        super().__init__(title, save)
+        self.initial = initial or {}
+
+    def fields(self):
+        v = self.initial
+        yield self.row("Name", Input(v.get("name", ""), id="f-name", placeholder="required"))
+        yield self.row("Company", Input(v.get("company", ""), id="f-company"))
+        yield self.row("Role", Input(v.get("role", ""), id="f-role"))
+        yield self.row("Emails", Input(", ".join(v.get("emails", [])), id="f-emails", placeholder="comma-separated"))
+        yield self.row("Phones", Input(", ".join(v.get("phones", [])), id="f-phones", placeholder="comma-separated"))
+        yield self.row("LinkedIn", Input(v.get("linkedin_url", ""), id="f-linkedin"))
+        yield self.row("Location", Input(v.get("location", ""), id="f-location"))
+        yield self.row("How met", Input(v.get("how_met", ""), id="f-how-met"))
+        yield self.row("Tier", Select([(f"{t}", t) for t in TIERS], value=v.get("tier", "B"), allow_blank=False, id="f-tier"))
+        yield self.row("Cadence", Input(str(v.get("cadence_days") or ""), id="f-cadence", placeholder="days (blank: the tier's default)"))
+        yield self.row("Tags", Input(", ".join(v.get("tags", [])), id="f-tags", placeholder="comma-separated"))
+        yield self.row("Birthday", Input(v.get("birthday") or "", id="f-birthday", placeholder="YYYY-MM-DD or --MM-DD"))
+        yield Label("Notes")
+        yield TextArea(v.get("notes", ""), id="f-notes")
+
+    def values(self) -> dict:
+        q = lambda i: self.query_one(i, Input).value  # noqa: E731
+        return {
+            "name": q("#f-name"), "company": q("#f-company"), "role": q("#f-role"),
+            "emails": q("#f-emails"), "phones": q("#f-phones"), "linkedin_url": q("#f-linkedin"),
+            "location": q("#f-location"), "how_met": q("#f-how-met"),
+            "tier": self.query_one("#f-tier", Select).value, "cadence_days": q("#f-cadence") or None,
+            "tags": [t.strip() for t in q("#f-tags").split(",") if t.strip()],
+            "birthday": q("#f-birthday") or None, "notes": self.query_one("#f-notes", TextArea).text,
+        }
+
+
+class LogTouchForm(FormScreen):
+    def __init__(self, names: str, save, channel: str = "meeting", kind: str = "catch-up") -> None:
+        super().__init__(f"Log a touch with {names}", save)
+        self.channel, self.kind = channel, kind
+
+    def fields(self):
+        yield self.row("Channel", Select([(c, c) for c in CHANNELS], value=self.channel, allow_blank=False, id="t-channel"))
+        yield self.row("Kind", Select([(k, k) for k in KINDS], value=self.kind, allow_blank=False, id="t-kind"))
+        yield self.row("When", Input("now", id="t-when", placeholder="now, yesterday 3pm, fri, 2h ago"))
+        yield self.row("Minutes", Input("", id="t-minutes", placeholder="optional"))
+        yield Label("Note (lines starting - [ ] or todo: become follow-ups)")
+        yield TextArea("", id="t-note")
+
+    def on_mount(self) -> None:
+        self.query_one("#t-note", TextArea).focus()
+
+    def values(self) -> dict:
+        return {
+            "channel": self.query_one("#t-channel", Select).value,
+            "kind": self.query_one("#t-kind", Select).value,
+            "when": self.query_one("#t-when", Input).value,
+            "minutes": self.query_one("#t-minutes", Input).value or None,
+            "note": self.query_one("#t-note", TextArea).text,
+        }
+
+
+class SnoozeDialog(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="snooze.cancel")]
+    DEFAULT_CSS = """
+    SnoozeDialog { align: center middle; }
+    SnoozeDialog > Vertical { width: 50; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
+    SnoozeDialog OptionList { height: auto; }
+    SnoozeDialog #snooze-error { color: $error; }
+    """
+    CHOICES = (("1w", "1 week"), ("1m", "1 month"), ("3m", "3 months"), ("date", "until a date…"))
+
+    def __init__(self, name: str, save: Callable[[str], object]) -> None:
+        super().__init__()
+        self.contact_name = name
+        self._save = save
+
+    def compose(self):
+        with Vertical() as box:
+            box.border_title = f"Snooze {safe(self.contact_name)}"
+            yield OptionList(*[Option(label, id=key) for key, label in self.CHOICES], id="snooze-choices")
+            yield Input(placeholder="a date: 2026-01-15, fri, in 10d — then Enter", id="snooze-date")
+            yield Static(id="snooze-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#snooze-date").display = False
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "date":
+            field = self.query_one("#snooze-date", Input)
+            field.display = True
+            field.focus()
+            return
+        self._try(event.option.id)
+
+    @on(Input.Submitted, "#snooze-date")
+    def typed(self, event: Input.Submitted) -> None:
+        self._try(event.value)
+
+    def _try(self, choice: str) -> None:
+        from netmaint_tui.services.common import InputError
+
+        try:
+            self._save(choice)
+        except InputError as exc:
+            self.query_one("#snooze-error", Static).update(Content(str(exc)))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog > Vertical { width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmDialog Horizontal { height: auto; margin-top: 1; }
+    ConfirmDialog Button { margin-right: 2; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self):
+        with Vertical():
+            yield Static(Content(self.question))
+            with Horizontal():
+                yield Button("Yes (y)", id="yes", variant="warning")
+                yield Button("No (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)

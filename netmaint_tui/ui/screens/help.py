@@ -1,0 +1,71 @@
+"""Help built from the bindings that are active right now, grouped by where they live,
+so it can never drift from what the keys really do."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+PANE_NAMES = {
+    "ContactList": "Contacts pane",
+    "ContactDetail": "Detail pane",
+    "MainScreen": "Main screen",
+    "NetmaintApp": "Everywhere",
+}
+
+
+def _key_label(app, binding: Binding, key: str) -> str:
+    try:
+        return app.get_key_display(Binding(key, binding.action))
+    except Exception:  # an unusual key name: show it as written
+        return key
+
+
+def group_bindings(app, active: dict) -> dict[str, list[tuple[str, str]]]:
+    """{pane title: [(keys, description)]}, keys joined per action."""
+    groups: dict[str, dict[str, tuple[list[str], str]]] = {}
+    for key, item in active.items():
+        node, binding = item.node, item.binding
+        pane = PANE_NAMES.get(type(node).__name__, type(node).__name__)
+        description = binding.description or binding.action
+        if binding.tooltip:
+            description = f"{description} — {binding.tooltip}"
+        per_pane = groups.setdefault(pane, {})
+        keys, _ = per_pane.setdefault(binding.action, ([], description))
+        label = _key_label(app, binding, key)
+        if label not in keys:
+            keys.append(label)
+    return {pane: [(" ".join(k), d) for k, d in actions.values()] for pane, actions in groups.items()}
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss_help", "Close", id="help.close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 84; max-width: 96%; height: 90%; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, groups: dict[str, list[tuple[str, str]]]) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def compose(self):
+        with VerticalScroll() as box:
+            box.border_title = "Keys (Esc to close)"
+            parts: list = []
+            order = ["Contacts pane", "Detail pane", "Main screen", "Everywhere"]
+            for pane in sorted(self.groups, key=lambda p: order.index(p) if p in order else -1):
+                parts += [(pane, "bold $accent"), "\n"]
+                for keys, desc in sorted(self.groups[pane], key=lambda kd: kd[1]):
+                    parts += [(f"  {keys:<18}", "bold"), desc, "\n"]
+                parts.append("\n")
+            parts += [("Dates you can type: ", "$text-muted"),
+                      "now, 2025-03-04 15:30, yesterday 3pm, fri, 2h ago, 3d ago, in 2d"]
+            yield Static(Content.assemble(*parts))
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

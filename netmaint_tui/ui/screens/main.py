@@ -1,0 +1,356 @@
+"""The main screen: Contacts (left), the selected contact (right), This week (right, below)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from netmaint_tui.services.due import SORTS
+from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.widgets.contact_detail import ContactDetail
+from netmaint_tui.ui.widgets.contact_list import ContactList
+from netmaint_tui.ui.widgets.week_tracker import WeekTracker
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="main.filter", tooltip="Filter by name, company or tag"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear_filter"),
+        Binding("a", "add_contact", "Add", id="main.add", tooltip="Add a contact"),
+        Binding("e", "edit_contact", "Edit", id="main.edit", tooltip="Edit the selected contact"),
+        Binding("l", "log_touch", "Log", id="main.log", tooltip="Log a touch with the selected contact"),
+        Binding("s", "snooze", "Snooze", id="main.snooze", tooltip="Hide the contact for a while"),
+        Binding("A", "archive", "Archive", id="main.archive", tooltip="Archive the contact (undo with u)"),
+        Binding("u", "undo", "Undo", show=False, id="main.undo", tooltip="Undo the last archive or snooze"),
+        Binding("z", "toggle_snoozed", "Snoozed", show=False, id="main.snoozed", tooltip="Show or hide snoozed contacts"),
+        Binding("o", "cycle_sort", "Sort", show=False, id="main.sort", tooltip="Sort by priority, leads, last touch, name"),
+        Binding("f", "follow_ups", "Follow-ups", id="main.follow_ups", tooltip="All follow-ups by due time"),
+        Binding("w", "weekly_session", "Session", id="main.session", tooltip="Walk through this week's plan"),
+        Binding("i", "import_file", "Import", show=False, id="main.import", tooltip="Import contacts from a file"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="main.next_pane"),
+    ]
+
+    selected_id: reactive[int | None] = reactive(None)
+    show_snoozed = reactive(False)
+    sort = reactive("priority")
+    filter_text = reactive("")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._undo = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self):
+        yield Header(show_clock=False)
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield Input(placeholder="filter: name, company or tag (Esc clears)", id="filter")
+                contacts = ContactList(self.fetch_rows, self.app.ctx.now, id="contacts")
+                contacts.border_title = "Contacts"
+                yield contacts
+                yield Static(id="reason")
+            with Vertical(id="right"):
+                detail = ContactDetail(id="detail")
+                detail.border_title = "Details"
+                yield detail
+                tracker = WeekTracker(id="week")
+                tracker.border_title = "This week"
+                yield tracker
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").display = False
+        self.query_one(ContactList).focus()
+        self.reload()
+
+    # --- data -----------------------------------------------------------------------------
+
+    def fetch_rows(self, ids):
+        from netmaint_tui.services.due import rows_for_ids
+
+        return rows_for_ids(self.app.ctx, ids)
+
+    def reload(self, keep: int | None = None) -> None:
+        """Re-rank and recount in a worker; the panes update when it returns."""
+        keep = keep if keep is not None else self.selected_id
+        self._rank(self.filter_text, self.show_snoozed, self.sort, keep)
+        self._week()
+
+    @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
+    def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None) -> None:
+        from netmaint_tui.services.due import rank_ids
+        from netmaint_tui.store.models import database
+
+        with database.connection_context():
+            ids = rank_ids(self.app.ctx, text=text, include_snoozed=snoozed, sort=sort)
+        self.app.call_from_thread(self._apply_ranking, ids, keep)
+
+    @work(thread=True, exclusive=True, group="week", exit_on_error=False)
+    def _week(self) -> None:
+        from netmaint_tui.services.habit import week_summary
+        from netmaint_tui.store.models import database
+
+        with database.connection_context():
+            summary = week_summary(self.app.ctx)
+        self.app.call_from_thread(self.query_one(WeekTracker).show, summary)
+
+    def _apply_ranking(self, ids: list[int], keep: int | None) -> None:
+        contacts = self.query_one(ContactList)
+        contacts.set_ids(ids, keep=keep)
+        self._update_title()
+        self.selected_id = contacts.selected_id
+        self._show_detail(self.selected_id)
+        self._show_reason()
+
+    def _update_title(self) -> None:
+        contacts = self.query_one(ContactList)
+        bits = [f"Contacts ({len(contacts.ids)})"]
+        if self.sort != "priority":
+            bits.append(f"by {self.sort}")
+        if self.show_snoozed:
+            bits.append("with snoozed")
+        if self.filter_text:
+            bits.append(f"matching “{safe(self.filter_text)}”")
+        contacts.border_title = " · ".join(bits)
+
+    def _show_reason(self) -> None:
+        row = self.query_one(ContactList).selected_row()
+        self.query_one("#reason", Static).update(Content(safe(row.reason)) if row else Content(""))
+
+    def _show_detail(self, contact_id: int | None) -> None:
+        from netmaint_tui.services.contacts import contact_detail
+
+        detail = contact_detail(self.app.ctx, contact_id) if contact_id is not None else None
+        self.query_one(ContactDetail).show(detail, self.app.ctx.now())
+
+    @on(ContactList.Highlighted)
+    def highlighted(self, event: ContactList.Highlighted) -> None:
+        if event.contact_id != self.selected_id:
+            self.selected_id = event.contact_id
+        self._show_reason()
+
+    def watch_selected_id(self, old, new) -> None:
+        if self.is_mounted:
+            self._show_detail(new)
+
+    @on(ContactList.Opened)
+    def opened(self, event: ContactList.Opened) -> None:
+        self.query_one(ContactDetail).focus()
+
+    def changed(self, keep: int | None = None) -> None:
+        """After any write: every pane shows it at once."""
+        self.reload(keep=keep)
+
+    # --- filter, sort, snoozed --------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self._rank(self.filter_text, self.show_snoozed, self.sort, None)
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one(ContactList).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.display or self.filter_text:
+            field.value = ""
+            field.display = False
+            self.filter_text = ""
+            self._rank("", self.show_snoozed, self.sort, self.selected_id)
+        self.query_one(ContactList).focus()
+
+    def action_toggle_snoozed(self) -> None:
+        self.show_snoozed = not self.show_snoozed
+        self.notify("Showing snoozed contacts" if self.show_snoozed else "Snoozed contacts hidden", markup=False)
+        self.reload()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"Sorted by {self.sort}", markup=False)
+        self._rank(self.filter_text, self.show_snoozed, self.sort, self.selected_id)
+
+    # --- actions on the selected contact ---------------------------------------------------
+
+    def _require_selection(self) -> int | None:
+        if self.selected_id is None:
+            self.notify("Select a contact first (or press a to add one)", severity="warning", markup=False)
+        return self.selected_id
+
+    def action_add_contact(self) -> None:
+        from netmaint_tui.services.contacts import add_contact
+        from netmaint_tui.ui.screens.forms import ContactForm
+
+        created: list[int] = []
+
+        def save(values: dict) -> None:
+            name = values.pop("name")
+            created.append(add_contact(self.app.ctx, name, **values))
+
+        def done(saved: bool | None) -> None:
+            if saved and created:
+                self.notify("Contact added", markup=False)
+                self.changed(keep=created[0])
+
+        self.app.push_screen(ContactForm("Add a contact", save), done)
+
+    def action_edit_contact(self) -> None:
+        from dataclasses import asdict
+
+        from netmaint_tui.services.contacts import contact_detail, update_contact
+        from netmaint_tui.ui.screens.forms import ContactForm
+
+        cid = self._require_selection()
+        if cid is None:
+            return
+        initial = asdict(contact_detail(self.app.ctx, cid))
+
+        def save(values: dict) -> None:
+            update_contact(self.app.ctx, cid, **values)
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify("Saved", markup=False)
+                self.changed(keep=cid)
+
+        self.app.push_screen(ContactForm(f"Edit {safe(initial['name'])}", save, initial), done)
+
+    def action_log_touch(self, channel: str = "meeting", kind: str = "catch-up") -> None:
+        from netmaint_tui.rules.dates import DateInputError, parse_when
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.touches import log_touch
+        from netmaint_tui.ui.screens.forms import LogTouchForm
+
+        cid = self._require_selection()
+        if cid is None:
+            return
+        row = self.query_one(ContactList).selected_row()
+        results = []
+
+        def save(values: dict) -> None:
+            try:
+                at = parse_when(values["when"] or "now", self.app.ctx.now())
+            except DateInputError as exc:
+                raise InputError(str(exc)) from None
+            results.append(log_touch(self.app.ctx, [cid], at=at, channel=values["channel"], kind=values["kind"],
+                                     minutes=values["minutes"], note=values["note"]))
+
+        def done(saved: bool | None) -> None:
+            if saved and results:
+                self.app.announce_log(results[0])
+                self.changed(keep=cid)
+
+        self.app.push_screen(LogTouchForm(safe(row.name) if row else "contact", save, channel, kind), done)
+
+    def action_snooze(self) -> None:
+        from netmaint_tui.rules.dates import DateInputError, parse_when
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.contacts import contact_detail, snooze
+        from netmaint_tui.ui.screens.forms import SnoozeDialog
+
+        cid = self._require_selection()
+        if cid is None:
+            return
+        detail = contact_detail(self.app.ctx, cid)
+        ctx = self.app.ctx
+        chosen: list[dt.date] = []
+
+        def save(choice: str) -> None:
+            now = ctx.now()
+            spans = {"1w": now.add(weeks=1), "1m": now.add(months=1), "3m": now.add(months=3)}
+            if choice in spans:
+                until = spans[choice].date()
+            else:
+                try:
+                    until = parse_when(choice, now, prefer="future").date()
+                except DateInputError as exc:
+                    raise InputError(str(exc)) from None
+            snooze(ctx, cid, until)
+            chosen.append(until)
+
+        def done(saved: bool | None) -> None:
+            if saved and chosen:
+                previous = detail.snoozed_until
+                self._undo = ("snooze", cid, previous)
+                self.notify(f"Snoozed {safe(detail.name)} until {chosen[0].isoformat()} · u to undo", markup=False)
+                self.changed()
+
+        self.app.push_screen(SnoozeDialog(detail.name, save), done)
+
+    def action_archive(self) -> None:
+        from netmaint_tui.services.contacts import contact_detail, set_archived
+
+        cid = self._require_selection()
+        if cid is None:
+            return
+        detail = contact_detail(self.app.ctx, cid)
+        set_archived(self.app.ctx, cid, True)
+        self._undo = ("archive", cid, None)
+        self.notify(f"Archived {safe(detail.name)} (kept, not deleted) · u to undo", markup=False)
+        self.changed()
+
+    def action_undo(self) -> None:
+        from netmaint_tui.services.contacts import set_archived
+        from netmaint_tui.store.models import Contact, database
+
+        if self._undo is None:
+            self.notify("Nothing to undo", markup=False)
+            return
+        what, cid, previous = self._undo
+        self._undo = None
+        if what == "archive":
+            set_archived(self.app.ctx, cid, False)
+            self.notify("Archive undone", markup=False)
+        else:
+            # Restoring an earlier snooze date may lie in the past, which snooze() refuses by design.
+            from netmaint_tui.services.contacts import clear_snooze
+
+            clear_snooze(self.app.ctx, cid, previous)
+            self.notify("Snooze undone", markup=False)
+        self.changed(keep=cid)
+
+    # --- other screens ---------------------------------------------------------------------
+
+    def _open(self, module: str, name: str, *args) -> None:
+        import importlib
+
+        try:
+            screen_class = getattr(importlib.import_module(f"netmaint_tui.ui.screens.{module}"), name)
+        except (ImportError, AttributeError):
+            self.notify("Not available in this version", severity="warning", markup=False)
+            return
+        self.app.push_screen(screen_class(*args), lambda _result: self.changed())
+
+    def action_follow_ups(self) -> None:
+        self._open("follow_ups", "FollowUpsScreen")
+
+    def action_weekly_session(self) -> None:
+        self._open("weekly_session", "WeeklySessionScreen")
+
+    def action_import_file(self) -> None:
+        self._open("import_file", "ImportScreen")
+
+    def goto_contact(self, contact_id: int) -> None:
+        """Show a contact even if the filter, snooze or sort would hide it."""
+        if contact_id not in self.query_one(ContactList).ids:
+            self.filter_text = ""
+            field = self.query_one("#filter", Input)
+            field.value = ""
+            field.display = False
+            self.show_snoozed = True
+        self.reload(keep=contact_id)
+        self.query_one(ContactList).focus()

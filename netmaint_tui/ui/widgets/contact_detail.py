@@ -1,0 +1,97 @@
+"""The detail pane: every field, goodwill, leads, open follow-ups and the whole history.
+
+Built from Content.assemble pieces: user text is always a plain piece (never parsed as markup)
+and passes through `safe` so control characters are shown, not obeyed.
+"""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from netmaint_tui.ui.format import ago, safe, signed
+
+KIND_STYLE = {"give": "$give", "ask": "$ask", "catch-up": "$text-muted"}
+
+
+class ContactDetail(VerticalScroll, can_focus=True):
+    DEFAULT_CSS = """
+    ContactDetail { height: 1fr; padding: 0 1; }
+    ContactDetail > Static { width: 1fr; }
+    ContactDetail > .section { margin-top: 1; }
+    """
+
+    def compose(self):
+        yield Static(id="detail-fields")
+        yield Static(id="detail-follow-ups", classes="section")
+        yield Static(id="detail-history", classes="section")
+
+    def show(self, detail, now) -> None:
+        self.query_one("#detail-fields", Static).update(self._fields(detail, now) if detail else Content("No contact selected."))
+        self.query_one("#detail-follow-ups", Static).update(self._follow_ups(detail) if detail else Content(""))
+        self.query_one("#detail-history", Static).update(self._history(detail) if detail else Content(""))
+        self.border_title = safe(detail.name) if detail else "Details"
+        self.scroll_home(animate=False)
+
+    @staticmethod
+    def _line(label: str, value) -> tuple:
+        return ((f"{label:<10}", "$text-muted"), safe(value, single_line=False), "\n")
+
+    def _fields(self, d, now) -> Content:
+        parts: list = []
+        cadence = f"every {d.effective_cadence} days" + ("" if d.cadence_days else " (tier default)")
+        parts += [(f"Tier {d.tier}", f"$tier-{d.tier.lower()} bold"), ("  ·  ", "$text-muted"), cadence, "\n"]
+        for label, value in (
+            ("Company", d.company), ("Role", d.role), ("Email", ", ".join(d.emails)),
+            ("Phone", ", ".join(d.phones)), ("LinkedIn", d.linkedin_url), ("Location", d.location),
+            ("Met", d.how_met), ("Tags", ", ".join(d.tags)), ("Birthday", d.birthday or ""),
+        ):
+            if value:
+                parts += self._line(label, value)
+        if d.connected_on:
+            parts += self._line("Connected", d.connected_on.isoformat())
+        parts += self._line("Source", d.source)
+        last = ago(d.last_touch, now) if d.last_touch else "never"
+        parts += self._line("Last", last)
+        if d.snoozed_until:
+            parts += self._line("Snoozed", f"until {d.snoozed_until.isoformat()}")
+        if d.archived:
+            parts += [("Archived", "$warning bold"), "\n"]
+        style = "$give" if d.balance > 0 else ("$ask" if d.balance < 0 else "$text-muted")
+        parts += [("Goodwill  ", "$text-muted"), (signed(d.balance), f"{style} bold"),
+                  f"  (gave {d.gives}, asked {d.asks})"]
+        if d.balance < 0:
+            parts += [("  — make a deposit: offer something before asking again", "$warning")]
+        parts += ["\n", ("Leads     ", "$text-muted"), f"{d.leads} follow-ups suggested, {d.leads_done} done"]
+        if d.notes:
+            parts += ["\n\n", ("Notes", "bold"), "\n", safe(d.notes, single_line=False)]
+        return Content.assemble(*parts)
+
+    def _follow_ups(self, d) -> Content:
+        if not d.follow_ups:
+            return Content.assemble(("Open follow-ups", "bold"), "\n", ("none", "$text-muted"))
+        parts: list = [("Open follow-ups", "bold")]
+        for f in d.follow_ups:
+            style = "$error bold" if f.overdue else "$text"
+            parts += ["\n", (f.due.strftime("%a %d %b %H:%M"), style), "  ", safe(f.what)]
+            if f.about or f.about_text:
+                parts += [("  about ", "$text-muted"), safe(f.about or f.about_text)]
+        return Content.assemble(*parts)
+
+    def _history(self, d) -> Content:
+        parts: list = [(f"History ({len(d.history)})", "bold")]
+        if not d.history:
+            parts += ["\n", ("no touches yet — press l to log one", "$text-muted")]
+        for t in d.history:
+            head = f"{t.at.strftime('%Y-%m-%d %H:%M')}  {t.channel}"
+            parts += ["\n", (head, "bold"), "  ", (t.kind, KIND_STYLE.get(t.kind, ""))]
+            if t.minutes:
+                parts += [(f"  {t.minutes} min", "$text-muted")]
+            others = [n for n in t.with_names if n != d.name]
+            if others:
+                parts += [("  with ", "$text-muted"), safe(", ".join(others))]
+            if t.note:
+                for line in safe(t.note, single_line=False).split("\n"):
+                    parts += ["\n  ", line]
+        return Content.assemble(*parts)

@@ -1,0 +1,254 @@
+"""The prioritized list: a line-API widget that renders only the rows on screen.
+
+The screen hands it the whole ranking as ids (cheap, from SQL); rows for the visible window
+are fetched in pages through a callback and cached, so the cost of a frame does not grow with
+the size of the network.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from netmaint_tui.ui.format import ago, due_words, safe, signed
+
+PAGE = 60
+
+
+class ContactList(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down", tooltip="Next contact"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up", tooltip="Previous contact"),
+        Binding("g,home", "first", "Top", show=False, id="list.top", tooltip="First contact"),
+        Binding("G,end", "last", "Bottom", show=False, id="list.bottom", tooltip="Last contact"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Details", show=False, id="list.open", tooltip="Move focus to the contact's details"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "contact-list--header",
+        "contact-list--cursor",
+        "contact-list--tier-a",
+        "contact-list--tier-b",
+        "contact-list--tier-c",
+        "contact-list--overdue",
+        "contact-list--due-soon",
+        "contact-list--urgent",
+        "contact-list--dim",
+        "contact-list--give",
+        "contact-list--ask",
+    }
+
+    DEFAULT_CSS = """
+    ContactList { height: 1fr; overflow-x: hidden; }
+    ContactList > .contact-list--header { text-style: bold; color: $text-muted; }
+    ContactList > .contact-list--cursor { background: $block-cursor-blurred-background; }
+    ContactList:focus > .contact-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    ContactList > .contact-list--tier-a { color: $tier-a; text-style: bold; }
+    ContactList > .contact-list--tier-b { color: $tier-b; }
+    ContactList > .contact-list--tier-c { color: $tier-c; }
+    ContactList > .contact-list--overdue { color: $overdue; }
+    ContactList > .contact-list--due-soon { color: $due-soon; }
+    ContactList > .contact-list--urgent { color: $overdue; text-style: bold; }
+    ContactList > .contact-list--dim { color: $text-muted; }
+    ContactList > .contact-list--give { color: $give; }
+    ContactList > .contact-list--ask { color: $ask; }
+    """
+
+    cursor = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, contact_id: int | None) -> None:
+            self.contact_id = contact_id
+            super().__init__()
+
+    class Opened(Message):
+        def __init__(self, contact_id: int) -> None:
+            self.contact_id = contact_id
+            super().__init__()
+
+    def __init__(self, fetch: Callable[[list[int]], list], now: Callable, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._fetch = fetch
+        self._now = now
+        self.ids: list[int] = []
+        self._rows: dict[int, object] = {}
+
+    # --- data -----------------------------------------------------------------------------
+
+    def set_ids(self, ids: list[int], keep: int | None = None) -> None:
+        """Show a new ranking; keep the cursor on contact `keep` if it is still listed."""
+        self.ids = list(ids)
+        self._rows.clear()
+        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        index = self.ids.index(keep) if keep is not None and keep in self.ids else 0
+        self.cursor = min(index, max(0, len(self.ids) - 1))
+        self._scroll_to_cursor(center=True)
+        self.refresh()
+
+    def invalidate(self) -> None:
+        self._rows.clear()
+        self.refresh()
+
+    @property
+    def selected_id(self) -> int | None:
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    def selected_row(self):
+        cid = self.selected_id
+        if cid is None:
+            return None
+        self._ensure(self.cursor)
+        return self._rows.get(cid)
+
+    def _ensure(self, index: int) -> None:
+        if index < 0 or index >= len(self.ids) or self.ids[index] in self._rows:
+            return
+        start = max(0, index - PAGE // 4)
+        wanted = [i for i in self.ids[start:start + PAGE] if i not in self._rows]
+        for row in self._fetch(wanted):
+            self._rows[row.id] = row
+        if len(self._rows) > 2000:  # bounded memory when scrolling through 30,000 contacts
+            visible = set(self.ids[max(0, index - PAGE):index + PAGE])
+            self._rows = {k: v for k, v in self._rows.items() if k in visible}
+
+    # --- movement -------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.post_message(self.Highlighted(self.selected_id))
+        self.refresh()
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        top = self.scroll_offset.y
+        line = self.cursor
+        if center:
+            self.scroll_to(y=max(0, line - height // 2), animate=False)
+        elif line < top:
+            self.scroll_to(y=line, animate=False)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False)
+
+    def move_to(self, index: int) -> None:
+        if not self.ids:
+            return
+        self.cursor = max(0, min(len(self.ids) - 1, index))
+        self._scroll_to_cursor()
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.ids) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 2))
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 2))
+
+    def action_open(self) -> None:
+        if self.selected_id is not None:
+            self.post_message(self.Opened(self.selected_id))
+
+    def on_click(self, event) -> None:
+        index = event.y + self.scroll_offset.y - 1
+        if 0 <= index < len(self.ids):
+            self.move_to(index)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def _columns(self, width: int) -> list[tuple[str, int]]:
+        """Which columns fit: the name always, the company only where there is room."""
+        fixed = [("tier", 1), ("last", 8), ("due", 11), ("bal", 3)]
+        rest = width - sum(w for _, w in fixed) - len(fixed) - 1
+        if rest >= 34:
+            name_w = max(16, rest * 55 // 100)
+            return [("name", name_w), ("company", rest - name_w - 1), *fixed]
+        return [("name", max(8, rest)), *fixed]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        columns = self._columns(width)
+        if y == 0:
+            return self._header(columns, width)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.ids):
+            if not self.ids and y == 1:
+                return self._message("No contacts here. Press a to add one, or clear the filter with Esc.", width)
+            return Strip.blank(width, self.rich_style)
+        self._ensure(index)
+        row = self._rows.get(self.ids[index])
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        return self._row(row, columns, width, index == self.cursor)
+
+    def _message(self, text: str, width: int) -> Strip:
+        style = self.get_component_rich_style("contact-list--dim")
+        return Strip([Segment(set_cell_size(" " + text, width), style)], width)
+
+    def _header(self, columns, width: int) -> Strip:
+        style = self.get_component_rich_style("contact-list--header")
+        titles = {"name": "Name", "company": "Company", "tier": "T", "last": "Last", "due": "Due", "bal": "Bal"}
+        segments = [Segment(" ", style)]
+        for key, w in columns:
+            text = titles[key]
+            aligned = text.rjust(w) if key in ("last", "due", "bal") else text
+            segments.append(Segment(set_cell_size(aligned, w) + " ", style))
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _row(self, row, columns, width: int, is_cursor: bool) -> Strip:
+        base = self.rich_style
+        cursor_style = self.get_component_rich_style("contact-list--cursor") if is_cursor else None
+        dim = self.get_component_rich_style("contact-list--dim")
+        tier_style = self.get_component_rich_style(f"contact-list--tier-{row.tier.lower()}")
+        if row.urgent:
+            due_style = self.get_component_rich_style("contact-list--urgent")
+        elif row.days_until_due < 0:
+            due_style = self.get_component_rich_style("contact-list--overdue")
+        elif row.days_until_due <= 7:
+            due_style = self.get_component_rich_style("contact-list--due-soon")
+        else:
+            due_style = dim
+        bal_style = self.get_component_rich_style(
+            "contact-list--give" if row.balance > 0 else ("contact-list--ask" if row.balance < 0 else "contact-list--dim")
+        )
+        marker = "!" if row.urgent else " "
+        cells = {
+            "name": (safe(row.name), tier_style if row.tier == "A" else base),
+            "company": (safe(row.company), dim),
+            "tier": (row.tier, tier_style),
+            "last": (ago(row.last_touch, self._now()).rjust(8), dim),
+            "due": ("follow-up" if row.urgent else due_words(row.days_until_due)).rjust(11),
+            "bal": (signed(row.balance).rjust(3), bal_style),
+        }
+        cells["due"] = (cells["due"], due_style)
+        segments = [Segment(marker, self.get_component_rich_style("contact-list--urgent"))]
+        for key, w in columns:
+            text, style = cells[key]
+            if cell_len(text) > w:
+                text = set_cell_size(text, w - 1) + "…"
+            segments.append(Segment(set_cell_size(text, w) + " ", style))
+        strip = Strip(segments).adjust_cell_length(width, base)
+        if cursor_style is not None:
+            strip = Strip([Segment(s.text, (s.style or Style()) + cursor_style) for s in strip], strip.cell_length)
+        return strip

@@ -1,0 +1,113 @@
+"""The "This week" pane: progress toward the goal, streaks, strength, a 26-week heat strip,
+and who would meet this week's goal."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual.content import Content
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.strip import Strip
+from textual.widgets import ProgressBar, Static
+
+from netmaint_tui.ui.format import safe
+
+GLYPH = {"met": "█", "missed": "▁", "paused": "‖", "open": "▒", "none": "·"}
+
+
+class HeatStrip(Widget):
+    """One cell per week, oldest left; glyphs differ too, so it reads without colour."""
+
+    COMPONENT_CLASSES = {"heat-strip--met", "heat-strip--missed", "heat-strip--paused", "heat-strip--open", "heat-strip--none"}
+    DEFAULT_CSS = """
+    HeatStrip { height: 1; width: 1fr; }
+    HeatStrip > .heat-strip--met { color: $week-met; }
+    HeatStrip > .heat-strip--missed { color: $week-missed; }
+    HeatStrip > .heat-strip--paused { color: $week-paused; }
+    HeatStrip > .heat-strip--open { color: $week-open; }
+    HeatStrip > .heat-strip--none { color: $text-disabled; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.weeks: list[tuple] = []
+
+    def set_weeks(self, weeks) -> None:
+        self.weeks = list(weeks)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y != 0 or not self.weeks:
+            return Strip.blank(width)
+        shown = self.weeks[-width:] if width < len(self.weeks) else self.weeks
+        segments = [Segment(GLYPH.get(s, "·"), self.get_component_rich_style(f"heat-strip--{s}")) for _, s in shown]
+        return Strip(segments).adjust_cell_length(width)
+
+
+class WeekTracker(Vertical):
+    DEFAULT_CSS = """
+    WeekTracker { height: auto; padding: 0 1; }
+    WeekTracker ProgressBar { width: 1fr; }
+    WeekTracker ProgressBar Bar { width: 1fr; }
+    WeekTracker #week-progress-text { width: 1fr; }
+    """
+
+    def compose(self):
+        yield Static(id="week-progress-text")
+        yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="week-bar")
+        yield Static(id="week-streak")
+        yield HeatStrip(id="week-heat")
+        yield Static(id="week-legend")
+        yield Static(id="week-next")
+
+    def show(self, s) -> None:
+        progress = []
+        if s.goal_touches is not None:
+            progress.append(f"{s.touches}/{s.goal_touches} touches")
+        else:
+            progress.append(f"{s.touches} touches")
+        if s.goal_minutes is not None:
+            progress.append(f"{s.minutes}/{s.goal_minutes} min")
+        elif s.minutes:
+            progress.append(f"{s.minutes} min")
+        status_style = {"met": "$week-met bold", "paused": "$week-paused bold", "open": "$week-open"}.get(s.status, "")
+        status = "paused this week" if s.paused and s.status != "met" else {"met": "goal met ✓", "open": "in progress"}.get(s.status, s.status)
+        self.query_one("#week-progress-text", Static).update(
+            Content.assemble((" · ".join(progress), "bold"), "  ", (status, status_style))
+        )
+        bar = self.query_one("#week-bar", ProgressBar)
+        ratios = []
+        if s.goal_touches:
+            ratios.append(min(1.0, s.touches / s.goal_touches))
+        if s.goal_minutes:
+            ratios.append(min(1.0, s.minutes / s.goal_minutes))
+        bar.update(total=100, progress=round(100 * min(ratios)) if ratios else (100 if s.status == "met" else 0))
+        if not s.has_goal:
+            self.query_one("#week-streak", Static).update(
+                Content.assemble(("No weekly goal yet: ", "$text-muted"), "netmaint goal set --touches 5")
+            )
+        else:
+            weeks = "week" if s.current_streak == 1 else "weeks"
+            self.query_one("#week-streak", Static).update(
+                Content.assemble(
+                    ("Streak ", "$text-muted"), (f"{s.current_streak} {weeks}", "bold"),
+                    ("  ·  best ", "$text-muted"), str(s.best_streak),
+                    ("  ·  strength ", "$text-muted"), (f"{round(s.strength * 100)}%", "bold"),
+                )
+            )
+        self.query_one("#week-heat", HeatStrip).set_weeks(s.heat)
+        self.query_one("#week-legend", Static).update(
+            Content.assemble(
+                ("█ met ", "$week-met"), ("▁ missed ", "$week-missed"), ("‖ paused ", "$week-paused"),
+                ("▒ this week ", "$week-open"), ("26 weeks", "$text-muted"),
+            )
+        )
+        if s.suggestions:
+            need = max(0, (s.goal_touches or 0) - s.touches)
+            text = Content.assemble((f"{need} more: ", "bold"), safe(", ".join(s.suggestions)))
+        elif s.status == "met":
+            text = Content.assemble(("This week's goal is met. Keep going or rest.", "$week-met"))
+        else:
+            text = Content("")
+        self.query_one("#week-next", Static).update(text)
