@@ -542,6 +542,7 @@ def _replace_top_level(text: str, key: str, new_line: str) -> str:
     while index < len(lines):
         line = lines[index]
         if pattern.match(line):
+            comment = _trailing_comment(line)
             index += 1
             # The old value's continuation: indented lines, top-level "- " items, and blank lines between them.
             while index < len(lines):
@@ -561,7 +562,7 @@ def _replace_top_level(text: str, key: str, new_line: str) -> str:
                 else:
                     break
             if not replaced:
-                out.append(new_line)
+                out.append(new_line + comment)
                 replaced = True
             continue
         out.append(line)
@@ -571,6 +572,23 @@ def _replace_top_level(text: str, key: str, new_line: str) -> str:
             out.pop()
         out.append(new_line)
     return "\n".join(out) + "\n"
+
+
+def _trailing_comment(line: str) -> str:
+    """The line's ` # comment` (with the spacing before it), or ''; a # inside quotes is not one."""
+    quote = ""
+    for position, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and position > 0 and line[position - 1] in " \t":
+            start = position
+            while start > 0 and line[start - 1] in " \t":
+                start -= 1
+            return line[start:]
+    return ""
 
 
 def save_setting(key: str, value: Any, path: Path | None = None) -> None:

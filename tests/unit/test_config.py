@@ -424,11 +424,18 @@ def test_save_setting_replaces_one_line_and_keeps_the_rest(tmp_path):
     path = write(tmp_path, EXISTING)
     save_setting("theme", "netmaint-light", path)
     text = path.read_text()
-    assert text == EXISTING.replace("theme: netmaint-dark   # the default", "theme: netmaint-light")
+    assert text == EXISTING.replace("theme: netmaint-dark   # the default", "theme: netmaint-light   # the default")
     settings, problems = load_settings(path)
     assert problems == []
     assert settings.theme == "netmaint-light"
     assert settings.week_start == 6 and settings.cadence_days["A"] == 14 and settings.keys == {"log_touch": "L"}
+
+
+def test_save_setting_keeps_a_comment_but_not_a_hash_inside_quotes(tmp_path):
+    path = write(tmp_path, 'data_file: "/srv/#1/net.db"\ntheme: \'x # y\'  # mine\n')
+    save_setting("data_file", "/srv/net.db", path)
+    save_setting("theme", "netmaint-light", path)
+    assert path.read_text() == "data_file: /srv/net.db\ntheme: netmaint-light  # mine\n"
 
 
 def test_save_setting_replaces_a_block_value_with_its_indented_lines(tmp_path):
