@@ -12,7 +12,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from netmaint_tui.paths import backups_dir, ensure_private_dir
+from netmaint_tui.paths import backups_dir
+from netmaint_tui.store.db import file_uri, make_private_dirs
 
 
 class BackupError(Exception):
@@ -26,12 +27,12 @@ def _db_path(db) -> Path:
 def copy_database(source: Path, dest: Path) -> Path:
     """Write a checked copy of `source` to `dest` (mode 0600) and return dest."""
     source, dest = Path(source), Path(dest)
-    ensure_private_dir(dest.parent)
+    make_private_dirs(dest.parent)
     tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
+        src = sqlite3.connect(file_uri(source, "ro"), uri=True, timeout=5)
         try:
             out = sqlite3.connect(tmp)
             try:
@@ -57,7 +58,7 @@ def copy_database(source: Path, dest: Path) -> Path:
 def check_database_file(path: Path) -> str:
     """'ok' or SQLite's description of what is wrong with the file."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(file_uri(path, "ro"), uri=True)
         try:
             return conn.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -75,7 +76,7 @@ def auto_backup(db, reason: str, now: dt.datetime | None = None) -> Path | None:
     path = _db_path(db)
     if not path.exists() or path.stat().st_size == 0:
         return None
-    folder = ensure_private_dir(backups_dir(path))
+    folder = make_private_dirs(backups_dir(path))
     dest = folder / f"{path.stem}-{_stamp(now)}-{reason}.db"
     copy_database(path, dest)
     thin_backups(folder, path.stem, now=now)
@@ -87,7 +88,9 @@ def list_backups(db_path: Path) -> list[Path]:
     folder = backups_dir(db_path)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.name)
+    # Only names with a time stamp right after the stem: backups of 'work-2.db' are not those of 'work.db'.
+    found = [p for p in folder.glob(f"{db_path.stem}-*.db") if _backup_time(p, db_path.stem)]
+    return sorted(found, key=lambda p: p.name)
 
 
 def latest_backup(db_path: Path) -> Path | None:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
-from netmaint_tui.paths import ensure_private_dir
 from netmaint_tui.store import migrations
 from netmaint_tui.store.errors import (
     DatabaseDamaged,
     DatabaseLocked,
     DatabaseNewer,
     DatabaseUnavailable,
+    NotNetmaintDatabase,
+    StoreError,
     damaged_message,
 )
 from netmaint_tui.store.models import database
@@ -40,7 +42,7 @@ class NetmaintDatabase(SqliteDatabase):
         self.path = Path(path)
         self.readonly = readonly
         if readonly:
-            target = f"file:{self.path}?mode=ro"
+            target = file_uri(self.path, "ro")
             pragmas = {"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS, "query_only": 1}
             super().__init__(target, uri=True, pragmas=pragmas, check_same_thread=False)
         else:
@@ -50,6 +52,13 @@ class NetmaintDatabase(SqliteDatabase):
         conn = super()._connect()
         _register_functions(conn)
         return conn
+
+    def connect(self, reuse_if_open=False):
+        # Pragmas run while connecting, outside execute_sql: their errors need translating too.
+        try:
+            return super().connect(reuse_if_open)
+        except (OperationalError, DatabaseError) as exc:
+            raise translate_error(exc, self.path) from exc
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
         try:
@@ -67,6 +76,18 @@ def _register_functions(conn: sqlite3.Connection) -> None:
 
     conn.create_function("nm_score", 4, score, deterministic=True)
     conn.create_function("nm_overdue", 3, overdue_ratio, deterministic=True)
+    # SQLite's lower() and LIKE fold ASCII only: 'Ölaf' would never match 'ölaf'.
+    conn.create_function("nm_fold", 1, fold, deterministic=True)
+
+
+def fold(text):
+    """Case-insensitive form of a name for matching (Unicode-aware, unlike SQLite's lower())."""
+    return None if text is None else str(text).casefold()
+
+
+def file_uri(path: Path, mode: str = "ro") -> str:
+    """An SQLite URI for a path that may hold '?', '#' or '%'."""
+    return f"file:{quote(str(Path(path).absolute()))}?mode={mode}"
 
 
 def translate_error(exc: Exception, path: Path) -> Exception:
@@ -87,8 +108,31 @@ def translate_error(exc: Exception, path: Path) -> Exception:
     return exc
 
 
+def make_private_dirs(folder: Path) -> Path:
+    """Create `folder` and any missing parents as owner-only (0700).
+
+    Folders that already exist keep their permissions: `--db ~/net.db` must not lock the user
+    out of sharing their own home folder.
+    """
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for created in reversed(missing):
+        try:
+            created.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(created, 0o700)
+    return folder
+
+
 def _create_private_file(path: Path) -> None:
-    ensure_private_dir(path.parent)
+    make_private_dirs(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
@@ -104,23 +148,36 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
     if readonly is None:
         readonly = path.exists() and not os.access(path, os.W_OK)
     if not readonly:
-        _create_private_file(path)
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"cannot create {path}: {exc.strerror or exc}; check that its folder is writable"
+            ) from exc
     elif not path.exists():
         raise DatabaseUnavailable(f"{path} does not exist")
-    db = NetmaintDatabase(path, readonly=readonly)
-    database.initialize(db)
-    try:
-        db.connect(reuse_if_open=True)
-        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
-    except (DatabaseDamaged, DatabaseLocked, DatabaseUnavailable):
-        db.close()
-        raise
+    # Judge the file before the first write-capable connection: switching to WAL mode rewrites
+    # the header, and a file from a newer version, or not ours at all, must stay byte-for-byte as it was.
+    version, tables = inspect_file(path)
     if version > migrations.SCHEMA_VERSION:
-        db.close()
         raise DatabaseNewer(
             f"{path} was written by a newer netmaint (schema {version}, this one reads up to "
             f"{migrations.SCHEMA_VERSION}); upgrade netmaint — the file was not changed"
         )
+    foreign = migrations.foreign_tables(tables) if version == 0 else []
+    if foreign:
+        raise NotNetmaintDatabase(
+            f"{path} is a database of another program (it has tables such as {foreign[0]!r}); "
+            "the file was not changed — choose another file with --db"
+        )
+    db = NetmaintDatabase(path, readonly=readonly)
+    try:
+        db.connect(reuse_if_open=True)
+        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+    except StoreError:
+        db.close()
+        raise
+    database.initialize(db)
     if version < migrations.SCHEMA_VERSION:
         if readonly:
             db.close()
@@ -128,6 +185,32 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
         if migrate:
             migrations.migrate(db, version)
     return db
+
+
+def inspect_file(path: Path) -> tuple[int, list[str]]:
+    """(user_version, table names) of a database file, read without changing it."""
+    try:
+        conn = sqlite3.connect(file_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise _as_store_error(exc, path) from exc
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = [
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")
+        ]
+    except sqlite3.Error as exc:
+        raise _as_store_error(exc, path) from exc
+    finally:
+        conn.close()
+    return version, tables
+
+
+def _as_store_error(exc: Exception, path: Path) -> StoreError:
+    translated = translate_error(exc, path)
+    if isinstance(translated, StoreError):
+        return translated
+    return DatabaseUnavailable(f"cannot read {path}: {exc}")
 
 
 def close_database() -> None:

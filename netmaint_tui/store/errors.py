@@ -25,6 +25,14 @@ class DatabaseDamaged(StoreError):
     pass
 
 
+class NotNetmaintDatabase(StoreError):
+    """An SQLite file that holds another program's tables: never add ours to it."""
+
+
+class MigrationFailed(StoreError):
+    pass
+
+
 def damaged_message(path: Path) -> str:
     from netmaint_tui.store.backup import latest_backup
 

@@ -12,28 +12,30 @@ from netmaint_tui.store.models import ALL_MODELS
 
 
 def _migration_1(db) -> None:
-    db.create_tables(ALL_MODELS, safe=False)
+    # IF NOT EXISTS throughout: a netmaint file whose user_version was lost (version 0 with our
+    # tables) is completed and stamped instead of failing on the first CREATE.
+    db.create_tables(ALL_MODELS, safe=True)
     statements = [
         # Name lookups (exact, then by prefix) ignore case.
-        "CREATE INDEX contact_name_nocase ON contact (name COLLATE NOCASE)",
-        "CREATE INDEX contact_source ON contact (source, source_id)",
-        "CREATE INDEX follow_up_open_due ON follow_up (status, due)",
-        "CREATE INDEX touch_contact_touch ON touch_contact (touch_id)",
+        "CREATE INDEX IF NOT EXISTS contact_name_nocase ON contact (name COLLATE NOCASE)",
+        "CREATE INDEX IF NOT EXISTS contact_source ON contact (source, source_id)",
+        "CREATE INDEX IF NOT EXISTS follow_up_open_due ON follow_up (status, due)",
+        "CREATE INDEX IF NOT EXISTS touch_contact_touch ON touch_contact (touch_id)",
         # Covering index: counting touches and minutes per week reads only the index.
-        "CREATE INDEX touch_at_minutes ON touch (at, minutes)",
+        "CREATE INDEX IF NOT EXISTS touch_at_minutes ON touch (at, minutes)",
         # contact.last_touch_at is derived data kept by the database itself.
-        """CREATE TRIGGER touch_contact_ai AFTER INSERT ON touch_contact BEGIN
+        """CREATE TRIGGER IF NOT EXISTS touch_contact_ai AFTER INSERT ON touch_contact BEGIN
              UPDATE contact SET last_touch_at = (SELECT at FROM touch WHERE id = NEW.touch_id)
              WHERE id = NEW.contact_id
                AND (last_touch_at IS NULL OR last_touch_at < (SELECT at FROM touch WHERE id = NEW.touch_id));
            END""",
-        """CREATE TRIGGER touch_contact_ad AFTER DELETE ON touch_contact BEGIN
+        """CREATE TRIGGER IF NOT EXISTS touch_contact_ad AFTER DELETE ON touch_contact BEGIN
              UPDATE contact SET last_touch_at = (
                SELECT MAX(t.at) FROM touch_contact tc JOIN touch t ON t.id = tc.touch_id
                WHERE tc.contact_id = OLD.contact_id)
              WHERE id = OLD.contact_id;
            END""",
-        """CREATE TRIGGER touch_au AFTER UPDATE OF at ON touch BEGIN
+        """CREATE TRIGGER IF NOT EXISTS touch_au AFTER UPDATE OF at ON touch BEGIN
              UPDATE contact SET last_touch_at = (
                SELECT MAX(t.at) FROM touch_contact tc JOIN touch t ON t.id = tc.touch_id
                WHERE tc.contact_id = contact.id)
@@ -47,18 +49,42 @@ def _migration_1(db) -> None:
 MIGRATIONS: list[Callable] = [_migration_1]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+OWN_TABLES = frozenset(model._meta.table_name for model in ALL_MODELS)
+
+
+def foreign_tables(tables) -> list[str]:
+    """Tables that no netmaint version creates, sorted (empty for a netmaint or a new file)."""
+    return sorted(t for t in tables if t not in OWN_TABLES and not t.startswith("sqlite"))
+
+
+def _has_tables(db) -> bool:
+    row = db.execute_sql("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    return bool(row and row[0])
+
 
 def migrate(db, current: int) -> None:
     from netmaint_tui.store.backup import auto_backup
+    from netmaint_tui.store.errors import MigrationFailed, StoreError
 
-    if current > 0:
-        auto_backup(db, reason=f"before-migration-{current}-to-{SCHEMA_VERSION}")
+    backup = None
+    # Any file that already holds data is copied first, whatever its version says.
+    if current > 0 or _has_tables(db):
+        backup = auto_backup(db, reason=f"before-migration-{current}-to-{SCHEMA_VERSION}")
     for number in range(current + 1, SCHEMA_VERSION + 1):
         # BEGIN IMMEDIATE: take the write lock first, so two processes opening a fresh
         # file at once cannot both run the same migration.
-        with db.atomic("IMMEDIATE"):
-            version = db.execute_sql("PRAGMA user_version").fetchone()[0]
-            if version >= number:
-                continue
-            MIGRATIONS[number - 1](db)
-            db.execute_sql(f"PRAGMA user_version = {number}")
+        try:
+            with db.atomic("IMMEDIATE"):
+                version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+                if version >= number:
+                    continue
+                MIGRATIONS[number - 1](db)
+                db.execute_sql(f"PRAGMA user_version = {number}")
+        except StoreError:
+            raise
+        except Exception as exc:
+            where = f"; a copy from before is at {backup}" if backup else ""
+            raise MigrationFailed(
+                f"cannot upgrade {getattr(db, 'path', 'the database')} to schema {number} ({exc}); "
+                f"the file was left at schema {number - 1}{where}"
+            ) from exc
