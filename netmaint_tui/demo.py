@@ -9,6 +9,7 @@ follow-ups. Rows go in with executemany inside one transaction.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 from pathlib import Path
@@ -162,12 +163,22 @@ def _touches(db, rng, ids, weeks, pause_weeks, total, now, progress):
     tz = now.timezone
     tiers = dict(db.execute_sql(f"SELECT id, tier FROM contact WHERE id >= {ids[0]} AND id <= {ids[-1]}").fetchall())
     weight = {"A": 6, "B": 2, "C": 1}
-    weights = [weight[tiers[i]] for i in ids]
+    # Cumulative weights once: random.choices(weights=...) re-sums all of them on every call,
+    # which at 30,000 contacts costs more than everything else put together. Same draws either way.
+    cum_weights = list(itertools.accumulate(weight[tiers[i]] for i in ids))
     per_week = max(1, total // max(1, len(weeks)))
     cur = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM touch")
     next_id = cur.fetchone()[0] + 1
     touch_rows, link_rows, made = [], [], 0
     created = to_db(now)
+    # People are added after meeting them: one first touch on the day each contact was added
+    # (older than the habit, so it shapes the list, not the streak).
+    for cid, added in db.execute_sql(
+        f"SELECT id, created_at FROM contact WHERE id >= {ids[0]} AND id <= {ids[-1]} AND id % 7 != 3"
+    ).fetchall():
+        touch_rows.append((next_id, added, "meeting", "catch-up", 30, "First met; added to the network.", created))
+        link_rows.append((next_id, cid))
+        next_id += 1
     for wi, w in enumerate(weeks):
         is_current = wi == len(weeks) - 1
         if w in pause_weeks:
@@ -189,7 +200,7 @@ def _touches(db, rng, ids, weeks, pause_weeks, total, now, progress):
             kind = _weighted(rng, KINDS)
             minutes = rng.choice((15, 20, 30, 45, 60)) if channel in ("call", "meeting", "event") else (
                 rng.choice((5, 10)) if channel == "email" else None)
-            people = rng.choices(ids, weights=weights, k=3 if rng.random() < 0.05 else 1)
+            people = rng.choices(ids, cum_weights=cum_weights, k=3 if rng.random() < 0.05 else 1)
             note = rng.choice(NOTES[channel]).format(topic=rng.choice(TOPICS), company=rng.choice(COMPANIES))
             touch_rows.append((next_id, to_db(at), channel, kind, minutes, note, created))
             for cid in dict.fromkeys(people):

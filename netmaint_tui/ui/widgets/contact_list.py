@@ -179,7 +179,7 @@ class ContactList(ScrollView, can_focus=True):
 
     def _columns(self, width: int) -> list[tuple[str, int]]:
         """Which columns fit: the name always, the company only where there is room."""
-        fixed = [("tier", 1), ("last", 8), ("due", 11), ("bal", 3)]
+        fixed = [("tier", 1), ("last", 8), ("due", 12), ("bal", 3)]
         rest = width - sum(w for _, w in fixed) - len(fixed) - 1
         if rest >= 34:
             name_w = max(16, rest * 55 // 100)
@@ -238,7 +238,7 @@ class ContactList(ScrollView, can_focus=True):
             "company": (safe(row.company), dim),
             "tier": (row.tier, tier_style),
             "last": (ago(row.last_touch, self._now()).rjust(8), dim),
-            "due": ("follow-up" if row.urgent else due_words(row.days_until_due)).rjust(11),
+            "due": ("follow-up" if row.urgent else due_words(row.days_until_due)).rjust(12),
             "bal": (signed(row.balance).rjust(3), bal_style),
         }
         cells["due"] = (cells["due"], due_style)
