@@ -128,3 +128,144 @@ def thin_backups(folder: Path, stem: str, now: dt.datetime | None = None) -> lis
             p.unlink(missing_ok=True)
             removed.append(p)
     return removed
+
+
+def has_backup_on(db_path: Path, day: dt.date) -> bool:
+    """True if any backup of this database (automatic or not) was taken on `day`.
+
+    Only names are read (one directory listing), so asking costs next to nothing.
+    """
+    db_path = Path(db_path)
+    folder = backups_dir(db_path)
+    prefix = f"{db_path.stem}-{day.strftime('%Y%m%d')}-"
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.startswith(prefix) and e.name.endswith(".db") for e in entries)
+    except OSError:
+        return False
+
+
+def daily_backup(db, now: dt.datetime | None = None) -> Path | None:
+    """Make today's automatic copy unless one exists already; None when nothing was copied.
+
+    Called at the start of every command that writes and when the app opens: after the first
+    call of the day it is a single directory listing.
+    """
+    path = _db_path(db)
+    now = now or dt.datetime.now()
+    if has_backup_on(path, now.date()):
+        return None
+    return auto_backup(path, reason="daily", now=now)
+
+
+def manual_backup_path(db_path: Path, now: dt.datetime | None = None) -> Path:
+    db_path = Path(db_path)
+    return backups_dir(db_path) / f"{db_path.stem}-{_stamp(now)}-manual.db"
+
+
+# --- restore -------------------------------------------------------------------------------
+
+_REQUIRED_TABLES = {"contact", "touch", "touch_contact", "follow_up", "goal", "pause"}
+
+
+def check_restorable(path: Path, newest_schema: int) -> int:
+    """Raise BackupError unless `path` is a whole netmaint database this version can read.
+
+    Returns its schema version. The file is opened read-only and never changed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"{path} is not a file; nothing was changed")
+    with open(path, "rb") as handle:
+        header = handle.read(16)
+    if header != b"SQLite format 3\x00":
+        raise BackupError(f"{path} is not a SQLite database; nothing was changed")
+    result = check_database_file(path)
+    if result != "ok":
+        raise BackupError(f"{path} is damaged ({result.splitlines()[0]}); nothing was changed")
+    try:
+        conn = sqlite3.connect(file_uri(path, "ro"), uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"cannot read {path}: {exc}; nothing was changed") from exc
+    if version > newest_schema:
+        raise BackupError(
+            f"{path} was written by a newer netmaint (schema {version}, this one reads up to "
+            f"{newest_schema}); upgrade netmaint first — nothing was changed"
+        )
+    if version < 1 or not _REQUIRED_TABLES <= tables:
+        raise BackupError(f"{path} is not a netmaint database; nothing was changed")
+    return version
+
+
+def _release_current(path: Path) -> bool:
+    """Fold the WAL into the main file and leave rollback mode, proving nobody else has it open.
+
+    Returns False if the file is too damaged to open; raises BackupError if it is in use.
+    Leaving WAL mode needs the only connection, so success also means no other netmaint
+    (or anything else) is reading or writing the file right now.
+    """
+    try:
+        conn = sqlite3.connect(str(path), timeout=1)
+    except sqlite3.DatabaseError:
+        return False
+    try:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode == "wal":
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if busy:
+                raise BackupError(f"{path} is in use by another netmaint; close it and try again")
+            mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            if mode != "delete":
+                raise BackupError(f"{path} is in use by another netmaint; close it and try again")
+        return True
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise BackupError(f"{path} is in use by another netmaint; close it and try again") from exc
+        return False
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.datetime | None = None) -> Path | None:
+    """Put a checked copy of `source` in place of `db_path`; returns where the old file went.
+
+    Order matters so that no step can lose data: the source is verified and copied beside the
+    database first; the current file is then folded out of WAL mode (which fails if anyone has it
+    open) and hard-linked (or copied) aside as `<db>.before-restore-<stamp>`, any leftover -wal or
+    -shm moved aside with it (a stale WAL must never be replayed onto the restored file), and only
+    then is the copy renamed over the database in one atomic step.
+    """
+    db_path, source = Path(db_path), Path(source)
+    check_restorable(source, newest_schema)
+    if db_path.exists() and db_path.resolve() == source.resolve():
+        raise BackupError(f"{source} is the database itself; choose a backup file")
+    stamp = _stamp(now)
+    staged = copy_database(source, db_path.with_name(f".{db_path.name}.restore-{stamp}"))
+    aside: Path | None = None
+    try:
+        if db_path.exists():
+            _release_current(db_path)
+            aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+            try:
+                os.link(db_path, aside)
+            except OSError:
+                import shutil
+
+                shutil.copy2(db_path, aside)
+            for suffix in ("-wal", "-shm", "-journal"):
+                extra = Path(f"{db_path}{suffix}")
+                if extra.exists():
+                    os.replace(extra, Path(f"{aside}{suffix}"))
+        os.replace(staged, db_path)
+    finally:
+        if staged.exists():
+            staged.unlink()
+    return aside
