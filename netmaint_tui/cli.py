@@ -424,11 +424,27 @@ def dispatch(argv: list[str]) -> int:
     from netmaint_tui.store.db import close_database, open_database
 
     open_database(path)
+    if command in WRITES:
+        _daily_backup(path)
     try:
         NEEDS_DB[command](make_context(settings, clock), args)
     finally:
         close_database()
     return 0
+
+
+# Commands that may change the database get the day's first automatic backup before they do.
+WRITES = {"add", "log", "follow-up", "goal", "pause", "snooze", "archive"}
+
+
+def _daily_backup(path: Path) -> None:
+    """Once a day, before the first write; afterwards one directory listing. Never blocks the command."""
+    from netmaint_tui.store.backup import BackupError, daily_backup
+
+    try:
+        daily_backup(path)
+    except (BackupError, OSError) as exc:
+        print(f"netmaint: warning: today's automatic backup failed ({exc}); continuing", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
