@@ -83,7 +83,7 @@ class ProgressTicker:
 # Small text helpers
 
 _WS = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def one_line(text: str) -> str:
@@ -183,12 +183,16 @@ def _url_parts(url: str):
     return host, parts
 
 
-def is_linkedin_url(url: str) -> bool:
-    found = _url_parts(url or "")
+def _linkedin_parts(url: str):
+    found = _url_parts(url)
     if found is None:
-        return False
-    host = found[0]
-    return host == "linkedin.com" or host.endswith(".linkedin.com")
+        return None
+    host, parts = found
+    return parts if host == "linkedin.com" or host.endswith(".linkedin.com") else None
+
+
+def is_linkedin_url(url: str) -> bool:
+    return _linkedin_parts(url or "") is not None
 
 
 def normalize_linkedin_url(url: str) -> str:
@@ -199,9 +203,9 @@ def normalize_linkedin_url(url: str) -> str:
     trimmed but otherwise untouched.
     """
     text = (url or "").strip()
-    if not is_linkedin_url(text):
+    parts = _linkedin_parts(text)
+    if parts is None:
         return text
-    _, parts = _url_parts(text)
     segments = [unquote(s) for s in parts.path.split("/") if s]
     if len(segments) >= 2 and segments[0].lower() == "in":
         return "https://www.linkedin.com/in/" + quote(segments[1].lower(), safe="-_.~")
@@ -386,10 +390,17 @@ def iter_csv_rows(
             if complete:
                 break
         width = expected_width()
-        spans = j - i > 1
-        if not complete or (spans and width is not None and len(record.fields) != width
-                            and not _only_empty_extras(record.fields, width)):
+        if not complete:
             yield CsvRow(i + 1, None, "a quoted field is never closed (a stray '\"'?)")
+            i += 1
+            continue
+        if j - i > 1 and width is not None and fit_width(record.fields, width) is None:
+            yield CsvRow(
+                i + 1,
+                None,
+                f"a quoted field runs over {j - i} lines and the row has {len(record.fields)} fields,"
+                f" not {width} (a stray '\"'?)",
+            )
             i += 1
             continue
         bad_line = next((k + 1 for k in range(i, j) if k in bad), 0)

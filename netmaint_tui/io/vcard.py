@@ -378,7 +378,7 @@ def _finish(card: _Card, result: ParseResult) -> None:
             # Some writers escape the commas between categories; a tag never holds a comma.
             tags.extend(t for t in (collapse(t) for t in unescape(text).split(",")) if t)
         elif name == "UID":
-            uid = uid or collapse(text)
+            uid = uid or collapse(unescape(text))
 
     emails = dedupe(emails)
     name = fn or n_name or (emails[0] if emails else "") or company
