@@ -1,0 +1,352 @@
+"""`netmaint import`, `export`, `backup` and `restore`.
+
+Each prints one summary line; problems with single records go to stderr as `line N: message`
+before it. A file that cannot be read is one line and exit status 2. Files written here are
+created 0600 (notes about people are private) and appear whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from netmaint_tui.cli import USAGE_ERROR, UsageError, db_path, make_context, show
+
+PARSERS = {
+    "linkedin": ("netmaint_tui.io.linkedin", "parse_linkedin"),
+    "vcard": ("netmaint_tui.io.vcard", "parse_vcard"),
+    "google": ("netmaint_tui.io.google", "parse_google"),
+}
+
+
+# --- progress on a terminal -------------------------------------------------------------------
+
+
+class ProgressBar:
+    """A one-line bar on stderr, only when stderr is a terminal and the work takes a moment."""
+
+    WIDTH = 30
+    DELAY = 0.3  # seconds before the bar appears: quick imports print nothing extra
+    INTERVAL = 0.1
+
+    def __init__(self, label: str, stream=None, enabled: bool | None = None, clock=time.monotonic):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.label = label
+        self.clock = clock
+        self.started = clock()
+        self.last = 0.0
+        self.drawn = False
+
+    def phase(self, name: str):
+        def update(done: int, total: int) -> None:
+            self.update(name, done, total)
+
+        return update
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self.started < self.DELAY or (now - self.last < self.INTERVAL and done < total):
+            return
+        self.last = now
+        fraction = done / total if total else 1.0
+        filled = int(self.WIDTH * fraction)
+        bar = "█" * filled + "░" * (self.WIDTH - filled)
+        self.stream.write(f"\r{self.label} {phase:<8} {bar} {fraction:>4.0%}")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def read_input(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except IsADirectoryError:
+        raise UsageError(f"cannot read {path}: it is a folder") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` as a new 0600 file: a temporary file beside it, then a rename."""
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        # A pipe or a device (/dev/stdout): there is nothing to replace atomically.
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    tmp = folder / f".{path.name}.tmp-{os.getpid()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _for_terminal(data: bytes) -> bytes:
+    """Export text shown on a terminal: control characters become visible stand-ins.
+
+    Only when stdout is a terminal (like `ls`): piped or redirected output is byte-exact.
+    """
+    from netmaint_tui.rules.text import visible
+
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    return "\n".join(visible(line) for line in text.split("\n")).encode("utf-8")
+
+
+def _open(args, settings, must_exist: bool):
+    from netmaint_tui.store.db import open_database
+
+    path = db_path(args, settings)
+    if must_exist and not path.exists():
+        raise UsageError(f"no database at {path}; give one with --db or NETMAINT_DB")
+    open_database(path)
+    return path
+
+
+def _has_data() -> bool:
+    from netmaint_tui.store.models import database
+
+    return bool(database.execute_sql(
+        "SELECT EXISTS (SELECT 1 FROM contact) OR EXISTS (SELECT 1 FROM touch)"
+    ).fetchone()[0])
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word}es" if word.endswith(("ch", "sh", "s", "x")) else f"{n} {word}s"
+
+
+def _counts(report) -> str:
+    return (f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.skipped} skipped")
+
+
+def _is_skip(message: str) -> bool:
+    # The parsers end a message with "skipped" when the whole row or card was left out, and
+    # with "ignored" / "imported without it" when only a value was.
+    return message.rstrip(" .").endswith("skipped")
+
+
+def _issue_lines(issues) -> list[str]:
+    ordered = sorted(issues, key=lambda i: (i.line == 0, i.line))
+    return [(f"line {i.line}: " if i.line else "") + show(i.message) for i in ordered]
+
+
+def _change_lines(report) -> list[str]:
+    out = []
+    for change in report.changes:
+        where = f"line {change.line}: " if change.line else ""
+        if change.action == "add":
+            out.append(f"{where}would add {show(change.name)}")
+        elif change.action == "update":
+            parts = []
+            for key, (old, new) in change.fields.items():
+                if isinstance(new, list):
+                    added = [v for v in new if v not in (old or [])]
+                    parts.append(f"{key} + {show(', '.join(added))}")
+                else:
+                    parts.append(f"{key} {show(repr(old if old is not None else ''))} → {show(repr(new))}")
+            out.append(f"{where}would update {show(change.name)}: {'; '.join(parts)}")
+    return out
+
+
+def cmd_import(args, settings) -> int:
+    import importlib
+
+    from netmaint_tui.store.backup import auto_backup
+    from netmaint_tui.store.db import close_database
+
+    fmt = args.format
+    source = Path(args.file)
+    data = read_input(source)
+    bar = ProgressBar(f"importing {source.name}")
+    try:
+        doc = parsed = None
+        if fmt == "json":
+            from netmaint_tui.io.json_io import DocumentError, loads_document
+
+            try:
+                doc = loads_document(data)
+            except DocumentError as exc:
+                where = f" line {exc.line}" if exc.line else ""
+                raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
+        else:
+            module, name = PARSERS[fmt]
+            parse = getattr(importlib.import_module(module), name)
+            parsed = parse(data, progress=bar.phase("reading"))
+        del data
+        path = _open(args, settings, must_exist=False)
+        try:
+            ctx = make_context(settings)
+            if not args.dry_run and _has_data():
+                auto_backup(path, reason="before-import")
+            if doc is not None:
+                from netmaint_tui.io.json_io import import_data
+
+                report = import_data(ctx, doc, dry_run=args.dry_run, progress=bar.phase("saving"))
+                issues, parse_skipped, reasons = report.issues, 0, {}
+            else:
+                from netmaint_tui.services.importing import import_records
+
+                report = import_records(ctx, parsed.records, source=fmt, dry_run=args.dry_run,
+                                        progress=bar.phase("saving"))
+                issues = list(parsed.issues) + report.issues
+                parse_skipped = sum(1 for i in parsed.issues if _is_skip(i.message))
+                reasons = parsed.skipped_reasons
+        finally:
+            close_database()
+    finally:
+        bar.close()
+
+    for line in _issue_lines(issues):
+        print(line, file=sys.stderr)
+    if args.dry_run:
+        for line in _change_lines(report):
+            print(line)
+    report.skipped += parse_skipped
+    summary = ("contacts: " if report.others else "") + _counts(report)
+    if reasons:
+        summary += " (" + ", ".join(_plural(n, reason) for reason, n in sorted(reasons.items())) + ")"
+    for section, counts in report.others.items():
+        summary += (f"; {section.replace('_', '-')}: {counts.added} added, {counts.updated} updated, "
+                    f"{counts.unchanged} unchanged, {counts.skipped} skipped")
+    verb = "dry run, nothing written:" if args.dry_run else "imported"
+    print(f"{verb} {show(source.name)}: {summary}")
+    nothing_usable = report.added + report.updated + report.unchanged == 0
+    return 1 if nothing_usable and issues else 0
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def cmd_export(args, settings) -> int:
+    from netmaint_tui.store.db import close_database
+
+    fmt = args.format
+    _open(args, settings, must_exist=True)
+    try:
+        ctx = make_context(settings)
+        data, what = render_export(ctx, fmt)
+    finally:
+        close_database()
+    if args.output:
+        target = Path(args.output).expanduser()
+        write_private(target, data)
+        print(f"exported {what} to {show(str(target))}")
+    else:
+        out = sys.stdout.buffer
+        out.write(_for_terminal(data) if sys.stdout.isatty() else data)
+        out.flush()
+    return 0
+
+
+def render_export(ctx, fmt: str) -> tuple[bytes, str]:
+    """The export's bytes and a few words saying what is in it."""
+    if fmt in ("json", "yaml"):
+        from netmaint_tui.io.json_io import dumps_json, dumps_yaml
+        from netmaint_tui.services.exporting import snapshot
+
+        doc = snapshot(ctx)
+        text = dumps_json(doc) if fmt == "json" else dumps_yaml(doc)
+        what = ", ".join(_plural(len(doc[k]), w) for k, w in (
+            ("contacts", "contact"), ("touches", "touch"), ("follow_ups", "follow-up"),
+            ("goals", "goal"), ("pauses", "pause")))
+        return text.encode("utf-8"), what
+    if fmt == "csv":
+        from netmaint_tui.io.csv_export import contacts_csv
+        from netmaint_tui.services.exporting import export_contacts
+
+        contacts = export_contacts()
+        return contacts_csv(contacts).encode("utf-8"), _plural(len(contacts), "contact")
+    if fmt == "ics":
+        from netmaint_tui.io.ics_export import DUE_WITHIN_DAYS, build_calendar
+        from netmaint_tui.services.exporting import contacts_due_within, open_follow_ups
+
+        follow_ups = open_follow_ups()
+        due = contacts_due_within(ctx, DUE_WITHIN_DAYS)
+        data = build_calendar(follow_ups, due, ctx.now())
+        return data, f"{_plural(len(follow_ups), 'open follow-up')} and {_plural(len(due), 'contact')} due"
+    raise UsageError(f"unknown export format {fmt!r}")
+
+
+# --- backup and restore -----------------------------------------------------------------------
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} bytes"
+
+
+def cmd_backup(args, settings) -> int:
+    from netmaint_tui.store.backup import BackupError, copy_database, manual_backup_path
+
+    path = db_path(args, settings)
+    if not path.is_file():
+        raise UsageError(f"no database at {path}; nothing to back up")
+    if args.output:
+        dest = Path(args.output).expanduser()
+        if dest.is_dir():
+            dest = dest / manual_backup_path(path).name
+    else:
+        dest = manual_backup_path(path)
+    if dest.exists() and dest.resolve() == path.resolve():
+        raise UsageError("the backup cannot be the database itself; choose another file")
+    try:
+        copy_database(path, dest)
+    except BackupError as exc:
+        print(f"netmaint: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {show(str(path))} to {show(str(dest))} ({_size(dest.stat().st_size)})")
+    return 0
+
+
+def cmd_restore(args, settings) -> int:
+    from netmaint_tui.store.backup import BackupError, restore_database
+    from netmaint_tui.store.migrations import SCHEMA_VERSION
+
+    source = Path(args.file).expanduser()
+    if not source.exists():
+        raise UsageError(f"cannot read {source}: No such file or directory")
+    if not os.access(source, os.R_OK) or not source.is_file():
+        raise UsageError(f"cannot read {source}: not a readable file")
+    path = db_path(args, settings)
+    try:
+        aside = restore_database(path, source, SCHEMA_VERSION)
+    except BackupError as exc:
+        print(f"netmaint: {exc}", file=sys.stderr)
+        return 1
+    where = f"the previous one is at {show(str(aside))}" if aside else "there was no database before"
+    print(f"restored {show(str(source))} to {show(str(path))}; {where}")
+    return 0
+
+
+__all__ = ["cmd_import", "cmd_export", "cmd_backup", "cmd_restore", "ProgressBar", "write_private",
+           "render_export", "USAGE_ERROR"]

@@ -1,0 +1,154 @@
+"""netmaint's own export format, as JSON or YAML, and reading it back.
+
+The document is `{"format": "netmaint", "version": 1, "contacts": [...], "touches": [...],
+"follow_ups": [...], "goals": [...], "pauses": [...]}` (the shape is described in PRODUCT.md and
+services/exporting.py). `export json` followed by `import json` into an empty database gives a
+database whose export is byte for byte the same document.
+
+Text is data: JSON escapes every control character (C1 and bidirectional controls too, so the
+file is safe to `cat`); YAML writes any string holding a control or line-separator character
+in double-quoted form, where PyYAML escapes them, because its plain and single-quoted styles
+silently change NEL and U+2028.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+FORMAT = "netmaint"
+VERSION = 1
+SECTIONS = ("contacts", "touches", "follow_ups", "goals", "pauses")
+
+
+class DocumentError(ValueError):
+    """The file is not a netmaint export this version can read; `line` is 1-based or 0."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def export_data(ctx=None) -> dict:
+    """The whole database as a netmaint document (a plain dict)."""
+    from netmaint_tui.services.exporting import snapshot
+
+    return snapshot(ctx)
+
+
+def import_data(ctx, doc: dict, *, dry_run: bool = False, progress=None):
+    """Merge a checked netmaint document into the database; returns an ImportReport."""
+    from netmaint_tui.services.importing import import_snapshot
+
+    check_document(doc)
+    return import_snapshot(ctx, doc, dry_run=dry_run, progress=progress)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps_json(doc: dict) -> str:
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    # json leaves DEL, C1 and bidi controls raw; escaped, they stay data and the file stays readable.
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+
+
+_YAML_RISKY = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str):
+    style = '"' if _YAML_RISKY.search(data) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dumps_yaml(doc: dict) -> str:
+    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """Refuses aliases: they are how a few lines of YAML expand into gigabytes."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise DocumentError(event.start_mark.line + 1, "YAML aliases (*name) are not allowed in an import")
+        return super().compose_node(parent, index)
+
+
+def loads_document(data: bytes) -> dict:
+    """Parse JSON (or netmaint's YAML export) and check it is a netmaint document."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(data.count(b"\n", 0, exc.start) + 1, "not UTF-8 text") from None
+    stripped = text.lstrip()
+    if not stripped:
+        raise DocumentError(1, "the file is empty")
+    if stripped[0] in "{[":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        except RecursionError:
+            raise DocumentError(0, "not valid JSON: nested too deeply") from None
+    else:
+        try:
+            doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise DocumentError(mark.line + 1 if mark else 0, f"neither JSON nor YAML: {exc.problem or exc}") from None
+        except yaml.YAMLError as exc:
+            raise DocumentError(0, f"neither JSON nor YAML: {exc}") from None
+        except RecursionError:
+            raise DocumentError(0, "nested too deeply") from None
+    check_document(doc)
+    return doc
+
+
+def check_document(doc: Any) -> None:
+    """Raise DocumentError unless `doc` has the netmaint export's outer shape.
+
+    What is inside each section is checked item by item on import, so one bad touch is
+    reported and skipped instead of refusing the whole file.
+    """
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise DocumentError(1, 'not a netmaint export (expected {"format": "netmaint", ...})')
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DocumentError(1, f"version {version!r} is not a netmaint export version")
+    if version > VERSION:
+        raise DocumentError(
+            1, f"written by a newer netmaint (format version {version}, this one reads up to {VERSION}); upgrade first"
+        )
+    for section in SECTIONS:
+        items = doc.get(section, [])
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise DocumentError(1, f"{section!r} must be a list")
+        seen: set[int] = set()
+        for position, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if ident is None:
+                continue
+            if isinstance(ident, bool) or not isinstance(ident, int):
+                raise DocumentError(0, f"{section}[{position}]: id {ident!r} is not a whole number")
+            if ident in seen:
+                raise DocumentError(0, f"{section}[{position}]: id {ident} appears twice")
+            seen.add(ident)

@@ -1,0 +1,219 @@
+"""Reading everything out for export: the stable netmaint document, and what a calendar needs.
+
+The document's shape is public (PRODUCT.md, "Stable JSON"): keys may be added, never renamed.
+Times are UTC ISO 8601 with a `Z`; dates are `YYYY-MM-DD`; ids are the database's own, so
+touches and follow-ups name their contacts by `id`, and a restore keeps them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from netmaint_tui.services.common import Context, from_db
+from netmaint_tui.store.models import database
+
+FORMAT = "netmaint"
+VERSION = 1
+
+
+def utc_text(value) -> str | None:
+    """Stored naive UTC ('YYYY-MM-DD HH:MM:SS[.ffffff]') -> 'YYYY-MM-DDTHH:MM:SS[.ffffff]Z'."""
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=None).isoformat() + "Z"
+
+
+def day_text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)[:10]
+
+
+def _list(text: str | None) -> list[str]:
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _rows(sql: str, params=()) -> list[dict]:
+    cursor = database.execute_sql(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+
+def export_contacts() -> list[dict]:
+    tags: dict[int, list[str]] = {}
+    for cid, name in database.execute_sql(
+        "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id ORDER BY t.name, t.id"
+    ).fetchall():
+        tags.setdefault(cid, []).append(name)
+    out = []
+    for r in _rows("SELECT * FROM contact ORDER BY id"):
+        out.append({
+            "id": r["id"],
+            "name": r["name"],
+            "company": r["company"],
+            "role": r["role"],
+            "emails": _list(r["emails"]),
+            "phones": _list(r["phones"]),
+            "linkedin_url": r["linkedin_url"],
+            "location": r["location"],
+            "how_met": r["how_met"],
+            "tier": r["tier"],
+            "cadence_days": r["cadence_days"],
+            "tags": tags.get(r["id"], []),
+            "birthday": r["birthday"],
+            "notes": r["notes"],
+            "source": r["source"],
+            "source_id": r["source_id"],
+            "connected_on": day_text(r["connected_on"]),
+            "snoozed_until": day_text(r["snoozed_until"]),
+            "archived": bool(r["archived"]),
+            "created_at": utc_text(r["created_at"]),
+            "updated_at": utc_text(r["updated_at"]),
+            # Derived from the touches (kept by the database); ignored on import.
+            "last_touch_at": utc_text(r["last_touch_at"]),
+        })
+    return out
+
+
+def export_touches() -> list[dict]:
+    members: dict[int, list[int]] = {}
+    for tid, cid in database.execute_sql(
+        "SELECT touch_id, contact_id FROM touch_contact ORDER BY touch_id, contact_id"
+    ).fetchall():
+        members.setdefault(tid, []).append(cid)
+    return [
+        {
+            "id": r["id"],
+            "at": utc_text(r["at"]),
+            "channel": r["channel"],
+            "kind": r["kind"],
+            "minutes": r["minutes"],
+            "contacts": members.get(r["id"], []),
+            "note": r["note"],
+            "created_at": utc_text(r["created_at"]),
+        }
+        for r in _rows("SELECT * FROM touch ORDER BY id")
+    ]
+
+
+def export_follow_ups() -> list[dict]:
+    return [
+        {
+            "id": r["id"],
+            "what": r["what"],
+            "due": utc_text(r["due"]),
+            "status": r["status"],
+            "suggested_by": r["suggested_by_id"],
+            "about": r["about_id"],
+            "about_text": r["about_text"],
+            "touch": r["touch_id"],
+            "created_at": utc_text(r["created_at"]),
+            "closed_at": utc_text(r["closed_at"]),
+        }
+        for r in _rows("SELECT * FROM follow_up ORDER BY id")
+    ]
+
+
+def export_goals() -> list[dict]:
+    return [
+        {"id": r["id"], "from_date": day_text(r["from_date"]), "touches": r["touches"], "minutes": r["minutes"],
+         "created_at": utc_text(r["created_at"])}
+        for r in _rows("SELECT * FROM goal ORDER BY id")
+    ]
+
+
+def export_pauses() -> list[dict]:
+    return [
+        {"id": r["id"], "start": day_text(r["start"]), "end": day_text(r["end"]), "reason": r["reason"],
+         "created_at": utc_text(r["created_at"])}
+        for r in _rows('SELECT * FROM pause ORDER BY id')
+    ]
+
+
+def snapshot(ctx: Context | None = None) -> dict:
+    """Everything the user owns, in the stable export shape. Read in one transaction, so
+    a touch logged meanwhile in the app is either wholly in the export or not at all."""
+    with database.atomic():
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "contacts": export_contacts(),
+            "touches": export_touches(),
+            "follow_ups": export_follow_ups(),
+            "goals": export_goals(),
+            "pauses": export_pauses(),
+        }
+
+
+# --- for a calendar ---------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarFollowUp:
+    id: int
+    what: str
+    due: dt.datetime  # aware UTC
+    suggested_by: str | None
+    about: str | None
+    about_text: str
+
+
+@dataclass
+class CalendarContact:
+    id: int
+    name: str
+    company: str
+    tier: str
+    source: str
+    source_id: str | None
+    due: dt.date
+    last_touch: dt.datetime | None  # aware UTC
+
+
+def open_follow_ups() -> list[CalendarFollowUp]:
+    rows = _rows(
+        """SELECT f.id, f.what, f.due, f.about_text, s.name AS suggested_by, a.name AS about
+           FROM follow_up f LEFT JOIN contact s ON s.id = f.suggested_by_id
+           LEFT JOIN contact a ON a.id = f.about_id
+           WHERE f.status = 'open' ORDER BY f.due, f.id"""
+    )
+    return [
+        CalendarFollowUp(r["id"], r["what"], from_db(r["due"]), r["suggested_by"], r["about"], r["about_text"] or "")
+        for r in rows
+    ]
+
+
+def contacts_due_within(ctx: Context, days: int = 30) -> list[CalendarContact]:
+    """Active contacts whose due day falls from today to `days` ahead (the due list's rule:
+    last touch + cadence, or the day they were added if never touched)."""
+    from netmaint_tui.rules.priority import days_until_due
+
+    now = ctx.now()
+    today = ctx.today()
+    cad = ctx.settings.cadence_days
+    rows = _rows(
+        """SELECT id, name, company, tier, source, source_id, cadence_days, last_touch_at, created_at
+           FROM contact WHERE archived = 0 AND (snoozed_until IS NULL OR snoozed_until <= ?) ORDER BY id""",
+        (today.isoformat(),),
+    )
+    out = []
+    for r in rows:
+        cadence = r["cadence_days"] or int(cad.get(r["tier"], 90))
+        last = from_db(r["last_touch_at"])
+        since_touch = (now - last).total_seconds() / 86400 if last is not None else None
+        since_added = (now - from_db(r["created_at"])).total_seconds() / 86400
+        until = days_until_due(since_touch, since_added, cadence)
+        if 0 <= until <= days:
+            out.append(CalendarContact(r["id"], r["name"], r["company"], r["tier"], r["source"], r["source_id"],
+                                       today + dt.timedelta(days=until), last))
+    out.sort(key=lambda c: (c.due, c.name.casefold(), c.id))
+    return out

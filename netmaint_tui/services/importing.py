@@ -1,0 +1,881 @@
+"""Importing contacts (and whole netmaint exports) without ever duplicating anyone.
+
+Matching, in this order: the source's own id (`source`, `source_id`), any email address, the
+LinkedIn profile URL, then name + company (case and spacing ignored). Two records whose LinkedIn
+URLs differ are never taken for the same person, even with the same name and company.
+
+Merging never loses what the user typed:
+- lists (emails, phones, tags) are merged, never replaced;
+- a field the file leaves empty never blanks the contact's value;
+- the fields a source is the authority on are overwritten when the file has a different value
+  (LinkedIn: company, position, connected on; address books: company and role; a netmaint
+  export: everything), every other field is only filled in when the contact has none.
+So importing the same file twice changes nothing, and "updated" is counted only when a value
+really changed.
+
+Everything runs in one transaction: a record that cannot be used is reported with its line and
+skipped, but an unexpected failure (disk full, a crash) leaves the database as it was.
+The work is a handful of queries whatever the file's size: the existing contacts are read once
+into dicts, and rows go in through one prepared statement each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from netmaint_tui.io.records import ImportIssue, ImportRecord, identity_key, normalize_linkedin_url
+from netmaint_tui.services.common import Context, InputError, to_db
+from netmaint_tui.services.contacts import normalize_birthday
+from netmaint_tui.store.models import CHANNELS, FOLLOW_UP_STATUSES, KINDS, TIERS, database
+
+Progress = Callable[[int, int], None]
+
+DEFAULT_IMPORT_TIER = "C"  # a bulk import is mostly weak ties: they must not bury hand-picked contacts
+MAX_NAME = 500
+MAX_LINE_FIELD = 2_000  # company, role, location, URL, how met: one line of text
+MAX_NOTES = 2_000_000  # a 1 MB note still imports; anything larger is not a note
+MAX_LIST_ITEM = 320  # the longest legal email address
+MAX_LIST_ITEMS = 100
+
+SCALARS = (
+    "name", "company", "role", "linkedin_url", "location", "how_met", "tier", "cadence_days",
+    "birthday", "notes", "source", "source_id", "connected_on", "snoozed_until", "archived",
+)
+LISTS = ("emails", "phones", "tags")
+COLUMNS = SCALARS + ("emails", "phones", "created_at", "updated_at")
+
+# What each source is trusted to change on an existing contact (beyond filling blanks).
+AUTHORITATIVE = {
+    "linkedin": {"company", "role", "connected_on"},
+    "vcard": {"company", "role"},
+    "google": {"company", "role"},
+    "json": set(SCALARS) - {"source", "source_id"},
+}
+FIELD_LABELS = {"role": "position/role", "connected_on": "connected on"}
+
+
+@dataclass
+class Change:
+    """One record's fate, for a dry run's listing and the app's import screen."""
+
+    action: str  # 'add' | 'update' | 'skip'
+    line: int
+    name: str
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # update: field -> (old, new)
+    message: str = ""
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    issues: list[ImportIssue] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    dry_run: bool = False
+    # A netmaint export also brings touches, follow-ups, goals and pauses.
+    others: dict[str, Counts] = field(default_factory=dict)
+
+    def issue(self, line: int, message: str) -> None:
+        self.issues.append(ImportIssue(line, message))
+
+    def skip(self, line: int, name: str, message: str) -> None:
+        self.skipped += 1
+        self.issue(line, message)
+        self.changes.append(Change("skip", line, name, message=message))
+
+
+class _Ticker:
+    """Reports progress about a hundred times, whatever the number of records."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total = progress, total
+        self.step = max(1, total // 100)
+
+    def __call__(self, done: int) -> None:
+        if self.progress is not None and (done % self.step == 0 or done == self.total):
+            self.progress(done, self.total)
+
+
+# --- normalizing ------------------------------------------------------------------------------
+
+_PHONE_KEY = re.compile(r"[^\d+]")
+
+
+def _email_key(value: str) -> str:
+    return value.strip().casefold()
+
+
+def _phone_key(value: str) -> str:
+    return _PHONE_KEY.sub("", value) or value.strip().casefold()
+
+
+def _tag_key(value: str) -> str:
+    return value.strip().casefold()
+
+
+_LIST_KEYS = {"emails": _email_key, "phones": _phone_key, "tags": _tag_key}
+
+
+def _merge_list(existing: list[str], incoming: Iterable[str], key: Callable[[str], str]) -> list[str]:
+    seen = {key(v) for v in existing}
+    out = list(existing)
+    for value in incoming:
+        k = key(value)
+        if value and k not in seen:
+            seen.add(k)
+            out.append(value)
+    return out
+
+
+def _dedupe(values: Iterable[str], key: Callable[[str], str]) -> list[str]:
+    return _merge_list([], values, key)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value is False or value == []
+
+
+def _name_key(name: str, company: str) -> str:
+    return identity_key(name or "", company or "")
+
+
+def _url_key(url: str) -> str:
+    return normalize_linkedin_url(url).casefold() if url else ""
+
+
+def _iso_day(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    return dt.date.fromisoformat(str(value)[:10]).isoformat()
+
+
+def _stored_time(value: Any) -> str | None:
+    """An ISO 8601 moment as stored: naive UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'."""
+    if value in (None, ""):
+        return None
+    moment = dt.datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(sep=" ")
+
+
+def _now_stored(ctx: Context) -> str:
+    return to_db(ctx.now()).isoformat(sep=" ")
+
+
+# --- the contacts already there ---------------------------------------------------------------
+
+
+class ContactIndex:
+    """Every contact's current values, and the maps records are matched through.
+
+    Read once per import (two queries), then kept up to date as records are added or merged,
+    so a file that names the same person twice adds them once.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[int, dict] = {}
+        self.by_source: dict[tuple[str, str], list[int]] = {}
+        self.by_email: dict[str, list[int]] = {}
+        self.by_url: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.tag_ids: dict[str, int] = {}
+
+    @classmethod
+    def load(cls) -> "ContactIndex":
+        index = cls()
+        cursor = database.execute_sql(f"SELECT id, {', '.join(COLUMNS)} FROM contact ORDER BY id")
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            row["emails"] = _loads(row["emails"])
+            row["phones"] = _loads(row["phones"])
+            row["archived"] = bool(row["archived"])
+            for key in ("connected_on", "snoozed_until"):
+                row[key] = str(row[key]) if row[key] is not None else None
+            row["tags"] = []
+            index.rows[row["id"]] = row
+        for cid, tag in database.execute_sql(
+            "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id ORDER BY t.name"
+        ).fetchall():
+            if cid in index.rows:
+                index.rows[cid]["tags"].append(tag)
+        index.tag_ids = dict(database.execute_sql("SELECT name, id FROM tag").fetchall())
+        for cid, row in index.rows.items():
+            index._index(cid, row)
+        return index
+
+    def _index(self, cid: int, row: dict) -> None:
+        def put(mapping, key):
+            if key:
+                ids = mapping.setdefault(key, [])
+                if cid not in ids:
+                    ids.append(cid)
+
+        if row.get("source_id"):
+            put(self.by_source, (row.get("source") or "", row["source_id"]))
+        for email in row.get("emails") or ():
+            put(self.by_email, _email_key(email))
+        put(self.by_url, _url_key(row.get("linkedin_url") or ""))
+        put(self.by_name, _name_key(row["name"], row.get("company") or ""))
+
+    def add(self, cid: int, row: dict) -> None:
+        self.rows[cid] = row
+        self._index(cid, row)
+
+    def replace(self, cid: int, row: dict) -> None:
+        # Old keys stay in the maps on purpose: last month's company still finds the person.
+        self.rows[cid] = row
+        self._index(cid, row)
+
+    def find(self, item: dict, claimed: set[int] | None = None) -> tuple[int | None, str]:
+        """(contact id, how it matched) or (None, '')."""
+        url = _url_key(item.get("linkedin_url") or "")
+
+        def usable(cid: int, strong: bool) -> bool:
+            if claimed is not None and cid in claimed:
+                return False
+            if strong:
+                return True
+            other = _url_key(self.rows[cid].get("linkedin_url") or "")
+            return not (url and other and url != other)  # two LinkedIn profiles: two people
+
+        steps = []
+        if item.get("source_id"):
+            steps.append(("source id", self.by_source.get((item.get("source") or "", item["source_id"]), []), True))
+        for email in item.get("emails") or ():
+            steps.append(("email", self.by_email.get(_email_key(email), []), False))
+        if url:
+            steps.append(("LinkedIn URL", self.by_url.get(url, []), True))
+        steps.append(("name and company", self.by_name.get(_name_key(item["name"], item.get("company") or ""), []), False))
+        for how, ids, strong in steps:
+            for cid in ids:
+                if usable(cid, strong):
+                    return cid, how
+        return None, ""
+
+
+def _loads(text: str | None) -> list[str]:
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+# --- checking one incoming contact ------------------------------------------------------------
+
+
+def _from_record(record: ImportRecord, source: str) -> dict:
+    return {
+        "name": record.name, "company": record.company, "role": record.role,
+        "emails": list(record.emails), "phones": list(record.phones), "tags": list(record.tags),
+        "linkedin_url": record.linkedin_url, "location": record.location, "birthday": record.birthday,
+        "notes": record.notes, "source": record.source or source, "source_id": record.source_id or None,
+        "connected_on": record.connected_on,
+    }
+
+
+def _size(n: int) -> str:
+    return f"{n:,} characters"
+
+
+def check_contact(item: dict, where: Callable[[str], tuple[int, str]], report: ImportReport) -> dict | None:
+    """The item with every value in its stored form, or None (reported) if it cannot be used.
+
+    `where(message)` gives the (line, message) to report; a value that is merely unusable is
+    left out with an issue while the rest of the contact still imports.
+    """
+    out = dict(item)
+
+    def drop(key: str, why: str, empty: Any = "") -> None:
+        out[key] = empty
+        report.issue(*where(f"{FIELD_LABELS.get(key, key).replace('_', ' ')} {why}; imported without it"))
+
+    name = item.get("name")
+    name = name.strip() if isinstance(name, str) else ""
+    if not name:
+        line, message = where("no name; skipped")
+        report.skip(line, "", message)
+        return None
+    if len(name) > MAX_NAME:
+        line, message = where(f"the name is {_size(len(name))} long (at most {MAX_NAME}); skipped")
+        report.skip(line, name[:40], message)
+        return None
+    out["name"] = name
+    for key in ("company", "role", "linkedin_url", "location", "how_met", "source", "source_id"):
+        value = item.get(key)
+        if value is None:
+            out[key] = None if key == "source_id" else ""
+            continue
+        if not isinstance(value, str):
+            value = str(value)
+        value = value.strip()
+        if len(value) > MAX_LINE_FIELD:
+            drop(key, f"is {_size(len(value))} long (at most {MAX_LINE_FIELD:,})", None if key == "source_id" else "")
+            continue
+        out[key] = value if value or key != "source_id" else None
+    if out.get("linkedin_url"):
+        out["linkedin_url"] = normalize_linkedin_url(out["linkedin_url"])
+    notes = item.get("notes")
+    notes = notes if isinstance(notes, str) else ("" if notes is None else str(notes))
+    out["notes"] = notes
+    if len(notes) > MAX_NOTES:
+        drop("notes", f"are {_size(len(notes))} long (at most {MAX_NOTES:,})")
+    for key in LISTS:
+        values = item.get(key) or []
+        if isinstance(values, str):
+            values = [values]
+        clean = [str(v).strip() for v in values if v is not None and str(v).strip()]
+        too_long = [v for v in clean if len(v) > MAX_LIST_ITEM]
+        if too_long:
+            report.issue(*where(f"{len(too_long)} of the {key} over {MAX_LIST_ITEM} characters left out"))
+            clean = [v for v in clean if len(v) <= MAX_LIST_ITEM]
+        if len(clean) > MAX_LIST_ITEMS:
+            report.issue(*where(f"only the first {MAX_LIST_ITEMS} {key} kept"))
+            clean = clean[:MAX_LIST_ITEMS]
+        out[key] = _dedupe(clean, _LIST_KEYS[key])
+    try:
+        out["birthday"] = normalize_birthday(item.get("birthday"))
+    except InputError:
+        drop("birthday", f"{str(item.get('birthday'))[:20]!r} is not YYYY-MM-DD or --MM-DD", None)
+    for key in ("connected_on", "snoozed_until"):
+        try:
+            out[key] = _iso_day(item.get(key))
+        except ValueError:
+            drop(key, f"{str(item.get(key))[:20]!r} is not a date", None)
+    tier = item.get("tier")
+    if tier is not None:
+        tier = str(tier).strip().upper()
+        if tier not in TIERS:
+            drop("tier", f"{tier[:10]!r} is not A, B or C", None)
+            tier = None
+    out["tier"] = tier
+    cadence = item.get("cadence_days")
+    if cadence not in (None, ""):
+        if isinstance(cadence, bool) or not isinstance(cadence, (int, str)) or not str(cadence).isdigit() or int(cadence) < 1:
+            drop("cadence_days", f"{str(cadence)[:10]!r} is not a whole number of days", None)
+        else:
+            out["cadence_days"] = int(cadence)
+    else:
+        out["cadence_days"] = None
+    out["archived"] = bool(item.get("archived")) if isinstance(item.get("archived"), bool) else False
+    for key in ("created_at", "updated_at"):
+        try:
+            out[key] = _stored_time(item.get(key))
+        except ValueError:
+            drop(key, f"{str(item.get(key))[:30]!r} is not an ISO 8601 date-time", None)
+    return out
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+
+def merge(existing: dict, incoming: dict, source: str) -> dict[str, tuple[Any, Any]]:
+    """The fields that change when `incoming` is merged into `existing`: field -> (old, new)."""
+    trusted = AUTHORITATIVE.get(source, {"company", "role"})
+    changes: dict[str, tuple[Any, Any]] = {}
+    for key in SCALARS:
+        if key in ("source", "source_id"):
+            continue
+        new = incoming.get(key)
+        old = existing.get(key)
+        if _empty(new) or new == old:
+            continue
+        if key in trusted or _empty(old):
+            changes[key] = (old, new)
+    if not existing.get("source_id") and incoming.get("source_id"):
+        changes["source_id"] = (existing.get("source_id"), incoming["source_id"])
+        if incoming.get("source") and incoming["source"] != existing.get("source"):
+            changes["source"] = (existing.get("source"), incoming["source"])
+    for key in LISTS:
+        old_list = list(existing.get(key) or [])
+        new_list = _merge_list(old_list, incoming.get(key) or [], _LIST_KEYS[key])
+        if new_list != old_list:
+            changes[key] = (old_list, new_list)
+    return changes
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Raw statements on the transaction's own connection: no per-row ORM objects."""
+
+    def __init__(self, index: ContactIndex, dry_run: bool):
+        self.index = index
+        self.dry_run = dry_run
+        self.fake_id = 0
+        self.touch_ids: dict[int, int] = {}  # export's touch id -> stored id, for follow-ups
+        self.cursor = None if dry_run else database.connection().cursor()
+
+    def _fake(self) -> int:
+        self.fake_id -= 1
+        return self.fake_id
+
+    def insert_contact(self, values: dict, contact_id: int | None = None) -> int:
+        if self.dry_run:
+            return contact_id if contact_id is not None else self._fake()
+        row = [values.get(c) for c in COLUMNS]
+        row[COLUMNS.index("emails")] = json.dumps(values.get("emails") or [], ensure_ascii=False)
+        row[COLUMNS.index("phones")] = json.dumps(values.get("phones") or [], ensure_ascii=False)
+        row[COLUMNS.index("archived")] = 1 if values.get("archived") else 0
+        cols = COLUMNS
+        if contact_id is not None:
+            cols, row = ("id",) + COLUMNS, [contact_id] + row
+        self.cursor.execute(
+            f"INSERT INTO contact ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", row
+        )
+        new_id = self.cursor.lastrowid
+        self.set_tags(new_id, values.get("tags") or [])
+        return new_id
+
+    def update_contact(self, cid: int, changes: dict[str, tuple[Any, Any]], now: str) -> None:
+        if self.dry_run or cid < 0:
+            return
+        sets, params = [], []
+        for key, (_, new) in changes.items():
+            if key == "tags":
+                continue
+            if key in ("emails", "phones"):
+                new = json.dumps(new, ensure_ascii=False)
+            elif key == "archived":
+                new = 1 if new else 0
+            sets.append(f"{key} = ?")
+            params.append(new)
+        sets.append("updated_at = ?")
+        params.append(now)
+        self.cursor.execute(f"UPDATE contact SET {', '.join(sets)} WHERE id = ?", params + [cid])
+        if "tags" in changes:
+            old, new = changes["tags"]
+            self.set_tags(cid, [t for t in new if t not in old])
+
+    def set_tags(self, cid: int, names: list[str]) -> None:
+        for name in names:
+            tag_id = self.index.tag_ids.get(name)
+            if tag_id is None:
+                self.cursor.execute("INSERT INTO tag (name) VALUES (?)", (name,))
+                tag_id = self.index.tag_ids[name] = self.cursor.lastrowid
+            self.cursor.execute(
+                "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", (cid, tag_id)
+            )
+
+
+def _new_contact(item: dict, source: str, tier: str, now: str) -> dict:
+    values = {k: item.get(k) for k in SCALARS + LISTS}
+    values["tier"] = item.get("tier") or tier
+    values["source"] = item.get("source") or source
+    values["created_at"] = item.get("created_at") or now
+    values["updated_at"] = item.get("updated_at") or values["created_at"]
+    values["archived"] = bool(item.get("archived"))
+    return values
+
+
+def _upsert_contacts(
+    ctx: Context,
+    items: list[tuple[int, dict]],
+    *,
+    source: str,
+    tier: str,
+    writer: _Writer,
+    report: ImportReport,
+    where_of: Callable[[int], Callable[[str], tuple[int, str]]],
+    tick: _Ticker,
+    claim: bool = False,
+    keep_ids: bool = False,
+) -> dict[int, int]:
+    """Match and write each item; returns item position -> contact id (for a netmaint export)."""
+    index = writer.index
+    now = _now_stored(ctx)
+    claimed: set[int] | None = set() if claim else None
+    placed: dict[int, int] = {}
+    for done, (position, raw) in enumerate(items, 1):
+        where = where_of(position)
+        item = check_contact(raw, where, report)
+        line = where("")[0]
+        if item is None:
+            tick(done)
+            continue
+        item.setdefault("source", source)
+        if not item.get("source"):
+            item["source"] = source
+        cid, _how = index.find(item, claimed)
+        if cid is None:
+            values = _new_contact(item, source, tier, now)
+            wanted_id = raw.get("id") if keep_ids and isinstance(raw.get("id"), int) and raw.get("id") > 0 else None
+            cid = writer.insert_contact(values, wanted_id)
+            index.add(cid, dict(values))
+            report.added += 1
+            report.changes.append(Change("add", line, item["name"]))
+        else:
+            existing = index.rows[cid]
+            changes = merge(existing, item, source)
+            if changes:
+                writer.update_contact(cid, changes, now)
+                updated = dict(existing)
+                updated.update({k: new for k, (_, new) in changes.items()})
+                updated["updated_at"] = now
+                index.replace(cid, updated)
+                report.updated += 1
+                report.changes.append(Change("update", line, existing["name"], changes))
+            else:
+                report.unchanged += 1
+        if claimed is not None:
+            claimed.add(cid)
+        placed[position] = cid
+        tick(done)
+    return placed
+
+
+def _run(work: Callable[[], None], dry_run: bool) -> None:
+    if dry_run:
+        work()
+        return
+    try:
+        with database.atomic("IMMEDIATE"):
+            work()
+    except sqlite3.Error as exc:
+        from netmaint_tui.store.db import translate_error
+
+        raise translate_error(exc, getattr(database.obj, "path", "the database")) from exc
+
+
+def import_records(
+    ctx: Context,
+    records: list[ImportRecord],
+    *,
+    source: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    tier: str = DEFAULT_IMPORT_TIER,
+) -> ImportReport:
+    """Add or merge parsed records (LinkedIn, vCard, Google), all in one transaction.
+
+    `progress(done, total)` is called about a hundred times; the app's import screen uses it.
+    With dry_run nothing is written and the report says what would have happened.
+    """
+    report = ImportReport(dry_run=dry_run)
+    tick = _Ticker(progress, len(records))
+
+    def where_of(position: int):
+        line = records[position].line
+        return lambda message: (line, message)
+
+    def work() -> None:
+        writer = _Writer(ContactIndex.load(), dry_run)
+        items = [(i, _from_record(r, source)) for i, r in enumerate(records)]
+        _upsert_contacts(ctx, items, source=source, tier=tier, writer=writer, report=report,
+                         where_of=where_of, tick=tick)
+
+    _run(work, dry_run)
+    if progress is not None and not records:
+        progress(0, 0)
+    return report
+
+
+# --- a netmaint export ------------------------------------------------------------------------
+
+SECTIONS = ("touches", "follow_ups", "goals", "pauses")
+
+
+def _table_empty(table: str) -> bool:
+    return database.execute_sql(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0] == 1
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
+
+
+def import_snapshot(
+    ctx: Context,
+    doc: dict,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Merge a netmaint export (already checked to be one) into the database, in one transaction.
+
+    Into an empty database it is an exact restore, ids included, so exporting again gives the
+    same document. Into one with data it merges: contacts as any import does; touches match on
+    (time, contacts, channel), follow-ups on (what, due, suggested by), goals on all their
+    values, pauses on their dates, so importing the same export twice changes nothing.
+    """
+    report = ImportReport(dry_run=dry_run)
+    contacts = doc.get("contacts") or []
+    total = len(contacts) + sum(len(doc.get(s) or []) for s in SECTIONS)
+    tick = _Ticker(progress, total)
+    for name in SECTIONS:
+        report.others[name] = Counts()
+
+    def where_of_section(section: str):
+        def where_of(position: int):
+            return lambda message: (0, f"{section}[{position}]: {message}")
+        return where_of
+
+    def work() -> None:
+        index = ContactIndex.load()
+        writer = _Writer(index, dry_run)
+        keep = {t: _table_empty(t) for t in ("contact", "touch", "follow_up", "goal", "pause")}
+        items = [(i, c if isinstance(c, dict) else {}) for i, c in enumerate(contacts)]
+        placed = _upsert_contacts(
+            ctx, items, source="json", tier="B", writer=writer, report=report,
+            where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"],
+        )
+        contact_ids: dict[int, int] = {}
+        for position, cid in placed.items():
+            doc_id = items[position][1].get("id")
+            if isinstance(doc_id, int):
+                contact_ids[doc_id] = cid
+        done = len(contacts)
+        done = _import_touches(ctx, doc.get("touches") or [], contact_ids, writer, report, keep["touch"], tick, done)
+        done = _import_follow_ups(ctx, doc.get("follow_ups") or [], contact_ids, writer, report,
+                                  keep["follow_up"], tick, done)
+        done = _import_goals(ctx, doc.get("goals") or [], writer, report, keep["goal"], tick, done)
+        _import_pauses(ctx, doc.get("pauses") or [], writer, report, keep["pause"], tick, done)
+
+    _run(work, dry_run)
+    return report
+
+
+def _section_issue(report: ImportReport, section: str, position: int, message: str) -> None:
+    counts = report.others[section]
+    counts.skipped += 1
+    report.issue(0, f"{section}[{position}]: {message}; skipped")
+
+
+def _insert(writer: _Writer, table: str, values: dict, wanted_id: Any, keep_ids: bool) -> int:
+    if writer.dry_run:
+        return writer._fake()
+    cols = list(values)
+    params = [values[c] for c in cols]
+    if keep_ids and isinstance(wanted_id, int) and not isinstance(wanted_id, bool) and wanted_id > 0:
+        cols, params = ["id"] + cols, [wanted_id] + params
+    quoted = ", ".join(f'"{c}"' for c in cols)  # pause has a column called "end"
+    writer.cursor.execute(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(cols))})", params)
+    return writer.cursor.lastrowid
+
+
+def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, done) -> int:
+    counts = report.others["touches"]
+    existing: dict[tuple, tuple] = {}
+    for tid, at, channel, kind, minutes, note, members in database.execute_sql(
+        "SELECT t.id, t.at, t.channel, t.kind, t.minutes, t.note, "
+        "(SELECT group_concat(contact_id) FROM touch_contact WHERE touch_id = t.id) FROM touch t"
+    ).fetchall():
+        ids = frozenset(int(x) for x in (members or "").split(",") if x)
+        existing[(_stored_time(at), ids, channel)] = (tid, kind, minutes, note)
+    touch_ids: dict[int, int] = {}
+    now = _now_stored(ctx)
+    for position, t in enumerate(touches):
+        done += 1
+        tick(done)
+        if not isinstance(t, dict):
+            _section_issue(report, "touches", position, "not an object")
+            continue
+        try:
+            at = _stored_time(t.get("at"))
+            created = _stored_time(t.get("created_at")) or now
+            minutes = _int_or_none(t.get("minutes"))
+        except ValueError as exc:
+            _section_issue(report, "touches", position, str(exc))
+            continue
+        channel, kind = t.get("channel") or "meeting", t.get("kind") or "catch-up"
+        note = t.get("note") if isinstance(t.get("note"), str) else ""
+        refs = t.get("contacts") if isinstance(t.get("contacts"), list) else []
+        members = [contact_ids[r] for r in refs if isinstance(r, int) and r in contact_ids]
+        if at is None:
+            _section_issue(report, "touches", position, "no time ('at')")
+            continue
+        if channel not in CHANNELS or kind not in KINDS:
+            _section_issue(report, "touches", position, f"channel {channel!r} or kind {kind!r} unknown")
+            continue
+        if not members:
+            _section_issue(report, "touches", position, "none of its contacts are in the file")
+            continue
+        members = list(dict.fromkeys(members))
+        key = (at, frozenset(members), channel)
+        found = existing.get(key)
+        if found is not None:
+            tid, old_kind, old_minutes, old_note = found
+            sets = {}
+            if kind != old_kind:
+                sets["kind"] = kind
+            if minutes is not None and minutes != old_minutes:
+                sets["minutes"] = minutes
+            if note and note != old_note:
+                sets["note"] = note
+            if sets:
+                counts.updated += 1
+                if not writer.dry_run and tid > 0:
+                    writer.cursor.execute(
+                        f"UPDATE touch SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), tid]
+                    )
+            else:
+                counts.unchanged += 1
+        else:
+            tid = _insert(writer, "touch", {"at": at, "channel": channel, "kind": kind, "minutes": minutes,
+                                            "note": note, "created_at": created}, t.get("id"), keep_ids)
+            if not writer.dry_run:
+                writer.cursor.executemany(
+                    "INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", [(tid, c) for c in members]
+                )
+            existing[key] = (tid, kind, minutes, note)
+            counts.added += 1
+        if isinstance(t.get("id"), int):
+            touch_ids[t["id"]] = tid
+    writer.touch_ids = touch_ids
+    return done
+
+
+def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, tick, done) -> int:
+    counts = report.others["follow_ups"]
+    touch_ids = writer.touch_ids
+    existing: dict[tuple, dict] = {}
+    cursor = database.execute_sql(
+        "SELECT id, what, due, status, suggested_by_id, about_id, about_text, touch_id, closed_at FROM follow_up"
+    )
+    names = [d[0] for d in cursor.description]
+    for values in cursor.fetchall():
+        row = dict(zip(names, values))
+        row["due"], row["closed_at"] = _stored_time(row["due"]), _stored_time(row["closed_at"])
+        existing[(row["what"], row["due"], row["suggested_by_id"])] = row
+    now = _now_stored(ctx)
+    for position, f in enumerate(follow_ups):
+        done += 1
+        tick(done)
+        if not isinstance(f, dict):
+            _section_issue(report, "follow_ups", position, "not an object")
+            continue
+        what = f.get("what").strip() if isinstance(f.get("what"), str) else ""
+        try:
+            due = _stored_time(f.get("due"))
+            closed = _stored_time(f.get("closed_at"))
+            created = _stored_time(f.get("created_at")) or now
+        except ValueError as exc:
+            _section_issue(report, "follow_ups", position, str(exc))
+            continue
+        status = f.get("status") or "open"
+        if not what or due is None:
+            _section_issue(report, "follow_ups", position, "needs 'what' and 'due'")
+            continue
+        if status not in FOLLOW_UP_STATUSES:
+            _section_issue(report, "follow_ups", position, f"status {status!r} unknown")
+            continue
+        values = {
+            "what": what, "due": due, "status": status,
+            "suggested_by_id": contact_ids.get(f.get("suggested_by")) if isinstance(f.get("suggested_by"), int) else None,
+            "about_id": contact_ids.get(f.get("about")) if isinstance(f.get("about"), int) else None,
+            "about_text": f.get("about_text") if isinstance(f.get("about_text"), str) else "",
+            "touch_id": touch_ids.get(f.get("touch")) if isinstance(f.get("touch"), int) else None,
+            "created_at": created, "closed_at": closed,
+        }
+        key = (what, due, values["suggested_by_id"])
+        row = existing.get(key)
+        if row is None:
+            fid = _insert(writer, "follow_up", values, f.get("id"), keep_ids)
+            existing[key] = dict(values, id=fid)
+            counts.added += 1
+            continue
+        sets = {k: v for k, v in values.items()
+                if k in ("status", "closed_at", "about_id", "about_text", "touch_id") and not _empty(v) and v != row.get(k)}
+        if sets.get("status") == "open" and row.get("status") != "open":
+            sets.pop("status")  # an export made before it was done must not reopen it
+        if sets:
+            counts.updated += 1
+            row.update(sets)
+            if not writer.dry_run and row["id"] > 0:
+                writer.cursor.execute(
+                    f"UPDATE follow_up SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), row["id"]]
+                )
+        else:
+            counts.unchanged += 1
+    return done
+
+
+def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
+    counts = report.others["goals"]
+    existing = {(str(d), t, m) for d, t, m in database.execute_sql("SELECT from_date, touches, minutes FROM goal").fetchall()}
+    now = _now_stored(ctx)
+    for position, g in enumerate(goals):
+        done += 1
+        tick(done)
+        if not isinstance(g, dict):
+            _section_issue(report, "goals", position, "not an object")
+            continue
+        try:
+            start = _iso_day(g.get("from_date"))
+            touches, minutes = _int_or_none(g.get("touches")), _int_or_none(g.get("minutes"))
+            created = _stored_time(g.get("created_at")) or now
+        except ValueError as exc:
+            _section_issue(report, "goals", position, str(exc))
+            continue
+        if start is None or (touches is None and minutes is None):
+            _section_issue(report, "goals", position, "needs 'from_date' and touches or minutes")
+            continue
+        key = (start, touches, minutes)
+        if key in existing:
+            counts.unchanged += 1
+            continue
+        _insert(writer, "goal", {"from_date": start, "touches": touches, "minutes": minutes, "created_at": created},
+                g.get("id"), keep_ids)
+        existing.add(key)
+        counts.added += 1
+    return done
+
+
+def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
+    counts = report.others["pauses"]
+    existing = {(str(s), str(e)): (pid, reason) for pid, s, e, reason in
+                database.execute_sql("SELECT id, start, \"end\", reason FROM pause").fetchall()}
+    now = _now_stored(ctx)
+    for position, p in enumerate(pauses):
+        done += 1
+        tick(done)
+        if not isinstance(p, dict):
+            _section_issue(report, "pauses", position, "not an object")
+            continue
+        try:
+            start, end = _iso_day(p.get("start")), _iso_day(p.get("end"))
+            created = _stored_time(p.get("created_at")) or now
+        except ValueError as exc:
+            _section_issue(report, "pauses", position, str(exc))
+            continue
+        reason = p.get("reason") if isinstance(p.get("reason"), str) else ""
+        if start is None or end is None or end < start:
+            _section_issue(report, "pauses", position, "needs 'start' and 'end', in that order")
+            continue
+        found = existing.get((start, end))
+        if found is None:
+            pid = _insert(writer, "pause", {"start": start, "end": end, "reason": reason, "created_at": created},
+                          p.get("id"), keep_ids)
+            existing[(start, end)] = (pid, reason)
+            counts.added += 1
+        elif reason and reason != found[1]:
+            counts.updated += 1
+            if not writer.dry_run and found[0] > 0:
+                writer.cursor.execute("UPDATE pause SET reason = ? WHERE id = ?", (reason, found[0]))
+            existing[(start, end)] = (found[0], reason)
+        else:
+            counts.unchanged += 1
+    return done
