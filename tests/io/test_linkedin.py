@@ -198,6 +198,19 @@ def test_unclosed_quote_does_not_swallow_the_file():
     assert "never closed" in result.issues[0].message
 
 
+def test_stray_quote_closed_by_a_later_row_costs_only_its_own_line():
+    text = HEADER_2022 + "\n" + (
+        'Open,"Quote,,,A,B,01 Jan 2024\n'
+        "Next,Person,,,C,D,02 Jan 2024\n"
+        '"Closing, here",X,,,E,F,03 Jan 2024\n'
+        "Last,One,,,G,H,04 Jan 2024\n"
+    )
+    result = parse_text(text)
+    assert [r.name for r in result.records] == ["Next Person", "Closing, here X", "Last One"]
+    assert [i.line for i in result.issues] == [2]
+    assert "runs over 3 lines" in result.issues[0].message
+
+
 def test_multiline_quoted_position_keeps_line_numbers():
     text = HEADER_2022 + "\n" + (
         'Multi,Line,,,Acme,"Head of\nEverything",01 Jan 2024\n'
