@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from peewee import fn
@@ -147,31 +148,65 @@ def set_archived(ctx: Context, contact_id: int, archived: bool = True) -> None:
         Contact.update(archived=archived, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
 
 
+def _fold(text: str) -> str:
+    return text.casefold()
+
+
 def resolve_contact(name: str, include_archived: bool = False) -> int:
-    """Exact name (any case) first, then a unique prefix of the name or of any word in it."""
-    wanted = (name or "").strip()
+    """Exact name (any case) first, then a unique prefix of the name or of any word in it.
+
+    Matching folds case for every script (nm_fold, not SQLite's ASCII-only lower/LIKE), and
+    compares with instr(), so '%' and '_' in a typed name are plain characters.
+    """
+    wanted = " ".join((name or "").split())
     if not wanted:
         raise InputError("give a contact name")
     base = Contact.select(Contact.id, Contact.name)
     if not include_archived:
         base = base.where(Contact.archived == False)  # noqa: E712
-    exact = list(base.where(fn.lower(Contact.name) == wanted.lower()).limit(2))
+    folded = _fold(wanted)
+    exact = list(base.where(fn.nm_fold(Contact.name) == folded).limit(50))
     if len(exact) == 1:
         return exact[0].id
     if len(exact) > 1:
         raise AmbiguousContact(wanted, [c.name for c in exact])
-    lowered = wanted.lower()
     # A prefix of the whole name ("Omar"), then of any later word in it ("Haddad").
-    for condition in (fn.lower(Contact.name).startswith(lowered), fn.lower(Contact.name).contains(" " + lowered)):
+    for condition in (
+        fn.instr(fn.nm_fold(Contact.name), folded) == 1,
+        fn.instr(fn.nm_fold(Contact.name), " " + folded) > 0,
+    ):
         found = list(base.where(condition).limit(50))
         if len(found) == 1:
             return found[0].id
         if len(found) > 1:
             raise AmbiguousContact(wanted, sorted(c.name for c in found))
     names = [c.name for c in Contact.select(Contact.name).where(Contact.archived == False)]  # noqa: E712
-    lowered = {n.lower(): n for n in names}
-    close = difflib.get_close_matches(wanted.lower(), list(lowered), n=3, cutoff=0.6)
-    raise UnknownContact(wanted, [lowered[c] for c in close])
+    raise UnknownContact(wanted, close_names(wanted, names))
+
+
+def _plain(text: str) -> str:
+    """Folded and without accents, for suggestions only: 'Olaf' should hint at 'Ölaf'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def close_names(wanted: str, names, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The names most like `wanted`, best first: compared whole, word by word, and by their start,
+    so a typo in a first name ('Dnaa') still finds 'Dana Haddad'."""
+    key = _plain(wanted)
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(key)
+    scored = []
+    for name in dict.fromkeys(names):
+        plain = _plain(name)
+        best = 0.0
+        for candidate in (plain, plain[: len(key)], *plain.split()):
+            matcher.set_seq1(candidate)
+            if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+                best = max(best, matcher.ratio())
+        if best >= cutoff:
+            scored.append((-best, name))
+    return [name for _, name in sorted(scored)[:n]]
 
 
 def resolve_contacts(names) -> list[int]:
@@ -356,8 +391,8 @@ def contact_names(text: str = "", limit: int = 20) -> list[tuple[int, str, str]]
     q = Contact.select(Contact.id, Contact.name, Contact.company).where(Contact.archived == False)  # noqa: E712
     text = (text or "").strip()
     if text:
-        q = q.where(Contact.name.contains(text))
-        q = q.order_by(fn.instr(fn.lower(Contact.name), text.lower()), Contact.name)
+        position = fn.instr(fn.nm_fold(Contact.name), _fold(text))
+        q = q.where(position > 0).order_by(position, Contact.name)
     else:
         q = q.order_by(Contact.name)
     return list(q.limit(limit).tuples())

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from netmaint_tui.rules.priority import ReasonFacts, balance, days_until_due, reason
-from netmaint_tui.services.common import Context, from_db, to_db
+from netmaint_tui.services.common import Context, from_db, plain_date, to_db
 from netmaint_tui.services.contacts import kind_counts, tags_of
 from netmaint_tui.store.models import database
 
@@ -65,6 +65,14 @@ class DueRow:
         }
 
 
+def _follow_up_when(due_local, now, today: dt.date) -> str:
+    if due_local < now:
+        return "overdue"
+    day = plain_date(due_local.date())
+    word = {today: "today", today + dt.timedelta(days=1): "tomorrow"}.get(day, due_local.strftime("%a"))
+    return f"due {word} {due_local.strftime('%H:%M')}"
+
+
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -78,13 +86,15 @@ def _where(ctx: Context, text: str, include_snoozed: bool, include_archived: boo
         params.append(ctx.today().isoformat())
     text = (text or "").strip()
     if text:
-        like = _like(text)
+        # instr on folded text: case-insensitive for every script ('ölaf' finds 'Ölaf'),
+        # and '%' or '_' in the filter are plain characters.
+        folded = text.casefold()
         clauses.append(
-            "(c.name LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\' OR c.id IN ("
+            "(instr(nm_fold(c.name), ?) > 0 OR instr(nm_fold(c.company), ?) > 0 OR c.id IN ("
             "SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id "
-            "WHERE t.name LIKE ? ESCAPE '\\'))"
+            "WHERE instr(nm_fold(t.name), ?) > 0))"
         )
-        params += [like, like, like]
+        params += [folded, folded, folded]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -111,7 +121,7 @@ def _ranking_sql(ctx: Context, where: str, sort: str, columns: str = "*") -> tup
     sql = f"""
         SELECT {columns} FROM (
           SELECT *, nm_score(tier, dst, dsa, cad) AS score, nm_overdue(dst, dsa, cad) AS overdue FROM (
-            SELECT c.id, c.name, c.company, c.tier, c.last_touch_at, c.snoozed_until, c.archived,
+            SELECT c.id, c.name, c.company, c.tier, c.last_touch_at, c.snoozed_until, c.archived, c.created_at,
                    COALESCE(c.cadence_days, CASE c.tier WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END) AS cad,
                    julianday(?) - julianday(c.last_touch_at) AS dst,
                    julianday(?) - julianday(c.created_at) AS dsa,
@@ -197,13 +207,21 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
     for r in raw:
         gives, asks = counts.get(r["id"], (0, 0))
         last = from_db(r["last_touch_at"]).in_timezone(tz) if r["last_touch_at"] else None
-        until = days_until_due(r["dst"], r["dsa"], r["cad"])
+        # Due on a calendar day the user can check: the local day of the last touch plus the
+        # cadence (elapsed days would put a late-evening touch's due date a day late);
+        # never touched: the day the contact was added.
+        if last is not None:
+            due_day = plain_date(last.date()) + dt.timedelta(days=int(r["cad"]))
+        elif r["created_at"]:
+            due_day = plain_date(from_db(r["created_at"]).in_timezone(tz).date())
+        else:
+            due_day = today + dt.timedelta(days=days_until_due(r["dst"], r["dsa"], r["cad"]))
+        until = (due_day - today).days
         urgent_text = None
         if r["id"] in urgent:
             what, due = urgent[r["id"]]
             due_local = from_db(due).in_timezone(tz)
-            when = "overdue" if due_local < ctx.now() else f"due {due_local.strftime('%a %H:%M')}"
-            urgent_text = f"follow-up {when}: {what}"
+            urgent_text = f"follow-up {_follow_up_when(due_local, ctx.now(), today)}: {what}"
         snoozed = dt.date.fromisoformat(str(r["snoozed_until"])) if r["snoozed_until"] else None
         facts = ReasonFacts(
             tier=r["tier"], overdue=r["overdue"], days_since_touch=r["dst"],
@@ -215,7 +233,7 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
             DueRow(
                 id=r["id"], name=r["name"], company=r["company"], tier=r["tier"],
                 score=r["score"], overdue=r["overdue"], cadence=r["cad"], last_touch=last,
-                last_channel=channels.get(r["id"]), due=today + dt.timedelta(days=until),
+                last_channel=channels.get(r["id"]), due=due_day,
                 days_until_due=until, gives=gives, asks=asks, balance=balance(gives, asks),
                 leads=leads.get(r["id"], 0), urgent=bool(r["urgent"]), urgent_follow_up=urgent_text,
                 snoozed_until=snoozed, archived=bool(r["archived"]), reason=reason(facts),

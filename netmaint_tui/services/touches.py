@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pendulum
 
 from netmaint_tui.services.common import Context, InputError, to_db
-from netmaint_tui.store.models import CHANNELS, KINDS, FollowUp, Touch, TouchContact, database
+from netmaint_tui.store.models import CHANNELS, KINDS, Contact, FollowUp, Touch, TouchContact, database
 
 # A few seconds of grace: "now" typed in a form is a little older than "now" at save time.
 FUTURE_GRACE = dt.timedelta(minutes=1)
@@ -53,6 +53,8 @@ def log_touch(
 ) -> LogResult:
     from netmaint_tui.rules.notes import extract_tasks
 
+    # The same person picked twice is one link, not a unique-index failure.
+    contact_ids = list(dict.fromkeys(int(c) for c in contact_ids or ()))
     if not contact_ids:
         raise InputError("a touch needs at least one contact")
     at = at or ctx.now()
@@ -61,6 +63,10 @@ def log_touch(
     tasks = extract_tasks(note, pendulum.instance(at).in_timezone(ctx.clock.tz))
     now_db = to_db(ctx.now())
     with database.atomic():
+        found = {c for (c,) in Contact.select(Contact.id).where(Contact.id.in_(contact_ids)).tuples()}
+        missing = [c for c in contact_ids if c not in found]
+        if missing:
+            raise InputError(f"contact #{missing[0]} does not exist (deleted meanwhile?); nothing was logged")
         touch = Touch.create(at=to_db(at), channel=channel, kind=kind, minutes=minutes, note=note, created_at=now_db)
         TouchContact.insert_many([(touch.id, cid) for cid in contact_ids], fields=[TouchContact.touch, TouchContact.contact]).execute()
         created = []
