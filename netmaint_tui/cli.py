@@ -35,7 +35,8 @@ def build_parser() -> Parser:
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
     d = sub.add_parser("demo", parents=[common], help="open the app on a throw-away sample network")
-    d.add_argument("--theme", default=None)
+    # SUPPRESS: without --theme here, the subcommand must not overwrite `netmaint --theme X demo`.
+    d.add_argument("--theme", default=argparse.SUPPRESS, help="theme for this run")
     d.add_argument("--print", action="store_true", help="print the prioritized list instead of opening the app")
     d.add_argument("--seed", type=int, default=7)
 
@@ -374,7 +375,7 @@ def cmd_demo(args, settings):
         args.limit, args.json, args.filter, args.snoozed = 20, False, "", False
         cmd_due(ctx, args)
         return 0
-    return run_app(path, settings, args.theme, ctx.clock)
+    return run_app(path, settings, getattr(args, "theme", None), ctx.clock)
 
 
 def run_app(path: Path, settings, theme, clock) -> int:
@@ -402,8 +403,9 @@ EXTRA = {
 
 def dispatch(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    settings = load_settings()
     command = args.command
+    # `config` reports the file's problems itself, with the settings they concern.
+    settings = load_settings(warn=command != "config")
     if command == "demo":
         return cmd_demo(args, settings)
     if command in EXTRA:
@@ -420,7 +422,7 @@ def dispatch(argv: list[str]) -> int:
     clock = system_clock()
     path = db_path(args, settings)
     if command is None:
-        return run_app(path, settings, args.theme, clock)
+        return run_app(path, settings, getattr(args, "theme", None), clock)
     from netmaint_tui.store.db import close_database, open_database
 
     open_database(path)
@@ -452,15 +454,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return dispatch(argv)
     except UsageError as exc:
-        print(f"netmaint: {exc}", file=sys.stderr)
+        say(exc)
         return USAGE_ERROR
     except KeyboardInterrupt:
-        print("netmaint: interrupted; nothing half-written was kept", file=sys.stderr)
+        say("interrupted; nothing half-written was kept")
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the last line of defence: one line, never a traceback
         return report(exc)
+
+
+def say(message) -> None:
+    """One line on stderr, whatever the message holds: it may quote a name, a path or a typed date."""
+    from netmaint_tui.rules.text import visible
+
+    print(f"netmaint: {visible(str(message), single_line=True)}", file=sys.stderr)
 
 
 def report(exc: BaseException) -> int:
@@ -469,23 +478,22 @@ def report(exc: BaseException) -> int:
     from netmaint_tui.store.errors import StoreError
 
     if isinstance(exc, (InputError, ClockError)):
-        print(f"netmaint: {exc}", file=sys.stderr)
+        say(exc)
         return USAGE_ERROR
     if isinstance(exc, StoreError):
-        print(f"netmaint: {exc}", file=sys.stderr)
+        say(exc)
         return exc.exit_code
     from peewee import PeeweeException
 
     if isinstance(exc, PeeweeException):
-        print(f"netmaint: database error: {exc}", file=sys.stderr)
+        say(f"database error: {exc}")
         return 1
     if isinstance(exc, OSError):
-        print(f"netmaint: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        say(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         return 1
     if os.environ.get("NETMAINT_DEBUG"):
         raise exc
-    print(f"netmaint: unexpected error ({type(exc).__name__}: {exc}); "
-          "rerun with NETMAINT_DEBUG=1 for details", file=sys.stderr)
+    say(f"unexpected error ({type(exc).__name__}: {exc}); rerun with NETMAINT_DEBUG=1 for details")
     return 1
 
 
