@@ -99,6 +99,9 @@ class ContactForm(FormScreen):
         yield Label("Notes")
         yield TextArea(v.get("notes", ""), id="f-notes")
 
+    def on_mount(self) -> None:
+        self.query_one("#f-name", Input).focus()
+
     def values(self) -> dict:
         q = lambda i: self.query_one(i, Input).value  # noqa: E731
         return {

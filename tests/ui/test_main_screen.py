@@ -1,0 +1,295 @@
+"""The main screen, driven by keys: list, detail, week, and every action of the issue."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from netmaint_tui.ui.widgets.contact_detail import ContactDetail
+from netmaint_tui.ui.widgets.contact_list import ContactList
+from tests.ui.conftest import drive, fill, list_lines, new_app, settle, static_text
+
+
+def contacts(app) -> ContactList:
+    return app.screen.query_one(ContactList)
+
+
+def detail_title(app) -> str:
+    return str(app.screen.query_one(ContactDetail).border_title)
+
+
+def test_opens_on_the_ranked_list_with_detail_and_week(demo_db):
+    async def scenario(app, pilot):
+        lines = list_lines(app)
+        assert lines[0].strip().startswith("Name")
+        first = contacts(app).selected_row()
+        # Open follow-ups due within a day come first, marked with "!".
+        assert first.urgent and lines[1].startswith("!")
+        assert first.name in lines[1]
+        assert detail_title(app) == first.name
+        week = static_text(app, "#week-progress-text")
+        assert "touches" in week and "/5" in week
+        assert "Streak" in static_text(app, "#week-streak")
+        assert static_text(app, "#reason").startswith("follow-up")
+        assert contacts(app).border_title.startswith("Contacts (150)")
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_vim_keys_move_and_detail_follows(demo_db):
+    async def scenario(app, pilot):
+        ids = contacts(app).ids
+        await pilot.press("j", "j")
+        assert contacts(app).cursor == 2
+        assert detail_title(app) == contacts(app).selected_row().name
+        await pilot.press("k")
+        assert contacts(app).cursor == 1
+        await pilot.press("G")
+        assert contacts(app).cursor == len(ids) - 1
+        assert detail_title(app) == contacts(app).selected_row().name
+        await pilot.press("g")
+        assert contacts(app).cursor == 0
+        await pilot.press("enter")
+        assert isinstance(app.focused, ContactDetail)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_filter_as_you_type_and_escape_clears(demo_db):
+    async def scenario(app, pilot):
+        total = len(contacts(app).ids)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"lumen")
+        await settle(app, pilot)
+        filtered = contacts(app).ids
+        assert 0 < len(filtered) < total
+        assert all("Lumen" in line for line in list_lines(app)[1:len(filtered) + 1])
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert len(contacts(app).ids) == total
+        assert isinstance(app.focused, ContactList)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_filter_matches_tags(demo_db):
+    async def scenario(app, pilot):
+        await pilot.press("slash", *"mentor")
+        await settle(app, pilot)
+        from netmaint_tui.services.contacts import contact_detail
+
+        assert contacts(app).ids
+        assert all("mentor" in contact_detail(app.ctx, cid).tags for cid in contacts(app).ids)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_log_a_touch_shows_in_every_pane(demo_db):
+    async def scenario(app, pilot):
+        before_week = static_text(app, "#week-progress-text")
+        name = contacts(app).selected_row().name
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press(*"Coffee, talked about hiring")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is app.main
+        after_week = static_text(app, "#week-progress-text")
+        assert before_week.split("/")[0] != after_week.split("/")[0]
+        history = static_text(app, "#detail-history")
+        assert "Coffee, talked about hiring" in history
+        # Just touched: no longer near the top unless a follow-up keeps it there.
+        row = next(r for r in [contacts(app).selected_row()] if r.name == name)
+        assert row.last_touch is not None and "just now" in list_lines(app)[contacts(app).cursor + 1 - contacts(app).scroll_offset.y]
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_log_form_keeps_text_when_the_date_is_refused(demo_db):
+    async def scenario(app, pilot):
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press(*"keep me")
+        app.screen.query_one("#t-when", Input).value = "tomorrow"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not app.main
+        assert "future" in static_text(app, "#form-error")
+        assert app.screen.query_one("#t-note").text == "keep me"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_snooze_hides_and_z_shows_snoozed(demo_db):
+    async def scenario(app, pilot):
+        cid = contacts(app).selected_id
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("enter")  # the first choice: 1 week
+        await settle(app, pilot)
+        assert cid not in contacts(app).ids
+        await pilot.press("z")
+        await settle(app, pilot)
+        assert cid in contacts(app).ids
+        await pilot.press("z")
+        await settle(app, pilot)
+        await pilot.press("u")  # undo the snooze
+        await settle(app, pilot)
+        assert cid in contacts(app).ids
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_archive_and_undo(demo_db):
+    async def scenario(app, pilot):
+        cid = contacts(app).selected_id
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert cid not in contacts(app).ids
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert cid in contacts(app).ids
+        assert contacts(app).selected_id == cid
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_add_and_edit_a_contact(empty_db):
+    async def scenario(app, pilot):
+        assert contacts(app).ids == []
+        assert "No contacts here" in list_lines(app)[1]
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Omar Haddad", "tab", *"Cobalt Bank")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert len(contacts(app).ids) == 1
+        assert detail_title(app) == "Omar Haddad"
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#f-role", Input).value = "CTO"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "CTO" in static_text(app, "#detail-fields")
+
+    drive(new_app(empty_db), scenario)
+
+
+def test_add_form_refuses_a_bad_tier_value_and_stays_open(empty_db):
+    async def scenario(app, pilot):
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#f-name", Input).value = "Dana"
+        app.screen.query_one("#f-cadence", Input).value = "-3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "cadence" in static_text(app, "#form-error")
+        assert app.screen.query_one("#f-name", Input).value == "Dana"
+
+    drive(new_app(empty_db), scenario)
+
+
+def test_help_lists_the_keys_of_the_focused_pane_and_the_app(demo_db):
+    async def scenario(app, pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from netmaint_tui.ui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        for words in ("Contacts pane", "Everywhere", "Log", "Snooze", "Archive", "Filter", "Quit", "Down"):
+            assert words in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_palette_goes_to_a_contact(demo_db):
+    async def scenario(app, pilot):
+        target = contacts(app).ids[40]
+        from netmaint_tui.services.contacts import contact_detail
+
+        name = contact_detail(app.ctx, target).name
+        app.goto_contact(target)
+        await settle(app, pilot)
+        assert contacts(app).selected_id == target
+        assert detail_title(app) == name
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        from textual.command import CommandPalette
+
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Go to contact")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_sort_cycles(demo_db):
+    async def scenario(app, pilot):
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert "by leads" in contacts(app).border_title
+        for _ in range(2):
+            await pilot.press("o")
+            await settle(app, pilot)
+        assert "by name" in contacts(app).border_title
+        names = [r.name for r in (contacts(app)._fetch(contacts(app).ids[:20]))]
+        assert names == sorted(names, key=str.lower)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_q_quits(demo_db):
+    async def scenario(app, pilot):
+        await pilot.press("q")
+        await pilot.pause()
+        return app.is_running
+
+    assert drive(new_app(demo_db), scenario) is False
+
+
+HOSTILE = [
+    ("[bold red]Eve[/]", "[@click=app.quit]x"),
+    ("Mallory \x1b]0;pwned\x07 \x1b[2J", "Evil\x9b31m Corp"),
+    ("Rtl \u202etxt.exe", "[link=file:///etc/passwd]x"),
+]
+
+
+def test_hostile_text_is_shown_literally_and_inert(empty_db):
+    def build(ctx):
+        from netmaint_tui.services.contacts import add_contact
+        from netmaint_tui.services.touches import log_touch
+
+        for name, company in HOSTILE:
+            cid = add_contact(ctx, name, company=company, tier="A", tags=["[b]tag[/b]"])
+            log_touch(ctx, [cid], note="[red]note[/red] \x1b[31mred\x1b[0m\x07")
+
+    fill(empty_db, build)
+
+    async def scenario(app, pilot):
+        lines = "\n".join(list_lines(app))
+        assert "[bold red]Eve[/]" in lines
+        assert "[@click=app.qu" in lines  # truncated to the column, still literal
+        assert "\x1b" not in lines and "\x07" not in lines and "\x9b" not in lines and "\u202e" not in lines
+        assert "␛]0;pwned␇" in lines
+        for _ in range(3):
+            await pilot.press("j")
+        await pilot.press("g")
+        # Visit each contact: the detail shows the literal text, never interpreted.
+        for _ in HOSTILE:
+            text = static_text(app, "#detail-fields") + static_text(app, "#detail-history")
+            assert "\x1b" not in text and "\x07" not in text
+            assert "[red]note[/red]" in text
+            assert "[b]tag[/b]" in text
+            assert any(company in text for _, company in HOSTILE) or "Corp" in text
+            await pilot.press("j")
+        await pilot.click(ContactList)
+        return app.is_running
+
+    assert drive(new_app(empty_db), scenario) is True
