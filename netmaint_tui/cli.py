@@ -52,7 +52,7 @@ def build_parser() -> Parser:
     a.add_argument("--tier", default="B", help="A, B or C (default B)")
     a.add_argument("--cadence", default=None, help="days between touches (default: the tier's)")
     a.add_argument("--tag", action="append", default=[])
-    a.add_argument("--birthday", default=None, help="YYYY-MM-DD or --MM-DD")
+    a.add_argument("--birthday", default=None, help="YYYY-MM-DD, or --MM-DD (or MM-DD) without a year")
     a.add_argument("--notes", default="")
 
     lg = sub.add_parser("log", parents=[common], help="log a touch with one or more contacts")
@@ -401,8 +401,24 @@ EXTRA = {
 }
 
 
+def _attach_yearless_birthday(argv: list[str]) -> list[str]:
+    """`--birthday --02-29` is the documented form, but argparse reads `--02-29` as an option."""
+    import re
+
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--birthday" and i + 1 < len(argv) and re.fullmatch(r"--\d{2}-\d{2}", argv[i + 1]):
+            out.append(f"--birthday={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(argv[i])
+        i += 1
+    return out
+
+
 def dispatch(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_attach_yearless_birthday(list(argv)))
     command = args.command
     # `config` reports the file's problems itself, with the settings they concern.
     settings = load_settings(warn=command != "config")

@@ -73,6 +73,14 @@ def _follow_up_when(due_local, now, today: dt.date) -> str:
     return f"due {word} {due_local.strftime('%H:%M')}"
 
 
+def _follow_up_when(due_local, now, today: dt.date) -> str:
+    if due_local < now:
+        return "overdue"
+    day = plain_date(due_local.date())
+    word = {today: "today", today + dt.timedelta(days=1): "tomorrow"}.get(day, due_local.strftime("%a"))
+    return f"due {word} {due_local.strftime('%H:%M')}"
+
+
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -224,7 +232,9 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
             urgent_text = f"follow-up {_follow_up_when(due_local, ctx.now(), today)}: {what}"
         snoozed = dt.date.fromisoformat(str(r["snoozed_until"])) if r["snoozed_until"] else None
         facts = ReasonFacts(
-            tier=r["tier"], overdue=r["overdue"], days_since_touch=r["dst"],
+            # Words like "yesterday" count calendar days: a touch at 23:30 was yesterday, even 10 hours on.
+            tier=r["tier"], overdue=r["overdue"],
+            days_since_touch=None if last is None else float((today - plain_date(last.date())).days),
             last_channel=channels.get(r["id"]), gives=gives, asks=asks,
             urgent_follow_up=urgent_text,
             snoozed_until=snoozed.isoformat() if snoozed and snoozed > today else None,

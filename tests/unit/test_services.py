@@ -450,6 +450,7 @@ def test_a_late_evening_touch_is_due_cadence_days_after_its_local_day(tmp_db, pa
     assert row.days_until_due == 29
     assert row.last_touch == berlin(2025, 3, 11, 23, 30)
     assert row.last_touch.utcoffset() == dt.timedelta(hours=1)
+    assert "last: meeting yesterday" in row.reason  # a calendar day ago, though only 10.5 hours
 
 
 def test_an_open_follow_up_due_within_a_day_comes_first(network, ctx):

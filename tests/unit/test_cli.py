@@ -1,0 +1,397 @@
+"""The command line, run in-process against a temporary database with a replayed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from netmaint_tui.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ok(capsys, *argv) -> str:
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, ""), (argv, code, err)
+    return out
+
+
+def fails(capsys, *argv, code=2) -> str:
+    """The command fails with `code`, prints nothing on stdout and exactly one line on stderr."""
+    got, out, err = run(capsys, *argv)
+    assert got == code, (argv, got, out, err)
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1 and err.endswith("\n"), err
+    assert lines[0].startswith("netmaint: ")
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def due_json(capsys, *extra) -> list[dict]:
+    return json.loads(ok(capsys, "due", "--json", *extra))
+
+
+@pytest.fixture
+def net(env, capsys):
+    ok(capsys, "add", "Dana Haddad", "--company", "Acme", "--tier", "A", "--tag", "client")
+    ok(capsys, "add", "Omar Fischer", "--company", "Beta")
+    ok(capsys, "add", "Dan Brown", "--tier", "C")
+    return env
+
+
+# --- happy paths -----------------------------------------------------------------------------
+
+
+def test_add_prints_the_new_contact(env, capsys):
+    assert ok(capsys, "add", "Dana Haddad") == "added Dana Haddad (#1)\n"
+    assert env.db.exists()
+
+
+def test_add_with_every_option(env, capsys):
+    ok(capsys, "add", "Priya Patel", "--company", "Acme", "--role", "CTO", "--email", "p@acme.example",
+       "--email", "priya@home.example", "--phone", "+1 555 0100", "--linkedin", "https://www.linkedin.com/in/priya",
+       "--location", "Austin", "--how-met", "conference", "--tier", "a", "--cadence", "14", "--tag", "client",
+       "--tag", "mentor", "--birthday", "--02-29", "--notes", "likes tea")
+    conn = sqlite3.connect(env.db)
+    row = conn.execute("SELECT company, role, emails, tier, cadence_days, birthday, notes FROM contact").fetchone()
+    conn.close()
+    assert row == ("Acme", "CTO", '["p@acme.example", "priya@home.example"]', "A", 14, "--02-29", "likes tea")
+    (item,) = due_json(capsys)
+    assert item["tags"] == ["client", "mentor"] and item["cadence_days"] == 14
+
+
+@pytest.mark.parametrize("form", [["--birthday=--02-29"], ["--birthday", "02-29"], ["--birthday", "--02-29"]])
+def test_a_birthday_without_a_year(env, capsys, form):
+    ok(capsys, "add", "Leap", *form)
+    conn = sqlite3.connect(env.db)
+    assert conn.execute("SELECT birthday FROM contact").fetchone() == ("--02-29",)
+    conn.close()
+
+
+def test_log_a_touch_and_see_it_in_due(net, capsys):
+    out = ok(capsys, "log", "Dana", "--channel", "call", "--kind", "give", "--minutes", "30", "--at", "yesterday 3pm",
+             "--note", "caught up")
+    assert out == "logged give call (#1)\n"
+    dana = next(i for i in due_json(capsys) if i["name"] == "Dana Haddad")
+    assert dana["last_touch"] == "2025-03-11T15:00:00+01:00"
+    assert dana["balance"] == 1
+    assert dana["due"] == "2025-04-10"
+    assert dana["reason"] == "0.0× overdue · A · last: call yesterday · gave once"
+
+
+def test_log_several_contacts_at_once(net, capsys):
+    ok(capsys, "log", "Dana", "Omar", "--at", "2025-03-10 12:00")
+    items = {i["name"]: i for i in due_json(capsys)}
+    assert items["Dana Haddad"]["last_touch"] == items["Omar Fischer"]["last_touch"] == "2025-03-10T12:00:00+01:00"
+    assert items["Dan Brown"]["last_touch"] is None
+
+
+def test_log_reads_the_note_from_stdin(net, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Coffee.\n- [ ] send the deck by fri\ntodo: intro to Lee\n"))
+    out = ok(capsys, "log", "Omar", "--note", "-")
+    assert out.splitlines() == [
+        "logged catch-up meeting (#1)",
+        "follow-up #1: send the deck — due Fri 2025-03-14 09:00",
+        "follow-up #2: intro to Lee — due Thu 2025-03-13 10:00",
+    ]
+    items = json.loads(ok(capsys, "follow-up", "list", "--json"))
+    assert [(i["what"], i["suggested_by"], i["touch_id"]) for i in items] == [
+        ("intro to Lee", "Omar Fischer", 1), ("send the deck", "Omar Fischer", 1)
+    ]
+    conn = sqlite3.connect(net.db)
+    assert conn.execute("SELECT note FROM touch").fetchone()[0] == "Coffee.\n- [ ] send the deck by fri\ntodo: intro to Lee\n"
+    conn.close()
+
+
+def test_follow_up_add_list_done(net, capsys):
+    out = ok(capsys, "follow-up", "Dana", "send", "the", "deck", "--due", "fri")
+    assert out == "follow-up #1: send the deck — due Fri 2025-03-14 09:00\n"
+    ok(capsys, "follow-up", "Omar", "intro", "--about", "Dan Brown")
+    items = json.loads(ok(capsys, "follow-up", "list", "--json"))
+    assert [(i["id"], i["what"], i["suggested_by"], i["about"], i["status"]) for i in items] == [
+        (2, "intro", "Omar Fischer", "Dan Brown", "open"), (1, "send the deck", "Dana Haddad", None, "open")
+    ]
+    assert items[0]["due"] == "2025-03-13T10:00:00+01:00"
+    # The follow-up due within a day puts the contact it is about at the top.
+    assert due_json(capsys)[0]["name"] == "Dan Brown"
+    assert ok(capsys, "follow-up", "done", "2") == "follow-up #2 done: intro\n"
+    assert "#1" in ok(capsys, "follow-up", "list") and "#2" not in ok(capsys, "follow-up", "list")
+    assert "[done]" in ok(capsys, "follow-up", "list", "--all")
+    assert "#404" in fails(capsys, "follow-up", "done", "404")
+    fails(capsys, "follow-up", "done", "x")
+    fails(capsys, "follow-up", "Dana")
+
+
+def test_due_text_and_limit(net, capsys):
+    ok(capsys, "log", "Omar", "--at", "2025-01-01 10:00")
+    lines = ok(capsys, "due").splitlines()
+    assert len(lines) == 3
+    assert lines[0].lstrip().startswith("1. Dana Haddad")
+    assert "never touched" in lines[0]
+    assert len(ok(capsys, "due", "--limit", "1").splitlines()) == 1
+    assert [i["name"] for i in due_json(capsys, "--filter", "beta")] == ["Omar Fischer"]
+    assert [i["name"] for i in due_json(capsys, "--filter", "CLIENT")] == ["Dana Haddad"]
+    fails(capsys, "due", "--limit", "-1")
+
+
+def test_due_on_an_empty_network(env, capsys):
+    assert "netmaint add" in ok(capsys, "due")
+    assert due_json(capsys) == []
+
+
+STABLE_DUE = {
+    "name": str, "company": str, "tier": str, "score": float, "overdue": float, "due": str, "balance": int,
+    "reason": str,
+}
+
+
+def test_due_json_has_the_stable_keys_and_types(net, capsys):
+    ok(capsys, "log", "Omar", "--kind", "ask", "--at", "2025-02-01 09:00")
+    items = due_json(capsys)
+    assert [i["name"] for i in items] == ["Dana Haddad", "Dan Brown", "Omar Fischer"]
+    for item in items:
+        for key, kind in STABLE_DUE.items():
+            assert isinstance(item[key], kind), (key, item)
+        assert item["last_touch"] is None or isinstance(item["last_touch"], str)
+        dt.date.fromisoformat(item["due"])
+    omar = items[2]
+    assert omar["last_touch"] == "2025-02-01T09:00:00+01:00"
+    assert omar["balance"] == -1 and omar["reason"].endswith("suggest a give, not an ask")
+    assert omar["overdue"] == pytest.approx(round((39 + 1 / 24) / 90, 4))
+
+
+STABLE_WEEK = {
+    "week_start": str, "touches": int, "minutes": int, "goal": dict, "status": str, "current_streak": int,
+    "best_streak": int, "strength": float, "paused": bool,
+}
+
+
+def test_goal_week_and_streaks(net, capsys):
+    assert ok(capsys, "goal", "set", "--touches", "2", "--from", "2025-03-03") == (
+        "weekly goal: 2 touches, from 2025-03-03\n"
+    )
+    for at in ("2025-03-04 10:00", "2025-03-05 10:00", "2025-03-10 09:00", "2025-03-11 09:00"):
+        ok(capsys, "log", "Omar", "--at", at, "--minutes", "20")
+    week = json.loads(ok(capsys, "week", "--json"))
+    for key, kind in STABLE_WEEK.items():
+        assert isinstance(week[key], kind), key
+    assert week["goal"] == {"touches": 2, "minutes": None}
+    assert (week["week_start"], week["touches"], week["minutes"], week["status"]) == ("2025-03-10", 2, 40, "met")
+    assert (week["current_streak"], week["best_streak"], week["paused"]) == (2, 2, False)
+    assert 0 < week["strength"] < 1
+    text = ok(capsys, "week").splitlines()
+    assert text[0] == "Week of Mon 2025-03-10 · 2/2 touches · 40 min · met"
+    assert text[1].startswith("Streak 2 (best 2) · strength ")
+    assert "from 2025-03-03: touches 2, minutes -" in ok(capsys, "goal", "list")
+
+
+def test_week_without_a_goal(env, capsys):
+    week = json.loads(ok(capsys, "week", "--json"))
+    assert week["goal"] == {"touches": None, "minutes": None}
+    assert week["status"] == "open" and week["current_streak"] == 0 and week["strength"] == 0.0
+    assert "goal set" in ok(capsys, "week")
+
+
+def test_pause_makes_the_week_paused(net, capsys):
+    ok(capsys, "goal", "set", "--touches", "5", "--minutes", "60")
+    assert ok(capsys, "pause", "2025-03-10", "2025-03-14", "--reason", "flu") == "paused 2025-03-10 to 2025-03-14 (flu)\n"
+    week = json.loads(ok(capsys, "week", "--json"))
+    assert (week["status"], week["paused"]) == ("paused", True)
+    assert week["goal"] == {"touches": 5, "minutes": 60}
+    assert "before it starts" in fails(capsys, "pause", "2025-03-14", "2025-03-10")
+
+
+def test_snooze_and_archive(net, capsys):
+    assert ok(capsys, "snooze", "Dana", "2025-04-01") == "snoozed Dana until 2025-04-01\n"
+    assert "Dana Haddad" not in [i["name"] for i in due_json(capsys)]
+    snoozed = [i for i in due_json(capsys, "--snoozed") if i["name"] == "Dana Haddad"]
+    assert snoozed and snoozed[0]["snoozed_until"] == "2025-04-01"
+    fails(capsys, "snooze", "Omar", "2025-03-12")  # not after today
+    assert ok(capsys, "archive", "Omar") == "archived Omar\n"
+    assert [i["name"] for i in due_json(capsys)] == ["Dan Brown"]
+    fails(capsys, "log", "Omar")  # archived contacts are not found by name
+    assert ok(capsys, "archive", "Omar", "--undo") == "unarchived Omar\n"
+    assert "Omar Fischer" in [i["name"] for i in due_json(capsys)]
+
+
+def test_the_db_option_wins_over_the_environment(env, capsys):
+    other = env.tmp / "other.db"
+    ok(capsys, "add", "Elsewhere", "--db", str(other))
+    assert [i["name"] for i in due_json(capsys, "--db", str(other))] == ["Elsewhere"]
+    assert due_json(capsys) == []
+
+
+# --- bad input: exit 2, one line -------------------------------------------------------------
+
+
+def test_unknown_contact_names_the_closest(net, capsys):
+    line = fails(capsys, "log", "Omar Fisher")
+    assert line == "netmaint: no contact named 'Omar Fisher'; did you mean 'Omar Fischer'?"
+    assert "netmaint add" in fails(capsys, "log", "Zyxw")
+
+
+def test_ambiguous_contact(net, capsys):
+    line = fails(capsys, "log", "Dan")
+    assert "'Dan Brown', 'Dana Haddad'" in line and "type more of the name" in line
+    conn = sqlite3.connect(net.db)
+    assert conn.execute("SELECT COUNT(*) FROM touch").fetchone()[0] == 0
+    conn.close()
+
+
+def test_a_touch_in_the_future(net, capsys):
+    assert "in the future" in fails(capsys, "log", "Dana", "--at", "tomorrow")
+    assert "in the future" in fails(capsys, "log", "Dana", "--at", "in 2h")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log", "Dana", "--at", "2025-02-30"],
+        ["log", "Dana", "--at", "next blue moon"],
+        ["pause", "2025-13-01", "2025-13-02"],
+        ["goal", "set", "--touches", "3", "--from", "someday"],
+        ["snooze", "Dana", "never"],
+        ["follow-up", "Dana", "call", "--due", "whenever"],
+    ],
+)
+def test_a_bad_date(net, capsys, argv):
+    line = fails(capsys, *argv)
+    assert "2025-03-04" in line  # says which forms work
+
+
+@pytest.mark.parametrize(
+    "argv, word",
+    [
+        (["goal", "set", "--touches", "-1"], "-1"),
+        (["goal", "set", "--minutes", "-30"], "-30"),
+        (["goal", "set"], "--touches"),
+        (["log", "Dana", "--minutes", "-5"], "minutes"),
+        (["log", "Dana", "--channel", "fax"], "channel"),
+        (["log", "Dana", "--kind", "favour"], "kind"),
+        (["add", "X", "--tier", "D"], "tier"),
+        (["add", "X", "--cadence", "0"], "cadence"),
+        (["add", "X", "--birthday", "2023-02-29"], "birthday"),
+        (["add", "   "], "name"),
+    ],
+)
+def test_bad_values(net, capsys, argv, word):
+    assert word in fails(capsys, *argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frobnicate"],
+        ["due", "--bogus"],
+        ["due", "--limit", "x"],
+        ["add"],
+        ["log"],
+        ["goal", "reset"],
+        ["--nope"],
+        ["pause", "2025-03-01"],
+    ],
+)
+def test_usage_errors_are_one_line(env, capsys, argv):
+    line = fails(capsys, *argv)
+    assert "--help" in line
+
+
+def test_help_still_works(env, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    assert "usage" in capsys.readouterr().out
+
+
+def test_a_bad_clock_or_zone_is_one_line(env, capsys, monkeypatch):
+    monkeypatch.setenv("NETMAINT_NOW", "yesterday-ish")
+    assert "NETMAINT_NOW" in fails(capsys, "due")
+    monkeypatch.setenv("NETMAINT_NOW", "2025-03-12T10:00:00")
+    monkeypatch.setenv("TZ", "Mars/Olympus")
+    assert "TZ" in fails(capsys, "due")
+
+
+def test_control_characters_never_reach_the_terminal(env, capsys):
+    out = ok(capsys, "add", "Eve\x1b]0;owned\x07 Smith")
+    assert "\x1b" not in out and "\x07" not in out
+    line = fails(capsys, "log", "Mallory\x1b[2J\nsecond line\u202e")
+    assert "\x1b" not in line and "\u202e" not in line
+    raw = ok(capsys, "due", "--json")
+    assert "\x1b" not in raw and json.loads(raw)[0]["name"] == "Eve\x1b]0;owned\x07 Smith"
+    assert "\x1b" not in ok(capsys, "due")
+
+
+# --- the database file -----------------------------------------------------------------------
+
+
+def test_a_newer_database_is_one_line_and_untouched(env, capsys):
+    env.db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(env.db)
+    conn.execute("CREATE TABLE contact (id INTEGER PRIMARY KEY)")
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    before = env.db.read_bytes()
+    for argv in (["due"], ["add", "X"], ["week", "--json"]):
+        assert "newer netmaint" in fails(capsys, *argv, code=1)
+    assert env.db.read_bytes() == before
+
+
+def test_a_damaged_database_is_one_line(env, capsys):
+    env.db.parent.mkdir(parents=True)
+    env.db.write_bytes(b"definitely not sqlite " * 300)
+    line = fails(capsys, "due", code=1)
+    assert "damaged" in line and str(env.db) in line
+
+
+def test_another_programs_database_is_refused(env, capsys):
+    env.db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(env.db)
+    conn.execute("CREATE TABLE moz_places (url TEXT)")
+    conn.commit()
+    conn.close()
+    assert "another program" in fails(capsys, "add", "X", code=1)
+
+
+# --- the installed entry point ---------------------------------------------------------------
+
+
+def _subprocess_env(env) -> dict:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("NETMAINT_")}
+    keep.update(NETMAINT_DB=str(env.db), NETMAINT_CONFIG=str(env.config), NETMAINT_NOW="2025-03-12T10:00:00",
+                TZ="Europe/Berlin")
+    return keep
+
+
+def test_python_dash_m_runs_due_json(env, capsys):
+    ok(capsys, "add", "Dana Haddad", "--tier", "A")
+    done = subprocess.run([sys.executable, "-m", "netmaint_tui", "due", "--json"], capture_output=True, text=True,
+                          env=_subprocess_env(env), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert [i["name"] for i in json.loads(done.stdout)] == ["Dana Haddad"]
+    bad = subprocess.run([sys.executable, "-m", "netmaint_tui", "log", "Nobody"], capture_output=True, text=True,
+                         env=_subprocess_env(env), timeout=60)
+    assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and bad.stdout == ""
+
+
+def test_due_does_not_import_the_full_screen_app(env):
+    code = (
+        "import sys; from netmaint_tui.cli import main; rc = main(['due', '--json']); "
+        "print(rc, 'textual' in sys.modules, 'netmaint_tui.ui' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_subprocess_env(env),
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 False False"
