@@ -8,6 +8,7 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from netmaint_tui.clock import Clock, system_clock
 from netmaint_tui.services.common import Context
@@ -35,6 +36,11 @@ class NetmaintApp(App):
         self.requested_theme = theme
         self.startup_problems: list[str] = []
         self.readonly = False
+        self.own_themes: set[str] = set()
+        # The theme the config file names: a choice is saved only when it differs from it.
+        self._theme_in_config = settings.theme
+        # Set while the theme picker is open: the theme it started from, restored by Escape.
+        self._theme_before_pick: str | None = None
         self._register_themes()
 
     # --- themes ---------------------------------------------------------------------------
@@ -45,10 +51,9 @@ class NetmaintApp(App):
 
         themes, problems = load_all_themes(user_themes_dir())
         self.startup_problems += problems
-        names = set()
         for theme in themes:
             self.register_theme(theme)
-            names.add(theme.name)
+            self.own_themes.add(theme.name)
         wanted = self.requested_theme or self.settings.theme
         if wanted in self.available_themes:
             self.theme = wanted
@@ -62,14 +67,49 @@ class NetmaintApp(App):
         return theme_variable_defaults(self.current_theme)
 
     def watch_theme(self, theme: str) -> None:
-        # Choosing a theme in the palette is remembered; a --theme for one run is not.
-        if self.is_mounted and theme != (self.requested_theme or self.settings.theme):
-            try:
-                from netmaint_tui.config import save_setting
+        # A theme chosen while the app runs is remembered; the start-up one (a --theme for one run,
+        # or the fallback for an unknown name) is not, and neither is a preview in the picker.
+        if self.is_mounted and self._theme_before_pick is None:
+            self.remember_theme(theme)
 
-                save_setting("theme", theme)
-            except Exception as exc:  # the theme still applies for this run
-                self.notify(f"Could not save the theme choice: {exc}", severity="warning", markup=False)
+    def remember_theme(self, theme: str) -> None:
+        if theme == self._theme_in_config:
+            return
+        try:
+            from netmaint_tui.config import save_setting
+
+            save_setting("theme", theme)
+        except Exception as exc:  # the theme still applies for this run
+            self.notify(f"Could not save the theme choice: {exc}", severity="warning", markup=False)
+        else:
+            self._theme_in_config = theme
+
+    def search_themes(self) -> None:
+        """Textual's theme picker, showing each highlighted theme as a preview; Escape goes back."""
+        from textual.command import CommandPalette
+
+        self._theme_before_pick = self.theme
+        self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Search for themes…"))
+
+    def on_command_palette_option_highlighted(self, message) -> None:
+        if self._theme_before_pick is None:
+            return
+        hit = getattr(message.highlighted_event.option, "hit", None)
+        name = getattr(hit, "text", None)
+        if name in self.available_themes:
+            self.theme = name
+
+    def on_command_palette_closed(self, message) -> None:
+        before = self._theme_before_pick
+        if before is None:
+            return
+        if message.option_selected:
+            self._theme_before_pick = None
+            # After the picker's own command has set the theme (queued behind this message).
+            self.call_later(lambda: self.remember_theme(self.theme))
+        else:
+            self.theme = before  # still counted as a preview: nothing is saved
+            self._theme_before_pick = None
 
     # --- start ------------------------------------------------------------------------------
 
@@ -143,7 +183,10 @@ class NetmaintApp(App):
         open_quick_note(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.callback == self.action_change_theme:
+                command = SystemCommand("Change theme", "Pick a colour theme; it is remembered", self.action_change_theme)
+            yield command
         main = self.main
         if main is None:
             return
@@ -170,6 +213,17 @@ class NetmaintApp(App):
         from textual.command import CommandPalette
 
         self.push_screen(CommandPalette(providers=[ContactsProvider], placeholder="Go to contact…"))
+
+
+class ThemePicker(ThemeProvider):
+    """Textual's theme list, starting with the theme in use (the first one is previewed at once),
+    then netmaint's and the user's themes, then Textual's."""
+
+    @property
+    def commands(self):
+        app = self.app
+        own = getattr(app, "own_themes", set())
+        return sorted(super().commands, key=lambda command: (command[0] != app.theme, command[0] not in own))
 
 
 def make_app(db_path, clock: Clock | None = None, settings=None, theme: str | None = None) -> NetmaintApp:

@@ -29,6 +29,8 @@ def group_bindings(app, active: dict) -> dict[str, list[tuple[str, str]]]:
     groups: dict[str, dict[str, tuple[list[str], str]]] = {}
     for key, item in active.items():
         node, binding = item.node, item.binding
+        if binding.id is None:
+            continue  # Textual's own scrolling and copy keys: not netmaint's to explain
         pane = PANE_NAMES.get(type(node).__name__, type(node).__name__)
         description = binding.description or binding.action
         if binding.tooltip:

@@ -181,9 +181,13 @@ class ContactList(ScrollView, can_focus=True):
         """Which columns fit: the name always, the company only where there is room."""
         fixed = [("tier", 1), ("last", 8), ("due", 12), ("bal", 3)]
         rest = width - sum(w for _, w in fixed) - len(fixed) - 1
-        if rest >= 34:
+        if rest >= 28:
             name_w = max(16, rest * 55 // 100)
             return [("name", name_w), ("company", rest - name_w - 1), *fixed]
+        if rest < 20:
+            # Narrow terminal: the name matters more than "last touch", which the detail shows.
+            fixed = [c for c in fixed if c[0] != "last"]
+            rest += 9
         return [("name", max(8, rest)), *fixed]
 
     def render_line(self, y: int) -> Strip:

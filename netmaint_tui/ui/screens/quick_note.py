@@ -1,0 +1,351 @@
+"""Quick note after a meeting: `n`, a few letters of the name, Tab, the note, ctrl+s.
+
+What is typed is saved as a draft (debounced, in the database) so a crash or a closed terminal
+loses nothing; the next start offers it back. Saving or deliberately discarding deletes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from netmaint_tui.store.models import CHANNELS, KINDS
+from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.screens.forms import ConfirmDialog
+from netmaint_tui.ui.widgets.contact_field import ContactField
+
+DRAFT_DELAY = 0.4  # seconds of quiet before the draft is written; well inside "about a second"
+FIELDS = ("contacts", "channel", "kind", "when", "minutes", "note")
+
+
+def draft_is_empty(payload: dict | None) -> bool:
+    return not payload or not (str(payload.get("note", "")).strip() or str(payload.get("contacts", "")).strip())
+
+
+class QuickNoteScreen(ModalScreen[bool]):
+    """Dismissed with True once the touch is logged (`result` holds it), False when closed."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="quick_note.save", tooltip="Log the touch and close"),
+        Binding("escape", "close", "Close", id="quick_note.close", tooltip="Close (asks first if there is a note)"),
+    ]
+    DEFAULT_CSS = """
+    QuickNoteScreen { align: center middle; }
+    QuickNoteScreen > #qn { width: 80; max-width: 98%; height: auto; max-height: 98%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    QuickNoteScreen .row { height: auto; }
+    QuickNoteScreen .row > Label { width: 9; padding: 1 1 0 0; color: $text-muted; }
+    QuickNoteScreen .row > Select { width: 1fr; }
+    QuickNoteScreen .row > Input { width: 1fr; }
+    QuickNoteScreen #qn-note { height: 8; min-height: 3; }
+    QuickNoteScreen #qn-note-label { color: $text-muted; padding: 0 0 0 0; }
+    QuickNoteScreen #qn-error { color: $error; height: auto; }
+    QuickNoteScreen #qn-help { color: $text-muted; height: auto; }
+    """
+
+    def __init__(self, draft: dict | None = None) -> None:
+        super().__init__()
+        self.draft = dict(draft or {})
+        self.result = None  # LogResult once saved
+        self.created: list[str] = []  # contacts added on save
+        self.contact_ids: list[int] = []
+        self._timer: Timer | None = None
+        self._closing = False
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self):
+        d = self.draft
+        with Vertical(id="qn") as box:
+            box.border_title = "Quick note"
+            with Horizontal(classes="row"):
+                yield Label("With")
+                yield ContactField(d.get("contacts", ""), placeholder="a few letters of the name, Tab · several: Dana, Omar",
+                                   id="qn-contacts", picked=d.get("picked"), new_names=d.get("new", ()))
+            yield Label("Note · lines starting - [ ] or todo: become follow-ups (due in 24 h, or say when)",
+                        id="qn-note-label")
+            yield TextArea(d.get("note", ""), id="qn-note", soft_wrap=True, tab_behavior="focus")
+            with Horizontal(classes="row"):
+                yield Label("Channel")
+                yield Select([(c, c) for c in CHANNELS], value=d.get("channel", "meeting"), allow_blank=False, id="qn-channel")
+                yield Label("  Kind")
+                yield Select([(k, k) for k in KINDS], value=d.get("kind", "catch-up"), allow_blank=False, id="qn-kind")
+            with Horizontal(classes="row"):
+                yield Label("When")
+                yield Input(d.get("when", "now"), placeholder="now, yesterday 3pm, fri, 2h ago", id="qn-when")
+                yield Label("  Minutes")
+                yield Input(d.get("minutes", ""), placeholder="optional", id="qn-minutes")
+            yield Static(id="qn-error")
+            yield Static(Content("Tab takes the name · ctrl+s save · Esc close · drafts are kept as you type"), id="qn-help")
+
+    def on_mount(self) -> None:
+        if not self.draft.get("started_at"):
+            self.draft["started_at"] = self.app.ctx.now().isoformat()
+        if self.draft.get("contacts"):
+            self.query_one("#qn-note", TextArea).focus()
+            self.query_one("#qn-note", TextArea).move_cursor(self.query_one("#qn-note", TextArea).document.end)
+        else:
+            self.query_one(ContactField).input.focus()
+
+    @on(ContactField.Done)
+    def name_taken(self, event: ContactField.Done) -> None:
+        event.stop()
+        self.query_one("#qn-note", TextArea).focus()
+
+    # --- values and the draft -----------------------------------------------------------------
+
+    def values(self) -> dict:
+        field = self.query_one(ContactField)
+        return {
+            "contacts": field.value,
+            "picked": {name: cid for name, cid in field.picked.items() if name in field.names()},
+            "new": sorted(n for n in field.new_names if n in field.names()),
+            "channel": self.query_one("#qn-channel", Select).value,
+            "kind": self.query_one("#qn-kind", Select).value,
+            "when": self.query_one("#qn-when", Input).value,
+            "minutes": self.query_one("#qn-minutes", Input).value,
+            "note": self.query_one("#qn-note", TextArea).text,
+            "started_at": self.draft.get("started_at"),
+        }
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _edited(self) -> None:
+        if self._closing or not self.is_mounted:
+            return
+        # Debounced: each change restarts the wait, so a burst of typing is one small write.
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DRAFT_DELAY, self.save_draft_now)
+
+    def save_draft_now(self) -> None:
+        from netmaint_tui.services.drafts import discard_draft, save_draft
+
+        self._timer = None
+        if self._closing or self.app.readonly:
+            return
+        payload = self.values()
+        try:
+            if draft_is_empty(payload):
+                discard_draft()
+            else:
+                save_draft(self.app.ctx, payload)
+        except Exception as exc:  # a full disk must not take the note being typed with it
+            self.query_one("#qn-error", Static).update(Content(f"Draft not saved: {exc}"))
+
+    def _finish(self, saved: bool) -> None:
+        from netmaint_tui.services.drafts import discard_draft
+
+        self._closing = True
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self.app.readonly:
+            discard_draft()
+        self.dismiss(saved)
+
+    # --- save ---------------------------------------------------------------------------------
+
+    def _error(self, text: str) -> None:
+        self.query_one("#qn-error", Static).update(Content(text))
+
+    def action_save(self) -> None:
+        from netmaint_tui.rules.dates import DateInputError, parse_when
+        from netmaint_tui.services.common import AmbiguousContact, InputError, UnknownContact
+        from netmaint_tui.services.touches import validate_touch
+
+        values = self.values()
+        ctx = self.app.ctx
+        try:
+            at = parse_when(values["when"] or "now", ctx.now())
+        except DateInputError as exc:
+            self._error(f"When: {exc}")
+            self.query_one("#qn-when", Input).focus()
+            return
+        try:
+            validate_touch(ctx, at, values["channel"], values["kind"], values["minutes"] or None)
+        except InputError as exc:
+            self._error(str(exc))
+            return
+        field = self.query_one(ContactField)
+        if not field.names():
+            self._error("Who was it with? Type a few letters of the name.")
+            field.input.focus()
+            return
+        try:
+            ids, create = field.resolve()
+        except UnknownContact as exc:
+            self._ask_to_create(exc)
+            return
+        except AmbiguousContact as exc:
+            self._error(f"{exc} (pick one from the list as you type)")
+            field.input.focus()
+            return
+        self._write(ids, create, at, values)
+
+    def _ask_to_create(self, exc) -> None:
+        field = self.query_one(ContactField)
+        hint = f" (did you mean {', '.join(safe(s) for s in exc.suggestions)}?)" if exc.suggestions else ""
+        question = f"No contact named “{safe(exc.name)}”{hint}.\nAdd “{safe(exc.name)}” as a new contact and save?"
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                field.new_names.add(exc.name)
+                self.action_save()
+            else:
+                self._error(f"No contact named “{safe(exc.name)}”: fix the name, or pick “+ new contact”.")
+                field.input.focus()
+
+        self.app.push_screen(ConfirmDialog(question), answer)
+
+    def _write(self, ids: list[int], create: list[str], at, values: dict) -> None:
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.contacts import add_contact
+        from netmaint_tui.services.touches import log_touch
+        from netmaint_tui.store.models import database
+
+        ctx = self.app.ctx
+        try:
+            # One transaction: a touch that fails to log leaves no half-made contact behind.
+            with database.atomic():
+                new_ids = [add_contact(ctx, name) for name in create]
+                result = log_touch(ctx, ids + new_ids, at=at, channel=values["channel"], kind=values["kind"],
+                                   minutes=values["minutes"] or None, note=values["note"])
+        except InputError as exc:
+            self._error(str(exc))
+            return
+        self.result = result
+        self.created = create
+        self.contact_ids = ids + new_ids
+        self._finish(True)
+
+    # --- close --------------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        if not self.query_one("#qn-note", TextArea).text.strip():
+            self._finish(False)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._finish(False)
+
+        self.app.push_screen(ConfirmDialog("Discard this note? What you typed will be lost."), answer)
+
+
+def open_quick_note(app, draft: dict | None = None) -> None:
+    """`n` from anywhere; a second `n` while one is open does nothing."""
+    if any(isinstance(s, QuickNoteScreen) for s in app.screen_stack):
+        return
+    if getattr(app, "readonly", False):
+        app.notify("The database is read-only: notes cannot be saved", severity="warning", markup=False)
+        return
+    if draft is None:
+        from netmaint_tui.services.drafts import load_draft
+
+        # One draft at a time: a new note picks up the unsaved one rather than overwrite it.
+        saved = load_draft()
+        if not draft_is_empty(saved):
+            draft = _dated(saved)
+            app.notify("Your unsaved quick note is back", markup=False)
+    screen = QuickNoteScreen(draft)
+
+    def done(saved: bool | None) -> None:
+        if not saved or screen.result is None:
+            return
+        for name in screen.created:
+            app.notify(f"Added contact {safe(name)}", markup=False)
+        app.announce_log(screen.result)
+        app.changed(keep=screen.contact_ids[0] if screen.contact_ids else None)
+        refresh = getattr(app.screen, "data_changed", None)
+        if callable(refresh):
+            refresh()
+
+    app.push_screen(screen, done)
+
+
+class RestoreDraftDialog(ModalScreen[str]):
+    """y restores, n discards, Esc decides later (the draft stays)."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer('restore')", "Restore", id="restore_draft.yes"),
+        Binding("n", "answer('discard')", "Discard", id="restore_draft.no"),
+        Binding("escape", "answer('later')", "Later", id="restore_draft.later"),
+    ]
+    DEFAULT_CSS = """
+    RestoreDraftDialog { align: center middle; }
+    RestoreDraftDialog > Vertical { width: 64; max-width: 96%; height: auto; border: thick $warning;
+        background: $surface; padding: 1 2; }
+    RestoreDraftDialog #rd-preview { color: $text-muted; margin-top: 1; }
+    RestoreDraftDialog Horizontal { height: auto; margin-top: 1; }
+    RestoreDraftDialog Button { margin-right: 2; }
+    """
+
+    def __init__(self, payload: dict) -> None:
+        super().__init__()
+        self.payload = payload
+
+    def compose(self):
+        p = self.payload
+        first = next((line for line in str(p.get("note", "")).splitlines() if line.strip()), "")
+        who = str(p.get("contacts", "")).strip() or "no name yet"
+        with Vertical() as box:
+            box.border_title = "Unsaved quick note"
+            yield Static(Content("Restore the unsaved quick note?"))
+            yield Static(Content.assemble("With: ", safe(who), "\n", safe(first)), id="rd-preview")
+            with Horizontal():
+                yield Button("Restore (y)", id="restore", variant="primary")
+                yield Button("Discard (n)", id="discard", variant="warning")
+                yield Button("Later (Esc)", id="later")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_answer(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
+def offer_saved_draft(app) -> None:
+    """At start: a draft left by a crash is offered back before anything else."""
+    from netmaint_tui.services.drafts import discard_draft, load_draft
+
+    if getattr(app, "readonly", False):
+        return
+    payload = load_draft()
+    if payload is None:
+        return
+    if draft_is_empty(payload):
+        discard_draft()
+        return
+    payload = _dated(payload)
+
+    def answer(choice: str | None) -> None:
+        if choice == "restore":
+            open_quick_note(app, payload)
+        elif choice == "discard":
+            discard_draft()
+            app.notify("Draft discarded", markup=False)
+
+    app.push_screen(RestoreDraftDialog(payload), answer)
+
+
+def _dated(payload: dict) -> dict:
+    """A draft that said "now" meant the moment it was started, not the moment it is restored."""
+    payload = dict(payload)
+    when = str(payload.get("when", "")).strip().lower()
+    started = payload.get("started_at")
+    if when in ("", "now") and started:
+        try:
+            moment = dt.datetime.fromisoformat(started)
+        except ValueError:
+            return payload
+        payload["when"] = moment.strftime("%Y-%m-%d %H:%M")
+    return payload

@@ -1,0 +1,272 @@
+"""A contact field that completes names as you type: one or several contacts, comma-separated.
+
+The names are loaded once when the field mounts (one small query, even for 30,000 contacts) and
+matched in memory on every keystroke: prefix of the name, then prefix of a later word, then
+anywhere in it, then the letters in order ("dnl" finds "Dana Lee"). A name that matches nobody
+exactly is offered as a new contact; nothing is created until the form that holds the field saves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from textual import on
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from netmaint_tui.ui.format import safe
+
+NEW = "new"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    name: str
+    company: str = ""
+    folded: str = field(default="", compare=False)
+
+
+def entries_from(rows) -> list[Entry]:
+    return [Entry(cid, name, company or "", name.casefold()) for cid, name, company in rows]
+
+
+def match_names(query: str, entries: list[Entry], limit: int = 6) -> list[Entry]:
+    """The entries that match `query`, best first. Pure, so it is tested without a screen."""
+    q = " ".join(query.casefold().split())
+    if not q:
+        return []
+    pattern = re.compile(".*?".join(re.escape(ch) for ch in q.replace(" ", "")))
+    ranked = []
+    for e in entries:
+        name = e.folded or e.name.casefold()
+        if name == q:
+            rank = 0
+        elif name.startswith(q):
+            rank = 1
+        elif (" " + q) in name or ("-" + q) in name:
+            rank = 2
+        elif q in name:
+            rank = 3
+        else:
+            m = pattern.search(name.replace(" ", ""))
+            if not m:
+                continue
+            # Letters close together are a better guess than letters scattered over the name.
+            rank = 4 + (m.end() - m.start()) / 100
+        ranked.append((rank, len(name), name, e.id, e))
+    ranked.sort(key=lambda r: r[:4])
+    return [r[-1] for r in ranked[:limit]]
+
+
+def split_names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class Completions(OptionList, can_focus=False):
+    DEFAULT_CSS = """
+    Completions { height: auto; max-height: 7; border: none; padding: 0; background: $boost; }
+    Completions > .option-list--option-highlighted { background: $block-cursor-blurred-background; }
+    """
+
+
+class ContactInput(Input):
+    BINDINGS = [
+        Binding("tab", "accept_and_next", "Take name", show=False, id="contact_field.accept",
+                tooltip="Take the highlighted name and move on"),
+        Binding("down", "completion(1)", "Next match", show=False, id="contact_field.down"),
+        Binding("up", "completion(-1)", "Previous match", show=False, id="contact_field.up"),
+    ]
+
+    def action_accept_and_next(self) -> None:
+        field_ = self.parent
+        if isinstance(field_, ContactField):
+            field_.accept()
+            field_.post_message(ContactField.Done(field_))
+        else:  # pragma: no cover - the input is only used inside a ContactField
+            self.screen.focus_next()
+
+    def action_completion(self, step: int) -> None:
+        field_ = self.parent
+        if isinstance(field_, ContactField):
+            field_.move_highlight(step)
+
+
+class ContactField(Vertical):
+    """Input + completion list. `picked` maps an accepted name to its id; `new_names` are to be created."""
+
+    DEFAULT_CSS = """
+    ContactField { height: auto; width: 1fr; }
+    ContactField > #cf-new { color: $warning; height: auto; }
+    """
+
+    class Done(Message):
+        """Tab in the field: a name was taken (or not); the form moves focus where it wants."""
+
+        def __init__(self, field_: "ContactField") -> None:
+            self.field = field_
+            super().__init__()
+
+        @property
+        def control(self) -> "ContactField":
+            return self.field
+
+    def __init__(self, value: str = "", placeholder: str = "a few letters of the name", *, id: str | None = None,
+                 picked: dict | None = None, new_names=(), multiple: bool = True) -> None:
+        super().__init__(id=id)
+        self._initial = value
+        self._placeholder = placeholder
+        self.multiple = multiple
+        self.picked: dict[str, int] = dict(picked or {})
+        self.new_names: set[str] = set(new_names)
+        self.entries: list[Entry] = []
+
+    def compose(self):
+        yield ContactInput(self._initial, placeholder=self._placeholder, id="cf-input")
+        yield Completions(id="cf-completions")
+        yield Static(id="cf-new")
+
+    def on_mount(self) -> None:
+        from netmaint_tui.services.contacts import contact_names
+
+        self.entries = entries_from(contact_names("", limit=10_000_000))
+        self.query_one(Completions).display = False
+        self._show_new()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def input(self) -> ContactInput:
+        return self.query_one(ContactInput)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    def names(self) -> list[str]:
+        return split_names(self.value) if self.multiple else ([self.value.strip()] if self.value.strip() else [])
+
+    def _segment(self) -> tuple[str, str]:
+        """(everything before the name being typed, the name being typed)."""
+        text = self.value
+        if not self.multiple or "," not in text:
+            return "", text
+        head, _, tail = text.rpartition(",")
+        return head + ", ", tail
+
+    # --- completing ---------------------------------------------------------------------------
+
+    @on(Input.Changed, "#cf-input")
+    def _typed(self, event: Input.Changed) -> None:
+        # Not stopped: the form hears every change too (its draft is saved from it).
+        self.refresh_completions()
+        self._show_new()
+
+    def refresh_completions(self) -> None:
+        completions = self.query_one(Completions)
+        _, typed = self._segment()
+        typed = typed.strip()
+        completions.clear_options()
+        settled = typed in self.picked or typed in self.new_names
+        if not typed or settled or not self.input.has_focus:
+            completions.display = False
+            return
+        found = match_names(typed, self.entries)
+        exact = any(e.folded == typed.casefold() for e in found)
+        options = [
+            Option(Content.assemble(safe(e.name), ("  " + safe(e.company), "$text-muted") if e.company else ""), id=str(e.id))
+            for e in found
+        ]
+        new = Option(Content.assemble(("+ new contact ", "$warning"), "“", safe(typed), "”"), id=NEW)
+        if not exact:
+            options.append(new) if found else options.insert(0, new)
+        completions.add_options(options)
+        completions.highlighted = 0
+        completions.display = True
+
+    def move_highlight(self, step: int) -> None:
+        completions = self.query_one(Completions)
+        if not completions.display or not completions.option_count:
+            return
+        current = completions.highlighted or 0
+        completions.highlighted = (current + step) % completions.option_count
+
+    def accept(self, add_separator: bool = False) -> str | None:
+        """Put the highlighted completion in place of the name being typed; returns the name taken."""
+        completions = self.query_one(Completions)
+        head, typed = self._segment()
+        typed = typed.strip()
+        taken = None
+        if typed and completions.display and completions.highlighted is not None:
+            option = completions.get_option_at_index(completions.highlighted)
+            if option.id == NEW:
+                taken = typed
+                self.new_names.add(typed)
+            else:
+                entry = next(e for e in self.entries if str(e.id) == option.id)
+                taken = entry.name
+                self.picked[entry.name] = entry.id
+        text = head + (taken if taken is not None else typed)
+        if add_separator and self.multiple and text.strip():
+            text += ", "
+        self.input.value = text
+        self.input.cursor_position = len(text)
+        completions.display = False
+        self._show_new()
+        return taken
+
+    @on(Input.Submitted, "#cf-input")
+    def _enter(self, event: Input.Submitted) -> None:
+        # Enter takes the name and stays, ready for the next one; Tab takes it and moves on.
+        event.stop()
+        self.accept(add_separator=True)
+
+    def on_descendant_blur(self) -> None:
+        self.query_one(Completions).display = False
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_completions()
+
+    def _show_new(self) -> None:
+        names = [n for n in self.names() if n in self.new_names and n not in self.picked]
+        hint = self.query_one("#cf-new", Static)
+        if names:
+            hint.update(Content.assemble("new contact: ", safe(", ".join(names)), " (added when you save)"))
+            hint.display = True
+        else:
+            hint.update(Content(""))
+            hint.display = False
+
+    # --- resolving ----------------------------------------------------------------------------
+
+    def resolve(self) -> tuple[list[int], list[str]]:
+        """(ids of known contacts, names to create). Raises UnknownContact for a name nobody has
+        and that was not chosen as new, AmbiguousContact for one that fits several people."""
+        from netmaint_tui.services.common import UnknownContact
+        from netmaint_tui.services.contacts import resolve_contact
+
+        ids: list[int] = []
+        create: list[str] = []
+        for name in self.names():
+            cid = self.picked.get(name)
+            if cid is None:
+                same = [e.id for e in self.entries if e.folded == name.casefold()]
+                if len(same) == 1:
+                    cid = same[0]
+            if cid is None:
+                try:
+                    cid = resolve_contact(name)
+                except UnknownContact:
+                    if name not in self.new_names:
+                        raise
+            if cid is None:
+                if name not in create:
+                    create.append(name)
+            elif cid not in ids:
+                ids.append(cid)
+        return ids, create
