@@ -1,0 +1,136 @@
+"""Time `netmaint import linkedin` on a 30,000-connection export, as whole processes.
+
+Writes a realistic Connections.csv (LinkedIn's 2022+ layout: the `Notes:` preamble, a blank
+line, then `First Name,Last Name,URL,Email Address,Company,Position,Connected On`; most emails
+blank, some names with accents, commas and quotes, a few removed members), then runs:
+
+  1. import into an empty database
+  2. the same file again (nothing changes)
+  3. "next month": the same people, one in ten with a new company or position
+
+Target: each under 10 s. Usage: python benchmarks/bench_import.py [--rows N] [--keep DIR]
+Exit status 1 if a run misses the target or reports the wrong counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 10.0
+
+FIRST = ("Dana Omar Lena Priya Mateo Yuki Amara Jonas Sofia Kwame Inés Ravi Chloé Tomasz Aisha Lucas Mei Noah "
+         "Fatima Diego Hannah Sven Leila Marcus Nadia Félix Zara Hugo Elif Samuel Ana Kenji Maya Ibrahim Clara "
+         "Oscar Nia Pavel Rosa Daniel Ingrid Tariq Emma Luis Keiko Arjun Greta Malik Olivia Erik Søren Zoë").split()
+LAST = ("Haddad Fischer Nakamura Okafor Rossi Schmidt García Kowalski Dubois Mensah Silva Patel Andersson Kim "
+        "Novak Hernández Ivanova Moreau Yılmaz Brennan Costa Lindqvist Adeyemi Romano Chen Weber Laurent Sato "
+        "Bauer Nguyen Horvat Álvarez Petrov Ortiz Larsen Mahmoud Jansen Becker Ferreira Khan O'Neil").split()
+COMPANIES = ("Northwind Labs", "Acme Analytics", "Bluefin Health", "Harbor Robotics", '"Quill, & Co"',
+             "Lumen Energy", "Cobalt Bank", "Tidewater Logistics", "Evergreen Schools", "Pixel Forge",
+             "Atlas Insurance", "Orbit Media", "Summit Consulting", "Granite Capital", "Kestrel Aerospace",
+             "Self-employed", "Juniper Software", "Beacon Recruiting", "Riverbend Hospital", "Copperleaf Design")
+ROLES = ("Engineering Manager", "Staff Engineer", "Product Lead", "Head of Data", "CTO", "Recruiter",
+         "Designer", '"VP Sales, EMEA"', "Founder", "Analyst", "Director of Operations", "Professor",
+         "Consultant", "Senior Software Engineer", '"Partner ""Growth"""')
+PREAMBLE = (
+    "Notes:\n"
+    '"When exporting your connection data, you may notice that some of the email addresses are missing. '
+    "You will only see email addresses for connections who have allowed their connections to see or "
+    "download their email address using this setting https://www.linkedin.com/psettings/privacy/email. "
+    'You can learn more here https://www.linkedin.com/help/linkedin/answer/261"\n'
+    "\n"
+)
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+def write_connections(path: Path, rows: int, seed: int = 11, changed_every: int = 0) -> int:
+    """Write the file; returns how many rows are removed members (blank but for the date)."""
+    rng = random.Random(seed)
+    moves = random.Random(seed + 1)  # its own stream, so the people are the same in both files
+    start = dt.date(2009, 1, 1)
+    removed = 0
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(PREAMBLE)
+        out.write(HEADER)
+        for i in range(rows):
+            day = start + dt.timedelta(days=rng.randrange(6200))
+            date = day.strftime("%d %b %Y")
+            if i % 997 == 500:
+                out.write(f",,,,,,{date}\n")
+                removed += 1
+                continue
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            slug = re.sub(r"[^a-z0-9]+", "-", f"{first}-{last}".lower()) + f"-{i:05d}"
+            email = f"{slug}@example.org" if rng.random() < 0.12 else ""
+            company, role = rng.choice(COMPANIES), rng.choice(ROLES)
+            if changed_every and i % changed_every == 0:
+                company = moves.choice([c for c in COMPANIES if c != company])
+                role = '"Principal, moved on"'
+            out.write(f"{first},{last},https://www.linkedin.com/in/{slug},{email},{company},{role},{date}\n")
+    return removed
+
+
+def run(cmd: list[str], env: dict) -> tuple[float, str, int]:
+    began = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - began
+    return elapsed, (done.stdout.strip().splitlines() or [""])[-1], done.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=30_000)
+    parser.add_argument("--keep", default=None, help="write files here and keep them")
+    args = parser.parse_args()
+
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="netmaint-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        first = folder / "Connections.csv"
+        later = folder / "Connections-next-month.csv"
+        removed = write_connections(first, args.rows)
+        write_connections(later, args.rows, changed_every=10)
+        db = folder / "bench.db"
+        for stale in folder.glob("bench.db*"):
+            stale.unlink()
+        shutil.rmtree(folder / "backups", ignore_errors=True)
+        env = dict(os.environ, NETMAINT_DB=str(db), NETMAINT_CONFIG=str(folder / "config.yaml"))
+        env.pop("NETMAINT_NOW", None)
+        netmaint = [sys.executable, "-m", "netmaint_tui"]
+
+        size_mb = first.stat().st_size / 1e6
+        print(f"{args.rows:,} rows, {size_mb:.1f} MB, {removed} removed members; database {db}")
+        print()
+        print(f"{'run':<34} {'seconds':>8}  {'ok':<3} summary")
+        print(f"{'-' * 34} {'-' * 8}  {'-' * 3} {'-' * 40}")
+        failed = False
+        people = args.rows - removed
+        runs = [
+            ("import into an empty database", first, f"{people} added, 0 updated, 0 unchanged"),
+            ("the same file again", first, f"0 added, 0 updated, {people} unchanged"),
+            ("next month (1 in 10 changed)", later, "0 added, "),
+        ]
+        for label, path, expected in runs:
+            elapsed, summary, code = run([*netmaint, "import", "linkedin", str(path)], env)
+            ok = code == 0 and expected in summary and elapsed < TARGET_SECONDS
+            failed |= not ok
+            print(f"{label:<34} {elapsed:>8.2f}  {'yes' if ok else 'NO':<3} {summary}")
+        print()
+        print(f"target: under {TARGET_SECONDS:.0f} s each")
+        return 1 if failed else 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
