@@ -143,6 +143,14 @@ def snooze(ctx: Context, contact_id: int, until: dt.date | None) -> None:
         Contact.update(snoozed_until=until, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
 
 
+def clear_snooze(ctx: Context, contact_id: int, restore: dt.date | None = None) -> None:
+    """Undo a snooze: back to `restore` (the earlier value, even if past) or to none."""
+    with database.atomic():
+        Contact.update(snoozed_until=plain_date(restore), updated_at=to_db(ctx.now())).where(
+            Contact.id == contact_id
+        ).execute()
+
+
 def set_archived(ctx: Context, contact_id: int, archived: bool = True) -> None:
     with database.atomic():
         Contact.update(archived=archived, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
