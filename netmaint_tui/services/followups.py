@@ -7,7 +7,7 @@ import datetime as dt
 from netmaint_tui.services.common import Context, InputError, to_db
 from netmaint_tui.services.contacts import FollowUpView, follow_up_views
 from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, log_touch
-from netmaint_tui.store.models import FOLLOW_UP_STATUSES, FollowUp, database
+from netmaint_tui.store.models import FOLLOW_UP_STATUSES, Contact, FollowUp, database
 
 
 def add_follow_up(
@@ -24,6 +24,9 @@ def add_follow_up(
         raise InputError("say what the follow-up is, e.g. \"send the deck\"")
     due = due or ctx.now() + DEFAULT_FOLLOW_UP_DELAY
     with database.atomic():
+        for label, cid in (("suggested by", suggested_by), ("about", about)):
+            if cid is not None and not Contact.select().where(Contact.id == cid).exists():
+                raise InputError(f"the contact it is {label} (#{cid}) does not exist; nothing was added")
         fu = FollowUp.create(
             what=what, due=to_db(due), suggested_by=suggested_by, about=about,
             about_text=about_text or "", touch=touch_id, created_at=to_db(ctx.now()),

@@ -733,6 +733,11 @@ def test_add_follow_up_defaults_to_24_hours(two, ctx):
     assert view.overdue is False
     with pytest.raises(InputError):
         followups.add_follow_up(ctx, "   ")
+    with pytest.raises(InputError, match="#999"):
+        followups.add_follow_up(ctx, "x", suggested_by=999)
+    with pytest.raises(InputError, match="#998"):
+        followups.add_follow_up(ctx, "x", suggested_by=dana, about=998)
+    assert FollowUp.select().count() == 1
 
 
 def test_list_follow_ups_in_due_order_with_status(two, ctx):
