@@ -20,6 +20,9 @@ class BackupError(Exception):
     pass
 
 
+MANUAL_SUFFIX = "-manual.db"
+
+
 def _db_path(db) -> Path:
     return Path(getattr(db, "path", db))
 
@@ -79,7 +82,7 @@ def auto_backup(db, reason: str, now: dt.datetime | None = None) -> Path | None:
     folder = make_private_dirs(backups_dir(path))
     dest = folder / f"{path.stem}-{_stamp(now)}-{reason}.db"
     copy_database(path, dest)
-    thin_backups(folder, path.stem, now=now)
+    thin_backups(folder, path.stem, now=now, newest=dest)
     return dest
 
 
@@ -106,15 +109,26 @@ def _backup_time(p: Path, stem: str) -> dt.datetime | None:
         return None
 
 
-def thin_backups(folder: Path, stem: str, now: dt.datetime | None = None) -> list[Path]:
+def _mtime(p: Path) -> int:
+    try:
+        return p.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def thin_backups(folder: Path, stem: str, now: dt.datetime | None = None, newest: Path | None = None) -> list[Path]:
     """Keep the newest backup of each of the last 7 days, 4 weeks and 12 months; remove the rest."""
     now = now or dt.datetime.now()
-    dated = [(t, p) for p in folder.glob(f"{stem}-*.db") if (t := _backup_time(p, stem))]
+    # Names only have whole seconds: of two copies made in the same second, the one just made
+    # (`newest`), else the later-written one, is the newer.
+    # Copies the user asked for (`netmaint backup`) are theirs to delete, never thinned.
+    dated = [((t, p == newest, _mtime(p)), p) for p in folder.glob(f"{stem}-*.db")
+             if (t := _backup_time(p, stem)) and not p.name.endswith(MANUAL_SUFFIX)]
     dated.sort(reverse=True)
     keep: set[Path] = set()
     for span, key in ((7, lambda t: t.date()), (4, lambda t: t.isocalendar()[:2]), (12, lambda t: (t.year, t.month))):
         seen: list = []
-        for t, p in dated:
+        for (t, _, _), p in dated:
             k = key(t)
             if k in seen:
                 continue
@@ -160,7 +174,7 @@ def daily_backup(db, now: dt.datetime | None = None) -> Path | None:
 
 def manual_backup_path(db_path: Path, now: dt.datetime | None = None) -> Path:
     db_path = Path(db_path)
-    return backups_dir(db_path) / f"{db_path.stem}-{_stamp(now)}-manual.db"
+    return backups_dir(db_path) / f"{db_path.stem}-{_stamp(now)}{MANUAL_SUFFIX}"
 
 
 # --- restore -------------------------------------------------------------------------------
