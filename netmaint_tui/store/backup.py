@@ -20,9 +20,6 @@ class BackupError(Exception):
     pass
 
 
-MANUAL_SUFFIX = "-manual.db"
-
-
 def _db_path(db) -> Path:
     return Path(getattr(db, "path", db))
 
@@ -121,9 +118,7 @@ def thin_backups(folder: Path, stem: str, now: dt.datetime | None = None, newest
     now = now or dt.datetime.now()
     # Names only have whole seconds: of two copies made in the same second, the one just made
     # (`newest`), else the later-written one, is the newer.
-    # Copies the user asked for (`netmaint backup`) are theirs to delete, never thinned.
-    dated = [((t, p == newest, _mtime(p)), p) for p in folder.glob(f"{stem}-*.db")
-             if (t := _backup_time(p, stem)) and not p.name.endswith(MANUAL_SUFFIX)]
+    dated = [((t, p == newest, _mtime(p)), p) for p in folder.glob(f"{stem}-*.db") if (t := _backup_time(p, stem))]
     dated.sort(reverse=True)
     keep: set[Path] = set()
     for span, key in ((7, lambda t: t.date()), (4, lambda t: t.isocalendar()[:2]), (12, lambda t: (t.year, t.month))):
@@ -173,8 +168,11 @@ def daily_backup(db, now: dt.datetime | None = None) -> Path | None:
 
 
 def manual_backup_path(db_path: Path, now: dt.datetime | None = None) -> Path:
+    """Where `netmaint backup` puts a copy by default: beside the automatic ones, but named
+    `<stem>-manual-<stamp>.db` so thinning (which reads the stamp right after the stem) never
+    deletes a copy the user asked for."""
     db_path = Path(db_path)
-    return backups_dir(db_path) / f"{db_path.stem}-{_stamp(now)}{MANUAL_SUFFIX}"
+    return backups_dir(db_path) / f"{db_path.stem}-manual-{_stamp(now)}.db"
 
 
 # --- restore -------------------------------------------------------------------------------
