@@ -1,0 +1,298 @@
+"""Exports: the netmaint document round-trips exactly; CSV is spreadsheet-safe; ICS has stable UIDs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import stat
+
+import pendulum
+import pytest
+import yaml
+from icalendar import Calendar
+
+from netmaint_tui.cli import main
+from netmaint_tui.io.csv_export import contacts_csv, neutralize
+from netmaint_tui.io.ics_export import build_calendar
+from netmaint_tui.io.json_io import DocumentError, dumps_json, dumps_yaml, export_data, import_data, loads_document
+from netmaint_tui.services.contacts import add_contact, set_archived, snooze
+from netmaint_tui.services.exporting import contacts_due_within, export_contacts, open_follow_ups
+from netmaint_tui.services.followups import add_follow_up, set_status
+from netmaint_tui.services.habit import add_pause, set_goal
+from netmaint_tui.services.touches import log_touch
+from netmaint_tui.store.db import close_database, open_database
+
+HOSTILE = [
+    "[bold]x[/]",
+    "\x1b[31mred\x1b[0m\x1b]0;title\x07",
+    "abc\u202eevil.exe",
+    "family: \U0001F468\u200d\U0001F469\u200d\U0001F467 \u00e9\u0301",
+    "NEL\x85 LS\u2028 PS\u2029 BOM\ufeff tab\t CR\r LF\n end",
+    "yes",
+    "2025-01-01",
+    "- [ ] a list item: with # colons",
+]
+BIG_NOTE = ("x" * 99 + "\n") * 1024  # 100 KB
+
+
+def build_network(ctx) -> dict[str, int]:
+    ids = {}
+    ids["dana"] = add_contact(
+        ctx, "Dana [bold]Haddad[/]", company="Northwind, \"Labs\"", role="=CTO", emails=["dana@x.org", "d@y.org"],
+        phones=["+1 555 0100", "(030) 1234"], linkedin_url="https://www.linkedin.com/in/dana", location="Berlin",
+        how_met="PyCon", tier="A", cadence_days=14, tags=["mentor", "=cmd", "\u00fcber"], birthday="--02-29",
+        notes=BIG_NOTE, source="linkedin", source_id="https://www.linkedin.com/in/dana", connected_on=dt.date(2020, 5, 1),
+    )
+    ids["omar"] = add_contact(ctx, "Omar \x1b[2J", company="Acme", tier="C", birthday="1980-03-04",
+                              notes="\n".join(HOSTILE))
+    ids["twin1"] = add_contact(ctx, "Sam Twin", company="Same Co")
+    ids["twin2"] = add_contact(ctx, "Sam Twin", company="Same Co")  # no email: only the export's ids tell them apart
+    ids["gone"] = add_contact(ctx, "Archie Ved", tags=HOSTILE[:3])
+    set_archived(ctx, ids["gone"])
+    ids["later"] = add_contact(ctx, "Sno Ozed")
+    snooze(ctx, ids["later"], dt.date(2025, 4, 1))
+    t1 = log_touch(ctx, [ids["dana"], ids["omar"]], at=ctx.now().subtract(days=3), channel="meeting", kind="give",
+                   minutes=45, note="coffee \u202e\n- [ ] send the deck\ntodo: intro to Lena")
+    log_touch(ctx, [ids["twin2"]], at=ctx.now().subtract(days=40), channel="email", kind="ask", note=HOSTILE[1])
+    ids["touch"] = t1.touch_id
+    fid = add_follow_up(ctx, "call \x1b[5mBluefin\x1b[0m", due=ctx.now().add(days=2), suggested_by=ids["omar"],
+                        about_text="Bluefin; \"Health\"")
+    done = add_follow_up(ctx, "done one", due=ctx.now().subtract(days=1), suggested_by=ids["dana"])
+    set_status(ctx, done, "done")
+    ids["follow_up"] = fid
+    set_goal(ctx, 3, None, dt.date(2025, 1, 6))
+    set_goal(ctx, 5, 120, dt.date(2025, 2, 3))
+    add_pause(ctx, dt.date(2025, 2, 10), dt.date(2025, 2, 16), "vacation \U0001F3D6")
+    return ids
+
+
+@pytest.fixture
+def network(tmp_db, ctx):
+    return build_network(ctx)
+
+
+def switch_to(path):
+    close_database()
+    return open_database(path)
+
+
+# --- the netmaint document --------------------------------------------------------------------
+
+
+def test_the_document_has_the_stable_shape(network):
+    doc = export_data()
+    assert list(doc)[:2] == ["format", "version"] and doc["format"] == "netmaint" and doc["version"] == 1
+    assert {"contacts", "touches", "follow_ups", "goals", "pauses"} <= set(doc)
+    dana = doc["contacts"][0]
+    for key in ("name", "company", "role", "emails", "phones", "linkedin_url", "tier", "cadence_days", "tags",
+                "birthday", "notes", "source", "location", "how_met", "source_id", "connected_on",
+                "snoozed_until", "archived", "created_at"):
+        assert key in dana
+    assert dana["emails"] == ["dana@x.org", "d@y.org"] and dana["birthday"] == "--02-29"
+    assert dana["connected_on"] == "2020-05-01" and dana["created_at"] == "2025-03-12T09:00:00Z"
+    assert doc["contacts"][1]["birthday"] == "1980-03-04"
+    touch = doc["touches"][0]
+    assert touch["contacts"] == [network["dana"], network["omar"]]  # contacts by their stable id
+    assert touch["at"] == "2025-03-09T09:00:00Z"
+
+
+def test_json_round_trip_into_an_empty_database_is_exact(network, tmp_path, ctx):
+    first = dumps_json(export_data())
+    switch_to(tmp_path / "restored.db")
+    report = import_data(ctx, loads_document(first.encode()))
+    assert report.skipped == 0 and not report.issues
+    again = dumps_json(export_data())
+    assert again == first
+    doc = json.loads(again)
+    assert doc["contacts"][0]["notes"] == BIG_NOTE
+    assert doc["contacts"][1]["notes"] == "\n".join(HOSTILE)
+    assert doc["contacts"][0]["name"] == "Dana [bold]Haddad[/]"
+
+
+def test_importing_the_same_json_again_changes_nothing(network, ctx):
+    first = export_data()
+    report = import_data(ctx, json.loads(dumps_json(first)))
+    assert (report.added, report.updated, report.skipped) == (0, 0, 0)
+    assert all((c.added, c.updated, c.skipped) == (0, 0, 0) for c in report.others.values())
+    assert export_data() == first
+
+
+def test_the_json_file_escapes_terminal_controls_but_keeps_them_as_data(network):
+    text = dumps_json(export_data())
+    assert "\x1b" not in text and "\u202e" not in text and "\x85" not in text and "\u2028" not in text
+    assert "\\u001b" in text and "\\u202e" in text
+    assert "\U0001F468\u200d\U0001F469" in text  # readable emoji stay as they are
+
+
+def test_yaml_round_trip(network, tmp_path, ctx):
+    doc = export_data()
+    text = dumps_yaml(doc)
+    assert yaml.safe_load(text) == doc
+    switch_to(tmp_path / "from-yaml.db")
+    import_data(ctx, loads_document(text.encode()))
+    assert export_data() == doc
+
+
+def test_a_document_that_is_not_a_netmaint_export_is_refused_with_its_line():
+    with pytest.raises(DocumentError) as bad:
+        loads_document(b'{\n  "format": "netmaint",\n  "version": 1,\n  "contacts": [,]\n}')
+    assert bad.value.line == 4
+    with pytest.raises(DocumentError, match="not a netmaint export"):
+        loads_document(b'{"contacts": []}')
+    with pytest.raises(DocumentError, match="newer netmaint"):
+        loads_document(b'{"format": "netmaint", "version": 99}')
+    with pytest.raises(DocumentError, match="aliases"):
+        loads_document(b"format: netmaint\nversion: 1\ncontacts: &a [1]\ntouches: *a\n")
+    with pytest.raises(DocumentError, match="appears twice"):
+        loads_document(b'{"format": "netmaint", "version": 1, "contacts": [{"id": 1}, {"id": 1}]}')
+
+
+def test_bad_items_in_a_document_are_reported_and_the_rest_imported(tmp_db, ctx):
+    doc = {
+        "format": "netmaint", "version": 1,
+        "contacts": [{"id": 1, "name": "Dana"}, {"id": 2, "name": ""}],
+        "touches": [{"id": 1, "at": "2025-03-01T10:00:00Z", "contacts": [1], "channel": "pigeon"},
+                    {"id": 2, "at": "2025-03-01T10:00:00Z", "contacts": [1], "channel": "call"}],
+        "goals": [{"from_date": "not a date", "touches": 3}],
+    }
+    report = import_data(ctx, doc)
+    assert (report.added, report.skipped) == (1, 1)
+    assert (report.others["touches"].added, report.others["touches"].skipped) == (1, 1)
+    assert report.others["goals"].skipped == 1
+    messages = [i.message for i in report.issues]
+    assert any(m.startswith("contacts[1]: ") for m in messages)
+    assert any(m.startswith("touches[0]: ") and "pigeon" in m for m in messages)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell, written", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+    ("+1 555 0100", "'+1 555 0100"),
+    ("+1-555-0100", "'+1-555-0100"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tTAB", "'\tTAB"),
+    ("\rCR", "'\rCR"),
+    ("  =1+2", "'  =1+2"),
+    ("Anne-Marie", "Anne-Marie"),
+    ("a+b@x.org", "a+b@x.org"),
+    ("(030) 1234", "(030) 1234"),
+    ("", ""),
+])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralized(cell, written):
+    assert neutralize(cell) == written
+
+
+def test_csv_is_rfc_4180_with_one_row_per_contact(network):
+    text = contacts_csv(export_contacts())
+    assert text.startswith("\ufeffname,company,role,")
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "").replace(BIG_NOTE, "").replace("\n".join(HOSTILE), "")
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    assert len(rows) == 6
+    dana = rows[0]
+    assert dana["name"] == "Dana [bold]Haddad[/]"
+    assert dana["company"] == 'Northwind, "Labs"'
+    assert dana["role"] == "'=CTO"
+    assert dana["phones"] == "'+1 555 0100; (030) 1234"
+    assert dana["emails"] == "dana@x.org; d@y.org"
+    assert dana["tags"] == "'=cmd; mentor; \u00fcber"
+    assert dana["notes"] == BIG_NOTE
+    assert rows[1]["notes"] == "\n".join(HOSTILE)
+    assert rows[4]["archived"] == "yes"
+    for row in rows:
+        for value in row.values():
+            assert not value.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+# --- ICS --------------------------------------------------------------------------------------
+
+
+def calendar_now(ctx):
+    return build_calendar(open_follow_ups(), contacts_due_within(ctx, 30), ctx.now())
+
+
+def test_ics_has_an_event_with_an_alarm_per_open_follow_up_and_parses_back(network, ctx):
+    cal = Calendar.from_ical(calendar_now(ctx))
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    fu = events[f"followup-{network['follow_up']}@netmaint"]
+    assert fu.decoded("dtstart") == dt.datetime(2025, 3, 14, 9, 0, tzinfo=dt.timezone.utc)
+    assert str(fu["summary"]) == "Follow up: call ␛[5mBluefin␛[0m"
+    assert [a["action"] for a in fu.walk("VALARM")] == ["DISPLAY"]
+    # the follow-ups from the touch's note, and not the done one
+    assert sum(1 for uid in events if uid.startswith("followup-")) == 3
+    assert all("done one" not in str(e["summary"]) for e in events.values())
+
+
+def test_ics_has_an_all_day_event_per_contact_due_in_the_next_30_days(network, ctx):
+    cal = Calendar.from_ical(calendar_now(ctx))
+    due = {str(e["uid"]): e for e in cal.walk("VEVENT") if str(e["uid"]).startswith("contact-")}
+    dana = due[f"contact-{network['dana']}-due@netmaint"]
+    assert dana.decoded("dtstart") == dt.date(2025, 3, 23)  # touched 3 days ago, cadence 14
+    assert str(dana["summary"]) == 'Reach out to Dana [bold]Haddad[/] (Northwind, "Labs")'
+    assert f"contact-{network['omar']}-due@netmaint" not in due  # tier C: due in 177 days
+    assert f"contact-{network['gone']}-due@netmaint" not in due  # archived
+    assert f"contact-{network['later']}-due@netmaint" not in due  # snoozed
+    assert f"contact-{network['twin1']}-due@netmaint" in due  # added today: due today
+
+
+def test_ics_uids_are_stable_across_exports(network, make_ctx, ctx):
+    first = Calendar.from_ical(calendar_now(ctx))
+    later = make_ctx(now="2025-03-12T18:30:00")
+    second = Calendar.from_ical(calendar_now(later))
+    uids = lambda cal: sorted(str(e["uid"]) for e in cal.walk("VEVENT"))  # noqa: E731
+    assert uids(first) == uids(second) and len(uids(first)) == len(set(uids(first)))
+    assert first.walk("VEVENT")[0].decoded("dtstamp") != second.walk("VEVENT")[0].decoded("dtstamp")
+
+
+def test_ics_text_cannot_inject_properties(tmp_db, ctx):
+    cid = add_contact(ctx, "Eve")
+    add_follow_up(ctx, "x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil; \\ ,", due=ctx.now().add(hours=2), suggested_by=cid)
+    data = calendar_now(ctx)
+    cal = Calendar.from_ical(data)
+    assert [str(e["uid"]) for e in cal.walk("VEVENT")] == ["followup-1@netmaint", "contact-1-due@netmaint"]
+    assert b"\nUID:evil" not in data
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_export_files_are_created_0600_and_stdout_is_byte_exact(env, capsysbinary):
+    assert main(["add", "Dana \x1b[31m", "--phone", "+1 555 0100"]) == 0
+    capsysbinary.readouterr()
+    old = os.umask(0o022)
+    try:
+        for fmt in ("json", "yaml", "csv", "ics"):
+            target = env.tmp / f"out.{fmt}"
+            assert main(["export", fmt, "-o", str(target)]) == 0
+            assert stat.S_IMODE(target.stat().st_mode) == 0o600, fmt
+            out = capsysbinary.readouterr().out.decode()
+            assert out.startswith(f"exported ") and str(target) in out
+            assert main(["export", fmt]) == 0
+            assert capsysbinary.readouterr().out == target.read_bytes()
+    finally:
+        os.umask(old)
+    assert json.loads((env.tmp / "out.json").read_text())["contacts"][0]["name"] == "Dana \x1b[31m"
+
+
+def test_export_then_import_json_through_the_command_line(env, capsys, tmp_path):
+    assert main(["add", "Dana", "--tag", "x"]) == 0
+    assert main(["log", "Dana", "--note", "hi"]) == 0
+    assert main(["export", "json", "-o", str(tmp_path / "a.json")]) == 0
+    capsys.readouterr()
+    fresh = tmp_path / "fresh.db"
+    assert main(["--db", str(fresh), "import", "json", str(tmp_path / "a.json")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("imported a.json: contacts: 1 added, 0 updated, 0 unchanged, 0 skipped; touches: 1 added")
+    assert main(["--db", str(fresh), "export", "json", "-o", str(tmp_path / "b.json")]) == 0
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_exporting_a_missing_database_is_one_line(env, capsys):
+    assert main(["export", "json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("netmaint: no database at ") and err.count("\n") == 1
