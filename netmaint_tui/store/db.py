@@ -145,6 +145,8 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
     read-only medium still opens for reading.
     """
     path = Path(path).expanduser()
+    if path.is_dir():
+        raise DatabaseUnavailable(f"{path} is a folder; give a file in it, e.g. {path / 'netmaint.db'}")
     if readonly is None:
         readonly = path.exists() and not os.access(path, os.W_OK)
     if not readonly:

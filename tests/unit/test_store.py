@@ -213,6 +213,11 @@ def test_read_only_database_reads_and_refuses_writes(tmp_path):
         close_database()
 
 
+def test_a_folder_given_as_the_database_is_named_as_such(tmp_path):
+    with pytest.raises(DatabaseUnavailable, match="is a folder"):
+        open_database(tmp_path)
+
+
 def test_a_path_with_uri_characters_works(tmp_path):
     folder = tmp_path / "odd #1 ?x %20"
     path = folder / "n.db"
