@@ -246,14 +246,24 @@ def _release_current(path: Path) -> bool:
         conn.close()
 
 
+def _link_or_copy(source: Path, dest: Path) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:
+        import shutil
+
+        shutil.copy2(source, dest)
+
+
 def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.datetime | None = None) -> Path | None:
     """Put a checked copy of `source` in place of `db_path`; returns where the old file went.
 
     Order matters so that no step can lose data: the source is verified and copied beside the
     database first; the current file is then folded out of WAL mode (which fails if anyone has it
-    open) and hard-linked (or copied) aside as `<db>.before-restore-<stamp>`, any leftover -wal or
-    -shm moved aside with it (a stale WAL must never be replayed onto the restored file), and only
-    then is the copy renamed over the database in one atomic step.
+    open) and hard-linked (or copied) aside as `<db>.before-restore-<stamp>`, and only then is the
+    copy renamed over the database in one atomic step. A -wal file that could not be folded in
+    (the old file is damaged) is kept beside the aside copy as `<aside>-wal`, never left where
+    SQLite would replay it onto the restored file.
     """
     db_path, source = Path(db_path), Path(source)
     check_restorable(source, newest_schema)
@@ -264,18 +274,23 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
     aside: Path | None = None
     try:
         if db_path.exists():
-            _release_current(db_path)
             aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+            wal, kept_wal = Path(f"{db_path}-wal"), Path(f"{aside}-wal")
+            # SQLite deletes a WAL it cannot use when the connection closes: keep a link first.
+            if wal.exists() and wal.stat().st_size:
+                _link_or_copy(wal, kept_wal)
             try:
-                os.link(db_path, aside)
-            except OSError:
-                import shutil
-
-                shutil.copy2(db_path, aside)
-            for suffix in ("-wal", "-shm", "-journal"):
-                extra = Path(f"{db_path}{suffix}")
-                if extra.exists():
-                    os.replace(extra, Path(f"{aside}{suffix}"))
+                folded = _release_current(db_path)
+            except BaseException:
+                kept_wal.unlink(missing_ok=True)
+                raise
+            if folded:
+                kept_wal.unlink(missing_ok=True)  # its frames are in the main file now
+            _link_or_copy(db_path, aside)
+            if Path(f"{db_path}-journal").exists():
+                os.replace(Path(f"{db_path}-journal"), Path(f"{aside}-journal"))
+            for suffix in ("-wal", "-shm"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(staged, db_path)
     finally:
         if staged.exists():

@@ -1,0 +1,208 @@
+"""`netmaint backup` / `restore` and the daily automatic backup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from netmaint_tui.cli import main
+from netmaint_tui.store.backup import daily_backup, has_backup_on, list_backups, restore_database
+from netmaint_tui.store.migrations import SCHEMA_VERSION
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def names(path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [r[0] for r in conn.execute("SELECT name FROM contact ORDER BY id")]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def db(env, capsys):
+    assert main(["add", "Dana Haddad"]) == 0
+    assert main(["add", "Omar Fischer"]) == 0
+    capsys.readouterr()
+    return env.db
+
+
+# --- backup -----------------------------------------------------------------------------------
+
+
+def test_backup_while_another_connection_holds_an_open_write_transaction(db, env, capsys):
+    writer = sqlite3.connect(db, isolation_level=None, timeout=5)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE contact SET name = 'half-written' WHERE id = 1")
+    writer.execute(
+        "INSERT INTO contact (name, company, role, emails, phones, linkedin_url, location, how_met, tier, notes, "
+        "source, archived, created_at, updated_at) VALUES ('Uncommitted', '', '', '[]', '[]', '', '', '', 'B', '', "
+        "'manual', 0, '2025-03-12 09:00:00', '2025-03-12 09:00:00')"
+    )
+    target = env.tmp / "copy.db"
+    code, out, err = run(capsys, "backup", "-o", str(target))
+    writer.execute("COMMIT")
+    writer.close()
+    assert (code, err) == (0, "")
+    assert out.startswith(f"backed up {db} to {target} (")
+    assert names(target) == ["Dana Haddad", "Omar Fischer"]  # the last committed state, whole
+    check = sqlite3.connect(target)
+    assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one self-contained file
+    check.close()
+    assert names(db) == ["half-written", "Omar Fischer", "Uncommitted"]
+
+
+def test_backup_goes_to_the_backups_folder_by_default_and_is_private(db, capsys):
+    old = os.umask(0o022)
+    try:
+        code, out, _ = run(capsys, "backup")
+    finally:
+        os.umask(old)
+    assert code == 0
+    [made] = list((db.parent / "backups").glob("netmaint-manual-*.db"))
+    assert str(made) in out
+    assert stat.S_IMODE(made.stat().st_mode) == 0o600
+    assert names(made) == ["Dana Haddad", "Omar Fischer"]
+
+
+def test_backup_of_a_missing_database_is_one_line(env, capsys):
+    code, out, err = run(capsys, "backup")
+    assert code == 2 and out == "" and err.startswith("netmaint: no database at ") and err.count("\n") == 1
+
+
+# --- restore ----------------------------------------------------------------------------------
+
+
+def test_restore_puts_the_copy_in_place_and_keeps_the_old_file_aside(db, env, capsys):
+    saved = env.tmp / "saved.db"
+    assert main(["backup", "-o", str(saved)]) == 0
+    assert main(["add", "Added After"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "restore", str(saved))
+    assert (code, err) == (0, "")
+    [aside] = list(db.parent.glob("netmaint.db.before-restore-*"))
+    assert out == f"restored {saved} to {db}; the previous one is at {aside}\n"
+    assert names(db) == ["Dana Haddad", "Omar Fischer"]
+    assert names(aside) == ["Dana Haddad", "Omar Fischer", "Added After"]
+    assert not os.path.exists(f"{db}-wal") or os.path.getsize(f"{db}-wal") == 0
+    code, out, _ = run(capsys, "due", "--json")
+    assert code == 0 and "Added After" not in out
+
+
+def test_restore_of_a_damaged_file_is_refused_and_nothing_changes(db, env, capsys):
+    saved = env.tmp / "saved.db"
+    assert main(["backup", "-o", str(saved)]) == 0
+    capsys.readouterr()
+    data = bytearray(saved.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # wreck the second page
+    damaged = env.tmp / "damaged.db"
+    damaged.write_bytes(bytes(data))
+    before = db.read_bytes()
+    code, out, err = run(capsys, "restore", str(damaged))
+    assert code == 1 and out == ""
+    assert "damaged" in err and "nothing was changed" in err and err.count("\n") == 1
+    assert db.read_bytes() == before
+    assert not list(db.parent.glob("*.before-restore-*"))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_bytes(b"hello, not a database at all" * 100), "not a SQLite database"),
+    (lambda p: sqlite3.connect(p).execute("CREATE TABLE notes (x)").connection.commit(), "not a netmaint database"),
+])
+def test_restore_refuses_files_that_are_not_netmaint_databases(db, env, capsys, make, message):
+    other = env.tmp / "other.db"
+    make(other)
+    code, _, err = run(capsys, "restore", str(other))
+    assert code == 1 and message in err
+    assert names(db) == ["Dana Haddad", "Omar Fischer"]
+
+
+def test_restore_refuses_a_database_from_a_newer_version(db, env, capsys):
+    newer = env.tmp / "newer.db"
+    assert main(["backup", "-o", str(newer)]) == 0
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    capsys.readouterr()
+    code, _, err = run(capsys, "restore", str(newer))
+    assert code == 1 and "newer netmaint" in err
+
+
+def test_restore_refuses_while_another_netmaint_has_the_database_open(db, env, capsys):
+    saved = env.tmp / "saved.db"
+    assert main(["backup", "-o", str(saved)]) == 0
+    capsys.readouterr()
+    other = sqlite3.connect(db)
+    other.execute("SELECT count(*) FROM contact").fetchone()  # open and idle, like the app between keys
+    try:
+        code, _, err = run(capsys, "restore", str(saved))
+        assert code == 1 and "in use" in err
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM contact").fetchone()  # a reader in the middle of its work
+        code, _, err = run(capsys, "restore", str(saved))
+        assert code == 1 and "in use" in err
+    finally:
+        other.close()
+    assert not list(db.parent.glob("*.before-restore-*"))
+    assert names(db) == ["Dana Haddad", "Omar Fischer"]
+
+
+def test_restore_of_a_missing_file_is_exit_status_2(db, env, capsys):
+    code, out, err = run(capsys, "restore", str(env.tmp / "nope.db"))
+    assert code == 2 and out == "" and "No such file" in err
+
+
+def test_restore_moves_a_damaged_databases_wal_aside_instead_of_replaying_it(tmp_path):
+    good = tmp_path / "good.db"
+    conn = sqlite3.connect(good)
+    conn.executescript(
+        "CREATE TABLE contact (id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE touch (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE touch_contact (id INTEGER PRIMARY KEY); CREATE TABLE follow_up (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE goal (id INTEGER PRIMARY KEY); CREATE TABLE pause (id INTEGER PRIMARY KEY);"
+        "INSERT INTO contact (name) VALUES ('from the backup'); PRAGMA user_version = 1;"
+    )
+    conn.close()
+    current = tmp_path / "netmaint.db"
+    current.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)  # damaged beyond opening
+    stale_wal = tmp_path / "netmaint.db-wal"
+    stale_wal.write_bytes(b"stale frames of the old file")
+    aside = restore_database(current, good, SCHEMA_VERSION, now=dt.datetime(2025, 3, 12, 10, 0, 0))
+    assert aside == tmp_path / "netmaint.db.before-restore-20250312-100000"
+    assert not stale_wal.exists()
+    assert (tmp_path / "netmaint.db.before-restore-20250312-100000-wal").read_bytes() == b"stale frames of the old file"
+    assert names(current) == ["from the backup"]
+
+
+# --- daily backups ----------------------------------------------------------------------------
+
+
+def test_daily_backup_once_a_day(db):
+    morning = dt.datetime(2031, 5, 6, 8, 0, 0)
+    made = daily_backup(db, now=morning)
+    assert made is not None and made.name == "netmaint-20310506-080000-daily.db"
+    assert daily_backup(db, now=morning.replace(hour=17)) is None
+    assert has_backup_on(db, morning.date())
+    assert daily_backup(db, now=morning + dt.timedelta(days=1)) is not None
+    assert [p.name for p in list_backups(db) if p.name.startswith("netmaint-2031")] == [
+        "netmaint-20310506-080000-daily.db", "netmaint-20310507-080000-daily.db"]
+
+
+def test_commands_that_write_make_the_days_backup_and_reads_do_not(env, capsys):
+    assert main(["due"]) == 0
+    assert not (env.db.parent / "backups").exists()
+    assert main(["add", "Dana"]) == 0
+    assert main(["add", "Omar"]) == 0
+    backups = list((env.db.parent / "backups").glob("netmaint-*-daily.db"))
+    assert len(backups) == 1  # the second command found today's and did nothing
+    assert main(["week"]) == 0 and main(["due"]) == 0
+    assert list((env.db.parent / "backups").glob("*.db")) == backups
