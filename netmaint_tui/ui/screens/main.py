@@ -45,6 +45,7 @@ class MainScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._undo = None
+        self._ranking: list[int] = []  # the whole ranking for the current sort; the filter narrows it
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -90,8 +91,26 @@ class MainScreen(Screen):
         from netmaint_tui.store.models import database
 
         with database.connection_context():
-            ids = rank_ids(self.app.ctx, text=text, include_snoozed=snoozed, sort=sort)
+            self._ranking = rank_ids(self.app.ctx, include_snoozed=snoozed, sort=sort)
+            ids = self._narrow(text, snoozed)
         self.app.call_from_thread(self._apply_ranking, ids, keep)
+
+    @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
+    def _filter(self, text: str, snoozed: bool, keep: int | None = None) -> None:
+        """A keystroke in the filter: narrow the ranking already held, no re-ranking."""
+        from netmaint_tui.store.models import database
+
+        with database.connection_context():
+            ids = self._narrow(text, snoozed)
+        self.app.call_from_thread(self._apply_ranking, ids, keep)
+
+    def _narrow(self, text: str, snoozed: bool) -> list[int]:
+        from netmaint_tui.services.due import matching_ids
+
+        if not text.strip():
+            return list(self._ranking)
+        wanted = matching_ids(self.app.ctx, text, include_snoozed=snoozed)
+        return [i for i in self._ranking if i in wanted]
 
     @work(thread=True, exclusive=True, group="week", exit_on_error=False)
     def _week(self) -> None:
@@ -159,7 +178,7 @@ class MainScreen(Screen):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value
-        self._rank(self.filter_text, self.show_snoozed, self.sort, None)
+        self._filter(self.filter_text, self.show_snoozed)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -171,7 +190,7 @@ class MainScreen(Screen):
             field.value = ""
             field.display = False
             self.filter_text = ""
-            self._rank("", self.show_snoozed, self.sort, self.selected_id)
+            self._filter("", self.show_snoozed, self.selected_id)
         self.query_one(ContactList).focus()
 
     def action_toggle_snoozed(self) -> None:
