@@ -41,6 +41,9 @@ class NetmaintApp(App):
         self._theme_in_config = settings.theme
         # Set while the theme picker is open: the theme it started from, restored by Escape.
         self._theme_before_pick: str | None = None
+        # False until mounted: the theme set at start-up is not a choice to save. (App.is_mounted
+        # is a method, always truthy, so it can't tell.)
+        self._started = False
         self._register_themes()
 
     # --- themes ---------------------------------------------------------------------------
@@ -69,7 +72,7 @@ class NetmaintApp(App):
     def watch_theme(self, theme: str) -> None:
         # A theme chosen while the app runs is remembered; the start-up one (a --theme for one run,
         # or the fallback for an unknown name) is not, and neither is a preview in the picker.
-        if self.is_mounted and self._theme_before_pick is None:
+        if self._started and self._theme_before_pick is None:
             self.remember_theme(theme)
 
     def remember_theme(self, theme: str) -> None:
@@ -130,6 +133,7 @@ class NetmaintApp(App):
 
         self.push_screen(MainScreen())
         self.offer_draft()
+        self._started = True
 
     def offer_draft(self) -> None:
         try:

@@ -1,0 +1,260 @@
+"""Themes and settings in the running app: a chosen theme is saved, --theme is not, the picker previews,
+a broken user theme is reported on screen, and a rebound key works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.color import Color
+from textual.command import CommandList, CommandPalette
+
+from netmaint_tui import paths
+from netmaint_tui.config import Settings, load_settings
+from netmaint_tui.ui.screens.forms import LogTouchForm
+from netmaint_tui.ui.screens.main import MainScreen
+
+from .conftest import drive, new_app, settle
+
+SHIPPED = {"netmaint-dark", "netmaint-light", "netmaint-contrast", "netmaint-amber", "netmaint-forest"}
+
+
+def config_path() -> Path:
+    return paths.config_file()  # inside the test's folder (see the private_config fixture)
+
+
+def saved_theme() -> str | None:
+    path = config_path()
+    if not path.exists():
+        return None
+    settings, problems = load_settings(path)
+    assert problems == []
+    return settings.theme
+
+
+async def open_theme_picker(app, pilot, via_palette: bool = False) -> CommandList:
+    """The picker as a user opens it (ctrl+p, "Change theme"), or straight through its action."""
+    if via_palette:
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*"theme")
+        await settle(app, pilot)  # the palette gathers its hits in a worker
+        best = app.screen.query_one(CommandList).get_option_at_index(0)
+        assert best.hit.text == "Change theme"
+        await pilot.press("enter")
+    else:
+        app.action_change_theme()
+    await settle(app, pilot)
+    assert isinstance(app.screen, CommandPalette)
+    return app.screen.query_one(CommandList)
+
+
+def theme_names(command_list: CommandList) -> list[str]:
+    return [option.hit.text for option in command_list.options]
+
+
+# --- saving a choice ----------------------------------------------------------------------------
+
+
+def test_a_theme_chosen_in_the_app_is_saved_to_the_config_file(demo_db):
+    async def scenario(app, pilot):
+        assert app.theme == "netmaint-dark"
+        assert not config_path().exists()  # starting saves nothing
+        app.theme = "netmaint-light"
+        await pilot.pause()
+        return config_path().read_text(encoding="utf-8")
+
+    text = drive(new_app(demo_db), scenario)
+    assert "theme: netmaint-light\n" in text
+    assert saved_theme() == "netmaint-light"
+
+
+def test_going_back_to_the_theme_in_the_file_is_saved_too(demo_db):
+    config_path().parent.mkdir(parents=True)
+    config_path().write_text("theme: netmaint-forest  # mine\nweek_start: sunday\n", encoding="utf-8")
+
+    async def scenario(app, pilot):
+        app.theme = "netmaint-light"
+        await pilot.pause()
+        first = saved_theme()
+        app.theme = "netmaint-forest"
+        await pilot.pause()
+        return first
+
+    assert drive(new_app(demo_db, settings=load_settings(config_path())[0]), scenario) == "netmaint-light"
+    assert config_path().read_text(encoding="utf-8") == "theme: netmaint-forest  # mine\nweek_start: sunday\n"
+
+
+def test_theme_for_one_run_is_used_and_not_saved(demo_db):
+    async def scenario(app, pilot):
+        amber = app.get_theme("netmaint-amber")
+        used = app.theme_variables
+        # The variables the stylesheet is drawn with are amber's, not only the name.
+        assert used["background"] == amber.to_color_system().generate()["background"]
+        assert used["background"] != app.get_theme("netmaint-dark").to_color_system().generate()["background"]
+        assert used["tier-a"] == amber.variables["tier-a"]
+        return app.theme
+
+    assert drive(new_app(demo_db, theme="netmaint-amber"), scenario) == "netmaint-amber"
+    assert not config_path().exists()
+
+
+def test_theme_for_one_run_leaves_an_existing_config_alone(demo_db):
+    config_path().parent.mkdir(parents=True)
+    config_path().write_text("theme: netmaint-forest\n", encoding="utf-8")
+    settings = load_settings(config_path())[0]
+
+    async def scenario(app, pilot):
+        return app.theme
+
+    assert drive(new_app(demo_db, settings=settings, theme="netmaint-amber"), scenario) == "netmaint-amber"
+    assert config_path().read_text(encoding="utf-8") == "theme: netmaint-forest\n"
+
+
+def test_a_theme_named_in_the_config_is_used_without_rewriting_it(demo_db):
+    async def scenario(app, pilot):
+        return app.theme
+
+    assert drive(new_app(demo_db, settings=Settings(theme="netmaint-contrast")), scenario) == "netmaint-contrast"
+    assert not config_path().exists()
+
+
+def test_unknown_theme_falls_back_says_so_and_is_not_saved(demo_db):
+    async def scenario(app, pilot):
+        return app.theme, [n.message for n in app._notifications]
+
+    theme, messages = drive(new_app(demo_db, settings=Settings(theme="no-such-theme")), scenario)
+    assert theme == "netmaint-dark"
+    assert any("unknown theme 'no-such-theme'" in m for m in messages)
+    assert not config_path().exists()
+
+
+def test_a_config_file_that_cannot_be_saved_is_left_alone_and_the_theme_still_changes(demo_db):
+    config_path().parent.mkdir(parents=True)
+    config_path().write_text("theme: [broken\n", encoding="utf-8")
+
+    async def scenario(app, pilot):
+        app.theme = "netmaint-light"
+        await pilot.pause()
+        return app.theme, [(n.message, n.severity) for n in app._notifications]
+
+    theme, notes = drive(new_app(demo_db), scenario)
+    assert theme == "netmaint-light"
+    assert any(m.startswith("Could not save the theme choice") and s == "warning" for m, s in notes)
+    assert config_path().read_text(encoding="utf-8") == "theme: [broken\n"
+
+
+# --- the picker ---------------------------------------------------------------------------------
+
+
+def test_picker_lists_the_current_theme_first_then_netmaints_and_previews_as_you_move(demo_db):
+    async def scenario(app, pilot):
+        command_list = await open_theme_picker(app, pilot, via_palette=True)
+        names = theme_names(command_list)
+        assert names[0] == "netmaint-dark" and set(names[:5]) == SHIPPED
+        assert {"textual-dark", "nord"} <= set(names)
+        await pilot.press("down")
+        await pilot.pause()
+        previewed = app.theme
+        assert previewed == names[1]
+        assert saved_theme() is None  # a preview is not a choice
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandPalette)
+        return previewed, app.theme
+
+    previewed, after = drive(new_app(demo_db), scenario)
+    assert previewed != "netmaint-dark"
+    assert after == "netmaint-dark"
+    assert not config_path().exists()
+
+
+def test_picking_a_theme_saves_it(demo_db):
+    async def scenario(app, pilot):
+        await open_theme_picker(app, pilot)
+        await pilot.press(*"forest")
+        await settle(app, pilot)
+        assert app.theme == "netmaint-forest"  # the best match is previewed while typing
+        assert saved_theme() is None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        return app.theme
+
+    assert drive(new_app(demo_db), scenario) == "netmaint-forest"
+    assert saved_theme() == "netmaint-forest"
+
+
+def test_escape_from_the_picker_after_a_one_run_theme_restores_it_and_saves_nothing(demo_db):
+    async def scenario(app, pilot):
+        await open_theme_picker(app, pilot)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert app.theme != "netmaint-amber"
+        await pilot.press("escape")
+        await pilot.pause()
+        return app.theme
+
+    assert drive(new_app(demo_db, theme="netmaint-amber"), scenario) == "netmaint-amber"
+    assert not config_path().exists()
+
+
+# --- user themes with mistakes ------------------------------------------------------------------
+
+
+def test_bad_user_themes_are_reported_with_file_and_line_and_the_app_starts(demo_db):
+    folder = paths.user_themes_dir()
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text("name: broken\nprimary: [\"#ff0000\"\n", encoding="utf-8")
+    (folder / "typo.yaml").write_text("name: typo\nprimary: \"#336699\"\nbackgrund: \"#000000\"\n", encoding="utf-8")
+    (folder / "colour.yaml").write_text("name: colour\n\nprimary: bleu\n", encoding="utf-8")
+    (folder / "good.yaml").write_text("name: good\nprimary: \"#c792ea\"\n", encoding="utf-8")
+
+    async def scenario(app, pilot):
+        assert isinstance(app.screen, MainScreen)
+        assert "good" in app.available_themes
+        assert not {"broken", "typo", "colour"} & set(app.available_themes)
+        return [(n.message, n.severity) for n in app._notifications]
+
+    notes = drive(new_app(demo_db), scenario)
+    messages = [m for m, severity in notes if severity == "warning"]
+
+    def one(prefix: str) -> str:
+        found = [m for m in messages if m.startswith(prefix)]
+        assert len(found) == 1, (prefix, messages)
+        return found[0]
+
+    assert one("broken.yaml line ")
+    assert '"backgrund"' in one("typo.yaml line 3: ") and '"background"' in one("typo.yaml line 3: ")
+    assert '"bleu"' in one("colour.yaml line 3: ")
+
+
+def test_a_user_theme_can_be_the_configured_theme(demo_db):
+    folder = paths.user_themes_dir()
+    folder.mkdir(parents=True)
+    (folder / "dusk.yaml").write_text("name: dusk\nprimary: \"#c792ea\"\nbackground: \"#1b1a23\"\n", encoding="utf-8")
+
+    async def scenario(app, pilot):
+        return app.theme, Color.parse(app.theme_variables["background"]), list(app._notifications)
+
+    theme, background, notes = drive(new_app(demo_db, settings=Settings(theme="dusk")), scenario)
+    assert theme == "dusk" and background == Color.parse("#1b1a23")
+    assert notes == []
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("keys", "opens", "does_not"), [({"main.log": "L"}, "L", "l"), ({}, "l", "L")])
+def test_a_rebound_key_opens_the_log_form_and_the_old_one_does_not(demo_db, keys, opens, does_not):
+    async def scenario(app, pilot):
+        await pilot.press(does_not)
+        await pilot.pause()
+        before = type(app.screen)
+        await pilot.press(opens)
+        await pilot.pause()
+        return before, type(app.screen)
+
+    before, after = drive(new_app(demo_db, settings=Settings(keys=keys)), scenario)
+    assert before is MainScreen
+    assert after is LogTouchForm
