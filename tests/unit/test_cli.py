@@ -15,6 +15,15 @@ import pytest
 from netmaint_tui.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _commits_without_waiting_for_the_disk(monkeypatch):
+    # Durability (synchronous=FULL) is test_store's subject; here hundreds of small commits
+    # would each wait for an fsync. NORMAL in WAL mode keeps every other behaviour the same.
+    from netmaint_tui.store import db
+
+    monkeypatch.setitem(db.PRAGMAS, "synchronous", 1)
+
+
 def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()

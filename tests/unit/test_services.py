@@ -32,6 +32,15 @@ BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"
 
 
+@pytest.fixture(autouse=True)
+def _commits_without_waiting_for_the_disk(monkeypatch):
+    # Durability (synchronous=FULL) is test_store's subject; here hundreds of small commits
+    # would each wait for an fsync. NORMAL in WAL mode keeps every other behaviour the same.
+    from netmaint_tui.store import db
+
+    monkeypatch.setitem(db.PRAGMAS, "synchronous", 1)
+
+
 def berlin(y, mo, d, h=10, mi=0, s=0) -> pendulum.DateTime:
     return pendulum.datetime(y, mo, d, h, mi, s, tz=BERLIN)
 
