@@ -14,13 +14,6 @@ from pathlib import Path
 
 from netmaint_tui.cli import USAGE_ERROR, UsageError, db_path, make_context, show
 
-PARSERS = {
-    "linkedin": ("netmaint_tui.io.linkedin", "parse_linkedin"),
-    "vcard": ("netmaint_tui.io.vcard", "parse_vcard"),
-    "google": ("netmaint_tui.io.google", "parse_google"),
-}
-
-
 # --- progress on a terminal -------------------------------------------------------------------
 
 
@@ -124,14 +117,6 @@ def _open(args, settings, must_exist: bool):
     return path
 
 
-def _has_data() -> bool:
-    from netmaint_tui.store.models import database
-
-    return bool(database.execute_sql(
-        "SELECT EXISTS (SELECT 1 FROM contact) OR EXISTS (SELECT 1 FROM touch)"
-    ).fetchone()[0])
-
-
 # --- import -----------------------------------------------------------------------------------
 
 
@@ -144,12 +129,6 @@ def _plural(n: int, word: str) -> str:
 def _counts(report) -> str:
     return (f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
             f"{report.skipped} skipped")
-
-
-def _is_skip(message: str) -> bool:
-    # The parsers end a message with "skipped" when the whole row or card was left out, and
-    # with "ignored" / "imported without it" when only a value was.
-    return message.rstrip(" .").endswith("skipped")
 
 
 def _issue_lines(issues) -> list[str]:
@@ -175,70 +154,46 @@ def _change_lines(report) -> list[str]:
     return out
 
 
-def cmd_import(args, settings) -> int:
-    import importlib
+def summary_line(name: str, report) -> str:
+    """`imported Connections.csv: 2 added, 0 updated, 0 unchanged, 0 skipped (1 removed member)`."""
+    summary = ("contacts: " if report.others else "") + _counts(report)
+    if report.left_out:
+        summary += " (" + ", ".join(_plural(n, why) for why, n in sorted(report.left_out.items())) + ")"
+    for section, counts in report.others.items():
+        summary += (f"; {section.replace('_', '-')}: {counts.added} added, {counts.updated} updated, "
+                    f"{counts.unchanged} unchanged, {counts.skipped} skipped")
+    verb = "dry run, nothing written:" if report.dry_run else "imported"
+    return f"{verb} {show(name)}: {summary}"
 
-    from netmaint_tui.store.backup import auto_backup
+
+def cmd_import(args, settings) -> int:
+    from netmaint_tui.io.json_io import DocumentError
+    from netmaint_tui.services.importing import import_file
     from netmaint_tui.store.db import close_database
 
-    fmt = args.format
     source = Path(args.file)
     data = read_input(source)
     bar = ProgressBar(f"importing {source.name}")
     try:
-        doc = parsed = None
-        if fmt == "json":
-            from netmaint_tui.io.json_io import DocumentError, loads_document
-
-            try:
-                doc = loads_document(data)
-            except DocumentError as exc:
-                where = f" line {exc.line}" if exc.line else ""
-                raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
-        else:
-            module, name = PARSERS[fmt]
-            parse = getattr(importlib.import_module(module), name)
-            parsed = parse(data, progress=bar.phase("reading"))
-        del data
-        path = _open(args, settings, must_exist=False)
+        _open(args, settings, must_exist=False)
         try:
-            ctx = make_context(settings)
-            if not args.dry_run and _has_data():
-                auto_backup(path, reason="before-import")
-            if doc is not None:
-                from netmaint_tui.io.json_io import import_data
-
-                report = import_data(ctx, doc, dry_run=args.dry_run, progress=bar.phase("saving"))
-                issues, parse_skipped, reasons = report.issues, 0, {}
-            else:
-                from netmaint_tui.services.importing import import_records
-
-                report = import_records(ctx, parsed.records, source=fmt, dry_run=args.dry_run,
-                                        progress=bar.phase("saving"))
-                issues = list(parsed.issues) + report.issues
-                parse_skipped = sum(1 for i in parsed.issues if _is_skip(i.message))
-                reasons = parsed.skipped_reasons
+            report = import_file(make_context(settings), args.format, data, dry_run=args.dry_run,
+                                 progress=bar.update)
+        except DocumentError as exc:
+            where = f" line {exc.line}" if exc.line else ""
+            raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
         finally:
             close_database()
     finally:
         bar.close()
-
-    for line in _issue_lines(issues):
+    for line in _issue_lines(report.issues):
         print(line, file=sys.stderr)
     if args.dry_run:
         for line in _change_lines(report):
             print(line)
-    report.skipped += parse_skipped
-    summary = ("contacts: " if report.others else "") + _counts(report)
-    if reasons:
-        summary += " (" + ", ".join(_plural(n, reason) for reason, n in sorted(reasons.items())) + ")"
-    for section, counts in report.others.items():
-        summary += (f"; {section.replace('_', '-')}: {counts.added} added, {counts.updated} updated, "
-                    f"{counts.unchanged} unchanged, {counts.skipped} skipped")
-    verb = "dry run, nothing written:" if args.dry_run else "imported"
-    print(f"{verb} {show(source.name)}: {summary}")
+    print(summary_line(source.name, report))
     nothing_usable = report.added + report.updated + report.unchanged == 0
-    return 1 if nothing_usable and issues else 0
+    return 1 if nothing_usable and report.issues else 0
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -349,4 +304,4 @@ def cmd_restore(args, settings) -> int:
 
 
 __all__ = ["cmd_import", "cmd_export", "cmd_backup", "cmd_restore", "ProgressBar", "write_private",
-           "render_export", "USAGE_ERROR"]
+           "render_export", "summary_line", "USAGE_ERROR"]

@@ -90,6 +90,9 @@ class ImportReport:
     dry_run: bool = False
     # A netmaint export also brings touches, follow-ups, goals and pauses.
     others: dict[str, Counts] = field(default_factory=dict)
+    # Rows the file itself marks as not people (LinkedIn's removed members): not errors.
+    left_out: dict[str, int] = field(default_factory=dict)
+    backup: Any = None  # the automatic copy made before writing (a Path), if any
 
     def issue(self, line: int, message: str) -> None:
         self.issues.append(ImportIssue(line, message))
@@ -954,3 +957,75 @@ def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
         else:
             counts.unchanged += 1
     return done
+
+
+# --- a whole file, for the command line and the app's import screen ---------------------------
+
+FORMATS = ("linkedin", "vcard", "google", "json")
+_PARSERS = {
+    "linkedin": ("netmaint_tui.io.linkedin", "parse_linkedin"),
+    "vcard": ("netmaint_tui.io.vcard", "parse_vcard"),
+    "google": ("netmaint_tui.io.google", "parse_google"),
+}
+PhasedProgress = Callable[[str, int, int], None]
+
+
+def _is_skip(message: str) -> bool:
+    # The parsers end a message with "skipped" when the whole row or card was left out, and
+    # with "ignored" / "imported without it" when only one value was.
+    return message.rstrip(" .").endswith("skipped")
+
+
+def _has_data() -> bool:
+    return bool(database.execute_sql(
+        "SELECT EXISTS (SELECT 1 FROM contact) OR EXISTS (SELECT 1 FROM touch)"
+    ).fetchone()[0])
+
+
+def import_file(
+    ctx: Context,
+    fmt: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    progress: PhasedProgress | None = None,
+    backup: bool = True,
+) -> ImportReport:
+    """Parse and import one export file's bytes (`fmt`: linkedin, vcard, google or json).
+
+    `progress(phase, done, total)` runs with phase "reading" (bytes) and then "saving" (records).
+    Unless it is a dry run, the database is copied first (store.backup.auto_backup), once it
+    holds anything worth keeping. The report's issues are the parser's and the import's,
+    in file order; `skipped` counts every record left out because of a problem.
+    Raises io.json_io.DocumentError when a json file is not a netmaint export at all.
+    """
+    import importlib
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown import format {fmt!r}; use one of: {', '.join(FORMATS)}")
+
+    def phase(name: str):
+        return None if progress is None else (lambda done, total: progress(name, done, total))
+
+    doc = parsed = None
+    if fmt == "json":
+        from netmaint_tui.io.json_io import loads_document
+
+        doc = loads_document(data)
+    else:
+        module, name = _PARSERS[fmt]
+        parsed = getattr(importlib.import_module(module), name)(data, progress=phase("reading"))
+    made = None
+    if backup and not dry_run and _has_data():
+        from netmaint_tui.store.backup import auto_backup
+
+        made = auto_backup(getattr(database.obj, "path"), reason="before-import")
+    if doc is not None:
+        report = import_snapshot(ctx, doc, dry_run=dry_run, progress=phase("saving"))
+    else:
+        report = import_records(ctx, parsed.records, source=fmt, dry_run=dry_run, progress=phase("saving"))
+        report.skipped += sum(1 for i in parsed.issues if _is_skip(i.message))
+        report.issues = sorted(list(parsed.issues) + report.issues, key=lambda i: i.line)
+        report.left_out = dict(parsed.skipped_reasons)
+    report.backup = made
+    return report

@@ -348,3 +348,27 @@ def test_the_progress_bar_draws_only_on_a_terminal():
     assert "saving" in terminal.getvalue() and "50%" in terminal.getvalue()
     bar.close()
     assert terminal.getvalue().endswith("\r\x1b[K")
+
+
+def test_import_file_runs_the_whole_pipeline_for_the_app(tmp_db, ctx):
+    from netmaint_tui.services.importing import import_file
+
+    add_contact(ctx, "Dana Haddad", company="Northwind", linkedin_url="https://www.linkedin.com/in/dana-h")
+    data = connections(
+        "Dana,Haddad,https://www.linkedin.com/in/dana-h,,Bluefin,CTO,09 Oct 2024",
+        ",,,,,,10 Oct 2024",
+        'Omar,"Fischer,https://www.linkedin.com/in/omar-f,,Acme,Analyst,01 Jan 2023',
+        "Lena,Nakamura,https://www.linkedin.com/in/lena,,Acme,Analyst,01 Jan 2023",
+    )
+    phases = []
+    report = import_file(ctx, "linkedin", data, progress=lambda phase, done, total: phases.append(phase))
+    assert counts(report) == (1, 1, 0, 1)
+    assert report.left_out == {"removed member": 1}
+    assert [i.line for i in report.issues] == [7]
+    assert phases[0] == "reading" and phases[-1] == "saving" and "saving" not in phases[:phases.index("saving")]
+    assert report.backup is not None and report.backup.name.endswith("-before-import.db")
+    import sqlite3
+
+    assert [r[0] for r in sqlite3.connect(report.backup).execute("SELECT company FROM contact")] == ["Northwind"]
+    dry = import_file(ctx, "linkedin", data, dry_run=True)
+    assert dry.backup is None and counts(dry) == (0, 0, 2, 1)
