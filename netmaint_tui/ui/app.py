@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -133,6 +134,18 @@ class NetmaintApp(App):
 
         self.push_screen(MainScreen())
         self.offer_draft()
+        if not self.readonly:
+            self._daily_backup()
+
+    @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
+    def _daily_backup(self) -> None:
+        """The day's first start keeps a copy; off the main thread so the list shows at once."""
+        from netmaint_tui.store.backup import daily_backup
+
+        try:
+            daily_backup(self.db_path)
+        except Exception as exc:  # a failed backup must not stop the user; say so
+            self.call_from_thread(self.notify, f"Automatic backup failed: {exc}", severity="warning", markup=False)
         self._started = True
 
     def offer_draft(self) -> None:

@@ -14,7 +14,8 @@ def contacts(app) -> ContactList:
 
 
 def detail_title(app) -> str:
-    return str(app.screen.query_one(ContactDetail).border_title)
+    """The detail pane's title as plain text (what the user reads)."""
+    return app.screen.query_one(ContactDetail)._border_title.plain
 
 
 def test_opens_on_the_ranked_list_with_detail_and_week(demo_db):
@@ -278,6 +279,8 @@ def test_hostile_text_is_shown_literally_and_inert(empty_db):
         assert "[@click=app.qu" in lines  # truncated to the column, still literal
         assert "\x1b" not in lines and "\x07" not in lines and "\x9b" not in lines and "\u202e" not in lines
         assert "␛]0;pwned␇" in lines
+        # Titles are shown as typed too (a str title would be parsed as markup).
+        assert detail_title(app) == "[bold red]Eve[/]"
         for _ in range(3):
             await pilot.press("j")
         await pilot.press("g")

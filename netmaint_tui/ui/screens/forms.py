@@ -50,7 +50,7 @@ class FormScreen(ModalScreen[bool]):
 
     def compose(self):
         with Vertical(id="form") as form:
-            form.border_title = self.form_title
+            form.border_title = Content(self.form_title)  # titles carry names: never markup
             with VerticalScroll(id="form-fields"):
                 yield from self.fields()
             yield Static(id="form-error")
@@ -157,7 +157,7 @@ class SnoozeDialog(ModalScreen[bool]):
 
     def compose(self):
         with Vertical() as box:
-            box.border_title = f"Snooze {safe(self.contact_name)}"
+            box.border_title = Content(f"Snooze {safe(self.contact_name)}")
             yield OptionList(*[Option(label, id=key) for key, label in self.CHOICES], id="snooze-choices")
             yield Input(placeholder="a date: 2026-01-15, fri, in 10d — then Enter", id="snooze-date")
             yield Static(id="snooze-error")

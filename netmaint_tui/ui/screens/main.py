@@ -140,7 +140,7 @@ class MainScreen(Screen):
             bits.append("with snoozed")
         if self.filter_text:
             bits.append(f"matching “{safe(self.filter_text)}”")
-        contacts.border_title = " · ".join(bits)
+        contacts.border_title = Content(" · ".join(bits))  # plain text: the filter is user text
 
     def _show_reason(self) -> None:
         row = self.query_one(ContactList).selected_row()

@@ -56,8 +56,8 @@ class QuickNoteScreen(ModalScreen[bool]):
         self.result = None  # LogResult once saved
         self.created: list[str] = []  # contacts added on save
         self.contact_ids: list[int] = []
-        self._timer: Timer | None = None
-        self._closing = False
+        self._draft_timer: Timer | None = None
+        self._finished = False
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -119,18 +119,18 @@ class QuickNoteScreen(ModalScreen[bool]):
     @on(TextArea.Changed)
     @on(Select.Changed)
     def _edited(self) -> None:
-        if self._closing or not self.is_mounted:
+        if self._finished or not self.is_mounted:
             return
         # Debounced: each change restarts the wait, so a burst of typing is one small write.
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DRAFT_DELAY, self.save_draft_now)
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft_now)
 
     def save_draft_now(self) -> None:
         from netmaint_tui.services.drafts import discard_draft, save_draft
 
-        self._timer = None
-        if self._closing or self.app.readonly:
+        self._draft_timer = None
+        if self._finished or self.app.readonly:
             return
         payload = self.values()
         try:
@@ -144,10 +144,10 @@ class QuickNoteScreen(ModalScreen[bool]):
     def _finish(self, saved: bool) -> None:
         from netmaint_tui.services.drafts import discard_draft
 
-        self._closing = True
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._finished = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         if not self.app.readonly:
             discard_draft()
         self.dismiss(saved)

@@ -31,7 +31,8 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self.query_one("#detail-fields", Static).update(self._fields(detail, now) if detail else Content("No contact selected."))
         self.query_one("#detail-follow-ups", Static).update(self._follow_ups(detail) if detail else Content(""))
         self.query_one("#detail-history", Static).update(self._history(detail) if detail else Content(""))
-        self.border_title = safe(detail.name) if detail else "Details"
+        # A plain str would be parsed as markup; a name like "[b]x[/b]" must stay as typed.
+        self.border_title = Content(safe(detail.name)) if detail else "Details"
         self.scroll_home(animate=False)
 
     @staticmethod
