@@ -216,6 +216,7 @@ class NetmaintApp(App):
             ("Archive the selected contact", "A", main.action_archive),
             ("Filter the list", "/", main.action_filter),
             ("Show or hide snoozed contacts", "z", main.action_toggle_snoozed),
+            ("Show or hide archived contacts", "Z", main.action_toggle_archived),
             ("Change the sort", "o", main.action_cycle_sort),
             ("Follow-ups", "f", main.action_follow_ups),
             ("Weekly session", "w", main.action_weekly_session),

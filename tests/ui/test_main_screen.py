@@ -154,6 +154,19 @@ def test_archive_and_undo(demo_db):
         await settle(app, pilot)
         assert cid in contacts(app).ids
         assert contacts(app).selected_id == cid
+        # Archived contacts can be shown (Z) and restored (A).
+        await pilot.press("A")
+        await settle(app, pilot)
+        await pilot.press("Z")
+        await settle(app, pilot)
+        assert cid in contacts(app).ids and "with archived" in contacts(app).border_title
+        app.goto_contact(cid)
+        await settle(app, pilot)
+        await pilot.press("A")
+        await settle(app, pilot)
+        await pilot.press("Z")
+        await settle(app, pilot)
+        assert cid in contacts(app).ids
 
     drive(new_app(demo_db), scenario)
 

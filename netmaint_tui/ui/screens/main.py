@@ -30,6 +30,7 @@ class MainScreen(Screen):
         Binding("A", "archive", "Archive", id="main.archive", tooltip="Archive the contact (undo with u)"),
         Binding("u", "undo", "Undo", show=False, id="main.undo", tooltip="Undo the last archive or snooze"),
         Binding("z", "toggle_snoozed", "Snoozed", show=False, id="main.snoozed", tooltip="Show or hide snoozed contacts"),
+        Binding("Z", "toggle_archived", "Archived", show=False, id="main.archived", tooltip="Show or hide archived contacts"),
         Binding("o", "cycle_sort", "Sort", show=False, id="main.sort", tooltip="Sort by priority, leads, last touch, name"),
         Binding("f", "follow_ups", "Follow-ups", id="main.follow_ups", tooltip="All follow-ups by due time"),
         Binding("w", "weekly_session", "Session", id="main.session", tooltip="Walk through this week's plan"),
@@ -39,6 +40,7 @@ class MainScreen(Screen):
 
     selected_id: reactive[int | None] = reactive(None)
     show_snoozed = reactive(False)
+    show_archived = reactive(False)
     sort = reactive("priority")
     filter_text = reactive("")
 
@@ -93,7 +95,9 @@ class MainScreen(Screen):
         from netmaint_tui.store.models import database
 
         with database.connection_context():
-            self._ranking = rank_ids(self.app.ctx, include_snoozed=snoozed, sort=sort)
+            self._ranking = rank_ids(
+                self.app.ctx, include_snoozed=snoozed, include_archived=self.show_archived, sort=sort
+            )
             ids = self._narrow(text, snoozed)
             self.app.call_from_thread(self._apply_ranking, ids, keep)
             if with_week:
@@ -117,7 +121,7 @@ class MainScreen(Screen):
 
         if not text.strip():
             return list(self._ranking)
-        wanted = matching_ids(self.app.ctx, text, include_snoozed=snoozed)
+        wanted = matching_ids(self.app.ctx, text, include_snoozed=snoozed, include_archived=self.show_archived)
         return [i for i in self._ranking if i in wanted]
 
     def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False) -> None:
@@ -138,6 +142,8 @@ class MainScreen(Screen):
             bits.append(f"by {self.sort}")
         if self.show_snoozed:
             bits.append("with snoozed")
+        if self.show_archived:
+            bits.append("with archived")
         if self.filter_text:
             bits.append(f"matching “{safe(self.filter_text)}”")
         contacts.border_title = Content(" · ".join(bits))  # plain text: the filter is user text
@@ -211,6 +217,12 @@ class MainScreen(Screen):
     def action_toggle_snoozed(self) -> None:
         self.show_snoozed = not self.show_snoozed
         self.notify("Showing snoozed contacts" if self.show_snoozed else "Snoozed contacts hidden", markup=False)
+        self.reload()
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.notify("Showing archived contacts (A restores one)" if self.show_archived else "Archived contacts hidden",
+                    markup=False)
         self.reload()
 
     def action_cycle_sort(self) -> None:
@@ -332,6 +344,11 @@ class MainScreen(Screen):
         if cid is None:
             return
         detail = contact_detail(self.app.ctx, cid)
+        if detail.archived:  # only reachable while archived contacts are shown
+            set_archived(self.app.ctx, cid, False)
+            self.notify(f"Restored {safe(detail.name)}", markup=False)
+            self.changed(keep=cid)
+            return
         set_archived(self.app.ctx, cid, True)
         self._undo = ("archive", cid, None)
         self.notify(f"Archived {safe(detail.name)} (kept, not deleted) · u to undo", markup=False)

@@ -21,7 +21,6 @@ from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.widgets.contact_field import ContactField
 
-DRAFT_DELAY = 0.4  # seconds of quiet before the draft is written; well inside "about a second"
 FIELDS = ("contacts", "channel", "kind", "when", "minutes", "note")
 
 
@@ -31,6 +30,8 @@ def draft_is_empty(payload: dict | None) -> bool:
 
 class QuickNoteScreen(ModalScreen[bool]):
     """Dismissed with True once the touch is logged (`result` holds it), False when closed."""
+
+    draft_delay = 0.4  # seconds of quiet before the draft is written; well inside "about a second"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="quick_note.save", tooltip="Log the touch and close"),
@@ -124,7 +125,7 @@ class QuickNoteScreen(ModalScreen[bool]):
         # Debounced: each change restarts the wait, so a burst of typing is one small write.
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft_now)
+        self._draft_timer = self.set_timer(self.draft_delay, self.save_draft_now)
 
     def save_draft_now(self) -> None:
         from netmaint_tui.services.drafts import discard_draft, save_draft

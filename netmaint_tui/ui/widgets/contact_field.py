@@ -55,7 +55,8 @@ def match_names(query: str, entries: list[Entry], limit: int = 6) -> list[Entry]
             rank = 3
         else:
             m = pattern.search(name.replace(" ", ""))
-            if not m:
+            # Letters scattered over a long name are noise, not a guess.
+            if not m or m.end() - m.start() > 3 * len(q):
                 continue
             # Letters close together are a better guess than letters scattered over the name.
             rank = 4 + (m.end() - m.start()) / 100
