@@ -309,3 +309,19 @@ def test_hostile_text_is_shown_literally_and_inert(empty_db):
         return app.is_running
 
     assert drive(new_app(empty_db), scenario) is True
+
+
+def test_a_key_right_after_moving_acts_on_the_contact_under_the_cursor(demo_db):
+    """j then l typed at once: the touch goes to the row the cursor is on, not the previous one."""
+
+    async def scenario(app, pilot):
+        target = contacts(app).ids[2]
+        await pilot.press("j", "j", "l")
+        await pilot.pause()
+        await pilot.press(*"hello", "ctrl+s")
+        await settle(app, pilot)
+        from netmaint_tui.services.contacts import contact_detail
+
+        assert contact_detail(app.ctx, target).history[0].note == "hello"
+
+    drive(new_app(demo_db), scenario)

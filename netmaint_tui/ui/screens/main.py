@@ -233,9 +233,12 @@ class MainScreen(Screen):
     # --- actions on the selected contact ---------------------------------------------------
 
     def _require_selection(self) -> int | None:
-        if self.selected_id is None:
+        # The list's cursor is the truth: a key typed right after j/k can arrive before the
+        # Highlighted message has updated `selected_id`.
+        current = self.query_one(ContactList).selected_id
+        if current is None:
             self.notify("Select a contact first (or press a to add one)", severity="warning", markup=False)
-        return self.selected_id
+        return current
 
     def action_add_contact(self) -> None:
         from netmaint_tui.services.contacts import add_contact
