@@ -141,8 +141,9 @@ def export_pauses() -> list[dict]:
 
 def snapshot(ctx: Context | None = None) -> dict:
     """Everything the user owns, in the stable export shape. Read in one transaction, so
-    a touch logged meanwhile in the app is either wholly in the export or not at all."""
-    with database.atomic():
+    a touch logged meanwhile in the app is either wholly in the export or not at all.
+    DEFERRED: a read needs no write lock, so an export never waits for (or holds up) a writer."""
+    with database.atomic("DEFERRED"):
         return {
             "format": FORMAT,
             "version": VERSION,

@@ -26,6 +26,9 @@ from netmaint_tui.store.errors import (
 from netmaint_tui.store.models import database
 
 BUSY_TIMEOUT_MS = 5000
+# How long to wait for another netmaint's write to finish; an override lets scripts (and tests)
+# give up sooner or wait longer.
+BUSY_TIMEOUT_ENV = "NETMAINT_BUSY_TIMEOUT_MS"
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -35,18 +38,43 @@ PRAGMAS = {
 }
 
 
+def busy_timeout_ms() -> int:
+    """The busy timeout in force: NETMAINT_BUSY_TIMEOUT_MS if set to a whole number, else the default."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if raw:
+        try:
+            return max(0, int(raw))
+        except ValueError:
+            pass
+    return int(PRAGMAS.get("busy_timeout", BUSY_TIMEOUT_MS))
+
+
 class NetmaintDatabase(SqliteDatabase):
     """Turns SQLite's terse errors into messages a user can act on."""
 
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly
+        timeout = busy_timeout_ms()
         if readonly:
             target = file_uri(self.path, "ro")
-            pragmas = {"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS, "query_only": 1}
+            pragmas = {"foreign_keys": 1, "busy_timeout": timeout, "query_only": 1}
             super().__init__(target, uri=True, pragmas=pragmas, check_same_thread=False)
         else:
-            super().__init__(str(self.path), pragmas=PRAGMAS, check_same_thread=False)
+            pragmas = {**PRAGMAS, "busy_timeout": timeout}
+            super().__init__(str(self.path), pragmas=pragmas, check_same_thread=False)
+
+    def begin(self, lock_type=None):
+        # A transaction that reads before it writes must take the write lock up front: in WAL mode
+        # a deferred one that finds another writer has committed since its read cannot wait for
+        # the lock and fails at once ("database is locked"), so a second netmaint writing at the
+        # same time would lose the save instead of waiting a moment for its turn.
+        if lock_type is None and not self.readonly:
+            lock_type = "IMMEDIATE"
+        try:
+            return super().begin(lock_type)
+        except (OperationalError, DatabaseError) as exc:
+            raise translate_error(exc, self.path) from exc
 
     def _connect(self):
         conn = super()._connect()
@@ -94,7 +122,7 @@ def translate_error(exc: Exception, path: Path) -> Exception:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return DatabaseLocked(
-            f"{path} is busy: another netmaint has held it for over {BUSY_TIMEOUT_MS // 1000} s; "
+            f"{path} is busy: another netmaint has held it for over {busy_timeout_ms() / 1000:g} s; "
             "close the other one and try again"
         )
     if "readonly" in text or "read-only" in text:
@@ -192,7 +220,7 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
 def inspect_file(path: Path) -> tuple[int, list[str]]:
     """(user_version, table names) of a database file, read without changing it."""
     try:
-        conn = sqlite3.connect(file_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(file_uri(path, "ro"), uri=True, timeout=busy_timeout_ms() / 1000)
     except sqlite3.Error as exc:
         raise _as_store_error(exc, path) from exc
     try:

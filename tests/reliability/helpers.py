@@ -1,0 +1,142 @@
+"""Shared by the reliability tests: command-line runs with deadlines, and reading a child's output
+line by line without sleeping (select with a deadline)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PYTHON = sys.executable
+HERE = Path(__file__).resolve().parent
+NOW = "2025-03-12T10:00:00"
+ZONE = "Europe/Berlin"
+TIMEOUT = 60  # seconds; a run that takes this long has hung
+
+
+def cli_env(db: Path, config: Path, **extra) -> dict:
+    """A replayable environment for `python -m netmaint_tui`: its own database, config, clock and zone."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETMAINT_")}
+    env.update(NETMAINT_DB=str(db), NETMAINT_CONFIG=str(config), NETMAINT_NOW=NOW, TZ=ZONE)
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def run_cli(env: dict, *args: str, timeout: float = TIMEOUT, stdin: str | None = None,
+            preexec_fn=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "-m", "netmaint_tui", *args], env=env, capture_output=True, text=True,
+        timeout=timeout, input=stdin, preexec_fn=preexec_fn,
+    )
+
+
+def one_error_line(result: subprocess.CompletedProcess) -> str:
+    """The run failed with exactly one `netmaint: ...` line on stderr, nothing on stdout, no traceback."""
+    assert result.returncode != 0, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and result.stderr.endswith("\n"), result.stderr
+    assert lines[0].startswith("netmaint: "), lines[0]
+    assert result.stdout == "", result.stdout
+    return lines[0]
+
+
+class Lines:
+    """A child's output, line by line, each read bounded by a deadline."""
+
+    def __init__(self, stream) -> None:
+        self.fd = stream.fileno()
+        self.buf = b""
+
+    def readline(self, deadline: float) -> str | None:
+        """The next line without its newline; None at end of output; TimeoutError past the deadline."""
+        while b"\n" not in self.buf:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no complete line before the deadline (have {self.buf[-200:]!r})")
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                rest, self.buf = self.buf, b""
+                return rest.decode() if rest else None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line.decode()
+
+    def until(self, prefix: str, deadline: float, seen: list[str] | None = None) -> str:
+        """Read up to the first line starting with `prefix`; earlier lines go to `seen`."""
+        while True:
+            line = self.readline(deadline)
+            if line is None:
+                raise EOFError(f"output ended before a line starting {prefix!r}")
+            if line.startswith(prefix):
+                return line
+            if seen is not None:
+                seen.append(line)
+
+
+def read_for(fd: int, seconds: float, until: bytes | None = None, limit: int = 64 << 20) -> bytes:
+    """Everything written to `fd` within `seconds` (or up to `until`, or end of output)."""
+    deadline = time.monotonic() + seconds
+    data = b""
+    while len(data) < limit:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # a pty whose other side has closed
+            break
+        if not chunk:
+            break
+        data += chunk
+        if until is not None and until in data:
+            break
+    return data
+
+
+# --- running as a user whom file permissions bind -------------------------------------------------
+
+_PR_CAPBSET_DROP = 24
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
+
+
+def bound_by_permissions() -> None:
+    """preexec_fn: the child obeys file modes even as root (chmod 0400 then really means read-only).
+
+    Root ignores file modes through the CAP_DAC_* capabilities; dropping them from the bounding set
+    before exec leaves a root child without them. For other users this changes nothing.
+    """
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop CAP_DAC_* (needs CAP_SETPCAP)")
+
+
+def permissions_bind_children(probe_dir: Path) -> bool:
+    """True if a child started with bound_by_permissions cannot write a 0400 file."""
+    probe = probe_dir / ".probe-0400"
+    probe.write_bytes(b"x")
+    probe.chmod(0o400)
+    try:
+        result = subprocess.run(
+            [PYTHON, "-c", f"import os; print(os.access({str(probe)!r}, os.W_OK))"],
+            capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=bound_by_permissions,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    finally:
+        probe.chmod(0o600)
+        probe.unlink()
+    return result.returncode == 0 and result.stdout.strip() == "False"
