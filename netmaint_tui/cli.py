@@ -296,15 +296,7 @@ def cmd_week(ctx, args):
     if args.json:
         dump_json(s.as_json())
         return
-    parts = [f"Week of {s.week_start.strftime('%a %Y-%m-%d')}"]
-    if s.goal_touches is not None:
-        parts.append(f"{s.touches}/{s.goal_touches} touches")
-    else:
-        parts.append(f"{s.touches} touches")
-    if s.goal_minutes is not None:
-        parts.append(f"{s.minutes}/{s.goal_minutes} min")
-    elif s.minutes:
-        parts.append(f"{s.minutes} min")
+    parts = [f"Week of {s.week_start.strftime('%a %Y-%m-%d')}", s.progress_text()]
     parts.append("paused" if s.paused and s.status != "met" else s.status)
     out(" · ".join(parts))
     if not s.has_goal:

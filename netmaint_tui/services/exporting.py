@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from netmaint_tui.services.common import Context, from_db
+from netmaint_tui.services.common import Context, from_db, loads_list
 from netmaint_tui.store.models import database
 
 FORMAT = "netmaint"
@@ -30,16 +30,6 @@ def day_text(value) -> str | None:
     if value is None or value == "":
         return None
     return str(value)[:10]
-
-
-def _list(text: str | None) -> list[str]:
-    if not text:
-        return []
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _rows(sql: str, params=()) -> list[dict]:
@@ -61,8 +51,8 @@ def export_contacts() -> list[dict]:
             "name": r["name"],
             "company": r["company"],
             "role": r["role"],
-            "emails": _list(r["emails"]),
-            "phones": _list(r["phones"]),
+            "emails": loads_list(r["emails"]),
+            "phones": loads_list(r["phones"]),
             "linkedin_url": r["linkedin_url"],
             "location": r["location"],
             "how_met": r["how_met"],

@@ -33,6 +33,15 @@ class WeekSummary:
     suggestions: list[str] = field(default_factory=list)
     has_goal: bool = False
 
+    def progress_text(self) -> str:
+        """`3/5 touches · 40/60 min`: counts against the goal in force (plain counts without one)."""
+        parts = [f"{self.touches}/{self.goal_touches} touches" if self.goal_touches is not None else f"{self.touches} touches"]
+        if self.goal_minutes is not None:
+            parts.append(f"{self.minutes}/{self.goal_minutes} min")
+        elif self.minutes:
+            parts.append(f"{self.minutes} min")
+        return " · ".join(parts)
+
     def as_json(self) -> dict:
         return {
             "week_start": self.week_start.isoformat(),

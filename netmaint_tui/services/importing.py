@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from netmaint_tui.io.records import ImportIssue, ImportRecord, normalize_linkedin_url
-from netmaint_tui.services.common import Context, InputError, to_db
+from netmaint_tui.services.common import Context, InputError, loads_list, to_db
 from netmaint_tui.services.contacts import normalize_birthday
 from netmaint_tui.store.models import CHANNELS, FOLLOW_UP_STATUSES, KINDS, TIERS, database
 
@@ -221,8 +221,8 @@ class ContactIndex:
         names = [d[0] for d in cursor.description]
         for values in cursor.fetchall():
             row = dict(zip(names, values))
-            row["emails"] = _loads(row["emails"]) if row["emails"] != "[]" else []
-            row["phones"] = _loads(row["phones"]) if row["phones"] != "[]" else []
+            row["emails"] = loads_list(row["emails"]) if row["emails"] != "[]" else []
+            row["phones"] = loads_list(row["phones"]) if row["phones"] != "[]" else []
             row["archived"] = bool(row["archived"])
             for key in ("connected_on", "snoozed_until"):
                 row[key] = str(row[key]) if row[key] is not None else None
@@ -293,16 +293,6 @@ class ContactIndex:
         if cid is not None:
             return cid, "name and company"
         return None, ""
-
-
-def _loads(text: str | None) -> list[str]:
-    if not text:
-        return []
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 # --- checking one incoming contact ------------------------------------------------------------

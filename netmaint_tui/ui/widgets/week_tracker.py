@@ -62,19 +62,10 @@ class WeekTracker(Vertical):
         yield Static(id="week-next")
 
     def show(self, s) -> None:
-        progress = []
-        if s.goal_touches is not None:
-            progress.append(f"{s.touches}/{s.goal_touches} touches")
-        else:
-            progress.append(f"{s.touches} touches")
-        if s.goal_minutes is not None:
-            progress.append(f"{s.minutes}/{s.goal_minutes} min")
-        elif s.minutes:
-            progress.append(f"{s.minutes} min")
         status_style = {"met": "$week-met bold", "paused": "$week-paused bold", "open": "$week-open"}.get(s.status, "")
         status = "paused this week" if s.paused and s.status != "met" else {"met": "goal met ✓", "open": "in progress"}.get(s.status, s.status)
         self.query_one("#week-progress-text", Static).update(
-            Content.assemble((" · ".join(progress), "bold"), "  ", (status, status_style))
+            Content.assemble((s.progress_text(), "bold"), "  ", (status, status_style))
         )
         bar = self.query_one("#week-bar", ProgressBar)
         ratios = []
