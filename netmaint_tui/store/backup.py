@@ -280,7 +280,9 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
             if wal.exists() and wal.stat().st_size:
                 _link_or_copy(wal, kept_wal)
             try:
-                folded = _release_current(db_path)
+                # Only a healthy file is folded: folding and leaving WAL mode write to it, and a
+                # damaged one is set aside exactly as it is, for whatever can be rescued from it.
+                folded = check_database_file(db_path) == "ok" and _release_current(db_path)
             except BaseException:
                 kept_wal.unlink(missing_ok=True)
                 raise

@@ -166,6 +166,23 @@ def _create_private_file(path: Path) -> None:
         os.close(fd)
 
 
+def _writable_sidecars(path: Path) -> None:
+    """Give our own -wal and -shm files back their write permission.
+
+    SQLite creates them with the database's mode, so a session while the file was read-only
+    (chmod 0400) leaves them read-only; once the file is writable again every write would still
+    fail as "read-only" until they are fixed.
+    """
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            st = side.stat()
+        except FileNotFoundError:
+            continue
+        if not st.st_mode & 0o200 and st.st_uid == os.geteuid():
+            os.chmod(side, 0o600)
+
+
 def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migrate: bool = True) -> NetmaintDatabase:
     """Open (creating if needed) and bring the schema up to date; bind the models to it.
 
@@ -180,6 +197,7 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
     if not readonly:
         try:
             _create_private_file(path)
+            _writable_sidecars(path)
         except OSError as exc:
             raise DatabaseUnavailable(
                 f"cannot create {path}: {exc.strerror or exc}; check that its folder is writable"
@@ -219,8 +237,13 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
 
 def inspect_file(path: Path) -> tuple[int, list[str]]:
     """(user_version, table names) of a database file, read without changing it."""
+    uri = file_uri(path, "ro")
+    if not Path(f"{path}-wal").exists():
+        # Nothing is in a WAL, so the file alone is the truth; reading it as immutable also keeps
+        # SQLite from creating -wal and -shm beside a file that is about to be refused.
+        uri += "&immutable=1"
     try:
-        conn = sqlite3.connect(file_uri(path, "ro"), uri=True, timeout=busy_timeout_ms() / 1000)
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms() / 1000)
     except sqlite3.Error as exc:
         raise _as_store_error(exc, path) from exc
     try:
