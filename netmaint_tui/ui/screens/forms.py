@@ -65,10 +65,11 @@ class FormScreen(ModalScreen[bool]):
 
     def action_save(self) -> None:
         from netmaint_tui.services.common import InputError
+        from netmaint_tui.store.errors import StoreError
 
         try:
             self._save(self.values())
-        except InputError as exc:
+        except (InputError, StoreError) as exc:  # a full disk or a read-only file keeps the form open too
             self.query_one("#form-error", Static).update(Content(str(exc)))
             return
         self.dismiss(True)
@@ -181,10 +182,11 @@ class SnoozeDialog(ModalScreen[bool]):
 
     def _try(self, choice: str) -> None:
         from netmaint_tui.services.common import InputError
+        from netmaint_tui.store.errors import StoreError
 
         try:
             self._save(choice)
-        except InputError as exc:
+        except (InputError, StoreError) as exc:
             self.query_one("#snooze-error", Static).update(Content(str(exc)))
             return
         self.dismiss(True)
