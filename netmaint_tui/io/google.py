@@ -12,25 +12,19 @@ from __future__ import annotations
 import re
 
 from .records import (
+    parse_csv_export,
     ImportRecord,
     ParseResult,
     Progress,
-    ProgressTicker,
     clean_email,
     clean_phone,
     collapse,
-    decode_lines,
     dedupe,
-    fit_width,
     identity_key,
     is_linkedin_url,
-    iter_csv_rows,
-    line_offsets,
     normalize_birthday,
     normalize_linkedin_url,
     snippet,
-    split_lines,
-    to_utf8,
 )
 
 _GROUP = re.compile(r"(e-mail|email|phone|website|address|organization) (\d+) - (.+)")
@@ -66,49 +60,16 @@ def _values(cell: str) -> list[str]:
     return [v.strip() for v in cell.split(":::")] if cell else []
 
 
+def _google_header(fields: list[str]) -> _Columns | None:
+    found = _Columns(fields)
+    return found if found.is_header() else None
+
+
 def parse_google(data: bytes, progress: Progress | None = None) -> ParseResult:
-    result = ParseResult([], [])
-    tick = ProgressTicker(progress, len(data))
-    buf = to_utf8(data)
-    raw = split_lines(buf)
-    texts, bad = decode_lines(raw)
-    offsets = line_offsets(raw)
-    if len(buf) != len(data) and buf:
-        scale = len(data) / len(buf)
-        offsets = [int(o * scale) for o in offsets]
-
-    columns: _Columns | None = None
-    width: int | None = None
-    for row in iter_csv_rows(texts, bad, lambda: width, _MAX_ROW_LINES, tick, offsets):
-        if columns is None:
-            if row.fields is not None and not row.bad_line:
-                found = _Columns(row.fields)
-                if found.is_header():
-                    columns, width = found, len(row.fields)
-            continue
-        if row.fields is None:
-            result.add_issue(row.line, f"{row.problem}; row skipped")
-            continue
-        if row.bad_line:
-            result.add_issue(row.bad_line, "text is not valid UTF-8; row skipped")
-            continue
-        fields = fit_width(row.fields, width)
-        if fields is None:
-            result.add_issue(
-                row.line,
-                f"expected {width} fields, found {len(row.fields)} (an unquoted comma?); row skipped",
-            )
-            continue
-        record = _record(fields, columns, row.line, result)
-        if record is not None:
-            result.records.append(record)
-
-    if columns is None:
-        result.add_issue(
-            1, "no Google Contacts header found (expected 'First Name,...' or 'Name,Given Name,...')"
-        )
-    tick.finish()
-    return result
+    return parse_csv_export(
+        data, progress, _google_header, _record, _MAX_ROW_LINES,
+        "no Google Contacts header found (expected 'First Name,...' or 'Name,Given Name,...')",
+    )
 
 
 def _record(fields: list[str], cols: _Columns, line: int, result: ParseResult) -> ImportRecord | None:

@@ -12,22 +12,16 @@ import re
 from datetime import date
 
 from .records import (
+    parse_csv_export,
     ImportRecord,
     ParseResult,
     Progress,
-    ProgressTicker,
     clean_email,
     collapse,
-    decode_lines,
-    fit_width,
     identity_key,
     is_linkedin_url,
-    iter_csv_rows,
-    line_offsets,
     normalize_linkedin_url,
     snippet,
-    split_lines,
-    to_utf8,
 )
 
 _COLUMNS = {
@@ -111,49 +105,10 @@ def _header_columns(fields: list[str]) -> dict[str, int] | None:
 
 
 def parse_linkedin(data: bytes, progress: Progress | None = None) -> ParseResult:
-    result = ParseResult([], [])
-    tick = ProgressTicker(progress, len(data))
-    buf = to_utf8(data)
-    raw = split_lines(buf)
-    texts, bad = decode_lines(raw)
-    offsets = line_offsets(raw)
-    if len(buf) != len(data) and buf:
-        scale = len(data) / len(buf)
-        offsets = [int(o * scale) for o in offsets]
-
-    columns: dict[str, int] | None = None
-    width: int | None = None
-    for row in iter_csv_rows(texts, bad, lambda: width, _MAX_ROW_LINES, tick, offsets):
-        if columns is None:
-            # Everything before the header is LinkedIn's preamble; read it only to find the header.
-            if row.fields is not None and not row.bad_line:
-                found = _header_columns(row.fields)
-                if found is not None:
-                    columns, width = found, len(row.fields)
-            continue
-        if row.fields is None:
-            result.add_issue(row.line, f"{row.problem}; row skipped")
-            continue
-        if row.bad_line:
-            result.add_issue(row.bad_line, "text is not valid UTF-8; row skipped")
-            continue
-        fields = fit_width(row.fields, width)
-        if fields is None:
-            result.add_issue(
-                row.line,
-                f"expected {width} fields, found {len(row.fields)} (an unquoted comma?); row skipped",
-            )
-            continue
-        record = _record(fields, columns, row.line, result)
-        if record is not None:
-            result.records.append(record)
-
-    if columns is None:
-        result.add_issue(
-            1, "no LinkedIn header line found (expected 'First Name,Last Name,...,Connected On')"
-        )
-    tick.finish()
-    return result
+    return parse_csv_export(
+        data, progress, _header_columns, _record, _MAX_ROW_LINES,
+        "no LinkedIn header line found (expected 'First Name,Last Name,...,Connected On')",
+    )
 
 
 def _record(fields: list[str], columns: dict[str, int], line: int, result: ParseResult):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 Progress = Callable[[int, int], None]
@@ -432,3 +432,56 @@ def line_offsets(raw: list[bytes]) -> list[int]:
         out.append(pos)
         pos += len(line) + 1
     return out
+
+
+def parse_csv_export(
+    data: bytes,
+    progress: Progress | None,
+    find_header: Callable[[list[str]], Any],
+    make_record: Callable[[list[str], Any, int, ParseResult], ImportRecord | None],
+    max_row_lines: int,
+    no_header_message: str,
+) -> ParseResult:
+    """The CSV exports' shared reading: everything before the header line is skipped (LinkedIn's
+    preamble), then each row is fitted to the header's width and turned into a record; a row that
+    cannot be is reported with its line and skipped while the rest import."""
+    result = ParseResult([], [])
+    tick = ProgressTicker(progress, len(data))
+    buf = to_utf8(data)
+    raw = split_lines(buf)
+    texts, bad = decode_lines(raw)
+    offsets = line_offsets(raw)
+    if len(buf) != len(data) and buf:
+        scale = len(data) / len(buf)
+        offsets = [int(o * scale) for o in offsets]
+
+    columns = None
+    width: int | None = None
+    for row in iter_csv_rows(texts, bad, lambda: width, max_row_lines, tick, offsets):
+        if columns is None:
+            if row.fields is not None and not row.bad_line:
+                found = find_header(row.fields)
+                if found is not None:
+                    columns, width = found, len(row.fields)
+            continue
+        if row.fields is None:
+            result.add_issue(row.line, f"{row.problem}; row skipped")
+            continue
+        if row.bad_line:
+            result.add_issue(row.bad_line, "text is not valid UTF-8; row skipped")
+            continue
+        fields = fit_width(row.fields, width)
+        if fields is None:
+            result.add_issue(
+                row.line,
+                f"expected {width} fields, found {len(row.fields)} (an unquoted comma?); row skipped",
+            )
+            continue
+        record = make_record(fields, columns, row.line, result)
+        if record is not None:
+            result.records.append(record)
+
+    if columns is None:
+        result.add_issue(1, no_header_message)
+    tick.finish()
+    return result
