@@ -167,8 +167,6 @@ def dump_json(value) -> None:
 
 
 def parse_when(ctx, text, prefer="past", default_time=None):
-    import datetime as dt
-
     from netmaint_tui.rules.dates import DateInputError, parse_when as _parse
     from netmaint_tui.services.common import InputError
 

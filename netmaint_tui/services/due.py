@@ -73,14 +73,6 @@ def _follow_up_when(due_local, now, today: dt.date) -> str:
     return f"due {word} {due_local.strftime('%H:%M')}"
 
 
-def _follow_up_when(due_local, now, today: dt.date) -> str:
-    if due_local < now:
-        return "overdue"
-    day = plain_date(due_local.date())
-    word = {today: "today", today + dt.timedelta(days=1): "tomorrow"}.get(day, due_local.strftime("%a"))
-    return f"due {word} {due_local.strftime('%H:%M')}"
-
-
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 

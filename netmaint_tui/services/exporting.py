@@ -8,7 +8,6 @@ touches and follow-ups name their contacts by `id`, and a restore keeps them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from netmaint_tui.services.common import Context, from_db, loads_list

@@ -359,7 +359,6 @@ class MainScreen(Screen):
 
     def action_undo(self) -> None:
         from netmaint_tui.services.contacts import set_archived
-        from netmaint_tui.store.models import Contact, database
 
         if self._undo is None:
             self.notify("Nothing to undo", markup=False)
