@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pendulum
@@ -91,8 +91,9 @@ def loads_list(text: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-@dataclass
-class Page:
-    rows: list
-    total: int = 0
-    extra: dict = field(default_factory=dict)
+def worker_connection():
+    """A connection of its own for a worker thread, closed when the block ends."""
+    from netmaint_tui.store.models import database
+
+    return database.connection_context()
+

@@ -19,10 +19,7 @@ from peewee import (
 
 database = DatabaseProxy()
 
-TIERS = ("A", "B", "C")
-CHANNELS = ("email", "call", "meeting", "card", "social", "message", "event")
-KINDS = ("give", "ask", "catch-up")
-FOLLOW_UP_STATUSES = ("open", "done", "dropped")
+from netmaint_tui.rules.vocabulary import CHANNELS, FOLLOW_UP_STATUSES, KINDS, TIERS  # noqa: F401 (re-exported)
 
 
 class BaseModel(Model):

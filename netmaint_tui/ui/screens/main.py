@@ -92,9 +92,9 @@ class MainScreen(Screen):
     def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None, with_week: bool = False) -> None:
         from netmaint_tui.services.due import rank_ids
         from netmaint_tui.services.habit import week_summary
-        from netmaint_tui.store.models import database
+        from netmaint_tui.services.common import worker_connection
 
-        with database.connection_context():
+        with worker_connection():
             self._ranking = rank_ids(
                 self.app.ctx, include_snoozed=snoozed, include_archived=self.show_archived, sort=sort
             )
@@ -110,9 +110,9 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
     def _filter(self, text: str, snoozed: bool, keep: int | None = None) -> None:
         """A keystroke in the filter: narrow the ranking already held, no re-ranking."""
-        from netmaint_tui.store.models import database
+        from netmaint_tui.services.common import worker_connection
 
-        with database.connection_context():
+        with worker_connection():
             ids = self._narrow(text, snoozed)
         self.app.call_from_thread(self._apply_ranking, ids, keep, bool(text.strip()))
 
