@@ -76,6 +76,24 @@ class NetmaintDatabase(SqliteDatabase):
         except (OperationalError, DatabaseError) as exc:
             raise translate_error(exc, self.path) from exc
 
+    def commit(self):
+        # COMMIT is where a WAL write can first find the disk full: translated like any statement.
+        try:
+            return super().commit()
+        except (OperationalError, DatabaseError) as exc:
+            raise translate_error(exc, self.path) from exc
+
+    def rollback(self):
+        # After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite has already rolled the
+        # whole transaction back; a second ROLLBACK would fail ("no transaction is active") and that
+        # failure would replace the error the user needs to see.
+        if not self.is_closed() and not self.connection().in_transaction:
+            return None
+        try:
+            return super().rollback()
+        except (OperationalError, DatabaseError) as exc:
+            raise translate_error(exc, self.path) from exc
+
     def _connect(self):
         conn = super()._connect()
         _register_functions(conn)
@@ -89,6 +107,8 @@ class NetmaintDatabase(SqliteDatabase):
             raise translate_error(exc, self.path) from exc
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
+        if sql.startswith("ROLLBACK TO SAVEPOINT") and not self.is_closed() and not self.connection().in_transaction:
+            return None  # already rolled back whole by SQLite (see rollback)
         try:
             return super().execute_sql(sql, params, *args, **kwargs)
         except OperationalError as exc:
