@@ -59,7 +59,9 @@ def dumps_json(doc: dict) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
 
 
-_YAML_RISKY = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+_YAML_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_YAML_RISKY = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff{_YAML_BIDI}]")
+_YAML_BIDI_RAW = re.compile(f"[{_YAML_BIDI}]")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -75,7 +77,11 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def dumps_yaml(doc: dict) -> str:
-    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    # PyYAML counts bidirectional controls as printable and writes them raw even in double quotes,
+    # where they would reorder what `cat` shows. Every string holding one is double-quoted (see
+    # _YAML_RISKY), and keys are netmaint's own, so each occurrence can become a YAML escape.
+    return _YAML_BIDI_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04X}", text)
 
 
 # --- reading ----------------------------------------------------------------------------------
