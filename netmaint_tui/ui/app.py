@@ -23,7 +23,9 @@ class NetmaintApp(App):
     COMMANDS = App.COMMANDS | {ContactsProvider}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key of this pane and the app"),
-        Binding("n", "quick_note", "Note", id="app.quick_note", tooltip="Quick note after a meeting"),
+        # priority: the note opens before the next keys arrive, so "n" and the name can be typed in one go;
+        # the action hands "n" back to text fields and to screens that give it their own meaning.
+        Binding("n", "quick_note_key", "Note", id="app.quick_note", tooltip="Quick note after a meeting", priority=True),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette", tooltip="Every action, and Go to contact…"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit netmaint"),
     ]
@@ -189,6 +191,28 @@ class NetmaintApp(App):
         if isinstance(self.screen, Screen) and type(self.screen).__name__ == "HelpScreen":
             return
         self.push_screen(HelpScreen(group_bindings(self, self.screen.active_bindings)))
+
+    def action_quick_note_key(self) -> None:
+        from textual.actions import SkipAction
+
+        if not self._quick_note_key_free():
+            raise SkipAction()  # the key goes on to the focused widget, as if unbound here
+        self.action_quick_note()
+
+    def _quick_note_key_free(self) -> bool:
+        from textual.widgets import Input, TextArea
+
+        focused = self.focused
+        if isinstance(focused, (Input, TextArea)) or getattr(self.screen, "keeps_letters", False):
+            return False
+        keys = {key for key, bindings in self._bindings.key_to_bindings.items()
+                if any(b.action == "quick_note_key" for b in bindings)}
+        node = focused or self.screen
+        while node is not None and node is not self:
+            if keys & set(node._bindings.key_to_bindings):
+                return False
+            node = node.parent
+        return True
 
     def action_quick_note(self) -> None:
         try:
