@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
@@ -31,6 +32,7 @@ def draft_is_empty(payload: dict | None) -> bool:
 class QuickNoteScreen(ModalScreen[bool]):
     """Dismissed with True once the touch is logged (`result` holds it), False when closed."""
 
+    keeps_letters = True  # the app's `n` is a letter here, not a second note
     draft_delay = 0.4  # seconds of quiet before the draft is written; well inside "about a second"
 
     BINDINGS = [
@@ -59,6 +61,8 @@ class QuickNoteScreen(ModalScreen[bool]):
         self.contact_ids: list[int] = []
         self._draft_timer: Timer | None = None
         self._finished = False
+        self._early_keys = True
+        self._draft_error = False
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -69,7 +73,8 @@ class QuickNoteScreen(ModalScreen[bool]):
             with Horizontal(classes="row"):
                 yield Label("With")
                 yield ContactField(d.get("contacts", ""), placeholder="a few letters of the name, Tab · several: Dana, Omar",
-                                   id="qn-contacts", picked=d.get("picked"), new_names=d.get("new", ()))
+                                   id="qn-contacts", picked=d.get("picked"), new_names=d.get("new", ()),
+                                   next_focus="#qn-note")
             yield Label("Note · lines starting - [ ] or todo: become follow-ups (due in 24 h, or say when)",
                         id="qn-note-label")
             yield TextArea(d.get("note", ""), id="qn-note", soft_wrap=True, tab_behavior="focus")
@@ -89,16 +94,30 @@ class QuickNoteScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         if not self.draft.get("started_at"):
             self.draft["started_at"] = self.app.ctx.now().isoformat()
+        # set_focus, not focus(): at once, so keys already on their way land in the field.
         if self.draft.get("contacts"):
-            self.query_one("#qn-note", TextArea).focus()
-            self.query_one("#qn-note", TextArea).move_cursor(self.query_one("#qn-note", TextArea).document.end)
+            note = self.query_one("#qn-note", TextArea)
+            note.move_cursor(note.document.end)
+            self.set_focus(note)
         else:
-            self.query_one(ContactField).input.focus()
+            self.set_focus(self.query_one(ContactField).input)
+        self.post_message(self._FocusSettled())
 
-    @on(ContactField.Done)
-    def name_taken(self, event: ContactField.Done) -> None:
-        event.stop()
-        self.query_one("#qn-note", TextArea).focus()
+    class _FocusSettled(Message):
+        """Queued behind any keys that reached this screen before its first field had the focus."""
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys typed right after `n` ("noma<Tab>…" in one go) are routed to this screen while
+        # nothing in it has the focus yet; they belong, in order, to the field that has it now.
+        # Later keys arrive here only by bubbling up from a field, and are left alone.
+        if self._early_keys and self.focused is not None:
+            event.stop()
+            event.prevent_default()
+            self.focused.post_message(events.Key(event.key, event.character))
+
+    @on(_FocusSettled)
+    def _focus_settled(self) -> None:
+        self._early_keys = False
 
     # --- values and the draft -----------------------------------------------------------------
 
@@ -125,6 +144,10 @@ class QuickNoteScreen(ModalScreen[bool]):
         # Debounced: each change restarts the wait, so a burst of typing is one small write.
         if self._draft_timer is not None:
             self._draft_timer.stop()
+        if self.draft_delay <= 0:  # no debounce: written as soon as the change is handled
+            self._draft_timer = None
+            self.call_later(self.save_draft_now)
+            return
         self._draft_timer = self.set_timer(self.draft_delay, self.save_draft_now)
 
     def save_draft_now(self) -> None:
@@ -133,24 +156,39 @@ class QuickNoteScreen(ModalScreen[bool]):
         self._draft_timer = None
         if self._finished or self.app.readonly:
             return
+        from peewee import PeeweeException
+
+        from netmaint_tui.store.errors import StoreError
+
         payload = self.values()
         try:
             if draft_is_empty(payload):
                 discard_draft()
             else:
                 save_draft(self.app.ctx, payload)
-        except Exception as exc:  # a full disk must not take the note being typed with it
-            self.query_one("#qn-error", Static).update(Content(f"Draft not saved: {exc}"))
+        except (StoreError, PeeweeException, OSError) as exc:
+            # A full disk must not take the note being typed with it: it stays on screen, ctrl+s may still work.
+            self._error(f"Draft not saved: {exc}")
+            self._draft_error = True
+            return
+        if self._draft_error:
+            self._error("")
+            self._draft_error = False
 
     def _finish(self, saved: bool) -> None:
+        """Close; a note that was not saved is discarded deliberately, so its draft goes too."""
         from netmaint_tui.services.drafts import discard_draft
+        from netmaint_tui.store.errors import StoreError
 
+        if not saved and not self.app.readonly:
+            try:
+                discard_draft()
+            except StoreError as exc:
+                self.app.notify(f"The draft could not be removed: {exc}", severity="warning", markup=False)
         self._finished = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        if not self.app.readonly:
-            discard_draft()
         self.dismiss(saved)
 
     # --- save ---------------------------------------------------------------------------------
@@ -210,17 +248,21 @@ class QuickNoteScreen(ModalScreen[bool]):
     def _write(self, ids: list[int], create: list[str], at, values: dict) -> None:
         from netmaint_tui.services.common import InputError
         from netmaint_tui.services.contacts import add_contact
+        from netmaint_tui.services.drafts import discard_draft
         from netmaint_tui.services.touches import log_touch
+        from netmaint_tui.store.errors import StoreError
         from netmaint_tui.store.models import database
 
         ctx = self.app.ctx
         try:
-            # One transaction: a touch that fails to log leaves no half-made contact behind.
+            # One transaction: a touch that fails to log leaves no half-made contact behind, and
+            # the draft goes exactly when the note is safely in (never both, never neither).
             with database.atomic():
                 new_ids = [add_contact(ctx, name) for name in create]
                 result = log_touch(ctx, ids + new_ids, at=at, channel=values["channel"], kind=values["kind"],
                                    minutes=values["minutes"] or None, note=values["note"])
-        except InputError as exc:
+                discard_draft()
+        except (InputError, StoreError) as exc:  # a full disk or a busy file keeps the note open
             self._error(str(exc))
             return
         self.result = result

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -71,26 +71,56 @@ def split_names(text: str) -> list[str]:
 
 class Completions(OptionList, can_focus=False):
     DEFAULT_CSS = """
-    Completions { height: auto; max-height: 7; border: none; padding: 0; background: $boost; }
+    Completions { display: none; height: auto; max-height: 7; border: none; padding: 0; background: $boost; }
     Completions > .option-list--option-highlighted { background: $block-cursor-blurred-background; }
     """
 
 
 class ContactInput(Input):
     BINDINGS = [
+        # Handled in _on_key (see there); listed so the help screen shows it.
         Binding("tab", "accept_and_next", "Take name", show=False, id="contact_field.accept",
                 tooltip="Take the highlighted name and move on"),
         Binding("down", "completion(1)", "Next match", show=False, id="contact_field.down"),
         Binding("up", "completion(-1)", "Previous match", show=False, id="contact_field.up"),
     ]
 
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            # Keys typed in one burst ("oma<Tab>Lunch…", a paste) were all routed here before Tab
+            # moved the focus on; they belong to the field that has it now.
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key == "tab":
+            # Here rather than as a binding: a binding runs only after the key has bubbled up to
+            # the app, by which time the next keys of a burst have already been typed into this field.
+            event.stop()
+            event.prevent_default()
+            self.action_accept_and_next()
+            return
+        if event.key == "enter" and isinstance(self.parent, ContactField):
+            # Enter takes the name and stays, ready for the next one (synchronous, as for Tab).
+            event.stop()
+            event.prevent_default()
+            self.parent.accept(add_separator=True)
+            return
+        await super()._on_key(event)
+
     def action_accept_and_next(self) -> None:
         field_ = self.parent
-        if isinstance(field_, ContactField):
-            field_.accept()
-            field_.post_message(ContactField.Done(field_))
-        else:  # pragma: no cover - the input is only used inside a ContactField
+        if not isinstance(field_, ContactField):  # pragma: no cover - only used inside a ContactField
             self.screen.focus_next()
+            return
+        field_.accept()
+        target = self.screen.query_one(field_.next_focus) if field_.next_focus else None
+        if target is not None:
+            self.screen.set_focus(target)
+        else:
+            self.screen.focus_next()
+        field_.post_message(ContactField.Done(field_))
 
     def action_completion(self, step: int) -> None:
         field_ = self.parent
@@ -118,14 +148,17 @@ class ContactField(Vertical):
             return self.field
 
     def __init__(self, value: str = "", placeholder: str = "a few letters of the name", *, id: str | None = None,
-                 picked: dict | None = None, new_names=(), multiple: bool = True) -> None:
+                 picked: dict | None = None, new_names=(), multiple: bool = True,
+                 next_focus: str | None = None) -> None:
         super().__init__(id=id)
+        self.next_focus = next_focus  # selector of the field Tab moves to (default: the next one)
         self._initial = value
         self._placeholder = placeholder
         self.multiple = multiple
         self.picked: dict[str, int] = dict(picked or {})
         self.new_names: set[str] = set(new_names)
-        self.entries: list[Entry] = []
+        self._entries: list[Entry] | None = None
+        self._completed_for: str | None = None
 
     def compose(self):
         yield ContactInput(self._initial, placeholder=self._placeholder, id="cf-input")
@@ -133,11 +166,17 @@ class ContactField(Vertical):
         yield Static(id="cf-new")
 
     def on_mount(self) -> None:
-        from netmaint_tui.services.contacts import contact_names
-
-        self.entries = entries_from(contact_names("", limit=10_000_000))
-        self.query_one(Completions).display = False
         self._show_new()
+
+    @property
+    def entries(self) -> list[Entry]:
+        # Loaded on first use, not on mount: the first keys can reach the input before this
+        # widget's own mount has run.
+        if self._entries is None:
+            from netmaint_tui.services.contacts import contact_names
+
+            self._entries = entries_from(contact_names("", limit=10_000_000))
+        return self._entries
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -173,8 +212,9 @@ class ContactField(Vertical):
         _, typed = self._segment()
         typed = typed.strip()
         completions.clear_options()
+        self._completed_for = typed
         settled = typed in self.picked or typed in self.new_names
-        if not typed or settled or not self.input.has_focus:
+        if not typed or settled or self.screen.focused is not self.input:
             completions.display = False
             return
         found = match_names(typed, self.entries)
@@ -202,6 +242,9 @@ class ContactField(Vertical):
         completions = self.query_one(Completions)
         head, typed = self._segment()
         typed = typed.strip()
+        if typed != self._completed_for:
+            # Typed faster than the list could follow: match what is in the field now.
+            self.refresh_completions()
         taken = None
         if typed and completions.display and completions.highlighted is not None:
             option = completions.get_option_at_index(completions.highlighted)
@@ -220,12 +263,6 @@ class ContactField(Vertical):
         completions.display = False
         self._show_new()
         return taken
-
-    @on(Input.Submitted, "#cf-input")
-    def _enter(self, event: Input.Submitted) -> None:
-        # Enter takes the name and stays, ready for the next one; Tab takes it and moves on.
-        event.stop()
-        self.accept(add_separator=True)
 
     def on_descendant_blur(self) -> None:
         self.query_one(Completions).display = False

@@ -1,0 +1,75 @@
+"""What the app tests share: a database filled through the services, a fixed clock, and ways
+to read what is on the screen as plain text."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import contextmanager
+from pathlib import Path
+
+from netmaint_tui.clock import fixed_clock
+from netmaint_tui.config import Settings
+
+NOW = "2025-03-12T10:00:00"  # a Wednesday
+ZONE = "Europe/Berlin"
+SIZE = (120, 40)
+
+
+def clock():
+    return fixed_clock(NOW, ZONE)
+
+
+@contextmanager
+def filled(path: Path, **settings):
+    """Open the database, yield a Context for the services, close it so the app opens it itself."""
+    from netmaint_tui.services.common import Context
+    from netmaint_tui.store.db import close_database, open_database
+
+    open_database(path)
+    try:
+        yield Context(clock(), Settings(**settings))
+    finally:
+        close_database()
+
+
+def app_for(path: Path, **settings):
+    from netmaint_tui.ui.app import make_app
+
+    return make_app(path, clock=clock(), settings=Settings(**settings))
+
+
+@contextmanager
+def reopened(path: Path, **settings):
+    """The database again after the app has gone, for checking what it wrote."""
+    with filled(path, **settings) as ctx:
+        yield ctx
+
+
+def run(coro):
+    """Async Pilot tests run inside plain sync tests: no pytest plugin needed."""
+    return asyncio.run(coro)
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """Every character on the current screen, one line per row, exactly as a terminal would get it."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
+
+
+def widget_text(widget) -> str:
+    from textual.geometry import Region
+
+    size = widget.size
+    strips = widget.render_lines(Region(0, 0, size.width, size.height))
+    return "\n".join(strip.text for strip in strips)
+
+
+def notifications(app) -> list[str]:
+    return [n.message for n in app._notifications]

@@ -1,0 +1,515 @@
+"""Quick note: the whole path by keys, completion, new contacts, follow-ups from the note, drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pty
+import re
+import select
+import signal
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pendulum
+import pytest
+from textual.widgets import Input, Select, TextArea
+
+from netmaint_tui.ui.screens.forms import ConfirmDialog
+from netmaint_tui.ui.screens.quick_note import QuickNoteScreen, RestoreDraftDialog
+from netmaint_tui.ui.widgets.contact_field import Completions, ContactField, entries_from, match_names
+from tests.ui._pilot import SIZE, ZONE, app_for, filled, notifications, reopened, run, settle, widget_text
+
+HOSTILE_MARKUP = "[bold red]Eve[/]"
+HOSTILE_ESCAPE = "Mal\x1b]0;pwned\x07lory"
+
+
+class DbPath(type(Path())):
+    """The database file, and the ids of the contacts put in it."""
+
+    def __new__(cls, path, ids):
+        self = super().__new__(cls, path)
+        self.ids = ids
+        return self
+
+
+@pytest.fixture
+def db(tmp_path):
+    from netmaint_tui.services.contacts import add_contact
+
+    path = tmp_path / "t.db"
+    with filled(path) as ctx:
+        ids = {
+            "dana": add_contact(ctx, "Dana Lee", company="Northwind Labs", tier="A"),
+            "omar": add_contact(ctx, "Omar Haddad", company="Cobalt Bank"),
+            "priya": add_contact(ctx, "Priya Patel"),
+            "eve": add_contact(ctx, HOSTILE_MARKUP),
+            "mal": add_contact(ctx, HOSTILE_ESCAPE),
+        }
+    return DbPath(path, ids)
+
+
+@pytest.fixture(autouse=True)
+def instant_drafts(monkeypatch):
+    # The debounce is tested on its own below; elsewhere a draft is written on the next tick.
+    monkeypatch.setattr(QuickNoteScreen, "draft_delay", 0)
+
+
+def touches_with(ctx, contact_id):
+    from netmaint_tui.services.contacts import contact_detail
+
+    return contact_detail(ctx, contact_id).history
+
+
+def draft_row():
+    from netmaint_tui.services.drafts import load_draft
+
+    return load_draft()
+
+
+def completion_texts(app) -> list[str]:
+    completions = app.screen.query_one(Completions)
+    return [completions.get_option_at_index(i).prompt.plain for i in range(completions.option_count)]
+
+
+# --- matching (pure) ------------------------------------------------------------------------
+
+
+ENTRIES = entries_from([(1, "Dana Lee", ""), (2, "Omar Haddad", ""), (3, "Daniel Sato", ""), (4, "Adam Nash", ""),
+                        (5, "Lena Fischer", "")])
+
+
+def names(query):
+    return [e.name for e in match_names(query, ENTRIES)]
+
+
+def test_prefix_of_the_name_comes_before_a_later_word_and_letters_in_order():
+    assert names("dan") == ["Dana Lee", "Daniel Sato", "Adam Nash"]  # the last: letters in order only
+    assert names("lee") == ["Dana Lee"]
+    assert names("had") == ["Omar Haddad"]
+    assert names("dnl")[0] == "Dana Lee"  # letters in order, close together
+    assert names("OMAR") == ["Omar Haddad"]
+    assert names("xyz") == []
+    assert names("") == []
+
+
+def test_exact_name_ranks_first_even_when_longer_names_share_it():
+    entries = entries_from([(1, "Ana Silva", ""), (2, "Ana", ""), (3, "Anaïs Moreau", "")])
+    assert [e.name for e in match_names("ana", entries)][0] == "Ana"
+
+
+# --- the whole path ---------------------------------------------------------------------------
+
+
+def test_the_whole_quick_note_by_keys_logs_the_touch_and_its_follow_ups(db):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, QuickNoteScreen)
+            assert app.screen.query_one("#qn", ).border_title == "Quick note"
+            await pilot.press(*"oma")
+            await pilot.pause()
+            assert completion_texts(app)[0].startswith("Omar Haddad")
+            await pilot.press("tab")
+            assert isinstance(app.focused, TextArea)
+            await pilot.press(*"Coffee at Lumen.", "enter", *"- [ ] send the deck", "enter", *"todo: call Omar fri")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, QuickNoteScreen)
+            shown = "\n".join(notifications(app))
+            assert "2 follow-up(s)" in shown and "send the deck — Thu 13 Mar 10:00" in shown
+            assert "call Omar — Fri 14 Mar 09:00" in shown
+            assert app.main.selected_id == db.ids["omar"]
+
+    run(go())
+    from netmaint_tui.services.followups import list_follow_ups
+
+    with reopened(db) as ctx:
+        (touch,) = touches_with(ctx, db.ids["omar"])
+        assert (touch.channel, touch.kind, touch.minutes) == ("meeting", "catch-up", None)
+        assert touch.at == pendulum.datetime(2025, 3, 12, 10, tz=ZONE)
+        assert touch.note == "Coffee at Lumen.\n- [ ] send the deck\ntodo: call Omar fri"
+        follow_ups = {f.what: f for f in list_follow_ups(ctx)}
+        assert sorted(follow_ups) == ["call Omar", "send the deck"]
+        assert follow_ups["send the deck"].due == pendulum.datetime(2025, 3, 13, 10, tz=ZONE)  # 24 h after
+        assert follow_ups["call Omar"].due == pendulum.datetime(2025, 3, 14, 9, tz=ZONE)  # the line said when
+        assert all(f.suggested_by_id == db.ids["omar"] and f.touch_id == touch.id for f in follow_ups.values())
+        assert draft_row() is None  # saving deletes the draft
+
+
+def test_channel_kind_when_and_minutes_are_used_and_several_contacts_go_in_with_enter(db):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"dan", "enter", *"pri", "tab")
+            screen = app.screen
+            assert screen.query_one(ContactField).value == "Dana Lee, Priya Patel"
+            screen.query_one("#qn-channel", Select).value = "call"
+            screen.query_one("#qn-kind", Select).value = "give"
+            screen.query_one("#qn-when", Input).value = "yesterday 3pm"
+            screen.query_one("#qn-minutes", Input).value = "25"
+            await pilot.press(*"Sent the intro")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+
+    run(go())
+    with reopened(db) as ctx:
+        for who in ("dana", "priya"):
+            (touch,) = touches_with(ctx, db.ids[who])
+            assert (touch.channel, touch.kind, touch.minutes) == ("call", "give", 25)
+            assert touch.at == pendulum.datetime(2025, 3, 11, 15, tz=ZONE)
+            assert sorted(touch.with_names) == ["Dana Lee", "Priya Patel"]
+
+
+def test_an_unknown_name_is_offered_as_a_new_contact_and_created_on_save(db):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"Zoe Quint")
+            await pilot.pause()
+            assert completion_texts(app) == ["+ new contact “Zoe Quint”"]
+            await pilot.press("tab", *"Met at the meetup", "ctrl+s")
+            await settle(app, pilot)
+            assert "Added contact Zoe Quint" in notifications(app)
+
+    run(go())
+    from netmaint_tui.services.contacts import resolve_contact
+
+    with reopened(db) as ctx:
+        (touch,) = touches_with(ctx, resolve_contact("Zoe Quint"))
+        assert touch.note == "Met at the meetup"
+
+
+def test_a_name_typed_but_not_picked_asks_before_creating_and_no_keeps_everything(db):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"Zoe Quint")
+            app.screen.query_one("#qn-note", TextArea).text = "hello"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            assert "Zoe Quint" in app.screen.question
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, QuickNoteScreen)
+            assert "Zoe Quint" in str(app.screen.query_one("#qn-error").render())
+            assert app.screen.query_one("#qn-note", TextArea).text == "hello"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await pilot.press("y")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, QuickNoteScreen)
+
+    run(go())
+    from netmaint_tui.services.contacts import resolve_contact
+
+    with reopened(db) as ctx:
+        assert [t.note for t in touches_with(ctx, resolve_contact("Zoe Quint"))] == ["hello"]
+
+
+def test_a_date_it_cannot_read_or_a_future_one_stays_in_the_form_and_nothing_is_lost(db):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"dana", "tab", *"the note")
+            when = app.screen.query_one("#qn-when", Input)
+            for bad, says in (("next blursday", "can't read"), ("tomorrow 3pm", "in the future")):
+                when.value = bad
+                await pilot.press("ctrl+s")
+                await pilot.pause()
+                assert isinstance(app.screen, QuickNoteScreen)
+                assert says in str(app.screen.query_one("#qn-error").render())
+                assert app.screen.query_one("#qn-note", TextArea).text == "the note"
+
+    run(go())
+    with reopened(db) as ctx:
+        assert touches_with(ctx, db.ids["dana"]) == []
+
+
+def test_esc_asks_before_throwing_away_a_note_and_an_empty_one_just_closes(db):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"dana", "tab", *"half a thought")
+            await pilot.pause()
+            assert draft_row()["note"] == "half a thought"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.screen.query_one("#qn-note", TextArea).text == "half a thought"
+            await pilot.press("escape", "y")
+            await pilot.pause()
+            assert not isinstance(app.screen, (QuickNoteScreen, ConfirmDialog))
+            assert draft_row() is None  # deliberately discarded
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, QuickNoteScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, (QuickNoteScreen, ConfirmDialog))
+
+    run(go())
+    with reopened(db) as ctx:
+        assert touches_with(ctx, db.ids["dana"]) == []
+
+
+def test_n_inside_the_note_is_a_letter_not_a_second_note(db):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n", "tab", "n", "n")
+            await pilot.pause()
+            assert sum(isinstance(s, QuickNoteScreen) for s in app.screen_stack) == 1
+            assert app.screen.query_one("#qn-note", TextArea).text == "nn"
+
+    run(go())
+
+
+# --- names shown as text -----------------------------------------------------------------------
+
+
+def test_hostile_names_show_literally_in_the_completion_list(db):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"eve")
+            await pilot.pause()
+            assert completion_texts(app)[0] == HOSTILE_MARKUP
+            assert HOSTILE_MARKUP in widget_text(app.screen.query_one(Completions))
+            app.screen.query_one(ContactField).input.value = "mal"
+            await pilot.pause()
+            rendered = widget_text(app.screen.query_one(Completions))
+            assert "Mal␛]0;pwned␇lory" in rendered
+            assert "\x1b" not in rendered and "\x07" not in rendered
+            await pilot.press("tab", *"x", "ctrl+s")
+            await settle(app, pilot)
+
+    run(go())
+    with reopened(db) as ctx:
+        assert [t.note for t in touches_with(ctx, db.ids["mal"])] == ["x"]
+
+
+# --- drafts -------------------------------------------------------------------------------------
+
+
+def test_typing_is_debounced_into_one_draft_write(db, monkeypatch):
+    monkeypatch.setattr(QuickNoteScreen, "draft_delay", 30)  # never fires during this test
+
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"dana", "tab", "a")
+            screen = app.screen
+            first = screen._draft_timer
+            await pilot.press("b")
+            assert screen._draft_timer is not first and first._task is None  # each key restarts the wait
+            assert draft_row() is None
+            screen._draft_timer.stop()
+            screen.save_draft_now()  # what the timer runs
+            assert draft_row()["note"] == "ab"
+            assert draft_row()["contacts"] == "Dana Lee"
+
+    run(go())
+
+
+def test_a_draft_left_behind_is_offered_at_start_and_restored_filled(db):
+    from netmaint_tui.services.drafts import save_draft
+
+    with filled(db) as ctx:
+        save_draft(ctx, {"contacts": "Dana Lee", "picked": {"Dana Lee": db.ids["dana"]}, "channel": "call",
+                         "kind": "give", "when": "now", "minutes": "15", "note": "typed before the crash",
+                         "started_at": "2025-03-12T08:30:00+01:00"})
+
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, RestoreDraftDialog)
+            await pilot.press("y")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, QuickNoteScreen)
+            assert screen.query_one(ContactField).value == "Dana Lee"
+            assert screen.query_one("#qn-note", TextArea).text == "typed before the crash"
+            assert screen.query_one("#qn-channel", Select).value == "call"
+            assert screen.query_one("#qn-kind", Select).value == "give"
+            # "now" meant when the note was started, not when it came back
+            assert screen.query_one("#qn-when", Input).value == "2025-03-12 08:30"
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+
+    run(go())
+    with reopened(db) as ctx:
+        (touch,) = touches_with(ctx, db.ids["dana"])
+        assert (touch.channel, touch.kind, touch.minutes, touch.note) == ("call", "give", 15, "typed before the crash")
+        assert touch.at == pendulum.datetime(2025, 3, 12, 8, 30, tz=ZONE)
+        assert draft_row() is None
+
+
+def test_a_draft_can_be_discarded_at_start_or_kept_for_the_next_n(db):
+    from netmaint_tui.services.drafts import save_draft
+
+    with filled(db) as ctx:
+        save_draft(ctx, {"contacts": "Omar", "note": "keep me"})
+
+    async def later():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("escape")  # later
+            await pilot.pause()
+            assert draft_row()["note"] == "keep me"
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.screen.query_one("#qn-note", TextArea).text == "keep me"
+
+    async def discard():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, RestoreDraftDialog)
+            await pilot.press("n")
+            await pilot.pause()
+            assert draft_row() is None
+            assert not isinstance(app.screen, QuickNoteScreen)
+
+    run(later())
+    run(discard())
+
+
+# --- a real process killed mid-note ----------------------------------------------------------------
+
+
+def _strip_escapes(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b.", "", text)
+
+
+class Terminal:
+    """A child process on a pseudo-terminal, its screen output read as it comes."""
+
+    def __init__(self, argv, env, size=(120, 40)):
+        import fcntl
+        import struct
+        import termios
+
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # pragma: no cover - the child
+            os.execvpe(argv[0], argv, env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.output = ""
+
+    def read(self, timeout: float = 0.05) -> None:
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            if not ready:
+                return
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += chunk.decode("utf-8", "replace")
+            timeout = 0
+
+    def wait_for_text(self, text: str, limit: float = 20.0) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            self.read()
+            if text in _strip_escapes(self.output):
+                return
+        raise AssertionError(f"{text!r} never appeared; the screen said: {_strip_escapes(self.output)[-2000:]!r}")
+
+    def send(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def _draft_in_file(path: Path) -> str | None:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        row = con.execute("SELECT payload FROM draft WHERE kind = 'quick_note'").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def test_a_killed_app_loses_no_typed_note_and_the_next_start_offers_it_back(db, tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("NETMAINT_")},
+        "NETMAINT_DB": str(db), "NETMAINT_CONFIG": str(tmp_path / "config.yaml"),
+        "NETMAINT_NOW": "2025-03-12T10:00:00", "TZ": ZONE, "TERM": "xterm-256color",
+        "COLUMNS": "120", "LINES": "40",
+    }
+    term = Terminal([sys.executable, "-m", "netmaint_tui"], env)
+    try:
+        term.wait_for_text("Contacts (5)")
+        # One burst, as a fast typist or a paste sends it: every key must land where it was meant.
+        term.send("noma\tLunch, he is hiring\rtodo: send CV")
+        deadline = time.monotonic() + 10
+        payload = None
+        while time.monotonic() < deadline:
+            payload = _draft_in_file(db)
+            if payload and "send CV" in payload:
+                break
+            time.sleep(0.05)  # polling the file another process writes; the only wait in these tests
+    finally:
+        term.kill()
+    assert payload and "send CV" in payload
+
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, RestoreDraftDialog)
+            await pilot.press("y")
+            await pilot.pause()
+            assert app.screen.query_one(ContactField).value == "Omar Haddad"
+            assert app.screen.query_one("#qn-note", TextArea).text == "Lunch, he is hiring\ntodo: send CV"
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+
+    run(go())
+    from netmaint_tui.services.followups import list_follow_ups
+
+    with reopened(db) as ctx:
+        (touch,) = touches_with(ctx, db.ids["omar"])
+        assert touch.note == "Lunch, he is hiring\ntodo: send CV"
+        assert [f.what for f in list_follow_ups(ctx)] == ["send CV"]
+        assert draft_row() is None
