@@ -7,7 +7,9 @@ installed console script, else `python -m netmaint_tui`), each on an empty datab
 30,000-contact / 300,000-touch one (built with benchmarks/generate.py if missing). Runs are
 interleaved (empty, large, large, empty, ...) so load from other programs falls on both sides;
 the median of --runs after --warmup untimed runs is reported. NETMAINT_NOW and TZ are fixed and
-NETMAINT_CONFIG names a file that does not exist, so no user setting leaks in.
+NETMAINT_CONFIG names a file that does not exist, so no user setting leaks in. `week` runs twice:
+on the Sunday the network was generated (goal met) and on the Monday after (nothing logged yet,
+so it also ranks contacts to suggest).
 
 Target: large within 1.5x of empty. Then `python -X importtime` for `due` lists the slowest
 imports and checks that the command line never imports textual (the full-screen app).
@@ -30,19 +32,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-NOW = "2026-11-22T10:00:00"
+NOW = "2026-11-22T10:00:00"  # a Sunday: the sample network has met this week's goal
+NEXT_MONDAY = "2026-11-23T10:00:00"  # a week with nothing logged yet: `week` also ranks suggestions
 ZONE = "Europe/Berlin"
 TARGET_RATIO = 1.5
-COMMANDS = (
-    ("due --limit 20 --json", ["due", "--limit", "20", "--json"]),
-    ("week --json", ["week", "--json"]),
+COMMANDS = (  # (label, arguments, NETMAINT_NOW)
+    ("due --limit 20 --json", ["due", "--limit", "20", "--json"], NOW),
+    ("week --json", ["week", "--json"], NOW),
+    ("week --json (Monday: goal open, suggestions)", ["week", "--json"], NEXT_MONDAY),
 )
 FORBIDDEN = ("textual",)  # the full-screen app: `due` and `week` must not pay for it
 
 
-def netmaint_argv() -> list[str]:
+def netmaint_argv(module: bool = False) -> list[str]:
     script = Path(sys.executable).parent / "netmaint"
-    if script.exists():
+    if script.exists() and not module:
         return [str(script)]
     return [sys.executable, "-m", "netmaint_tui"]
 
@@ -92,24 +96,26 @@ def check_output(label: str, which: str, stdout: str) -> None:
             raise RuntimeError(f"{label} on the {which} database listed {len(value)} contacts, not {expected}")
     elif which == "large" and "week_start" not in value:
         raise RuntimeError(f"{label} printed no week: {stdout[:200]}")
+    elif which == "large" and "Monday" in label and not value.get("suggestions"):
+        raise RuntimeError(f"{label} suggested nobody, so it did not time the ranking: {stdout[:200]}")
 
 
-def bench(dbs: dict[str, Path], runs: int, warmup: int, env: dict) -> list[dict]:
-    base = netmaint_argv()
+def bench(dbs: dict[str, Path], runs: int, warmup: int, env: dict, base: list[str]) -> list[dict]:
     results = []
-    for label, args in COMMANDS:
+    for label, args, now in COMMANDS:
+        run_env = dict(env, NETMAINT_NOW=now)
         times: dict[str, list[float]] = {name: [] for name in dbs}
         for i in range(warmup + runs):
             order = list(dbs) if i % 2 == 0 else list(reversed(dbs))
             for name in order:
-                elapsed, stdout = run_once([*base, *args, "--db", str(dbs[name])], env)
+                elapsed, stdout = run_once([*base, *args, "--db", str(dbs[name])], run_env)
                 if i < warmup:
                     check_output(label, name, stdout)
                 else:
                     times[name].append(elapsed)
         empty, large = statistics.median(times["empty"]), statistics.median(times["large"])
         results.append({
-            "command": f"netmaint {label}",
+            "command": label,
             "empty_ms": empty * 1000,
             "large_ms": large * 1000,
             "ratio": large / empty,
@@ -138,18 +144,20 @@ def import_times(db: Path, env: dict, top: int):
     return slowest, heaviest, sum(r[1] for r in outer) / 1000, forbidden
 
 
-def markdown(results: list[dict], runs: int, warmup: int, imports, large_info: str) -> str:
+def markdown(results: list[dict], runs: int, warmup: int, imports, large_info: str, base: list[str]) -> str:
     slowest, heaviest, import_total, forbidden = imports
     lines = [
-        f"Median of {runs} runs after {warmup} warm-ups, whole processes (`{' '.join(Path(a).name for a in netmaint_argv())}`), "
-        f"NETMAINT_NOW={NOW}, TZ={ZONE}, no config file. Large: {large_info}.",
+        f"Median of {runs} runs after {warmup} warm-ups, whole processes (`{' '.join(Path(a).name for a in base)}`), "
+        f"NETMAINT_NOW={NOW} (Monday row: {NEXT_MONDAY}), TZ={ZONE}, no config file. Large: {large_info}.",
         "",
         "| command | empty ms | large ms | ratio | target | result |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for r in results:
         verdict = "PASS" if r["ratio"] <= TARGET_RATIO else "FAIL"
-        lines.append(f"| `{r['command']}` | {r['empty_ms']:.0f} | {r['large_ms']:.0f} | {r['ratio']:.2f}× "
+        command, _, note = r["command"].partition(" (")
+        shown = f"`netmaint {command}`" + (f" ({note}" if note else "")
+        lines.append(f"| {shown} | {r['empty_ms']:.0f} | {r['large_ms']:.0f} | {r['ratio']:.2f}× "
                      f"| <= {TARGET_RATIO}× | {verdict} |")
     lines += [
         "",
@@ -186,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rebuild", action="store_true", help="rebuild the large database even if it exists")
     p.add_argument("--top", type=int, default=12, help="how many imports to list")
     p.add_argument("--markdown", type=Path, default=None, help="also write the report to this file")
+    p.add_argument("--module", action="store_true",
+                   help="run `python -m netmaint_tui` instead of the console script (e.g. another checkout on PYTHONPATH)")
     args = p.parse_args(argv)
     if args.runs < 1 or args.warmup < 1:
         p.error("--runs and --warmup must be 1 or more (a warm-up also checks the output)")
@@ -198,11 +208,12 @@ def main(argv: list[str] | None = None) -> int:
         empty = work / "empty.db"
         make_empty(empty)
         env = bench_env(work)
-        results = bench({"empty": empty, "large": large}, args.runs, args.warmup, env)
+        base = netmaint_argv(args.module)
+        results = bench({"empty": empty, "large": large}, args.runs, args.warmup, env, base)
         imports = import_times(large, env, args.top)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = markdown(results, args.runs, args.warmup, imports, describe(large))
+    report = markdown(results, args.runs, args.warmup, imports, describe(large), base)
     print(report)
     if args.markdown:
         args.markdown.write_text(report)
