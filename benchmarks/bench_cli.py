@@ -161,7 +161,8 @@ def markdown(results: list[dict], runs: int, warmup: int, imports, large_info: s
                      f"| <= {TARGET_RATIO}× | {verdict} |")
     lines += [
         "",
-        f"`python -X importtime -m netmaint_tui due --limit 20 --json` (large): imports take {import_total:.0f} ms in all.",
+        f"`python -X importtime -m netmaint_tui due --limit 20 --json` (large): "
+        f"imports take {import_total:.0f} ms in all.",
         "",
         "| slowest by own time | self ms | | heaviest first-level imports | cumulative ms |",
         "|---|---:|---|---|---:|",
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--top", type=int, default=12, help="how many imports to list")
     p.add_argument("--markdown", type=Path, default=None, help="also write the report to this file")
     p.add_argument("--module", action="store_true",
-                   help="run `python -m netmaint_tui` instead of the console script (e.g. another checkout on PYTHONPATH)")
+                   help="run `python -m netmaint_tui`, not the console script (e.g. another checkout on PYTHONPATH)")
     args = p.parse_args(argv)
     if args.runs < 1 or args.warmup < 1:
         p.error("--runs and --warmup must be 1 or more (a warm-up also checks the output)")

@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--touches", type=int, required=True)
     p.add_argument("--db", type=Path, required=True)
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--now", default=None, help="ISO 8601 moment the history ends at, in TZ's zone unless it has an offset (default NETMAINT_NOW or now)")
+    p.add_argument("--now", default=None,
+                   help="ISO 8601 moment the history ends at, in TZ's zone unless it has an offset "
+                        "(default NETMAINT_NOW or now)")
     p.add_argument("--months", type=int, default=36, help="how far back the history goes (default 36)")
     args = p.parse_args(argv)
     if args.contacts < 1 or args.touches < 0:
