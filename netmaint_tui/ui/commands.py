@@ -5,8 +5,23 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from netmaint_tui.ui.format import safe
+
+
+def _highlighted(matcher, text: str) -> Content:
+    """The name with the matched letters marked, built as plain text.
+
+    Matcher.highlight() parses its argument as markup: a contact called "[b]x[/b]" would lose its
+    brackets, and "[link=file:///…]" would stop the palette with a markup error.
+    """
+    content = Content(text)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class ContactsProvider(Provider):
@@ -23,11 +38,14 @@ class ContactsProvider(Provider):
             shown = safe(name)
             score = matcher.match(shown)
             if score > 0:
-                help_text = f"Go to contact · {safe(company)}" if company else "Go to contact"
-                yield Hit(score, matcher.highlight(shown), partial(self.app.goto_contact, cid), text=shown, help=help_text)
+                # Content, not str: the palette parses a str prompt or help as markup.
+                help_text = Content(f"Go to contact · {safe(company)}" if company else "Go to contact")
+                yield Hit(score, _highlighted(matcher, shown), partial(self.app.goto_contact, cid), text=shown,
+                          help=help_text)
 
     async def discover(self) -> Hits:
         from netmaint_tui.services.contacts import contact_names
 
         for cid, name, company in contact_names("", limit=15):
-            yield DiscoveryHit(safe(name), partial(self.app.goto_contact, cid), help="Go to contact")
+            yield DiscoveryHit(Content(safe(name)), partial(self.app.goto_contact, cid), text=safe(name),
+                               help="Go to contact")
