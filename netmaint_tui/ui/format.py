@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from rich.highlighter import Highlighter
+
 from netmaint_tui.rules.dates import humanize_ago, humanize_in
 from netmaint_tui.rules.text import visible
 
@@ -21,3 +25,33 @@ def ago(then, now) -> str:
 
 def signed(n: int) -> str:
     return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_cell(match: re.Match) -> str:
+    code = ord(match.group(0))
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"  # C1 controls and bidirectional overrides
+
+
+def one_for_one(text: str) -> str:
+    """Like `safe`, but every control character becomes exactly one visible character, so a
+    field's cursor (counted in characters) stays where it is."""
+    return _CONTROL.sub(_one_cell, text)
+
+
+class ControlsShown(Highlighter):
+    """For fields that edit user text: the value stays exactly as stored, only its drawing changes.
+
+    Textual draws an Input's value as it is, so a name holding an escape sequence would reach
+    the terminal from an edit form (a new window title, the clipboard written)."""
+
+    def highlight(self, text) -> None:
+        shown = one_for_one(text.plain)
+        if shown != text.plain:
+            text.plain = shown

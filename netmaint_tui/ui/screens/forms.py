@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from netmaint_tui.store.models import CHANNELS, KINDS, TIERS
-from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.format import ControlsShown, safe
 
 
 class FormScreen(ModalScreen[bool]):
@@ -85,18 +85,18 @@ class ContactForm(FormScreen):
 
     def fields(self):
         v = self.initial
-        yield self.row("Name", Input(v.get("name", ""), id="f-name", placeholder="required"))
-        yield self.row("Company", Input(v.get("company", ""), id="f-company"))
-        yield self.row("Role", Input(v.get("role", ""), id="f-role"))
-        yield self.row("Emails", Input(", ".join(v.get("emails", [])), id="f-emails", placeholder="comma-separated"))
-        yield self.row("Phones", Input(", ".join(v.get("phones", [])), id="f-phones", placeholder="comma-separated"))
-        yield self.row("LinkedIn", Input(v.get("linkedin_url", ""), id="f-linkedin"))
-        yield self.row("Location", Input(v.get("location", ""), id="f-location"))
-        yield self.row("How met", Input(v.get("how_met", ""), id="f-how-met"))
+        yield self.row("Name", Input(v.get("name", ""), id="f-name", placeholder="required", highlighter=ControlsShown()))
+        yield self.row("Company", Input(v.get("company", ""), id="f-company", highlighter=ControlsShown()))
+        yield self.row("Role", Input(v.get("role", ""), id="f-role", highlighter=ControlsShown()))
+        yield self.row("Emails", Input(", ".join(v.get("emails", [])), id="f-emails", placeholder="comma-separated", highlighter=ControlsShown()))
+        yield self.row("Phones", Input(", ".join(v.get("phones", [])), id="f-phones", placeholder="comma-separated", highlighter=ControlsShown()))
+        yield self.row("LinkedIn", Input(v.get("linkedin_url", ""), id="f-linkedin", highlighter=ControlsShown()))
+        yield self.row("Location", Input(v.get("location", ""), id="f-location", highlighter=ControlsShown()))
+        yield self.row("How met", Input(v.get("how_met", ""), id="f-how-met", highlighter=ControlsShown()))
         yield self.row("Tier", Select([(f"{t}", t) for t in TIERS], value=v.get("tier", "B"), allow_blank=False, id="f-tier"))
         yield self.row("Cadence", Input(str(v.get("cadence_days") or ""), id="f-cadence", placeholder="days (blank: the tier's default)"))
-        yield self.row("Tags", Input(", ".join(v.get("tags", [])), id="f-tags", placeholder="comma-separated"))
-        yield self.row("Birthday", Input(v.get("birthday") or "", id="f-birthday", placeholder="YYYY-MM-DD or --MM-DD"))
+        yield self.row("Tags", Input(", ".join(v.get("tags", [])), id="f-tags", placeholder="comma-separated", highlighter=ControlsShown()))
+        yield self.row("Birthday", Input(v.get("birthday") or "", id="f-birthday", placeholder="YYYY-MM-DD or --MM-DD", highlighter=ControlsShown()))
         yield Label("Notes")
         yield TextArea(v.get("notes", ""), id="f-notes")
 
