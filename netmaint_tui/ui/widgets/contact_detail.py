@@ -13,6 +13,20 @@ from textual.widgets import Static
 from netmaint_tui.ui.format import ago, safe, signed
 
 KIND_STYLE = {"give": "$give", "ask": "$ask", "catch-up": "$text-muted"}
+# Characters of one note drawn in the pane. Laying out a megabyte takes the screen seconds each
+# time the contact is selected; the whole note stays stored and exported.
+NOTE_SHOWN = 20_000
+
+
+def clipped(text: str) -> tuple[str, int]:
+    """The part of a note the pane draws, and how many characters are left out."""
+    if len(text) <= NOTE_SHOWN:
+        return text, 0
+    return text[:NOTE_SHOWN], len(text) - NOTE_SHOWN
+
+
+def _left_out(count: int) -> tuple:
+    return (f"… {count:,} more characters, kept in full (netmaint export json shows all)", "$text-muted")
 
 
 class ContactDetail(VerticalScroll, can_focus=True):
@@ -66,7 +80,10 @@ class ContactDetail(VerticalScroll, can_focus=True):
             parts += [("  — make a deposit: offer something before asking again", "$warning")]
         parts += ["\n", ("Leads     ", "$text-muted"), f"{d.leads} follow-ups suggested, {d.leads_done} done"]
         if d.notes:
-            parts += ["\n\n", ("Notes", "bold"), "\n", safe(d.notes, single_line=False)]
+            notes, rest = clipped(d.notes)
+            parts += ["\n\n", ("Notes", "bold"), "\n", safe(notes, single_line=False)]
+            if rest:
+                parts += ["\n", _left_out(rest)]
         return Content.assemble(*parts)
 
     def _follow_ups(self, d) -> Content:
@@ -93,6 +110,9 @@ class ContactDetail(VerticalScroll, can_focus=True):
             if others:
                 parts += [("  with ", "$text-muted"), safe(", ".join(others))]
             if t.note:
-                for line in safe(t.note, single_line=False).split("\n"):
+                note, rest = clipped(t.note)
+                for line in safe(note, single_line=False).split("\n"):
                     parts += ["\n  ", line]
+                if rest:
+                    parts += ["\n  ", _left_out(rest)]
         return Content.assemble(*parts)
