@@ -140,3 +140,41 @@ def permissions_bind_children(probe_dir: Path) -> bool:
         probe.chmod(0o600)
         probe.unlink()
     return result.returncode == 0 and result.stdout.strip() == "False"
+
+
+# --- a real terminal ---------------------------------------------------------------------------
+
+
+def run_in_pty(args: list[str], env: dict, *, keys: list[bytes] = (), ready: bytes | None = None,
+               ready_within: float = 30.0, key_wait: float = 0.4, size=(40, 120), preexec_fn=None) -> tuple[bytes, int]:
+    """Run `python -m netmaint_tui ARGS` on a pseudo-terminal; returns (every byte it wrote, exit status).
+
+    Waits for `ready` to appear (or just starts), then types each key, reading what comes back
+    for `key_wait` seconds after each; finally waits for the program to end.
+    """
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+    proc = subprocess.Popen([PYTHON, "-m", "netmaint_tui", *args], stdin=slave, stdout=slave, stderr=slave,
+                            env=env, start_new_session=True, close_fds=True, preexec_fn=preexec_fn)
+    os.close(slave)
+    out = b""
+    try:
+        if ready is not None:
+            out += read_for(master, ready_within, until=ready)
+            assert ready in out, f"{ready!r} never appeared; the program wrote {out[-2000:]!r}"
+        for key in keys:
+            os.write(master, key)
+            out += read_for(master, key_wait)
+        out += read_for(master, TIMEOUT)  # to the end of its output
+        status = proc.wait(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=TIMEOUT)
+        os.close(master)
+    return out, status

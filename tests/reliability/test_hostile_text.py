@@ -140,3 +140,214 @@ def test_csv_export_keeps_the_text_and_neutralizes_formulas(tmp_path, capsys, cl
     for cell in formulas:
         assert by_company["'" + cell]["notes"] == "'" + cell + H.NOTES  # neutralized, otherwise exact
     assert H.NAME in {row["name"] for row in rows}
+
+
+# --- shown literally in every widget -------------------------------------------------------------
+
+CONTROLS = __import__("re").compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+MALLORY = f"[red]Mallory[/red] {H.C1_OSC} {H.OSC_52}"
+
+
+def screen_text(app) -> str:
+    """Everything drawn on the screen right now, as text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def assert_inert(app, where: str) -> str:
+    text = screen_text(app)
+    found = CONTROLS.search(text)
+    assert found is None, f"{where}: raw {found.group(0)!r} drawn: {text[max(0, found.start() - 40):found.end() + 40]!r}"
+    return text
+
+
+def toast_texts(app) -> list[str]:
+    from textual.widgets._toast import Toast
+
+    return [str(toast.render().plain) for toast in app.screen.query(Toast)]
+
+
+def drive_with_toasts(app, scenario):
+    """tests.ui.conftest.drive, with notifications drawn (run_test leaves them out by default)."""
+    import asyncio
+
+    from tests.ui.conftest import settle
+
+    async def go():
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(app, pilot)
+            return await scenario(app, pilot)
+
+    try:
+        return asyncio.run(go())
+    finally:
+        from netmaint_tui.store.db import close_database
+
+        close_database()
+
+
+@pytest.fixture
+def hostile_app_db(cli):
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.habit import set_goal
+    from netmaint_tui.store.db import close_database, open_database
+    from tests.reliability.writer import context
+
+    typed = build(cli.db)
+    open_database(cli.db)
+    ctx = context()
+    add_contact(ctx, MALLORY, tier="A", company=H.MARKUP)
+    set_goal(ctx, 5, None)
+    close_database()
+    return cli.db, typed
+
+
+def test_every_widget_shows_hostile_text_literally(hostile_app_db):
+    from textual.command import CommandPalette
+    from textual.widgets import Input, TextArea
+
+    from tests.ui.conftest import new_app, settle, static_text
+
+    path, typed = hostile_app_db
+
+    def lines_of(text: str) -> list[str]:
+        return [line for line in H.shown(text, single_line=False).split("\n") if line.strip()]
+
+    async def scenario(app, pilot):
+        # The list, the detail and the week pane.
+        text = assert_inert(app, "main screen")
+        assert "[bold]Eve[/]" in text and "[red]Mallory[/red]" in text
+        app.goto_contact(typed["eve"])
+        await settle(app, pilot)
+        assert app.screen.query_one("ContactDetail")._border_title.plain == H.shown(H.NAME)
+        fields = static_text(app, "#detail-fields")
+        for value in (H.COMPANY, H.ROLE, H.EMAIL, H.ZWJ, *H.TAGS):
+            assert H.shown(value) in fields, value
+        for line in lines_of(H.NOTES):
+            assert line in fields, line
+        history = static_text(app, "#detail-history")
+        for line in lines_of(H.TOUCH_NOTE):
+            assert line in history, line
+        follow_ups = static_text(app, "#detail-follow-ups")
+        assert H.shown(typed["task"]) in follow_ups
+        assert H.shown(f"{H.OSC_8} ask about {H.MARKUP}") in follow_ups
+        assert H.shown(MALLORY) in static_text(app, "#week-next")  # "4 more: …" names who would meet the goal
+        assert_inert(app, "detail")
+
+        # A 1 MB note: its start is drawn, and the pane says the rest is kept (laying out a
+        # megabyte would freeze the screen for seconds each time the contact is selected).
+        app.goto_contact(typed["plain"])
+        await settle(app, pilot)
+        history = static_text(app, "#detail-history")
+        assert H.shown(typed["big_note"][:2000], single_line=False).split("\n")[0] in history
+        assert f"{len(typed['big_note']) - 20_000:,} more characters, kept in full" in history
+        assert_inert(app, "big note")
+        app.goto_contact(typed["eve"])
+        await settle(app, pilot)
+
+        # The log form: its title names the contact; the notification lists the new follow-up.
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert H.shown(H.NAME) in app.screen.query_one("#form")._border_title.plain
+        assert_inert(app, "log form")
+        app.screen.query_one("#t-note", TextArea).text = f"{H.MARKUP}\n- [ ] {H.FOLLOW_UP_LINE}"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is app.main
+        assert any(H.shown(typed["task"]) in t for t in toast_texts(app)), toast_texts(app)
+        assert_inert(app, "notification")
+
+        # The edit form holds the values as typed, and draws them inert.
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.screen.query_one("#f-name", Input).value == H.NAME
+        assert app.screen.query_one("#f-notes", TextArea).text == H.NOTES
+        assert H.shown(H.NAME) in app.screen.query_one("#form")._border_title.plain
+        assert_inert(app, "edit form")
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        # The snooze dialog and the archive notification.
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert H.shown(H.NAME) in assert_inert(app, "snooze dialog")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert any(H.shown(H.NAME) in t for t in toast_texts(app)), toast_texts(app)
+        assert_inert(app, "archive notification")
+        await pilot.press("u")
+        await settle(app, pilot)
+
+        # The palette's "go to contact" hits.
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Eve")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if "[bold]Eve[/]" in screen_text(app):
+                break
+        assert "[bold]Eve[/]" in assert_inert(app, "palette")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*"Mallory")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if "[red]Mallory[/red]" in screen_text(app):
+                break
+        assert "[red]Mallory[/red]" in assert_inert(app, "palette")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        return app.is_running
+
+    assert drive_with_toasts(new_app(path), scenario) is True
+
+
+# --- nothing reaches the terminal as a control sequence ------------------------------------------
+
+
+def assert_nothing_hostile_reaches_the_terminal(out: bytes, where: str) -> str:
+    text = out.decode("utf-8", errors="surrogateescape")
+    for label, payload in H.FORBIDDEN.items():
+        at = text.find(payload)
+        assert at < 0, f"{where}: {label} reached the terminal: {text[max(0, at - 60):at + 60]!r}"
+    return text
+
+
+@pytest.mark.slow
+def test_the_app_on_a_real_terminal_writes_no_hostile_sequence(hostile_db, cli):
+    from tests.reliability.helpers import run_in_pty
+
+    path, _ = hostile_db
+    env = {**cli.env, "NETMAINT_DB": str(path), "TERM": "xterm-256color"}
+    # Eve is selected at start: edit her (the form holds her raw name), snooze her, then walk about.
+    keys = [b"e", b"\x1b", b"s", b"\x1b", b"j", b"\r", b"k", b"?", b"\x1b", b"\x10", b"E", b"v", b"e", b"\x1b", b"q"]
+    out, status = run_in_pty([], env, keys=keys, ready="[bold]Eve[/]".encode(), key_wait=0.3)
+    assert status == 0, out[-2000:]
+    text = assert_nothing_hostile_reaches_the_terminal(out, "app")
+    # The placeholders are what the user sees instead.
+    for shown in ("[bold]Eve[/]", "␛]0;pwned-title␇", "[@click=app.quit]", "␛]52;c;" + H.CLIPBOARD,
+                  "Edit [bold]Eve[/]", "Snooze [bold]Eve[/]"):
+        assert shown in text, shown
+
+
+@pytest.mark.slow
+def test_the_command_line_on_a_real_terminal_writes_no_hostile_sequence(hostile_small_db, cli):
+    from tests.reliability.helpers import run_in_pty
+
+    path, _ = hostile_small_db
+    env = {**cli.env, "NETMAINT_DB": str(path), "TERM": "xterm-256color"}
+    runs = [
+        (["due"], 0), (["follow-up", "list"], 0), (["export", "json"], 0), (["export", "yaml"], 0),
+        (["export", "csv"], 0), (["log", "[bold]Ev\x1b]0;pwned"], 2), (["add", H.NAME.replace("\x00", "")], 0),
+    ]
+    for argv, expected in runs:
+        out, status = run_in_pty(argv, env)
+        assert status == expected, (argv, out[-1000:])
+        text = assert_nothing_hostile_reaches_the_terminal(out, " ".join(argv))
+        assert "Traceback" not in text
+        if argv[0] in ("due", "follow-up", "export"):
+            assert "[bold]Eve[/]" in text or "[@click=app.quit]" in text, argv
