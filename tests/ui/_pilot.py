@@ -73,3 +73,30 @@ def widget_text(widget) -> str:
 
 def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+def key_event(key: str):
+    """The Key event Pilot would send for `key` ("a", "A", "tab", "ctrl+s", " ")."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def burst(app, pilot, *keys: str) -> None:
+    """All keys at once, as a fast typist, a paste or a script delivers them; Pilot.press waits
+    for the app after every key and so never shows what happens to keys that arrive together."""
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    for _ in range(4):
+        await pilot.pause()

@@ -513,3 +513,22 @@ def test_a_killed_app_loses_no_typed_note_and_the_next_start_offers_it_back(db, 
         assert touch.note == "Lunch, he is hiring\ntodo: send CV"
         assert [f.what for f in list_follow_ups(ctx)] == ["send CV"]
         assert draft_row() is None
+
+
+def test_keys_typed_in_one_burst_each_land_where_they_were_meant(db):
+    """`n`, the name, Tab and the note arrive together (a fast typist, a paste, a script)."""
+    from tests.ui._pilot import burst
+
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await burst(app, pilot, *"ndan", "enter", *"pri", "tab", *"nice lunch", "enter", *"todo: call", "ctrl+s")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, QuickNoteScreen)
+
+    run(go())
+    with reopened(db) as ctx:
+        (touch,) = touches_with(ctx, db.ids["priya"])
+        assert sorted(touch.with_names) == ["Dana Lee", "Priya Patel"]
+        assert touch.note == "nice lunch\ntodo: call"

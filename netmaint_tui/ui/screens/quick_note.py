@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from netmaint_tui.store.models import CHANNELS, KINDS
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog
-from netmaint_tui.ui.widgets.contact_field import ContactField
+from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
 
 FIELDS = ("contacts", "channel", "kind", "when", "minutes", "note")
 
@@ -85,9 +85,9 @@ class QuickNoteScreen(ModalScreen[bool]):
                 yield Select([(k, k) for k in KINDS], value=d.get("kind", "catch-up"), allow_blank=False, id="qn-kind")
             with Horizontal(classes="row"):
                 yield Label("When")
-                yield Input(d.get("when", "now"), placeholder="now, yesterday 3pm, fri, 2h ago", id="qn-when")
+                yield SteadyInput(d.get("when", "now"), placeholder="now, yesterday 3pm, fri, 2h ago", id="qn-when")
                 yield Label("  Minutes")
-                yield Input(d.get("minutes", ""), placeholder="optional", id="qn-minutes")
+                yield SteadyInput(d.get("minutes", ""), placeholder="optional", id="qn-minutes")
             yield Static(id="qn-error")
             yield Static(Content("Tab takes the name · ctrl+s save · Esc close · drafts are kept as you type"), id="qn-help")
 

@@ -76,7 +76,37 @@ class Completions(OptionList, can_focus=False):
     """
 
 
-class ContactInput(Input):
+class SteadyInput(Input):
+    """An Input that keeps a burst of keys in order across Tab.
+
+    Textual routes each key to the widget focused when the key arrives, but a Tab bound as usual
+    moves the focus only after it has bubbled up to the app: in "Omar<Tab>Lunch" typed fast (or
+    pasted, or sent by a script) "Lunch" lands in the first field. Here Tab moves the focus while
+    this field handles it, and keys that still reach this field afterwards go where the focus is.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key in ("tab", "shift+tab"):
+            event.stop()
+            event.prevent_default()
+            self.move_on(backwards=event.key == "shift+tab")
+            return
+        await super()._on_key(event)
+
+    def move_on(self, backwards: bool = False) -> None:
+        if backwards:
+            self.screen.focus_previous()
+        else:
+            self.screen.focus_next()
+
+
+class ContactInput(SteadyInput):
     BINDINGS = [
         # Handled in _on_key (see there); listed so the help screen shows it.
         Binding("tab", "accept_and_next", "Take name", show=False, id="contact_field.accept",
@@ -86,28 +116,20 @@ class ContactInput(Input):
     ]
 
     async def _on_key(self, event: events.Key) -> None:
-        focused = self.screen.focused
-        if focused is not None and focused is not self:
-            # Keys typed in one burst ("oma<Tab>Lunch…", a paste) were all routed here before Tab
-            # moved the focus on; they belong to the field that has it now.
-            event.stop()
-            event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
-            return
-        if event.key == "tab":
-            # Here rather than as a binding: a binding runs only after the key has bubbled up to
-            # the app, by which time the next keys of a burst have already been typed into this field.
-            event.stop()
-            event.prevent_default()
-            self.action_accept_and_next()
-            return
-        if event.key == "enter" and isinstance(self.parent, ContactField):
-            # Enter takes the name and stays, ready for the next one (synchronous, as for Tab).
+        if event.key == "enter" and self.screen.focused is self and isinstance(self.parent, ContactField):
+            # Enter takes the name and stays, ready for the next one; handled here, not as a
+            # binding, for the same reason as Tab (see SteadyInput).
             event.stop()
             event.prevent_default()
             self.parent.accept(add_separator=True)
             return
         await super()._on_key(event)
+
+    def move_on(self, backwards: bool = False) -> None:
+        if backwards:
+            self.screen.focus_previous()
+        else:
+            self.action_accept_and_next()
 
     def action_accept_and_next(self) -> None:
         field_ = self.parent

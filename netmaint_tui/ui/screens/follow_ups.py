@@ -1,0 +1,410 @@
+"""Follow-ups: every open one by due date and time, overdue ones in the theme's error colour.
+
+x done (and the offer to thank whoever suggested it), d drop, u change the due time, a add one,
+Enter shows the contact, ctrl+z undoes the last done or drop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.cells import cell_len, set_cell_size
+from textual import on
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen
+from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
+
+DUE_FORMS = "fri 3pm, tomorrow, in 3d, 2025-03-20 14:00"
+DUE_TIME = dt.time(9, 0)  # a day without a time means the start of a working day
+
+
+def when_words(due, now) -> str:
+    """`in 3h`, `2d overdue`: how far off, from the list's point of view."""
+    from netmaint_tui.rules.dates import humanize_ago
+
+    words = humanize_ago(due, now)
+    return words.replace(" ago", " overdue") if words.endswith(" ago") else words
+
+
+def parse_due(text: str, now):
+    from netmaint_tui.rules.dates import DateInputError, parse_when
+    from netmaint_tui.services.common import InputError
+
+    try:
+        return parse_when(text, now, prefer="future", default_time=DUE_TIME)
+    except DateInputError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _fit(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+class FollowUpList(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="follow_ups.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="follow_ups.up"),
+        Binding("g", "first", "Top", show=False, id="follow_ups.top"),
+        Binding("G", "last", "Bottom", show=False, id="follow_ups.bottom"),
+    ]
+    DEFAULT_CSS = """
+    FollowUpList { height: 1fr; border: round $panel-lighten-2; }
+    FollowUpList:focus { border: round $primary; }
+    """
+
+    def on_resize(self) -> None:
+        # Columns are cut to the width the list really has, known only once it is laid out.
+        screen = self.screen
+        if isinstance(screen, FollowUpsScreen) and screen.is_mounted:
+            screen._render_rows(keep=screen.current_id())
+
+
+class FollowUpsScreen(Screen):
+    BINDINGS = [
+        Binding("x", "done", "Done", id="follow_ups.done", tooltip="Mark done; offers to thank who suggested it"),
+        Binding("d", "drop", "Drop", id="follow_ups.drop", tooltip="Drop it: it is not going to happen"),
+        Binding("u", "change_due", "Due…", id="follow_ups.due", tooltip="Change the due date and time"),
+        Binding("a", "add", "Add", id="follow_ups.add", tooltip="Add a follow-up for a contact"),
+        Binding("enter", "open_contact", "Contact", id="follow_ups.open", tooltip="Show its contact in the list"),
+        Binding("ctrl+z", "undo", "Undo", id="follow_ups.undo", tooltip="Reopen the last one marked done or dropped"),
+        Binding("escape", "close", "Back", id="follow_ups.back", tooltip="Back to the contacts"),
+    ]
+    DEFAULT_CSS = """
+    FollowUpsScreen #fu-head { height: 1; padding: 0 2; color: $text-muted; text-style: bold; }
+    FollowUpsScreen #fu-info { height: auto; max-height: 8; padding: 0 2; border-top: solid $panel-lighten-2; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list = []
+        self._undo: tuple[int, str] | None = None
+
+    def compose(self):
+        yield Header(show_clock=False)
+        yield Static(id="fu-head")
+        yield FollowUpList(id="fu-list")
+        yield Static(id="fu-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(FollowUpList).focus()
+
+    # --- data -------------------------------------------------------------------------------------
+
+    def reload(self, keep: int | None = None) -> None:
+        from netmaint_tui.services.followups import list_follow_ups
+
+        keep = keep if keep is not None else self.current_id()
+        self.items = list_follow_ups(self.app.ctx, "open")
+        self._render_rows(keep)
+
+    def data_changed(self) -> None:
+        """Something else wrote (a quick note on top of this screen): show it."""
+        self.reload()
+
+    def current(self):
+        option_list = self.query_one(FollowUpList)
+        index = option_list.highlighted
+        if index is None or not (0 <= index < len(self.items)):
+            return None
+        return self.items[index]
+
+    def current_id(self) -> int | None:
+        item = self.current() if self.is_mounted else None
+        return item.id if item else None
+
+    # --- drawing ----------------------------------------------------------------------------------
+
+    def _widths(self) -> dict[str, int]:
+        """Due and how far off are fixed; the people columns take what their names need (within
+        a quarter of the rest each), and what is left goes to the follow-up itself."""
+        # Two columns spare for a vertical scrollbar, so a long list does not wrap its rows.
+        width = max(40, (self.query_one(FollowUpList).scrollable_content_region.width or self.size.width - 4) - 2)
+        fixed = {"due": 16, "when": 11}
+        rest = width - sum(fixed.values()) - 5
+        cap = max(10, rest // 4)
+
+        def need(names, title) -> int:
+            longest = max((cell_len(safe(n)) for n in names if n), default=0)
+            return min(cap, max(longest, len(title))) if longest else 0
+
+        people = {
+            "from": need([f.suggested_by for f in self.items], "Suggested by"),
+            "about": need([f.about or f.about_text for f in self.items], "About"),
+        }
+        return {**fixed, "what": max(10, rest - sum(people.values())), **people}
+
+    def _row(self, f, w: dict[str, int], now) -> Content:
+        style = "$error" if f.overdue else ""
+        bold = "$error bold" if f.overdue else "bold"
+        about = f.about or f.about_text or ""
+        parts: list = [
+            (f.due.strftime("%a %d %b %H:%M").ljust(w["due"]), bold), " ",
+            (when_words(f.due, now).rjust(w["when"]), style), "  ",
+            (_fit(safe(f.what), w["what"]), style),
+        ]
+        for key, value in (("from", f.suggested_by or ""), ("about", about)):
+            if w[key]:
+                parts += [" ", (_fit(safe(value), w[key]), style or "$text-muted")]
+        return Content.assemble(*parts)
+
+    def _render_rows(self, keep: int | None = None) -> None:
+        option_list = self.query_one(FollowUpList)
+        w = self._widths()
+        now = self.app.ctx.now()
+        option_list.clear_options()
+        option_list.add_options([Option(self._row(f, w, now), id=str(f.id)) for f in self.items])
+        head = "Due".ljust(w["due"]) + " " + "".rjust(w["when"]) + "  " + _fit("What", w["what"])
+        for key, title in (("from", "Suggested by"), ("about", "About")):
+            if w[key]:
+                head += " " + _fit(title, w[key])
+        self.query_one("#fu-head", Static).update(Content(head))
+        overdue = sum(1 for f in self.items if f.overdue)
+        option_list.border_title = f"Follow-ups ({len(self.items)} open" + (f" · {overdue} overdue)" if overdue else ")")
+        if self.items:
+            ids = [f.id for f in self.items]
+            option_list.highlighted = ids.index(keep) if keep in ids else 0
+        self._show_info()
+
+    @on(OptionList.OptionSelected, "#fu-list")
+    def _selected(self) -> None:
+        self.action_open_contact()  # Enter on the list
+
+    @on(OptionList.OptionHighlighted, "#fu-list")
+    def _highlighted(self) -> None:
+        self._show_info()
+
+    def _show_info(self) -> None:
+        info = self.query_one("#fu-info", Static)
+        f = self.current()
+        if f is None:
+            info.update(Content.assemble(
+                ("No open follow-ups. ", "bold"),
+                ("Lines in a note that start with - [ ] or todo: become follow-ups; a adds one here.", "$text-muted"),
+            ))
+            return
+        parts: list = [(safe(f.what, single_line=False), "bold"), "\n"]
+        parts += [("due ", "$text-muted"), (f.due.strftime("%A %d %B %Y, %H:%M"), "$error bold" if f.overdue else ""),
+                  "  ", (when_words(f.due, self.app.ctx.now()), "$error" if f.overdue else "$text-muted")]
+        if f.suggested_by:
+            parts += ["\n", ("suggested by ", "$text-muted"), safe(f.suggested_by),
+                      ("  (x offers to thank them)", "$text-muted")]
+        if f.about or f.about_text:
+            parts += ["\n", ("about ", "$text-muted"), safe(f.about or f.about_text)]
+        info.update(Content.assemble(*parts))
+
+    # --- actions ------------------------------------------------------------------------------------
+
+    def _need(self):
+        f = self.current()
+        if f is None:
+            self.notify("No follow-up selected", severity="warning", markup=False)
+        return f
+
+    def _saved(self, keep: int | None = None) -> None:
+        self.reload(keep=keep)
+        self.app.changed()
+
+    def _set(self, f, status: str) -> bool:
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.followups import set_status
+        from netmaint_tui.store.errors import StoreError
+
+        try:
+            set_status(self.app.ctx, f.id, status)
+        except (InputError, StoreError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return False
+        self._undo = (f.id, f.what)
+        self._saved()
+        return True
+
+    def action_done(self) -> None:
+        f = self._need()
+        if f is None or not self._set(f, "done"):
+            return
+        self.notify(f"Done: {safe(f.what)} · ctrl+z undoes", markup=False)
+        if f.suggested_by_id is not None and f.suggested_by:
+            self._offer_thanks(f)
+
+    def _offer_thanks(self, f) -> None:
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.followups import thank
+        from netmaint_tui.store.errors import StoreError
+
+        name = safe(f.suggested_by)
+        question = f"Thank {name}?\nThey suggested: {safe(f.what)}\n(y logs a give to {name}: a thank-you email)"
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                thank(self.app.ctx, f.id)
+            except (InputError, StoreError) as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"Thanked {name}: a give is logged", markup=False)
+            self._saved()
+
+        self.app.push_screen(ConfirmDialog(question), answer)
+
+    def action_drop(self) -> None:
+        f = self._need()
+        if f is not None and self._set(f, "dropped"):
+            self.notify(f"Dropped: {safe(f.what)} · ctrl+z undoes", markup=False)
+
+    def action_undo(self) -> None:
+        from netmaint_tui.services.followups import set_status
+
+        if self._undo is None:
+            self.notify("Nothing to undo", markup=False)
+            return
+        fid, what = self._undo
+        self._undo = None
+        set_status(self.app.ctx, fid, "open")
+        self.notify(f"Open again: {safe(what)}", markup=False)
+        self._saved(keep=fid)
+
+    def action_change_due(self) -> None:
+        from netmaint_tui.services.followups import reschedule
+
+        f = self._need()
+        if f is None:
+            return
+        ctx = self.app.ctx
+
+        def save(text: str) -> None:
+            reschedule(ctx, f.id, parse_due(text, ctx.now()))
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self._saved(keep=f.id)
+
+        self.app.push_screen(DueDialog(f.what, f.due.strftime("%Y-%m-%d %H:%M"), save), done)
+
+    def action_add(self) -> None:
+        created: list[int] = []
+
+        def done(saved: bool | None) -> None:
+            if saved and created:
+                self.notify("Follow-up added", markup=False)
+                self._saved(keep=created[0])
+
+        self.app.push_screen(AddFollowUpForm(self.app.ctx, created), done)
+
+    def action_open_contact(self) -> None:
+        f = self._need()
+        if f is None:
+            return
+        contact_id = f.about_id or f.suggested_by_id
+        if contact_id is None:
+            self.notify("This follow-up names no contact", markup=False)
+            return
+        self.app.goto_contact(contact_id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class DueDialog(ModalScreen[bool]):
+    """A small input for a new due time; what cannot be read stays in the dialog with the reason."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="due.cancel")]
+    DEFAULT_CSS = """
+    DueDialog { align: center middle; }
+    DueDialog > Vertical { width: 64; max-width: 96%; height: auto; border: thick $primary; background: $surface;
+        padding: 0 1; }
+    DueDialog #due-error { color: $error; height: auto; }
+    DueDialog #due-help { color: $text-muted; }
+    """
+
+    def __init__(self, what: str, current: str, save) -> None:
+        super().__init__()
+        self.what = what
+        self.current_text = current
+        self._save = save
+
+    def compose(self):
+        with Vertical() as box:
+            box.border_title = "Due"
+            yield Static(Content.assemble(("New due time for: ", "$text-muted"), safe(self.what)))
+            yield SteadyInput(self.current_text, placeholder=DUE_FORMS, id="due-input")
+            yield Static(id="due-error")
+            yield Static(Content(f"Enter saves · Esc cancels · {DUE_FORMS}"), id="due-help")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#due-input", Input))
+
+    @on(Input.Submitted, "#due-input")
+    def submitted(self, event: Input.Submitted) -> None:
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.store.errors import StoreError
+
+        try:
+            self._save(event.value)
+        except (InputError, StoreError) as exc:
+            self.query_one("#due-error", Static).update(Content(str(exc)))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class AddFollowUpForm(FormScreen):
+    """Contact (completes as you type), what, and when it is due (blank: in 24 hours)."""
+
+    def __init__(self, ctx, created: list[int], contact: str = "") -> None:
+        super().__init__("Add a follow-up", self._store)
+        self.ctx = ctx
+        self.created = created
+        self.contact = contact
+
+    def fields(self):
+        yield self.row("Contact", ContactField(self.contact, placeholder="who suggested it, or whom it is about",
+                                                id="fu-contact", multiple=False, next_focus="#fu-what"))
+        yield self.row("What", SteadyInput("", placeholder="send the deck, intro to Lee at Acme…", id="fu-what"))
+        yield self.row("Due", SteadyInput("", placeholder=f"blank: in 24 hours · {DUE_FORMS}", id="fu-due"))
+
+    def on_mount(self) -> None:
+        target = "#fu-what" if self.contact else None
+        self.set_focus(self.query_one(target, Input) if target else self.query_one(ContactField).input)
+
+    def values(self) -> dict:
+        from netmaint_tui.services.common import InputError
+
+        field = self.query_one(ContactField)
+        if not field.names():
+            raise InputError("which contact is it for? Type a few letters of the name")
+        ids, create = field.resolve()
+        due_text = self.query_one("#fu-due", Input).value.strip()
+        return {
+            "contact_id": ids[0] if ids else None,
+            "create": create[0] if create else None,
+            "what": self.query_one("#fu-what", Input).value,
+            "due": parse_due(due_text, self.ctx.now()) if due_text else None,
+        }
+
+    def _store(self, values: dict) -> None:
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.contacts import add_contact
+        from netmaint_tui.services.followups import add_follow_up
+        from netmaint_tui.store.models import database
+
+        if not values["what"].strip():
+            raise InputError("say what the follow-up is, e.g. \"send the deck\"")
+        with database.atomic():
+            contact_id = values["contact_id"] or add_contact(self.ctx, values["create"])
+            self.created.append(add_follow_up(self.ctx, values["what"], due=values["due"], suggested_by=contact_id))

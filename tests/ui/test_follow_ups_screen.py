@@ -1,0 +1,309 @@
+"""The follow-ups view: order, overdue colour, done with the thank-you loop, drop, due, add,
+the lift to the top of the list, and names shown as text."""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+from textual.color import Color
+
+from netmaint_tui.ui.screens.follow_ups import AddFollowUpForm, DueDialog, FollowUpList, FollowUpsScreen
+from netmaint_tui.ui.screens.forms import ConfirmDialog
+from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
+from netmaint_tui.ui.widgets.contact_list import ContactList
+from tests.ui._pilot import (
+    SIZE, ZONE, app_for, burst, filled, notifications, reopened, run, screen_text, settle, widget_text,
+)
+
+HOSTILE_MARKUP = "[bold red]Eve[/]"
+HOSTILE_ESCAPE = "Mal\x1b]0;pwned\x07lory"
+
+
+def at(*args):
+    return pendulum.datetime(*args, tz=ZONE)
+
+
+@pytest.fixture
+def db(tmp_path):
+    """Dana told us about two things at coffee three days ago; others suggested one each."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.followups import add_follow_up
+    from netmaint_tui.services.touches import log_touch
+
+    path = tmp_path / "t.db"
+    with filled(path) as ctx:
+        ids = {
+            "dana": add_contact(ctx, "Dana Lee", tier="A"),
+            "omar": add_contact(ctx, "Omar Haddad"),
+            "eve": add_contact(ctx, HOSTILE_MARKUP),
+            "mal": add_contact(ctx, HOSTILE_ESCAPE),
+        }
+        log_touch(ctx, [ids["dana"]], at=at(2025, 3, 9, 15), note="Coffee\n- [ ] send the deck to Lee\ntodo: intro to Acme fri 11am")
+        add_follow_up(ctx, "ask about [b]the role[/b]", due=at(2025, 3, 12, 9, 30), suggested_by=ids["eve"])
+        add_follow_up(ctx, "call \x1b[31mback", due=at(2025, 3, 12, 13), suggested_by=ids["mal"])
+    return path, ids
+
+
+def rows(app) -> list[str]:
+    option_list = app.screen.query_one(FollowUpList)
+    return [option_list.get_option_at_index(i).prompt.plain for i in range(option_list.option_count)]
+
+
+def follow_ups(ctx, status=None):
+    from netmaint_tui.services.followups import list_follow_ups
+
+    return {f.what: f for f in list_follow_ups(ctx, status)}
+
+
+async def open_view(app, pilot):
+    await settle(app, pilot)
+    await pilot.press("f")
+    await settle(app, pilot)
+    assert isinstance(app.screen, FollowUpsScreen)
+
+
+async def highlight(app, pilot, what: str) -> None:
+    for index, row in enumerate(rows(app)):
+        if what in row:
+            app.screen.query_one(FollowUpList).highlighted = index
+            await pilot.pause()
+            return
+    raise AssertionError(f"{what!r} not listed: {rows(app)}")
+
+
+def test_open_follow_ups_are_listed_by_due_date_and_time_overdue_in_the_error_colour(db):
+    path, _ = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            listed = rows(app)
+            order = [next(w for w in ("send the deck", "role", "back", "intro to Acme") if w in r) for r in listed]
+            assert order == ["send the deck", "role", "back", "intro to Acme"]
+            assert listed[0].startswith("Mon 10 Mar 15:00") and "2d overdue" in listed[0]  # 24 h after the coffee
+            assert listed[2].startswith("Wed 12 Mar 13:00") and "in 3h" in listed[2]
+            assert listed[3].startswith("Fri 14 Mar 11:00")  # the note said when
+            assert "2 overdue" in app.screen.query_one(FollowUpList).border_title
+            # Drawn in the theme's error colour: the overdue rows, and only those.
+            option_list = app.screen.query_one(FollowUpList)
+            option_list.highlighted = 3  # the cursor row has the cursor's colours
+            await pilot.pause()
+            error = Color.parse(app.current_theme.error).rich_color
+            lines = option_list.render_lines(option_list.region.reset_offset.shrink((1, 1, 1, 1)))
+
+            def colour_of(text):
+                for strip in lines:
+                    for segment in strip:
+                        if text in segment.text:
+                            return segment.style.color
+                raise AssertionError(text)
+
+            def is_error(colour) -> bool:  # the theme colour, give or take blending with the background
+                return colour is not None and all(abs(a - b) <= 4 for a, b in zip(colour.triplet, error.triplet))
+
+            assert is_error(colour_of("send the deck"))
+            assert is_error(colour_of("the role"))
+            assert not is_error(colour_of("back"))
+
+    run(go())
+
+
+def test_done_offers_to_thank_who_suggested_it_and_yes_logs_a_give(db):
+    path, ids = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            await highlight(app, pilot, "send the deck")
+            await pilot.press("x")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            assert app.screen.question.startswith("Thank Dana Lee?")
+            await pilot.press("y")
+            await settle(app, pilot)
+            assert isinstance(app.screen, FollowUpsScreen)
+            assert not any("send the deck" in r for r in rows(app))
+            assert "Thanked Dana Lee: a give is logged" in notifications(app)
+
+    run(go())
+    from netmaint_tui.services.contacts import contact_detail
+
+    with reopened(path) as ctx:
+        assert follow_ups(ctx, "done")["send the deck to Lee"].suggested_by_id == ids["dana"]
+        dana = contact_detail(ctx, ids["dana"])
+        assert (dana.gives, dana.balance, dana.leads_done) == (1, 1, 1)
+        thanks = dana.history[0]
+        assert (thanks.kind, thanks.channel, thanks.note) == ("give", "email", "Thanks for suggesting: send the deck to Lee")
+
+
+def test_done_without_thanks_logs_nothing_and_drop_and_undo_work(db):
+    path, ids = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            await highlight(app, pilot, "intro to Acme")
+            await pilot.press("x", "n")
+            await settle(app, pilot)
+            await highlight(app, pilot, "role")
+            await pilot.press("d")
+            await settle(app, pilot)
+            assert not any("role" in r for r in rows(app))
+            await pilot.press("ctrl+z")
+            await settle(app, pilot)
+            assert any("role" in r for r in rows(app))
+            await pilot.press("d")
+            await settle(app, pilot)
+
+    run(go())
+    from netmaint_tui.services.contacts import contact_detail
+
+    with reopened(path) as ctx:
+        assert "intro to Acme" in follow_ups(ctx, "done")
+        assert "ask about [b]the role[/b]" in follow_ups(ctx, "dropped")
+        assert contact_detail(ctx, ids["dana"]).gives == 0
+
+
+def test_u_changes_the_due_time_and_a_date_it_cannot_read_stays_in_the_dialog(db):
+    path, _ = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            await highlight(app, pilot, "back")
+            await pilot.press("u")
+            await pilot.pause()
+            assert isinstance(app.screen, DueDialog)
+            await pilot.press(*"someday", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, DueDialog)
+            assert "can't read" in str(app.screen.query_one("#due-error").render())
+            app.screen.query_one("#due-input").value = ""
+            await pilot.press(*"fri 3pm", "enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, FollowUpsScreen)
+            assert rows(app)[-1].startswith("Fri 14 Mar 15:00")  # moved after Friday 11:00
+
+    run(go())
+    with reopened(path) as ctx:
+        assert follow_ups(ctx)["call \x1b[31mback"].due == at(2025, 3, 14, 15)
+
+
+def test_a_adds_a_follow_up_for_a_contact_found_by_a_few_letters(db):
+    path, ids = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            await pilot.press("a")
+            await pilot.pause()
+            assert isinstance(app.screen, AddFollowUpForm)
+            # typed in one go: every key must land in its own field
+            await burst(app, pilot, *"oma", "tab", *"send the article", "tab", *"tomorrow 5pm", "ctrl+s")
+            await settle(app, pilot)
+            assert isinstance(app.screen, FollowUpsScreen)
+            await pilot.press("a")
+            await pilot.pause()
+            await pilot.press(*"dana", "tab", *"book lunch", "ctrl+s")  # no due: in 24 hours
+            await settle(app, pilot)
+            await pilot.press("a")
+            await pilot.pause()
+            await pilot.press("tab", *"nobody", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, AddFollowUpForm)  # no contact: says so, keeps what was typed
+            assert "which contact" in str(app.screen.query_one("#form-error").render())
+
+    run(go())
+    with reopened(path) as ctx:
+        added = follow_ups(ctx)
+        assert added["send the article"].due == at(2025, 3, 13, 17)
+        assert added["send the article"].suggested_by_id == ids["omar"]
+        assert added["book lunch"].due == at(2025, 3, 13, 10)
+        assert added["book lunch"].suggested_by_id == ids["dana"]
+        assert "nobody" not in added
+
+
+def test_a_follow_up_due_within_a_day_lifts_its_contact_to_the_top_of_the_list(tmp_path):
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.followups import add_follow_up
+    from netmaint_tui.services.touches import log_touch
+
+    path = tmp_path / "t.db"
+    with filled(path) as ctx:
+        dana = add_contact(ctx, "Dana Lee", tier="A")  # never touched: due at once, weight 3
+        priya = add_contact(ctx, "Priya Patel", tier="C")
+        log_touch(ctx, [priya], at=at(2025, 3, 11, 10))  # touched yesterday: far down
+        later = add_contact(ctx, "Lena Fischer", tier="C")
+        log_touch(ctx, [later], at=at(2025, 3, 11, 10))
+        add_follow_up(ctx, "send the notes", due=at(2025, 3, 15, 9), suggested_by=later)  # three days off
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            contacts = app.main.query_one(ContactList)
+            assert contacts.ids[0] == dana
+            await pilot.press("f", "a")
+            await pilot.pause()
+            await pilot.press(*"priya", "tab", *"send the intro", "tab", *"in 20h", "ctrl+s")
+            await settle(app, pilot)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert app.screen is app.main
+            assert contacts.ids[:2] == [priya, dana]  # lifted above a key contact; Lena's is days away
+            assert app.main.fetch_rows([priya])[0].urgent_follow_up .endswith("06:00: send the intro")
+
+    run(go())
+
+
+def test_enter_shows_the_contact_and_n_works_here_and_its_follow_ups_appear(db):
+    path, ids = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, QuickNoteScreen)
+            await pilot.press(*"omar", "tab", *"todo: send CV")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert isinstance(app.screen, FollowUpsScreen)
+            assert any("send CV" in r for r in rows(app))  # the list under the note is fresh
+            await highlight(app, pilot, "send CV")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert app.screen is app.main
+            assert app.main.selected_id == ids["omar"]
+
+    run(go())
+
+
+def test_hostile_names_and_tasks_show_literally_in_the_follow_ups_view(db):
+    path, _ = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            drawn = widget_text(app.screen.query_one(FollowUpList))
+            assert HOSTILE_MARKUP in drawn
+            assert "Mal␛]0;pwned␇lory" in drawn
+            assert "ask about [b]the role[/b]" in drawn
+            assert "call ␛[31mback" in drawn
+            assert "\x1b" not in drawn and "\x07" not in drawn
+            await highlight(app, pilot, "role")
+            await pilot.pause()
+            assert "suggested by [bold red]Eve[/]" in screen_text(app)
+            await pilot.press("x")
+            await pilot.pause()
+            assert app.screen.question.startswith("Thank [bold red]Eve[/]?")
+            assert "Thank [bold red]Eve[/]?" in screen_text(app)
+
+    run(go())
