@@ -137,8 +137,6 @@ def test_the_log_form_stays_open_with_the_note_and_the_error_then_saves(cli, cap
     assert rows(cli.db, "SELECT note FROM touch") == [(APP_NOTE,)]
 
 
-@pytest.mark.xfail(strict=True, reason="QuickNoteScreen._write catches InputError only: a StoreError (disk full, "
-                   "read-only, busy) ends the app; it needs `except (InputError, StoreError)` like the forms")
 def test_the_quick_note_stays_open_with_the_note_and_the_error_then_saves(cli, capsys):
     from textual.widgets import TextArea
 
