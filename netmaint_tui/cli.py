@@ -369,11 +369,21 @@ def cmd_demo(args, settings):
 
 
 def run_app(path: Path, settings, theme, clock) -> int:
+    from netmaint_tui.services.startup import Preload
+    from netmaint_tui.store.db import open_database
+
+    # Open (and migrate) before the screen takes over, so a locked, newer or damaged file is one
+    # clear line on the terminal, not an error inside a half-drawn app. Then rank on a thread
+    # while the interface itself is imported and composed.
+    open_database(path)
+    preload = Preload(make_context(settings, clock))
     try:
-        from netmaint_tui.ui.app import run
+        from netmaint_tui.ui.app import make_app
     except ImportError as exc:  # the full-screen app is optional for scripted use
         raise UsageError(f"the full-screen app is not available: {exc}") from None
-    return run(path, settings=settings, theme=theme, clock=clock) or 0
+    app = make_app(path, clock, settings, theme, preload=preload)
+    app.run()
+    return app.return_code or 0
 
 
 NEEDS_DB = {

@@ -286,6 +286,16 @@ def _as_store_error(exc: Exception, path: Path) -> StoreError:
     return DatabaseUnavailable(f"cannot read {path}: {exc}")
 
 
+def current_database(path: str | os.PathLike) -> NetmaintDatabase:
+    """The database already bound for `path` (as the command line opened it before the app
+    started), else open it. Re-binding while another thread uses the first one would pull it
+    from under that thread."""
+    obj = database.obj
+    if isinstance(obj, NetmaintDatabase) and obj.path == Path(path).expanduser():
+        return obj
+    return open_database(path)
+
+
 def close_database() -> None:
     obj = database.obj
     if obj is not None and not obj.is_closed():

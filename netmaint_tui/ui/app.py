@@ -120,11 +120,11 @@ class NetmaintApp(App):
     # --- start ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from netmaint_tui.store.db import open_database
+        from netmaint_tui.store.db import current_database
 
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
-        db = open_database(self.db_path)
+        db = current_database(self.db_path)
         self.readonly = db.readonly
         if self.readonly:
             self.sub_title = "read-only"
@@ -268,20 +268,11 @@ class ThemePicker(ThemeProvider):
         return sorted(super().commands, key=lambda command: (command[0] != app.theme, command[0] not in own))
 
 
-def make_app(db_path, clock: Clock | None = None, settings=None, theme: str | None = None) -> NetmaintApp:
+def make_app(db_path, clock: Clock | None = None, settings=None, theme: str | None = None, preload=None) -> NetmaintApp:
     if settings is None:
         from netmaint_tui.config import Settings
 
         settings = Settings()
-    return NetmaintApp(Path(db_path), clock or system_clock(), settings, theme)
-
-
-def run(db_path, settings=None, theme: str | None = None, clock: Clock | None = None) -> int:
-    from netmaint_tui.store.db import open_database
-
-    # Open (and migrate) before the screen takes over, so a locked, newer or damaged file is one
-    # clear line on the terminal, not an error inside a half-drawn app.
-    open_database(db_path)
-    app = make_app(db_path, clock, settings, theme)
-    app.run()
-    return app.return_code or 0
+    app = NetmaintApp(Path(db_path), clock or system_clock(), settings, theme)
+    app.preload = preload
+    return app

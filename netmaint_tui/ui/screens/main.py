@@ -50,6 +50,7 @@ class MainScreen(Screen):
         self._ranking: list[int] = []  # the whole ranking for the current sort; the filter narrows it
         self._defer_detail = False
         self._detail_timer = None
+        self._detail_shown = None  # a ContactDetail loaded ahead (start-up), used once
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -74,7 +75,17 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#filter").display = False
         self.query_one(ContactList).focus()
-        self.reload()
+        first = self.app.preload.take() if self.app.preload is not None else None
+        self.app.preload = None
+        if first is None:
+            self.reload()
+            return
+        # Computed while the interface loaded: the first frame already shows the list.
+        self._ranking = first.ranking
+        contacts = self.query_one(ContactList)
+        contacts.prime(first.rows)
+        self._apply_ranking(list(first.ranking), None, shown=first.detail)
+        self.query_one(WeekTracker).show(first.week)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -124,11 +135,13 @@ class MainScreen(Screen):
         wanted = matching_ids(self.app.ctx, text, include_snoozed=snoozed, include_archived=self.show_archived)
         return [i for i in self._ranking if i in wanted]
 
-    def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False) -> None:
+    def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False, shown=None) -> None:
         contacts = self.query_one(ContactList)
-        contacts.set_ids(ids, keep=keep)
+        contacts.set_ids(ids, keep=keep, fresh=not typing)
         self._update_title()
         self._defer_detail = typing
+        if shown is not None and contacts.selected_id == shown.id:
+            self._detail_shown = shown  # already loaded: the watcher shows it without a query
         if contacts.selected_id != self.selected_id:
             self.selected_id = contacts.selected_id  # the watcher shows the detail and reason
         elif not typing:
@@ -155,7 +168,11 @@ class MainScreen(Screen):
     def _show_detail(self, contact_id: int | None) -> None:
         from netmaint_tui.services.contacts import contact_detail
 
-        detail = contact_detail(self.app.ctx, contact_id) if contact_id is not None else None
+        ready, self._detail_shown = self._detail_shown, None
+        if ready is not None and ready.id == contact_id:
+            detail = ready
+        else:
+            detail = contact_detail(self.app.ctx, contact_id) if contact_id is not None else None
         self.query_one(ContactDetail).show(detail, self.app.ctx.now())
 
     @on(ContactList.Highlighted)

@@ -83,18 +83,29 @@ class ContactList(ScrollView, can_focus=True):
         self._now = now
         self.ids: list[int] = []
         self._rows: dict[int, object] = {}
+        self._primed: dict[int, object] = {}
 
     # --- data -----------------------------------------------------------------------------
 
-    def set_ids(self, ids: list[int], keep: int | None = None) -> None:
-        """Show a new ranking; keep the cursor on contact `keep` if it is still listed."""
+    def set_ids(self, ids: list[int], keep: int | None = None, fresh: bool = True) -> None:
+        """Show a new ranking; keep the cursor on contact `keep` if it is still listed.
+
+        fresh=False (a filter narrowing the same data) keeps the rows already fetched."""
         self.ids = list(ids)
-        self._rows.clear()
+        if fresh:
+            self._rows.clear()
+        if self._primed:
+            self._rows.update(self._primed)
+            self._primed = {}
         self.virtual_size = Size(self.size.width, len(self.ids) + 1)
         index = self.ids.index(keep) if keep is not None and keep in self.ids else 0
         self.cursor = min(index, max(0, len(self.ids) - 1))
         self._scroll_to_cursor(center=True)
         self.refresh()
+
+    def prime(self, rows) -> None:
+        """Rows fetched ahead (at start-up), so the first frame needs no query."""
+        self._primed = {row.id: row for row in rows}
 
     def invalidate(self) -> None:
         self._rows.clear()
