@@ -47,9 +47,16 @@ class ParseResult:
     # Rows left out on purpose (not errors), e.g. LinkedIn's removed members.
     skipped: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+    # Set when the file is not of this kind at all (no vCard in it, no header line): the
+    # command line then says so in one line instead of reporting an import of nothing.
+    wrong_format: str = ""
 
     def add_issue(self, line: int, message: str) -> None:
         self.issues.append(ImportIssue(line, one_line(message)))
+
+    def not_this_format(self, message: str) -> None:
+        self.wrong_format = one_line(message)
+        self.add_issue(1, message)
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
@@ -434,6 +441,9 @@ def line_offsets(raw: list[bytes]) -> list[int]:
     return out
 
 
+HEADER_SEARCH_ROWS = 50  # rows read looking for the header before deciding the file is not this export
+
+
 def parse_csv_export(
     data: bytes,
     progress: Progress | None,
@@ -457,8 +467,12 @@ def parse_csv_export(
 
     columns = None
     width: int | None = None
+    searched = 0
     for row in iter_csv_rows(texts, bad, lambda: width, max_row_lines, tick, offsets):
         if columns is None:
+            searched += 1
+            if searched > HEADER_SEARCH_ROWS:
+                break  # a preamble is a few lines: a file without a header near the top has none
             if row.fields is not None and not row.bad_line:
                 found = find_header(row.fields)
                 if found is not None:
@@ -482,6 +496,6 @@ def parse_csv_export(
             result.records.append(record)
 
     if columns is None:
-        result.add_issue(1, no_header_message)
+        result.not_this_format(no_header_message)
     tick.finish()
     return result

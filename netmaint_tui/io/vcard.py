@@ -262,7 +262,7 @@ def parse_vcard(data: bytes, progress: Progress | None = None) -> ParseResult:
         result.add_issue(card.line, "vCard starting here has no END:VCARD before the end of the file; skipped")
     if not seen_begin:
         if _has_text(buf, 0, n):
-            result.add_issue(1, "no BEGIN:VCARD found; this does not look like a vCard file")
+            result.not_this_format("no BEGIN:VCARD found; this does not look like a vCard file")
     else:
         for line in stray:
             result.add_issue(line, "text outside any vCard; ignored")

@@ -987,7 +987,8 @@ def import_file(
     Unless it is a dry run, the database is copied first (store.backup.auto_backup), once it
     holds anything worth keeping. The report's issues are the parser's and the import's,
     in file order; `skipped` counts every record left out because of a problem.
-    Raises io.json_io.DocumentError when a json file is not a netmaint export at all.
+    Raises io.json_io.DocumentError when a json file is not a netmaint export at all, or a file
+    is not of the format given (no vCard in it, no header line).
     """
     import importlib
 
@@ -1005,6 +1006,12 @@ def import_file(
     else:
         module, name = _PARSERS[fmt]
         parsed = getattr(importlib.import_module(module), name)(data, progress=phase("reading"))
+        if parsed.wrong_format and not parsed.records:
+            from netmaint_tui.io.json_io import DocumentError
+
+            # Not this kind of file at all (random bytes, another format): one clear line,
+            # no backup made and no import of nothing reported.
+            raise DocumentError(1, parsed.wrong_format)
     made = None
     if backup and not dry_run and _has_data():
         from netmaint_tui.store.backup import auto_backup
