@@ -131,9 +131,15 @@ def _counts(report) -> str:
             f"{report.skipped} skipped")
 
 
+MAX_ISSUE_LINES = 200  # a broken file can have a problem on every line; the first ones say what is wrong
+
+
 def _issue_lines(issues) -> list[str]:
     ordered = sorted(issues, key=lambda i: (i.line == 0, i.line))
-    return [(f"line {i.line}: " if i.line else "") + show(i.message) for i in ordered]
+    lines = [(f"line {i.line}: " if i.line else "") + show(i.message) for i in ordered[:MAX_ISSUE_LINES]]
+    if len(ordered) > MAX_ISSUE_LINES:
+        lines.append(f"… and {len(ordered) - MAX_ISSUE_LINES} more problems like these")
+    return lines
 
 
 def _change_lines(report) -> list[str]:
