@@ -119,8 +119,14 @@ def loads_document(data: bytes) -> dict:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             raise DocumentError(mark.line + 1 if mark else 0, f"neither JSON nor YAML: {exc.problem or exc}") from None
+        except yaml.reader.ReaderError as exc:
+            # Its text spans lines ("… in <unicode string>, position 0"): say it in one.
+            line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 0
+            char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+            raise DocumentError(line, f"neither JSON nor YAML: the control character U+{char:04X} is not allowed") from None
         except yaml.YAMLError as exc:
-            raise DocumentError(0, f"neither JSON nor YAML: {exc}") from None
+            first = next((part for part in str(exc).splitlines() if part.strip()), type(exc).__name__)
+            raise DocumentError(0, f"neither JSON nor YAML: {first}") from None
         except RecursionError:
             raise DocumentError(0, "nested too deeply") from None
     check_document(doc)
