@@ -192,27 +192,30 @@ class NetmaintApp(App):
             return
         self.push_screen(HelpScreen(group_bindings(self, self.screen.active_bindings)))
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # Where a screen gives the key its own meaning (Next in the weekly session), the footer
+        # and the help show that meaning, not the note.
+        if action == "quick_note_key":
+            return not self._quick_note_key_taken()
+        return True
+
     def action_quick_note_key(self) -> None:
         from textual.actions import SkipAction
-
-        if not self._quick_note_key_free():
-            raise SkipAction()  # the key goes on to the focused widget, as if unbound here
-        self.action_quick_note()
-
-    def _quick_note_key_free(self) -> bool:
         from textual.widgets import Input, TextArea
 
-        focused = self.focused
-        if isinstance(focused, (Input, TextArea)) or getattr(self.screen, "keeps_letters", False):
-            return False
+        if isinstance(self.focused, (Input, TextArea)) or getattr(self.screen, "keeps_letters", False):
+            raise SkipAction()  # a letter being typed: the key goes on to the field, as if unbound here
+        self.action_quick_note()
+
+    def _quick_note_key_taken(self) -> bool:
         keys = {key for key, bindings in self._bindings.key_to_bindings.items()
                 if any(b.action == "quick_note_key" for b in bindings)}
-        node = focused or self.screen
+        node = self.focused or self.screen
         while node is not None and node is not self:
             if keys & set(node._bindings.key_to_bindings):
-                return False
+                return True
             node = node.parent
-        return True
+        return False
 
     def action_quick_note(self) -> None:
         try:
