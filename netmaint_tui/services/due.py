@@ -173,13 +173,35 @@ def rank_ids(
     return [r[0] for r in database.execute_sql(sql, [*head, *params]).fetchall()]
 
 
-def matching_ids(
-    ctx: Context, text: str, include_snoozed: bool = False, include_archived: bool = False
-) -> set[int]:
-    """Ids whose name, company or tag contains `text`, without ranking: a filter keystroke
-    narrows a ranking the caller already has instead of ranking again."""
-    where, params = _where(ctx, text, include_snoozed, include_archived)
-    return {r[0] for r in database.execute_sql(f"SELECT c.id FROM contact c{where}", params).fetchall()}
+@dataclass
+class SearchIndex:
+    """Each contact's name, company and tags, case-folded, for narrowing a ranking as the user
+    types: a keystroke costs one substring test per listed contact, not a query."""
+
+    texts: dict[int, str]
+
+    def narrow(self, ranking: list[int], text: str) -> list[int]:
+        needle = (text or "").strip().casefold()
+        if not needle:
+            return list(ranking)
+        if self._order is not ranking:
+            # Aligned once per ranking, so each keystroke is one pass of substring tests.
+            self._order = ranking
+            self._aligned = [self.texts.get(i, "") for i in ranking]
+        return [i for i, t in zip(ranking, self._aligned) if needle in t]
+
+    _order: list[int] | None = None
+    _aligned: list[str] | None = None
+
+
+def search_index() -> SearchIndex:
+    """Matches what the `text` filter of due_list matches (name, company or a tag contains it)."""
+    rows = database.execute_sql(
+        "SELECT c.id, c.name, c.company, (SELECT group_concat(t.name, char(10)) FROM contact_tag ct "
+        "JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id) FROM contact c"
+    ).fetchall()
+    # Newlines separate the fields so a typed text never matches across two of them.
+    return SearchIndex({cid: f"{name}\n{company}\n{tags or ''}".casefold() for cid, name, company, tags in rows})
 
 
 def rows_for_ids(ctx: Context, ids: list[int]) -> list[DueRow]:

@@ -51,6 +51,7 @@ class MainScreen(Screen):
         self._defer_detail = False
         self._detail_timer = None
         self._detail_shown = None  # a ContactDetail loaded ahead (start-up), used once
+        self._index = None  # services.due.SearchIndex, built in a worker after each reload
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -86,6 +87,7 @@ class MainScreen(Screen):
         contacts.prime(first.rows)
         self._apply_ranking(list(first.ranking), None, shown=first.detail)
         self.query_one(WeekTracker).show(first.week)
+        self._build_index()
 
     # --- data -----------------------------------------------------------------------------
 
@@ -101,39 +103,40 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
     def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None, with_week: bool = False) -> None:
-        from netmaint_tui.services.due import rank_ids
-        from netmaint_tui.services.habit import week_summary
         from netmaint_tui.services.common import worker_connection
+        from netmaint_tui.services.due import rank_ids, search_index
+        from netmaint_tui.services.habit import week_summary
 
         with worker_connection():
-            self._ranking = rank_ids(
-                self.app.ctx, include_snoozed=snoozed, include_archived=self.show_archived, sort=sort
-            )
-            ids = self._narrow(text, snoozed)
+            ranking = rank_ids(self.app.ctx, include_snoozed=snoozed, include_archived=self.show_archived, sort=sort)
+            if text.strip() and self._index is None:
+                self._index = search_index()
+            self._ranking = ranking
+            ids = self._index.narrow(ranking, text) if text.strip() else list(ranking)
             self.app.call_from_thread(self._apply_ranking, ids, keep)
             if with_week:
                 # One worker, in order: the list first, then the week, whose suggestions are the
                 # top of the default ranking (reused when that is what is on screen).
-                default = sort == "priority" and not snoozed
-                summary = week_summary(self.app.ctx, ranked_ids=self._ranking if default else None)
+                default = sort == "priority" and not snoozed and not self.show_archived
+                summary = week_summary(self.app.ctx, ranked_ids=ranking if default else None)
                 self.app.call_from_thread(self.query_one(WeekTracker).show, summary)
+                # Names may have changed: the filter's index is rebuilt after every reload.
+                self._index = search_index()
 
-    @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
-    def _filter(self, text: str, snoozed: bool, keep: int | None = None) -> None:
-        """A keystroke in the filter: narrow the ranking already held, no re-ranking."""
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _build_index(self) -> None:
         from netmaint_tui.services.common import worker_connection
+        from netmaint_tui.services.due import search_index
 
         with worker_connection():
-            ids = self._narrow(text, snoozed)
-        self.app.call_from_thread(self._apply_ranking, ids, keep, bool(text.strip()))
+            self._index = search_index()
 
-    def _narrow(self, text: str, snoozed: bool) -> list[int]:
-        from netmaint_tui.services.due import matching_ids
-
-        if not text.strip():
-            return list(self._ranking)
-        wanted = matching_ids(self.app.ctx, text, include_snoozed=snoozed, include_archived=self.show_archived)
-        return [i for i in self._ranking if i in wanted]
+    def _filter(self, text: str, keep: int | None = None) -> None:
+        """A keystroke in the filter narrows the ranking already held: no query, no re-ranking."""
+        if self._index is None:
+            self._rank(text, self.show_snoozed, self.sort, keep)
+            return
+        self._apply_ranking(self._index.narrow(self._ranking, text), keep, bool(text.strip()))
 
     def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False, shown=None) -> None:
         contacts = self.query_one(ContactList)
@@ -216,7 +219,7 @@ class MainScreen(Screen):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value
-        self._filter(self.filter_text, self.show_snoozed)
+        self._filter(self.filter_text)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -228,7 +231,7 @@ class MainScreen(Screen):
             field.value = ""
             field.display = False
             self.filter_text = ""
-            self._filter("", self.show_snoozed, self.selected_id)
+            self._filter("", self.selected_id)
         self.query_one(ContactList).focus()
 
     def action_toggle_snoozed(self) -> None:

@@ -84,6 +84,8 @@ class ContactList(ScrollView, can_focus=True):
         self.ids: list[int] = []
         self._rows: dict[int, object] = {}
         self._primed: dict[int, object] = {}
+        self._style_key: tuple | None = None
+        self._styles: dict[str, Style] = {}
 
     # --- data -----------------------------------------------------------------------------
 
@@ -217,12 +219,23 @@ class ContactList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         return self._row(row, columns, width, index == self.cursor)
 
+    def _style(self, name: str) -> Style:
+        """Component styles, looked up once per theme and focus state rather than once per cell:
+        a frame draws every visible row, and a filter keystroke redraws them all."""
+        key = (self.app.theme, self.has_focus)
+        if self._style_key != key:
+            self._style_key, self._styles = key, {}
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name)
+        return style
+
     def _message(self, text: str, width: int) -> Strip:
-        style = self.get_component_rich_style("contact-list--dim")
+        style = self._style("contact-list--dim")
         return Strip([Segment(set_cell_size(" " + text, width), style)], width)
 
     def _header(self, columns, width: int) -> Strip:
-        style = self.get_component_rich_style("contact-list--header")
+        style = self._style("contact-list--header")
         titles = {"name": "Name", "company": "Company", "tier": "T", "last": "Last", "due": "Due", "bal": "Bal"}
         segments = [Segment(" ", style)]
         for key, w in columns:
@@ -233,18 +246,18 @@ class ContactList(ScrollView, can_focus=True):
 
     def _row(self, row, columns, width: int, is_cursor: bool) -> Strip:
         base = self.rich_style
-        cursor_style = self.get_component_rich_style("contact-list--cursor") if is_cursor else None
-        dim = self.get_component_rich_style("contact-list--dim")
-        tier_style = self.get_component_rich_style(f"contact-list--tier-{row.tier.lower()}")
+        cursor_style = self._style("contact-list--cursor") if is_cursor else None
+        dim = self._style("contact-list--dim")
+        tier_style = self._style(f"contact-list--tier-{row.tier.lower()}")
         if row.urgent:
-            due_style = self.get_component_rich_style("contact-list--urgent")
+            due_style = self._style("contact-list--urgent")
         elif row.days_until_due < 0:
-            due_style = self.get_component_rich_style("contact-list--overdue")
+            due_style = self._style("contact-list--overdue")
         elif row.days_until_due <= 7:
-            due_style = self.get_component_rich_style("contact-list--due-soon")
+            due_style = self._style("contact-list--due-soon")
         else:
             due_style = dim
-        bal_style = self.get_component_rich_style(
+        bal_style = self._style(
             "contact-list--give" if row.balance > 0 else ("contact-list--ask" if row.balance < 0 else "contact-list--dim")
         )
         marker = "!" if row.urgent else " "
@@ -257,7 +270,7 @@ class ContactList(ScrollView, can_focus=True):
             "bal": (signed(row.balance).rjust(3), bal_style),
         }
         cells["due"] = (cells["due"], due_style)
-        segments = [Segment(marker, self.get_component_rich_style("contact-list--urgent"))]
+        segments = [Segment(marker, self._style("contact-list--urgent"))]
         for key, w in columns:
             text, style = cells[key]
             if cell_len(text) > w:
