@@ -236,29 +236,10 @@ class FollowUpsScreen(Screen):
         if f is None or not self._set(f, "done"):
             return
         self.notify(f"Done: {safe(f.what)} · ctrl+z undoes", markup=False)
-        if f.suggested_by_id is not None and f.suggested_by:
-            self._offer_thanks(f)
+        self._offer_thanks(f)
 
     def _offer_thanks(self, f) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.followups import thank
-        from netmaint_tui.store.errors import StoreError
-
-        name = safe(f.suggested_by)
-        question = f"Thank {name}?\nThey suggested: {safe(f.what)}\n(y logs a give to {name}: a thank-you email)"
-
-        def answer(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                thank(self.app.ctx, f.id)
-            except (InputError, StoreError) as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.notify(f"Thanked {name}: a give is logged", markup=False)
-            self._saved()
-
-        self.app.push_screen(ConfirmDialog(question), answer)
+        offer_thanks(self.app, f, after=self._saved)
 
     def action_drop(self) -> None:
         f = self._need()
@@ -316,6 +297,32 @@ class FollowUpsScreen(Screen):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def offer_thanks(app, f, after=None) -> None:
+    """A referral is done: offer to thank whoever suggested it (a give touch, logged on yes)."""
+    from netmaint_tui.services.common import InputError
+    from netmaint_tui.services.followups import thank
+    from netmaint_tui.store.errors import StoreError
+
+    if f.suggested_by_id is None or not f.suggested_by:
+        return
+    name = safe(f.suggested_by)
+    question = f"Thank {name}?\nThey suggested: {safe(f.what)}\n(y logs a give to {name}: a thank-you email)"
+
+    def answer(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            thank(app.ctx, f.id)
+        except (InputError, StoreError) as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        app.notify(f"Thanked {name}: a give is logged", markup=False)
+        if after is not None:
+            after()
+
+    app.push_screen(ConfirmDialog(question), answer)
 
 
 class DueDialog(ModalScreen[bool]):

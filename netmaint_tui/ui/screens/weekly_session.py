@@ -1,0 +1,363 @@
+"""The weekly session: walk through this week's plan, one contact at a time, one key per action.
+
+The plan is the top of the prioritized list (as many as the weekly goal, else 10) and then
+everyone with an open follow-up due by the end of this week. For each: the reason they are here,
+the goodwill balance, open follow-ups and the last notes. `e` `c` `m` `t` `s` log an email, call,
+meeting, card or social touch (a catch-up; `g` first makes it a give) with an optional one-line
+note, `z` snoozes for a week, `x` marks the first open follow-up done, `n`/`p` move on or back,
+Esc ends with a summary: touches, gives and asks, and the streak after the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from textual import on
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from netmaint_tui.ui.format import ago, safe, signed
+from netmaint_tui.ui.widgets.contact_field import SteadyInput
+
+# The session's stopwatch; tests replace it (the rest of the app's time comes from ctx.clock).
+monotonic: Callable[[], float] = time.monotonic
+
+CHANNEL_KEYS = {"e": "email", "c": "call", "m": "meeting", "t": "card", "s": "social"}
+DEFAULT_PLAN = 10
+NOTES_SHOWN = 3
+SNOOZE = dt.timedelta(weeks=1)
+
+
+@dataclass
+class SessionTally:
+    touches: list[tuple[int, str, str]] = field(default_factory=list)  # (contact id, channel, kind)
+    snoozed: int = 0
+    follow_ups_done: int = 0
+
+    def count(self, kind: str) -> int:
+        return sum(1 for _, _, k in self.touches if k == kind)
+
+
+def build_plan(ctx) -> list[int]:
+    """Contact ids: the top of the list (goal-sized, else 10), then anyone with an open follow-up
+    due before this week ends. Pure service calls, so it is the same plan the CLI would show."""
+    from netmaint_tui.rules.dates import local_midnight_utc, week_start
+    from netmaint_tui.services.due import due_list
+    from netmaint_tui.services.followups import list_follow_ups
+
+    from netmaint_tui.services.habit import week_summary
+
+    goal = week_summary(ctx, with_suggestions=False).goal_touches
+    plan = [row.id for row in due_list(ctx, limit=goal or DEFAULT_PLAN)]
+    week_end = local_midnight_utc(week_start(ctx.today(), ctx.settings.week_start) + dt.timedelta(days=7), ctx.clock.tz)
+    for f in list_follow_ups(ctx, "open"):
+        cid = f.about_id or f.suggested_by_id
+        if f.due < week_end and cid is not None and cid not in plan:
+            plan.append(cid)
+    return plan
+
+
+class WeeklySessionScreen(Screen):
+    AUTO_FOCUS = ""  # one-key actions: nothing holds the focus until a note is being typed
+    BINDINGS = [
+        Binding("e", "touch('e')", "Email", id="session.email", tooltip="Log an email (then an optional note)"),
+        Binding("c", "touch('c')", "Call", id="session.call", tooltip="Log a call"),
+        Binding("m", "touch('m')", "Meeting", id="session.meeting", tooltip="Log a meeting"),
+        Binding("t", "touch('t')", "Card", id="session.card", tooltip="Log a greeting card"),
+        Binding("s", "touch('s')", "Social", id="session.social", tooltip="Log a social-media touch"),
+        Binding("g", "toggle_give", "Give", id="session.give", tooltip="The next touch is a give, not a catch-up"),
+        Binding("z", "snooze", "Snooze 1w", id="session.snooze", tooltip="Snooze this contact for a week"),
+        Binding("x", "follow_up_done", "Follow-up done", id="session.follow_up_done",
+                tooltip="Mark the first open follow-up shown done"),
+        Binding("n", "next", "Next", id="session.next", tooltip="Next in the plan"),
+        Binding("p", "previous", "Back", show=False, id="session.previous", tooltip="Back one in the plan"),
+        Binding("escape", "escape", "End", id="session.end", tooltip="End the session and see the summary"),
+        Binding("enter", "enter", "Close", show=False, id="session.close", tooltip="Close the summary"),
+    ]
+    DEFAULT_CSS = """
+    WeeklySessionScreen #ws-status { height: 1; padding: 0 1; background: $boost; }
+    WeeklySessionScreen #ws-body { height: 1fr; padding: 0 2; }
+    WeeklySessionScreen #ws-note-box { height: auto; padding: 0 1; border-top: solid $primary; display: none; }
+    WeeklySessionScreen #ws-note-label { color: $text-muted; }
+    WeeklySessionScreen #ws-keys { height: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        super().__init__()
+        self._monotonic = clock
+        self.plan: list[int] = []
+        self.index = 0
+        self.kind = "catch-up"
+        self.pending: str | None = None  # channel of the touch waiting for its note
+        self.tally = SessionTally()
+        self.ended = False
+        self.summary = None
+        self._started = 0.0
+        self._ended_at: float | None = None
+
+    def _now(self) -> float:
+        return (self._monotonic or monotonic)()
+
+    # --- layout -----------------------------------------------------------------------------------
+
+    def compose(self):
+        yield Header(show_clock=False)
+        yield Static(id="ws-status")
+        with VerticalScroll(id="ws-body", can_focus=False):
+            yield Static(id="ws-contact")
+        with Vertical(id="ws-note-box"):
+            yield Label(id="ws-note-label")
+            yield SteadyInput(placeholder="optional; Enter logs the touch, Esc cancels it", id="ws-note")
+        yield Static(Content(
+            "e email · c call · m meeting · t card · s social · g give · z snooze a week · "
+            "x follow-up done · n next · p back · Esc end"), id="ws-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Weekly session"
+        self._started = self._now()
+        self.plan = build_plan(self.app.ctx)
+        self.set_interval(1, self._show_status)
+        self._show()
+
+    # --- drawing ------------------------------------------------------------------------------------
+
+    def elapsed_text(self) -> str:
+        end = self._ended_at if self._ended_at is not None else self._now()
+        seconds = max(0, int(end - self._started))
+        hours, rest = divmod(seconds, 3600)
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+    def _show_status(self) -> None:
+        step = "summary" if self.ended else (f"{min(self.index + 1, len(self.plan))}/{len(self.plan)}" if self.plan else "no plan")
+        parts: list = [("Session ", "bold"), step, (" · ", "$text-muted"), ("⏱ " + self.elapsed_text(), "bold"),
+                       (" · ", "$text-muted"), f"{len(self.tally.touches)} logged"]
+        if not self.ended:
+            parts += [(" · next touch: ", "$text-muted"), (self.kind, "$give bold" if self.kind == "give" else "")]
+        self.query_one("#ws-status", Static).update(Content.assemble(*parts))
+
+    def current_id(self) -> int | None:
+        return self.plan[self.index] if not self.ended and 0 <= self.index < len(self.plan) else None
+
+    def _show(self) -> None:
+        self._show_status()
+        body = self.query_one("#ws-contact", Static)
+        if self.ended:
+            body.update(self._summary_content())
+            return
+        cid = self.current_id()
+        if cid is None:
+            body.update(Content.assemble(
+                ("Nothing planned: ", "bold"),
+                ("nobody is due and no follow-up is open this week. Esc ends the session.", "$text-muted"),
+            ))
+            return
+        body.update(self._contact_content(cid))
+        self.query_one("#ws-body", VerticalScroll).scroll_home(animate=False)
+
+    def _contact_content(self, cid: int) -> Content:
+        from netmaint_tui.services.contacts import contact_detail
+        from netmaint_tui.services.due import rows_for_ids
+
+        ctx = self.app.ctx
+        d = contact_detail(ctx, cid)
+        row = next(iter(rows_for_ids(ctx, [cid])), None)
+        now = ctx.now()
+        parts: list = [(safe(d.name), f"bold $tier-{d.tier.lower()}")]
+        bits = [b for b in (d.role, d.company) if b]
+        if bits:
+            parts += [("  ·  ", "$text-muted"), safe(" at ".join(bits))]
+        parts += [("  ·  tier ", "$text-muted"), (d.tier, f"$tier-{d.tier.lower()} bold"), "\n"]
+        if row is not None:
+            parts += [(safe(row.reason), "$text-muted"), "\n"]
+        logged = [ch for c, ch, _ in self.tally.touches if c == cid]
+        if logged:
+            parts += [("✓ logged this session: " + ", ".join(logged), "$success"), "\n"]
+        style = "$give" if d.balance > 0 else ("$ask" if d.balance < 0 else "$text-muted")
+        parts += ["\n", ("Goodwill  ", "$text-muted"), (signed(d.balance), f"{style} bold"),
+                  f"  (gave {d.gives}, asked {d.asks})"]
+        if d.balance < 0:
+            parts += [("  — a give would help: press g, then the channel", "$warning")]
+        parts += ["\n", ("Last      ", "$text-muted"), ago(d.last_touch, now) if d.last_touch else "never"]
+        parts += ["\n\n", ("Open follow-ups", "bold")]
+        if not d.follow_ups:
+            parts += ["\n", ("none", "$text-muted")]
+        for f in d.follow_ups:
+            style = "$error bold" if f.overdue else ""
+            parts += ["\n", (f.due.strftime("%a %d %b %H:%M"), style), "  ", safe(f.what)]
+            if f.suggested_by and f.suggested_by_id != cid:
+                parts += [("  from ", "$text-muted"), safe(f.suggested_by)]
+        parts += ["\n\n", ("Last notes", "bold")]
+        if not d.history:
+            parts += ["\n", ("no touches yet", "$text-muted")]
+        for t in d.history[:NOTES_SHOWN]:
+            parts += ["\n", (f"{t.at.strftime('%Y-%m-%d')}  {t.channel}", "bold"), "  ", (t.kind, "$text-muted"),
+                      ("  " + ago(t.at, now), "$text-muted")]
+            for line in safe(t.note, single_line=False).split("\n") if t.note else []:
+                parts += ["\n  ", line]
+        return Content.assemble(*parts)
+
+    def _summary_content(self) -> Content:
+        s, t = self.summary, self.tally
+        n = len(t.touches)
+        parts: list = [("Session done", "bold"), ("  ·  " + self.elapsed_text(), "$text-muted"), "\n\n",
+                       ("Touches   ", "$text-muted"), (str(n), "bold"),
+                       f"  (gives {t.count('give')} · asks {t.count('ask')} · catch-ups {t.count('catch-up')})"]
+        if t.snoozed or t.follow_ups_done:
+            parts += ["\n", ("Also      ", "$text-muted"), f"{t.snoozed} snoozed · {t.follow_ups_done} follow-up(s) done"]
+        if s is not None:
+            week = f"{s.touches}/{s.goal_touches} touches" if s.goal_touches is not None else f"{s.touches} touches"
+            state = {"met": "goal met ✓", "open": "in progress", "paused": "paused"}.get(s.status, s.status)
+            parts += ["\n", ("This week ", "$text-muted"), week, "  ", (state, "$week-met bold" if s.status == "met" else "")]
+            weeks = "week" if s.current_streak == 1 else "weeks"
+            parts += ["\n", ("Streak    ", "$text-muted"), (f"{s.current_streak} {weeks}", "bold"),
+                      f"  (best {s.best_streak} · strength {round(s.strength * 100)}%)"]
+            if s.suggestions:
+                parts += ["\n", ("Still to meet the goal: ", "$text-muted"), safe(", ".join(s.suggestions))]
+        parts += ["\n\n", ("Esc or Enter closes.", "$text-muted")]
+        return Content.assemble(*parts)
+
+    # --- moving -------------------------------------------------------------------------------------
+
+    def _advance(self) -> None:
+        if self.index + 1 >= len(self.plan):
+            self._end()
+            return
+        self.index += 1
+        self.kind = "catch-up"
+        self._show()
+
+    def action_next(self) -> None:
+        if self.ended:
+            return
+        self._advance()
+
+    def action_previous(self) -> None:
+        if self.ended or self.index == 0:
+            return
+        self.index -= 1
+        self._show()
+
+    def _end(self) -> None:
+        from netmaint_tui.services.habit import week_summary
+
+        self.ended = True
+        self._ended_at = self._now()
+        self._cancel_note()
+        self.summary = week_summary(self.app.ctx)
+        self.app.changed()
+        self._show()
+
+    def action_escape(self) -> None:
+        if self.pending is not None:
+            self._cancel_note()
+            self.notify("Touch not logged", markup=False)
+        elif not self.ended:
+            self._end()
+        else:
+            self.dismiss(self.tally)
+
+    def action_enter(self) -> None:
+        if self.ended and self.pending is None:
+            self.dismiss(self.tally)
+
+    # --- actions on the contact -----------------------------------------------------------------------
+
+    def action_toggle_give(self) -> None:
+        if self.current_id() is None:
+            return
+        self.kind = "catch-up" if self.kind == "give" else "give"
+        self._show_status()
+
+    def action_touch(self, key: str) -> None:
+        cid = self.current_id()
+        if cid is None or self.app.readonly:
+            return
+        self.pending = CHANNEL_KEYS[key]
+        box = self.query_one("#ws-note-box")
+        box.display = True
+        self.query_one("#ws-note-label", Label).update(Content.assemble(
+            (f"{self.pending} · {self.kind}", "bold"), " — a note, if you like (lines starting todo: become follow-ups)"))
+        note = self.query_one("#ws-note", Input)
+        note.value = ""
+        self.set_focus(note)
+
+    def _cancel_note(self) -> None:
+        self.pending = None
+        self.query_one("#ws-note-box").display = False
+        self.set_focus(None)
+
+    @on(Input.Submitted, "#ws-note")
+    def _log(self, event: Input.Submitted) -> None:
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.touches import log_touch
+        from netmaint_tui.store.errors import StoreError
+
+        event.stop()
+        cid, channel = self.current_id(), self.pending
+        if cid is None or channel is None:
+            return
+        try:
+            result = log_touch(self.app.ctx, [cid], channel=channel, kind=self.kind, note=event.value.strip())
+        except (InputError, StoreError) as exc:
+            self.query_one("#ws-note-label", Label).update(Content.assemble((str(exc), "$error")))
+            return
+        self.tally.touches.append((cid, channel, self.kind))
+        self.app.announce_log(result)
+        self._cancel_note()
+        self.app.changed()
+        self._advance()
+
+    def action_snooze(self) -> None:
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.contacts import contact_detail, snooze
+        from netmaint_tui.store.errors import StoreError
+
+        cid = self.current_id()
+        if cid is None:
+            return
+        ctx = self.app.ctx
+        until = ctx.today() + SNOOZE
+        try:
+            snooze(ctx, cid, until)
+        except (InputError, StoreError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.tally.snoozed += 1
+        self.notify(f"Snoozed {safe(contact_detail(ctx, cid).name)} until {until.isoformat()}", markup=False)
+        self.app.changed()
+        self._advance()
+
+    def action_follow_up_done(self) -> None:
+        from netmaint_tui.services.contacts import contact_detail
+        from netmaint_tui.services.followups import set_status
+        from netmaint_tui.ui.screens.follow_ups import offer_thanks
+
+        cid = self.current_id()
+        if cid is None:
+            return
+        follow_ups = contact_detail(self.app.ctx, cid).follow_ups
+        if not follow_ups:
+            self.notify("No open follow-up here", markup=False)
+            return
+        f = follow_ups[0]
+        set_status(self.app.ctx, f.id, "done")
+        self.tally.follow_ups_done += 1
+        self.notify(f"Done: {safe(f.what)}", markup=False)
+        self.app.changed()
+        self._show()
+
+        def thanked() -> None:
+            self.tally.touches.append((f.suggested_by_id, "email", "give"))
+            self._show()
+
+        offer_thanks(self.app, f, after=thanked)
+
+    def action_close(self) -> None:
+        self.dismiss(self.tally)

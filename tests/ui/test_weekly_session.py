@@ -1,0 +1,230 @@
+"""The weekly session: the plan, one-key touches with an optional note, give, snooze, follow-up
+done with thanks, the stopwatch, and the summary with the streak after the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+import pytest
+
+from netmaint_tui.ui.screens import weekly_session
+from netmaint_tui.ui.screens.forms import ConfirmDialog
+from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
+from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen, build_plan
+from tests.ui._pilot import SIZE, ZONE, app_for, filled, reopened, run, screen_text, settle
+
+HOSTILE = "[bold red]Eve[/]"
+
+
+def at(*args):
+    return pendulum.datetime(*args, tz=ZONE)
+
+
+class Stopwatch:
+    """The session's monotonic clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def stopwatch(monkeypatch):
+    watch = Stopwatch()
+    monkeypatch.setattr(weekly_session, "monotonic", watch)
+    return watch
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A goal of 2 a week, met the last two weeks; Lena has a follow-up due Friday."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.followups import add_follow_up
+    from netmaint_tui.services.habit import set_goal
+    from netmaint_tui.services.touches import log_touch
+
+    path = tmp_path / "t.db"
+    with filled(path) as ctx:
+        ids = {
+            "dana": add_contact(ctx, "Dana Lee", tier="A", company="Northwind Labs"),
+            "eve": add_contact(ctx, HOSTILE, tier="A"),
+            "omar": add_contact(ctx, "Omar Haddad", tier="B"),
+            "lena": add_contact(ctx, "Lena Fischer", tier="C"),
+        }
+        set_goal(ctx, 2, None, from_date=dt.date(2025, 2, 24))
+        log_touch(ctx, [ids["omar"]], at=at(2025, 2, 25, 12), note="Lunch\nasked about the role", kind="ask")
+        log_touch(ctx, [ids["lena"]], at=at(2025, 2, 26, 12))
+        log_touch(ctx, [ids["omar"]], at=at(2025, 3, 4, 12), channel="call")
+        log_touch(ctx, [ids["lena"]], at=at(2025, 3, 5, 12), channel="email")
+        add_follow_up(ctx, "send Lena the paper", due=at(2025, 3, 14, 9), suggested_by=ids["omar"], about=ids["lena"])
+    return path, ids
+
+
+def test_the_plan_is_the_top_of_the_list_sized_by_the_goal_then_this_weeks_follow_ups(db):
+    from netmaint_tui.services.due import due_list
+
+    path, ids = db
+    with reopened(path) as ctx:
+        top = [r.id for r in due_list(ctx, limit=2)]
+        assert ids["lena"] not in top
+        assert build_plan(ctx) == [*top, ids["lena"]]
+
+
+def test_a_whole_session_by_keys_logs_snoozes_thanks_and_ends_with_the_streak(db, stopwatch):
+    path, ids = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("w")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, WeeklySessionScreen)
+            plan = list(screen.plan)
+            assert len(plan) == 3 and plan[2] == ids["lena"]
+            first = plan[0]
+            shown = screen_text(app)
+            assert "Session 1/3" in shown and "⏱ 0:00" in shown
+            assert "Goodwill" in shown and "Last notes" in shown
+
+            # g then e: an email, as a give, with a note (and a follow-up from it)
+            await pilot.press("g")
+            await pilot.pause()
+            assert "next touch: give" in screen_text(app)
+            await pilot.press("e")
+            await pilot.pause()
+            await pilot.press(*"todo: send the intro fri")
+            stopwatch.now += 754
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert screen.current_id() == plan[1]
+            assert "Session 2/3" in screen_text(app) and "⏱ 12:34" in screen_text(app)
+            assert "next touch: catch-up" in screen_text(app)  # give is for one touch only
+
+            # c, then Enter with no note: a call, a catch-up
+            await pilot.press("c", "enter")
+            await settle(app, pilot)
+            assert screen.current_id() == ids["lena"]
+            assert "send Lena the paper" in screen_text(app)
+
+            # x: her follow-up is done, and Omar (who suggested it) is thanked
+            await pilot.press("x")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            assert app.screen.question.startswith("Thank Omar Haddad?")
+            await pilot.press("y")
+            await settle(app, pilot)
+
+            # z: snoozed a week; that was the last step, so the summary follows
+            stopwatch.now += 100
+            await pilot.press("z")
+            await settle(app, pilot)
+            assert screen.ended
+            summary = screen_text(app)
+            assert "Session done" in summary and "14:14" in summary
+            assert "Touches   3  (gives 2 · asks 0 · catch-ups 1)" in summary
+            assert "1 snoozed · 1 follow-up(s) done" in summary
+            assert "This week 3/2 touches  goal met ✓" in summary
+            assert "Streak    3 weeks" in summary
+            stopwatch.now += 500
+            await pilot.pause()
+            assert "14:14" in screen_text(app)  # the stopwatch stops with the session
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert app.screen is app.main
+            return first, plan[1]
+
+    first, second = run(go())
+    from netmaint_tui.services.contacts import contact_detail
+    from netmaint_tui.services.followups import list_follow_ups
+
+    with reopened(path) as ctx:
+        (email,) = contact_detail(ctx, first).history
+        assert (email.channel, email.kind, email.note) == ("email", "give", "todo: send the intro fri")
+        assert email.at == at(2025, 3, 12, 10)
+        assert [f.what for f in list_follow_ups(ctx)] == ["send the intro"]
+        assert [(t.channel, t.kind, t.note) for t in contact_detail(ctx, second).history] == [("call", "catch-up", "")]
+        omar = contact_detail(ctx, ids["omar"])
+        assert (omar.history[0].kind, omar.history[0].note) == ("give", "Thanks for suggesting: send Lena the paper")
+        lena = contact_detail(ctx, ids["lena"])
+        assert lena.snoozed_until == dt.date(2025, 3, 19)
+        assert [f.status for f in list_follow_ups(ctx, "done")] == ["done"]
+
+
+def test_esc_with_the_note_open_cancels_that_touch_n_and_p_move_and_n_is_not_a_quick_note(db, stopwatch):
+    path, _ = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("w")
+            await settle(app, pilot)
+            screen = app.screen
+            await pilot.press("m", *"never mind", "escape")
+            await pilot.pause()
+            assert screen.index == 0 and not screen.ended
+            assert screen.tally.touches == []
+            await pilot.press("n")
+            await pilot.pause()
+            assert screen.index == 1
+            assert not any(isinstance(s, QuickNoteScreen) for s in app.screen_stack)
+            await pilot.press("p")
+            await pilot.pause()
+            assert screen.index == 0
+            await pilot.press("escape")
+            await pilot.pause()
+            assert screen.ended and "Touches   0" in screen_text(app)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert app.screen is app.main
+
+    run(go())
+    from netmaint_tui.services.touches import Touch
+
+    with reopened(path):
+        assert Touch.select().count() == 4  # only the ones made before the session
+
+
+def test_names_show_literally_in_the_session(db, stopwatch):
+    path, ids = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("w")
+            await settle(app, pilot)
+            screen = app.screen
+            screen.index = screen.plan.index(ids["eve"])
+            screen._show()
+            await pilot.pause()
+            assert HOSTILE in screen_text(app)
+
+    run(go())
+
+
+def test_an_empty_network_says_there_is_nothing_planned(tmp_path, stopwatch):
+    path = tmp_path / "empty.db"
+    with filled(path):
+        pass
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("w")
+            await settle(app, pilot)
+            assert "Nothing planned" in screen_text(app)
+            await pilot.press("c", "z", "x")  # nothing to act on: nothing happens
+            await pilot.pause()
+            assert app.screen.tally.touches == []
+            await pilot.press("escape", "escape")
+            await settle(app, pilot)
+            assert app.screen is app.main
+
+    run(go())
