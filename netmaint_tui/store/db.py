@@ -291,7 +291,9 @@ def current_database(path: str | os.PathLike) -> NetmaintDatabase:
     started), else open it. Re-binding while another thread uses the first one would pull it
     from under that thread."""
     obj = database.obj
-    if isinstance(obj, NetmaintDatabase) and obj.path == Path(path).expanduser():
+    # Only one still open: a closed one was judged (writable or not, its version) for an earlier
+    # command, and the file may have changed since.
+    if isinstance(obj, NetmaintDatabase) and not obj.is_closed() and obj.path == Path(path).expanduser():
         return obj
     return open_database(path)
 
