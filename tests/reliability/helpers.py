@@ -145,12 +145,13 @@ def permissions_bind_children(probe_dir: Path) -> bool:
 # --- a real terminal ---------------------------------------------------------------------------
 
 
-def run_in_pty(args: list[str], env: dict, *, keys: list[bytes] = (), ready: bytes | None = None,
+def run_in_pty(args: list[str], env: dict, *, keys: list = (), ready: bytes | None = None,
                ready_within: float = 30.0, key_wait: float = 0.4, size=(40, 120), preexec_fn=None) -> tuple[bytes, int]:
     """Run `python -m netmaint_tui ARGS` on a pseudo-terminal; returns (every byte it wrote, exit status).
 
     Waits for `ready` to appear (or just starts), then types each key, reading what comes back
-    for `key_wait` seconds after each; finally waits for the program to end.
+    for `key_wait` seconds after each -- or, for a key given as (key, expected bytes), until those
+    bytes appear; finally waits for the program to end.
     """
     import fcntl
     import pty
@@ -168,8 +169,14 @@ def run_in_pty(args: list[str], env: dict, *, keys: list[bytes] = (), ready: byt
             out += read_for(master, ready_within, until=ready)
             assert ready in out, f"{ready!r} never appeared; the program wrote {out[-2000:]!r}"
         for key in keys:
+            key, expected = key if isinstance(key, tuple) else (key, None)
             os.write(master, key)
-            out += read_for(master, key_wait)
+            if expected is None:
+                out += read_for(master, key_wait)
+                continue
+            seen = len(out)
+            out += read_for(master, ready_within, until=expected)
+            assert expected in out[seen:], f"{expected!r} never appeared after {key!r}; got {out[-2000:]!r}"
         out += read_for(master, TIMEOUT)  # to the end of its output
         status = proc.wait(timeout=TIMEOUT)
     finally:
