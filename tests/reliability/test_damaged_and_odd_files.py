@@ -154,6 +154,7 @@ def read_only(cli, capsys, monkeypatch):
                       else access(p, mode, **kw))
             return run(capsys, *argv)
 
+    run_it.real = real
     yield run_it
     cli.db.chmod(0o600)
 
@@ -173,7 +174,7 @@ def test_a_read_only_database_reads_and_refuses_writes_with_one_line(cli, read_o
 
     # Writable again: whatever the read-only runs left beside the file must not block writing.
     cli.db.chmod(0o600)
-    result = run_cli(cli.env, "add", "Omar", preexec_fn=bound_by_permissions)
+    result = run_cli(cli.env, "add", "Omar", preexec_fn=bound_by_permissions if read_only.real else None)
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
     for suffix in ("-wal", "-shm"):
         side = cli.db.with_name(cli.db.name + suffix)
@@ -217,6 +218,25 @@ def test_the_app_opens_a_read_only_database_read_only_and_says_so(cli, capsys, m
         assert drive(new_app(cli.db), scenario)
     finally:
         cli.db.chmod(0o600)
+    assert cli.db.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_the_app_on_a_terminal_opens_a_read_only_file_and_says_so(cli, capsys):
+    from tests.reliability.helpers import run_in_pty
+
+    if os.geteuid() == 0 and not permissions_bind_children(cli.tmp):
+        pytest.skip("root without CAP_SETPCAP: file modes cannot bind a child; the Pilot test covers this")
+    assert main(["add", "Dana"]) == 0
+    capsys.readouterr()
+    cli.db.chmod(0o400)
+    before = cli.db.read_bytes()
+    try:
+        out, status = run_in_pty([], {**cli.env, "TERM": "xterm-256color"}, ready=b"read-only",
+                                 keys=[(b"n", b"cannot be saved"), b"q"], preexec_fn=bound_by_permissions)
+    finally:
+        cli.db.chmod(0o600)
+    assert status == 0 and b"Traceback" not in out
     assert cli.db.read_bytes() == before
 
 
