@@ -1,0 +1,262 @@
+"""Import contacts from a file: path, format, a dry-run preview, then the import with progress.
+
+Both runs happen in a worker thread with its own database connection, so a 30,000-row file
+never freezes the screen; the import itself is one transaction (all or nothing) and the
+database is backed up first (services.importing.import_file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
+
+from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.widgets.contact_field import SteadyInput
+
+FORMATS = (("LinkedIn Connections.csv", "linkedin"), ("vCard (.vcf)", "vcard"),
+           ("Google Contacts CSV", "google"), ("netmaint export (.json)", "json"))
+ROWS_SHOWN = 12
+ISSUES_SHOWN = 8
+PHASES = {"reading": "Reading the file", "saving": "Matching and saving"}
+
+
+def guess_format(path: str) -> str | None:
+    """A likely format from the file's name; None when the name says nothing."""
+    name = Path(path.strip()).name.casefold()
+    if name.endswith((".vcf", ".vcard")):
+        return "vcard"
+    if name.endswith((".json", ".yaml", ".yml")):
+        return "json"
+    if name.endswith(".csv"):
+        return "linkedin" if "connections" in name else "google"
+    return None
+
+
+@dataclass
+class Outcome:
+    """What a worker hands back: a report, or one line saying why there is none."""
+
+    report: object = None
+    error: str = ""
+    dry_run: bool = True
+    name: str = ""
+
+
+class ImportScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+r", "preview", "Preview", id="import.preview", tooltip="A dry run: what would be added or updated"),
+        Binding("ctrl+s", "run_import", "Import", id="import.run", tooltip="Import the file (a backup is made first)"),
+        Binding("escape", "close", "Back", id="import.back", tooltip="Back to the contacts"),
+    ]
+    DEFAULT_CSS = """
+    ImportScreen #imp-form { height: auto; padding: 0 1; }
+    ImportScreen .row { height: auto; }
+    ImportScreen .row > Label { width: 8; padding: 1 1 0 0; color: $text-muted; }
+    ImportScreen #imp-path { width: 1fr; }
+    ImportScreen #imp-format { width: 34; }
+    ImportScreen #imp-buttons { height: auto; padding: 0 0 0 8; }
+    ImportScreen #imp-buttons Button { margin-right: 2; }
+    ImportScreen #imp-progress-box { height: auto; padding: 0 1 0 9; }
+    ImportScreen #imp-phase { color: $text-muted; }
+    ImportScreen #imp-result { height: 1fr; border: round $panel-lighten-2; padding: 0 1; }
+    """
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__()
+        self.initial_path = path
+        self.busy = False
+        self.outcome: Outcome | None = None
+        self._format_chosen = False  # the user picked one: stop guessing from the name
+        self._format_set = guess_format(path) or "linkedin"
+
+    def compose(self):
+        yield Header(show_clock=False)
+        with Vertical(id="imp-form"):
+            with Horizontal(classes="row"):
+                yield Label("File")
+                yield SteadyInput(self.initial_path, placeholder="path to the export, e.g. ~/Downloads/Connections.csv",
+                                  id="imp-path")
+                yield Label(" As")
+                yield Select(FORMATS, value=self._format_set, allow_blank=False,
+                             id="imp-format")
+            with Horizontal(id="imp-buttons"):
+                yield Button("Preview (ctrl+r)", id="imp-preview")
+                yield Button("Import (ctrl+s)", id="imp-run", variant="primary")
+        with Vertical(id="imp-progress-box"):
+            yield Static(id="imp-phase")
+            yield ProgressBar(total=100, show_eta=False, id="imp-bar")
+        with VerticalScroll(id="imp-result", can_focus=True):
+            yield Static(Content.assemble(
+                ("Give the file and its format, then preview (nothing is written) or import.\n", "$text-muted"),
+                ("Importing the same file again changes nothing; contacts are matched by id, email, LinkedIn URL, "
+                 "then name and company.", "$text-muted"),
+            ), id="imp-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Import contacts"
+        self.query_one("#imp-progress-box").display = False
+        self.set_focus(self.query_one("#imp-path", Input))
+
+    # --- the form ---------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#imp-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        guessed = guess_format(event.value)
+        if guessed and not self._format_chosen:
+            self._format_set = guessed
+            self.query_one("#imp-format", Select).value = guessed
+
+    @on(Select.Changed, "#imp-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        # Only a value this screen did not set itself is the user's choice.
+        if event.value != self._format_set:
+            self._format_chosen = True
+
+    @on(Input.Submitted, "#imp-path")
+    def _submitted(self) -> None:
+        self.action_preview()
+
+    @on(Button.Pressed, "#imp-preview")
+    def _preview_pressed(self) -> None:
+        self.action_preview()
+
+    @on(Button.Pressed, "#imp-run")
+    def _run_pressed(self) -> None:
+        self.action_run_import()
+
+    def chosen(self) -> tuple[Path, str]:
+        raw = self.query_one("#imp-path", Input).value.strip()
+        return Path(raw).expanduser(), self.query_one("#imp-format", Select).value
+
+    # --- running ----------------------------------------------------------------------------------
+
+    def action_preview(self) -> None:
+        self._start(dry_run=True)
+
+    def action_run_import(self) -> None:
+        if self.app.readonly:
+            self._show_text(Content.assemble(("The database is read-only: nothing can be imported.", "$error")))
+            return
+        self._start(dry_run=False)
+
+    def _start(self, dry_run: bool) -> None:
+        if self.busy:
+            return
+        path, fmt = self.chosen()
+        if not str(path) or str(path) == ".":
+            self._show_text(Content.assemble(("Give the path of the file to import.", "$error")))
+            self.set_focus(self.query_one("#imp-path", Input))
+            return
+        self.busy = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.query_one("#imp-progress-box").display = True
+        self._progress("reading", 0, 0)
+        self._show_text(Content.assemble(("Previewing…" if dry_run else "Importing…", "$text-muted")))
+        self._work(path, fmt, dry_run)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _work(self, path: Path, fmt: str, dry_run: bool) -> None:
+        from netmaint_tui.io.json_io import DocumentError
+        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.importing import import_file
+        from netmaint_tui.store.errors import StoreError
+        from netmaint_tui.store.models import database
+
+        outcome = Outcome(dry_run=dry_run, name=path.name)
+        try:
+            data = path.read_bytes()
+        except IsADirectoryError:
+            outcome.error = f"cannot read {path}: it is a folder"
+        except OSError as exc:
+            outcome.error = f"cannot read {path}: {exc.strerror or exc}"
+        if not outcome.error:
+            def progress(phase: str, done: int, total: int) -> None:
+                self.app.call_from_thread(self._progress, phase, done, total)
+
+            try:
+                with database.connection_context():
+                    outcome.report = import_file(self.app.ctx, fmt, data, dry_run=dry_run, progress=progress)
+            except DocumentError as exc:
+                where = f" line {exc.line}" if exc.line else ""
+                outcome.error = f"{path.name}{where}: {exc.message}; nothing was imported"
+            except (InputError, StoreError) as exc:
+                outcome.error = f"{exc}; nothing was imported"
+        self.app.call_from_thread(self._done, outcome)
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        self.query_one("#imp-phase", Static).update(Content(PHASES.get(phase, phase)))
+        bar = self.query_one("#imp-bar", ProgressBar)
+        bar.update(total=max(total, 1), progress=done if total else 0)
+
+    def _done(self, outcome: Outcome) -> None:
+        self.busy = False
+        self.outcome = outcome
+        for button in self.query(Button):
+            button.disabled = False
+        if outcome.error:
+            self.query_one("#imp-progress-box").display = False
+            self._show_text(Content.assemble((safe(outcome.error), "$error")))
+            return
+        bar = self.query_one("#imp-bar", ProgressBar)
+        bar.update(total=100, progress=100)
+        self.query_one("#imp-phase", Static).update(Content("Preview done" if outcome.dry_run else "Import done"))
+        self._show_text(report_content(outcome.name, outcome.report))
+        if not outcome.dry_run:
+            r = outcome.report
+            self.notify(f"Imported {safe(outcome.name)}: {r.added} added, {r.updated} updated", markup=False)
+            self.app.changed()
+
+    def _show_text(self, content: Content) -> None:
+        self.query_one("#imp-text", Static).update(content)
+        self.query_one("#imp-result", VerticalScroll).scroll_home(animate=False)
+
+    def action_close(self) -> None:
+        if self.busy:
+            self.notify("Still working; the import finishes in a moment", markup=False)
+            return
+        self.dismiss(self.outcome)
+
+
+def report_content(name: str, r) -> Content:
+    """Counts, the first rows with what happens to each, and the first problems, by line."""
+    head = "Dry run, nothing written: " if r.dry_run else "Imported "
+    parts: list = [(head, "bold"), safe(name), "\n",
+                   ("added ", "$text-muted"), (str(r.added), "bold $success"),
+                   ("  ·  updated ", "$text-muted"), (str(r.updated), "bold"),
+                   ("  ·  unchanged ", "$text-muted"), str(r.unchanged),
+                   ("  ·  skipped ", "$text-muted"), (str(r.skipped), "bold $warning" if r.skipped else "")]
+    for why, n in sorted((r.left_out or {}).items()):
+        parts += ["\n", (f"left out on purpose: {n} {why}", "$text-muted")]
+    for section, counts in (r.others or {}).items():
+        parts += ["\n", (section.replace("_", "-") + ": ", "$text-muted"),
+                  f"{counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged, {counts.skipped} skipped"]
+    if getattr(r, "backup", None):
+        parts += ["\n", ("backup first: ", "$text-muted"), safe(str(r.backup))]
+    changes = [c for c in r.changes if c.action != "skip"]
+    if changes:
+        verbs = {"add": "would add" if r.dry_run else "added", "update": "would update" if r.dry_run else "updated"}
+        parts += ["\n\n", ("First rows", "bold")]
+        for c in changes[:ROWS_SHOWN]:
+            parts += ["\n", (f"line {c.line:<6}", "$text-muted"), (f"{verbs.get(c.action, c.action):<13}", ""),
+                      safe(c.name)]
+            if c.fields:
+                shown = ", ".join(f"{k}: {safe(str(old or '—'))} → {safe(str(new or '—'))}" for k, (old, new) in list(c.fields.items())[:3])
+                parts += [("  " + shown, "$text-muted")]
+        if len(changes) > ROWS_SHOWN:
+            parts += ["\n", (f"… and {len(changes) - ROWS_SHOWN} more", "$text-muted")]
+    if r.issues:
+        parts += ["\n\n", (f"Problems ({len(r.issues)})", "bold $warning")]
+        for issue in r.issues[:ISSUES_SHOWN]:
+            parts += ["\n", (f"line {issue.line}: ", "$text-muted"), safe(issue.message)]
+        if len(r.issues) > ISSUES_SHOWN:
+            parts += ["\n", (f"… and {len(r.issues) - ISSUES_SHOWN} more", "$text-muted")]
+    return Content.assemble(*parts)
