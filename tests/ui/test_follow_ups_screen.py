@@ -307,3 +307,45 @@ def test_hostile_names_and_tasks_show_literally_in_the_follow_ups_view(db):
             assert "Thank [bold red]Eve[/]?" in screen_text(app)
 
     run(go())
+
+
+def test_o_cycles_the_sort_and_by_leads_puts_who_suggested_most_first(tmp_path):
+    """Leads are the follow-ups a contact suggested; the detail pane counts them."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.followups import add_follow_up, list_follow_ups, set_status
+    from netmaint_tui.services.touches import log_touch
+
+    path = tmp_path / "t.db"
+    with filled(path) as ctx:
+        ana = add_contact(ctx, "Ana Silva", tier="A")  # never touched: first by priority
+        bo = add_contact(ctx, "Bo Chen", tier="C")
+        cy = add_contact(ctx, "Cy Okafor", tier="B")
+        # due in three weeks: nobody is lifted to the top by a follow-up due soon
+        log_touch(ctx, [bo], at=at(2025, 3, 10, 9), note="- [ ] a in 3w\n- [ ] b in 3w\ntodo: c in 3w")  # three leads
+        log_touch(ctx, [cy], at=at(2025, 1, 2, 9), note="todo: d 2025-04-30")  # one lead
+        set_status(ctx, next(f.id for f in list_follow_ups(ctx) if f.what == "a"), "done")
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            contacts = app.main.query_one(ContactList)
+            assert contacts.ids == [ana, cy, bo]
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert contacts.ids == [bo, cy, ana]
+            assert "by leads" in contacts.border_title
+            await pilot.press("g")
+            await settle(app, pilot)
+            assert "Leads     3 follow-ups suggested, 1 done" in screen_text(app)
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert contacts.ids[0] == ana and "by last touch" in contacts.border_title  # never touched first
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert contacts.ids == [ana, bo, cy] and "by name" in contacts.border_title
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert "by" not in contacts.border_title  # back to priority
+
+    run(go())
