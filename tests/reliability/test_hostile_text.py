@@ -95,7 +95,7 @@ def test_hostile_text_is_stored_byte_for_byte(hostile_db):
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_an_export_imported_into_a_new_database_gives_the_same_bytes(hostile_db, hostile_small_db, tmp_path,
-                                                                      capsys, fmt):
+                                                                      capsys, cli, fmt):
     path, _ = hostile_db if fmt == "json" else hostile_small_db
     first = tmp_path / f"first.{fmt}"
     assert main(["export", fmt, "--db", str(path), "-o", str(first)]) == 0
