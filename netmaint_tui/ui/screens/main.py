@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from netmaint_tui.services.due import SORTS
-from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.format import ControlsShown, safe
 from netmaint_tui.ui.widgets.contact_detail import ContactDetail
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.week_tracker import WeekTracker
@@ -59,7 +59,8 @@ class MainScreen(Screen):
         yield Header(show_clock=False)
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Input(placeholder="filter: name, company or tag (Esc clears)", id="filter")
+                yield Input(placeholder="filter: name, company or tag (Esc clears)", id="filter",
+                            highlighter=ControlsShown())
                 contacts = ContactList(self.fetch_rows, self.app.ctx.now, id="contacts")
                 contacts.border_title = "Contacts"
                 yield contacts
