@@ -350,22 +350,32 @@ def cmd_archive(ctx, args):
 
 
 def cmd_demo(args, settings):
+    import shutil
     import tempfile
 
     from netmaint_tui.demo import build_demo
 
-    folder = Path(tempfile.mkdtemp(prefix="netmaint-demo-"))
-    path = Path(getattr(args, "db", None) or folder / "demo.db")
-    ctx = make_context(settings)
-    build_demo(path, ctx, seed=args.seed)
-    if args.print:
-        from netmaint_tui.store.db import open_database
+    given = getattr(args, "db", None)
+    # Throw-away unless --db names a file: the sample network is removed when the app closes.
+    folder = None if given else Path(tempfile.mkdtemp(prefix="netmaint-demo-"))
+    path = Path(given) if given else folder / "demo.db"
+    try:
+        ctx = make_context(settings)
+        build_demo(path, ctx, seed=args.seed)
+        if args.print:
+            from netmaint_tui.store.db import close_database, open_database
 
-        open_database(path)
-        args.limit, args.json, args.filter, args.snoozed = 20, False, "", False
-        cmd_due(ctx, args)
-        return 0
-    return run_app(path, settings, getattr(args, "theme", None), ctx.clock)
+            open_database(path)
+            args.limit, args.json, args.filter, args.snoozed = 20, False, "", False
+            try:
+                cmd_due(ctx, args)
+            finally:
+                close_database()
+            return 0
+        return run_app(path, settings, getattr(args, "theme", None), ctx.clock)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_app(path: Path, settings, theme, clock) -> int:
