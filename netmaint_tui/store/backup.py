@@ -77,10 +77,25 @@ def auto_backup(db, reason: str, now: dt.datetime | None = None) -> Path | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     folder = make_private_dirs(backups_dir(path))
+    _remove_abandoned_copies(folder)
     dest = folder / f"{path.stem}-{_stamp(now)}-{reason}.db"
     copy_database(path, dest)
     thin_backups(folder, path.stem, now=now, newest=dest)
     return dest
+
+
+def _remove_abandoned_copies(folder: Path, older_than_s: float = 3600.0) -> None:
+    """A copy cut off mid-way (the process was killed) leaves a hidden temporary file; a copy
+    older than an hour is nobody's work in progress, and each is as large as the database."""
+    import time
+
+    limit = time.time() - older_than_s
+    for stale in folder.glob(".*.tmp-*"):
+        try:
+            if stale.stat().st_mtime < limit:
+                stale.unlink()
+        except OSError:
+            pass
 
 
 def list_backups(db_path: Path) -> list[Path]:

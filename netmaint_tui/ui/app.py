@@ -137,7 +137,8 @@ class NetmaintApp(App):
         self.push_screen(MainScreen())
         self.offer_draft()
         if not self.readonly:
-            self._daily_backup()
+            # A few seconds in: a large network's copy would otherwise compete with the first frame.
+            self.set_timer(3.0, self._daily_backup)
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
