@@ -98,5 +98,5 @@ async def burst(app, pilot, *keys: str) -> None:
         event = key_event(key)
         event.set_sender(app)
         app._driver.send_message(event)
-    for _ in range(4):
-        await pilot.pause()
+    await pilot.pause()
+    await pilot.pause()

@@ -178,12 +178,12 @@ def test_u_changes_the_due_time_and_a_date_it_cannot_read_stays_in_the_dialog(db
             await pilot.press("u")
             await pilot.pause()
             assert isinstance(app.screen, DueDialog)
-            await pilot.press(*"someday", "enter")
+            await burst(app, pilot, *"someday", "enter")
             await pilot.pause()
             assert isinstance(app.screen, DueDialog)
             assert "can't read" in str(app.screen.query_one("#due-error").render())
             app.screen.query_one("#due-input").value = ""
-            await pilot.press(*"fri 3pm", "enter")
+            await burst(app, pilot, *"fri 3pm", "enter")
             await settle(app, pilot)
             assert isinstance(app.screen, FollowUpsScreen)
             assert rows(app)[-1].startswith("Fri 14 Mar 15:00")  # moved after Friday 11:00
@@ -209,7 +209,7 @@ def test_a_adds_a_follow_up_for_a_contact_found_by_a_few_letters(db):
             assert isinstance(app.screen, FollowUpsScreen)
             await pilot.press("a")
             await pilot.pause()
-            await pilot.press(*"dana", "tab", *"book lunch", "ctrl+s")  # no due: in 24 hours
+            await burst(app, pilot, *"dana", "tab", *"book lunch", "ctrl+s")  # no due: in 24 hours
             await settle(app, pilot)
             await pilot.press("a")
             await pilot.pause()
@@ -250,7 +250,7 @@ def test_a_follow_up_due_within_a_day_lifts_its_contact_to_the_top_of_the_list(t
             assert contacts.ids[0] == dana
             await pilot.press("f", "a")
             await pilot.pause()
-            await pilot.press(*"priya", "tab", *"send the intro", "tab", *"in 20h", "ctrl+s")
+            await burst(app, pilot, *"priya", "tab", *"send the intro", "tab", *"in 20h", "ctrl+s")
             await settle(app, pilot)
             await pilot.press("escape")
             await settle(app, pilot)
@@ -271,7 +271,7 @@ def test_enter_shows_the_contact_and_n_works_here_and_its_follow_ups_appear(db):
             await pilot.press("n")
             await pilot.pause()
             assert isinstance(app.screen, QuickNoteScreen)
-            await pilot.press(*"omar", "tab", *"todo: send CV")
+            await burst(app, pilot, *"omar", "tab", *"todo: send CV")
             await pilot.press("ctrl+s")
             await settle(app, pilot)
             assert isinstance(app.screen, FollowUpsScreen)

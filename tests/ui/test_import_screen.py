@@ -10,7 +10,7 @@ from textual.widgets import Input, ProgressBar, Select
 
 from netmaint_tui.ui.screens.import_file import ImportScreen, guess_format
 from netmaint_tui.ui.widgets.contact_list import ContactList
-from tests.ui._pilot import SIZE, app_for, filled, reopened, run, screen_text, settle
+from tests.ui._pilot import SIZE, app_for, burst, filled, reopened, run, screen_text, settle
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 PREAMBLE = (
@@ -50,8 +50,7 @@ async def open_import(app, pilot, path) -> ImportScreen:
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, ImportScreen)
-    await pilot.press(*str(path))
-    await pilot.pause()
+    await burst(app, pilot, *str(path))
     return screen
 
 

@@ -20,7 +20,7 @@ from textual.widgets import Input, Select, TextArea
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.screens.quick_note import QuickNoteScreen, RestoreDraftDialog
 from netmaint_tui.ui.widgets.contact_field import Completions, ContactField, entries_from, match_names
-from tests.ui._pilot import SIZE, ZONE, app_for, filled, notifications, reopened, run, settle, widget_text
+from tests.ui._pilot import SIZE, ZONE, app_for, burst, filled, notifications, reopened, run, settle, widget_text
 
 HOSTILE_MARKUP = "[bold red]Eve[/]"
 HOSTILE_ESCAPE = "Mal\x1b]0;pwned\x07lory"
@@ -117,7 +117,7 @@ def test_the_whole_quick_note_by_keys_logs_the_touch_and_its_follow_ups(db):
             assert completion_texts(app)[0].startswith("Omar Haddad")
             await pilot.press("tab")
             assert isinstance(app.focused, TextArea)
-            await pilot.press(*"Coffee at Lumen.", "enter", *"- [ ] send the deck", "enter", *"todo: call Omar fri")
+            await burst(app, pilot, *"Coffee at Lumen.", "enter", *"- [ ] send the deck", "enter", *"todo: call Omar fri")
             await pilot.press("ctrl+s")
             await settle(app, pilot)
             assert not isinstance(app.screen, QuickNoteScreen)
@@ -156,7 +156,7 @@ def test_channel_kind_when_and_minutes_are_used_and_several_contacts_go_in_with_
             screen.query_one("#qn-kind", Select).value = "give"
             screen.query_one("#qn-when", Input).value = "yesterday 3pm"
             screen.query_one("#qn-minutes", Input).value = "25"
-            await pilot.press(*"Sent the intro")
+            await burst(app, pilot, *"Sent the intro")
             await pilot.press("ctrl+s")
             await settle(app, pilot)
 
@@ -176,10 +176,9 @@ def test_an_unknown_name_is_offered_as_a_new_contact_and_created_on_save(db):
             await settle(app, pilot)
             await pilot.press("n")
             await pilot.pause()
-            await pilot.press(*"Zoe Quint")
-            await pilot.pause()
+            await burst(app, pilot, *"Zoe Quint")
             assert completion_texts(app) == ["+ new contact “Zoe Quint”"]
-            await pilot.press("tab", *"Met at the meetup", "ctrl+s")
+            await burst(app, pilot, "tab", *"Met at the meetup", "ctrl+s")
             await settle(app, pilot)
             assert "Added contact Zoe Quint" in notifications(app)
 
@@ -198,7 +197,7 @@ def test_a_name_typed_but_not_picked_asks_before_creating_and_no_keeps_everythin
             await settle(app, pilot)
             await pilot.press("n")
             await pilot.pause()
-            await pilot.press(*"Zoe Quint")
+            await burst(app, pilot, *"Zoe Quint")
             app.screen.query_one("#qn-note", TextArea).text = "hello"
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -229,7 +228,7 @@ def test_a_date_it_cannot_read_or_a_future_one_stays_in_the_form_and_nothing_is_
             await settle(app, pilot)
             await pilot.press("n")
             await pilot.pause()
-            await pilot.press(*"dana", "tab", *"the note")
+            await burst(app, pilot, *"dana", "tab", *"the note")
             when = app.screen.query_one("#qn-when", Input)
             for bad, says in (("next blursday", "can't read"), ("tomorrow 3pm", "in the future")):
                 when.value = bad
@@ -251,7 +250,7 @@ def test_esc_asks_before_throwing_away_a_note_and_an_empty_one_just_closes(db):
             await settle(app, pilot)
             await pilot.press("n")
             await pilot.pause()
-            await pilot.press(*"dana", "tab", *"half a thought")
+            await burst(app, pilot, *"dana", "tab", *"half a thought")
             await pilot.pause()
             assert draft_row()["note"] == "half a thought"
             await pilot.press("escape")
@@ -517,7 +516,6 @@ def test_a_killed_app_loses_no_typed_note_and_the_next_start_offers_it_back(db, 
 
 def test_keys_typed_in_one_burst_each_land_where_they_were_meant(db):
     """`n`, the name, Tab and the note arrive together (a fast typist, a paste, a script)."""
-    from tests.ui._pilot import burst
 
     async def go():
         app = app_for(db)

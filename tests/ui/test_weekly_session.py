@@ -12,7 +12,7 @@ from netmaint_tui.ui.screens import weekly_session
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
 from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen, build_plan
-from tests.ui._pilot import SIZE, ZONE, app_for, filled, reopened, run, screen_text, settle
+from tests.ui._pilot import SIZE, ZONE, app_for, burst, filled, reopened, run, screen_text, settle
 
 HOSTILE = "[bold red]Eve[/]"
 
@@ -97,7 +97,7 @@ def test_a_whole_session_by_keys_logs_snoozes_thanks_and_ends_with_the_streak(db
             assert "next touch: give" in screen_text(app)
             await pilot.press("e")
             await pilot.pause()
-            await pilot.press(*"todo: send the intro fri")
+            await burst(app, pilot, *"todo: send the intro fri")
             stopwatch.now += 754
             await pilot.press("enter")
             await settle(app, pilot)
@@ -165,7 +165,7 @@ def test_esc_with_the_note_open_cancels_that_touch_n_and_p_move_and_n_is_not_a_q
             await pilot.press("w")
             await settle(app, pilot)
             screen = app.screen
-            await pilot.press("m", *"never mind", "escape")
+            await burst(app, pilot, "m", *"never mind", "escape")
             await pilot.pause()
             assert screen.index == 0 and not screen.ended
             assert screen.tally.touches == []
