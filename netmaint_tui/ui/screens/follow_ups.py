@@ -129,12 +129,14 @@ class FollowUpsScreen(Screen):
 
     def _widths(self) -> dict[str, int]:
         """Due and how far off are fixed; the people columns take what their names need (within
-        a quarter of the rest each), and what is left goes to the follow-up itself."""
+        a quarter of the rest each, a third when there is only one), and the rest goes to the
+        follow-up itself."""
         # Two columns spare for a vertical scrollbar, so a long list does not wrap its rows.
         width = max(40, (self.query_one(FollowUpList).scrollable_content_region.width or self.size.width - 4) - 2)
         fixed = {"due": 16, "when": 11}
         rest = width - sum(fixed.values()) - 5
-        cap = max(10, rest // 4)
+        with_about = any(f.about or f.about_text for f in self.items)
+        cap = max(10, rest // 4 if with_about else rest // 3)
 
         def need(names, title) -> int:
             longest = max((cell_len(safe(n)) for n in names if n), default=0)

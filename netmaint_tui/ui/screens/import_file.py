@@ -20,8 +20,8 @@ from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, S
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
-FORMATS = (("LinkedIn Connections.csv", "linkedin"), ("vCard (.vcf)", "vcard"),
-           ("Google Contacts CSV", "google"), ("netmaint export (.json)", "json"))
+FORMATS = (("LinkedIn CSV", "linkedin"), ("vCard .vcf", "vcard"), ("Google CSV", "google"),
+           ("netmaint JSON", "json"))
 ROWS_SHOWN = 12
 ISSUES_SHOWN = 8
 PHASES = {"reading": "Reading the file", "saving": "Matching and saving"}
@@ -60,7 +60,7 @@ class ImportScreen(Screen):
     ImportScreen .row { height: auto; }
     ImportScreen .row > Label { width: 8; padding: 1 1 0 0; color: $text-muted; }
     ImportScreen #imp-path { width: 1fr; }
-    ImportScreen #imp-format { width: 34; }
+    ImportScreen #imp-format { width: 22; }
     ImportScreen #imp-buttons { height: auto; padding: 0 0 0 8; }
     ImportScreen #imp-buttons Button { margin-right: 2; }
     ImportScreen #imp-progress-box { height: auto; padding: 0 1 0 9; }

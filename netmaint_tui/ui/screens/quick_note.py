@@ -41,16 +41,18 @@ class QuickNoteScreen(ModalScreen[bool]):
     ]
     DEFAULT_CSS = """
     QuickNoteScreen { align: center middle; }
-    QuickNoteScreen > #qn { width: 80; max-width: 98%; height: auto; max-height: 98%;
+    QuickNoteScreen > #qn { width: 80; max-width: 98%; height: 28; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1; }
     QuickNoteScreen .row { height: auto; }
     QuickNoteScreen .row > Label { width: 9; padding: 1 1 0 0; color: $text-muted; }
-    QuickNoteScreen .row > Select { width: 1fr; }
-    QuickNoteScreen .row > Input { width: 1fr; }
-    QuickNoteScreen #qn-note { height: 8; min-height: 3; }
-    QuickNoteScreen #qn-note-label { color: $text-muted; padding: 0 0 0 0; }
+    QuickNoteScreen .compact { height: 1; margin-top: 1; }
+    QuickNoteScreen .compact > Label { width: 9; color: $text-muted; }
+    QuickNoteScreen .compact > Label.second { width: 10; padding-left: 2; }
+    QuickNoteScreen .compact > Select, QuickNoteScreen .compact > Input { width: 1fr; }
+    QuickNoteScreen #qn-note { height: 1fr; min-height: 3; }
+    QuickNoteScreen #qn-note-label { color: $text-muted; }
     QuickNoteScreen #qn-error { color: $error; height: auto; }
-    QuickNoteScreen #qn-help { color: $text-muted; height: auto; }
+    QuickNoteScreen #qn-help { color: $text-muted; height: 1; }
     """
 
     def __init__(self, draft: dict | None = None) -> None:
@@ -75,19 +77,23 @@ class QuickNoteScreen(ModalScreen[bool]):
                 yield ContactField(d.get("contacts", ""), placeholder="a few letters of the name, Tab · several: Dana, Omar",
                                    id="qn-contacts", picked=d.get("picked"), new_names=d.get("new", ()),
                                    next_focus="#qn-note")
-            yield Label("Note · lines starting - [ ] or todo: become follow-ups (due in 24 h, or say when)",
+            yield Label("Note · lines starting - [ ] or todo: become follow-ups",
                         id="qn-note-label")
             yield TextArea(d.get("note", ""), id="qn-note", soft_wrap=True, tab_behavior="focus")
-            with Horizontal(classes="row"):
+            # One line each (compact), so the note keeps the room on an 80×24 terminal.
+            with Horizontal(classes="compact"):
                 yield Label("Channel")
-                yield Select([(c, c) for c in CHANNELS], value=d.get("channel", "meeting"), allow_blank=False, id="qn-channel")
-                yield Label("  Kind")
-                yield Select([(k, k) for k in KINDS], value=d.get("kind", "catch-up"), allow_blank=False, id="qn-kind")
-            with Horizontal(classes="row"):
+                yield Select([(c, c) for c in CHANNELS], value=d.get("channel", "meeting"), allow_blank=False,
+                             compact=True, id="qn-channel")
+                yield Label("Kind", classes="second")
+                yield Select([(k, k) for k in KINDS], value=d.get("kind", "catch-up"), allow_blank=False,
+                             compact=True, id="qn-kind")
+            with Horizontal(classes="compact"):
                 yield Label("When")
-                yield SteadyInput(d.get("when", "now"), placeholder="now, yesterday 3pm, fri, 2h ago", id="qn-when")
-                yield Label("  Minutes")
-                yield SteadyInput(d.get("minutes", ""), placeholder="optional", id="qn-minutes")
+                yield SteadyInput(d.get("when", "now"), placeholder="now, yesterday 3pm, fri, 2h ago", compact=True,
+                                  id="qn-when")
+                yield Label("Minutes", classes="second")
+                yield SteadyInput(d.get("minutes", ""), placeholder="optional", compact=True, id="qn-minutes")
             yield Static(id="qn-error")
             yield Static(Content("Tab takes the name · ctrl+s save · Esc close · drafts are kept as you type"), id="qn-help")
 
