@@ -312,7 +312,7 @@ def test_hostile_names_and_tasks_show_literally_in_the_follow_ups_view(db):
 def test_o_cycles_the_sort_and_by_leads_puts_who_suggested_most_first(tmp_path):
     """Leads are the follow-ups a contact suggested; the detail pane counts them."""
     from netmaint_tui.services.contacts import add_contact
-    from netmaint_tui.services.followups import add_follow_up, list_follow_ups, set_status
+    from netmaint_tui.services.followups import list_follow_ups, set_status
     from netmaint_tui.services.touches import log_touch
 
     path = tmp_path / "t.db"
