@@ -51,10 +51,12 @@ def run(coro):
 
 
 async def settle(app, pilot) -> None:
+    """Workers finished and their results drawn (a reload's worker may start another)."""
     await app.workers.wait_for_complete()
     await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    if any(worker.is_running for worker in app.workers):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 def screen_text(app) -> str:
