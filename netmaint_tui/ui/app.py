@@ -139,6 +139,7 @@ class NetmaintApp(App):
         if not self.readonly:
             # A few seconds in: a large network's copy would otherwise compete with the first frame.
             self.set_timer(3.0, self._daily_backup)
+        self._started = True  # from now on a theme change is the user's choice, and is saved
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
@@ -149,7 +150,6 @@ class NetmaintApp(App):
             daily_backup(self.db_path)
         except Exception as exc:  # a failed backup must not stop the user; say so
             self.call_from_thread(self.notify, f"Automatic backup failed: {exc}", severity="warning", markup=False)
-        self._started = True
 
     def offer_draft(self) -> None:
         try:

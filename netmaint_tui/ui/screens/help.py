@@ -14,6 +14,12 @@ PANE_NAMES = {
     "ContactDetail": "Detail pane",
     "MainScreen": "Main screen",
     "NetmaintApp": "Everywhere",
+    "QuickNoteScreen": "Quick note",
+    "ContactInput": "Quick note",
+    "FollowUpsScreen": "Follow-ups",
+    "FollowUpList": "Follow-ups",
+    "WeeklySessionScreen": "Weekly session",
+    "ImportScreen": "Import",
 }
 
 
