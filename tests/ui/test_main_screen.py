@@ -325,3 +325,17 @@ def test_a_key_right_after_moving_acts_on_the_contact_under_the_cursor(demo_db):
         assert contact_detail(app.ctx, target).history[0].note == "hello"
 
     drive(new_app(demo_db), scenario)
+
+
+def test_a_fast_burst_across_tab_lands_in_the_right_fields(empty_db):
+    """Typed (or pasted) faster than focus moves: the name and company still go where they belong."""
+
+    async def scenario(app, pilot):
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Omar", "tab", *"Cobalt")
+        await pilot.pause()
+        assert app.screen.query_one("#f-name", Input).value == "Omar"
+        assert app.screen.query_one("#f-company", Input).value == "Cobalt"
+
+    drive(new_app(empty_db), scenario)

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from netmaint_tui.store.models import CHANNELS, KINDS, TIERS
 from netmaint_tui.ui.format import ControlsShown, safe
+from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
 
 class FormScreen(ModalScreen[bool]):
@@ -85,18 +86,18 @@ class ContactForm(FormScreen):
 
     def fields(self):
         v = self.initial
-        yield self.row("Name", Input(v.get("name", ""), id="f-name", placeholder="required", highlighter=ControlsShown()))
-        yield self.row("Company", Input(v.get("company", ""), id="f-company", highlighter=ControlsShown()))
-        yield self.row("Role", Input(v.get("role", ""), id="f-role", highlighter=ControlsShown()))
-        yield self.row("Emails", Input(", ".join(v.get("emails", [])), id="f-emails", placeholder="comma-separated", highlighter=ControlsShown()))
-        yield self.row("Phones", Input(", ".join(v.get("phones", [])), id="f-phones", placeholder="comma-separated", highlighter=ControlsShown()))
-        yield self.row("LinkedIn", Input(v.get("linkedin_url", ""), id="f-linkedin", highlighter=ControlsShown()))
-        yield self.row("Location", Input(v.get("location", ""), id="f-location", highlighter=ControlsShown()))
-        yield self.row("How met", Input(v.get("how_met", ""), id="f-how-met", highlighter=ControlsShown()))
+        yield self.row("Name", SteadyInput(v.get("name", ""), id="f-name", placeholder="required", highlighter=ControlsShown()))
+        yield self.row("Company", SteadyInput(v.get("company", ""), id="f-company", highlighter=ControlsShown()))
+        yield self.row("Role", SteadyInput(v.get("role", ""), id="f-role", highlighter=ControlsShown()))
+        yield self.row("Emails", SteadyInput(", ".join(v.get("emails", [])), id="f-emails", placeholder="comma-separated", highlighter=ControlsShown()))
+        yield self.row("Phones", SteadyInput(", ".join(v.get("phones", [])), id="f-phones", placeholder="comma-separated", highlighter=ControlsShown()))
+        yield self.row("LinkedIn", SteadyInput(v.get("linkedin_url", ""), id="f-linkedin", highlighter=ControlsShown()))
+        yield self.row("Location", SteadyInput(v.get("location", ""), id="f-location", highlighter=ControlsShown()))
+        yield self.row("How met", SteadyInput(v.get("how_met", ""), id="f-how-met", highlighter=ControlsShown()))
         yield self.row("Tier", Select([(f"{t}", t) for t in TIERS], value=v.get("tier", "B"), allow_blank=False, id="f-tier"))
-        yield self.row("Cadence", Input(str(v.get("cadence_days") or ""), id="f-cadence", placeholder="days (blank: the tier's default)"))
-        yield self.row("Tags", Input(", ".join(v.get("tags", [])), id="f-tags", placeholder="comma-separated", highlighter=ControlsShown()))
-        yield self.row("Birthday", Input(v.get("birthday") or "", id="f-birthday", placeholder="YYYY-MM-DD or --MM-DD", highlighter=ControlsShown()))
+        yield self.row("Cadence", SteadyInput(str(v.get("cadence_days") or ""), id="f-cadence", placeholder="days (blank: the tier's default)"))
+        yield self.row("Tags", SteadyInput(", ".join(v.get("tags", [])), id="f-tags", placeholder="comma-separated", highlighter=ControlsShown()))
+        yield self.row("Birthday", SteadyInput(v.get("birthday") or "", id="f-birthday", placeholder="YYYY-MM-DD or --MM-DD", highlighter=ControlsShown()))
         yield Label("Notes")
         yield TextArea(v.get("notes", ""), id="f-notes")
 
@@ -123,8 +124,8 @@ class LogTouchForm(FormScreen):
     def fields(self):
         yield self.row("Channel", Select([(c, c) for c in CHANNELS], value=self.channel, allow_blank=False, id="t-channel"))
         yield self.row("Kind", Select([(k, k) for k in KINDS], value=self.kind, allow_blank=False, id="t-kind"))
-        yield self.row("When", Input("now", id="t-when", placeholder="now, yesterday 3pm, fri, 2h ago"))
-        yield self.row("Minutes", Input("", id="t-minutes", placeholder="optional"))
+        yield self.row("When", SteadyInput("now", id="t-when", placeholder="now, yesterday 3pm, fri, 2h ago"))
+        yield self.row("Minutes", SteadyInput("", id="t-minutes", placeholder="optional"))
         yield Label("Note (lines starting - [ ] or todo: become follow-ups)")
         yield TextArea("", id="t-note")
 
@@ -160,7 +161,7 @@ class SnoozeDialog(ModalScreen[bool]):
         with Vertical() as box:
             box.border_title = Content(f"Snooze {safe(self.contact_name)}")
             yield OptionList(*[Option(label, id=key) for key, label in self.CHOICES], id="snooze-choices")
-            yield Input(placeholder="a date: 2026-01-15, fri, in 10d — then Enter", id="snooze-date")
+            yield SteadyInput(placeholder="a date: 2026-01-15, fri, in 10d — then Enter", id="snooze-date")
             yield Static(id="snooze-error")
 
     def on_mount(self) -> None:
