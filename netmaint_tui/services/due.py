@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import compress
 
 from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, days_until_due, reason
 from netmaint_tui.services.common import Context, from_db, plain_date, to_db
@@ -173,25 +174,39 @@ def rank_ids(
     return [r[0] for r in database.execute_sql(sql, [*head, *params]).fetchall()]
 
 
-@dataclass
 class SearchIndex:
     """Each contact's name, company and tags, case-folded, for narrowing a ranking as the user
-    types: a keystroke costs one substring test per listed contact, not a query."""
+    types: a keystroke costs one substring test per listed contact, not a query. Typing one
+    more letter only re-tests the contacts the previous text kept."""
 
-    texts: dict[int, str]
+    def __init__(self, texts: dict[int, str]) -> None:
+        self.texts = texts
+        # Each state is one tuple, replaced whole, so a worker thread and the screen can both
+        # narrow: (ranking, its texts in ranking order) and (ranking, needle, matched ids, their texts).
+        self._aligned: tuple[list[int] | None, list[str]] = (None, [])
+        self._last: tuple[list[int] | None, str, list[int], list[str]] = (None, "", [], [])
 
     def narrow(self, ranking: list[int], text: str) -> list[int]:
         needle = (text or "").strip().casefold()
         if not needle:
             return list(ranking)
-        if self._order is not ranking:
-            # Aligned once per ranking, so each keystroke is one pass of substring tests.
-            self._order = ranking
-            self._aligned = [self.texts.get(i, "") for i in ranking]
-        return [i for i, t in zip(ranking, self._aligned) if needle in t]
+        order, previous, ids, texts = self._last
+        # Whatever contains the new text contains the old one when the old one is part of it.
+        if not (order is ranking and previous and previous in needle):
+            ids, texts = ranking, self.align(ranking)
+        hits = [needle in t for t in texts]
+        ids, texts = list(compress(ids, hits)), list(compress(texts, hits))
+        self._last = (ranking, needle, ids, texts)
+        return list(ids)
 
-    _order: list[int] | None = None
-    _aligned: list[str] | None = None
+    def align(self, ranking: list[int]) -> list[str]:
+        """The texts in ranking order, once per ranking (a worker can do it ahead)."""
+        order, texts = self._aligned
+        if order is not ranking:
+            get = self.texts.get
+            texts = [get(i, "") for i in ranking]
+            self._aligned = (ranking, texts)
+        return texts
 
 
 def search_index() -> SearchIndex:

@@ -48,3 +48,18 @@ def test_a_typed_text_never_matches_across_fields(tmp_db, ctx):
     add_contact(ctx, "Dana", company="Bank")
     # "danabank" would match if name and company were simply glued together.
     assert search_index().narrow(rank_ids(ctx), "danabank") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(typed=st.lists(st.text(alphabet="anbe r", max_size=4), min_size=1, max_size=8))
+def test_narrowing_as_you_type_equals_narrowing_afresh(typed):
+    """Typing reuses the previous matches; whatever was typed before, the result is the same
+    as narrowing the whole ranking with the final text."""
+    from netmaint_tui.services.due import SearchIndex
+
+    texts = {1: "anna\nbank\n", 2: "bernd\n\nrunner", 3: "ben\nnabe\n", 4: "rene\n\n", 5: "\n\n"}
+    ranking = [3, 1, 5, 2, 4]
+    index, fresh = SearchIndex(texts), SearchIndex(texts)
+    for text in typed:
+        assert index.narrow(ranking, text) == SearchIndex(texts).narrow(ranking, text), typed
+    assert index.narrow(ranking, typed[-1]) == fresh.narrow(ranking, typed[-1])

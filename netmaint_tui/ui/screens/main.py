@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -17,6 +18,18 @@ from netmaint_tui.ui.format import ControlsShown, safe
 from netmaint_tui.ui.widgets.contact_detail import ContactDetail
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.week_tracker import WeekTracker
+
+
+class FilterField(Input):
+    """Narrows the list from inside the keystroke, so the field and the list are drawn in one
+    frame: an Input.Changed message reaches the screen only after the field has been drawn."""
+
+    def __init__(self, changed: Callable[[str], None], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._changed = changed
+
+    def watch_value(self, value: str) -> None:
+        self._changed(value)
 
 
 class MainScreen(Screen):
@@ -38,11 +51,13 @@ class MainScreen(Screen):
         Binding("tab", "focus_next", "Next pane", show=False, id="main.next_pane"),
     ]
 
-    selected_id: reactive[int | None] = reactive(None)
-    show_snoozed = reactive(False)
-    show_archived = reactive(False)
-    sort = reactive("priority")
-    filter_text = reactive("")
+    # var, not reactive: the screen draws nothing of its own, and repainting it would redraw
+    # every pane on each filter keystroke.
+    selected_id: var[int | None] = var(None)
+    show_snoozed = var(False)
+    show_archived = var(False)
+    sort = var("priority")
+    filter_text = var("")
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,8 +74,8 @@ class MainScreen(Screen):
         yield Header(show_clock=False)
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Input(placeholder="filter: name, company or tag (Esc clears)", id="filter",
-                            highlighter=ControlsShown())
+                yield FilterField(self._filter_typed, placeholder="filter: name, company or tag (Esc clears)",
+                                  id="filter", highlighter=ControlsShown())
                 contacts = ContactList(self.fetch_rows, self.app.ctx.now, id="contacts")
                 contacts.border_title = "Contacts"
                 yield contacts
@@ -122,7 +137,9 @@ class MainScreen(Screen):
                 summary = week_summary(self.app.ctx, ranked_ids=ranking if default else None)
                 self.app.call_from_thread(self.query_one(WeekTracker).show, summary)
                 # Names may have changed: the filter's index is rebuilt after every reload.
-                self._index = search_index()
+                index = search_index()
+                index.align(ranking)
+                self._index = index
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _build_index(self) -> None:
@@ -130,7 +147,9 @@ class MainScreen(Screen):
         from netmaint_tui.services.due import search_index
 
         with worker_connection():
-            self._index = search_index()
+            index = search_index()
+        index.align(self._ranking)  # ahead of the first keystroke
+        self._index = index
 
     def _filter(self, text: str, keep: int | None = None) -> None:
         """A keystroke in the filter narrows the ranking already held: no query, no re-ranking."""
@@ -181,6 +200,10 @@ class MainScreen(Screen):
 
     @on(ContactList.Highlighted)
     def highlighted(self, event: ContactList.Highlighted) -> None:
+        # A message queued before the list changed again is stale: acting on it would show a
+        # contact the cursor has already left (at start-up, the empty list's "nothing").
+        if event.contact_id != self.query_one(ContactList).selected_id:
+            return
         if event.contact_id != self.selected_id:
             self._defer_detail = False
             self.selected_id = event.contact_id
@@ -217,10 +240,10 @@ class MainScreen(Screen):
         field.display = True
         field.focus()
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value
-        self._filter(self.filter_text)
+    def _filter_typed(self, text: str) -> None:
+        if text != self.filter_text:
+            self.filter_text = text
+            self._filter(text)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -229,9 +252,9 @@ class MainScreen(Screen):
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
         if field.display or self.filter_text:
+            self.filter_text = ""  # first: clearing the field then narrows nothing on its own
             field.value = ""
             field.display = False
-            self.filter_text = ""
             self._filter("", self.selected_id)
         self.query_one(ContactList).focus()
 

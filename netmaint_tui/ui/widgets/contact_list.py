@@ -21,7 +21,8 @@ from textual.strip import Strip
 
 from netmaint_tui.ui.format import ago, due_words, safe, signed
 
-PAGE = 60
+PAGE = 60  # rows kept either side of the cursor when the cache is trimmed
+AHEAD = 6  # rows fetched beyond the visible ones
 
 
 class ContactList(ScrollView, can_focus=True):
@@ -127,8 +128,11 @@ class ContactList(ScrollView, can_focus=True):
     def _ensure(self, index: int) -> None:
         if index < 0 or index >= len(self.ids) or self.ids[index] in self._rows:
             return
-        start = max(0, index - PAGE // 4)
-        wanted = [i for i in self.ids[start:start + PAGE] if i not in self._rows]
+        # The rows on screen and a few either side: the cost of a fetch grows with its size,
+        # and a filter keystroke that brings new contacts into view pays for it before drawing.
+        height = max(1, self.scrollable_content_region.height - 1)
+        start = max(0, index - AHEAD)
+        wanted = [i for i in self.ids[start:index + height + AHEAD] if i not in self._rows]
         for row in self._fetch(wanted):
             self._rows[row.id] = row
         if len(self._rows) > 2000:  # bounded memory when scrolling through 30,000 contacts
@@ -212,11 +216,11 @@ class ContactList(ScrollView, can_focus=True):
         if index >= len(self.ids):
             if not self.ids and y == 1:
                 return self._message("No contacts here. Press a to add one, or clear the filter with Esc.", width)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style(""))
         self._ensure(index)
         row = self._rows.get(self.ids[index])
         if row is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style(""))
         return self._row(row, columns, width, index == self.cursor)
 
     def _style(self, name: str) -> Style:
@@ -227,7 +231,9 @@ class ContactList(ScrollView, can_focus=True):
             self._style_key, self._styles = key, {}
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name)
+            # "" is the widget's own style, which Textual works out anew on every access.
+            style = self.rich_style if name == "" else self.get_component_rich_style(name)
+            self._styles[name] = style
         return style
 
     def _message(self, text: str, width: int) -> Strip:
@@ -245,7 +251,7 @@ class ContactList(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, style)
 
     def _row(self, row, columns, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
+        base = self._style("")
         cursor_style = self._style("contact-list--cursor") if is_cursor else None
         dim = self._style("contact-list--dim")
         tier_style = self._style(f"contact-list--tier-{row.tier.lower()}")
