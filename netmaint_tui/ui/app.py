@@ -39,7 +39,8 @@ class NetmaintApp(App):
         self.requested_theme = theme
         self.startup_problems: list[str] = []
         self.readonly = False
-        self.own_themes: set[str] = set()
+        self.own_themes: dict[str, int] = {}  # netmaint's and the user's themes, in picker order
+        self._themes_pending = False  # True until the themes not in use are loaded
         # The theme the config file names: a choice is saved only when it differs from it.
         self._theme_in_config = settings.theme
         # Set while the theme picker is open: the theme it started from, restored by Escape.
@@ -53,19 +54,43 @@ class NetmaintApp(App):
 
     def _register_themes(self) -> None:
         from netmaint_tui.paths import user_themes_dir
-        from netmaint_tui.ui.themes import load_all_themes
+        from netmaint_tui.ui.themes import load_all_themes, quick_theme
 
-        themes, problems = load_all_themes(user_themes_dir())
-        self.startup_problems += problems
-        for theme in themes:
-            self.register_theme(theme)
-            self.own_themes.add(theme.name)
         wanted = self.requested_theme or self.settings.theme
+        # Reading every theme file costs as much as drawing the first frame; when the one in use
+        # is a shipped theme and no user theme could replace it, the others load after that frame.
+        quick = quick_theme(wanted, user_themes_dir())
+        if quick is not None:
+            self._add_themes([quick])
+            self._themes_pending = True
+        else:
+            themes, problems = load_all_themes(user_themes_dir())
+            self.startup_problems += problems
+            self._add_themes(themes)
         if wanted in self.available_themes:
             self.theme = wanted
         else:
             self.startup_problems.append(f"unknown theme {wanted!r}; using netmaint-dark")
             self.theme = "netmaint-dark" if "netmaint-dark" in self.available_themes else "textual-dark"
+
+    def _add_themes(self, themes) -> None:
+        for theme in themes:
+            self.register_theme(theme)
+            # In load order (the default, then by name, then the user's): the picker's order.
+            self.own_themes[theme.name] = self.own_themes.get(theme.name, len(self.own_themes))
+
+    def _load_other_themes(self) -> None:
+        from netmaint_tui.paths import user_themes_dir
+        from netmaint_tui.ui.themes import load_all_themes
+
+        if not self._themes_pending:
+            return
+        self._themes_pending = False
+        themes, problems = load_all_themes(user_themes_dir())
+        self.own_themes = {}
+        self._add_themes(themes)
+        for line in problems:  # e.g. a themes path that is a file, not a folder
+            self.notify(line, severity="warning", markup=False, timeout=10)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         from netmaint_tui.ui.themes import theme_variable_defaults
@@ -94,6 +119,7 @@ class NetmaintApp(App):
         """Textual's theme picker, showing each highlighted theme as a preview; Escape goes back."""
         from textual.command import CommandPalette
 
+        self._load_other_themes()
         self._theme_before_pick = self.theme
         self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Search for themes…"))
 
@@ -135,7 +161,9 @@ class NetmaintApp(App):
         from netmaint_tui.ui.screens.main import MainScreen
 
         self.push_screen(MainScreen())
-        self.offer_draft()
+        # After the first frame: neither is needed to show the list.
+        self.call_after_refresh(self._load_other_themes)
+        self.call_after_refresh(self.offer_draft)
         if not self.readonly:
             # A few seconds in: a large network's copy would otherwise compete with the first frame.
             self.set_timer(3.0, self._daily_backup)
@@ -268,8 +296,11 @@ class ThemePicker(ThemeProvider):
     @property
     def commands(self):
         app = self.app
-        own = getattr(app, "own_themes", set())
-        return sorted(super().commands, key=lambda command: (command[0] != app.theme, command[0] not in own))
+        own = getattr(app, "own_themes", {})
+        return sorted(
+            super().commands,
+            key=lambda command: (command[0] != app.theme, command[0] not in own, own.get(command[0], 0)),
+        )
 
 
 def make_app(db_path, clock: Clock | None = None, settings=None, theme: str | None = None, preload=None) -> NetmaintApp:

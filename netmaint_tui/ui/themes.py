@@ -334,6 +334,19 @@ def shipped_theme_files() -> list[_Readable]:
     return sorted(files, key=lambda item: (item.name != f"{DEFAULT_THEME}.yaml", item.name))
 
 
+def quick_theme(name: str, user_dir: Path | None = None) -> Theme | None:
+    """The shipped theme `name` alone, or None when that is not enough: the name is not a shipped
+    theme, or the user has theme files (one of them could replace it, or report a problem)."""
+    source = next((item for item in shipped_theme_files() if item.name == f"{name}.yaml"), None)
+    if source is None or _user_theme_files(paths.user_themes_dir() if user_dir is None else Path(user_dir), []):
+        return None
+    try:
+        theme = load_theme_file(source)
+    except ThemeError:
+        return None  # the full load reports it
+    return theme if theme.name == name else None
+
+
 def load_all_themes(user_dir: Path | None = None) -> tuple[list[Theme], list[str]]:
     """(themes, problems): the shipped themes, then the user's; a user theme with a shipped name replaces it.
 

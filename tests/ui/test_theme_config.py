@@ -258,3 +258,30 @@ def test_a_rebound_key_opens_the_log_form_and_the_old_one_does_not(demo_db, keys
     before, after = drive(new_app(demo_db, settings=Settings(keys=keys)), scenario)
     assert before is MainScreen
     assert after is LogTouchForm
+
+
+def test_only_the_theme_in_use_loads_before_the_first_frame_the_rest_right_after(demo_db):
+    shipped = ["netmaint-dark", "netmaint-amber", "netmaint-contrast", "netmaint-forest", "netmaint-light"]
+    app = new_app(demo_db, theme="netmaint-forest")
+    assert [name for name in shipped if name in app.available_themes] == ["netmaint-forest"]
+
+    async def scenario(app, pilot):
+        return app.theme, list(app.own_themes), [name for name in shipped if name in app.available_themes]
+
+    theme, own, available = drive(app, scenario)
+    assert theme == "netmaint-forest"
+    assert available == shipped
+    assert own == shipped  # the picker's order: the default, then by name
+
+
+def test_a_themes_path_that_is_not_a_folder_is_reported_once_the_app_is_up(demo_db):
+    themes = config_path().parent / "themes"
+    themes.parent.mkdir(parents=True)
+    themes.write_text("not a folder", encoding="utf-8")
+
+    async def scenario(app, pilot):
+        return app.theme, [n.message for n in app._notifications]
+
+    theme, messages = drive(new_app(demo_db), scenario)
+    assert theme == "netmaint-dark"
+    assert any("themes: not a folder" in m for m in messages)

@@ -23,7 +23,7 @@ from netmaint_tui.services.contacts import (
     tags_of,
     update_contact,
 )
-from netmaint_tui.services.due import count_due, due_list, rank_ids, rows_for_ids
+from netmaint_tui.services.due import SORTS, count_due, due_list, rank_ids, rows_for_ids
 from netmaint_tui.services.habit import add_pause, goal_rows, set_goal, week_summary, weekly_tallies
 from netmaint_tui.services.touches import delete_touch, log_touch
 from netmaint_tui.store.models import Contact, ContactTag, Draft, FollowUp, Goal, Tag, Touch, TouchContact
@@ -546,6 +546,9 @@ def test_pages_are_consistent_with_the_count(tmp_db, past, ctx):
     assert [r.score for r in full] == sorted((r.score for r in full), reverse=True)
     ids = rank_ids(ctx)
     assert ids == [r.id for r in full]
+    for sort in SORTS:
+        assert rank_ids(ctx, sort=sort) == [r.id for r in due_list(ctx, sort=sort)], sort
+    assert rank_ids(ctx, text="zzz-nobody") == []
     assert [r.id for r in rows_for_ids(ctx, ids[7:12])] == ids[7:12]
     assert [r.reason for r in rows_for_ids(ctx, ids[7:12])] == [r.reason for r in full[7:12]]
 

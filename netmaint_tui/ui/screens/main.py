@@ -92,8 +92,8 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#filter").display = False
         self.query_one(ContactList).focus()
-        first = self.app.preload.take() if self.app.preload is not None else None
-        self.app.preload = None
+        preload, self.app.preload = self.app.preload, None
+        first = preload.take() if preload is not None else None
         if first is None:
             self.reload()
             return
@@ -102,7 +102,8 @@ class MainScreen(Screen):
         contacts = self.query_one(ContactList)
         contacts.prime(first.rows)
         self._apply_ranking(list(first.ranking), None, shown=first.detail)
-        self.query_one(WeekTracker).show(first.week)
+        self._show_selected()  # the watcher waits for the screen to be mounted, which is after this
+        self._preloaded_week(preload)
         self._build_index()
 
     # --- data -----------------------------------------------------------------------------
@@ -140,6 +141,22 @@ class MainScreen(Screen):
                 index = search_index()
                 index.align(ranking)
                 self._index = index
+
+    @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
+    def _preloaded_week(self, preload) -> None:
+        """The week's summary from start-up; a reload started meanwhile cancels this one and
+        brings its own."""
+        from textual.worker import get_current_worker
+
+        summary = preload.take_week()
+        if summary is None:
+            from netmaint_tui.services.common import worker_connection
+            from netmaint_tui.services.habit import week_summary
+
+            with worker_connection():
+                summary = week_summary(self.app.ctx)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one(WeekTracker).show, summary)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _build_index(self) -> None:

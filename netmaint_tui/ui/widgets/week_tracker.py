@@ -54,7 +54,7 @@ class WeekTracker(Vertical):
     """
 
     def compose(self):
-        yield Static(id="week-progress-text")
+        yield Static("Counting this week…", id="week-progress-text")
         yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="week-bar")
         yield Static(id="week-streak")
         yield HeatStrip(id="week-heat")
