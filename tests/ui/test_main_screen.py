@@ -365,3 +365,51 @@ def test_a_fast_burst_across_tab_lands_in_the_right_fields(empty_db):
         assert app.screen.query_one("#f-company", Input).value == "Cobalt"
 
     drive(new_app(empty_db), scenario)
+
+
+def test_a_drawn_row_is_redrawn_when_the_minute_theme_or_data_changes(empty_db):
+    """Rows are kept once drawn (cursor moves and filter keys redraw the whole list); what they
+    show must still follow the clock, the theme and the data."""
+    import pendulum
+
+    from netmaint_tui.clock import Clock
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.touches import log_touch
+    from tests.ui.conftest import DEMO_ZONE, demo_clock
+
+    start = demo_clock().now()
+
+    def build(ctx):
+        cid = add_contact(ctx, "Dana Lee", company="Cobalt")
+        log_touch(ctx, [cid], at=start.subtract(seconds=30))
+
+    fill(empty_db, build)
+    moment = {"now": start}
+    clock = Clock(pendulum.timezone(DEMO_ZONE), lambda: moment["now"])
+
+    async def scenario(app, pilot):
+        row = lambda: list_lines(app)[1]  # noqa: E731
+        seen = [row()]
+        moment["now"] = start.add(minutes=5)
+        contacts(app).refresh()
+        await pilot.pause()
+        seen.append(row())
+        before = contacts(app).render_line(1)
+        app.theme = "textual-light"
+        await pilot.pause()
+        after = contacts(app).render_line(1)
+        await pilot.press("l")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        seen.append(row())
+        return seen, before.text == after.text, before != after
+
+    from netmaint_tui.config import Settings
+    from netmaint_tui.ui.app import make_app
+
+    seen, same_text, restyled = drive(make_app(empty_db, clock=clock, settings=Settings()), scenario)
+    assert "just now" in seen[0]
+    assert "5m ago" in seen[1]
+    assert same_text and restyled
+    assert "just now" in seen[2]  # the touch just logged

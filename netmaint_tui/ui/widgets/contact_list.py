@@ -86,6 +86,7 @@ class ContactList(ScrollView, can_focus=True):
         self._rows: dict[int, object] = {}
         self._primed: dict[int, object] = {}
         self._style_key: tuple | None = None
+        self._lines: dict[tuple, Strip] = {}  # drawn rows, see render_line
         self._styles: dict[str, Style] = {}
 
     # --- data -----------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class ContactList(ScrollView, can_focus=True):
         self.ids = list(ids)
         if fresh:
             self._rows.clear()
+            self._lines.clear()
         if self._primed:
             self._rows.update(self._primed)
             self._primed = {}
@@ -112,6 +114,7 @@ class ContactList(ScrollView, can_focus=True):
 
     def invalidate(self) -> None:
         self._rows.clear()
+        self._lines.clear()
         self.refresh()
 
     @property
@@ -221,7 +224,17 @@ class ContactList(ScrollView, can_focus=True):
         row = self._rows.get(self.ids[index])
         if row is None:
             return Strip.blank(width, self._style(""))
-        return self._row(row, columns, width, index == self.cursor)
+        # A drawn row is kept until its data, the theme, the focus, the width or the minute
+        # ("5m ago") changes: moving the cursor or editing the filter redraws the whole list,
+        # but most of its rows look exactly as before.
+        self._style("")  # brings _style_key up to date with the theme and focus
+        key = (row.id, width, index == self.cursor, self._style_key, int(self._now().timestamp() // 60))
+        strip = self._lines.get(key)
+        if strip is None:
+            if len(self._lines) > 4 * PAGE:
+                self._lines.clear()
+            strip = self._lines[key] = self._row(row, columns, width, index == self.cursor)
+        return strip
 
     def _style(self, name: str) -> Style:
         """Component styles, looked up once per theme and focus state rather than once per cell:
