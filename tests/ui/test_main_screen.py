@@ -367,6 +367,28 @@ def test_a_fast_burst_across_tab_lands_in_the_right_fields(empty_db):
     drive(new_app(empty_db), scenario)
 
 
+def test_a_burst_through_the_log_form_lands_field_by_field(demo_db):
+    """Keys arriving all at once, as a terminal delivers a paste or a fast typist: the app hands
+    each key to the field focused at that moment, before the Tabs ahead of it have moved the focus.
+    Through a text area and two lists the letters must still land in the field the Tabs reach."""
+    from textual import events
+    from textual.widgets import TextArea
+
+    async def scenario(app, pilot):
+        await pilot.press("l")
+        await settle(app, pilot)
+        keys = [*"Lunch on Omar", "tab", "tab", "tab", *"2h ago", "tab", *"45"]
+        for key in keys:  # posted without waiting, like the terminal driver does
+            name = {" ": "space"}.get(key, key)
+            app.post_message(events.Key(name, None if key == "tab" else key))
+        await settle(app, pilot)
+        form = app.screen
+        return (form.query_one("#t-note", TextArea).text, form.query_one("#t-when", Input).value,
+                form.query_one("#t-minutes", Input).value, type(form).__name__)
+
+    assert drive(new_app(demo_db), scenario) == ("Lunch on Omar", "2h ago", "45", "LogTouchForm")
+
+
 def test_a_drawn_row_is_redrawn_when_the_minute_theme_or_data_changes(empty_db):
     """Rows are kept once drawn (cursor moves and filter keys redraw the whole list); what they
     show must still follow the clock, the theme and the data."""

@@ -18,11 +18,18 @@ from textual.widgets.option_list import Option
 
 from netmaint_tui.store.models import CHANNELS, KINDS, TIERS
 from netmaint_tui.ui.format import ControlsShown, safe
-from netmaint_tui.ui.widgets.contact_field import SteadyInput
+from netmaint_tui.ui.widgets.contact_field import SteadyInput, SteadySelect, SteadyTextArea
+
+
+class FormFields(VerticalScroll, can_focus=False):
+    """Scrolls to the focused field. Not a stop for Tab itself: Tab goes from field to field, and a
+    container in the chain would swallow the letters of a fast burst meant for the next field."""
 
 
 class FormScreen(ModalScreen[bool]):
     """Shared behaviour: ctrl+s saves, Esc cancels, errors show in one line at the bottom."""
+
+    keeps_letters = True  # a form is for typing: the app's `n` is a letter here, even on a list field
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save and close"),
@@ -52,7 +59,7 @@ class FormScreen(ModalScreen[bool]):
     def compose(self):
         with Vertical(id="form") as form:
             form.border_title = Content(self.form_title)  # titles carry names: never markup
-            with VerticalScroll(id="form-fields"):
+            with FormFields(id="form-fields"):
                 yield from self.fields()
             yield Static(id="form-error")
             yield Static(Content("ctrl+s save · Esc cancel · Tab next field"), id="form-help")
@@ -94,12 +101,12 @@ class ContactForm(FormScreen):
         yield self.row("LinkedIn", SteadyInput(v.get("linkedin_url", ""), id="f-linkedin", highlighter=ControlsShown()))
         yield self.row("Location", SteadyInput(v.get("location", ""), id="f-location", highlighter=ControlsShown()))
         yield self.row("How met", SteadyInput(v.get("how_met", ""), id="f-how-met", highlighter=ControlsShown()))
-        yield self.row("Tier", Select([(f"{t}", t) for t in TIERS], value=v.get("tier", "B"), allow_blank=False, id="f-tier"))
+        yield self.row("Tier", SteadySelect([(f"{t}", t) for t in TIERS], value=v.get("tier", "B"), allow_blank=False, id="f-tier"))
         yield self.row("Cadence", SteadyInput(str(v.get("cadence_days") or ""), id="f-cadence", placeholder="days (blank: the tier's default)"))
         yield self.row("Tags", SteadyInput(", ".join(v.get("tags", [])), id="f-tags", placeholder="comma-separated", highlighter=ControlsShown()))
         yield self.row("Birthday", SteadyInput(v.get("birthday") or "", id="f-birthday", placeholder="YYYY-MM-DD or --MM-DD", highlighter=ControlsShown()))
         yield Label("Notes")
-        yield TextArea(v.get("notes", ""), id="f-notes")
+        yield SteadyTextArea(v.get("notes", ""), id="f-notes")
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
@@ -122,12 +129,12 @@ class LogTouchForm(FormScreen):
         self.channel, self.kind = channel, kind
 
     def fields(self):
-        yield self.row("Channel", Select([(c, c) for c in CHANNELS], value=self.channel, allow_blank=False, id="t-channel"))
-        yield self.row("Kind", Select([(k, k) for k in KINDS], value=self.kind, allow_blank=False, id="t-kind"))
+        yield self.row("Channel", SteadySelect([(c, c) for c in CHANNELS], value=self.channel, allow_blank=False, id="t-channel"))
+        yield self.row("Kind", SteadySelect([(k, k) for k in KINDS], value=self.kind, allow_blank=False, id="t-kind"))
         yield self.row("When", SteadyInput("now", id="t-when", placeholder="now, yesterday 3pm, fri, 2h ago"))
         yield self.row("Minutes", SteadyInput("", id="t-minutes", placeholder="optional"))
         yield Label("Note (lines starting - [ ] or todo: become follow-ups)")
-        yield TextArea("", id="t-note")
+        yield SteadyTextArea("", id="t-note")
 
     def on_mount(self) -> None:
         self.query_one("#t-note", TextArea).focus()

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from netmaint_tui.store.models import CHANNELS, KINDS
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog
-from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
+from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput, SteadySelect, SteadyTextArea
 
 FIELDS = ("contacts", "channel", "kind", "when", "minutes", "note")
 
@@ -79,14 +79,14 @@ class QuickNoteScreen(ModalScreen[bool]):
                                    next_focus="#qn-note")
             yield Label("Note · lines starting - [ ] or todo: become follow-ups",
                         id="qn-note-label")
-            yield TextArea(d.get("note", ""), id="qn-note", soft_wrap=True, tab_behavior="focus")
+            yield SteadyTextArea(d.get("note", ""), id="qn-note", soft_wrap=True, tab_behavior="focus")
             # One line each (compact), so the note keeps the room on an 80×24 terminal.
             with Horizontal(classes="compact"):
                 yield Label("Channel")
-                yield Select([(c, c) for c in CHANNELS], value=d.get("channel", "meeting"), allow_blank=False,
+                yield SteadySelect([(c, c) for c in CHANNELS], value=d.get("channel", "meeting"), allow_blank=False,
                              compact=True, id="qn-channel")
                 yield Label("Kind", classes="second")
-                yield Select([(k, k) for k in KINDS], value=d.get("kind", "catch-up"), allow_blank=False,
+                yield SteadySelect([(k, k) for k in KINDS], value=d.get("kind", "catch-up"), allow_blank=False,
                              compact=True, id="qn-kind")
             with Horizontal(classes="compact"):
                 yield Label("When")

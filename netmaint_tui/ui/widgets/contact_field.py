@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from netmaint_tui.ui.format import safe
@@ -76,8 +76,8 @@ class Completions(OptionList, can_focus=False):
     """
 
 
-class SteadyInput(Input):
-    """An Input that keeps a burst of keys in order across Tab.
+class SteadyKeys:
+    """For form fields: a burst of keys stays in order across Tab.
 
     Textual routes each key to the widget focused when the key arrives, but a Tab bound as usual
     moves the focus only after it has bubbled up to the app: in "Omar<Tab>Lunch" typed fast (or
@@ -87,12 +87,12 @@ class SteadyInput(Input):
 
     async def _on_key(self, event: events.Key) -> None:
         focused = self.screen.focused
-        if focused is not None and focused is not self:
+        if focused is not None and focused is not self and self not in focused.ancestors_with_self:
             event.stop()
             event.prevent_default()
             focused.post_message(events.Key(event.key, event.character))
             return
-        if event.key in ("tab", "shift+tab"):
+        if focused is self and event.key in ("tab", "shift+tab"):
             event.stop()
             event.prevent_default()
             self.move_on(backwards=event.key == "shift+tab")
@@ -104,6 +104,18 @@ class SteadyInput(Input):
             self.screen.focus_previous()
         else:
             self.screen.focus_next()
+
+
+class SteadyInput(SteadyKeys, Input):
+    pass
+
+
+class SteadyTextArea(SteadyKeys, TextArea):
+    pass
+
+
+class SteadySelect(SteadyKeys, Select):
+    pass
 
 
 class ContactInput(SteadyInput):
