@@ -62,6 +62,65 @@ def test_start_up_preload_shows_what_a_plain_start_shows(demo_db):
     assert "touches" in plain[3]
 
 
+class HeldWeek:
+    """A start-up Preload whose week summary is held back until released, and marked stale."""
+
+    def __init__(self, real):
+        import threading
+
+        self.real = real
+        self.release = threading.Event()
+
+    def take(self, timeout=5.0):
+        return self.real.take(timeout)
+
+    def take_week(self, timeout=10.0):
+        import dataclasses
+
+        self.release.wait(10)
+        return dataclasses.replace(self.real.take_week(timeout), touches=999)
+
+
+def run_with_held_week(demo_db, keys):
+    """Start with the week held back, press `keys`, release it; the week pane's progress text."""
+    import asyncio
+
+    from netmaint_tui.config import Settings
+    from netmaint_tui.services.common import Context
+    from netmaint_tui.services.startup import Preload
+    from netmaint_tui.store.db import close_database, open_database
+    from tests.ui.conftest import demo_clock
+
+    open_database(demo_db)
+    held = HeldWeek(Preload(Context(demo_clock(), Settings())))
+    app = new_app(demo_db, preload=held)
+
+    async def main():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press(*keys)
+            await pilot.pause()
+            held.release.set()
+            await settle(app, pilot)
+            return static_text(app, "#week-progress-text")
+
+    try:
+        return asyncio.run(main())
+    finally:
+        close_database()
+
+
+def test_week_from_start_up_lands_after_a_re_sort(demo_db):
+    """Sorting again re-ranks the list only; it must not drop the week still being counted."""
+    assert run_with_held_week(demo_db, ["o"]).startswith("999/")
+
+
+def test_week_from_start_up_gives_way_to_a_reload(demo_db):
+    """A reload counts the week anew; the older start-up count arriving later must not replace it."""
+    week = run_with_held_week(demo_db, ["z"])
+    assert "touches" in week and not week.startswith("999/")
+
+
 def test_vim_keys_move_and_detail_follows(demo_db):
     async def scenario(app, pilot):
         ids = contacts(app).ids

@@ -116,6 +116,7 @@ class MainScreen(Screen):
     def reload(self, keep: int | None = None) -> None:
         """Re-rank and recount in a worker; the panes update when it returns."""
         keep = keep if keep is not None else self.selected_id
+        self.workers.cancel_group(self, "week")  # the start-up count is older than this one
         self._rank(self.filter_text, self.show_snoozed, self.sort, keep, with_week=True)
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
@@ -142,10 +143,11 @@ class MainScreen(Screen):
                 index.align(ranking)
                 self._index = index
 
-    @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="week", exit_on_error=False)
     def _preloaded_week(self, preload) -> None:
         """The week's summary from start-up; a reload started meanwhile cancels this one and
-        brings its own."""
+        brings its own. Its own group: a re-sort or filter does not recount the week, so they
+        must not cancel it."""
         from textual.worker import get_current_worker
 
         summary = preload.take_week()
