@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from netmaint_tui.ui.widgets.contact_detail import ContactDetail
@@ -426,26 +427,55 @@ def test_a_fast_burst_across_tab_lands_in_the_right_fields(empty_db):
     drive(new_app(empty_db), scenario)
 
 
-def test_a_burst_through_the_log_form_lands_field_by_field(demo_db):
-    """Keys arriving all at once, as a terminal delivers a paste or a fast typist: the app hands
-    each key to the field focused at that moment, before the Tabs ahead of it have moved the focus.
-    Through a text area and two lists the letters must still land in the field the Tabs reach."""
+def log_form_after(demo_db, keys, burst: bool):
+    """The log form's fields and focus after `keys`: posted all at once, as the terminal driver
+    delivers a paste or a fast typist, or pressed one at a time with the screen settled between."""
     from textual import events
-    from textual.widgets import TextArea
+    from textual.widgets import Select, TextArea
 
     async def scenario(app, pilot):
         await pilot.press("l")
         await settle(app, pilot)
-        keys = [*"Lunch on Omar", "tab", "tab", "tab", *"2h ago", "tab", *"45"]
-        for key in keys:  # posted without waiting, like the terminal driver does
-            name = {" ": "space"}.get(key, key)
-            app.post_message(events.Key(name, None if key == "tab" else key))
+        for key in keys:
+            if burst:
+                name = {" ": "space"}.get(key, key)
+                app.post_message(events.Key(name, key if len(key) == 1 else None))
+            else:
+                await pilot.press(key)
+                await pilot.pause()
         await settle(app, pilot)
         form = app.screen
-        return (form.query_one("#t-note", TextArea).text, form.query_one("#t-when", Input).value,
-                form.query_one("#t-minutes", Input).value, type(form).__name__)
+        return (type(form).__name__, form.query_one("#t-note", TextArea).text,
+                form.query_one("#t-channel", Select).value, form.query_one("#t-kind", Select).value,
+                form.query_one("#t-when", Input).value, form.query_one("#t-minutes", Input).value,
+                getattr(app.focused, "id", None))
 
-    assert drive(new_app(demo_db), scenario) == ("Lunch on Omar", "2h ago", "45", "LogTouchForm")
+    return drive(new_app(demo_db), scenario)
+
+
+BURSTS = {
+    "text through a text area": [*"Lunch on Omar", "tab", "tab", "tab", *"2h ago", "tab", *"45"],
+    # Bound keys (not typed text) run before the Tab behind them, in the field they were meant for.
+    "editing keys": [*"ab", "backspace", "tab", "tab", "tab", "ctrl+u", *"1d", "left", "backspace", "2"],
+    "opening a list": ["tab", "down", "tab", "x"],
+    "picking from lists": ["tab", "down", "down", "enter", "tab", "down", "down", "down", "enter", "tab", "3",
+                           "tab", *"45"],
+    "closing a list": ["tab", "down", "down", "escape", "tab", "down", "down", "tab", "7", "tab", "tab", "q"],
+}
+
+
+@pytest.mark.parametrize("keys", BURSTS.values(), ids=BURSTS.keys())
+def test_a_burst_through_the_log_form_does_what_the_same_keys_do_one_by_one(demo_db, keys):
+    """The app hands each key to the field focused when the key arrives, before the keys ahead of
+    it have moved the focus; the fields must still end as they do when the keys come one by one."""
+    assert log_form_after(demo_db, keys, burst=True) == log_form_after(demo_db, keys, burst=False)
+
+
+def test_a_burst_fills_the_log_form_field_by_field(demo_db):
+    assert log_form_after(demo_db, BURSTS["text through a text area"], burst=True) == (
+        "LogTouchForm", "Lunch on Omar", "meeting", "catch-up", "2h ago", "45", "t-minutes")
+    assert log_form_after(demo_db, BURSTS["picking from lists"], burst=True)[2:] == (
+        "card", "ask", "3", "45", "t-minutes")
 
 
 def test_a_drawn_row_is_redrawn_when_the_minute_theme_or_data_changes(empty_db):

@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, Static, TextArea
+from textual.widgets._select import SelectCurrent, SelectOverlay  # made steady below; Textual is pinned
 from textual.widgets.option_list import Option
 
 from netmaint_tui.ui.format import safe
@@ -83,6 +84,8 @@ class SteadyKeys:
     moves the focus only after it has bubbled up to the app: in "Omar<Tab>Lunch" typed fast (or
     pasted, or sent by a script) "Lunch" lands in the first field. Here Tab moves the focus while
     this field handles it, and keys that still reach this field afterwards go where the focus is.
+    The field's own bindings (backspace, arrows, ctrl+u, a list's down) run here too: left to
+    bubble up to the app, they would run after a Tab that followed them, on the next field.
     """
 
     async def _on_key(self, event: events.Key) -> None:
@@ -97,7 +100,21 @@ class SteadyKeys:
             event.prevent_default()
             self.move_on(backwards=event.key == "shift+tab")
             return
+        if focused is self and await self._run_own_binding(event):
+            return
         await super()._on_key(event)
+
+    async def _run_own_binding(self, event: events.Key) -> bool:
+        if self.check_consume_key(event.key, event.character):
+            return False  # typed text: the widget inserts it
+        # The first link of the chain is this field, with the user's keymap applied.
+        namespace, bindings = self.screen._binding_chain[0]
+        for binding in bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, namespace):
+                event.stop()
+                event.prevent_default()
+                return True
+        return False
 
     def move_on(self, backwards: bool = False) -> None:
         if backwards:
@@ -114,8 +131,35 @@ class SteadyTextArea(SteadyKeys, TextArea):
     pass
 
 
+class SteadyOverlay(SteadyKeys, SelectOverlay):
+    """A Select's open list, steady too: picking or closing hands the focus back to the Select at
+    once (Select does it through two messages and a deferred focus, which a following Tab would
+    overtake, and the focus would then come back)."""
+
+    def action_select(self) -> None:
+        select = self.parent
+        if self.highlighted is not None:
+            select.value = select._options[self.highlighted][1]
+        self._close(select)
+
+    def action_dismiss(self) -> None:
+        self._close(self.parent)
+
+    def _close(self, select) -> None:
+        select.expanded = False
+        self.screen.set_focus(select, scroll_visible=False)
+
+
 class SteadySelect(SteadyKeys, Select):
-    pass
+    def compose(self):
+        yield SelectCurrent(self.prompt)
+        yield SteadyOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+
+    def action_show_overlay(self) -> None:
+        super().action_show_overlay()
+        # Select focuses its list on the next turn of the loop; a key already on its way would
+        # still find the closed field focused. Focus the list now.
+        self.screen.set_focus(self.query_one(SteadyOverlay), scroll_visible=False)
 
 
 class ContactInput(SteadyInput):
