@@ -478,7 +478,7 @@ def test_a_burst_fills_the_log_form_field_by_field(demo_db):
         "card", "ask", "3", "45", "t-minutes")
 
 
-def test_a_drawn_row_is_redrawn_when_the_minute_theme_or_data_changes(empty_db):
+def test_a_drawn_row_is_redrawn_when_its_age_theme_or_data_changes(empty_db):
     """Rows are kept once drawn (cursor moves and filter keys redraw the whole list); what they
     show must still follow the clock, the theme and the data."""
     import pendulum
@@ -501,6 +501,11 @@ def test_a_drawn_row_is_redrawn_when_the_minute_theme_or_data_changes(empty_db):
     async def scenario(app, pilot):
         row = lambda: list_lines(app)[1]  # noqa: E731
         seen = [row()]
+        # Still the clock's same minute, but the touch is now more than a minute old.
+        moment["now"] = start.add(seconds=45)
+        contacts(app).refresh()
+        await pilot.pause()
+        assert "1m ago" in row()
         moment["now"] = start.add(minutes=5)
         contacts(app).refresh()
         await pilot.pause()

@@ -224,16 +224,17 @@ class ContactList(ScrollView, can_focus=True):
         row = self._rows.get(self.ids[index])
         if row is None:
             return Strip.blank(width, self._style(""))
-        # A drawn row is kept until its data, the theme, the focus, the width or the minute
-        # ("5m ago") changes: moving the cursor or editing the filter redraws the whole list,
-        # but most of its rows look exactly as before.
+        # A drawn row is kept until its data, the theme, the focus, the width or its age ("5m ago",
+        # the one part that follows the clock) changes: moving the cursor or editing the filter
+        # redraws the whole list, but most of its rows look exactly as before.
         self._style("")  # brings _style_key up to date with the theme and focus
-        key = (row.id, width, index == self.cursor, self._style_key, int(self._now().timestamp() // 60))
+        last = ago(row.last_touch, self._now())
+        key = (row.id, width, index == self.cursor, self._style_key, last)
         strip = self._lines.get(key)
         if strip is None:
             if len(self._lines) > 4 * PAGE:
                 self._lines.clear()
-            strip = self._lines[key] = self._row(row, columns, width, index == self.cursor)
+            strip = self._lines[key] = self._row(row, columns, width, index == self.cursor, last)
         return strip
 
     def _style(self, name: str) -> Style:
@@ -263,7 +264,7 @@ class ContactList(ScrollView, can_focus=True):
             segments.append(Segment(set_cell_size(aligned, w) + " ", style))
         return Strip(segments).adjust_cell_length(width, style)
 
-    def _row(self, row, columns, width: int, is_cursor: bool) -> Strip:
+    def _row(self, row, columns, width: int, is_cursor: bool, last: str) -> Strip:
         base = self._style("")
         cursor_style = self._style("contact-list--cursor") if is_cursor else None
         dim = self._style("contact-list--dim")
@@ -284,7 +285,7 @@ class ContactList(ScrollView, can_focus=True):
             "name": (safe(row.name), tier_style if row.tier == "A" else base),
             "company": (safe(row.company), dim),
             "tier": (row.tier, tier_style),
-            "last": (ago(row.last_touch, self._now()).rjust(8), dim),
+            "last": (last.rjust(8), dim),
             "due": ("follow-up" if row.urgent else due_words(row.days_until_due)).rjust(12),
             "bal": (signed(row.balance).rjust(3), bal_style),
         }
