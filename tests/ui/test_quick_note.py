@@ -405,6 +405,31 @@ def test_a_draft_can_be_discarded_at_start_or_kept_for_the_next_n(db):
     run(discard())
 
 
+def test_a_note_opened_before_the_offer_is_not_covered_by_it(db):
+    """The offer comes after the first frame; a quick `n` can beat it, and the note it opens
+    already holds the draft: no second copy is offered on top."""
+    from netmaint_tui.services.drafts import save_draft
+    from netmaint_tui.ui.screens.quick_note import offer_saved_draft
+
+    with filled(db) as ctx:
+        save_draft(ctx, {"contacts": "Omar", "note": "keep me"})
+
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("escape")  # the offer from start: later
+            await pilot.press("n")
+            await pilot.pause()
+            note = app.screen
+            assert note.query_one("#qn-note", TextArea).text == "keep me"
+            offer_saved_draft(app)  # as if the deferred offer ran only now
+            await pilot.pause()
+            assert app.screen is note
+
+    run(go())
+
+
 # --- a real process killed mid-note ----------------------------------------------------------------
 
 

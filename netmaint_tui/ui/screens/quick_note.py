@@ -368,6 +368,8 @@ def offer_saved_draft(app) -> None:
 
     if getattr(app, "readonly", False):
         return
+    if any(isinstance(screen, QuickNoteScreen) for screen in app.screen_stack):
+        return  # a note opened before the offer came up has already taken the draft back
     payload = load_draft()
     if payload is None:
         return
