@@ -169,6 +169,28 @@ def test_picker_lists_the_current_theme_first_then_netmaints_and_previews_as_you
     assert not config_path().exists()
 
 
+@pytest.mark.parametrize("with_user_theme", [False, True], ids=["shipped only", "with a user theme"])
+def test_picker_order_is_current_then_netmaints_in_load_order_then_the_users_then_textuals(demo_db, with_user_theme):
+    """Whether the other themes loaded after the first frame (shipped only) or before it (a user
+    theme could replace the one in use), the picker lists them in the same order."""
+    from netmaint_tui.ui.themes import load_all_themes
+
+    if with_user_theme:
+        folder = paths.user_themes_dir()
+        folder.mkdir(parents=True)
+        (folder / "dusk.yaml").write_text("name: dusk\nprimary: \"#c792ea\"\n", encoding="utf-8")
+    own = [theme.name for theme in load_all_themes()[0]]
+
+    async def scenario(app, pilot):
+        return theme_names(await open_theme_picker(app, pilot))
+
+    names = drive(new_app(demo_db, theme="netmaint-amber"), scenario)
+    expected_own = ["netmaint-amber"] + [name for name in own if name != "netmaint-amber"]
+    assert names[: len(own)] == expected_own
+    assert own[0] == "netmaint-dark" and (own[-1] == "dusk") == with_user_theme
+    assert "textual-dark" in names[len(own):]
+
+
 def test_picking_a_theme_saves_it(demo_db):
     async def scenario(app, pilot):
         await open_theme_picker(app, pilot)
