@@ -67,6 +67,9 @@ class MainScreen(Screen):
         self._detail_timer = None
         self._detail_shown = None  # a ContactDetail loaded ahead (start-up), used once
         self._index = None  # services.due.SearchIndex, built in a worker after each reload
+        # Set by reload, cleared by the ranking worker that recounts: a re-sort or filter started
+        # meanwhile replaces that worker (same group), and must then recount in its place.
+        self._week_due = False
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -117,10 +120,11 @@ class MainScreen(Screen):
         """Re-rank and recount in a worker; the panes update when it returns."""
         keep = keep if keep is not None else self.selected_id
         self.workers.cancel_group(self, "week")  # the start-up count is older than this one
-        self._rank(self.filter_text, self.show_snoozed, self.sort, keep, with_week=True)
+        self._week_due = True
+        self._rank(self.filter_text, self.show_snoozed, self.sort, keep)
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
-    def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None, with_week: bool = False) -> None:
+    def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None) -> None:
         from netmaint_tui.services.common import worker_connection
         from netmaint_tui.services.due import rank_ids, search_index
         from netmaint_tui.services.habit import week_summary
@@ -132,7 +136,8 @@ class MainScreen(Screen):
             self._ranking = ranking
             ids = self._index.narrow(ranking, text) if text.strip() else list(ranking)
             self.app.call_from_thread(self._apply_ranking, ids, keep)
-            if with_week:
+            if self._week_due:
+                self._week_due = False
                 # One worker, in order: the list first, then the week, whose suggestions are the
                 # top of the default ranking (reused when that is what is on screen).
                 default = sort == "priority" and not snoozed and not self.show_archived
