@@ -554,3 +554,39 @@ def test_keys_typed_in_one_burst_each_land_where_they_were_meant(db):
         (touch,) = touches_with(ctx, db.ids["priya"])
         assert sorted(touch.with_names) == ["Dana Lee", "Priya Patel"]
         assert touch.note == "nice lunch\ntodo: call"
+
+
+def _note_after(db, keys, together: bool) -> tuple[str, str]:
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            if together:
+                await burst(app, pilot, *keys)
+            else:
+                for key in keys:
+                    await pilot.press(key)
+                    await settle(app, pilot)
+            await settle(app, pilot)
+            screen = app.screen
+            return screen.query_one(ContactField).value, screen.query_one("#qn-note", TextArea).text
+
+    try:
+        return run(go())
+    finally:
+        from netmaint_tui.services.drafts import discard_draft
+
+        with reopened(db):
+            discard_draft()  # the note was left open: the next start would offer it back first
+
+
+@pytest.mark.parametrize("keys", [
+    ["n", *"da", "down", "tab", *"hi"],
+    ["n", *"da", "down", "down", "up", "enter", "tab", *"hi"],
+], ids=["down then tab", "down down up then enter"])
+def test_moving_through_the_matches_in_a_burst_picks_what_one_by_one_picks(db, keys):
+    """Up and down run in the field before the list has caught up with the letters ahead of them;
+    they must move through the matches for what is typed, not the list as it was."""
+    one_by_one = _note_after(db, keys, together=False)
+    assert one_by_one[0].startswith("Omar Haddad") and one_by_one[1] == "hi"
+    assert _note_after(db, keys, together=True) == one_by_one

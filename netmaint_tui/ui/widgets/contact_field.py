@@ -282,8 +282,15 @@ class ContactField(Vertical):
     @on(Input.Changed, "#cf-input")
     def _typed(self, event: Input.Changed) -> None:
         # Not stopped: the form hears every change too (its draft is saved from it).
-        self.refresh_completions()
+        self._catch_up()
         self._show_new()
+
+    def _catch_up(self) -> None:
+        """Match what is in the field now. Keys typed fast run in the input before the Changed
+        messages of the letters ahead of them arrive here: up, down, Tab and Enter catch the list
+        up themselves, and a late Changed then finds it current and keeps the highlight."""
+        if self._segment()[1].strip() != self._completed_for:
+            self.refresh_completions()
 
     def refresh_completions(self) -> None:
         completions = self.query_one(Completions)
@@ -309,6 +316,7 @@ class ContactField(Vertical):
         completions.display = True
 
     def move_highlight(self, step: int) -> None:
+        self._catch_up()
         completions = self.query_one(Completions)
         if not completions.display or not completions.option_count:
             return
@@ -318,11 +326,9 @@ class ContactField(Vertical):
     def accept(self, add_separator: bool = False) -> str | None:
         """Put the highlighted completion in place of the name being typed; returns the name taken."""
         completions = self.query_one(Completions)
+        self._catch_up()
         head, typed = self._segment()
         typed = typed.strip()
-        if typed != self._completed_for:
-            # Typed faster than the list could follow: match what is in the field now.
-            self.refresh_completions()
         taken = None
         if typed and completions.display and completions.highlighted is not None:
             option = completions.get_option_at_index(completions.highlighted)
