@@ -466,6 +466,8 @@ BURSTS = {
     "picking from lists": ["tab", "down", "down", "enter", "tab", "down", "down", "down", "enter", "tab", "3",
                            "tab", *"45"],
     "closing a list": ["tab", "down", "down", "escape", "tab", "down", "down", "tab", "7", "tab", "tab", "q"],
+    # Letters on a closed list go nowhere, as typed slowly; not into a later field after the keys behind them.
+    "letters on a closed list": ["tab", *"xy", "tab", "tab", "9"],
 }
 
 

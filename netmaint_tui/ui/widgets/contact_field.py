@@ -100,8 +100,13 @@ class SteadyKeys:
             event.prevent_default()
             self.move_on(backwards=event.key == "shift+tab")
             return
-        if focused is self and await self._run_own_binding(event):
-            return
+        if focused is self:
+            if await self._run_own_binding(event):
+                return
+            # A key sent on to this field above is a new event; unhandled here it would reach
+            # the app as a fresh key and chase the focus to a later field. Typed slowly, a key
+            # the focused field does not take goes no further than the app's bindings: so here.
+            event._set_forwarded()
         await super()._on_key(event)
 
     async def _run_own_binding(self, event: events.Key) -> bool:
