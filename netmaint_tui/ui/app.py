@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -48,6 +48,8 @@ class NetmaintApp(App):
         # False until mounted: the theme set at start-up is not a choice to save. (App.is_mounted
         # is a method, always truthy, so it can't tell.)
         self._started = False
+        # Keys typed while the app starts, held until the main screen can take them (None after).
+        self._early_keys: list[events.Key] | None = []
         self._register_themes()
 
     # --- themes ---------------------------------------------------------------------------
@@ -145,6 +147,30 @@ class NetmaintApp(App):
 
     # --- start ------------------------------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        # A key typed ahead (`netmaint`, then "/dana" at once) must not reach a screen that is
+        # still being built: it waits, and is replayed in order once the main screen is mounted.
+        if isinstance(event, events.Key) and self._early_keys is not None:
+            self._early_keys.append(event)
+            return
+        await super().on_event(event)
+
+    def main_screen_ready(self) -> None:
+        self.call_later(self._replay_early_keys)
+
+    def _replay_early_keys(self) -> None:
+        # Sent in the app's own turn: a key sent by the screen would not bubble back up to it.
+        keys, self._early_keys = self._early_keys or [], None
+        for key in keys:
+            self.post_message(events.Key(key.key, key.character))
+
+    def get_default_screen(self) -> Screen:
+        # The main screen is the app's first screen, not one pushed over a blank one: that
+        # would lay out and draw the start twice.
+        from netmaint_tui.ui.screens.main import MainScreen
+
+        return MainScreen()
+
     def on_mount(self) -> None:
         from netmaint_tui.store.db import current_database
 
@@ -158,9 +184,6 @@ class NetmaintApp(App):
                         markup=False, timeout=8)
         for line in self.startup_problems:
             self.notify(line, severity="warning", markup=False, timeout=10)
-        from netmaint_tui.ui.screens.main import MainScreen
-
-        self.push_screen(MainScreen())
         # After the first frame: neither is needed to show the list.
         self.call_after_refresh(self._load_other_themes)
         self.call_after_refresh(self.offer_draft)
@@ -200,7 +223,7 @@ class NetmaintApp(App):
             self.main.changed(keep=keep)
 
     def goto_contact(self, contact_id: int) -> None:
-        while len(self.screen_stack) > 2 and self.screen is not self.main:
+        while len(self.screen_stack) > 1 and self.screen is not self.main:
             self.pop_screen()
         if self.main is not None:
             self.main.goto_contact(contact_id)

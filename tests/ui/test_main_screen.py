@@ -75,11 +75,11 @@ class HeldWeek:
     def take(self, timeout=5.0):
         return self.real.take(timeout)
 
-    def take_week(self, timeout=10.0):
+    def take_week(self):
         import dataclasses
 
         self.release.wait(10)
-        return dataclasses.replace(self.real.take_week(timeout), touches=999)
+        return dataclasses.replace(self.real.take_week(), touches=999)
 
 
 def run_with_held_week(demo_db, keys):
@@ -144,6 +144,110 @@ def test_vim_keys_move_and_detail_follows(demo_db):
         assert isinstance(app.focused, ContactDetail)
 
     drive(new_app(demo_db), scenario)
+
+
+def keys_as_typed(text: str) -> list:
+    """Key events for `text`, as the terminal sends them ("/" arrives as the key "slash")."""
+    from textual import events
+
+    names = {"/": "slash", " ": "space"}
+    return [events.Key(names.get(ch, ch), ch) for ch in text]
+
+
+def started_app(db):
+    """The app as `netmaint` starts it: the database open and the list ranked on a thread."""
+    from netmaint_tui.config import Settings
+    from netmaint_tui.services.common import Context
+    from netmaint_tui.services.startup import Preload
+    from netmaint_tui.store.db import open_database
+    from tests.ui.conftest import demo_clock
+
+    open_database(db)
+    return new_app(db, preload=Preload(Context(demo_clock(), Settings())))
+
+
+def run_typed_ahead(db, text: str, preload: bool = True):
+    """Keys typed while `netmaint` starts (sent before the app runs), then the app settled.
+    Returns (filter text, list cursor, name of the focused widget's class, contacts listed)."""
+    import asyncio
+
+    from netmaint_tui.store.db import close_database
+
+    app = started_app(db) if preload else new_app(db)
+    for key in keys_as_typed(text):
+        app.post_message(key)
+
+    async def main():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            return app.screen.filter_text, contacts(app).cursor, type(app.focused).__name__, len(contacts(app).ids)
+
+    try:
+        return asyncio.run(main())
+    finally:
+        close_database()
+
+
+def test_keys_typed_while_the_app_starts_are_kept_in_order(demo_db):
+    assert run_typed_ahead(demo_db, "jjj")[1] == 3
+    assert run_typed_ahead(demo_db, "/lumen")[:3] == ("lumen", 0, "FilterField")
+
+
+def test_a_filter_typed_ahead_of_a_slow_ranking_still_applies(demo_db):
+    """Without the start-up ranking (it failed, or the app was built without it) the list
+    loads in a worker; a filter typed meanwhile narrows it once it is there."""
+    text, _, focused, listed = run_typed_ahead(demo_db, "/lumen", preload=False)
+    assert (text, focused) == ("lumen", "FilterField")
+    assert 0 < listed < 150
+
+
+def test_slash_and_a_name_typed_in_one_go_all_reach_the_filter(demo_db):
+    """`/` takes the focus to the field before the next keys are handed on; in the field, "/"
+    is a letter."""
+    async def scenario(app, pilot):
+        for key in keys_as_typed("/lum/x"):
+            app.post_message(key)
+        await settle(app, pilot)
+        assert app.screen.query_one("#filter", Input).value == "lum/x"
+        assert app.screen.filter_text == "lum/x"
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_detail_and_week_follow_the_lists_first_frame(demo_db):
+    """The first frame is the list alone; the detail and week panes are mounted right after it,
+    and Enter typed ahead of them still moves the focus to the detail."""
+    import asyncio
+
+    from textual import events
+
+    from netmaint_tui.store.db import close_database
+
+    app = started_app(demo_db)
+    app.post_message(events.Key("enter", "\r"))
+    detail_at_first_draw = []
+
+    async def main():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.focused, ContactDetail)
+            assert detail_title(app) == contacts(app).selected_row().name
+            assert "Streak" in static_text(app, "#week-streak")
+
+    original = ContactList.render_line
+
+    def render_line(self, y):
+        if not detail_at_first_draw:
+            detail_at_first_draw.append(bool(self.screen.query("#detail")))
+        return original(self, y)
+
+    ContactList.render_line = render_line
+    try:
+        asyncio.run(main())
+    finally:
+        ContactList.render_line = original
+        close_database()
+    assert detail_at_first_draw == [False]
 
 
 def test_filter_as_you_type_and_escape_clears(demo_db):

@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from typing import Callable
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from netmaint_tui.services.due import SORTS
-from netmaint_tui.ui.format import ControlsShown, safe
-from netmaint_tui.ui.widgets.contact_detail import ContactDetail
+from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.contact_list import ContactList
-from netmaint_tui.ui.widgets.week_tracker import WeekTracker
-
-
-class FilterField(Input):
-    """Narrows the list from inside the keystroke, so the field and the list are drawn in one
-    frame: an Input.Changed message reaches the screen only after the field has been drawn."""
-
-    def __init__(self, changed: Callable[[str], None], **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._changed = changed
-
-    def watch_value(self, value: str) -> None:
-        self._changed(value)
+from netmaint_tui.ui.widgets.filter_field import FilterField
 
 
 class MainScreen(Screen):
+    AUTO_FOCUS = "ContactList"  # not the first focusable widget: that is the hidden filter field
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="main.filter", tooltip="Filter by name, company or tag"),
+        # priority: the field takes focus before the next keys arrive, so "/" and a name typed in one
+        # go (or ahead, while the app starts) all land in it; in the field itself "/" is a letter.
+        Binding("slash", "filter", "Filter", id="main.filter", tooltip="Filter by name, company or tag",
+                priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear_filter"),
         Binding("a", "add_contact", "Add", id="main.add", tooltip="Add a contact"),
         Binding("e", "edit_contact", "Edit", id="main.edit", tooltip="Edit the selected contact"),
@@ -65,49 +57,81 @@ class MainScreen(Screen):
         self._ranking: list[int] = []  # the whole ranking for the current sort; the filter narrows it
         self._defer_detail = False
         self._detail_timer = None
-        self._detail_shown = None  # a ContactDetail loaded ahead (start-up), used once
         self._index = None  # services.due.SearchIndex, built in a worker after each reload
         # Set by reload, cleared by the ranking worker that recounts: a re-sort or filter started
         # meanwhile replaces that worker (same group), and must then recount in its place.
         self._week_due = False
+        self._week = None  # the latest WeekSummary, kept until the week pane is there to show it
+        self._preload = None  # the start-up Preload, until the week it counts has been asked for
+        self._rest = None  # the task mounting the panes that follow the list's first frame
+        self._completed = False  # True once they are mounted
 
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self):
+        # The first frame holds what start-up is for: the ranked list and why its top contact
+        # is there. The detail and the week pane are mounted right after that frame (see
+        # _complete_layout): their styles, layout and drawing would otherwise delay it. The
+        # filter field is here from the start, so `/` and a name typed at once all reach it.
         yield Header(show_clock=False)
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield FilterField(self._filter_typed, placeholder="filter: name, company or tag (Esc clears)",
-                                  id="filter", highlighter=ControlsShown())
+                yield FilterField(self._filter_typed, id="filter")
                 contacts = ContactList(self.fetch_rows, self.app.ctx.now, id="contacts")
                 contacts.border_title = "Contacts"
                 yield contacts
                 yield Static(id="reason")
-            with Vertical(id="right"):
-                detail = ContactDetail(id="detail")
-                detail.border_title = "Details"
-                yield detail
-                tracker = WeekTracker(id="week")
-                tracker.border_title = "This week"
-                yield tracker
+            yield Vertical(id="right")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#filter").display = False
-        self.query_one(ContactList).focus()
+        self.query_one("#filter", FilterField).display = False
         preload, self.app.preload = self.app.preload, None
         first = preload.take() if preload is not None else None
         if first is None:
             self.reload()
-            return
-        # Computed while the interface loaded: the first frame already shows the list.
-        self._ranking = first.ranking
-        contacts = self.query_one(ContactList)
-        contacts.prime(first.rows)
-        self._apply_ranking(list(first.ranking), None, shown=first.detail)
-        self._show_selected()  # the watcher waits for the screen to be mounted, which is after this
-        self._preloaded_week(preload)
-        self._build_index()
+        else:
+            # Computed while the interface loaded: the first frame already shows the list.
+            self._preload = preload
+            self._ranking = first.ranking
+            self.query_one(ContactList).prime(first.rows)
+            self._apply_ranking(list(first.ranking), None)
+            self._show_reason()  # the watcher waits for the screen to be mounted, which is after this
+        self.app.main_screen_ready()
+
+    @on(ContactList.Drawn)
+    async def _list_drawn(self) -> None:
+        await self._complete_layout()
+
+    def _complete_layout(self) -> asyncio.Future:
+        """Mount the detail and the week pane, once; later calls wait for the same mount."""
+        if self._rest is None:
+            self._rest = asyncio.ensure_future(self._mount_rest())
+        return self._rest
+
+    async def _mount_rest(self) -> None:
+        from netmaint_tui.ui.widgets.contact_detail import ContactDetail
+        from netmaint_tui.ui.widgets.week_tracker import WeekTracker
+
+        detail = ContactDetail(id="detail")
+        detail.border_title = "Details"
+        tracker = WeekTracker(id="week")
+        tracker.border_title = "This week"
+        await self.query_one("#right").mount_all([detail, tracker])
+        self._completed = True
+        self._show_detail(self.selected_id)
+        if self._week is not None:
+            tracker.show(self._week)
+        # Started only now: a thread's Python work competes with the first frame for the interpreter.
+        preload, self._preload = self._preload, None
+        if preload is not None:
+            self._preloaded_week(preload)
+            self._build_index()
+
+    def _show_week(self, summary) -> None:
+        self._week = summary
+        if self._completed:
+            self.query_one("#week").show(summary)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -119,7 +143,9 @@ class MainScreen(Screen):
     def reload(self, keep: int | None = None) -> None:
         """Re-rank and recount in a worker; the panes update when it returns."""
         keep = keep if keep is not None else self.selected_id
-        self.workers.cancel_group(self, "week")  # the start-up count is older than this one
+        # The start-up count, running or still to start, is older than this one.
+        self.workers.cancel_group(self, "week")
+        self._preload = None
         self._week_due = True
         self._rank(self.filter_text, self.show_snoozed, self.sort, keep)
 
@@ -142,7 +168,7 @@ class MainScreen(Screen):
                 # top of the default ranking (reused when that is what is on screen).
                 default = sort == "priority" and not snoozed and not self.show_archived
                 summary = week_summary(self.app.ctx, ranked_ids=ranking if default else None)
-                self.app.call_from_thread(self.query_one(WeekTracker).show, summary)
+                self.app.call_from_thread(self._show_week, summary)
                 # Names may have changed: the filter's index is rebuilt after every reload.
                 index = search_index()
                 index.align(ranking)
@@ -156,14 +182,8 @@ class MainScreen(Screen):
         from textual.worker import get_current_worker
 
         summary = preload.take_week()
-        if summary is None:
-            from netmaint_tui.services.common import worker_connection
-            from netmaint_tui.services.habit import week_summary
-
-            with worker_connection():
-                summary = week_summary(self.app.ctx)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.query_one(WeekTracker).show, summary)
+            self.app.call_from_thread(self._show_week, summary)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _build_index(self) -> None:
@@ -182,13 +202,11 @@ class MainScreen(Screen):
             return
         self._apply_ranking(self._index.narrow(self._ranking, text), keep, bool(text.strip()))
 
-    def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False, shown=None) -> None:
+    def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False) -> None:
         contacts = self.query_one(ContactList)
         contacts.set_ids(ids, keep=keep, fresh=not typing)
         self._update_title()
         self._defer_detail = typing
-        if shown is not None and contacts.selected_id == shown.id:
-            self._detail_shown = shown  # already loaded: the watcher shows it without a query
         if contacts.selected_id != self.selected_id:
             self.selected_id = contacts.selected_id  # the watcher shows the detail and reason
         elif not typing:
@@ -215,12 +233,10 @@ class MainScreen(Screen):
     def _show_detail(self, contact_id: int | None) -> None:
         from netmaint_tui.services.contacts import contact_detail
 
-        ready, self._detail_shown = self._detail_shown, None
-        if ready is not None and ready.id == contact_id:
-            detail = ready
-        else:
-            detail = contact_detail(self.app.ctx, contact_id) if contact_id is not None else None
-        self.query_one(ContactDetail).show(detail, self.app.ctx.now())
+        if not self._completed:
+            return  # the pane shows the selected contact once it is mounted
+        detail = contact_detail(self.app.ctx, contact_id) if contact_id is not None else None
+        self.query_one("#detail").show(detail, self.app.ctx.now())
 
     @on(ContactList.Highlighted)
     def highlighted(self, event: ContactList.Highlighted) -> None:
@@ -250,8 +266,9 @@ class MainScreen(Screen):
         self._show_reason()
 
     @on(ContactList.Opened)
-    def opened(self, event: ContactList.Opened) -> None:
-        self.query_one(ContactDetail).focus()
+    async def opened(self, event: ContactList.Opened) -> None:
+        await self._complete_layout()
+        self.query_one("#detail").focus()
 
     def changed(self, keep: int | None = None) -> None:
         """After any write: every pane shows it at once."""
@@ -260,21 +277,23 @@ class MainScreen(Screen):
     # --- filter, sort, snoozed --------------------------------------------------------------
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+        field = self.query_one("#filter", FilterField)
+        if self.focused is field:
+            raise SkipAction()  # typed into the filter: the key goes on to the field
         field.display = True
-        field.focus()
+        self.set_focus(field)  # now, not after the keys already queued behind this one
 
     def _filter_typed(self, text: str) -> None:
         if text != self.filter_text:
             self.filter_text = text
             self._filter(text)
 
-    @on(Input.Submitted, "#filter")
+    @on(FilterField.Submitted, "#filter")
     def filter_done(self) -> None:
         self.query_one(ContactList).focus()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+        field = self.query_one("#filter", FilterField)
         if field.display or self.filter_text:
             self.filter_text = ""  # first: clearing the field then narrows nothing on its own
             field.value = ""
@@ -469,7 +488,7 @@ class MainScreen(Screen):
         """Show a contact even if the filter, snooze or sort would hide it."""
         if contact_id not in self.query_one(ContactList).ids:
             self.filter_text = ""
-            field = self.query_one("#filter", Input)
+            field = self.query_one("#filter", FilterField)
             field.value = ""
             field.display = False
             self.show_snoozed = True

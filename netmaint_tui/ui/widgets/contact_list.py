@@ -73,6 +73,9 @@ class ContactList(ScrollView, can_focus=True):
             self.contact_id = contact_id
             super().__init__()
 
+    class Drawn(Message):
+        """Posted once, when the list is first drawn; handled after that frame is out."""
+
     class Opened(Message):
         def __init__(self, contact_id: int) -> None:
             self.contact_id = contact_id
@@ -88,6 +91,7 @@ class ContactList(ScrollView, can_focus=True):
         self._style_key: tuple | None = None
         self._lines: dict[tuple, Strip] = {}  # drawn rows, see render_line
         self._styles: dict[str, Style] = {}
+        self._drawn = False
 
     # --- data -----------------------------------------------------------------------------
 
@@ -211,6 +215,9 @@ class ContactList(ScrollView, can_focus=True):
         return [("name", max(8, rest)), *fixed]
 
     def render_line(self, y: int) -> Strip:
+        if not self._drawn:
+            self._drawn = True
+            self.post_message(self.Drawn())
         width = self.scrollable_content_region.width
         columns = self._columns(width)
         if y == 0:

@@ -1,0 +1,24 @@
+"""The list's filter: the text field that `/` opens above the Contacts pane."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.widgets import Input
+
+from netmaint_tui.ui.format import ControlsShown
+
+
+class FilterField(Input):
+    """Narrows the list from inside the keystroke, so the field and the list are drawn in one
+    frame: an Input.Changed message reaches the screen only after the field has been drawn."""
+
+    def __init__(self, changed: Callable[[str], None], **kwargs) -> None:
+        # select_on_focus off: the Focus event can reach the field after keys typed in one go with
+        # "/", and selecting then would let the next key replace the letters before it.
+        super().__init__(placeholder="filter: name, company or tag (Esc clears)", highlighter=ControlsShown(),
+                         select_on_focus=False, **kwargs)
+        self._changed = changed
+
+    def watch_value(self, value: str) -> None:
+        self._changed(value)
