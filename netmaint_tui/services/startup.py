@@ -3,8 +3,7 @@
 SQLite releases the interpreter lock while it works, so ranking 30,000 contacts on a thread of
 its own overlaps with importing and composing the interface instead of waiting behind it. Only
 the list is ranked ahead: the thread's Python work competes with the main thread for the
-interpreter, so the week's summary is counted when the screen asks for it, after the list's
-first frame.
+interpreter, so the week's summary is left to the screen, after the list's first frame.
 """
 
 from __future__ import annotations
@@ -51,12 +50,3 @@ class Preload:
         """The list, or None if it failed or is not ready in time (the caller loads normally)."""
         self._first_done.wait(timeout)
         return self._first
-
-    def take_week(self):
-        """The week's summary (WeekSummary), its suggestions from the ranking taken at start-up.
-        Counts on the caller's thread: call it off the UI thread."""
-        from netmaint_tui.services.habit import week_summary
-
-        first = self.take()
-        with worker_connection():
-            return week_summary(self.ctx, ranked_ids=first.ranking if first is not None else None)

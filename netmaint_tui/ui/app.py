@@ -50,6 +50,7 @@ class NetmaintApp(App):
         self._started = False
         # Keys typed while the app starts, held until the main screen can take them (None after).
         self._early_keys: list[events.Key] | None = []
+        self._start_up_done = False
         self._register_themes()
 
     # --- themes ---------------------------------------------------------------------------
@@ -184,9 +185,8 @@ class NetmaintApp(App):
                         markup=False, timeout=8)
         for line in self.startup_problems:
             self.notify(line, severity="warning", markup=False, timeout=10)
-        # After the first frame: neither is needed to show the list.
-        self.call_after_refresh(self._load_other_themes)
-        self.call_after_refresh(self.offer_draft)
+        # The main screen calls start_up_done once it is whole; this is in case it never is.
+        self.set_timer(3.0, self.start_up_done)
         if not self.readonly:
             # A few seconds in: a large network's copy would otherwise compete with the first frame.
             self.set_timer(3.0, self._daily_backup)
@@ -202,7 +202,20 @@ class NetmaintApp(App):
         except Exception as exc:  # a failed backup must not stop the user; say so
             self.call_from_thread(self.notify, f"Automatic backup failed: {exc}", severity="warning", markup=False)
 
+    def start_up_done(self) -> None:
+        """What start-up leaves until the whole main screen is drawn: the themes not in use and
+        a quick note's draft left by a crash. Runs once."""
+        if self._start_up_done:
+            return
+        self._start_up_done = True
+        self._load_other_themes()
+        self.offer_draft()
+
     def offer_draft(self) -> None:
+        from netmaint_tui.services.drafts import load_draft
+
+        if self.readonly or load_draft() is None:
+            return  # the usual case, and the note's screen need not even be loaded
         try:
             from netmaint_tui.ui.screens.quick_note import offer_saved_draft
         except ImportError:

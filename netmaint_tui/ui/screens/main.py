@@ -62,7 +62,8 @@ class MainScreen(Screen):
         # meanwhile replaces that worker (same group), and must then recount in its place.
         self._week_due = False
         self._week = None  # the latest WeekSummary, kept until the week pane is there to show it
-        self._preload = None  # the start-up Preload, until the week it counts has been asked for
+        # The start-up ranking (priority order) while the week it suggests from is still to count.
+        self._uncounted: list[int] | None = None
         self._rest = None  # the task mounting the panes that follow the list's first frame
         self._completed = False  # True once they are mounted
 
@@ -92,7 +93,7 @@ class MainScreen(Screen):
             self.reload()
         else:
             # Computed while the interface loaded: the first frame already shows the list.
-            self._preload = preload
+            self._uncounted = first.ranking
             self._ranking = first.ranking
             self.query_one(ContactList).prime(first.rows)
             self._apply_ranking(list(first.ranking), None)
@@ -113,6 +114,14 @@ class MainScreen(Screen):
         from netmaint_tui.ui.widgets.contact_detail import ContactDetail
         from netmaint_tui.ui.widgets.week_tracker import WeekTracker
 
+        # The start-up week is counted here, on this thread, after the first frame: about 35 ms
+        # at 30,000 contacts, where a worker would compete with the screen for the interpreter
+        # and take ten times that. A reload since then counts it itself.
+        ranking, self._uncounted = self._uncounted, None
+        if ranking is not None:
+            from netmaint_tui.services.habit import week_summary
+
+            self._week = week_summary(self.app.ctx, ranked_ids=ranking)
         detail = ContactDetail(id="detail")
         detail.border_title = "Details"
         tracker = WeekTracker(id="week")
@@ -122,16 +131,16 @@ class MainScreen(Screen):
         self._show_detail(self.selected_id)
         if self._week is not None:
             tracker.show(self._week)
-        # Started only now: a thread's Python work competes with the first frame for the interpreter.
-        preload, self._preload = self._preload, None
-        if preload is not None:
-            self._preloaded_week(preload)
+            self.call_after_refresh(self.app.start_up_done)
+        if ranking is not None:
             self._build_index()
 
     def _show_week(self, summary) -> None:
         self._week = summary
         if self._completed:
             self.query_one("#week").show(summary)
+            # The whole screen is there: the app's own start-up chores may run (once) now.
+            self.call_after_refresh(self.app.start_up_done)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -143,10 +152,9 @@ class MainScreen(Screen):
     def reload(self, keep: int | None = None) -> None:
         """Re-rank and recount in a worker; the panes update when it returns."""
         keep = keep if keep is not None else self.selected_id
-        # The start-up count, running or still to start, is older than this one.
-        self.workers.cancel_group(self, "week")
-        self._preload = None
         self._week_due = True
+        self._uncounted = None
+        self.workers.cancel_group(self, "index")  # this reload brings a newer one
         self._rank(self.filter_text, self.show_snoozed, self.sort, keep)
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
@@ -174,26 +182,19 @@ class MainScreen(Screen):
                 index.align(ranking)
                 self._index = index
 
-    @work(thread=True, exclusive=True, group="week", exit_on_error=False)
-    def _preloaded_week(self, preload) -> None:
-        """The week's summary from start-up; a reload started meanwhile cancels this one and
-        brings its own. Its own group: a re-sort or filter does not recount the week, so they
-        must not cancel it."""
-        from textual.worker import get_current_worker
-
-        summary = preload.take_week()
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_week, summary)
-
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _build_index(self) -> None:
+        """The filter's index, ahead of the first keystroke. A reload meanwhile brings a newer one."""
+        from textual.worker import get_current_worker
+
         from netmaint_tui.services.common import worker_connection
         from netmaint_tui.services.due import search_index
 
         with worker_connection():
             index = search_index()
-        index.align(self._ranking)  # ahead of the first keystroke
-        self._index = index
+        index.align(self._ranking)
+        if not get_current_worker().is_cancelled:
+            self._index = index
 
     def _filter(self, text: str, keep: int | None = None) -> None:
         """A keystroke in the filter narrows the ranking already held: no query, no re-ranking."""
