@@ -50,7 +50,8 @@ class NetmaintApp(App):
         self._started = False
         # Keys typed while the app starts, held until the main screen can take them (None after).
         self._early_keys: list[events.Key] | None = []
-        self._start_up_done = False
+        self.start_up_complete = False  # True once start_up_done has run
+        self._draft_pending = False  # a crash's draft still to offer, once the user is at the list
         self._register_themes()
 
     # --- themes ---------------------------------------------------------------------------
@@ -159,11 +160,12 @@ class NetmaintApp(App):
     def main_screen_ready(self) -> None:
         self.call_later(self._replay_early_keys)
 
-    def _replay_early_keys(self) -> None:
-        # Sent in the app's own turn: a key sent by the screen would not bubble back up to it.
+    async def _replay_early_keys(self) -> None:
+        # Handled here, in order: a key arriving meanwhile queues behind this call. Made in the
+        # app's own turn, as a key made by the screen would not bubble back up to it.
         keys, self._early_keys = self._early_keys or [], None
         for key in keys:
-            self.post_message(events.Key(key.key, key.character))
+            await super().on_event(events.Key(key.key, key.character))
 
     def get_default_screen(self) -> Screen:
         # The main screen is the app's first screen, not one pushed over a blank one: that
@@ -205,16 +207,24 @@ class NetmaintApp(App):
     def start_up_done(self) -> None:
         """What start-up leaves until the whole main screen is drawn: the themes not in use and
         a quick note's draft left by a crash. Runs once."""
-        if self._start_up_done:
+        if self.start_up_complete:
             return
-        self._start_up_done = True
+        self.start_up_complete = True
         self._load_other_themes()
+        self._draft_pending = not self.readonly
         self.offer_draft()
 
     def offer_draft(self) -> None:
+        """Offer a crash's draft back, once the user is at the list: not over a form, or into the
+        filter, that keys typed during start-up opened, where a typed n or y would answer it. The
+        main screen asks again each time the list gets the focus back."""
+        main = self.main
+        if not self._draft_pending or main is None or self.screen is not main or not main.at_list:
+            return
+        self._draft_pending = False
         from netmaint_tui.services.drafts import load_draft
 
-        if self.readonly or load_draft() is None:
+        if load_draft() is None:
             return  # the usual case, and the note's screen need not even be loaded
         try:
             from netmaint_tui.ui.screens.quick_note import offer_saved_draft

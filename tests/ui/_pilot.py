@@ -57,6 +57,9 @@ async def settle(app, pilot) -> None:
     if any(worker.is_running for worker in app.workers):
         await app.workers.wait_for_complete()
         await pilot.pause()
+    from tests.ui.conftest import started
+
+    await started(app, pilot)
 
 
 def screen_text(app) -> str:

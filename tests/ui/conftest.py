@@ -90,8 +90,18 @@ def drive(app, scenario, size=SIZE):
 
 
 async def settle(app, pilot) -> None:
-    """Let workers finish and the screen catch up."""
+    """Let workers finish and the screen catch up, start-up included (its last chores wait for
+    the whole main screen)."""
     for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    await started(app, pilot)
+
+
+async def started(app, pilot) -> None:
+    for _ in range(50):
+        if getattr(app, "start_up_complete", True):
+            return
         await app.workers.wait_for_complete()
         await pilot.pause()
 

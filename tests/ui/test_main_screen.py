@@ -230,6 +230,87 @@ def test_detail_and_week_follow_the_lists_first_frame(demo_db):
     assert detail_at_first_draw == [False]
 
 
+def test_q_typed_while_the_app_starts_quits_cleanly(demo_db):
+    import asyncio
+
+    from netmaint_tui.store.db import close_database
+
+    app = started_app(demo_db)
+    app.post_message(keys_as_typed("q")[0])
+
+    async def main():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+
+    try:
+        asyncio.run(main())
+    finally:
+        close_database()
+    assert app.return_code == 0
+
+
+def test_a_week_that_cannot_be_counted_at_start_is_counted_again(demo_db, monkeypatch):
+    """The start-up week is counted on the screen's thread; a failure there (a busy file, say)
+    must not take the app down: a reload counts it again in a worker."""
+    import netmaint_tui.services.habit as habit
+
+    real, calls = habit.week_summary, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("disk I/O error")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(habit, "week_summary", flaky)
+    app = started_app(demo_db)
+
+    async def scenario(app, pilot):
+        assert len(calls) == 2
+        assert "touches" in static_text(app, "#week-progress-text")
+        assert detail_title(app) == contacts(app).selected_row().name
+
+    drive(app, scenario)
+
+
+def test_slash_again_continues_the_kept_filter(demo_db):
+    """Enter keeps the filter and goes back to the list; "/" then a letter, in one go, adds the
+    letter to the filter rather than replacing it."""
+    async def scenario(app, pilot):
+        await pilot.press("slash", *"lum", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.focused, ContactList)
+        for key in keys_as_typed("/e"):
+            app.post_message(key)
+        await settle(app, pilot)
+        assert app.screen.filter_text == "lume"
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_a_terminal_too_short_for_a_row_still_gets_every_pane(demo_db):
+    """The panes follow the list's first draw; with no room for a row there is none, and Enter
+    typed ahead still brings them and reaches the detail (a timer brings them otherwise)."""
+    import asyncio
+
+    from textual import events
+
+    from netmaint_tui.store.db import close_database
+
+    app = started_app(demo_db)
+    app.post_message(events.Key("enter", "\r"))
+
+    async def main():
+        async with app.run_test(size=(120, 5)) as pilot:
+            await settle(app, pilot)
+            return type(app.focused).__name__, bool(app.screen.query("#week"))
+
+    try:
+        assert asyncio.run(main()) == ("ContactDetail", True)
+    finally:
+        close_database()
+
+
 def test_filter_as_you_type_and_escape_clears(demo_db):
     async def scenario(app, pilot):
         total = len(contacts(app).ids)

@@ -430,6 +430,43 @@ def test_a_note_opened_before_the_offer_is_not_covered_by_it(db):
     run(go())
 
 
+def test_a_draft_waits_for_the_list_when_keys_typed_at_start_opened_something(db):
+    """Keys typed while the app starts are handled first; the offer waits until the user is
+    back at the list, so an n or y typed into the filter never answers it by accident."""
+    from netmaint_tui.services.drafts import save_draft
+    from tests.ui._pilot import key_event
+
+    with filled(db) as ctx:
+        save_draft(ctx, {"contacts": "Omar", "note": "keep me"})
+
+    async def filtering():
+        app = app_for(db)
+        for key in ("slash", "a", "n"):
+            app.post_message(key_event(key))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert app.screen.filter_text == "an"
+            assert not isinstance(app.screen, RestoreDraftDialog)
+            assert draft_row()["note"] == "keep me"
+            await pilot.press("enter")  # done filtering: the list has the focus again
+            await pilot.pause()
+            assert isinstance(app.screen, RestoreDraftDialog)
+
+    async def another_screen():
+        app = app_for(db)
+        app.post_message(key_event("f"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "FollowUpsScreen"
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, RestoreDraftDialog)
+
+    run(filtering())
+    run(another_screen())
+
+
 # --- a real process killed mid-note ----------------------------------------------------------------
 
 

@@ -98,7 +98,22 @@ class MainScreen(Screen):
             self.query_one(ContactList).prime(first.rows)
             self._apply_ranking(list(first.ranking), None)
             self._show_reason()  # the watcher waits for the screen to be mounted, which is after this
+        # The list posts Drawn from its first frame; a terminal too short to show a row never
+        # draws it, and the panes come anyway.
+        self.set_timer(1.0, self._complete_layout)
         self.app.main_screen_ready()
+
+    @property
+    def at_list(self) -> bool:
+        """The list has the focus: the user is not typing into a field of this screen."""
+        return isinstance(self.focused, ContactList)
+
+    def on_descendant_focus(self, event) -> None:
+        if isinstance(event.widget, ContactList):
+            self.app.offer_draft()
+
+    def on_screen_resume(self) -> None:
+        self.call_later(self.app.offer_draft)  # once this screen is the current one again
 
     @on(ContactList.Drawn)
     async def _list_drawn(self) -> None:
@@ -121,12 +136,18 @@ class MainScreen(Screen):
         if ranking is not None:
             from netmaint_tui.services.habit import week_summary
 
-            self._week = week_summary(self.app.ctx, ranked_ids=ranking)
+            try:
+                self._week = week_summary(self.app.ctx, ranked_ids=ranking)
+            except Exception:  # e.g. the file is busy: a reload counts again in a worker
+                ranking = None
+                self.reload()
         detail = ContactDetail(id="detail")
         detail.border_title = "Details"
         tracker = WeekTracker(id="week")
         tracker.border_title = "This week"
         await self.query_one("#right").mount_all([detail, tracker])
+        if not (detail.is_mounted and tracker.is_mounted):
+            return  # the app is closing (q typed while it started)
         self._completed = True
         self._show_detail(self.selected_id)
         if self._week is not None:
