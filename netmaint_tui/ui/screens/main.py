@@ -151,8 +151,7 @@ class MainScreen(Screen):
         self._completed = True
         self._show_detail(self.selected_id)
         if self._week is not None:
-            tracker.show(self._week)
-            self.call_after_refresh(self.app.start_up_done)
+            self._show_week(self._week)
         if ranking is not None:
             self._build_index()
 
