@@ -99,6 +99,7 @@ async def settle(app, pilot) -> None:
 
 
 async def started(app, pilot) -> None:
+    """Wait (a bounded number of turns) until the app has run its start-up chores."""
     for _ in range(50):
         if getattr(app, "start_up_complete", True):
             return

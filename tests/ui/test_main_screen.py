@@ -41,12 +41,6 @@ def test_start_up_preload_shows_what_a_plain_start_shows(demo_db):
     """`netmaint` ranks on a thread while the interface loads; the screen it gives must be the
     same as the one loaded by the screen itself, and the week's summary, which arrives after
     the list, must still land."""
-    from netmaint_tui.config import Settings
-    from netmaint_tui.services.common import Context
-    from netmaint_tui.services.startup import Preload
-    from netmaint_tui.store.db import open_database
-    from tests.ui.conftest import demo_clock
-
     def screen(app):
         return (list_lines(app), detail_title(app), static_text(app, "#reason"),
                 static_text(app, "#week-progress-text"), static_text(app, "#week-next"))
@@ -55,10 +49,8 @@ def test_start_up_preload_shows_what_a_plain_start_shows(demo_db):
         return screen(app)
 
     plain = drive(new_app(demo_db), look)
-    open_database(demo_db)
-    preload = Preload(Context(demo_clock(), Settings()))
-    assert preload.take() is not None
-    app = new_app(demo_db, preload=preload)
+    app = started_app(demo_db)
+    assert app.preload.take() is not None
     assert drive(app, look) == plain
     assert "touches" in plain[3]
 
