@@ -111,10 +111,13 @@ _RANK_SQL = (
     f"(CASE WHEN dst IS NULL THEN 1.0 + MAX(0.0, dsa) / {_CADENCE_SQL} ELSE MAX(0.0, dst) / {_CADENCE_SQL} END)"
 )
 
+# Each order ends on the id, so it is total: contacts alike in every sorted respect keep one
+# order, and a page taken with LIMIT (`due --limit`, a JSON consumer paging) is exactly that
+# part of the whole ranking.
 _ORDER = {
-    "priority": "urgent DESC, rank_score DESC, name COLLATE NOCASE",
-    "leads": "leads DESC, rank_score DESC, name COLLATE NOCASE",
-    "last touch": "last_touch_at IS NOT NULL, last_touch_at, name COLLATE NOCASE",
+    "priority": "urgent DESC, rank_score DESC, name COLLATE NOCASE, id",
+    "leads": "leads DESC, rank_score DESC, name COLLATE NOCASE, id",
+    "last touch": "last_touch_at IS NOT NULL, last_touch_at, name COLLATE NOCASE, id",
     "name": "name COLLATE NOCASE, id",
 }
 

@@ -553,6 +553,22 @@ def test_pages_are_consistent_with_the_count(tmp_db, past, ctx):
     assert [r.reason for r in rows_for_ids(ctx, ids[7:12])] == [r.reason for r in full[7:12]]
 
 
+
+def test_a_page_of_the_ranking_is_that_part_of_the_whole_one_even_among_ties(tmp_db, past, ctx):
+    # Contacts alike in everything the ranking sorts on (same name, tier and ages) still have
+    # one order, so `due --limit N` and paging agree with the whole ranking.
+    for i in range(12):
+        add_contact(past("2024-06-01"), "Sam Lee" if i % 2 else f"Pat {i % 3}", tier="AB"[i % 2])
+    for sort in SORTS:
+        whole = rank_ids(ctx, sort=sort)
+        assert len(whole) == 12
+        for n in (1, 3, 5, 11):
+            assert [r.id for r in due_list(ctx, limit=n, sort=sort)] == whole[:n], (sort, n)
+            assert [r.id for r in due_list(ctx, limit=n, offset=n, sort=sort)] == whole[n:2 * n], (sort, n)
+    sams = [i for i in rank_ids(ctx) if i % 2 == 0]  # the six alike, in the order they were added
+    assert sams == sorted(sams)
+
+
 STABLE_DUE_KEYS = {"name", "company", "tier", "score", "overdue", "last_touch", "due", "balance", "reason"}
 
 
