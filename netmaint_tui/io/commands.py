@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from netmaint_tui.cli import USAGE_ERROR, UsageError, db_path, make_context, show
+from netmaint_tui.rules.vocabulary import plural
 
 # --- progress on a terminal -------------------------------------------------------------------
 
@@ -120,12 +121,6 @@ def _open(args, settings, must_exist: bool):
 # --- import -----------------------------------------------------------------------------------
 
 
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"{n} {word}"
-    return f"{n} {word}es" if word.endswith(("ch", "sh", "s", "x")) else f"{n} {word}s"
-
-
 def _counts(report) -> str:
     return (f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
             f"{report.skipped} skipped")
@@ -164,7 +159,7 @@ def summary_line(name: str, report) -> str:
     """`imported Connections.csv: 2 added, 0 updated, 0 unchanged, 0 skipped (1 removed member)`."""
     summary = ("contacts: " if report.others else "") + _counts(report)
     if report.left_out:
-        summary += " (" + ", ".join(_plural(n, why) for why, n in sorted(report.left_out.items())) + ")"
+        summary += " (" + ", ".join(plural(n, why) for why, n in sorted(report.left_out.items())) + ")"
     for section, counts in report.others.items():
         summary += (f"; {section.replace('_', '-')}: {counts.added} added, {counts.updated} updated, "
                     f"{counts.unchanged} unchanged, {counts.skipped} skipped")
@@ -234,7 +229,7 @@ def render_export(ctx, fmt: str) -> tuple[bytes, str]:
 
         doc = snapshot(ctx)
         text = dumps_json(doc) if fmt == "json" else dumps_yaml(doc)
-        what = ", ".join(_plural(len(doc[k]), w) for k, w in (
+        what = ", ".join(plural(len(doc[k]), w) for k, w in (
             ("contacts", "contact"), ("touches", "touch"), ("follow_ups", "follow-up"),
             ("goals", "goal"), ("pauses", "pause")))
         return text.encode("utf-8"), what
@@ -243,7 +238,7 @@ def render_export(ctx, fmt: str) -> tuple[bytes, str]:
         from netmaint_tui.services.exporting import export_contacts
 
         contacts = export_contacts()
-        return contacts_csv(contacts).encode("utf-8"), _plural(len(contacts), "contact")
+        return contacts_csv(contacts).encode("utf-8"), plural(len(contacts), "contact")
     if fmt == "ics":
         from netmaint_tui.io.ics_export import DUE_WITHIN_DAYS, build_calendar
         from netmaint_tui.services.exporting import contacts_due_within, open_follow_ups
@@ -251,7 +246,7 @@ def render_export(ctx, fmt: str) -> tuple[bytes, str]:
         follow_ups = open_follow_ups()
         due = contacts_due_within(ctx, DUE_WITHIN_DAYS)
         data = build_calendar(follow_ups, due, ctx.now())
-        return data, f"{_plural(len(follow_ups), 'open follow-up')} and {_plural(len(due), 'contact')} due"
+        return data, f"{plural(len(follow_ups), 'open follow-up')} and {plural(len(due), 'contact')} due"
     raise UsageError(f"unknown export format {fmt!r}")
 
 

@@ -338,6 +338,11 @@ def test_o_cycles_the_sort_and_by_leads_puts_who_suggested_most_first(tmp_path):
             await pilot.press("g")
             await settle(app, pilot)
             assert "Leads     3 follow-ups suggested, 1 done" in screen_text(app)
+            await pilot.press("j")
+            await settle(app, pilot)
+            assert "Leads     1 follow-up suggested, 0 done" in screen_text(app)
+            await pilot.press("g")
+            await settle(app, pilot)
             await pilot.press("o")
             await settle(app, pilot)
             assert contacts.ids[0] == ana and "by last touch" in contacts.border_title  # never touched first

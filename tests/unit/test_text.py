@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netmaint_tui.rules.text import json_safe, visible
+from netmaint_tui.rules.vocabulary import plural
 
 NASTY = {
     "ESC": "\x1b",
@@ -108,3 +109,10 @@ def test_json_safe_never_changes_the_value(value):
 
 def test_a_tab_in_a_note_becomes_spaces():
     assert visible("- item\n\tindented") == "- item\n    indented"
+
+
+def test_a_count_reads_as_a_sentence_says_it():
+    assert [plural(n, "follow-up") for n in (0, 1, 2)] == ["0 follow-ups", "1 follow-up", "2 follow-ups"]
+    assert plural(1, "day") == "1 day"
+    assert plural(3, "match") == "3 matches"
+    assert plural(2, "address") == "2 addresses"

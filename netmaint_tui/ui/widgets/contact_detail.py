@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.ui.format import ago, safe, signed
 
 KIND_STYLE = {"give": "$give", "ask": "$ask", "catch-up": "$text-muted"}
@@ -55,7 +56,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
 
     def _fields(self, d, now) -> Content:
         parts: list = []
-        cadence = f"every {d.effective_cadence} days" + ("" if d.cadence_days else " (tier default)")
+        cadence = f"every {plural(d.effective_cadence, 'day')}" + ("" if d.cadence_days else " (tier default)")
         parts += [(f"Tier {d.tier}", f"$tier-{d.tier.lower()} bold"), ("  ·  ", "$text-muted"), cadence, "\n"]
         for label, value in (
             ("Company", d.company), ("Role", d.role), ("Email", ", ".join(d.emails)),
@@ -78,7 +79,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
                   f"  (gave {d.gives}, asked {d.asks})"]
         if d.balance < 0:
             parts += [("  — make a deposit: offer something before asking again", "$warning")]
-        parts += ["\n", ("Leads     ", "$text-muted"), f"{d.leads} follow-ups suggested, {d.leads_done} done"]
+        parts += ["\n", ("Leads     ", "$text-muted"), f"{plural(d.leads, 'follow-up')} suggested, {d.leads_done} done"]
         if d.notes:
             notes, rest = clipped(d.notes)
             parts += ["\n\n", ("Notes", "bold"), "\n", safe(notes, single_line=False)]
