@@ -470,6 +470,40 @@ def test_help_lists_the_keys_of_the_focused_pane_and_the_app(demo_db):
     drive(new_app(demo_db), scenario)
 
 
+def test_the_detail_pane_scrolls_with_the_lists_keys_and_help_lists_them(demo_db):
+    """Enter moves to the detail; j/k, G/g and space scroll its history as the list's keys move
+    the list, and `?` there lists them under "Detail pane"."""
+    async def scenario(app, pilot):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        detail = app.screen.query_one(ContactDetail)
+        assert app.focused is detail and detail.max_scroll_y > 10
+        await pilot.press("j", "j")
+        await settle(app, pilot)
+        assert detail.scroll_y == 2
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert detail.scroll_y == 1
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert detail.scroll_y == detail.max_scroll_y
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert detail.scroll_y == 0
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert detail.scroll_y > 5
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("Static").render())
+        assert "Detail pane" in text and "The oldest touch" in text and "Contacts pane" not in text
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.focused, ContactList)
+
+    drive(new_app(demo_db), scenario, size=(80, 24))
+
+
 def test_palette_goes_to_a_contact(demo_db):
     async def scenario(app, pilot):
         target = contacts(app).ids[40]

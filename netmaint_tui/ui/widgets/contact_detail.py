@@ -6,6 +6,7 @@ and passes through `safe` so control characters are shown, not obeyed.
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -31,6 +32,17 @@ def _left_out(count: int) -> tuple:
 
 
 class ContactDetail(VerticalScroll, can_focus=True):
+    # The list's keys, so moving between the panes does not mean changing hands; Esc (the
+    # screen's) goes back to the list.
+    BINDINGS = [
+        Binding("down,j", "scroll_down", "Down", show=False, id="detail.down", tooltip="Scroll the history down"),
+        Binding("up,k", "scroll_up", "Up", show=False, id="detail.up", tooltip="Scroll up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top", tooltip="The contact's fields"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom", tooltip="The oldest touch"),
+        Binding("pagedown,ctrl+d,space", "page_down", "Page down", show=False, id="detail.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="detail.page_up"),
+    ]
+
     DEFAULT_CSS = """
     ContactDetail { height: 1fr; padding: 0 1; }
     ContactDetail > Static { width: 1fr; }
