@@ -419,6 +419,37 @@ def test_archive_and_undo(demo_db):
     drive(new_app(demo_db), scenario)
 
 
+def test_a_long_note_wraps_under_its_touch_and_follows_the_width(empty_db):
+    """Every row of a wrapped note is indented under its touch (a hanging indent), at 80×24 and
+    again after the terminal grows."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.touches import log_touch
+
+    note = "Coffee near the office. Talked about design systems, hiring for the data team and the conference in May."
+
+    def build(ctx):
+        log_touch(ctx, [add_contact(ctx, "Dana Haddad")], at=ctx.now().subtract(days=3), note=note)
+
+    fill(empty_db, build)
+
+    def note_rows(app) -> list[str]:
+        return static_text(app, "#detail-history").split("\n")[2:]  # after the title and the touch
+
+    async def scenario(app, pilot):
+        detail = app.screen.query_one(ContactDetail)
+        rows = note_rows(app)
+        assert len(rows) > 2 and all(row.startswith("  ") for row in rows)
+        assert max(len(row) for row in rows) <= detail.content_region.width - 2
+        assert " ".join(row.strip() for row in rows) == note
+        await pilot.resize_terminal(160, 40)
+        await settle(app, pilot)
+        wide = note_rows(app)
+        assert len(wide) < len(rows) and all(row.startswith("  ") for row in wide)
+        assert " ".join(row.strip() for row in wide) == note
+
+    drive(new_app(empty_db), scenario, size=(80, 24))
+
+
 def test_add_and_edit_a_contact(empty_db):
     async def scenario(app, pilot):
         assert contacts(app).ids == []

@@ -31,6 +31,17 @@ def _left_out(count: int) -> tuple:
     return (f"… {count:,} more characters, kept in full (netmaint export json shows all)", "$text-muted")
 
 
+def _indented(line: str, width: int) -> list:
+    """One line of a note under its touch, every row of it indented when it wraps (a hanging
+    indent), so a long note still reads as part of its touch. Width 0: not laid out yet."""
+    if width <= 12:
+        return ["\n  ", line]
+    parts: list = []
+    for row in Content(line).wrap(width - 2):
+        parts += ["\n  ", row]
+    return parts
+
+
 class ContactDetail(VerticalScroll, can_focus=True):
     # The list's keys, so moving between the panes does not mean changing hands; Esc (the
     # screen's) goes back to the list.
@@ -54,13 +65,31 @@ class ContactDetail(VerticalScroll, can_focus=True):
         yield Static(id="detail-follow-ups", classes="section")
         yield Static(id="detail-history", classes="section")
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._detail = None
+        self._history_width = 0  # the width the history was laid out for
+
     def show(self, detail, now) -> None:
+        self._detail = detail
         self.query_one("#detail-fields", Static).update(self._fields(detail, now) if detail else Content("No contact selected."))
         self.query_one("#detail-follow-ups", Static).update(self._follow_ups(detail) if detail else Content(""))
-        self.query_one("#detail-history", Static).update(self._history(detail) if detail else Content(""))
+        self._show_history()
         # A plain str would be parsed as markup; a name like "[b]x[/b]" must stay as typed.
         self.border_title = Content(safe(detail.name)) if detail else "Details"
         self.scroll_home(animate=False)
+
+    def _show_history(self) -> None:
+        # A scrollbar's width is always left free: the pane's own scrollbar comes and goes with
+        # the history's length, and must not push a laid-out line onto a second row.
+        width = self.content_region.width - self.styles.scrollbar_size_vertical
+        self._history_width = width
+        d = self._detail
+        self.query_one("#detail-history", Static).update(self._history(d, width) if d else Content(""))
+
+    def on_resize(self) -> None:
+        if self._detail is not None and self.content_region.width - self.styles.scrollbar_size_vertical != self._history_width:
+            self._show_history()
 
     @staticmethod
     def _line(label: str, value) -> tuple:
@@ -110,7 +139,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 parts += [("  about ", "$text-muted"), safe(f.about or f.about_text)]
         return Content.assemble(*parts)
 
-    def _history(self, d) -> Content:
+    def _history(self, d, width: int) -> Content:
         parts: list = [(f"History ({len(d.history)})", "bold")]
         if not d.history:
             parts += ["\n", ("no touches yet — press l to log one", "$text-muted")]
@@ -125,7 +154,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
             if t.note:
                 note, rest = clipped(t.note)
                 for line in safe(note, single_line=False).split("\n"):
-                    parts += ["\n  ", line]
+                    parts += _indented(line, width)
                 if rest:
                     parts += ["\n  ", _left_out(rest)]
         return Content.assemble(*parts)
