@@ -84,13 +84,18 @@ def test_open_follow_ups_are_listed_by_due_date_and_time_overdue_in_the_error_co
             assert listed[0].startswith("Mon 10 Mar 15:00") and "2d overdue" in listed[0]  # 24 h after the coffee
             assert listed[2].startswith("Wed 12 Mar 13:00") and "in 3h" in listed[2]
             assert listed[3].startswith("Fri 14 Mar 11:00")  # the note said when
-            assert "2 overdue" in app.screen.query_one(FollowUpList).border_title
+            assert "2 overdue" in app.screen.query_one("#fu-box").border_title
+            # The column titles sit inside the box, right under its title and above the rows.
+            drawn_rows = screen_text(app).split("\n")
+            top = next(i for i, line in enumerate(drawn_rows) if "Follow-ups (" in line)
+            assert drawn_rows[top + 1].startswith("│ Due") and "What" in drawn_rows[top + 1]
+            assert drawn_rows[top + 2].startswith("│ Mon 10 Mar 15:00")
             # Drawn in the theme's error colour: the overdue rows, and only those.
             option_list = app.screen.query_one(FollowUpList)
             option_list.highlighted = 3  # the cursor row has the cursor's colours
             await pilot.pause()
             error = Color.parse(app.current_theme.error).rich_color
-            lines = option_list.render_lines(option_list.region.reset_offset.shrink((1, 1, 1, 1)))
+            lines = option_list.render_lines(option_list.region.reset_offset)
 
             def colour_of(text):
                 for strip in lines:

@@ -59,8 +59,7 @@ class FollowUpList(OptionList):
         Binding("G", "last", "Bottom", show=False, id="follow_ups.bottom"),
     ]
     DEFAULT_CSS = """
-    FollowUpList { height: 1fr; border: round $panel-lighten-2; }
-    FollowUpList:focus { border: round $primary; }
+    FollowUpList, FollowUpList:focus { height: 1fr; border: none; }
     """
 
     def on_resize(self) -> None:
@@ -81,7 +80,9 @@ class FollowUpsScreen(Screen):
         Binding("escape", "close", "Back", id="follow_ups.back", tooltip="Back to the contacts"),
     ]
     DEFAULT_CSS = """
-    FollowUpsScreen #fu-head { height: 1; padding: 0 2; color: $text-muted; text-style: bold; }
+    FollowUpsScreen #fu-box { height: 1fr; border: round $panel-lighten-2; }
+    FollowUpsScreen #fu-box:focus-within { border: round $primary; }
+    FollowUpsScreen #fu-head { height: 1; padding: 0 1; color: $text-muted; text-style: bold; }
     FollowUpsScreen #fu-info { height: auto; max-height: 8; padding: 0 2; border-top: solid $panel-lighten-2; }
     """
 
@@ -92,8 +93,9 @@ class FollowUpsScreen(Screen):
 
     def compose(self):
         yield Header(show_clock=False)
-        yield Static(id="fu-head")
-        yield FollowUpList(id="fu-list")
+        with Vertical(id="fu-box"):  # the column titles inside the box, above the rows they name
+            yield Static(id="fu-head")
+            yield FollowUpList(id="fu-list")
         yield Static(id="fu-info")
         yield Footer()
 
@@ -174,7 +176,7 @@ class FollowUpsScreen(Screen):
                 head += " " + _fit(title, w[key])
         self.query_one("#fu-head", Static).update(Content(head))
         overdue = sum(1 for f in self.items if f.overdue)
-        option_list.border_title = f"Follow-ups ({len(self.items)} open" + (f" · {overdue} overdue)" if overdue else ")")
+        self.query_one("#fu-box").border_title = f"Follow-ups ({len(self.items)} open" + (f" · {overdue} overdue)" if overdue else ")")
         if self.items:
             ids = [f.id for f in self.items]
             option_list.highlighted = ids.index(keep) if keep in ids else 0
