@@ -471,6 +471,22 @@ def test_add_and_edit_a_contact(empty_db):
     drive(new_app(empty_db), scenario)
 
 
+def test_a_form_on_a_small_terminal_still_says_how_to_save(demo_db):
+    """At 80×24 the log and the add forms are taller than the screen: their fields scroll, and
+    the line saying ctrl+s saves stays in view."""
+    from tests.ui._pilot import screen_text
+
+    async def scenario(app, pilot):
+        for key in ("l", "a"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert "ctrl+s save · Esc cancel" in screen_text(app), key
+            await pilot.press("escape")
+            await settle(app, pilot)
+
+    drive(new_app(demo_db), scenario, size=(80, 24))
+
+
 def test_add_form_refuses_a_bad_tier_value_and_stays_open(empty_db):
     async def scenario(app, pilot):
         await pilot.press("a")

@@ -56,6 +56,13 @@ class FormScreen(ModalScreen[bool]):
     def fields(self):  # pragma: no cover - overridden
         return []
 
+    def on_resize(self) -> None:
+        # On a short terminal (80×24) the fields scroll rather than push the error and the
+        # "ctrl+s save" line out of the box: the form must say how to leave it. 92 % is the
+        # box's own limit; 4 rows are its border, the error line and the help line.
+        room = int(self.size.height * 0.92) - 4
+        self.query_one("#form-fields").styles.max_height = max(3, min(30, room))
+
     def compose(self):
         with Vertical(id="form") as form:
             form.border_title = Content(self.form_title)  # titles carry names: never markup
