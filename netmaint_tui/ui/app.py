@@ -13,7 +13,7 @@ from textual.theme import ThemeProvider
 
 from netmaint_tui.clock import Clock, system_clock
 from netmaint_tui.services.common import Context
-from netmaint_tui.ui.commands import ContactsProvider
+from netmaint_tui.ui.commands import ContactPicker, ContactsProvider
 from netmaint_tui.ui.format import safe
 
 
@@ -332,7 +332,7 @@ class NetmaintApp(App):
     def action_goto_contact_palette(self) -> None:
         from textual.command import CommandPalette
 
-        self.push_screen(CommandPalette(providers=[ContactsProvider], placeholder="Go to contact…"))
+        self.push_screen(CommandPalette(providers=[ContactPicker], placeholder="Go to contact…"))
 
 
 class ThemePicker(ThemeProvider):

@@ -25,7 +25,8 @@ def _highlighted(matcher, text: str) -> Content:
 
 
 class ContactsProvider(Provider):
-    """Typing part of a name in ctrl+p offers those contacts."""
+    """Typing part of a name in ctrl+p offers those contacts. Nothing before a name is typed:
+    the palette opens on the actions."""
 
     async def search(self, query: str) -> Hits:
         from netmaint_tui.services.contacts import contact_names
@@ -42,6 +43,10 @@ class ContactsProvider(Provider):
                 help_text = Content(f"Go to contact · {safe(company)}" if company else "Go to contact")
                 yield Hit(score, _highlighted(matcher, shown), partial(self.app.goto_contact, cid), text=shown,
                           help=help_text)
+
+
+class ContactPicker(ContactsProvider):
+    """The "Go to contact…" palette: contacts alone, the first few by name before anything is typed."""
 
     async def discover(self) -> Hits:
         from netmaint_tui.services.contacts import contact_names
