@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, ProgressBar, Select
 
-from netmaint_tui.ui.screens.import_file import ImportScreen, guess_format
+from netmaint_tui.ui.screens.import_file import ImportScreen, PathSuggester, guess_format
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from tests.ui._pilot import SIZE, app_for, burst, filled, reopened, run, screen_text, settle
 
@@ -98,6 +98,51 @@ def test_preview_writes_nothing_then_import_adds_everyone_and_again_changes_noth
             await settle(app, pilot)
             assert app.screen is app.main
             assert len(app.main.query_one(ContactList).ids) == 41
+
+    run(go())
+
+
+@pytest.fixture
+def downloads(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "home"
+    (folder / "Downloads").mkdir(parents=True)
+    for name in ("Connections.csv", "contacts.vcf", ".secret"):
+        (folder / name).write_text("x", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
+
+
+def test_the_path_is_completed_from_the_folder_it_names(downloads):
+    import asyncio
+
+    suggest = PathSuggester().get_suggestion
+    at = f"{downloads}/"
+    cases = {
+        at + "Con": at + "Connections.csv",
+        at + "Down": at + "Downloads/",  # a folder comes with its slash
+        at + "c": at + "contacts.vcf",  # case counts: "Connections" does not start with "c"
+        at: at + "Connections.csv",  # the first by name, never a hidden one unasked
+        at + ".": at + ".secret",
+        "~/con": "~/contacts.vcf",  # the user's own spelling of home is kept
+        at + "Connections.csv": None,  # nothing left to add
+        at + "zzz": None,
+        at + "nowhere/x": None,
+        "": None,
+    }
+    assert {value: asyncio.run(suggest(value)) for value in cases} == cases
+
+
+def test_right_arrow_takes_the_suggested_path(db, downloads):
+    async def go():
+        app = app_for(db)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_import(app, pilot, f"{downloads}/Conn")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("right")
+            await pilot.pause()
+            assert screen.query_one("#imp-path", Input).value == f"{downloads}/Connections.csv"
+            assert screen.query_one("#imp-format", Select).value == "linkedin"
 
     run(go())
 

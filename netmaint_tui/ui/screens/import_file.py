@@ -7,6 +7,7 @@ database is backed up first (services.importing.import_file).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
 
 from netmaint_tui.ui.format import safe
@@ -37,6 +39,41 @@ def guess_format(path: str) -> str | None:
     if name.endswith(".csv"):
         return "linkedin" if "connections" in name else "google"
     return None
+
+
+class PathSuggester(Suggester):
+    """Completes the path being typed from the folder it names, as a shell would: the first
+    entry by name that starts with the last part typed (hidden ones only when that part starts
+    with a dot); a folder comes with its slash, ready for the next part. → takes it."""
+
+    LOOKED_AT = 5000  # entries read from one folder: a huge download folder must not stall typing
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)  # the disk changes; paths have case
+
+    async def get_suggestion(self, value: str) -> str | None:
+        folder, slash, start = value.rpartition("/")
+        if not value.strip() or (not slash and value.startswith("~")):
+            return None
+        base = Path(folder or ("/" if slash else ".")).expanduser()
+        best: tuple[str, bool] | None = None
+        try:
+            with os.scandir(base) as entries:
+                for count, entry in enumerate(entries):
+                    if count >= self.LOOKED_AT:
+                        break
+                    name = entry.name
+                    if not name.startswith(start) or (name.startswith(".") and not start.startswith(".")):
+                        continue
+                    if best is None or name < best[0]:
+                        best = (name, entry.is_dir())
+        except OSError:
+            return None
+        if best is None:
+            return None
+        name, is_dir = best
+        completed = value + name[len(start):] + ("/" if is_dir else "")
+        return completed if completed != value else None
 
 
 @dataclass
@@ -81,8 +118,8 @@ class ImportScreen(Screen):
         with Vertical(id="imp-form"):
             with Horizontal(classes="row"):
                 yield Label("File")
-                yield SteadyInput(self.initial_path, placeholder="path to the export, e.g. ~/Downloads/Connections.csv",
-                                  id="imp-path")
+                yield SteadyInput(self.initial_path, placeholder="e.g. ~/Downloads/Connections.csv (→ completes)",
+                                  suggester=PathSuggester(), id="imp-path")
                 yield Label(" As")
                 yield Select(FORMATS, value=self._format_set, allow_blank=False,
                              id="imp-format")
@@ -94,7 +131,8 @@ class ImportScreen(Screen):
             yield ProgressBar(total=100, show_eta=False, id="imp-bar")
         with VerticalScroll(id="imp-result", can_focus=True):
             yield Static(Content.assemble(
-                ("Give the file and its format, then preview (nothing is written) or import.\n", "$text-muted"),
+                ("Give the file (→ takes the suggested path) and its format, then preview (nothing is written) "
+                 "or import.\n", "$text-muted"),
                 ("Importing the same file again changes nothing; contacts are matched by id, email, LinkedIn URL, "
                  "then name and company.", "$text-muted"),
             ), id="imp-text")
