@@ -203,14 +203,15 @@ def cmd_add(ctx, args):
 
 
 def cmd_log(ctx, args):
-    from netmaint_tui.services.contacts import resolve_contacts
+    from netmaint_tui.services.contacts import names_of, resolve_contacts
     from netmaint_tui.services.touches import log_touch
 
     ids = resolve_contacts(args.names)
     note = sys.stdin.read() if args.note == "-" else args.note
     at = parse_when(ctx, args.at) if args.at else None
     result = log_touch(ctx, ids, at=at, channel=args.channel, kind=args.kind, minutes=args.minutes, note=note)
-    out(f"logged {args.kind} {args.channel} (#{result.touch_id})")
+    # The names as stored, not as typed: "omar" may have matched Omar Fischer.
+    out(f"logged {args.kind} {args.channel} with {show(', '.join(names_of(ids)))} (#{result.touch_id})")
     for fid, what, due in result.follow_ups:
         out(f"follow-up #{fid}: {show(what)} — due {due.strftime('%a %Y-%m-%d %H:%M')}")
 
@@ -333,20 +334,20 @@ def cmd_pause(ctx, args):
 def cmd_snooze(ctx, args):
     import datetime as dt
 
-    from netmaint_tui.services.contacts import resolve_contact, snooze
+    from netmaint_tui.services.contacts import names_of, resolve_contact, snooze
 
     cid = resolve_contact(args.name)
     until = parse_when(ctx, args.until, prefer="future", default_time=dt.time(0, 0)).date()
     snooze(ctx, cid, until)
-    out(f"snoozed {show(args.name)} until {until}")
+    out(f"snoozed {show(names_of([cid])[0])} until {until}")
 
 
 def cmd_archive(ctx, args):
-    from netmaint_tui.services.contacts import resolve_contact, set_archived
+    from netmaint_tui.services.contacts import names_of, resolve_contact, set_archived
 
     cid = resolve_contact(args.name, include_archived=args.undo)
     set_archived(ctx, cid, not args.undo)
-    out(("unarchived " if args.undo else "archived ") + show(args.name))
+    out(("unarchived " if args.undo else "archived ") + show(names_of([cid])[0]))
 
 
 def cmd_demo(args, settings):

@@ -15,6 +15,7 @@ from pathlib import Path
 from netmaint_tui import paths
 from netmaint_tui.config import DEFAULT_THEME, effective_settings_text, load_settings
 from netmaint_tui.rules.text import visible
+from netmaint_tui.rules.vocabulary import plural
 
 CANNOT = 2
 HAS_PROBLEMS = 1
@@ -70,7 +71,7 @@ def show(path: Path) -> int:
     if not exists:
         source = f"# no file at {_shown(path)}: these are the defaults (create it with: netmaint config edit)"
     elif problems:
-        source = (f"# read from {_shown(path)}, with {len(problems)} problem(s) (on stderr); "
+        source = (f"# read from {_shown(path)}, with {plural(len(problems), 'problem')} (on stderr); "
                   "the defaults stand in for those settings")
     else:
         source = f"# read from {_shown(path)}"

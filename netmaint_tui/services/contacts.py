@@ -392,6 +392,12 @@ def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
     )
 
 
+def names_of(contact_ids) -> list[str]:
+    """The contacts' names, in the order given: what a command says it acted on."""
+    names = dict(Contact.select(Contact.id, Contact.name).where(Contact.id.in_(list(contact_ids))).tuples())
+    return [names[i] for i in contact_ids if i in names]
+
+
 def contact_names(text: str = "", limit: int = 20) -> list[tuple[int, str, str]]:
     """(id, name, company) of active contacts whose name contains `text`, prefix matches first."""
     q = Contact.select(Contact.id, Contact.name, Contact.company).where(Contact.archived == False)  # noqa: E712

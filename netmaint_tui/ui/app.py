@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 from netmaint_tui.clock import Clock, system_clock
+from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context
 from netmaint_tui.ui.commands import ContactPicker, ContactsProvider
 from netmaint_tui.ui.format import safe
@@ -254,7 +255,7 @@ class NetmaintApp(App):
     def announce_log(self, result) -> None:
         lines = ["Touch logged."]
         if result.follow_ups:
-            lines.append(f"{len(result.follow_ups)} follow-up(s):")
+            lines.append(f"{plural(len(result.follow_ups), 'follow-up')}:")
             lines += [f"• {safe(what)} — {due.strftime('%a %d %b %H:%M')}" for _, what, due in result.follow_ups]
         self.notify("\n".join(lines), markup=False, timeout=6)
 

@@ -121,7 +121,7 @@ def test_the_whole_quick_note_by_keys_logs_the_touch_and_its_follow_ups(db):
             await settle(app, pilot)
             assert not isinstance(app.screen, QuickNoteScreen)
             shown = "\n".join(notifications(app))
-            assert "2 follow-up(s)" in shown and "send the deck — Thu 13 Mar 10:00" in shown
+            assert "2 follow-ups:" in shown and "send the deck — Thu 13 Mar 10:00" in shown
             assert "call Omar — Fri 14 Mar 09:00" in shown
             assert app.main.selected_id == db.ids["omar"]
 

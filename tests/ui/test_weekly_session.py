@@ -127,7 +127,7 @@ def test_a_whole_session_by_keys_logs_snoozes_thanks_and_ends_with_the_streak(db
             summary = screen_text(app)
             assert "Session done" in summary and "14:14" in summary
             assert "Touches   3  (gives 2 · asks 0 · catch-ups 1)" in summary
-            assert "1 snoozed · 1 follow-up(s) done" in summary
+            assert "1 snoozed · 1 follow-up done" in summary
             assert "This week 3/2 touches  goal met ✓" in summary
             assert "Streak    3 weeks" in summary
             stopwatch.now += 500

@@ -92,7 +92,7 @@ def test_a_birthday_without_a_year(env, capsys, form):
 def test_log_a_touch_and_see_it_in_due(net, capsys):
     out = ok(capsys, "log", "Dana", "--channel", "call", "--kind", "give", "--minutes", "30", "--at", "yesterday 3pm",
              "--note", "caught up")
-    assert out == "logged give call (#1)\n"
+    assert out == "logged give call with Dana Haddad (#1)\n"  # the name as stored, not as typed
     dana = next(i for i in due_json(capsys) if i["name"] == "Dana Haddad")
     assert dana["last_touch"] == "2025-03-11T15:00:00+01:00"
     assert dana["balance"] == 1
@@ -101,7 +101,9 @@ def test_log_a_touch_and_see_it_in_due(net, capsys):
 
 
 def test_log_several_contacts_at_once(net, capsys):
-    ok(capsys, "log", "Dana", "Omar", "--at", "2025-03-10 12:00")
+    assert ok(capsys, "log", "Dana", "Omar", "--at", "2025-03-10 12:00") == (
+        "logged catch-up meeting with Dana Haddad, Omar Fischer (#1)\n"
+    )
     items = {i["name"]: i for i in due_json(capsys)}
     assert items["Dana Haddad"]["last_touch"] == items["Omar Fischer"]["last_touch"] == "2025-03-10T12:00:00+01:00"
     assert items["Dan Brown"]["last_touch"] is None
@@ -111,7 +113,7 @@ def test_log_reads_the_note_from_stdin(net, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("Coffee.\n- [ ] send the deck by fri\ntodo: intro to Lee\n"))
     out = ok(capsys, "log", "Omar", "--note", "-")
     assert out.splitlines() == [
-        "logged catch-up meeting (#1)",
+        "logged catch-up meeting with Omar Fischer (#1)",
         "follow-up #1: send the deck — due Fri 2025-03-14 09:00",
         "follow-up #2: intro to Lee — due Thu 2025-03-13 10:00",
     ]
@@ -223,15 +225,15 @@ def test_pause_makes_the_week_paused(net, capsys):
 
 
 def test_snooze_and_archive(net, capsys):
-    assert ok(capsys, "snooze", "Dana", "2025-04-01") == "snoozed Dana until 2025-04-01\n"
+    assert ok(capsys, "snooze", "Dana", "2025-04-01") == "snoozed Dana Haddad until 2025-04-01\n"
     assert "Dana Haddad" not in [i["name"] for i in due_json(capsys)]
     snoozed = [i for i in due_json(capsys, "--snoozed") if i["name"] == "Dana Haddad"]
     assert snoozed and snoozed[0]["snoozed_until"] == "2025-04-01"
     fails(capsys, "snooze", "Omar", "2025-03-12")  # not after today
-    assert ok(capsys, "archive", "Omar") == "archived Omar\n"
+    assert ok(capsys, "archive", "Omar") == "archived Omar Fischer\n"
     assert [i["name"] for i in due_json(capsys)] == ["Dan Brown"]
     fails(capsys, "log", "Omar")  # archived contacts are not found by name
-    assert ok(capsys, "archive", "Omar", "--undo") == "unarchived Omar\n"
+    assert ok(capsys, "archive", "Omar", "--undo") == "unarchived Omar Fischer\n"
     assert "Omar Fischer" in [i["name"] for i in due_json(capsys)]
 
 

@@ -82,7 +82,7 @@ def test_show_puts_each_problem_on_stderr_once_and_still_shows_the_rest(config, 
     write_config(config, "theme: netmaint-light\nweek_start: someday\ncolour: red\n")
     code, out, err = run(capsys, "show")
     assert code == 1
-    assert "2 problem(s)" in out.splitlines()[0]
+    assert "2 problems" in out.splitlines()[0]
     assert yaml.safe_load(out.split("\n", 1)[1])["theme"] == "netmaint-light"
     lines = err.splitlines()
     assert len(lines) == 2, err  # not repeated by the command line's own start-up warning

@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.ui.format import ago, safe, signed
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
@@ -210,7 +211,7 @@ class WeeklySessionScreen(Screen):
                        ("Touches   ", "$text-muted"), (str(n), "bold"),
                        f"  (gives {t.count('give')} · asks {t.count('ask')} · catch-ups {t.count('catch-up')})"]
         if t.snoozed or t.follow_ups_done:
-            parts += ["\n", ("Also      ", "$text-muted"), f"{t.snoozed} snoozed · {t.follow_ups_done} follow-up(s) done"]
+            parts += ["\n", ("Also      ", "$text-muted"), f"{t.snoozed} snoozed · {plural(t.follow_ups_done, 'follow-up')} done"]
         if s is not None:
             week = f"{s.touches}/{s.goal_touches} touches" if s.goal_touches is not None else f"{s.touches} touches"
             state = {"met": "goal met ✓", "open": "in progress", "paused": "paused"}.get(s.status, s.status)
