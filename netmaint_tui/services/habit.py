@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.rules.streaks import GoalRow, HabitResult, PauseRange, Tally, evaluate, judged_weeks
+from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context, InputError, plain_date, to_db
 from netmaint_tui.store.models import Goal, Pause, database
 
@@ -35,7 +36,8 @@ class WeekSummary:
 
     def progress_text(self) -> str:
         """`3/5 touches · 40/60 min`: counts against the goal in force (plain counts without one)."""
-        parts = [f"{self.touches}/{self.goal_touches} touches" if self.goal_touches is not None else f"{self.touches} touches"]
+        parts = [f"{self.touches}/{self.goal_touches} touches" if self.goal_touches is not None
+                 else plural(self.touches, "touch")]
         if self.goal_minutes is not None:
             parts.append(f"{self.minutes}/{self.goal_minutes} min")
         elif self.minutes:

@@ -208,11 +208,15 @@ def test_goal_week_and_streaks(net, capsys):
     assert "from 2025-03-03: touches 2, minutes -" in ok(capsys, "goal", "list")
 
 
-def test_week_without_a_goal(env, capsys):
+def test_week_without_a_goal(net, capsys):
     week = json.loads(ok(capsys, "week", "--json"))
     assert week["goal"] == {"touches": None, "minutes": None}
     assert week["status"] == "open" and week["current_streak"] == 0 and week["strength"] == 0.0
     assert "goal set" in ok(capsys, "week")
+    ok(capsys, "log", "Dana")
+    assert ok(capsys, "week").splitlines()[0] == "Week of Mon 2025-03-10 · 1 touch · open"
+    ok(capsys, "log", "Omar")
+    assert ok(capsys, "week").splitlines()[0] == "Week of Mon 2025-03-10 · 2 touches · open"
 
 
 def test_pause_makes_the_week_paused(net, capsys):

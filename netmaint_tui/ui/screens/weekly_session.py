@@ -213,7 +213,7 @@ class WeeklySessionScreen(Screen):
         if t.snoozed or t.follow_ups_done:
             parts += ["\n", ("Also      ", "$text-muted"), f"{t.snoozed} snoozed · {plural(t.follow_ups_done, 'follow-up')} done"]
         if s is not None:
-            week = f"{s.touches}/{s.goal_touches} touches" if s.goal_touches is not None else f"{s.touches} touches"
+            week = s.progress_text()
             state = {"met": "goal met ✓", "open": "in progress", "paused": "paused"}.get(s.status, s.status)
             parts += ["\n", ("This week ", "$text-muted"), week, "  ", (state, "$week-met bold" if s.status == "met" else "")]
             weeks = "week" if s.current_streak == 1 else "weeks"
