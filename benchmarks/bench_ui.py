@@ -9,7 +9,8 @@
    alternating, same run. Target: netmaint within 1.3x of the yardstick. Also reported: the
    time until the whole screen is there (the week pane, filled last, shows its streak), and
    the yardstick importing PyYAML, pendulum, peewee, sqlite3 and argparse before Textual, as
-   netmaint does: the part of netmaint's start its own code cannot remove.
+   netmaint does: the part of netmaint's start that stays while it loads those libraries before
+   its first frame.
 2. Filter keystrokes: the app driven by Textual's Pilot; for each keystroke typed into the
    filter (`/` then letters and backspaces), the time until the list shows the narrowed result.
    Target: median under 50 ms.

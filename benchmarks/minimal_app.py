@@ -7,7 +7,7 @@ import sys
 
 if "--with-netmaint-libraries" in sys.argv:
     # What netmaint's data layer is built on, imported before Textual as netmaint does: the part
-    # of netmaint's start that no change to its own code or screen can take away.
+    # of netmaint's start that stays as long as those libraries load before its first frame.
     import argparse  # noqa: F401
     import sqlite3  # noqa: F401
 

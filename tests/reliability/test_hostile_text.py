@@ -201,11 +201,14 @@ def hostile_app_db(cli):
     return cli.db, typed
 
 
-def test_every_widget_shows_hostile_text_literally(hostile_app_db):
+def test_every_widget_shows_hostile_text_literally(hostile_app_db, monkeypatch):
     from textual.command import CommandPalette
     from textual.widgets import Input, TextArea
 
+    from netmaint_tui.ui.widgets.contact_detail import ContactDetail
     from tests.ui.conftest import new_app, settle, static_text
+
+    monkeypatch.setattr(ContactDetail, "RELAYOUT_AFTER", 0.001)  # a new width is laid out at once
 
     path, typed = hostile_app_db
 
@@ -225,10 +228,18 @@ def test_every_widget_shows_hostile_text_literally(hostile_app_db):
         for line in lines_of(H.NOTES):
             assert line in fields, line
         # The history lays a note out to the pane's width (every row indented under its
-        # touch): compared without the white space the wrapping moved.
-        history = "".join(static_text(app, "#detail-history").split())
+        # touch): on a terminal wide enough for every line of the note, each is there as typed.
+        await pilot.resize_terminal(400, SIZE[1])
+        detail = app.screen.query_one(ContactDetail)
+        for _ in range(20):
+            if detail._relayout is None:
+                break
+            await pilot.pause()
+        history = static_text(app, "#detail-history")
         for line in lines_of(H.TOUCH_NOTE):
-            assert "".join(line.split()) in history, line
+            assert f"\n  {line}" in history, line
+        await pilot.resize_terminal(*SIZE)
+        await settle(app, pilot)
         follow_ups = static_text(app, "#detail-follow-ups")
         assert H.shown(typed["task"]) in follow_ups
         assert H.shown(f"{H.OSC_8} ask about {H.MARKUP}") in follow_ups

@@ -90,6 +90,12 @@ def test_open_follow_ups_are_listed_by_due_date_and_time_overdue_in_the_error_co
             top = next(i for i, line in enumerate(drawn_rows) if "Follow-ups (" in line)
             assert drawn_rows[top + 1].startswith("│ Due") and "What" in drawn_rows[top + 1]
             assert drawn_rows[top + 2].startswith("│ Mon 10 Mar 15:00")
+            # ...on the same ground as the rows: one pane, not a band above a list.
+            strips = app.screen._compositor.render_strips()
+            head, listed_rows = app.screen.query_one("#fu-head"), app.screen.query_one(FollowUpList)
+            ground = {next(iter(strips[y].crop(40, 41))).style.bgcolor
+                      for y in (head.region.y, listed_rows.region.bottom - 1)}
+            assert len(ground) == 1
             # Drawn in the theme's error colour: the overdue rows, and only those.
             option_list = app.screen.query_one(FollowUpList)
             option_list.highlighted = 3  # the cursor row has the cursor's colours

@@ -567,6 +567,10 @@ def test_a_page_of_the_ranking_is_that_part_of_the_whole_one_even_among_ties(tmp
             assert [r.id for r in due_list(ctx, limit=n, offset=n, sort=sort)] == whole[n:2 * n], (sort, n)
     sams = [i for i in rank_ids(ctx) if i % 2 == 0]  # the six alike, in the order they were added
     assert sams == sorted(sams)
+    # SQLite happens to return ties in the order it read them; the order itself must say so.
+    from netmaint_tui.services.due import _ORDER
+
+    assert set(_ORDER) == set(SORTS) and all(order.endswith(", id") for order in _ORDER.values())
 
 
 STABLE_DUE_KEYS = {"name", "company", "tier", "score", "overdue", "last_touch", "due", "balance", "reason"}

@@ -59,7 +59,9 @@ class FollowUpList(OptionList):
         Binding("G", "last", "Bottom", show=False, id="follow_ups.bottom"),
     ]
     DEFAULT_CSS = """
-    FollowUpList, FollowUpList:focus { height: 1fr; border: none; }
+    /* One surface with the column titles above it: the box, not the list, is the pane. */
+    FollowUpList, FollowUpList:focus { height: 1fr; border: none; background: transparent;
+        background-tint: $foreground 0%; }
     """
 
     def on_resize(self) -> None:
@@ -83,7 +85,7 @@ class FollowUpsScreen(Screen):
     FollowUpsScreen #fu-box { height: 1fr; border: round $panel-lighten-2; }
     FollowUpsScreen #fu-box:focus-within { border: round $primary; }
     FollowUpsScreen #fu-head { height: 1; padding: 0 1; color: $text-muted; text-style: bold; }
-    FollowUpsScreen #fu-info { height: auto; max-height: 8; padding: 0 2; border-top: solid $panel-lighten-2; }
+    FollowUpsScreen #fu-info { height: auto; max-height: 8; padding: 0 2; }
     """
 
     def __init__(self) -> None:

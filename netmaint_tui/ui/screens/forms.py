@@ -52,16 +52,27 @@ class FormScreen(ModalScreen[bool]):
         super().__init__()
         self.form_title = title
         self._save = save
+        self._error = ""  # the line under the fields saying why the last save was refused
 
     def fields(self):  # pragma: no cover - overridden
         return []
 
     def on_resize(self) -> None:
+        self._fit_fields()
+
+    def _fit_fields(self) -> None:
         # On a short terminal (80×24) the fields scroll rather than push the error and the
         # "ctrl+s save" line out of the box: the form must say how to leave it. 92 % is the
-        # box's own limit; 4 rows are its border, the error line and the help line.
-        room = int(self.size.height * 0.92) - 4
+        # box's own limit; 3 rows are its border and the help line, then the error's rows.
+        width = max(10, self.query_one("#form", Vertical).content_region.width)
+        error_rows = len(Content(self._error).wrap(width)) if self._error else 1
+        room = int(self.size.height * 0.92) - 3 - error_rows
         self.query_one("#form-fields").styles.max_height = max(3, min(30, room))
+
+    def show_error(self, text: str) -> None:
+        self._error = text
+        self.query_one("#form-error", Static).update(Content(text))
+        self._fit_fields()
 
     def compose(self):
         with Vertical(id="form") as form:
@@ -85,7 +96,7 @@ class FormScreen(ModalScreen[bool]):
         try:
             self._save(self.values())
         except (InputError, StoreError) as exc:  # a full disk or a read-only file keeps the form open too
-            self.query_one("#form-error", Static).update(Content(str(exc)))
+            self.show_error(str(exc))
             return
         self.dismiss(True)
 

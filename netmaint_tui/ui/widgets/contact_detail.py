@@ -31,10 +31,13 @@ def _left_out(count: int) -> tuple:
     return (f"… {count:,} more characters, kept in full (netmaint export json shows all)", "$text-muted")
 
 
+NARROW = 12  # a pane this narrow (or not laid out yet) leaves notes to the screen's own wrapping
+
+
 def _indented(line: str, width: int) -> list:
     """One line of a note under its touch, every row of it indented when it wraps (a hanging
-    indent), so a long note still reads as part of its touch. Width 0: not laid out yet."""
-    if width <= 12:
+    indent), so a long note still reads as part of its touch."""
+    if width <= NARROW:
         return ["\n  ", line]
     parts: list = []
     for row in Content(line).wrap(width - 2):
@@ -43,6 +46,8 @@ def _indented(line: str, width: int) -> list:
 
 
 class ContactDetail(VerticalScroll, can_focus=True):
+    RELAYOUT_AFTER = 0.1  # seconds a new width must hold before the history is laid out again
+
     # The list's keys, so moving between the panes does not mean changing hands; Esc (the
     # screen's) goes back to the list.
     BINDINGS = [
@@ -69,6 +74,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)
         self._detail = None
         self._history_width = 0  # the width the history was laid out for
+        self._relayout = None  # the timer laying it out again once a resize settles
 
     def show(self, detail, now) -> None:
         self._detail = detail
@@ -79,17 +85,30 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self.border_title = Content(safe(detail.name)) if detail else "Details"
         self.scroll_home(animate=False)
 
-    def _show_history(self) -> None:
+    def _note_width(self) -> int:
         # A scrollbar's width is always left free: the pane's own scrollbar comes and goes with
         # the history's length, and must not push a laid-out line onto a second row.
-        width = self.content_region.width - self.styles.scrollbar_size_vertical
-        self._history_width = width
+        return self.content_region.width - self.styles.scrollbar_size_vertical
+
+    def _show_history(self) -> None:
+        if self._relayout is not None:
+            self._relayout.stop()
+            self._relayout = None
+        width = self._history_width = self._note_width()
         d = self._detail
         self.query_one("#detail-history", Static).update(self._history(d, width) if d else Content(""))
 
     def on_resize(self) -> None:
-        if self._detail is not None and self.content_region.width - self.styles.scrollbar_size_vertical != self._history_width:
-            self._show_history()
+        if self._detail is None or self._note_width() == self._history_width:
+            return
+        if self._history_width <= NARROW:
+            self._show_history()  # its first real width: now
+        else:
+            # Hundreds of long notes take a while to lay out: once the size settles, not at each
+            # step of a window being dragged.
+            if self._relayout is not None:
+                self._relayout.stop()
+            self._relayout = self.set_timer(self.RELAYOUT_AFTER, self._show_history)
 
     @staticmethod
     def _line(label: str, value) -> tuple:
