@@ -454,6 +454,71 @@ def test_a_long_note_wraps_under_its_touch_and_follows_the_width(empty_db, monke
     drive(new_app(empty_db), scenario, size=(80, 24))
 
 
+def test_a_long_history_is_laid_out_a_page_at_a_time(empty_db):
+    """Years of touches with one contact: the newest page is laid out when the contact is
+    selected, the next as the pane is scrolled to its end, and all of them on G."""
+    import re
+
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.touches import log_touch
+    from netmaint_tui.ui.widgets.contact_detail import HISTORY_PAGE
+
+    def build(ctx):
+        cid = add_contact(ctx, "Dana Haddad")
+        for i in range(60):
+            log_touch(ctx, [cid], at=ctx.now().subtract(days=7 * i + 1), note=f"week {i} catch-up")
+
+    fill(empty_db, build)
+
+    def laid_out(app) -> int:
+        return len(re.findall(r"^\d{4}-\d\d-\d\d \d\d:\d\d  ", static_text(app, "#detail-history"), re.M))
+
+    async def scenario(app, pilot):
+        history = static_text(app, "#detail-history")
+        assert history.startswith("History (60)") and laid_out(app) == HISTORY_PAGE
+        assert f"… {60 - HISTORY_PAGE} older touches: scroll on, or G for all of them" in history
+        await pilot.press("enter")
+        await settle(app, pilot)
+        detail = app.screen.query_one(ContactDetail)
+        for _ in range(40):  # page down until the next page comes
+            await pilot.press("space")
+            await settle(app, pilot)
+            if laid_out(app) > HISTORY_PAGE:
+                break
+        assert laid_out(app) == 2 * HISTORY_PAGE and detail.scroll_y < detail.max_scroll_y
+        await pilot.press("G")
+        await settle(app, pilot)
+        await pilot.pause()
+        assert laid_out(app) == 60 and "older touches" not in static_text(app, "#detail-history")
+        assert detail.scroll_y == detail.max_scroll_y
+        assert "week 59 catch-up" in static_text(app, "#detail-history")
+
+    drive(new_app(empty_db), scenario)
+
+
+def test_a_history_shorter_than_the_pane_is_laid_out_whole(empty_db):
+    """Touches without notes fit the pane: it cannot be scrolled, so all of them are there."""
+    import re
+
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.touches import log_touch
+    from netmaint_tui.ui.widgets.contact_detail import HISTORY_PAGE
+
+    def build(ctx):
+        cid = add_contact(ctx, "Dana Haddad")
+        for i in range(HISTORY_PAGE + 3):
+            log_touch(ctx, [cid], at=ctx.now().subtract(days=7 * i + 1))
+
+    fill(empty_db, build)
+
+    async def scenario(app, pilot):
+        history = static_text(app, "#detail-history")
+        assert len(re.findall(r"^\d{4}-\d\d-\d\d ", history, re.M)) == HISTORY_PAGE + 3
+        assert "older touch" not in history
+
+    drive(new_app(empty_db), scenario, size=(160, 60))
+
+
 def test_add_and_edit_a_contact(empty_db):
     async def scenario(app, pilot):
         assert contacts(app).ids == []

@@ -31,6 +31,10 @@ def _left_out(count: int) -> tuple:
     return (f"… {count:,} more characters, kept in full (netmaint export json shows all)", "$text-muted")
 
 
+# Touches laid out at a time: a close contact's years of long notes (300 touches, 400 KB) took
+# the screen two seconds to lay out each time the cursor reached them. More come as the pane is
+# scrolled to the end of those shown.
+HISTORY_PAGE = 25
 NARROW = 12  # a pane this narrow (or not laid out yet) leaves notes to the screen's own wrapping
 
 
@@ -54,7 +58,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
         Binding("down,j", "scroll_down", "Down", show=False, id="detail.down", tooltip="Scroll the history down"),
         Binding("up,k", "scroll_up", "Up", show=False, id="detail.up", tooltip="Scroll up"),
         Binding("g,home", "scroll_home", "Top", show=False, id="detail.top", tooltip="The contact's fields"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom", tooltip="The oldest touch"),
+        Binding("G,end", "history_end", "Bottom", show=False, id="detail.bottom", tooltip="The oldest touch"),
         Binding("pagedown,ctrl+d,space", "page_down", "Page down", show=False, id="detail.page_down"),
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="detail.page_up"),
     ]
@@ -75,8 +79,11 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self._detail = None
         self._history_width = 0  # the width the history was laid out for
         self._relayout = None  # the timer laying it out again once a resize settles
+        self._history_shown = HISTORY_PAGE  # touches laid out, newest first
 
     def show(self, detail, now) -> None:
+        if detail is None or self._detail is None or detail.id != self._detail.id:
+            self._history_shown = HISTORY_PAGE  # the same contact again (after a change) keeps its place
         self._detail = detail
         self.query_one("#detail-fields", Static).update(self._fields(detail, now) if detail else Content("No contact selected."))
         self.query_one("#detail-follow-ups", Static).update(self._follow_ups(detail) if detail else Content(""))
@@ -96,7 +103,34 @@ class ContactDetail(VerticalScroll, can_focus=True):
             self._relayout = None
         width = self._history_width = self._note_width()
         d = self._detail
-        self.query_one("#detail-history", Static).update(self._history(d, width) if d else Content(""))
+        self.query_one("#detail-history", Static).update(self._history(d, width, self._history_shown) if d else Content(""))
+        self.call_after_refresh(self._near_the_end)
+
+    def _more_history(self, count: int) -> bool:
+        """Lay out `count` more touches, if there are more; True when it did."""
+        d = self._detail
+        if d is None or self._history_shown >= len(d.history):
+            return False
+        self._history_shown += count
+        self._show_history()
+        return True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._near_the_end()
+
+    def _near_the_end(self) -> None:
+        # Within a screenful of the end of the touches laid out (or they do not fill the pane,
+        # which then cannot scroll): the next ones, before the user gets there. Not before the
+        # pane has a size: its first layout asks again.
+        height = self.scrollable_content_region.height
+        if height and self.scroll_y >= self.max_scroll_y - height:
+            self._more_history(HISTORY_PAGE)
+
+    def action_history_end(self) -> None:
+        if self._detail is not None:
+            self._more_history(len(self._detail.history))  # G means the oldest touch: all of them
+        self.call_after_refresh(self.scroll_end, animate=False)
 
     def on_resize(self) -> None:
         if self._detail is None or self._note_width() == self._history_width:
@@ -158,11 +192,11 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 parts += [("  about ", "$text-muted"), safe(f.about or f.about_text)]
         return Content.assemble(*parts)
 
-    def _history(self, d, width: int) -> Content:
+    def _history(self, d, width: int, shown: int) -> Content:
         parts: list = [(f"History ({len(d.history)})", "bold")]
         if not d.history:
             parts += ["\n", ("no touches yet — press l to log one", "$text-muted")]
-        for t in d.history:
+        for t in d.history[:shown]:
             head = f"{t.at.strftime('%Y-%m-%d %H:%M')}  {t.channel}"
             parts += ["\n", (head, "bold"), "  ", (t.kind, KIND_STYLE.get(t.kind, ""))]
             if t.minutes:
@@ -176,4 +210,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
                     parts += _indented(line, width)
                 if rest:
                     parts += ["\n  ", _left_out(rest)]
+        older = len(d.history) - shown
+        if older > 0:
+            parts += ["\n", (f"… {plural(older, 'older touch')}: scroll on, or G for all of them", "$text-muted")]
         return Content.assemble(*parts)
