@@ -211,7 +211,8 @@ def cmd_log(ctx, args):
     at = parse_when(ctx, args.at) if args.at else None
     result = log_touch(ctx, ids, at=at, channel=args.channel, kind=args.kind, minutes=args.minutes, note=note)
     # The names as stored, not as typed: "omar" may have matched Omar Fischer.
-    out(f"logged {args.kind} {args.channel} with {show(', '.join(names_of(ids)))} (#{result.touch_id})")
+    # "touch #N": a bare #N on this command line is a contact.
+    out(f"logged {args.kind} {args.channel} with {show(', '.join(names_of(ids)))} (touch #{result.touch_id})")
     for fid, what, due in result.follow_ups:
         out(f"follow-up #{fid}: {show(what)} — due {due.strftime('%a %Y-%m-%d %H:%M')}")
 

@@ -27,12 +27,12 @@ class UnknownContact(InputError):
 
 
 class AmbiguousContact(InputError):
-    def __init__(self, name: str, matches: list[str]):
+    def __init__(self, name: str, matches: list[str], advice: str = "type more of the name"):
         self.name = name
         self.matches = matches
         shown = ", ".join(repr(m) for m in matches[:6])
         more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
-        super().__init__(f"{name!r} matches several contacts: {shown}{more}; type more of the name")
+        super().__init__(f"{name!r} matches several contacts: {shown}{more}; {advice}")
 
 
 @dataclass

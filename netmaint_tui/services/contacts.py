@@ -161,7 +161,8 @@ def _fold(text: str) -> str:
 
 
 def resolve_contact(name: str, include_archived: bool = False) -> int:
-    """Exact name (any case) first, then a unique prefix of the name or of any word in it.
+    """`#12` is contact 12; otherwise the exact name (any case) first, then a unique prefix of the
+    name or of any word in it.
 
     Matching folds case for every script (nm_fold, not SQLite's ASCII-only lower/LIKE), and
     compares with instr(), so '%' and '_' in a typed name are plain characters.
@@ -169,15 +170,24 @@ def resolve_contact(name: str, include_archived: bool = False) -> int:
     wanted = " ".join((name or "").split())
     if not wanted:
         raise InputError("give a contact name")
-    base = Contact.select(Contact.id, Contact.name)
+    base = Contact.select(Contact.id, Contact.name, Contact.company)
     if not include_archived:
         base = base.where(Contact.archived == False)  # noqa: E712
+    if re.fullmatch(r"#\d{1,18}", wanted):
+        # The number `add` prints and `due --json` gives: the one way to pick between two
+        # contacts who share a name.
+        found = base.where(Contact.id == int(wanted[1:])).first()
+        if found is None:
+            raise InputError(f"no contact {wanted}" + ("" if include_archived else " (or it is archived)")
+                             + "; netmaint due --json gives each contact's id")
+        return found.id
     folded = _fold(wanted)
-    exact = list(base.where(fn.nm_fold(Contact.name) == folded).limit(50))
+    exact = list(base.where(fn.nm_fold(Contact.name) == folded).order_by(Contact.id).limit(50))
     if len(exact) == 1:
         return exact[0].id
     if len(exact) > 1:
-        raise AmbiguousContact(wanted, [c.name for c in exact])
+        labels = [f"{c.name} (#{c.id}" + (f", {c.company})" if c.company else ")") for c in exact]
+        raise AmbiguousContact(wanted, labels, f"they share the name: give the number instead, e.g. '#{exact[0].id}'")
     # A prefix of the whole name ("Omar"), then of any later word in it ("Haddad").
     for condition in (
         fn.instr(fn.nm_fold(Contact.name), folded) == 1,

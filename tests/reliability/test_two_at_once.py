@@ -51,7 +51,7 @@ def test_writers_and_command_lines_at_the_same_time_lose_nothing(cli):
             note = f"from the command line {k} · Grüße"
             result = run_cli(cli.env, "log", writer.CONTACTS[0], writer.CONTACTS[1], "--note", note)
             assert (result.returncode, result.stderr) == (0, ""), result.stderr
-            touch_id = int(result.stdout.split("(#")[1].split(")")[0])
+            touch_id = int(result.stdout.split("(touch #")[1].split(")")[0])
             cli_notes[touch_id] = note
         for p in procs:
             p.stdin.close()

@@ -92,7 +92,7 @@ def test_a_birthday_without_a_year(env, capsys, form):
 def test_log_a_touch_and_see_it_in_due(net, capsys):
     out = ok(capsys, "log", "Dana", "--channel", "call", "--kind", "give", "--minutes", "30", "--at", "yesterday 3pm",
              "--note", "caught up")
-    assert out == "logged give call with Dana Haddad (#1)\n"  # the name as stored, not as typed
+    assert out == "logged give call with Dana Haddad (touch #1)\n"  # the name as stored, not as typed
     dana = next(i for i in due_json(capsys) if i["name"] == "Dana Haddad")
     assert dana["last_touch"] == "2025-03-11T15:00:00+01:00"
     assert dana["balance"] == 1
@@ -102,18 +102,29 @@ def test_log_a_touch_and_see_it_in_due(net, capsys):
 
 def test_log_several_contacts_at_once(net, capsys):
     assert ok(capsys, "log", "Dana", "Omar", "--at", "2025-03-10 12:00") == (
-        "logged catch-up meeting with Dana Haddad, Omar Fischer (#1)\n"
+        "logged catch-up meeting with Dana Haddad, Omar Fischer (touch #1)\n"
     )
     items = {i["name"]: i for i in due_json(capsys)}
     assert items["Dana Haddad"]["last_touch"] == items["Omar Fischer"]["last_touch"] == "2025-03-10T12:00:00+01:00"
     assert items["Dan Brown"]["last_touch"] is None
 
 
+def test_two_contacts_with_one_name_are_picked_by_number(env, capsys):
+    ok(capsys, "add", "Sam Lee", "--company", "Acme")
+    ok(capsys, "add", "Sam Lee", "--company", "Beta")
+    said = fails(capsys, "log", "Sam Lee")
+    assert "'Sam Lee (#1, Acme)', 'Sam Lee (#2, Beta)'" in said and "'#2'" not in said and "'#1'" in said
+    assert ok(capsys, "log", "#2", "--channel", "call") == "logged catch-up call with Sam Lee (touch #1)\n"
+    beta = next(i for i in json.loads(ok(capsys, "due", "--json")) if i["company"] == "Beta")
+    assert beta["id"] == 2 and beta["last_touch"] is not None
+    assert ok(capsys, "snooze", "#1", "2025-04-01") == "snoozed Sam Lee until 2025-04-01\n"
+
+
 def test_log_reads_the_note_from_stdin(net, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("Coffee.\n- [ ] send the deck by fri\ntodo: intro to Lee\n"))
     out = ok(capsys, "log", "Omar", "--note", "-")
     assert out.splitlines() == [
-        "logged catch-up meeting with Omar Fischer (#1)",
+        "logged catch-up meeting with Omar Fischer (touch #1)",
         "follow-up #1: send the deck — due Fri 2025-03-14 09:00",
         "follow-up #2: intro to Lee — due Thu 2025-03-13 10:00",
     ]

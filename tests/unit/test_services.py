@@ -217,11 +217,21 @@ def test_an_exact_name_beats_prefixes(tmp_db, ctx):
     assert resolve_contact("dan") == dan
 
 
-def test_two_contacts_with_the_same_name_are_ambiguous(tmp_db, ctx):
-    add_contact(ctx, "Sam Lee", company="Acme")
-    add_contact(ctx, "Sam Lee", company="Beta")
-    with pytest.raises(AmbiguousContact):
+def test_two_contacts_with_the_same_name_are_told_apart_by_number(tmp_db, ctx):
+    acme = add_contact(ctx, "Sam Lee", company="Acme")
+    beta = add_contact(ctx, "Sam Lee", company="Beta")
+    with pytest.raises(AmbiguousContact) as err:
         resolve_contact("Sam Lee")
+    # The error names each with its number and company, and says how to pick one.
+    assert err.value.matches == [f"Sam Lee (#{acme}, Acme)", f"Sam Lee (#{beta}, Beta)"]
+    assert f"give the number instead, e.g. '#{acme}'" in str(err.value)
+    assert (resolve_contact(f"#{acme}"), resolve_contact(f" #{beta} ")) == (acme, beta)
+    set_archived(ctx, beta, True)
+    with pytest.raises(InputError, match=f"no contact #{beta} \\(or it is archived\\)"):
+        resolve_contact(f"#{beta}")
+    assert resolve_contact(f"#{beta}", include_archived=True) == beta
+    with pytest.raises(InputError, match="due --json gives each contact's id"):
+        resolve_contact("#999")
 
 
 @pytest.mark.parametrize("typed", ["%", "_", "5_0", "A%", "%Club"])
