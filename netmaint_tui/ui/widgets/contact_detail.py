@@ -103,8 +103,13 @@ class ContactDetail(VerticalScroll, can_focus=True):
             self._relayout = None
         width = self._history_width = self._note_width()
         d = self._detail
-        self.query_one("#detail-history", Static).update(self._history(d, width, self._history_shown) if d else Content(""))
-        self.call_after_refresh(self._near_the_end)
+        content = self._history(d, width, self._history_shown) if d else Content("")
+        # A page that does not fill the pane could never be scrolled to its end: more, now.
+        height = self.scrollable_content_region.height
+        while d and height and self._history_shown < len(d.history) and str(content).count("\n") < height:
+            self._history_shown += HISTORY_PAGE
+            content = self._history(d, width, self._history_shown)
+        self.query_one("#detail-history", Static).update(content)
 
     def _more_history(self, count: int) -> bool:
         """Lay out `count` more touches, if there are more; True when it did."""
@@ -120,9 +125,8 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self._near_the_end()
 
     def _near_the_end(self) -> None:
-        # Within a screenful of the end of the touches laid out (or they do not fill the pane,
-        # which then cannot scroll): the next ones, before the user gets there. Not before the
-        # pane has a size: its first layout asks again.
+        # Within a screenful of the end of the touches laid out: the next ones, before the user
+        # gets there.
         height = self.scrollable_content_region.height
         if height and self.scroll_y >= self.max_scroll_y - height:
             self._more_history(HISTORY_PAGE)
