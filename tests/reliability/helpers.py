@@ -172,7 +172,9 @@ def run_in_pty(args: list[str], env: dict, *, keys: list = (), ready: bytes | No
             key, expected = key if isinstance(key, tuple) else (key, None)
             os.write(master, key)
             if expected is None:
-                out += read_for(master, key_wait)
+                # A lone Esc needs longer: read together with the next key it is Alt+that key,
+                # and a busy machine reads late.
+                out += read_for(master, max(key_wait, 1.0) if key == b"\x1b" else key_wait)
                 continue
             seen = len(out)
             out += read_for(master, ready_within, until=expected)
