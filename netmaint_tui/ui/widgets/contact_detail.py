@@ -82,8 +82,9 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self._history_shown = HISTORY_PAGE  # touches laid out, newest first
 
     def show(self, detail, now) -> None:
+        # Another contact starts at the first page; the same one again (after a change) keeps its place.
         if detail is None or self._detail is None or detail.id != self._detail.id:
-            self._history_shown = HISTORY_PAGE  # the same contact again (after a change) keeps its place
+            self._history_shown = HISTORY_PAGE
         self._detail = detail
         self.query_one("#detail-fields", Static).update(self._fields(detail, now) if detail else Content("No contact selected."))
         self.query_one("#detail-follow-ups", Static).update(self._follow_ups(detail) if detail else Content(""))
@@ -111,24 +112,19 @@ class ContactDetail(VerticalScroll, can_focus=True):
             content = self._history(d, width, self._history_shown)
         self.query_one("#detail-history", Static).update(content)
 
-    def _more_history(self, count: int) -> bool:
-        """Lay out `count` more touches, if there are more; True when it did."""
+    def _more_history(self, count: int) -> None:
+        """Lay out `count` more touches, if there are more."""
         d = self._detail
-        if d is None or self._history_shown >= len(d.history):
-            return False
-        self._history_shown += count
-        self._show_history()
-        return True
+        if d is not None and self._history_shown < len(d.history):
+            self._history_shown += count
+            self._show_history()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self._near_the_end()
-
-    def _near_the_end(self) -> None:
         # Within a screenful of the end of the touches laid out: the next ones, before the user
         # gets there.
         height = self.scrollable_content_region.height
-        if height and self.scroll_y >= self.max_scroll_y - height:
+        if height and new_value >= self.max_scroll_y - height:
             self._more_history(HISTORY_PAGE)
 
     def action_history_end(self) -> None:
