@@ -80,6 +80,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self._history_width = 0  # the width the history was laid out for
         self._relayout = None  # the timer laying it out again once a resize settles
         self._history_shown = HISTORY_PAGE  # touches laid out, newest first
+        self._page_pending = False  # a page laid out by scrolling, until the layout has it
 
     def show(self, detail, now) -> None:
         # Another contact starts at the first page; the same one again (after a change) keeps its place.
@@ -123,9 +124,16 @@ class ContactDetail(VerticalScroll, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         # Within a screenful of the end of the touches laid out: the next ones, before the user
         # gets there.
+        # Until the next refresh, max_scroll_y still ends at the old page: a scroll meanwhile
+        # (page down moves in steps) would take it for the end again and add a third page.
         height = self.scrollable_content_region.height
-        if height and new_value >= self.max_scroll_y - height:
+        if height and new_value >= self.max_scroll_y - height and not self._page_pending:
+            self._page_pending = True
             self._more_history(HISTORY_PAGE)
+            self.call_after_refresh(self._page_laid_out)
+
+    def _page_laid_out(self) -> None:
+        self._page_pending = False
 
     def action_history_end(self) -> None:
         if self._detail is not None:
