@@ -1,12 +1,9 @@
 """The first screenful, computed while the interface is still loading.
 
 SQLite releases the interpreter lock while it works, so ranking 30,000 contacts on a thread of
-its own overlaps with importing and composing the interface instead of waiting behind it. The
-thread runs that one statement and nothing else. Every other call into SQLite would hand the
-interpreter lock back and forth with the import: the main thread keeps it for up to the switch
-interval (5 ms) before the thread may go on, so the first page's forty rows, 10 ms alone, took
-800 ms beside a busy main thread. They are fetched by the caller once the ranking is in, and the
-week's summary is left to the screen, after the list's first frame.
+its own overlaps with importing and composing the interface instead of waiting behind it. Only
+the list is ranked ahead: the thread's Python work competes with the main thread for the
+interpreter, so the week's summary is left to the screen, after the list's first frame.
 """
 
 from __future__ import annotations
@@ -32,31 +29,24 @@ class Preload:
         import netmaint_tui.services.due  # noqa: F401
 
         self.ctx = ctx
-        self._ranking: list[int] | None = None
-        self._done = threading.Event()
+        self._first: FirstScreen | None = None
+        self._first_done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="netmaint-preload", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        from netmaint_tui.services.due import rank_ids
+        from netmaint_tui.services.due import rank_ids, rows_for_ids
 
         try:
             with worker_connection():
-                self._ranking = rank_ids(self.ctx)
+                ranking = rank_ids(self.ctx)
+                self._first = FirstScreen(ranking, rows_for_ids(self.ctx, ranking[:FIRST_PAGE]))
         except BaseException:  # the screen falls back to loading in a worker
             pass
         finally:
-            self._done.set()
+            self._first_done.set()
 
     def take(self, timeout: float = 5.0) -> FirstScreen | None:
-        """The list, or None if it failed or is not ready in time (the caller loads normally).
-        Called on the thread that owns the database's connection."""
-        from netmaint_tui.services.due import rows_for_ids
-
-        self._done.wait(timeout)
-        if self._ranking is None:
-            return None
-        try:
-            return FirstScreen(self._ranking, rows_for_ids(self.ctx, self._ranking[:FIRST_PAGE]))
-        except Exception:
-            return None
+        """The list, or None if it failed or is not ready in time (the caller loads normally)."""
+        self._first_done.wait(timeout)
+        return self._first
