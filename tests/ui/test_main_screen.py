@@ -874,3 +874,69 @@ def test_a_drawn_row_is_redrawn_when_its_age_theme_or_data_changes(empty_db):
     assert "5m ago" in seen[1]
     assert same_text and restyled
     assert "just now" in seen[2]  # the touch just logged
+
+
+def test_long_fields_and_follow_ups_wrap_beside_their_label(empty_db):
+    """A value or a follow-up too long for the pane goes on under itself, not under its label or
+    date; a web address that fits the pane's width only without its label gets a row of its own,
+    whole, so it can still be read and copied in one piece."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.followups import add_follow_up
+
+    met = "at the data conference in Lisbon, after her talk about hiring the first analysts"
+    what = "send the deck about the data platform and the notes from the hiring panel"
+    url = "https://linkedin.com/in/dana-haddad"
+
+    def build(ctx):
+        cid = add_contact(ctx, "Dana Haddad", how_met=met, linkedin_url=url)
+        add_follow_up(ctx, what, suggested_by=cid)
+
+    fill(empty_db, build)
+
+    async def scenario(app, pilot):
+        width = app.screen.query_one(ContactDetail)._width
+        # The test means something only if the values must wrap, and the address fits the pane
+        # without its label only.
+        assert 20 < width < len(met) and width - 10 < len(url) <= width
+        fields = static_text(app, "#detail-fields").split("\n")
+        start = next(i for i, row in enumerate(fields) if row.startswith("Met       "))
+        rows = [fields[start][10:]]
+        for row in fields[start + 1:]:
+            if not row.startswith(" " * 10):
+                break
+            rows.append(row[10:])
+        assert len(rows) > 1 and " ".join(rows) == met
+        link = [row.rstrip() for row in fields].index("LinkedIn")  # the label alone, then the address whole
+        assert fields[link + 1] == url
+        follow_ups = static_text(app, "#detail-follow-ups").split("\n")[1:]
+        indent = len("Sun 22 Nov 10:00  ")
+        assert len(follow_ups) > 1 and all(row.startswith(" " * indent) for row in follow_ups[1:])
+        assert " ".join(row[indent:] for row in follow_ups) == what
+
+    drive(new_app(empty_db), scenario, size=(100, 30))
+
+
+def test_the_week_pane_breaks_its_rows_between_whole_pieces(demo_db):
+    """At 80×24 the week pane is narrow: its rows break between "best 14" and "strength 83%", or
+    between two names, never inside one; at 120 columns each fits on one row again."""
+    from netmaint_tui.ui.widgets.week_tracker import rows
+
+    narrow = rows(["3/5 touches · 75/60 min", "in progress"], "  ", 30)
+    assert narrow.plain == "3/5 touches · 75/60 min\nin progress"
+    assert rows(["a", "b"], "  ", 0).plain == "a  b"  # not laid out yet: one row
+
+    async def scenario(app, pilot):
+        def pane(selector):
+            return static_text(app, selector).split("\n")
+
+        streak, names = pane("#week-streak"), pane("#week-next")
+        assert len(streak) == 2 and streak[1].startswith("strength ")
+        assert len(names) > 1 and all(not row.startswith(" ") for row in names)
+        suggested = app.screen._week.suggestions
+        assert " ".join(names).split(": ", 1)[1] == ", ".join(suggested)
+        assert all(any(name in row for row in names) for name in suggested)  # each on one row
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert len(pane("#week-streak")) == 1 and len(pane("#week-next")) == 1
+
+    drive(new_app(demo_db), scenario, size=(80, 24))

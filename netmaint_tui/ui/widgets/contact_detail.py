@@ -38,14 +38,19 @@ HISTORY_PAGE = 25
 NARROW = 12  # a pane this narrow (or not laid out yet) leaves notes to the screen's own wrapping
 
 
-def _indented(line: str, width: int) -> list:
-    """One line of a note under its touch, every row of it indented when it wraps (a hanging
-    indent), so a long note still reads as part of its touch."""
-    if width <= NARROW:
-        return ["\n  ", line]
-    parts: list = []
-    for row in Content(line).wrap(width - 2):
-        parts += ["\n  ", row]
+def _hanging(head, text: Content | str, width: int, indent: int) -> list:
+    """`head` (`indent` columns wide) and `text` beside it, wrapped with every further row indented
+    as far (a hanging indent), so a long value or note still reads as part of its line."""
+    text = Content(text) if isinstance(text, str) else text
+    if width - indent < text.cell_length <= width and not any(c.isspace() for c in text.plain):
+        return [head, "\n", text]  # one long word, a web address say: whole, on a row of its own
+    if width - indent <= NARROW:  # too narrow to wrap well, or not laid out yet
+        rows = text.split("\n", allow_blank=True)
+    else:
+        rows = text.wrap(width - indent)
+    parts: list = [head, rows[0]]
+    for row in rows[1:]:
+        parts += ["\n", " " * indent, row]
     return parts
 
 
@@ -77,7 +82,8 @@ class ContactDetail(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._detail = None
-        self._history_width = 0  # the width the history was laid out for
+        self._now = None  # the moment the detail was read: "6w ago" counts from it
+        self._width = 0  # the width the pane was laid out for
         self._relayout = None  # the timer laying it out again once a resize settles
         self._history_shown = HISTORY_PAGE  # touches laid out, newest first
         self._page_pending = False  # a page laid out by scrolling, until the layout has it
@@ -86,10 +92,8 @@ class ContactDetail(VerticalScroll, can_focus=True):
         # Another contact starts at the first page; the same one again (after a change) keeps its place.
         if detail is None or self._detail is None or detail.id != self._detail.id:
             self._history_shown = HISTORY_PAGE
-        self._detail = detail
-        self.query_one("#detail-fields", Static).update(self._fields(detail, now) if detail else Content("No contact selected."))
-        self.query_one("#detail-follow-ups", Static).update(self._follow_ups(detail) if detail else Content(""))
-        self._show_history()
+        self._detail, self._now = detail, now
+        self._lay_out()
         # A plain str would be parsed as markup; a name like "[b]x[/b]" must stay as typed.
         self.border_title = Content(safe(detail.name)) if detail else "Details"
         self.scroll_home(animate=False)
@@ -99,12 +103,19 @@ class ContactDetail(VerticalScroll, can_focus=True):
         # the history's length, and must not push a laid-out line onto a second row.
         return self.content_region.width - self.styles.scrollbar_size_vertical
 
-    def _show_history(self) -> None:
+    def _lay_out(self) -> None:
+        """Every part, wrapped for the pane's width (see _hanging)."""
         if self._relayout is not None:
             self._relayout.stop()
             self._relayout = None
-        width = self._history_width = self._note_width()
-        d = self._detail
+        d, width = self._detail, self._note_width()
+        self._width = width
+        self.query_one("#detail-fields", Static).update(self._fields(d, self._now, width) if d else Content("No contact selected."))
+        self.query_one("#detail-follow-ups", Static).update(self._follow_ups(d, width) if d else Content(""))
+        self._show_history()
+
+    def _show_history(self) -> None:
+        d, width = self._detail, self._width
         content = self._history(d, width, self._history_shown) if d else Content("")
         # A page that does not fill the pane could never be scrolled to its end: more, now.
         height = self.scrollable_content_region.height
@@ -141,22 +152,21 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self.call_after_refresh(self.scroll_end, animate=False)
 
     def on_resize(self) -> None:
-        if self._detail is None or self._note_width() == self._history_width:
+        if self._detail is None or self._note_width() == self._width:
             return
-        if self._history_width <= NARROW:
-            self._show_history()  # its first real width: now
+        if self._width <= NARROW:
+            self._lay_out()  # its first real width: now
         else:
             # Hundreds of long notes take a while to lay out: once the size settles, not at each
             # step of a window being dragged.
             if self._relayout is not None:
                 self._relayout.stop()
-            self._relayout = self.set_timer(self.RELAYOUT_AFTER, self._show_history)
+            self._relayout = self.set_timer(self.RELAYOUT_AFTER, self._lay_out)
 
-    @staticmethod
-    def _line(label: str, value) -> tuple:
-        return ((f"{label:<10}", "$text-muted"), safe(value, single_line=False), "\n")
+    def _fields(self, d, now, width: int) -> Content:
+        def line(label: str, value) -> list:
+            return [*_hanging((f"{label:<10}", "$text-muted"), safe(value, single_line=False), width, 10), "\n"]
 
-    def _fields(self, d, now) -> Content:
         parts: list = []
         cadence = f"every {plural(d.effective_cadence, 'day')}" + ("" if d.cadence_days else " (tier default)")
         parts += [(f"Tier {d.tier}", f"$tier-{d.tier.lower()} bold"), ("  ·  ", "$text-muted"), cadence, "\n"]
@@ -166,14 +176,14 @@ class ContactDetail(VerticalScroll, can_focus=True):
             ("Met", d.how_met), ("Tags", ", ".join(d.tags)), ("Birthday", d.birthday or ""),
         ):
             if value:
-                parts += self._line(label, value)
+                parts += line(label, value)
         if d.connected_on:
-            parts += self._line("Connected", d.connected_on.isoformat())
-        parts += self._line("Source", d.source)
+            parts += line("Connected", d.connected_on.isoformat())
+        parts += line("Source", d.source)
         last = ago(d.last_touch, now) if d.last_touch else "never"
-        parts += self._line("Last", last)
+        parts += line("Last", last)
         if d.snoozed_until:
-            parts += self._line("Snoozed", f"until {d.snoozed_until.isoformat()}")
+            parts += line("Snoozed", f"until {d.snoozed_until.isoformat()}")
         if d.archived:
             parts += [("Archived", "$warning bold"), "\n"]
         style = "$give" if d.balance > 0 else ("$ask" if d.balance < 0 else "$text-muted")
@@ -189,15 +199,17 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 parts += ["\n", _left_out(rest)]
         return Content.assemble(*parts)
 
-    def _follow_ups(self, d) -> Content:
+    def _follow_ups(self, d, width: int) -> Content:
         if not d.follow_ups:
             return Content.assemble(("Open follow-ups", "bold"), "\n", ("none", "$text-muted"))
         parts: list = [("Open follow-ups", "bold")]
         for f in d.follow_ups:
             style = "$error bold" if f.overdue else "$text"
-            parts += ["\n", (f.due.strftime("%a %d %b %H:%M"), style), "  ", safe(f.what)]
+            what = Content(safe(f.what))
             if f.about or f.about_text:
-                parts += [("  about ", "$text-muted"), safe(f.about or f.about_text)]
+                what += Content.assemble(("  about ", "$text-muted"), safe(f.about or f.about_text))
+            when = Content.styled(f.due.strftime("%a %d %b %H:%M"), style) + "  "
+            parts += ["\n", *_hanging(when, what, width, len(when.plain))]
         return Content.assemble(*parts)
 
     def _history(self, d, width: int, shown: int) -> Content:
@@ -214,8 +226,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 parts += [("  with ", "$text-muted"), safe(", ".join(others))]
             if t.note:
                 note, rest = clipped(t.note)
-                for line in safe(note, single_line=False).split("\n"):
-                    parts += _indented(line, width)
+                parts += ["\n", *_hanging("  ", safe(note, single_line=False), width, 2)]
                 if rest:
                     parts += ["\n  ", _left_out(rest)]
         older = len(d.history) - shown

@@ -15,6 +15,21 @@ from netmaint_tui.ui.format import safe
 GLYPH = {"met": "█", "missed": "▁", "paused": "‖", "open": "▒", "none": "·"}
 
 
+def rows(pieces: list, sep: Content | str, width: int) -> Content:
+    """The pieces joined by `sep`, a new row started only between two of them where the next
+    would not fit, so that "best 14" or a name is never split across rows. A piece wider than
+    the pane still wraps; width 0 (not laid out yet) means one row."""
+    sep = Content(sep) if isinstance(sep, str) else sep
+    pieces = [Content.assemble(piece) for piece in pieces]
+    out, used = pieces[0], pieces[0].cell_length
+    for piece in pieces[1:]:
+        if width and used + sep.cell_length + piece.cell_length > width:
+            out, used = out + "\n" + piece, piece.cell_length
+        else:
+            out, used = out + sep + piece, used + sep.cell_length + piece.cell_length
+    return out
+
+
 class HeatStrip(Widget):
     """One cell per week, oldest left; glyphs differ too, so it reads without colour."""
 
@@ -61,11 +76,22 @@ class WeekTracker(Vertical):
         yield Static(id="week-legend")
         yield Static(id="week-next")
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._summary = None
+        self._width = 0
+
+    def on_resize(self) -> None:
+        if self._summary is not None and self.content_region.width != self._width:
+            self.show(self._summary)  # its rows break between pieces, for the width they have
+
     def show(self, s) -> None:
+        self._summary = s
+        width = self._width = self.content_region.width
         status_style = {"met": "$week-met bold", "paused": "$week-paused bold", "open": "$week-open"}.get(s.status, "")
         status = "paused this week" if s.paused and s.status != "met" else {"met": "goal met ✓", "open": "in progress"}.get(s.status, s.status)
         self.query_one("#week-progress-text", Static).update(
-            Content.assemble((s.progress_text(), "bold"), "  ", (status, status_style))
+            rows([(s.progress_text(), "bold"), (status, status_style)], "  ", width)
         )
         bar = self.query_one("#week-bar", ProgressBar)
         ratios = []
@@ -81,22 +107,26 @@ class WeekTracker(Vertical):
         else:
             weeks = "week" if s.current_streak == 1 else "weeks"
             self.query_one("#week-streak", Static).update(
-                Content.assemble(
-                    ("Streak ", "$text-muted"), (f"{s.current_streak} {weeks}", "bold"),
-                    ("  ·  best ", "$text-muted"), str(s.best_streak),
-                    ("  ·  strength ", "$text-muted"), (f"{round(s.strength * 100)}%", "bold"),
-                )
+                rows([
+                    Content.assemble(("Streak ", "$text-muted"), (f"{s.current_streak} {weeks}", "bold")),
+                    Content.assemble(("best ", "$text-muted"), str(s.best_streak)),
+                    Content.assemble(("strength ", "$text-muted"), (f"{round(s.strength * 100)}%", "bold")),
+                ], Content.styled("  ·  ", "$text-muted"), width)
             )
         self.query_one("#week-heat", HeatStrip).set_weeks(s.heat)
         self.query_one("#week-legend", Static).update(
-            Content.assemble(
-                ("█ met ", "$week-met"), ("▁ missed ", "$week-missed"), ("‖ paused ", "$week-paused"),
-                ("▒ this week ", "$week-open"), ("26 weeks", "$text-muted"),
-            )
+            rows([
+                ("█ met", "$week-met"), ("▁ missed", "$week-missed"), ("‖ paused", "$week-paused"),
+                ("▒ this week", "$week-open"), ("26 weeks", "$text-muted"),
+            ], " ", width)
         )
         if s.suggestions:
             need = max(0, (s.goal_touches or 0) - s.touches)
-            text = Content.assemble((f"{need} more: ", "bold"), safe(", ".join(s.suggestions)))
+            # "2 more: Dana Haddad, Omar Nakamura": each comma stays with the name before it.
+            names = [safe(name) for name in s.suggestions]
+            pieces: list = [name + "," for name in names[:-1]] + names[-1:]
+            pieces[0] = Content.assemble((f"{need} more: ", "bold"), pieces[0])
+            text = rows(pieces, " ", width)
         elif s.status == "met":
             text = Content.assemble(("This week's goal is met. Keep going or rest.", "$week-met"))
         else:
