@@ -365,3 +365,27 @@ def test_o_cycles_the_sort_and_by_leads_puts_who_suggested_most_first(tmp_path):
             assert "by" not in contacts.border_title  # back to priority
 
     run(go())
+
+
+def test_done_or_dropped_leaves_the_cursor_on_its_row_for_the_next_one(db):
+    """Working down the list: after x or d the next follow-up is under the cursor, not the first."""
+    path, _ = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            listed = rows(app)
+            assert len(listed) >= 4
+            app.screen.query_one(FollowUpList).highlighted = 1
+            await pilot.pause()
+            await pilot.press("d")
+            await settle(app, pilot)
+            assert app.screen.query_one(FollowUpList).highlighted == 1 and rows(app)[1] == listed[2]
+            app.screen.query_one(FollowUpList).highlighted = len(listed) - 2  # now the last row
+            await pilot.pause()
+            await pilot.press("d")
+            await settle(app, pilot)
+            assert app.screen.query_one(FollowUpList).highlighted == len(listed) - 3  # the new last
+
+    run(go())

@@ -940,3 +940,60 @@ def test_the_week_pane_breaks_its_rows_between_whole_pieces(demo_db):
         assert len(pane("#week-streak")) == 1 and len(pane("#week-next")) == 1
 
     drive(new_app(demo_db), scenario, size=(80, 24))
+
+
+def test_tab_moves_between_the_list_and_the_detail(demo_db):
+    async def scenario(app, pilot):
+        assert isinstance(app.focused, ContactList)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ContactDetail)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ContactList)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, ContactDetail)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_keys_that_arrive_together_all_scroll_the_detail(demo_db):
+    """A held j, or ten typed at once, scrolls ten rows, as it moves the list ten rows."""
+    from tests.ui._pilot import burst
+
+    async def scenario(app, pilot):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        detail = app.screen.query_one(ContactDetail)
+        assert app.focused is detail and detail.max_scroll_y >= 12
+        await burst(app, pilot, *"j" * 10)
+        assert detail.scroll_y == 10
+        await burst(app, pilot, *"k" * 4)
+        assert detail.scroll_y == 6
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_archiving_or_snoozing_leaves_the_cursor_on_the_next_contact(demo_db):
+    """Walking down the list and archiving or snoozing as you go, the cursor stays in place, on
+    the contact that followed; on the last row it goes to the one before."""
+    async def scenario(app, pilot):
+        listed = contacts(app)
+        await pilot.press(*"jjjj")
+        before = list(listed.ids)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert listed.cursor == 4 and listed.selected_id == before[5]
+        await pilot.press("s", "enter")  # snooze for the first choice, a week
+        await settle(app, pilot)
+        assert listed.cursor == 4 and listed.selected_id == before[6]
+        await pilot.press("G")
+        last, previous = listed.ids[-1], listed.ids[-2]
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert listed.selected_id == previous and last not in listed.ids
+        await pilot.press("/", *"zzzz")  # a filter that matches nobody keeps nothing to follow
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert listed.ids and 0 <= listed.cursor < len(listed.ids)
+
+    drive(new_app(demo_db), scenario)

@@ -168,6 +168,9 @@ class FollowUpsScreen(Screen):
 
     def _render_rows(self, keep: int | None = None) -> None:
         option_list = self.query_one(FollowUpList)
+        # A follow-up that left the list (done, dropped): the cursor stays on its row, which now
+        # holds the next one, so working down the list never jumps back to the top.
+        row = option_list.highlighted or 0
         w = self._widths()
         now = self.app.ctx.now()
         option_list.clear_options()
@@ -181,7 +184,7 @@ class FollowUpsScreen(Screen):
         self.query_one("#fu-box").border_title = f"Follow-ups ({len(self.items)} open" + (f" · {overdue} overdue)" if overdue else ")")
         if self.items:
             ids = [f.id for f in self.items]
-            option_list.highlighted = ids.index(keep) if keep in ids else 0
+            option_list.highlighted = ids.index(keep) if keep in ids else min(row, len(ids) - 1)
         self._show_info()
 
     @on(OptionList.OptionSelected, "#fu-list")

@@ -40,7 +40,7 @@ class MainScreen(Screen):
         Binding("f", "follow_ups", "Follow-ups", id="main.follow_ups", tooltip="All follow-ups by due time"),
         Binding("w", "weekly_session", "Session", id="main.session", tooltip="Walk through this week's plan"),
         Binding("i", "import_file", "Import", show=False, id="main.import", tooltip="Import contacts from a file"),
-        Binding("tab", "focus_next", "Next pane", show=False, id="main.next_pane"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="main.next_pane"),
     ]
 
     # var, not reactive: the screen draws nothing of its own, and repainting it would redraw

@@ -146,6 +146,24 @@ class ContactDetail(VerticalScroll, can_focus=True):
     def _page_laid_out(self) -> None:
         self._page_pending = False
 
+    # Textual's own scrolling waits for the next refresh and counts from where the pane is then:
+    # keys that arrive together (a held key, a fast typist) would all count from one place and
+    # move the pane once. These move it at once, each from where the last one left it.
+    def _scroll_by(self, rows: int) -> None:
+        self.scroll_to(y=self.scroll_y + rows, animate=False, immediate=True)
+
+    def action_scroll_down(self) -> None:
+        self._scroll_by(1)
+
+    def action_scroll_up(self) -> None:
+        self._scroll_by(-1)
+
+    def action_page_down(self) -> None:
+        self._scroll_by(self.scrollable_content_region.height)
+
+    def action_page_up(self) -> None:
+        self._scroll_by(-self.scrollable_content_region.height)
+
     def action_history_end(self) -> None:
         if self._detail is not None:
             self._more_history(len(self._detail.history))  # G means the oldest touch: all of them

@@ -98,8 +98,9 @@ class ContactList(ScrollView, can_focus=True):
     def set_ids(self, ids: list[int], keep: int | None = None, fresh: bool = True) -> None:
         """Show a new ranking; keep the cursor on contact `keep` if it is still listed.
 
-        fresh=False (a filter narrowing the same data) keeps the rows already fetched."""
-        self.ids = list(ids)
+        fresh=False (a filter narrowing the same data) keeps the rows already fetched, and the
+        cursor goes to the best match when `keep` is no longer among them."""
+        before, self.ids = self.ids, list(ids)
         if fresh:
             self._rows.clear()
             self._lines.clear()
@@ -107,10 +108,22 @@ class ContactList(ScrollView, can_focus=True):
             self._rows.update(self._primed)
             self._primed = {}
         self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        if fresh and keep not in self.ids:
+            keep = self._neighbour(before, keep)
         index = self.ids.index(keep) if keep is not None and keep in self.ids else 0
         self.cursor = min(index, max(0, len(self.ids) - 1))
         self._scroll_to_cursor(center=True)
         self.refresh()
+
+    def _neighbour(self, before: list[int], gone: int | None) -> int | None:
+        """The contact that followed `gone` before it left the list (archived, snoozed), or the
+        one before it at the end: walking down the list, the cursor stays where it was."""
+        if gone is None or gone not in before:
+            return None
+        listed = set(self.ids)
+        at = before.index(gone)
+        return next((c for c in before[at + 1:] if c in listed), None) or next(
+            (c for c in reversed(before[:at]) if c in listed), None)
 
     def prime(self, rows) -> None:
         """Rows fetched ahead (at start-up), so the first frame needs no query."""
