@@ -22,6 +22,20 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}; see: {self.prog} --help")
 
 
+def _count(text: str) -> int:
+    """A count or a limit: argparse's int takes a number of any size, which SQLite cannot store."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= number <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; use 0 to {MAX_COUNT:,}")
+    return number
+
+
+MAX_COUNT = 10**9
+
+
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="database file (or set NETMAINT_DB)")
@@ -38,7 +52,7 @@ def build_parser() -> Parser:
     # SUPPRESS: without --theme here, the subcommand must not overwrite `netmaint --theme X demo`.
     d.add_argument("--theme", default=argparse.SUPPRESS, help="theme for this run")
     d.add_argument("--print", action="store_true", help="print the prioritized list instead of opening the app")
-    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--seed", type=_count, default=7)
 
     a = sub.add_parser("add", parents=[common], help="add a contact")
     a.add_argument("name")
@@ -74,7 +88,7 @@ def build_parser() -> Parser:
     f.add_argument("--all", action="store_true", help="list done and dropped ones too")
 
     du = sub.add_parser("due", parents=[common], help="the prioritized list")
-    du.add_argument("--limit", type=int, default=20)
+    du.add_argument("--limit", type=_count, default=20)
     du.add_argument("--json", action="store_true")
     du.add_argument("--filter", default="", help="only names, companies or tags containing this")
     du.add_argument("--snoozed", action="store_true", help="include snoozed contacts")
@@ -84,8 +98,8 @@ def build_parser() -> Parser:
 
     g = sub.add_parser("goal", parents=[common], help="the weekly goal: goal set --touches N --minutes M")
     g.add_argument("action", choices=["set", "list"])
-    g.add_argument("--touches", type=int, default=None)
-    g.add_argument("--minutes", type=int, default=None)
+    g.add_argument("--touches", type=_count, default=None)
+    g.add_argument("--minutes", type=_count, default=None)
     g.add_argument("--from", dest="from_date", default=None, help="in force from this date (default today)")
 
     pa = sub.add_parser("pause", parents=[common], help="pause the habit FROM TO (vacation, illness)")
@@ -219,7 +233,7 @@ def cmd_log(ctx, args):
 
 def cmd_follow_up(ctx, args):
     from netmaint_tui.services import followups
-    from netmaint_tui.services.common import InputError
+    from netmaint_tui.services.common import InputError, UnknownContact
     from netmaint_tui.services.contacts import resolve_contact
 
     words = args.words
@@ -236,24 +250,45 @@ def cmd_follow_up(ctx, args):
             who = f" (from {show(f.suggested_by)})" if f.suggested_by else ""
             out(f"#{f.id:<4} {flag}{f.due.strftime('%a %Y-%m-%d %H:%M')}  {show(f.what)}{who}  [{f.status}]")
         return
-    if action in ("done", "drop") and len(words) == 2:
-        try:
-            fid = int(words[1].lstrip("#"))
-        except ValueError:
-            raise InputError(f"{words[1]!r} is not a follow-up number; see: netmaint follow-up list") from None
-        view = followups.set_status(ctx, fid, "done" if action == "done" else "dropped")
+    if action == "list":
+        raise InputError("'follow-up list' takes no more words; --all adds done and dropped ones, --json prints JSON")
+    if action in ("done", "drop"):
+        if len(words) != 2:
+            raise InputError(f"give the follow-up's number: netmaint follow-up {action} ID (see: netmaint follow-up list)")
+        fid = _follow_up_number(words[1])
+        status = "done" if action == "done" else "dropped"
+        current = followups.get_follow_up(ctx, fid)
+        if current.status != "open":
+            raise InputError(f"follow-up #{fid} is already {current.status}; nothing changed")
+        view = followups.set_status(ctx, fid, status)
         out(f"follow-up #{fid} {view.status}: {show(view.what)}")
         return
     if len(words) < 2:
         raise InputError("give a contact and what to do: netmaint follow-up NAME WHAT [--due WHEN]")
     cid = resolve_contact(words[0])
-    about = resolve_contact(args.about) if args.about else None
+    about, about_text = None, ""
+    if args.about:
+        try:
+            about = resolve_contact(args.about)
+        except UnknownContact:
+            about_text = " ".join(args.about.split())  # not a contact: kept as the text given
     import datetime as dt
 
     due = parse_when(ctx, args.due, prefer="future", default_time=dt.time(9, 0)) if args.due else None
-    fid = followups.add_follow_up(ctx, " ".join(words[1:]), due=due, suggested_by=cid, about=about)
+    fid = followups.add_follow_up(ctx, " ".join(words[1:]), due=due, suggested_by=cid, about=about, about_text=about_text)
     view = followups.get_follow_up(ctx, fid)
-    out(f"follow-up #{fid}: {show(view.what)} — due {view.due.strftime('%a %Y-%m-%d %H:%M')}")
+    about_shown = f" (about {show(view.about or view.about_text)})" if (view.about or view.about_text) else ""
+    out(f"follow-up #{fid}: {show(view.what)}{about_shown} — due {view.due.strftime('%a %Y-%m-%d %H:%M')}")
+
+
+def _follow_up_number(text: str) -> int:
+    import re
+
+    from netmaint_tui.services.common import InputError
+
+    if not re.fullmatch(r"#?\d{1,18}", text.strip()):
+        raise InputError(f"{text!r} is not a follow-up number; see: netmaint follow-up list")
+    return int(text.strip().lstrip("#"))
 
 
 def _follow_up_json(f) -> dict:
@@ -346,9 +381,15 @@ def cmd_snooze(ctx, args):
 def cmd_archive(ctx, args):
     from netmaint_tui.services.contacts import names_of, resolve_contact, set_archived
 
+    from netmaint_tui.services.contacts import contact_detail
+
     cid = resolve_contact(args.name, include_archived=args.undo)
+    name = show(names_of([cid])[0])
+    if args.undo and not contact_detail(ctx, cid).archived:
+        out(f"{name} is not archived; nothing changed")
+        return
     set_archived(ctx, cid, not args.undo)
-    out(("unarchived " if args.undo else "archived ") + show(names_of([cid])[0]))
+    out(("unarchived " if args.undo else "archived ") + name)
 
 
 def cmd_demo(args, settings):

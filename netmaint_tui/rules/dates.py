@@ -31,6 +31,7 @@ DATE_FORMS_STRICT = "2025-03-04 (year-month-day)"
 DATE_FORMS = "2025-03-04, today, yesterday, tomorrow, fri, 3d ago or in 2d"
 
 _SHOWN_MAX = 40
+END_OF_DAY = time(23, 59)  # what "due today" means once the usual hour has gone
 
 
 def _shown(text: str) -> str:
@@ -138,6 +139,19 @@ def _at(day: date, clock: time, tz: tzinfo) -> pendulum.DateTime:
     )
 
 
+def _on_day(day: date, default_time: time, now: pendulum.DateTime, tz: tzinfo, prefer: str) -> pendulum.DateTime:
+    """A day typed without a time: at `default_time`, unless that puts today on the wrong side of
+    now. What happened "today" happened by now (a morning's `--at today` is not in the future),
+    and what is due "today" is due by its end (a follow-up is not overdue the moment it is made)."""
+    moment = _at(day, default_time, tz)
+    if day == now.date():
+        if prefer == "past" and moment > now:
+            return now
+        if prefer == "future" and moment < now:
+            return _at(day, END_OF_DAY, tz)
+    return moment
+
+
 def _weekday_date(today: date, weekday: int, prefer: str) -> date:
     if prefer == "future":
         return today + timedelta(days=(weekday - today.weekday()) % 7)
@@ -168,6 +182,8 @@ def parse_when(
     `yesterday` and weekday names (`fri`, `friday`, `tues`, `thurs`, …), each optionally followed by
     a time (`3pm`, `3:30pm`, `15:30`, `9am`, `noon`, optionally after `at`), else `default_time`;
     `2h ago`, `3d ago`, `30m ago`, `1w ago`, `2 hours ago`, `45 min ago`, `in 2h`, `in 3d`, `in 1w`.
+    Today without a time is never on the wrong side of now: `now` itself with prefer="past" when
+    `default_time` is still to come, 23:59 with prefer="future" when it has gone.
 
     A weekday means the most recent such day with prefer="past" and the next one with
     prefer="future"; in both cases today when today is that day. Days and weeks are calendar steps
@@ -193,7 +209,7 @@ def parse_when(
             raise DateInputError(text) from None
         rest = m.group(4)
         if rest is None:
-            return _at(day, default_time, tz)
+            return _on_day(day, default_time, now, tz, prefer)
         clock = _parse_clock(rest)
         if clock is not None:
             return _at(day, clock, tz)
@@ -216,7 +232,7 @@ def parse_when(
         else:
             day = _weekday_date(today, _WEEKDAYS[word], prefer)
         if rest is None:
-            return _at(day, default_time, tz)
+            return _on_day(day, default_time, now, tz, prefer)
         clock = _parse_clock(rest)
         if clock is None:
             raise DateInputError(text)

@@ -37,7 +37,23 @@ __all__ = [
     "paused_weeks",
     "evaluate",
     "tally_touches",
+    "habit_date_problem",
 ]
+
+# The habit is counted week by week from the first goal. A goal or a pause centuries away would
+# make every count walk all those weeks, or run off the calendar, so their dates stay within a
+# span a person's habit can have.
+HABIT_YEARS_BACK = 30
+HABIT_YEARS_AHEAD = 5
+
+
+def habit_date_problem(day: date, today: date) -> str | None:
+    """Why `day` cannot begin or end a goal or a pause (one line, with what to give), or None."""
+    earliest = date(today.year - HABIT_YEARS_BACK, 1, 1)
+    latest = date(today.year + HABIT_YEARS_AHEAD, 12, 31)
+    if earliest <= day <= latest:
+        return None
+    return f"{day} is too far {'back' if day < earliest else 'ahead'}; give a date from {earliest} to {latest}"
 
 MET = "met"
 PAUSED = "paused"

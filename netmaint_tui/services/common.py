@@ -26,6 +26,16 @@ class UnknownContact(InputError):
         super().__init__(f"no contact named {name!r}{hint}")
 
 
+class ArchivedContact(InputError):
+    """The name is an archived contact's: archived, not gone, so "add them first" would make a second."""
+
+    def __init__(self, name: str, contact_id: int):
+        self.name = name
+        self.contact_id = contact_id
+        super().__init__(f"{name!r} is archived; bring them back first: netmaint archive '#{contact_id}' --undo "
+                         "(in the app: Z shows archived contacts, A restores one)")
+
+
 class AmbiguousContact(InputError):
     def __init__(self, name: str, matches: list[str], advice: str = "type more of the name"):
         self.name = name

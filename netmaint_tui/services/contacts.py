@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
+from netmaint_tui.config import MAX_CADENCE_DAYS
 from netmaint_tui.rules.priority import balance
 from netmaint_tui.services.common import (
     AmbiguousContact,
+    ArchivedContact,
     Context,
     InputError,
     UnknownContact,
@@ -76,8 +78,8 @@ def _clean_fields(fields: dict) -> dict:
             cadence = int(out["cadence_days"])
         except (TypeError, ValueError):
             raise InputError(f"cadence {out['cadence_days']!r} is not a whole number of days") from None
-        if cadence <= 0:
-            raise InputError("cadence must be at least 1 day")
+        if not 1 <= cadence <= MAX_CADENCE_DAYS:
+            raise InputError(f"cadence must be 1 to {MAX_CADENCE_DAYS} days, not {cadence}")
         out["cadence_days"] = cadence
     elif "cadence_days" in out:
         out["cadence_days"] = None
@@ -186,8 +188,7 @@ def resolve_contact(name: str, include_archived: bool = False) -> int:
     if len(exact) == 1:
         return exact[0].id
     if len(exact) > 1:
-        labels = [f"{c.name} (#{c.id}" + (f", {c.company})" if c.company else ")") for c in exact]
-        raise AmbiguousContact(wanted, labels, f"they share the name: give the number instead, e.g. '#{exact[0].id}'")
+        raise AmbiguousContact(wanted, [_label(c) for c in exact], f"they share the name: give the number instead, e.g. '#{exact[0].id}'")
     # A prefix of the whole name ("Omar"), then of any later word in it ("Haddad").
     for condition in (
         fn.instr(fn.nm_fold(Contact.name), folded) == 1,
@@ -197,9 +198,24 @@ def resolve_contact(name: str, include_archived: bool = False) -> int:
         if len(found) == 1:
             return found[0].id
         if len(found) > 1:
-            raise AmbiguousContact(wanted, sorted(c.name for c in found))
+            found.sort(key=lambda c: (c.name, c.id))
+            raise AmbiguousContact(wanted, [_label(c) for c in found],
+                                   f"type more of the name, or give the number, e.g. '#{found[0].id}'")
+    if not include_archived:
+        # Archived, not gone: saying "add them first" would make a second one.
+        try:
+            archived = resolve_contact(wanted, include_archived=True)
+        except InputError:
+            archived = None
+        if archived is not None:
+            raise ArchivedContact(names_of([archived])[0], archived)
     names = [c.name for c in Contact.select(Contact.name).where(Contact.archived == False)]  # noqa: E712
     raise UnknownContact(wanted, close_names(wanted, names))
+
+
+def _label(c) -> str:
+    """A contact as a choice between several: the number tells two of the same name apart."""
+    return f"{c.name} (#{c.id}" + (f", {c.company})" if c.company else ")")
 
 
 def _plain(text: str) -> str:

@@ -10,7 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from netmaint_tui.rules.dates import local_midnight_utc, week_start
-from netmaint_tui.rules.streaks import GoalRow, HabitResult, PauseRange, Tally, evaluate, judged_weeks
+from netmaint_tui.config import MAX_GOAL_MINUTES, MAX_GOAL_TOUCHES
+from netmaint_tui.rules.streaks import (
+    GoalRow, HabitResult, PauseRange, Tally, evaluate, habit_date_problem, judged_weeks,
+)
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context, InputError, plain_date, to_db
 from netmaint_tui.store.models import Goal, Pause, database
@@ -61,7 +64,10 @@ class WeekSummary:
 
 
 def goal_rows(ctx: Context) -> list[GoalRow]:
-    rows = [GoalRow(g.from_date, g.touches, g.minutes) for g in Goal.select().order_by(Goal.from_date, Goal.id)]
+    # A row outside the habit's span (written before it was checked) is left out, not counted
+    # through: it would make every week's count fail or crawl.
+    rows = [GoalRow(g.from_date, g.touches, g.minutes) for g in Goal.select().order_by(Goal.from_date, Goal.id)
+            if habit_date_problem(plain_date(g.from_date), ctx.today()) is None]
     s = ctx.settings
     if not rows and (getattr(s, "goal_touches", None) or getattr(s, "goal_minutes", None)):
         # A goal only in the config file starts the habit this week: there is no record of earlier intent.
@@ -69,8 +75,10 @@ def goal_rows(ctx: Context) -> list[GoalRow]:
     return rows
 
 
-def pause_ranges() -> list[PauseRange]:
-    return [PauseRange(p.start, p.end) for p in Pause.select().order_by(Pause.start)]
+def pause_ranges(ctx: Context) -> list[PauseRange]:
+    today = ctx.today()
+    return [PauseRange(p.start, p.end) for p in Pause.select().order_by(Pause.start)
+            if habit_date_problem(plain_date(p.start), today) is None and habit_date_problem(plain_date(p.end), today) is None]
 
 
 def weekly_tallies(ctx: Context, weeks: list[dt.date]) -> dict[dt.date, Tally]:
@@ -117,7 +125,7 @@ def habit(ctx: Context) -> tuple[HabitResult, dict[dt.date, Tally], list[dt.date
     judged = judged_weeks(goals, today, start_day)
     weeks = sorted(set(judged) | set(heat_weeks))
     tallies = weekly_tallies(ctx, weeks)
-    return evaluate(goals, pause_ranges(), tallies, today, start_day), tallies, heat_weeks
+    return evaluate(goals, pause_ranges(ctx), tallies, today, start_day), tallies, heat_weeks
 
 
 def week_summary(ctx: Context, with_suggestions: bool = True, ranked_ids: list[int] | None = None) -> WeekSummary:
@@ -160,26 +168,43 @@ def week_summary(ctx: Context, with_suggestions: bool = True, ranked_ids: list[i
 
 def _in_pause(week: dt.date, ctx: Context) -> bool:
     start_day = ctx.settings.week_start
-    return any(week_start(p.start, start_day) <= week <= week_start(p.end, start_day) for p in pause_ranges())
+    return any(week_start(p.start, start_day) <= week <= week_start(p.end, start_day) for p in pause_ranges(ctx))
 
 
 def set_goal(ctx: Context, touches: int | None, minutes: int | None, from_date: dt.date | None = None) -> int:
     if touches is None and minutes is None:
         raise InputError("give --touches N and/or --minutes M")
-    for label, value in (("touches", touches), ("minutes", minutes)):
-        if value is not None and value < 0:
-            raise InputError(f"a goal of {value} {label} makes no sense; use 0 or more")
+    for label, value, most in (("touches", touches, MAX_GOAL_TOUCHES), ("minutes", minutes, MAX_GOAL_MINUTES)):
+        if value is not None and not 0 <= value <= most:
+            raise InputError(f"a goal of {value} {label} a week makes no sense; use 0 to {most}")
+    start = plain_date(from_date) or ctx.today()
+    _check_habit_date(ctx, "the goal's first day", start)
     with database.atomic():
-        goal = Goal.create(from_date=plain_date(from_date) or ctx.today(), touches=touches, minutes=minutes, created_at=to_db(ctx.now()))
+        # A goal from the same day replaces it: "the goal from that day is now this".
+        same = Goal.get_or_none(Goal.from_date == start)
+        if same is not None:
+            Goal.update(touches=touches, minutes=minutes).where(Goal.id == same.id).execute()
+            return same.id
+        goal = Goal.create(from_date=start, touches=touches, minutes=minutes, created_at=to_db(ctx.now()))
     return goal.id
 
 
 def add_pause(ctx: Context, start: dt.date, end: dt.date, reason: str = "") -> int:
     if end < start:
         raise InputError(f"the pause ends ({end}) before it starts ({start}); give FROM then TO")
+    _check_habit_date(ctx, "the pause's first day", plain_date(start))
+    _check_habit_date(ctx, "the pause's last day", plain_date(end))
     with database.atomic():
+        if Pause.select().where((Pause.start == plain_date(start)) & (Pause.end == plain_date(end))).exists():
+            raise InputError(f"a pause from {start} to {end} is already there; nothing was added")
         pause = Pause.create(start=plain_date(start), end=plain_date(end), reason=reason or "", created_at=to_db(ctx.now()))
     return pause.id
+
+
+def _check_habit_date(ctx: Context, label: str, day: dt.date) -> None:
+    problem = habit_date_problem(day, ctx.today())
+    if problem:
+        raise InputError(f"{label}, {problem}")
 
 
 def list_goals() -> list[Goal]:

@@ -29,7 +29,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from netmaint_tui.config import MAX_GOAL_MINUTES, MAX_GOAL_TOUCHES
 from netmaint_tui.io.records import ImportIssue, ImportRecord, normalize_linkedin_url
+from netmaint_tui.rules.streaks import habit_date_problem
 from netmaint_tui.services.common import Context, InputError, loads_list, to_db
 from netmaint_tui.services.contacts import normalize_birthday
 from netmaint_tui.store.models import CHANNELS, FOLLOW_UP_STATUSES, KINDS, TIERS, database
@@ -881,6 +883,10 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
     return done
 
 
+def _habit_problem(ctx, days: list[str]) -> str | None:
+    return next((p for p in (habit_date_problem(dt.date.fromisoformat(d), ctx.today()) for d in days) if p), None)
+
+
 def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["goals"]
     existing = {(str(d), t, m) for d, t, m in database.execute_sql("SELECT from_date, touches, minutes FROM goal").fetchall()}
@@ -900,6 +906,13 @@ def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
             continue
         if start is None or (touches is None and minutes is None):
             _section_issue(report, "goals", position, "needs 'from_date' and touches or minutes")
+            continue
+        problem = _habit_problem(ctx, [start]) or next(
+            (f"{value} {label} a week makes no sense; 0 to {most}" for label, value, most in
+             (("touches", touches, MAX_GOAL_TOUCHES), ("minutes", minutes, MAX_GOAL_MINUTES))
+             if value is not None and not 0 <= value <= most), None)
+        if problem:
+            _section_issue(report, "goals", position, problem)
             continue
         key = (start, touches, minutes)
         if key in existing:
@@ -932,6 +945,10 @@ def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
         reason = p.get("reason") if isinstance(p.get("reason"), str) else ""
         if start is None or end is None or end < start:
             _section_issue(report, "pauses", position, "needs 'start' and 'end', in that order")
+            continue
+        problem = _habit_problem(ctx, [start, end])
+        if problem:
+            _section_issue(report, "pauses", position, problem)
             continue
         found = existing.get((start, end))
         if found is None:

@@ -270,7 +270,7 @@ def test_unknown_contact_names_the_closest(net, capsys):
 
 def test_ambiguous_contact(net, capsys):
     line = fails(capsys, "log", "Dan")
-    assert "'Dan Brown', 'Dana Haddad'" in line and "type more of the name" in line
+    assert "'Dan Brown (#" in line and "'Dana Haddad (#" in line and "type more of the name, or give the number" in line
     conn = sqlite3.connect(net.db)
     assert conn.execute("SELECT COUNT(*) FROM touch").fetchone()[0] == 0
     conn.close()
@@ -421,3 +421,75 @@ def test_due_does_not_import_the_full_screen_app(env):
                           timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 False False"
+
+
+# --- numbers, dates and names a person can get wrong ---------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ("add", "X", "--cadence", "99999999999999999999"),
+    ("add", "X", "--cadence", "5000"),
+    ("due", "--limit", "99999999999999999999"),
+    ("goal", "set", "--touches", "99999999999999999999"),
+    ("goal", "set", "--minutes", "-5"),
+    ("follow-up", "done", "99999999999999999999"),
+])
+def test_a_number_too_large_is_a_usage_error_not_a_crash(net, capsys, argv):
+    line = fails(capsys, *argv)
+    assert "unexpected error" not in line
+
+
+def test_goal_and_pause_dates_stay_within_a_lifetime_and_are_not_repeated(net, capsys):
+    """A goal from year 1 used to be accepted and then broke `week` for good."""
+    assert "too far back" in fails(capsys, "goal", "set", "--touches", "3", "--from", "0001-01-01")
+    assert "too far ahead" in fails(capsys, "pause", "2025-12-20", "2999-01-01")
+    ok(capsys, "pause", "2025-12-20", "2026-01-03")
+    assert "already there" in fails(capsys, "pause", "2025-12-20", "2026-01-03")
+    ok(capsys, "goal", "set", "--touches", "3", "--from", "2025-03-03")
+    ok(capsys, "goal", "set", "--touches", "4", "--from", "2025-03-03")  # the same day: replaced
+    assert ok(capsys, "goal", "list").splitlines() == ["from 2025-03-03: touches 4, minutes -"]
+    assert json.loads(ok(capsys, "week", "--json"))["goal"]["touches"] == 4
+
+
+def test_a_goal_written_before_the_dates_were_checked_is_left_out_not_fatal(net, capsys):
+    ok(capsys, "goal", "set", "--touches", "2")
+    conn = sqlite3.connect(os.environ["NETMAINT_DB"])
+    conn.execute("INSERT INTO goal (from_date, touches, minutes, created_at) VALUES ('0001-01-01', 1, NULL, '2026-01-01 00:00:00')")
+    conn.commit()
+    conn.close()
+    assert json.loads(ok(capsys, "week", "--json"))["goal"]["touches"] == 2
+
+
+def test_follow_up_commands_say_what_they_need(net, capsys):
+    assert "give the follow-up's number" in fails(capsys, "follow-up", "done")
+    assert "takes no more words" in fails(capsys, "follow-up", "list", "extra")
+    out = ok(capsys, "follow-up", "Dana", "ask about the role", "--about", "Initech Corp")
+    assert "(about Initech Corp)" in out  # not a contact: kept as free text, as --help says
+    fid = out.split("#")[1].split(":")[0]
+    assert json.loads(ok(capsys, "follow-up", "list", "--json"))[0]["about"] == "Initech Corp"
+    ok(capsys, "follow-up", "done", fid)
+    assert "already done" in fails(capsys, "follow-up", "drop", fid)
+    assert json.loads(ok(capsys, "follow-up", "list", "--json", "--all"))[0]["status"] == "done"
+
+
+def test_an_archived_contact_is_named_as_archived_not_unknown(net, capsys):
+    ok(capsys, "archive", "omar")
+    line = fails(capsys, "log", "omar")
+    assert "'Omar Fischer' is archived" in line and "--undo" in line and "add them first" not in line
+    assert ok(capsys, "archive", "omar", "--undo") == "unarchived Omar Fischer\n"
+    assert ok(capsys, "archive", "omar", "--undo") == "Omar Fischer is not archived; nothing changed\n"
+
+
+def test_an_imported_goal_or_pause_out_of_the_habits_span_is_skipped_with_its_line(net, capsys, tmp_path):
+    ok(capsys, "goal", "set", "--touches", "2")
+    doc = json.loads(ok(capsys, "export", "json"))
+    doc["goals"].append({"from_date": "0001-01-01", "touches": 1, "minutes": None})
+    doc["goals"].append({"from_date": "2025-01-06", "touches": 99999999999999999999, "minutes": None})
+    doc["pauses"] = [{"start": "2025-01-01", "end": "9999-12-31", "reason": ""}]
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = run(capsys, "import", "json", str(path))
+    assert code == 0 and "too far back" in out + err and "too far ahead" in out + err
+    assert "makes no sense" in out + err
+    assert ok(capsys, "goal", "list").splitlines() == ["from 2025-03-12: touches 2, minutes -"]
+    assert json.loads(ok(capsys, "week", "--json"))["goal"]["touches"] == 2

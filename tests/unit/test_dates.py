@@ -39,7 +39,7 @@ def berlin(*args) -> pendulum.DateTime:
         ("2025-03-04t15:30", berlin(2025, 3, 4, 15, 30)),
         ("2025-03-04 3pm", berlin(2025, 3, 4, 15, 0)),
         ("2025-03-04T15:30:45", berlin(2025, 3, 4, 15, 30, 45)),
-        ("today", berlin(2025, 3, 12, 12, 0)),
+        ("today", berlin(2025, 3, 12, 10, 0)),  # noon is still to come: now
         ("Today 9am", berlin(2025, 3, 12, 9, 0)),
         ("tomorrow", berlin(2025, 3, 13, 12, 0)),
         ("tomorrow 3:30pm", berlin(2025, 3, 13, 15, 30)),
@@ -117,7 +117,22 @@ def test_iso_with_offset_is_converted_to_nows_zone(text, expected_utc):
 def test_weekday_prefer_past_and_future(text, past, future):
     assert parse_when(text, NOW).date() == past
     assert parse_when(text, NOW, prefer="future").date() == future
-    assert parse_when(text, NOW).time() == time(12, 0)
+    # Today (a Wednesday, 10:00) at noon would be in the future: what happened today happened by now.
+    assert parse_when(text, NOW).time() == (NOW.time() if past == NOW.date() else time(12, 0))
+
+
+def test_today_without_a_time_is_never_on_the_wrong_side_of_now():
+    """A morning's `log --at today` is not a touch in the future, and a follow-up due "today"
+    after its usual hour is due by the end of the day, not overdue the moment it is made."""
+    morning, evening = berlin(2025, 3, 12, 8, 0), berlin(2025, 3, 12, 20, 0)
+    for text in ("today", "2025-03-12", "wed"):
+        assert parse_when(text, morning) == morning
+        assert parse_when(text, evening) == berlin(2025, 3, 12, 12, 0)
+        assert parse_when(text, morning, prefer="future", default_time=time(9, 0)) == berlin(2025, 3, 12, 9, 0)
+        assert parse_when(text, evening, prefer="future", default_time=time(9, 0)) == berlin(2025, 3, 12, 23, 59)
+    assert parse_when("yesterday", morning) == berlin(2025, 3, 11, 12, 0)  # other days keep the usual hour
+    assert parse_when("tomorrow", evening, prefer="future", default_time=time(9, 0)) == berlin(2025, 3, 13, 9, 0)
+    assert parse_when("today 9pm", morning) == berlin(2025, 3, 12, 21, 0)  # a time given is taken as given
 
 
 def test_weekday_with_time():

@@ -68,7 +68,8 @@ def test_not_tasks(line):
     "line, what, due",
     [
         ("todo: call Omar fri", "call Omar", berlin(2025, 3, 14, 9, 0)),
-        ("todo: call Omar wed", "call Omar", berlin(2025, 3, 12, 9, 0)),  # today is Wednesday
+        # Today is Wednesday, 10:00: 9:00 has gone, so the task is due by the end of the day.
+        ("todo: call Omar wed", "call Omar", berlin(2025, 3, 12, 23, 59)),
         ("todo: call Omar mon", "call Omar", berlin(2025, 3, 17, 9, 0)),  # the coming Monday
         ("- [ ] send deck by tomorrow 3pm", "send deck", berlin(2025, 3, 13, 15, 0)),
         ("- [ ] send deck tomorrow", "send deck", berlin(2025, 3, 13, 9, 0)),

@@ -11,7 +11,7 @@ import pytest
 
 from netmaint_tui.rules.streaks import GoalRow, PauseRange, Tally, tally_touches
 from netmaint_tui.services import drafts, followups
-from netmaint_tui.services.common import AmbiguousContact, InputError, UnknownContact, to_db
+from netmaint_tui.services.common import AmbiguousContact, ArchivedContact, InputError, UnknownContact, to_db
 from netmaint_tui.services.contacts import (
     add_contact,
     contact_detail,
@@ -204,11 +204,13 @@ def test_resolve_contact(people, typed, expected):
 def test_ambiguous_prefix_lists_the_candidates(people):
     with pytest.raises(AmbiguousContact) as err:
         resolve_contact("Dan")
-    assert err.value.matches == ["Dan Brown", "Dana Haddad"]
-    assert "\n" not in str(err.value)
+    # Each with its number, which tells apart two of the same name and is what to type instead.
+    assert [m.split(" (#")[0] for m in err.value.matches] == ["Dan Brown", "Dana Haddad"]
+    assert err.value.matches[0] == f"Dan Brown (#{people['Dan Brown']})"
+    assert "\n" not in str(err.value) and f"'#{people['Dan Brown']}'" in str(err.value)
     with pytest.raises(AmbiguousContact) as err:
         resolve_contact("haddad")
-    assert err.value.matches == ["Dana Haddad", "Lena Haddad-Smith"]
+    assert [m.split(" (#")[0] for m in err.value.matches] == ["Dana Haddad", "Lena Haddad-Smith"]
 
 
 def test_an_exact_name_beats_prefixes(tmp_db, ctx):
@@ -262,8 +264,11 @@ def test_unknown_contact_with_nothing_close_says_how_to_add(people):
 
 def test_archived_contacts_are_found_only_when_asked(people, ctx):
     set_archived(ctx, people["Priya Patel"])
-    with pytest.raises(UnknownContact):
+    with pytest.raises(ArchivedContact) as err:  # not "add them first": that would make a second Priya
         resolve_contact("Priya")
+    assert "is archived" in str(err.value) and f"'#{people['Priya Patel']}' --undo" in str(err.value)
+    with pytest.raises(UnknownContact):
+        resolve_contact("Nobody Atall")
     assert resolve_contact("Priya", include_archived=True) == people["Priya Patel"]
 
 

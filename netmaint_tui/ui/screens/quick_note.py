@@ -234,6 +234,10 @@ class QuickNoteScreen(ModalScreen[bool]):
             self._error(f"{exc} (pick one from the list as you type)")
             field.input.focus()
             return
+        except InputError as exc:  # an archived contact's name, say
+            self._error(str(exc))
+            field.input.focus()
+            return
         self._write(ids, create, at, values)
 
     def _ask_to_create(self, exc) -> None:
