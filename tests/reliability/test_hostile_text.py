@@ -222,28 +222,28 @@ def test_every_widget_shows_hostile_text_literally(hostile_app_db, monkeypatch):
         app.goto_contact(typed["eve"])
         await settle(app, pilot)
         assert app.screen.query_one("ContactDetail")._border_title.plain == H.shown(H.NAME)
-        fields = static_text(app, "#detail-fields")
-        for value in (H.COMPANY, H.ROLE, H.EMAIL, H.ZWJ, *H.TAGS):
-            assert H.shown(value) in fields, value
-        for line in lines_of(H.NOTES):
-            assert line in fields, line
-        # The history lays a note out to the pane's width (every row indented under its
-        # touch): on a terminal wide enough for every line of the note, each is there as typed.
+        # The detail lays values and notes out to the pane's width (a long one goes on under
+        # itself): on a terminal wide enough for every line, each is there as typed.
         await pilot.resize_terminal(400, SIZE[1])
         detail = app.screen.query_one(ContactDetail)
         for _ in range(20):
             if detail._relayout is None:
                 break
             await pilot.pause()
+        fields = static_text(app, "#detail-fields")
+        for value in (H.COMPANY, H.ROLE, H.EMAIL, H.ZWJ, *H.TAGS):
+            assert H.shown(value) in fields, value
+        for line in lines_of(H.NOTES):
+            assert line in fields, line
         history = static_text(app, "#detail-history")
         for line in lines_of(H.TOUCH_NOTE):
             assert f"\n  {line}" in history, line
-        await pilot.resize_terminal(*SIZE)
-        await settle(app, pilot)
         follow_ups = static_text(app, "#detail-follow-ups")
         assert H.shown(typed["task"]) in follow_ups
         assert H.shown(f"{H.OSC_8} ask about {H.MARKUP}") in follow_ups
         assert H.shown(MALLORY) in static_text(app, "#week-next")  # "4 more: …" names who would meet the goal
+        await pilot.resize_terminal(*SIZE)
+        await settle(app, pilot)
         assert_inert(app, "detail")
 
         # A 1 MB note: its start is drawn, and the pane says the rest is kept (laying out a
