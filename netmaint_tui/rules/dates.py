@@ -319,6 +319,12 @@ def _as_pendulum(moment: datetime) -> pendulum.DateTime:
     return pendulum.instance(moment)  # a naive value is read as UTC, which is how touches are stored
 
 
+def calendar_months(earlier: date, later: date) -> int:
+    """Whole calendar months from one day to a later one (Jan 31 to Feb 28 is none yet): the one
+    count of months behind every "14mo ago" and "14 months ago"."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
 def humanize_ago(then: datetime, now: datetime) -> str:
     """A short age for list columns: `just now`, `5m ago`, `3h ago`, `2d ago`, `9w ago`, `14mo ago`, `3y ago`.
 
@@ -346,7 +352,7 @@ def humanize_ago(then: datetime, now: datetime) -> str:
         elif days < 120:
             amount = f"{days // 7}w"
         elif days < 730:
-            amount = f"{interval.in_months()}mo"
+            amount = f"{calendar_months(early.date(), late.date())}mo"
         else:
             amount = f"{days // 365}y"
     return f"in {amount}" if future else f"{amount} ago"

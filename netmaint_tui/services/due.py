@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import compress
 
+from netmaint_tui.rules.dates import calendar_months
 from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, days_until_due, reason
 from netmaint_tui.services.common import Context, from_db, plain_date, to_db
 from netmaint_tui.services.contacts import kind_counts, tags_of
@@ -294,6 +295,7 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
             # Words like "yesterday" count calendar days: a touch at 23:30 was yesterday, even 10 hours on.
             tier=r["tier"], overdue=r["overdue"],
             days_since_touch=None if last is None else float((today - plain_date(last.date())).days),
+            months_since_touch=None if last is None else calendar_months(plain_date(last.date()), today),
             last_channel=channels.get(r["id"]), gives=gives, asks=asks,
             urgent_follow_up=urgent_text,
             snoozed_until=snoozed.isoformat() if snoozed and snoozed > today else None,

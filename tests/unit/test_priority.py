@@ -79,11 +79,27 @@ def test_times_words():
     [
         (0, "today"), (1, "yesterday"), (2, "2 days ago"),
         (13, "13 days ago"), (14, "2 weeks ago"), (63, "9 weeks ago"), (119, "17 weeks ago"),
-        (120, "4 months ago"), (400, "13 months ago"), (730, "2 years ago"),
+        (120, "3 months ago"), (400, "13 months ago"), (730, "2 years ago"),
     ],
 )
 def test_weeks_ago(days, words):
-    assert weeks_ago(days) == words
+    assert weeks_ago(days) == words  # 120 days is 3 months and 28 days: not yet 4
+
+
+def test_the_reason_and_the_list_count_months_alike():
+    """The list's "12mo ago" and the reason's "12 months ago" for the same touch, every day of two
+    years back from three different todays (month ends, a leap day's year, summer time)."""
+    import pendulum
+
+    from netmaint_tui.rules.dates import calendar_months, humanize_ago
+
+    for now in (pendulum.datetime(2026, 11, 22, 10, tz="Europe/Berlin"), pendulum.datetime(2028, 3, 1, 10, tz="Europe/Berlin"),
+                pendulum.datetime(2026, 7, 31, 10, tz="Europe/Berlin")):
+        for days in range(120, 730):
+            then = now.subtract(days=days)
+            listed = humanize_ago(then, now)
+            said = weeks_ago(days, calendar_months(then.date(), now.date()))
+            assert listed.replace("mo ago", "") == said.replace(" months ago", ""), (now, days, listed, said)
 
 
 def test_balance_is_gives_minus_asks():
