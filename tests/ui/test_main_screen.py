@@ -997,3 +997,24 @@ def test_archiving_or_snoozing_leaves_the_cursor_on_the_next_contact(demo_db):
         assert listed.ids and 0 <= listed.cursor < len(listed.ids)
 
     drive(new_app(demo_db), scenario)
+
+
+def test_snoozed_and_archived_rows_say_so_when_shown(demo_db):
+    """With z or Z the hidden contacts come back into the list: their Due column says why they
+    were hidden, so they cannot be taken for ones due."""
+    async def scenario(app, pilot):
+        listed = contacts(app)
+        first, second = listed.ids[0], listed.ids[1]
+        await pilot.press("s", "enter")  # snooze the first for a week
+        await settle(app, pilot)
+        await pilot.press("A")  # archive the one now under the cursor
+        await settle(app, pilot)
+        await pilot.press("z", "Z")
+        await settle(app, pilot)
+        lines = list_lines(app)
+        snoozed = next(line for line in lines if listed._rows[first].name[:12] in line)
+        archived = next(line for line in lines if listed._rows[second].name[:12] in line)
+        assert "zz 29 Nov" in snoozed and "overdue" not in snoozed
+        assert "archived" in archived and "overdue" not in archived
+
+    drive(new_app(demo_db), scenario)

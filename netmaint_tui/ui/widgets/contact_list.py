@@ -301,15 +301,21 @@ class ContactList(ScrollView, can_focus=True):
             "contact-list--give" if row.balance > 0 else ("contact-list--ask" if row.balance < 0 else "contact-list--dim")
         )
         marker = "!" if row.urgent else " "
+        due = "follow-up" if row.urgent else due_words(row.days_until_due)
+        name_style = tier_style if row.tier == "A" else base
+        # Listed only because z or Z asked for them: dimmed, and the Due column says why.
+        if row.archived:
+            due, due_style, name_style = "archived", dim, dim
+        elif row.snoozed_until and row.snoozed_until > self._now().date():
+            due, due_style, name_style = f"zz {row.snoozed_until:%d %b}", dim, dim
         cells = {
-            "name": (safe(row.name), tier_style if row.tier == "A" else base),
+            "name": (safe(row.name), name_style),
             "company": (safe(row.company), dim),
             "tier": (row.tier, tier_style),
             "last": (last.rjust(8), dim),
-            "due": ("follow-up" if row.urgent else due_words(row.days_until_due)).rjust(12),
+            "due": (due.rjust(12), due_style),
             "bal": (signed(row.balance).rjust(3), bal_style),
         }
-        cells["due"] = (cells["due"], due_style)
         segments = [Segment(marker, self._style("contact-list--urgent"))]
         for key, w in columns:
             text, style = cells[key]
