@@ -29,6 +29,12 @@ from .records import (
 
 _GROUP = re.compile(r"(e-mail|email|phone|website|address|organization) (\d+) - (.+)")
 _NAME_COLUMNS = {"first name", "last name", "name", "given name", "family name"}
+# Columns only Google writes. "First Name,Last Name" alone is also how LinkedIn's export begins:
+# a header must have one of these (or a numbered group) to be taken for Google's.
+_GOOGLE_ONLY = {
+    "middle name", "given name", "additional name", "family name", "name prefix", "name suffix",
+    "nickname", "file as", "labels", "group membership", "organization name", "organization title",
+}
 # Notes can be long, but a stray quote must not swallow more than this many lines.
 _MAX_ROW_LINES = 1000
 
@@ -49,7 +55,8 @@ class _Columns:
                 self.single.setdefault(name, index)
 
     def is_header(self) -> bool:
-        return bool(_NAME_COLUMNS & self.single.keys()) or "e-mail" in self.groups
+        named = bool(_NAME_COLUMNS & self.single.keys()) or "e-mail" in self.groups
+        return named and (bool(_GOOGLE_ONLY & self.single.keys()) or bool(self.groups))
 
     def slots(self, kind: str) -> list[dict[str, int]]:
         numbered = self.groups.get(kind, {})

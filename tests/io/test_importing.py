@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import sqlite3
 from pathlib import Path
 
@@ -372,3 +373,17 @@ def test_import_file_runs_the_whole_pipeline_for_the_app(tmp_db, ctx):
     assert [r[0] for r in sqlite3.connect(report.backup).execute("SELECT company FROM contact")] == ["Northwind"]
     dry = import_file(ctx, "linkedin", data, dry_run=True)
     assert dry.backup is None and counts(dry) == (0, 0, 2, 1)
+
+
+@pytest.mark.parametrize("fmt, sample, right", [
+    ("google", "linkedin_Connections_2025.csv", "linkedin"),  # "First Name,Last Name" begins both
+    ("linkedin", "google_gmail_export_v30.vcf", "vcard"),
+    ("vcard", "linkedin_Connections_2025.csv", "linkedin"),
+])
+def test_a_file_of_the_wrong_kind_is_refused_and_named(env, capsys, fmt, sample, right):
+    """It used to import the LinkedIn export as Google's: one contact, a duplicate without a company."""
+    code, out, err = run_cli(capsys, "import", fmt, str(SAMPLES / sample))
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "nothing was imported" in err and f"netmaint import {right} FILE" in err
+    code, out, _ = run_cli(capsys, "due", "--json")
+    assert json.loads(out) == []
