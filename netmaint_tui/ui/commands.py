@@ -25,24 +25,31 @@ def _highlighted(matcher, text: str) -> Content:
 
 
 class ContactsProvider(Provider):
-    """Typing part of a name in ctrl+p offers those contacts. Nothing before a name is typed:
-    the palette opens on the actions."""
+    """Typing part of a name in ctrl+p offers those contacts, matched as the quick note's contact
+    field matches them ("omr" finds Omar). Nothing before a name is typed: the palette opens on
+    the actions."""
+
+    _entries = None  # every active contact's name, read once each time the palette opens
 
     async def search(self, query: str) -> Hits:
-        from netmaint_tui.services.contacts import contact_names
+        from netmaint_tui.ui.widgets.contact_field import entries_from, match_names
 
         query = query.strip()
         if len(query) < 2:
             return
+        if self._entries is None:
+            from netmaint_tui.services.contacts import contact_names
+
+            self._entries = entries_from(contact_names("", limit=10_000_000))
         matcher = self.matcher(query)
-        for cid, name, company in contact_names(query, limit=30):
-            shown = safe(name)
-            score = matcher.match(shown)
-            if score > 0:
-                # Content, not str: the palette parses a str prompt or help as markup.
-                help_text = Content(f"Go to contact · {safe(company)}" if company else "Go to contact")
-                yield Hit(score, _highlighted(matcher, shown), partial(self.app.goto_contact, cid), text=shown,
-                          help=help_text)
+        found = match_names(query, self._entries, limit=30)
+        for rank, entry in enumerate(found):
+            shown = safe(entry.name)
+            # Content, not str: the palette parses a str prompt or help as markup.
+            help_text = Content(f"Go to contact · {safe(entry.company)}" if entry.company else "Go to contact")
+            # The palette sorts by score: ours keeps match_names' order, best first, above 0.
+            yield Hit(1 - rank / (2 * len(found)), _highlighted(matcher, shown), partial(self.app.goto_contact, entry.id),
+                      text=shown, help=help_text)
 
 
 class ContactPicker(ContactsProvider):
@@ -53,4 +60,4 @@ class ContactPicker(ContactsProvider):
 
         for cid, name, company in contact_names("", limit=15):
             yield DiscoveryHit(Content(safe(name)), partial(self.app.goto_contact, cid), text=safe(name),
-                               help="Go to contact")
+                               help=Content(safe(company)) if company else None)
