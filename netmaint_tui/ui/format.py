@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rich.highlighter import Highlighter
+from textual.content import Content
 
 from netmaint_tui.rules.dates import humanize_ago, humanize_in
 from netmaint_tui.rules.text import visible
@@ -55,3 +56,18 @@ class ControlsShown(Highlighter):
         shown = one_for_one(text.plain)
         if shown != text.plain:
             text.plain = shown
+
+
+def rows(pieces: list, sep: Content | str, width: int) -> Content:
+    """The pieces joined by `sep`, a new row started only between two of them where the next
+    would not fit, so that "best 14" or a name is never split across rows. A piece wider than
+    the pane still wraps; width 0 (not laid out yet) means one row."""
+    sep = Content(sep) if isinstance(sep, str) else sep
+    pieces = [Content.assemble(piece) for piece in pieces]
+    out, used = pieces[0], pieces[0].cell_length
+    for piece in pieces[1:]:
+        if width and used + sep.cell_length + piece.cell_length > width:
+            out, used = out + "\n" + piece, piece.cell_length
+        else:
+            out, used = out + sep + piece, used + sep.cell_length + piece.cell_length
+    return out

@@ -926,7 +926,7 @@ def test_long_fields_and_follow_ups_wrap_beside_their_label(empty_db):
 def test_the_week_pane_breaks_its_rows_between_whole_pieces(demo_db):
     """At 80×24 the week pane is narrow: its rows break between "best 14" and "strength 83%", or
     between two names, never inside one; at 120 columns each fits on one row again."""
-    from netmaint_tui.ui.widgets.week_tracker import rows
+    from netmaint_tui.ui.format import rows
 
     narrow = rows(["3/5 touches · 75/60 min", "in progress"], "  ", 30)
     assert narrow.plain == "3/5 touches · 75/60 min\nin progress"

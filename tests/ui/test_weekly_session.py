@@ -228,3 +228,33 @@ def test_an_empty_network_says_there_is_nothing_planned(tmp_path, stopwatch):
             assert app.screen is app.main
 
     run(go())
+
+
+def test_the_summary_offers_only_its_own_keys(db, stopwatch):
+    """At the summary the session's keys act on nobody: they leave the footer and do nothing,
+    and the key line goes; during the session that line breaks between keys, never inside one."""
+    path, _ = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("w")
+            await settle(app, pilot)
+            session = app.screen
+            keys = str(session.query_one("#ws-keys").render()).split("\n")
+            assert len(keys) > 1 and all(not row.startswith(("·", " ")) for row in keys)
+            assert " · ".join(keys).split(" · ") == list(session.KEYS)  # no key split across rows
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert session.ended and not session.query_one("#ws-keys").display
+            shown = {b.binding.action for b in session.active_bindings.values() if b.enabled}
+            assert "touch('e')" not in shown and "next" not in shown and "escape" in shown
+            await pilot.press("e", "c")
+            await pilot.pause()
+            assert session.tally.touches == [] and app.screen is session
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert app.screen is app.main
+
+    run(go())

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from netmaint_tui.rules.vocabulary import plural
-from netmaint_tui.ui.format import ago, safe, signed
+from netmaint_tui.ui.format import ago, rows, safe, signed
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
 # The session's stopwatch; tests replace it (the rest of the app's time comes from ctx.clock).
@@ -115,9 +115,7 @@ class WeeklySessionScreen(Screen):
         with Vertical(id="ws-note-box"):
             yield Label(id="ws-note-label")
             yield SteadyInput(placeholder="optional; Enter logs the touch, Esc cancels it", id="ws-note")
-        yield Static(Content(
-            "e email · c call · m meeting · t card · s social · g give · z snooze a week · "
-            "x follow-up done · n next · p back · Esc end"), id="ws-keys")
+        yield Static(id="ws-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -148,6 +146,7 @@ class WeeklySessionScreen(Screen):
 
     def _show(self) -> None:
         self._show_status()
+        self._show_keys()
         body = self.query_one("#ws-contact", Static)
         if self.ended:
             body.update(self._summary_content())
@@ -254,6 +253,26 @@ class WeeklySessionScreen(Screen):
         self.summary = week_summary(self.app.ctx)
         self.app.changed()
         self._show()
+        self.refresh_bindings()
+
+    KEYS = ("e email", "c call", "m meeting", "t card", "s social", "g give", "z snooze a week",
+            "x follow-up done", "n next", "p back", "Esc end")
+
+    def on_resize(self) -> None:
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        # Every key of a step, in rows that break between keys; the summary has only Esc and
+        # Enter, which it says itself.
+        keys = self.query_one("#ws-keys", Static)
+        keys.display = not self.ended
+        keys.update(rows(list(self.KEYS), " · ", keys.content_region.width or self.size.width - 2))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # Once the session has ended, its keys would act on nobody: out of the footer, and inert.
+        if self.ended and action not in ("escape", "enter", "help", "command_palette"):
+            return False
+        return True
 
     def action_escape(self) -> None:
         if self.pending is not None:
