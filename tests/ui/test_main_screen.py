@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.widgets.contact_detail import ContactDetail
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from tests.ui.conftest import drive, fill, list_lines, new_app, settle, static_text
@@ -365,9 +366,33 @@ def test_log_form_keeps_text_when_the_date_is_refused(demo_db):
         assert app.screen is not app.main
         assert "future" in static_text(app, "#form-error")
         assert app.screen.query_one("#t-note").text == "keep me"
+        # Esc asks before throwing the typed note away; n keeps the form, y closes it.
+        form = app.screen
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#t-note").text == "keep me"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
         assert app.screen is app.main
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_esc_closes_an_untouched_form_at_once(demo_db):
+    async def scenario(app, pilot):
+        for key in ("l", "a", "e"):
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            assert app.screen is not app.main
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is app.main, key
 
     drive(new_app(demo_db), scenario)
 

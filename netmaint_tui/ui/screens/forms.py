@@ -53,9 +53,20 @@ class FormScreen(ModalScreen[bool]):
         self.form_title = title
         self._save = save
         self._error = ""  # the line under the fields saying why the last save was refused
+        self._start: dict | None = None  # the values it opened with (see action_cancel)
 
     def fields(self):  # pragma: no cover - overridden
         return []
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._remember_start)
+
+    def _remember_start(self) -> None:
+        self._start = self._typed()
+
+    def _typed(self) -> list:
+        """What every field holds, as typed (values() also checks it, and may refuse)."""
+        return [w.text if isinstance(w, TextArea) else w.value for w in self.query("Input, TextArea, Select")]
 
     def on_resize(self) -> None:
         self._fit_fields()
@@ -101,7 +112,17 @@ class FormScreen(ModalScreen[bool]):
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        # Esc closes at once while nothing has been typed; after that it asks, as the quick note
+        # does: a note typed after a meeting is not lost to one key.
+        if self._start is None or self._typed() == self._start:
+            self.dismiss(False)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmDialog("Discard what you typed? It will be lost."), answer)
 
 
 class ContactForm(FormScreen):
