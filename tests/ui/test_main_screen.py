@@ -1050,3 +1050,19 @@ def test_snoozed_and_archived_rows_say_so_when_shown(demo_db):
         assert "archived" in archived and "overdue" not in archived
 
     drive(new_app(demo_db), scenario)
+
+
+def test_the_footer_keeps_help_and_quit_in_view_at_80_columns(demo_db):
+    """At 80 columns the footer used to end at "f Follow-ups": "? Help" and "q Quit" were cut off."""
+    from tests.ui._pilot import screen_text
+
+    async def scenario(app, pilot):
+        footer = screen_text(app).split("\n")[-1]
+        assert all(key in footer for key in ("/ Filter", "a Add", "l Log", "? Help", "n Note", "q Quit"))
+        assert "A Archive" not in footer  # in ? and ctrl+p, and A still archives
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        footer = screen_text(app).split("\n")[-1]
+        assert all(key in footer for key in ("e Edit", "s Snooze", "A Archive", "w Session", "? Help", "q Quit"))
+
+    drive(new_app(demo_db), scenario, size=(80, 24))

@@ -20,6 +20,22 @@ from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
 
 
+class MainFooter(Footer):
+    """Below 108 columns the footer keeps the keys a newcomer needs first (Filter, Add, Log,
+    Follow-ups, Help, Note, Quit); the others are in ? and ctrl+p, and all of them still work."""
+
+    SECONDARY = {"edit_contact", "snooze", "archive", "weekly_session"}
+    DEFAULT_CSS = "MainFooter.-narrow FooterKey.-secondary { display: none; }"
+
+    def compose(self):
+        from textual.widgets._footer import FooterKey
+
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.action in self.SECONDARY:
+                widget.add_class("-secondary")
+            yield widget
+
+
 class MainScreen(Screen):
     AUTO_FOCUS = "ContactList"  # not the first focusable widget: that is the hidden filter field
     BINDINGS = [
@@ -83,7 +99,7 @@ class MainScreen(Screen):
                 yield contacts
                 yield Static(id="reason")
             yield Vertical(id="right")
-        yield Footer()
+        yield MainFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter", FilterField).display = False
@@ -102,6 +118,11 @@ class MainScreen(Screen):
         # draws it, and the panes come anyway.
         self.set_timer(1.0, self._complete_layout)
         self.app.main_screen_ready()
+
+    def on_resize(self, event) -> None:
+        footer = self.query_one(MainFooter)
+        footer.compact = event.size.width < 120
+        footer.set_class(event.size.width < 108, "-narrow")
 
     @property
     def at_list(self) -> bool:
