@@ -810,7 +810,8 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
                 writer.cursor.executemany(
                     "INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", [(tid, c) for c in members]
                 )
-            existing[key] = (tid, kind, minutes, note)
+            # Not added to `existing`: two touches alike in the file (two calls logged in one minute)
+            # are two touches, as they were where it was exported; importing it again finds both.
             counts.added += 1
         if isinstance(t.get("id"), int):
             touch_ids[t["id"]] = tid

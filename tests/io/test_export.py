@@ -296,3 +296,19 @@ def test_exporting_a_missing_database_is_one_line(env, capsys):
     assert main(["export", "json"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("netmaint: no database at ") and err.count("\n") == 1
+
+
+def test_two_touches_alike_survive_the_round_trip_and_a_second_import(network, tmp_path, ctx):
+    """Two calls with Omar logged in the same minute are two touches: the export has both, an
+    import into an empty database brings both, and importing the file again adds neither."""
+    at = ctx.now().subtract(days=1)
+    for _ in range(2):
+        log_touch(ctx, [network["omar"]], at=at, channel="call")
+    first = dumps_json(export_data())
+    switch_to(tmp_path / "restored.db")
+    report = import_data(ctx, loads_document(first.encode()))
+    assert report.others["touches"].added == len(json.loads(first)["touches"])
+    assert dumps_json(export_data()) == first
+    again = import_data(ctx, loads_document(first.encode()))
+    assert (again.others["touches"].added, again.others["touches"].updated) == (0, 0)
+    assert dumps_json(export_data()) == first
