@@ -32,9 +32,10 @@ from typing import Any, Callable, Iterable
 from netmaint_tui.config import MAX_GOAL_MINUTES, MAX_GOAL_TOUCHES
 from netmaint_tui.io.records import ImportIssue, ImportRecord, normalize_linkedin_url
 from netmaint_tui.rules.streaks import habit_date_problem
-from netmaint_tui.services.common import Context, InputError, loads_list, to_db
+from netmaint_tui.services.common import Context, InputError, from_db, loads_list, to_db
 from netmaint_tui.services.contacts import normalize_birthday
-from netmaint_tui.store.models import CHANNELS, FOLLOW_UP_STATUSES, KINDS, TIERS, database
+from netmaint_tui.services.touches import validate_touch
+from netmaint_tui.store.models import FOLLOW_UP_STATUSES, TIERS, database
 
 Progress = Callable[[int, int], None]
 
@@ -777,8 +778,10 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
         if at is None:
             _section_issue(report, "touches", position, "no time ('at')")
             continue
-        if channel not in CHANNELS or kind not in KINDS:
-            _section_issue(report, "touches", position, f"channel {channel!r} or kind {kind!r} unknown")
+        try:  # what `log` refuses (a touch in the future, a day of minutes), a file cannot bring in
+            validate_touch(ctx, from_db(at), channel, kind, minutes)
+        except InputError as exc:
+            _section_issue(report, "touches", position, str(exc))
             continue
         if not members:
             _section_issue(report, "touches", position, "none of its contacts are in the file")

@@ -493,3 +493,18 @@ def test_an_imported_goal_or_pause_out_of_the_habits_span_is_skipped_with_its_li
     assert "makes no sense" in out + err
     assert ok(capsys, "goal", "list").splitlines() == ["from 2025-03-12: touches 2, minutes -"]
     assert json.loads(ok(capsys, "week", "--json"))["goal"]["touches"] == 2
+
+
+def test_an_imported_touch_must_be_one_log_would_take(net, capsys, tmp_path):
+    """A touch in the future or with a day's worth of minutes is skipped with its line, as `log`
+    refuses them; the rest of the file comes in."""
+    ok(capsys, "log", "Dana", "--minutes", "30")
+    doc = json.loads(ok(capsys, "export", "json"))
+    good = doc["touches"][0]
+    copy = {key: value for key, value in good.items() if key != "id"}
+    doc["touches"] = [good, {**copy, "at": "2099-01-01T10:00:00Z"}, {**copy, "at": "2025-03-01T10:00:00Z", "minutes": 999999}]
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = run(capsys, "import", "json", str(path))
+    assert code == 0 and "in the future" in err and "between 0 and 1440" in err
+    assert len(json.loads(ok(capsys, "export", "json"))["touches"]) == 1
