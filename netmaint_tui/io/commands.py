@@ -216,10 +216,20 @@ def cmd_import(args, settings) -> int:
 # --- export -----------------------------------------------------------------------------------
 
 
+def _check_output(target: Path) -> None:
+    """A file name the export can be written to, said before any work is done."""
+    if target.is_dir():
+        raise UsageError(f"{show(str(target))} is a folder; give a file name, e.g. {show(str(target / 'netmaint.json'))}")
+    if not target.parent.is_dir():
+        raise UsageError(f"the folder {show(str(target.parent))} does not exist; create it or choose another")
+
+
 def cmd_export(args, settings) -> int:
     from netmaint_tui.store.db import close_database
 
     fmt = args.format
+    if args.output:
+        _check_output(Path(args.output).expanduser())
     _open(args, settings, must_exist=True)
     try:
         ctx = make_context(settings)
@@ -301,7 +311,7 @@ def cmd_backup(args, settings) -> int:
 
 
 def cmd_restore(args, settings) -> int:
-    from netmaint_tui.store.backup import BackupError, restore_database
+    from netmaint_tui.store.backup import BackupError, NotRestorable, restore_database
     from netmaint_tui.store.migrations import SCHEMA_VERSION
 
     source = Path(args.file).expanduser()
@@ -312,6 +322,8 @@ def cmd_restore(args, settings) -> int:
     path = db_path(args, settings)
     try:
         aside = restore_database(path, source, SCHEMA_VERSION)
+    except NotRestorable as exc:
+        raise UsageError(str(exc)) from None
     except BackupError as exc:
         print(f"netmaint: {exc}", file=sys.stderr)
         return 1

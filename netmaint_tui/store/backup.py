@@ -20,6 +20,11 @@ class BackupError(Exception):
     pass
 
 
+class NotRestorable(BackupError):
+    """The file given to restore is not a netmaint database at all: bad input (exit 2). A damaged
+    one, or one from a newer version, stays a BackupError like any database in that state (exit 1)."""
+
+
 def _db_path(db) -> Path:
     return Path(getattr(db, "path", db))
 
@@ -202,11 +207,11 @@ def check_restorable(path: Path, newest_schema: int) -> int:
     """
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"{path} is not a file; nothing was changed")
+        raise NotRestorable(f"{path} is not a file; nothing was changed")
     with open(path, "rb") as handle:
         header = handle.read(16)
     if header != b"SQLite format 3\x00":
-        raise BackupError(f"{path} is not a SQLite database; nothing was changed")
+        raise NotRestorable(f"{path} is not a SQLite database; nothing was changed")
     result = check_database_file(path)
     if result != "ok":
         raise BackupError(f"{path} is damaged ({result.splitlines()[0]}); nothing was changed")
@@ -225,7 +230,7 @@ def check_restorable(path: Path, newest_schema: int) -> int:
             f"{newest_schema}); upgrade netmaint first — nothing was changed"
         )
     if version < 1 or not _REQUIRED_TABLES <= tables:
-        raise BackupError(f"{path} is not a netmaint database; nothing was changed")
+        raise NotRestorable(f"{path} is not a netmaint database; nothing was changed")
     return version
 
 
@@ -283,7 +288,7 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
     db_path, source = Path(db_path), Path(source)
     check_restorable(source, newest_schema)
     if db_path.exists() and db_path.resolve() == source.resolve():
-        raise BackupError(f"{source} is the database itself; choose a backup file")
+        raise NotRestorable(f"{source} is the database itself; choose a backup file")
     stamp = _stamp(now)
     staged = copy_database(source, db_path.with_name(f".{db_path.name}.restore-{stamp}"))
     aside: Path | None = None

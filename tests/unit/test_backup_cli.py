@@ -123,7 +123,7 @@ def test_restore_refuses_files_that_are_not_netmaint_databases(db, env, capsys, 
     other = env.tmp / "other.db"
     make(other)
     code, _, err = run(capsys, "restore", str(other))
-    assert code == 1 and message in err
+    assert code == 2 and message in err  # not a database at all: bad input, like a missing file
     assert names(db) == ["Dana Haddad", "Omar Fischer"]
 
 
@@ -206,3 +206,10 @@ def test_commands_that_write_make_the_days_backup_and_reads_do_not(env, capsys):
     assert len(backups) == 1  # the second command found today's and did nothing
     assert main(["week"]) == 0 and main(["due"]) == 0
     assert list((env.db.parent / "backups").glob("*.db")) == backups
+
+
+def test_export_to_a_folder_or_a_missing_folder_says_so_before_any_work(db, env, capsys):
+    code, out, err = run(capsys, "export", "json", "-o", str(env.tmp))
+    assert (code, out) == (2, "") and "is a folder; give a file name" in err
+    code, out, err = run(capsys, "export", "json", "-o", str(env.tmp / "nope" / "x.json"))
+    assert (code, out) == (2, "") and "does not exist" in err and ".tmp-" not in err
