@@ -36,6 +36,24 @@ def _count(text: str) -> int:
 MAX_COUNT = 10**9
 
 
+class _Version(argparse.Action):
+    """--version, read from the installed package only when asked: importlib.metadata is not
+    worth loading on every start."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help="show the version"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("netmaint")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "(not installed)"
+        print(f"netmaint {number}")
+        parser.exit()
+
+
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="database file (or set NETMAINT_DB)")
@@ -46,6 +64,7 @@ def build_parser() -> Parser:
     common = _common()
     p = Parser(prog="netmaint", description="Keep a professional network alive.", parents=[common])
     p.add_argument("--theme", default=None, help="theme for this run")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
     d = sub.add_parser("demo", parents=[common], help="open the app on a throw-away sample network")
@@ -316,7 +335,7 @@ def cmd_due(ctx, args):
         dump_json([r.as_json() for r in rows])
         return
     if not rows:
-        out("nobody to show; add someone with: netmaint add NAME")
+        out(f"nobody matches {show(args.filter)!r}" if args.filter.strip() else "nobody to show; add someone with: netmaint add NAME")
         return
     width = min(28, max(len(show(r.name)) for r in rows))
     for i, r in enumerate(rows, 1):

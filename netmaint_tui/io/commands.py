@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from netmaint_tui.cli import USAGE_ERROR, UsageError, db_path, make_context, show
-from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.rules.vocabulary import field_label, plural
 
 # --- progress on a terminal -------------------------------------------------------------------
 
@@ -148,9 +148,9 @@ def _change_lines(report) -> list[str]:
             for key, (old, new) in change.fields.items():
                 if isinstance(new, list):
                     added = [v for v in new if v not in (old or [])]
-                    parts.append(f"{key} + {show(', '.join(added))}")
+                    parts.append(f"{field_label(key)} + {show(', '.join(added))}")
                 else:
-                    parts.append(f"{key} {show(repr(old if old is not None else ''))} → {show(repr(new))}")
+                    parts.append(f"{field_label(key)} {show(repr(old if old is not None else ''))} → {show(repr(new))}")
             out.append(f"{where}would update {show(change.name)}: {'; '.join(parts)}")
     return out
 

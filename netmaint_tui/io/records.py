@@ -488,7 +488,8 @@ def parse_csv_export(
         if fields is None:
             result.add_issue(
                 row.line,
-                f"expected {width} fields, found {len(row.fields)} (an unquoted comma?); row skipped",
+                f"expected {width} fields, found {len(row.fields)}"
+                + (" (an unquoted comma?)" if len(row.fields) > width else "") + "; row skipped",
             )
             continue
         record = make_record(fields, columns, row.line, result)

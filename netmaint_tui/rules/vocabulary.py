@@ -12,3 +12,14 @@ def plural(n: int, word: str) -> str:
     if n == 1:
         return f"{n} {word}"
     return f"{n} {word}es" if word.endswith(("ch", "sh", "s", "x")) else f"{n} {word}s"
+
+
+# A contact's fields as the forms and the detail pane name them, for lines that say what changes.
+FIELD_LABELS = {
+    "connected_on": "connected", "linkedin_url": "LinkedIn", "how_met": "how met", "cadence_days": "cadence",
+    "emails": "emails", "phones": "phones", "source_id": "source id", "snoozed_until": "snoozed until",
+}
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key.replace("_", " "))

@@ -304,6 +304,8 @@ class NetmaintApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                continue  # Textual's keys panel: "Help: every key" below says the same, by pane
             if command.callback == self.action_change_theme:
                 command = SystemCommand("Change theme", "Pick a colour theme; it is remembered", self.action_change_theme)
             yield command

@@ -156,8 +156,8 @@ def test_bad_rows_are_reported_by_line_and_the_rest_import():
     result = parse_text(text)
     assert [r.name for r in result.records] == ["Good One", "Good Two"]
     assert [i.line for i in result.issues] == [3, 4]
-    assert "expected 7 fields, found 8" in result.issues[0].message
-    assert "found 2" in result.issues[1].message
+    assert "expected 7 fields, found 8 (an unquoted comma?)" in result.issues[0].message
+    assert "found 2" in result.issues[1].message and "comma" not in result.issues[1].message  # too few: no comma to blame
 
 
 def test_trailing_empty_cells_are_tolerated():

@@ -1066,3 +1066,11 @@ def test_the_footer_keeps_help_and_quit_in_view_at_80_columns(demo_db):
         assert all(key in footer for key in ("e Edit", "s Snooze", "A Archive", "w Session", "? Help", "q Quit"))
 
     drive(new_app(demo_db), scenario, size=(80, 24))
+
+
+def test_the_palette_has_one_help_not_textuals_keys_panel_too(demo_db):
+    async def scenario(app, pilot):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Help: every key" in titles and "Keys" not in titles
+
+    drive(new_app(demo_db), scenario)

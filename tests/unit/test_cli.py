@@ -508,3 +508,11 @@ def test_an_imported_touch_must_be_one_log_would_take(net, capsys, tmp_path):
     code, out, err = run(capsys, "import", "json", str(path))
     assert code == 0 and "in the future" in err and "between 0 and 1440" in err
     assert len(json.loads(ok(capsys, "export", "json"))["touches"]) == 1
+
+
+def test_version_and_a_filter_that_matches_nobody(net, capsys):
+    with pytest.raises(SystemExit) as done:  # as --help: argparse prints and leaves
+        main(["--version"])
+    out, err = capsys.readouterr()
+    assert done.value.code == 0 and out.startswith("netmaint ") and err == ""
+    assert ok(capsys, "due", "--filter", "zzz") == "nobody matches 'zzz'\n"  # not "add someone"

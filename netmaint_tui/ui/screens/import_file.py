@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
 
+from netmaint_tui.rules.vocabulary import field_label
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
@@ -287,7 +288,8 @@ def report_content(name: str, r) -> Content:
             parts += ["\n", (f"line {c.line:<6}", "$text-muted"), (f"{verbs.get(c.action, c.action):<13}", ""),
                       safe(c.name)]
             if c.fields:
-                shown = ", ".join(f"{k}: {safe(str(old or '—'))} → {safe(str(new or '—'))}" for k, (old, new) in list(c.fields.items())[:3])
+                shown = ", ".join(f"{field_label(k)}: {safe(str(old or '—'))} → {safe(str(new or '—'))}"
+                                  for k, (old, new) in list(c.fields.items())[:3])
                 parts += [("  " + shown, "$text-muted")]
         if len(changes) > ROWS_SHOWN:
             parts += ["\n", (f"… and {len(changes) - ROWS_SHOWN} more", "$text-muted")]
