@@ -1,8 +1,10 @@
 """Importing contacts (and whole netmaint exports) without ever duplicating anyone.
 
 Matching, in this order: the source's own id (`source`, `source_id`), any email address, the
-LinkedIn profile URL, then name + company (case and spacing ignored). Two records whose LinkedIn
-URLs differ are never taken for the same person, even with the same name and company.
+LinkedIn profile URL, then name + company (case and spacing ignored), and for a LinkedIn row with
+neither URL nor email (exports before 2020) the name alone when one LinkedIn contact has it. Two
+records whose LinkedIn URLs differ are never taken for the same person, even with the same name
+and company.
 
 Merging never loses what the user typed:
 - lists (emails, phones, tags) are merged, never replaced;
@@ -214,6 +216,8 @@ class ContactIndex:
         self.by_email: dict[str, list[int]] = {}
         self.by_url: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
+        # LinkedIn contacts by name alone (see find).
+        self.linkedin_by_name: dict[str, list[int]] = {}
         self.url_of: dict[int, str] = {}
         self.tag_ids: dict[str, int] = {}
 
@@ -256,6 +260,8 @@ class ContactIndex:
         self.url_of[cid] = url
         put(self.by_url, url)
         put(self.by_name, _name_key(row["name"], row.get("company") or ""))
+        if row.get("source") == "linkedin":
+            put(self.linkedin_by_name, _name_key(row["name"], ""))
 
     def add(self, cid: int, row: dict) -> None:
         self.rows[cid] = row
@@ -295,6 +301,13 @@ class ContactIndex:
         cid = pick(self.by_name.get(_name_key(item["name"], item.get("company") or "")), False)
         if cid is not None:
             return cid, "name and company"
+        if item.get("source") == "linkedin" and not url and not item.get("emails"):
+            # LinkedIn's exports before 2020 have no URL column, and most rows no email: someone
+            # who changed jobs would come back as a second contact. The name alone is enough
+            # when one LinkedIn contact has it, and only then.
+            ids = self.linkedin_by_name.get(_name_key(item["name"], ""), [])
+            if len(ids) == 1 and (claimed is None or ids[0] not in claimed):
+                return ids[0], "name (the one LinkedIn contact of that name)"
         return None, ""
 
 

@@ -387,3 +387,20 @@ def test_a_file_of_the_wrong_kind_is_refused_and_named(env, capsys, fmt, sample,
     assert "nothing was imported" in err and f"netmaint import {right} FILE" in err
     code, out, _ = run_cli(capsys, "due", "--json")
     assert json.loads(out) == []
+
+
+def test_an_old_export_without_urls_follows_a_job_change_by_name(tmp_db, ctx):
+    """LinkedIn's exports before 2020 have no URL column and most rows no email: next month's
+    file with a new company updates the person instead of adding a second one. Two LinkedIn
+    contacts of that name (or one with a profile URL) are never guessed between."""
+    old = "First Name,Last Name,Email Address,Company,Position,Connected On\n"
+    first = run_import(ctx, (old + "Bo,Li,,X,Engineer,01 Jan 2019\nAnn,Lee,,Acme,PM,01 Jan 2019\n").encode())
+    assert first.added == 2
+    moved = run_import(ctx, (old + "Bo,Li,,X2,Lead,01 Jan 2019\n").encode())
+    assert (moved.added, moved.updated) == (0, 1)
+    (bo,) = [c for c in contacts_state() if c["name"] == "Bo Li"]
+    assert bo["company"] == "X2"
+    # A second Ann Lee from LinkedIn: the name no longer says which one, so a new company adds.
+    run_import(ctx, connections("Ann,Lee,https://www.linkedin.com/in/ann-lee-2,,Beta,CTO,01 Feb 2020"))
+    run_import(ctx, (old + "Ann,Lee,,Gamma,PM,01 Jan 2019\n").encode())
+    assert len([c for c in contacts_state() if c["name"] == "Ann Lee"]) == 3
