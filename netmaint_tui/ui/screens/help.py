@@ -33,6 +33,7 @@ def _key_label(app, binding: Binding, key: str) -> str:
 def group_bindings(app, active: dict) -> dict[str, list[tuple[str, str]]]:
     """{pane title: [(keys, description)]}, keys joined per action."""
     groups: dict[str, dict[str, tuple[list[str], str]]] = {}
+    order: dict[tuple[str, str], int] = {}  # (pane, action) -> its place in the BINDINGS that declare it
     for key, item in active.items():
         node, binding = item.node, item.binding
         if binding.id is None:
@@ -41,12 +42,17 @@ def group_bindings(app, active: dict) -> dict[str, list[tuple[str, str]]]:
         description = binding.description or binding.action
         if binding.tooltip:
             description = f"{description} — {binding.tooltip}"
+        declared = [getattr(b, "id", None) for b in getattr(type(node), "BINDINGS", [])]
+        order[pane, binding.action] = declared.index(binding.id) if binding.id in declared else len(declared)
         per_pane = groups.setdefault(pane, {})
         keys, _ = per_pane.setdefault(binding.action, ([], description))
         label = _key_label(app, binding, key)
         if label not in keys:
             keys.append(label)
-    return {pane: [(" ".join(k), d) for k, d in actions.values()] for pane, actions in groups.items()}
+    # Active bindings come in the order Textual collected the keys (a base class's first); the
+    # help lists each pane's keys in the order the pane declares them: moving first, then acting.
+    return {pane: [(" ".join(k), d) for action, (k, d) in sorted(actions.items(), key=lambda a: order[pane, a[0]])]
+            for pane, actions in groups.items()}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -68,7 +74,7 @@ class HelpScreen(ModalScreen[None]):
             order = ["Contacts pane", "Detail pane", "Main screen", "Everywhere"]
             for pane in sorted(self.groups, key=lambda p: order.index(p) if p in order else -1):
                 parts += [(pane, "bold $accent"), "\n"]
-                for keys, desc in sorted(self.groups[pane], key=lambda kd: kd[1]):
+                for keys, desc in self.groups[pane]:
                     parts += [(f"  {keys:<18}", "bold"), desc, "\n"]
                 parts.append("\n")
             parts += [("Dates you can type: ", "$text-muted"),
