@@ -714,6 +714,11 @@ def test_sort_cycles(demo_db):
         await pilot.press("o")
         await settle(app, pilot)
         assert "by leads" in contacts(app).border_title
+        # The count the list is sorted by is shown, in Bal's place, and runs down the list.
+        lines = list_lines(app)
+        assert "Leads" in lines[0] and "Bal" not in lines[0]
+        shown = [int(line.split()[-1]) for line in lines[1:] if line.strip()]
+        assert shown == sorted(shown, reverse=True) and shown[0] > 0
         for _ in range(2):
             await pilot.press("o")
             await settle(app, pilot)

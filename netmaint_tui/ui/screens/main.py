@@ -257,6 +257,9 @@ class MainScreen(Screen):
 
     def _update_title(self) -> None:
         contacts = self.query_one(ContactList)
+        if contacts.show_leads != (self.sort == "leads"):
+            contacts.show_leads = self.sort == "leads"
+            contacts.refresh()
         bits = [f"Contacts ({len(contacts.ids)})"]
         if self.sort != "priority":
             bits.append(f"by {self.sort}")

@@ -86,6 +86,7 @@ class ContactList(ScrollView, can_focus=True):
         self._fetch = fetch
         self._now = now
         self.ids: list[int] = []
+        self.show_leads = False  # the Leads column in place of Bal (the list sorted by leads)
         self._rows: dict[int, object] = {}
         self._primed: dict[int, object] = {}
         self._style_key: tuple | None = None
@@ -216,7 +217,8 @@ class ContactList(ScrollView, can_focus=True):
 
     def _columns(self, width: int) -> list[tuple[str, int]]:
         """Which columns fit: the name always, the company only where there is room."""
-        fixed = [("tier", 1), ("last", 8), ("due", 12), ("bal", 3)]
+        # Sorted by leads, the count it sorts by takes the goodwill column's place.
+        fixed = [("tier", 1), ("last", 8), ("due", 12), ("leads", 5) if self.show_leads else ("bal", 3)]
         rest = width - sum(w for _, w in fixed) - len(fixed) - 1
         if rest >= 28:
             name_w = max(16, rest * 55 // 100)
@@ -249,7 +251,7 @@ class ContactList(ScrollView, can_focus=True):
         # redraws the whole list, but most of its rows look exactly as before.
         self._style("")  # brings _style_key up to date with the theme and focus
         last = ago(row.last_touch, self._now())
-        key = (row.id, width, index == self.cursor, self._style_key, last)
+        key = (row.id, width, index == self.cursor, self._style_key, last, self.show_leads)
         strip = self._lines.get(key)
         if strip is None:
             if len(self._lines) > 4 * PAGE:
@@ -276,11 +278,12 @@ class ContactList(ScrollView, can_focus=True):
 
     def _header(self, columns, width: int) -> Strip:
         style = self._style("contact-list--header")
-        titles = {"name": "Name", "company": "Company", "tier": "T", "last": "Last", "due": "Due", "bal": "Bal"}
+        titles = {"name": "Name", "company": "Company", "tier": "T", "last": "Last", "due": "Due", "bal": "Bal",
+                  "leads": "Leads"}
         segments = [Segment(" ", style)]
         for key, w in columns:
             text = titles[key]
-            aligned = text.rjust(w) if key in ("last", "due", "bal") else text
+            aligned = text.rjust(w) if key in ("last", "due", "bal", "leads") else text
             segments.append(Segment(set_cell_size(aligned, w) + " ", style))
         return Strip(segments).adjust_cell_length(width, style)
 
@@ -315,6 +318,7 @@ class ContactList(ScrollView, can_focus=True):
             "last": (last.rjust(8), dim),
             "due": (due.rjust(12), due_style),
             "bal": (signed(row.balance).rjust(3), bal_style),
+            "leads": (str(row.leads).rjust(5), base if row.leads else dim),
         }
         segments = [Segment(marker, self._style("contact-list--urgent"))]
         for key, w in columns:
