@@ -398,9 +398,7 @@ def cmd_snooze(ctx, args):
 
 
 def cmd_archive(ctx, args):
-    from netmaint_tui.services.contacts import names_of, resolve_contact, set_archived
-
-    from netmaint_tui.services.contacts import contact_detail
+    from netmaint_tui.services.contacts import contact_detail, names_of, resolve_contact, set_archived
 
     cid = resolve_contact(args.name, include_archived=args.undo)
     name = show(names_of([cid])[0])
@@ -520,7 +518,7 @@ def dispatch(argv: list[str]) -> int:
     from netmaint_tui.store.db import close_database, open_database
 
     open_database(path)
-    if command in WRITES:
+    if command in WRITES and not _reads_only(args):
         _daily_backup(path)
     try:
         NEEDS_DB[command](make_context(settings, clock), args)
@@ -531,6 +529,15 @@ def dispatch(argv: list[str]) -> int:
 
 # Commands that may change the database get the day's first automatic backup before they do.
 WRITES = {"add", "log", "follow-up", "goal", "pause", "snooze", "archive"}
+
+
+def _reads_only(args) -> bool:
+    """The command only reads (`follow-up list`, `goal list`): no backup before it."""
+    if args.command in ("due", "week"):
+        return True
+    if args.command == "goal":
+        return args.action == "list"
+    return args.command == "follow-up" and args.words[:1] == ["list"]
 
 
 def _daily_backup(path: Path) -> None:

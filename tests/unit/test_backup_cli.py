@@ -206,6 +206,7 @@ def test_commands_that_write_make_the_days_backup_and_reads_do_not(env, capsys):
     assert len(backups) == 1  # the second command found today's and did nothing
     assert main(["week"]) == 0 and main(["due"]) == 0
     assert list((env.db.parent / "backups").glob("*.db")) == backups
+    assert main(["follow-up", "list"]) == 0 and main(["goal", "list"]) == 0  # reads: no backup either
 
 
 def test_export_to_a_folder_or_a_missing_folder_says_so_before_any_work(db, env, capsys):
