@@ -258,3 +258,18 @@ def test_the_summary_offers_only_its_own_keys(db, stopwatch):
             assert app.screen is app.main
 
     run(go())
+
+
+def test_the_session_footer_keeps_help_in_view_at_120_columns(db, stopwatch):
+    path, _ = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("w")
+            await settle(app, pilot)
+            footer = screen_text(app).split("\n")[-1]
+            assert "? Help" in footer and "x Follow-up done" in footer
+
+    run(go())

@@ -116,7 +116,7 @@ class WeeklySessionScreen(Screen):
             yield Label(id="ws-note-label")
             yield SteadyInput(placeholder="optional; Enter logs the touch, Esc cancels it", id="ws-note")
         yield Static(id="ws-keys")
-        yield Footer()
+        yield Footer(compact=True)  # ten keys of its own: spaced out, "? Help" fell off at 120 columns
 
     def on_mount(self) -> None:
         self.sub_title = "Weekly session"

@@ -308,9 +308,9 @@ class ContactList(ScrollView, can_focus=True):
         name_style = tier_style if row.tier == "A" else base
         # Listed only because z or Z asked for them: dimmed, and the Due column says why.
         if row.archived:
-            due, due_style, name_style = "archived", dim, dim
+            due, due_style, name_style, marker = "archived", dim, dim, " "
         elif row.snoozed_until and row.snoozed_until > self._now().date():
-            due, due_style, name_style = f"zz {row.snoozed_until:%d %b}", dim, dim
+            due, due_style, name_style, marker = f"zz {row.snoozed_until:%d %b}", dim, dim, " "
         cells = {
             "name": (safe(row.name), name_style),
             "company": (safe(row.company), dim),
