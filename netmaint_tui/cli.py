@@ -126,9 +126,10 @@ def build_parser() -> Parser:
     pa.add_argument("end", metavar="TO")
     pa.add_argument("--reason", default="")
 
-    sn = sub.add_parser("snooze", parents=[common], help="hide a contact until a date")
+    sn = sub.add_parser("snooze", parents=[common], help="hide a contact until a date (--undo: show them again)")
     sn.add_argument("name")
-    sn.add_argument("until", help="a date: 2025-04-01, fri, in 3w…")
+    sn.add_argument("until", nargs="?", help="a date: 2025-04-01, fri, in 3w…")
+    sn.add_argument("--undo", action="store_true", help="show a snoozed contact again now")
 
     ar = sub.add_parser("archive", parents=[common], help="archive a contact (never deleted)")
     ar.add_argument("name")
@@ -391,10 +392,23 @@ def cmd_snooze(ctx, args):
 
     from netmaint_tui.services.contacts import names_of, resolve_contact, snooze
 
+    from netmaint_tui.services.common import InputError
+    from netmaint_tui.services.contacts import contact_detail
+
+    if args.undo == bool(args.until):
+        raise InputError("give the day to snooze until (e.g. 'in 2w'), or --undo to show them again")
     cid = resolve_contact(args.name)
+    name = show(names_of([cid])[0])
+    if args.undo:
+        if not contact_detail(ctx, cid).snoozed_until:
+            out(f"{name} is not snoozed; nothing changed")
+            return
+        snooze(ctx, cid, None)
+        out(f"unsnoozed {name}")
+        return
     until = parse_when(ctx, args.until, prefer="future", default_time=dt.time(0, 0)).date()
     snooze(ctx, cid, until)
-    out(f"snoozed {show(names_of([cid])[0])} until {until}")
+    out(f"snoozed {name} until {until}")
 
 
 def cmd_archive(ctx, args):

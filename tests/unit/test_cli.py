@@ -516,3 +516,12 @@ def test_version_and_a_filter_that_matches_nobody(net, capsys):
     out, err = capsys.readouterr()
     assert done.value.code == 0 and out.startswith("netmaint ") and err == ""
     assert ok(capsys, "due", "--filter", "zzz") == "nobody matches 'zzz'\n"  # not "add someone"
+
+
+def test_snooze_undo_shows_a_contact_again(net, capsys):
+    ok(capsys, "snooze", "omar", "in 2w")
+    assert "Omar Fischer" not in [r["name"] for r in due_json(capsys)]
+    assert ok(capsys, "snooze", "omar", "--undo") == "unsnoozed Omar Fischer\n"
+    assert "Omar Fischer" in [r["name"] for r in due_json(capsys)]
+    assert ok(capsys, "snooze", "omar", "--undo") == "Omar Fischer is not snoozed; nothing changed\n"
+    assert "or --undo" in fails(capsys, "snooze", "omar")
