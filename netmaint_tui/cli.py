@@ -390,10 +390,8 @@ def cmd_pause(ctx, args):
 def cmd_snooze(ctx, args):
     import datetime as dt
 
-    from netmaint_tui.services.contacts import names_of, resolve_contact, snooze
-
     from netmaint_tui.services.common import InputError
-    from netmaint_tui.services.contacts import contact_detail
+    from netmaint_tui.services.contacts import contact_detail, names_of, resolve_contact, snooze
 
     if args.undo == bool(args.until):
         raise InputError("give the day to snooze until (e.g. 'in 2w'), or --undo to show them again")
@@ -546,9 +544,7 @@ WRITES = {"add", "log", "follow-up", "goal", "pause", "snooze", "archive"}
 
 
 def _reads_only(args) -> bool:
-    """The command only reads (`follow-up list`, `goal list`): no backup before it."""
-    if args.command in ("due", "week"):
-        return True
+    """A command of WRITES that only reads this time (`follow-up list`, `goal list`): no backup."""
     if args.command == "goal":
         return args.action == "list"
     return args.command == "follow-up" and args.words[:1] == ["list"]

@@ -345,8 +345,7 @@ def humanize_ago(then: datetime, now: datetime) -> str:
     elif seconds < 86400:
         amount = f"{int(seconds // 3600)}h"
     else:
-        interval = late.diff(early)
-        days = max(1, interval.in_days())
+        days = max(1, (late.date() - early.date()).days)  # calendar days, as the reason line counts them
         if days < 14:
             amount = f"{days}d"
         elif days < 120:

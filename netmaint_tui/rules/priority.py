@@ -45,9 +45,9 @@ def times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
-def weeks_ago(days: float, months: int | None = None) -> str:
-    """`months`: the calendar months in those days (rules.dates.calendar_months), as the list
-    counts them; without it, months of average length."""
+def weeks_ago(days: float, months: int) -> str:
+    """`days` and `months`: calendar days and months (rules.dates.calendar_months) since the touch,
+    as the list's "9w ago" counts them."""
     d = int(round(days))  # whole days, as the list's "9w ago" counts them
     if d <= 0:
         return "today"
@@ -58,7 +58,7 @@ def weeks_ago(days: float, months: int | None = None) -> str:
     if d < 120:
         return f"{d // 7} weeks ago"
     if d < 730:
-        return f"{months if months is not None else int(d * 12 / 365.25)} months ago"
+        return f"{months} months ago"
     return f"{d // 365} years ago"
 
 
@@ -72,7 +72,7 @@ class ReasonFacts:
     asks: int
     urgent_follow_up: str | None = None  # e.g. "follow-up due today 15:00: send the deck"
     snoozed_until: str | None = None
-    months_since_touch: int | None = None  # calendar months, as the list's "12mo ago" counts them
+    months_since_touch: int = 0  # calendar months, as the list's "12mo ago" counts them (read from 120 days on)
 
 
 def balance(gives: int, asks: int) -> int:

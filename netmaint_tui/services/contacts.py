@@ -189,6 +189,12 @@ def resolve_contact(name: str, include_archived: bool = False) -> int:
         return exact[0].id
     if len(exact) > 1:
         raise AmbiguousContact(wanted, [_label(c) for c in exact], f"they share the name: give the number instead, e.g. '#{exact[0].id}'")
+    if not include_archived:
+        # An archived contact's whole name is theirs, even if it begins someone else's.
+        gone = (Contact.select(Contact.id, Contact.name)
+                .where((Contact.archived == True) & (fn.nm_fold(Contact.name) == folded)).first())  # noqa: E712
+        if gone is not None:
+            raise ArchivedContact(gone.name, gone.id)
     # A prefix of the whole name ("Omar"), then of any later word in it ("Haddad").
     for condition in (
         fn.instr(fn.nm_fold(Contact.name), folded) == 1,

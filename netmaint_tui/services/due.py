@@ -295,7 +295,7 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
             # Words like "yesterday" count calendar days: a touch at 23:30 was yesterday, even 10 hours on.
             tier=r["tier"], overdue=r["overdue"],
             days_since_touch=None if last is None else float((today - plain_date(last.date())).days),
-            months_since_touch=None if last is None else calendar_months(plain_date(last.date()), today),
+            months_since_touch=0 if last is None else calendar_months(plain_date(last.date()), today),
             last_channel=channels.get(r["id"]), gives=gives, asks=asks,
             urgent_follow_up=urgent_text,
             snoozed_until=snoozed.isoformat() if snoozed and snoozed > today else None,

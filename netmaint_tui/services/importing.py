@@ -216,8 +216,10 @@ class ContactIndex:
         self.by_email: dict[str, list[int]] = {}
         self.by_url: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
-        # LinkedIn contacts by name alone (see find).
+        # LinkedIn contacts from before this import, by name alone, and the names that this
+        # file's rows without URL or email carry more than once (see find).
         self.linkedin_by_name: dict[str, list[int]] = {}
+        self.names_repeated: set[str] = set()
         self.url_of: dict[int, str] = {}
         self.tag_ids: dict[str, int] = {}
 
@@ -243,6 +245,8 @@ class ContactIndex:
         index.tag_ids = dict(database.execute_sql("SELECT name, id FROM tag").fetchall())
         for cid, row in index.rows.items():
             index._index(cid, row)
+            if row.get("source") == "linkedin":
+                index.linkedin_by_name.setdefault(_name_key(row["name"], ""), []).append(cid)
         return index
 
     def _index(self, cid: int, row: dict) -> None:
@@ -260,8 +264,6 @@ class ContactIndex:
         self.url_of[cid] = url
         put(self.by_url, url)
         put(self.by_name, _name_key(row["name"], row.get("company") or ""))
-        if row.get("source") == "linkedin":
-            put(self.linkedin_by_name, _name_key(row["name"], ""))
 
     def add(self, cid: int, row: dict) -> None:
         self.rows[cid] = row
@@ -301,17 +303,23 @@ class ContactIndex:
         cid = pick(self.by_name.get(_name_key(item["name"], item.get("company") or "")), False)
         if cid is not None:
             return cid, "name and company"
-        if item.get("source") == "linkedin" and not url and not item.get("emails"):
+        if _name_only(item):
             # LinkedIn's exports before 2020 have no URL column, and most rows no email: someone
-            # who changed jobs would come back as a second contact. The name alone is enough
-            # when one LinkedIn contact has it, and only then.
-            ids = self.linkedin_by_name.get(_name_key(item["name"], ""), [])
-            if len(ids) == 1 and (claimed is None or ids[0] not in claimed):
+            # who changed jobs would come back as a second contact. The name alone is enough when
+            # one LinkedIn contact had it before this import and the file names it once.
+            key = _name_key(item["name"], "")
+            ids = self.linkedin_by_name.get(key, [])
+            if len(ids) == 1 and key not in self.names_repeated and (claimed is None or ids[0] not in claimed):
                 return ids[0], "name (the one LinkedIn contact of that name)"
         return None, ""
 
 
 # --- checking one incoming contact ------------------------------------------------------------
+
+
+def _name_only(item: dict) -> bool:
+    """A LinkedIn row with neither profile URL nor email: its name is all there is to match on."""
+    return item.get("source") == "linkedin" and not item.get("linkedin_url") and not item.get("emails")
 
 
 def _from_record(record: ImportRecord, source: str) -> dict:
@@ -577,6 +585,11 @@ def _upsert_contacts(
     """Match and write each item; returns item position -> contact id (for a netmaint export)."""
     index = writer.index
     now = _now_stored(ctx)
+    seen: set[str] = set()
+    for _, raw in items:
+        if _name_only({"source": source, **raw}):
+            key = _name_key(str(raw.get("name") or ""), "")
+            (index.names_repeated if key in seen else seen).add(key)
     claimed: set[int] | None = set() if claim else None
     placed: dict[int, int] = {}
     for done, (position, raw) in enumerate(items, 1):
@@ -827,7 +840,8 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
                     "INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", [(tid, c) for c in members]
                 )
             # Not added to `existing`: two touches alike in the file (two calls logged in one minute)
-            # are two touches, as they were where it was exported; importing it again finds both.
+            # are two touches, as they were where it was exported. Importing the file again, each
+            # finds a stored one alike and adds nothing.
             counts.added += 1
         if isinstance(t.get("id"), int):
             touch_ids[t["id"]] = tid

@@ -52,8 +52,12 @@ class ContactsProvider(Provider):
         query = query.strip()
         if len(query) < 2 or self._entries is None:
             return
+        try:
+            entries = await self._entries
+        except Exception:  # the database busy or gone: the palette offers its actions alone
+            return
         matcher = self.matcher(query)
-        found = match_names(query, await self._entries, limit=30)
+        found = match_names(query, entries, limit=30)
         for rank, entry in enumerate(found):
             shown = safe(entry.name)
             # Content, not str: the palette parses a str prompt or help as markup.

@@ -404,3 +404,9 @@ def test_an_old_export_without_urls_follows_a_job_change_by_name(tmp_db, ctx):
     run_import(ctx, connections("Ann,Lee,https://www.linkedin.com/in/ann-lee-2,,Beta,CTO,01 Feb 2020"))
     run_import(ctx, (old + "Ann,Lee,,Gamma,PM,01 Jan 2019\n").encode())
     assert len([c for c in contacts_state() if c["name"] == "Ann Lee"]) == 3
+    # Two John Smiths in one file are two people, the first time and every time after.
+    twice = (old + "John,Smith,,Acme,PM,01 Jan 2019\nJohn,Smith,,Globex,CTO,01 Jan 2019\n").encode()
+    assert run_import(ctx, twice).added == 2
+    again = run_import(ctx, twice)
+    assert (again.added, again.updated) == (0, 0)
+    assert sorted(c["company"] for c in contacts_state() if c["name"] == "John Smith") == ["Acme", "Globex"]

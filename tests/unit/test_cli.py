@@ -476,6 +476,10 @@ def test_an_archived_contact_is_named_as_archived_not_unknown(net, capsys):
     ok(capsys, "archive", "omar")
     line = fails(capsys, "log", "omar")
     assert "'Omar Fischer' is archived" in line and "--undo" in line and "add them first" not in line
+    # An archived contact's whole name is theirs even when it begins an active contact's name.
+    ok(capsys, "add", "Dana")
+    ok(capsys, "archive", "#4")
+    assert "'Dana' is archived" in fails(capsys, "log", "Dana")
     assert ok(capsys, "archive", "omar", "--undo") == "unarchived Omar Fischer\n"
     assert ok(capsys, "archive", "omar", "--undo") == "Omar Fischer is not archived; nothing changed\n"
 

@@ -83,23 +83,33 @@ def test_times_words():
     ],
 )
 def test_weeks_ago(days, words):
-    assert weeks_ago(days) == words  # 120 days is 3 months and 28 days: not yet 4
+    import datetime as dt
+
+    from netmaint_tui.rules.dates import calendar_months
+
+    today = dt.date(2026, 11, 22)
+    months = calendar_months(today - dt.timedelta(days=days), today)
+    assert weeks_ago(days, months) == words  # 120 days back is 3 months and 28 days: not yet 4
 
 
-def test_the_reason_and_the_list_count_months_alike():
-    """The list's "12mo ago" and the reason's "12 months ago" for the same touch, every day of two
-    years back from three different todays (month ends, a leap day's year, summer time)."""
+def test_the_reason_and_the_list_count_alike():
+    """The list's "17w ago" / "12mo ago" / "2y ago" and the reason's words for the same touch:
+    every day of two years back from three todays (month ends, a leap year, summer time), at the
+    same hour and at a later hour of the day than now (elapsed days one fewer than calendar days)."""
     import pendulum
 
     from netmaint_tui.rules.dates import calendar_months, humanize_ago
 
+    short = {"w": "weeks", "mo": "months", "y": "years", "d": "days"}
     for now in (pendulum.datetime(2026, 11, 22, 10, tz="Europe/Berlin"), pendulum.datetime(2028, 3, 1, 10, tz="Europe/Berlin"),
                 pendulum.datetime(2026, 7, 31, 10, tz="Europe/Berlin")):
-        for days in range(120, 730):
-            then = now.subtract(days=days)
-            listed = humanize_ago(then, now)
-            said = weeks_ago(days, calendar_months(then.date(), now.date()))
-            assert listed.replace("mo ago", "") == said.replace(" months ago", ""), (now, days, listed, said)
+        for days in range(14, 760):
+            for later_hour in (0, 5):
+                then = now.subtract(days=days).add(hours=later_hour)
+                number, unit = humanize_ago(then, now).removesuffix(" ago").rstrip("dwmoy"), humanize_ago(then, now)
+                unit = short[unit.removesuffix(" ago")[len(number):]]
+                said = weeks_ago((now.date() - then.date()).days, calendar_months(then.date(), now.date()))
+                assert said == f"{number} {unit} ago", (now, days, later_hour, humanize_ago(then, now), said)
 
 
 def test_balance_is_gives_minus_asks():

@@ -28,10 +28,8 @@ class MainFooter(Footer):
     DEFAULT_CSS = "MainFooter.-narrow FooterKey.-secondary { display: none; }"
 
     def compose(self):
-        from textual.widgets._footer import FooterKey
-
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and widget.action in self.SECONDARY:
+            if getattr(widget, "action", None) in self.SECONDARY:  # a FooterKey: one key's label
                 widget.add_class("-secondary")
             yield widget
 

@@ -99,8 +99,9 @@ class ContactList(ScrollView, can_focus=True):
     def set_ids(self, ids: list[int], keep: int | None = None, fresh: bool = True) -> None:
         """Show a new ranking; keep the cursor on contact `keep` if it is still listed.
 
-        fresh=False (a filter narrowing the same data) keeps the rows already fetched, and the
-        cursor goes to the best match when `keep` is no longer among them."""
+        fresh=True (a reload after a change): a `keep` that left the list (archived, snoozed)
+        leaves the cursor on the contact that followed it. fresh=False (a filter narrowing the
+        same data) keeps the rows already fetched, and the cursor goes to the best match."""
         before, self.ids = self.ids, list(ids)
         if fresh:
             self._rows.clear()
