@@ -117,12 +117,12 @@ class FormScreen(ModalScreen[bool]):
         if self._start is None or self._typed() == self._start:
             self.dismiss(False)
             return
+        ask_to_discard(self.app, "Discard what you typed? It will be lost.", lambda: self.dismiss(False))
 
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(False)
 
-        self.app.push_screen(ConfirmDialog("Discard what you typed? It will be lost."), answer)
+def ask_to_discard(app, question: str, discard: Callable[[], object]) -> None:
+    """Esc on something typed: `discard` runs only once the user says yes."""
+    app.push_screen(ConfirmDialog(question), lambda yes: discard() if yes else None)
 
 
 class ContactForm(FormScreen):

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from netmaint_tui.store.models import CHANNELS, KINDS
 from netmaint_tui.ui.format import safe
-from netmaint_tui.ui.screens.forms import ConfirmDialog
+from netmaint_tui.ui.screens.forms import ConfirmDialog, ask_to_discard
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput, SteadySelect, SteadyTextArea
 
 FIELDS = ("contacts", "channel", "kind", "when", "minutes", "note")
@@ -286,12 +286,7 @@ class QuickNoteScreen(ModalScreen[bool]):
         if not self.query_one("#qn-note", TextArea).text.strip():
             self._finish(False)
             return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._finish(False)
-
-        self.app.push_screen(ConfirmDialog("Discard this note? What you typed will be lost."), answer)
+        ask_to_discard(self.app, "Discard this note? What you typed will be lost.", lambda: self._finish(False))
 
 
 def open_quick_note(app, draft: dict | None = None) -> None:
