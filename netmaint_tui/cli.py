@@ -121,9 +121,12 @@ def build_parser() -> Parser:
     g.add_argument("--minutes", type=_count, default=None)
     g.add_argument("--from", dest="from_date", default=None, help="in force from this date (default today)")
 
-    pa = sub.add_parser("pause", parents=[common], help="pause the habit FROM TO (vacation, illness)")
+    pa = sub.add_parser(
+        "pause", parents=[common], help="pause the habit FROM TO (vacation, illness), or: list, remove ID",
+        usage="netmaint pause FROM TO [--reason TEXT] | list | remove ID",
+    )
     pa.add_argument("start", metavar="FROM")
-    pa.add_argument("end", metavar="TO")
+    pa.add_argument("end", metavar="TO", nargs="?")
     pa.add_argument("--reason", default="")
 
     sn = sub.add_parser("snooze", parents=[common], help="hide a contact until a date (--undo: show them again)")
@@ -275,7 +278,7 @@ def cmd_follow_up(ctx, args):
     if action in ("done", "drop"):
         if len(words) != 2:
             raise InputError(f"give the follow-up's number: netmaint follow-up {action} ID (see: netmaint follow-up list)")
-        fid = _follow_up_number(words[1])
+        fid = _number(words[1], "follow-up", "netmaint follow-up list")
         status = "done" if action == "done" else "dropped"
         current = followups.get_follow_up(ctx, fid)
         if current.status != "open":
@@ -301,13 +304,14 @@ def cmd_follow_up(ctx, args):
     out(f"follow-up #{fid}: {show(view.what)}{about_shown} — due {view.due.strftime('%a %Y-%m-%d %H:%M')}")
 
 
-def _follow_up_number(text: str) -> int:
+def _number(text: str, what: str, listing: str) -> int:
+    """A follow-up's or a pause's number as typed (`12` or `#12`), small enough for SQLite."""
     import re
 
     from netmaint_tui.services.common import InputError
 
     if not re.fullmatch(r"#?\d{1,18}", text.strip()):
-        raise InputError(f"{text!r} is not a follow-up number; see: netmaint follow-up list")
+        raise InputError(f"{text!r} is not a {what} number; see: {listing}")
     return int(text.strip().lstrip("#"))
 
 
@@ -380,8 +384,24 @@ def cmd_goal(ctx, args):
 
 
 def cmd_pause(ctx, args):
-    from netmaint_tui.services.habit import add_pause
+    from netmaint_tui.services.common import InputError
+    from netmaint_tui.services.habit import add_pause, list_pauses, remove_pause
 
+    if args.start == "list" and args.end is None:
+        pauses = list_pauses()
+        if not pauses:
+            out("no pauses")
+        for p in pauses:
+            out(f"#{p.id:<4} {p.start} to {p.end}" + (f"  ({show(p.reason)})" if p.reason else ""))
+        return
+    if args.start == "remove":
+        if args.end is None:
+            raise InputError("give the pause's number: netmaint pause remove ID (see: netmaint pause list)")
+        gone = remove_pause(ctx, _number(args.end, "pause", "netmaint pause list"))
+        out(f"removed the pause {gone.start} to {gone.end}")
+        return
+    if args.end is None:
+        raise InputError("give the pause's first and last day: netmaint pause FROM TO; see: netmaint pause --help")
     start, end = parse_day(ctx, args.start), parse_day(ctx, args.end)
     add_pause(ctx, start, end, args.reason)
     out(f"paused {start} to {end}" + (f" ({show(args.reason)})" if args.reason else ""))
@@ -547,6 +567,8 @@ def _reads_only(args) -> bool:
     """A command of WRITES that only reads this time (`follow-up list`, `goal list`): no backup."""
     if args.command == "goal":
         return args.action == "list"
+    if args.command == "pause":
+        return args.start == "list"
     return args.command == "follow-up" and args.words[:1] == ["list"]
 
 

@@ -211,5 +211,15 @@ def list_goals() -> list[Goal]:
     return list(Goal.select().order_by(Goal.from_date, Goal.id))
 
 
+def remove_pause(ctx: Context, pause_id: int) -> Pause:
+    """Take a pause back (entered by mistake): its weeks are judged again. Returns what it was."""
+    with database.atomic():
+        pause = Pause.get_or_none(Pause.id == pause_id)
+        if pause is None:
+            raise InputError(f"no pause #{pause_id}; see: netmaint pause list")
+        pause.delete_instance()
+    return pause
+
+
 def list_pauses() -> list[Pause]:
     return list(Pause.select().order_by(Pause.start, Pause.id))

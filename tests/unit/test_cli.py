@@ -529,3 +529,15 @@ def test_snooze_undo_shows_a_contact_again(net, capsys):
     assert "Omar Fischer" in [r["name"] for r in due_json(capsys)]
     assert ok(capsys, "snooze", "omar", "--undo") == "Omar Fischer is not snoozed; nothing changed\n"
     assert "or --undo" in fails(capsys, "snooze", "omar")
+
+
+def test_pauses_can_be_listed_and_taken_back(net, capsys):
+    ok(capsys, "pause", "2025-02-10", "2025-02-16", "--reason", "ski")
+    listed = ok(capsys, "pause", "list")
+    assert listed.endswith("2025-02-10 to 2025-02-16  (ski)\n")
+    number = listed.split()[0].lstrip("#")
+    assert ok(capsys, "pause", "remove", number) == "removed the pause 2025-02-10 to 2025-02-16\n"
+    assert ok(capsys, "pause", "list") == "no pauses\n"
+    assert "no pause #" in fails(capsys, "pause", "remove", number)
+    assert "first and last day" in fails(capsys, "pause", "2025-02-10")
+    assert "give the pause's number" in fails(capsys, "pause", "remove")
