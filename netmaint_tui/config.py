@@ -28,18 +28,15 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from netmaint_tui import paths
+from netmaint_tui.rules.schema import DEFAULT_CADENCE, MAX_CADENCE_DAYS, MAX_GOAL_MINUTES, MAX_GOAL_TOUCHES
+from netmaint_tui.rules.vocabulary import TIERS
 
-DEFAULT_CADENCE = {"A": 30, "B": 90, "C": 180}
 DEFAULT_THEME = "netmaint-dark"
 KNOWN_KEYS = ("theme", "week_start", "cadence_days", "goal", "keys", "data_file")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-TIERS = ("A", "B", "C")
 
 CONFIG_SIZE_LIMIT = 256 * 1024
 MAX_NESTING = 32
-MAX_CADENCE_DAYS = 3650
-MAX_GOAL_TOUCHES = 1000
-MAX_GOAL_MINUTES = 7 * 24 * 60
 
 
 @dataclass(frozen=True)

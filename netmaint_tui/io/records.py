@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Callable, Iterator
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from netmaint_tui.rules import schema
+from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url  # noqa: F401 (the parsers' helpers)
 
 Progress = Callable[[int, int], None]
 
@@ -145,85 +146,12 @@ def clean_phone(value: str) -> str:
     return text
 
 
-_ISO_DAY = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[Tt ].*)?")
-_NO_YEAR_DAY = re.compile(r"--(\d{2})-?(\d{2})(?:[Tt ].*)?")
-# Apple writes 1604 and some tools 0000 when the year is unknown.
-_PLACEHOLDER_YEARS = {"1604", "0000"}
-
-
 def normalize_birthday(value: str, omit_year: bool = False) -> str | None:
-    """'YYYY-MM-DD' or '--MM-DD' for the date forms contact exports use, else None."""
-    text = value.strip()
-    m = _NO_YEAR_DAY.fullmatch(text)
-    if m:
-        year, month, day = None, int(m.group(1)), int(m.group(2))
-    else:
-        m = _ISO_DAY.fullmatch(text)
-        if not m:
-            return None
-        year = None if (omit_year or m.group(1) in _PLACEHOLDER_YEARS) else int(m.group(1))
-        month, day = int(m.group(2)), int(m.group(3))
+    """'YYYY-MM-DD' or '--MM-DD' for the date forms contact exports use (rules.schema), else None."""
     try:
-        date(year or 2000, month, day)  # 2000 is a leap year, so --02-29 stays valid
+        return schema.normalize_birthday(value, omit_year)
     except ValueError:
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
-
-
-# ---------------------------------------------------------------------------------------------
-# LinkedIn URLs
-
-
-def _url_parts(url: str):
-    text = url.strip()
-    if not text:
-        return None
-    if "://" not in text[:16]:
-        text = "https:" + text if text.startswith("//") else "https://" + text
-    try:
-        parts = urlsplit(text)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https"):
-        return None
-    return host, parts
-
-
-def _linkedin_parts(url: str):
-    found = _url_parts(url)
-    if found is None:
-        return None
-    host, parts = found
-    return parts if host == "linkedin.com" or host.endswith(".linkedin.com") else None
-
-
-def is_linkedin_url(url: str) -> bool:
-    return _linkedin_parts(url or "") is not None
-
-
-def normalize_linkedin_url(url: str) -> str:
-    """One spelling per profile: `https://www.linkedin.com/in/<slug>`.
-
-    Country and mobile hosts, http, query strings, fragments, trailing slashes and letter case
-    all vary between exports of the same profile. Anything not on linkedin.com comes back
-    trimmed but otherwise untouched.
-    """
-    text = (url or "").strip()
-    parts = _linkedin_parts(text)
-    if parts is None:
-        return text
-    segments = [unquote(s) for s in parts.path.split("/") if s]
-    if len(segments) >= 2 and segments[0].lower() == "in":
-        return "https://www.linkedin.com/in/" + quote(segments[1].lower(), safe="-_.~")
-    path = "".join("/" + quote(s.lower(), safe="-_.~") for s in segments)
-    out = "https://www.linkedin.com" + path
-    # Very old exports identify profiles only by a numeric id in the query.
-    if path == "/profile/view":
-        ids = parse_qs(parts.query).get("id")
-        if ids:
-            out += "?id=" + quote(ids[0], safe="")
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

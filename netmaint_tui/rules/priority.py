@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from netmaint_tui.rules.schema import DEFAULT_CADENCE  # noqa: F401 (the tiers' default cadences, shown with the weights)
+
 TIER_WEIGHT = {"A": 3, "B": 2, "C": 1}
-DEFAULT_CADENCE = {"A": 30, "B": 90, "C": 180}
 
 CHANNEL_WORDS = {
     "email": "email",

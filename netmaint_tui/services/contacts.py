@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from netmaint_tui.config import MAX_CADENCE_DAYS
+from netmaint_tui.rules import schema
 from netmaint_tui.rules.priority import balance
 from netmaint_tui.services.common import (
     AmbiguousContact,
@@ -35,74 +35,29 @@ from netmaint_tui.store.models import (
     database,
 )
 
-EDITABLE = (
-    "name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met",
-    "tier", "cadence_days", "tags", "birthday", "notes",
-)
-
-_BIRTHDAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^--(\d{2})-(\d{2})$")
+EDITABLE = schema.EDITABLE
 
 
 def normalize_birthday(text: str | None) -> str | None:
     """'YYYY-MM-DD' or '--MM-DD' (no year); also accepts 'MM-DD'."""
-    if text is None or not str(text).strip():
-        return None
-    text = str(text).strip()
-    if re.fullmatch(r"\d{2}-\d{2}", text):
-        text = "--" + text
-    m = _BIRTHDAY.match(text)
-    if not m:
-        raise InputError(f"birthday {text!r} is not YYYY-MM-DD or --MM-DD (without a year)")
-    year = int(m.group(1)) if m.group(1) else 2000  # 2000 is a leap year: --02-29 is valid
-    month, day = int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
+    return _clean({"birthday": text})["birthday"]
+
+
+def _clean(fields: dict) -> dict:
+    """The fields in their stored form (rules.schema: the limits every way in shares)."""
     try:
-        dt.date(year, month, day)
-    except ValueError:
-        raise InputError(f"birthday {text!r} is not a real date") from None
-    return text
-
-
-def _clean_fields(fields: dict) -> dict:
-    out = dict(fields)
-    if "name" in out:
-        out["name"] = (out["name"] or "").strip()
-        if not out["name"]:
-            raise InputError("a contact needs a name")
-    if "tier" in out:
-        tier = (out["tier"] or "B").strip().upper()
-        if tier not in TIERS:
-            raise InputError(f"tier {out['tier']!r} is not A, B or C")
-        out["tier"] = tier
-    if "cadence_days" in out and out["cadence_days"] not in (None, ""):
-        try:
-            cadence = int(out["cadence_days"])
-        except (TypeError, ValueError):
-            raise InputError(f"cadence {out['cadence_days']!r} is not a whole number of days") from None
-        if not 1 <= cadence <= MAX_CADENCE_DAYS:
-            raise InputError(f"cadence must be 1 to {MAX_CADENCE_DAYS} days, not {cadence}")
-        out["cadence_days"] = cadence
-    elif "cadence_days" in out:
-        out["cadence_days"] = None
-    if "birthday" in out:
-        out["birthday"] = normalize_birthday(out["birthday"])
+        out = schema.clean_contact(fields)
+    except schema.FieldError as exc:
+        raise InputError(str(exc)) from None
+    if "tier" in out and out["tier"] is None:
+        out["tier"] = "B"
     for key in ("emails", "phones"):
         if key in out:
-            values = out[key]
-            if isinstance(values, str):
-                values = [v for v in re.split(r"[,;]", values)]
-            out[key] = dumps_list(v.strip() for v in values)
-    for key in ("company", "role", "linkedin_url", "location", "how_met", "notes"):
-        if key in out and out[key] is None:
-            out[key] = ""
+            out[key] = dumps_list(out[key])
     return out
 
 
-def _set_tags(contact_id: int, tags) -> None:
-    names = []
-    for t in tags or ():
-        t = str(t).strip()
-        if t and t not in names:
-            names.append(t)
+def _set_tags(contact_id: int, names: list[str]) -> None:
     ContactTag.delete().where(ContactTag.contact == contact_id).execute()
     for name in names:
         tag, _ = Tag.get_or_create(name=name)
@@ -111,11 +66,8 @@ def _set_tags(contact_id: int, tags) -> None:
 
 def add_contact(ctx: Context, name: str, **fields) -> int:
     fields["name"] = name
-    tags = fields.pop("tags", ())
-    unknown = set(fields) - set(EDITABLE) - {"source", "source_id", "connected_on", "snoozed_until", "archived"}
-    if unknown:
-        raise InputError(f"unknown contact field(s): {', '.join(sorted(unknown))}")
-    data = _clean_fields(fields)
+    data = _clean(fields)
+    tags = data.pop("tags", [])
     now = to_db(ctx.now())
     with database.atomic():
         contact = Contact.create(created_at=now, updated_at=now, **data)
@@ -124,11 +76,8 @@ def add_contact(ctx: Context, name: str, **fields) -> int:
 
 
 def update_contact(ctx: Context, contact_id: int, **fields) -> None:
-    tags = fields.pop("tags", None)
-    unknown = set(fields) - set(EDITABLE) - {"source", "source_id", "connected_on"}
-    if unknown:
-        raise InputError(f"unknown contact field(s): {', '.join(sorted(unknown))}")
-    data = _clean_fields(fields)
+    data = _clean(fields)
+    tags = data.pop("tags", None)
     with database.atomic():
         if data:
             data["updated_at"] = to_db(ctx.now())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from netmaint_tui.rules import schema
 from netmaint_tui.services.common import Context, InputError, to_db
 from netmaint_tui.services.contacts import FollowUpView, follow_up_views
 from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, log_touch
@@ -19,9 +20,11 @@ def add_follow_up(
     about_text: str = "",
     touch_id: int | None = None,
 ) -> int:
-    what = (what or "").strip()
-    if not what:
-        raise InputError("say what the follow-up is, e.g. \"send the deck\"")
+    try:
+        what = schema.clean_follow_up_text(what)
+        about_text = schema.clean_line("about_text", about_text)
+    except schema.FieldError as exc:
+        raise InputError(str(exc)) from None
     due = due or ctx.now() + DEFAULT_FOLLOW_UP_DELAY
     with database.atomic():
         for label, cid in (("suggested by", suggested_by), ("about", about)):

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from netmaint_tui.rules.dates import local_midnight_utc, week_start
-from netmaint_tui.config import MAX_GOAL_MINUTES, MAX_GOAL_TOUCHES
+from netmaint_tui.rules import schema
 from netmaint_tui.rules.streaks import (
     GoalRow, HabitResult, PauseRange, Tally, evaluate, habit_date_problem, judged_weeks,
 )
@@ -174,9 +174,9 @@ def _in_pause(week: dt.date, ctx: Context) -> bool:
 def set_goal(ctx: Context, touches: int | None, minutes: int | None, from_date: dt.date | None = None) -> int:
     if touches is None and minutes is None:
         raise InputError("give --touches N and/or --minutes M")
-    for label, value, most in (("touches", touches, MAX_GOAL_TOUCHES), ("minutes", minutes, MAX_GOAL_MINUTES)):
-        if value is not None and not 0 <= value <= most:
-            raise InputError(f"a goal of {value} {label} a week makes no sense; use 0 to {most}")
+    problem = schema.goal_problem(touches, minutes)
+    if problem:
+        raise InputError(problem)
     start = plain_date(from_date) or ctx.today()
     _check_habit_date(ctx, "the goal's first day", start)
     with database.atomic():
@@ -192,12 +192,16 @@ def set_goal(ctx: Context, touches: int | None, minutes: int | None, from_date: 
 def add_pause(ctx: Context, start: dt.date, end: dt.date, reason: str = "") -> int:
     if end < start:
         raise InputError(f"the pause ends ({end}) before it starts ({start}); give FROM then TO")
+    try:
+        reason = schema.clean_line("reason", reason)
+    except schema.FieldError as exc:
+        raise InputError(str(exc)) from None
     _check_habit_date(ctx, "the pause's first day", plain_date(start))
     _check_habit_date(ctx, "the pause's last day", plain_date(end))
     with database.atomic():
         if Pause.select().where((Pause.start == plain_date(start)) & (Pause.end == plain_date(end))).exists():
             raise InputError(f"a pause from {start} to {end} is already there; nothing was added")
-        pause = Pause.create(start=plain_date(start), end=plain_date(end), reason=reason or "", created_at=to_db(ctx.now()))
+        pause = Pause.create(start=plain_date(start), end=plain_date(end), reason=reason, created_at=to_db(ctx.now()))
     return pause.id
 
 

@@ -26,27 +26,21 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-import re
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
-from netmaint_tui.config import MAX_GOAL_MINUTES, MAX_GOAL_TOUCHES
-from netmaint_tui.io.records import ImportIssue, ImportRecord, normalize_linkedin_url
+from netmaint_tui.io.records import ImportIssue, ImportRecord
+from netmaint_tui.rules import schema
+from netmaint_tui.rules.links import normalize_linkedin_url
 from netmaint_tui.rules.streaks import habit_date_problem
 from netmaint_tui.services.common import Context, InputError, from_db, loads_list, to_db
-from netmaint_tui.services.contacts import normalize_birthday
 from netmaint_tui.services.touches import validate_touch
-from netmaint_tui.store.models import FOLLOW_UP_STATUSES, TIERS, database
+from netmaint_tui.store.models import database
 
 Progress = Callable[[int, int], None]
 
 DEFAULT_IMPORT_TIER = "C"  # a bulk import is mostly weak ties: they must not bury hand-picked contacts
-MAX_NAME = 500
-MAX_LINE_FIELD = 2_000  # company, role, location, URL, how met: one line of text
-MAX_NOTES = 2_000_000  # a 1 MB note still imports; anything larger is not a note
-MAX_LIST_ITEM = 320  # the longest legal email address
-MAX_LIST_ITEMS = 100
 
 SCALARS = (
     "name", "company", "role", "linkedin_url", "location", "how_met", "tier", "cadence_days",
@@ -62,7 +56,6 @@ AUTHORITATIVE = {
     "google": {"company", "role"},
     "json": set(SCALARS) - {"source", "source_id"},
 }
-FIELD_LABELS = {"role": "position/role", "connected_on": "connected on"}
 
 
 @dataclass
@@ -122,37 +115,7 @@ class _Ticker:
 
 # --- normalizing ------------------------------------------------------------------------------
 
-_PHONE_KEY = re.compile(r"[^\d+]")
-
-
-def _email_key(value: str) -> str:
-    return value.strip().casefold()
-
-
-def _phone_key(value: str) -> str:
-    return _PHONE_KEY.sub("", value) or value.strip().casefold()
-
-
-def _tag_key(value: str) -> str:
-    return value.strip().casefold()
-
-
-_LIST_KEYS = {"emails": _email_key, "phones": _phone_key, "tags": _tag_key}
-
-
-def _merge_list(existing: list[str], incoming: Iterable[str], key: Callable[[str], str]) -> list[str]:
-    seen = {key(v) for v in existing}
-    out = list(existing)
-    for value in incoming:
-        k = key(value)
-        if value and k not in seen:
-            seen.add(k)
-            out.append(value)
-    return out
-
-
-def _dedupe(values: Iterable[str], key: Callable[[str], str]) -> list[str]:
-    return _merge_list([], values, key)
+_email_key = schema.list_key("emails")
 
 
 def _empty(value: Any) -> bool:
@@ -165,25 +128,8 @@ def _name_key(name: str, company: str) -> str:
     return " ".join(name.split()).casefold() + "|" + " ".join(company.split()).casefold()
 
 
-# What normalize_linkedin_url returns for a profile: checking for it first skips the URL parser
-# for the rows that need nothing (all of them, in a LinkedIn export).
-_CANONICAL_PROFILE = re.compile(r"https://www\.linkedin\.com/in/[a-z0-9\-_.~%]+")
-
-
-def _canonical_url(url: str) -> str:
-    if not url or _CANONICAL_PROFILE.fullmatch(url):
-        return url
-    return normalize_linkedin_url(url)
-
-
 def _url_key(url: str) -> str:
-    return _canonical_url(url).casefold() if url else ""
-
-
-def _iso_day(value: Any) -> str | None:
-    if value in (None, ""):
-        return None
-    return dt.date.fromisoformat(str(value)[:10]).isoformat()
+    return normalize_linkedin_url(url).casefold() if url else ""
 
 
 def _stored_time(value: Any) -> str | None:
@@ -332,99 +278,63 @@ def _from_record(record: ImportRecord, source: str) -> dict:
     }
 
 
-def _size(n: int) -> str:
-    return f"{n:,} characters"
+def check_contact(item: dict, where: Callable[[str], tuple[int, str]], report: ImportReport,
+                  typed: bool = False) -> dict | None:
+    """The item with every value in its stored form (rules.schema: the limits the forms and
+    `add` share), or None (reported) if it cannot be used.
 
-
-def check_contact(item: dict, where: Callable[[str], tuple[int, str]], report: ImportReport) -> dict | None:
-    """The item with every value in its stored form, or None (reported) if it cannot be used.
-
-    `where(message)` gives the (line, message) to report; a value that is merely unusable is
-    left out with an issue while the rest of the contact still imports.
+    `where(message)` gives the (line, message) to report. A netmaint export (`typed`) is our own
+    format: a value of the wrong type or beyond a limit leaves the whole contact out, named by
+    its path (`contacts[3].archived: expected true or false; skipped`), as the form would refuse
+    to save it. A contacts file from elsewhere loses only the value that cannot be used, while
+    the rest of the contact still imports.
     """
-    out = dict(item)
-
-    def drop(key: str, why: str, empty: Any = "") -> None:
-        out[key] = empty
-        report.issue(*where(f"{FIELD_LABELS.get(key, key).replace('_', ' ')} {why}; imported without it"))
-
-    name = item.get("name")
-    name = name.strip() if isinstance(name, str) else ""
-    if not name:
-        line, message = where("no name; skipped")
-        report.skip(line, "", message)
-        return None
-    if len(name) > MAX_NAME:
-        line, message = where(f"the name is {_size(len(name))} long (at most {MAX_NAME}); skipped")
-        report.skip(line, name[:40], message)
-        return None
-    out["name"] = name
-    for key in ("company", "role", "linkedin_url", "location", "how_met", "source", "source_id"):
-        value = item.get(key)
-        if value is None:
-            out[key] = None if key == "source_id" else ""
-            continue
-        if not isinstance(value, str):
-            value = str(value)
-        value = value.strip()
-        if len(value) > MAX_LINE_FIELD:
-            drop(key, f"is {_size(len(value))} long (at most {MAX_LINE_FIELD:,})", None if key == "source_id" else "")
-            continue
-        out[key] = value if value or key != "source_id" else None
-    if out.get("linkedin_url"):
-        out["linkedin_url"] = _canonical_url(out["linkedin_url"])
-    notes = item.get("notes")
-    notes = notes if isinstance(notes, str) else ("" if notes is None else str(notes))
-    out["notes"] = notes
-    if len(notes) > MAX_NOTES:
-        drop("notes", f"are {_size(len(notes))} long (at most {MAX_NOTES:,})")
-    for key in LISTS:
+    out: dict[str, Any] = {}
+    lists = {}
+    for key in schema.LIST_FIELDS:
         values = item.get(key)
-        if not values:
-            out[key] = []
-            continue
-        if isinstance(values, str):
-            values = [values]
-        clean = [str(v).strip() for v in values if v is not None and str(v).strip()]
-        too_long = [v for v in clean if len(v) > MAX_LIST_ITEM]
-        if too_long:
-            report.issue(*where(f"{len(too_long)} of the {key} over {MAX_LIST_ITEM} characters left out"))
-            clean = [v for v in clean if len(v) <= MAX_LIST_ITEM]
-        if len(clean) > MAX_LIST_ITEMS:
-            report.issue(*where(f"only the first {MAX_LIST_ITEMS} {key} kept"))
-            clean = clean[:MAX_LIST_ITEMS]
-        out[key] = _dedupe(clean, _LIST_KEYS[key])
-    try:
-        out["birthday"] = normalize_birthday(item.get("birthday")) if item.get("birthday") else None
-    except InputError:
-        drop("birthday", f"{str(item.get('birthday'))[:20]!r} is not YYYY-MM-DD or --MM-DD", None)
-    for key in ("connected_on", "snoozed_until"):
+        if not typed and values:
+            values = _fit_list(key, [values] if isinstance(values, str) else list(values), where, report)
+        lists[key] = values
+    for field in schema.CONTACT_FIELDS:
+        key = field.key
+        value = lists[key] if key in lists else item.get(key)
         try:
-            out[key] = _iso_day(item.get(key)) if item.get(key) else None
-        except ValueError:
-            drop(key, f"{str(item.get(key))[:20]!r} is not a date", None)
-    tier = item.get("tier")
-    if tier is not None:
-        tier = str(tier).strip().upper()
-        if tier not in TIERS:
-            drop("tier", f"{tier[:10]!r} is not A, B or C", None)
-            tier = None
-    out["tier"] = tier
-    cadence = item.get("cadence_days")
-    if cadence not in (None, ""):
-        if isinstance(cadence, bool) or not isinstance(cadence, (int, str)) or not str(cadence).isdigit() or int(cadence) < 1:
-            drop("cadence_days", f"{str(cadence)[:10]!r} is not a whole number of days", None)
-        else:
-            out["cadence_days"] = int(cadence)
-    else:
-        out["cadence_days"] = None
-    out["archived"] = bool(item.get("archived")) if isinstance(item.get("archived"), bool) else False
+            out[key] = schema.clean_value(key, value, typed=typed)
+        except schema.FieldError as exc:
+            if typed or key == "name":
+                message = f".{key}: {exc.message}; skipped" if typed else f"{schema.label(key)} {exc.message}; skipped"
+                line, message = where(message)
+                report.skip(line, str(item.get("name") or "")[:40] if key != "name" else "", message)
+                return None
+            out[key] = schema.empty_value(key)
+            report.issue(*where(f"{exc}; imported without it"))
     for key in ("created_at", "updated_at"):
         try:
             out[key] = _stored_time(item.get(key)) if item.get(key) else None
         except ValueError:
-            drop(key, f"{str(item.get(key))[:30]!r} is not an ISO 8601 date-time", None)
+            message = f"{str(item.get(key))[:30]!r} is not an ISO 8601 date-time"
+            if typed:
+                line, message = where(f".{key}: {message}; skipped")
+                report.skip(line, str(item.get("name") or "")[:40], message)
+                return None
+            report.issue(*where(f"{key.replace('_', ' ')} {message}; imported without it"))
+            out[key] = None
     return out
+
+
+def _fit_list(key: str, values: list, where, report: ImportReport) -> list[str]:
+    """A contacts file's list cut to what a contact may hold, saying what was left out."""
+    clean = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    too_long = [v for v in clean if len(v) > schema.MAX_LIST_ITEM]
+    if too_long:
+        report.issue(*where(f"{len(too_long)} of the {key} over {schema.MAX_LIST_ITEM} characters left out"))
+        clean = [v for v in clean if len(v) <= schema.MAX_LIST_ITEM]
+    clean = schema.merge_lists([], clean, key)
+    if len(clean) > schema.MAX_LIST_ITEMS:
+        report.issue(*where(f"only the first {schema.MAX_LIST_ITEMS} {key} kept"))
+        clean = clean[:schema.MAX_LIST_ITEMS]
+    return clean
 
 
 # --- merging ----------------------------------------------------------------------------------
@@ -451,7 +361,7 @@ def merge(existing: dict, incoming: dict, source: str) -> dict[str, tuple[Any, A
         if not incoming.get(key):
             continue
         old_list = list(existing.get(key) or [])
-        new_list = _merge_list(old_list, incoming[key], _LIST_KEYS[key])
+        new_list = schema.merge_lists(old_list, incoming[key], key)
         if new_list != old_list:
             changes[key] = (old_list, new_list)
     return changes
@@ -581,6 +491,7 @@ def _upsert_contacts(
     tick: _Ticker,
     claim: bool = False,
     keep_ids: bool = False,
+    typed: bool = False,
 ) -> dict[int, int]:
     """Match and write each item; returns item position -> contact id (for a netmaint export)."""
     index = writer.index
@@ -594,7 +505,7 @@ def _upsert_contacts(
     placed: dict[int, int] = {}
     for done, (position, raw) in enumerate(items, 1):
         where = where_of(position)
-        item = check_contact(raw, where, report)
+        item = check_contact(raw, where, report, typed=typed)
         line = where("")[0]
         if item is None:
             tick(done)
@@ -694,14 +605,6 @@ def _table_empty(table: str) -> bool:
     return database.execute_sql(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0] == 1
 
 
-def _int_or_none(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{value!r} is not a whole number")
-    return value
-
-
 def import_snapshot(
     ctx: Context,
     doc: dict,
@@ -725,7 +628,8 @@ def import_snapshot(
 
     def where_of_section(section: str):
         def where_of(position: int):
-            return lambda message: (0, f"{section}[{position}]: {message}")
+            # A contact's own value is named by its path: contacts[3].archived.
+            return lambda message: (0, f"{section}[{position}]" + (message if message.startswith(".") else f": {message}"))
         return where_of
 
     def work() -> None:
@@ -737,7 +641,7 @@ def import_snapshot(
             writer.reserve(max((c["id"] for _, c in items if isinstance(c.get("id"), int)), default=0))
         placed = _upsert_contacts(
             ctx, items, source="json", tier="B", writer=writer, report=report,
-            where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"],
+            where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"], typed=True,
         )
         contact_ids: dict[int, int] = {}
         for position, cid in placed.items():
@@ -755,10 +659,10 @@ def import_snapshot(
     return report
 
 
-def _section_issue(report: ImportReport, section: str, position: int, message: str) -> None:
-    counts = report.others[section]
-    counts.skipped += 1
-    report.issue(0, f"{section}[{position}]: {message}; skipped")
+def _section_issue(report: ImportReport, section: str, position: int, message: str, key: str | None = None) -> None:
+    report.others[section].skipped += 1
+    where = f"{section}[{position}]" + (f".{key}" if key else "")
+    report.issue(0, f"{where}: {message}; skipped")
 
 
 def _insert(writer: _Writer, table: str, values: dict, wanted_id: Any, keep_ids: bool) -> int:
@@ -773,48 +677,123 @@ def _insert(writer: _Writer, table: str, values: dict, wanted_id: Any, keep_ids:
     return writer.cursor.lastrowid
 
 
+class _Bad(Exception):
+    """One value of an item that cannot be used: `key` is its name in the document."""
+
+    def __init__(self, key: str | None, message: str):
+        super().__init__(message)
+        self.key, self.message = key, message
+
+
+class _Item:
+    """An item of a netmaint export, read value by value with the types the export writes: a
+    value of another type is refused by name rather than turned into a default."""
+
+    def __init__(self, raw: Any):
+        if not isinstance(raw, dict):
+            raise _Bad(None, "not an object")
+        self.raw = raw
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.raw.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise _Bad(key, "expected text")
+        return value
+
+    def whole(self, key: str) -> int | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Bad(key, "expected a whole number")
+        return value
+
+    def moment(self, key: str, required: bool = False) -> str | None:
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                raise _Bad(key, "missing; expected an ISO 8601 date-time")
+            return None
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            return _stored_time(value)
+        except ValueError:
+            raise _Bad(key, "expected an ISO 8601 date-time") from None
+
+    def day(self, key: str) -> str:
+        value = self.raw.get(key)
+        if value is None:
+            raise _Bad(key, "missing; expected a date (YYYY-MM-DD)")
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise _Bad(key, "expected a date (YYYY-MM-DD)") from None
+
+    def refs(self, key: str) -> list[int]:
+        value = self.raw.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+            raise _Bad(key, "expected a list of contact ids")
+        return value
+
+
+def _checked(check: Callable[[], Any]) -> Any:
+    """A rules.schema check as an item's problem."""
+    try:
+        return check()
+    except schema.FieldError as exc:
+        raise _Bad(exc.key, exc.message) from None
+    except InputError as exc:
+        raise _Bad(None, str(exc)) from None
+
+
+def _claim(candidates: list[tuple], same: Callable[[tuple], bool]) -> tuple | None:
+    """Take one stored row for an item of the file: an identical one first. Each stored row
+    answers for one item only, so two alike in the file are two, and importing the file
+    again finds each of them once."""
+    for position, row in enumerate(candidates):
+        if same(row):
+            return candidates.pop(position)
+    return candidates.pop(0) if candidates else None
+
+
 def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["touches"]
-    existing: dict[tuple, tuple] = {}
+    existing: dict[tuple, list[tuple]] = {}
     for tid, at, channel, kind, minutes, note, members in database.execute_sql(
         "SELECT t.id, t.at, t.channel, t.kind, t.minutes, t.note, "
-        "(SELECT group_concat(contact_id) FROM touch_contact WHERE touch_id = t.id) FROM touch t"
+        "(SELECT group_concat(contact_id) FROM touch_contact WHERE touch_id = t.id) FROM touch t ORDER BY t.id"
     ).fetchall():
         ids = frozenset(int(x) for x in (members or "").split(",") if x)
-        existing[(_stored_time(at), ids, channel)] = (tid, kind, minutes, note)
+        existing.setdefault((_stored_time(at), ids, channel), []).append((tid, kind, minutes, note))
     touch_ids: dict[int, int] = {}
     now = _now_stored(ctx)
-    for position, t in enumerate(touches):
+    for position, raw in enumerate(touches):
         done += 1
         tick(done)
-        if not isinstance(t, dict):
-            _section_issue(report, "touches", position, "not an object")
-            continue
         try:
-            at = _stored_time(t.get("at"))
-            created = _stored_time(t.get("created_at")) or now
-            minutes = _int_or_none(t.get("minutes"))
-        except ValueError as exc:
-            _section_issue(report, "touches", position, str(exc))
+            t = _Item(raw)
+            at = t.moment("at", required=True)
+            created = t.moment("created_at") or now
+            channel, kind = t.text("channel", "meeting"), t.text("kind", "catch-up")
+            minutes, note, refs = t.whole("minutes"), t.text("note"), t.refs("contacts")
+            # What `log` refuses (a touch in the future, a day of minutes), a file cannot bring in.
+            _checked(lambda: validate_touch(ctx, from_db(at), channel, kind, minutes, note))
+        except _Bad as bad:
+            _section_issue(report, "touches", position, bad.message, bad.key)
             continue
-        channel, kind = t.get("channel") or "meeting", t.get("kind") or "catch-up"
-        note = t.get("note") if isinstance(t.get("note"), str) else ""
-        refs = t.get("contacts") if isinstance(t.get("contacts"), list) else []
-        members = [contact_ids[r] for r in refs if isinstance(r, int) and r in contact_ids]
-        if at is None:
-            _section_issue(report, "touches", position, "no time ('at')")
-            continue
-        try:  # what `log` refuses (a touch in the future, a day of minutes), a file cannot bring in
-            validate_touch(ctx, from_db(at), channel, kind, minutes)
-        except InputError as exc:
-            _section_issue(report, "touches", position, str(exc))
-            continue
+        members = list(dict.fromkeys(contact_ids[r] for r in refs if r in contact_ids))
         if not members:
             _section_issue(report, "touches", position, "none of its contacts are in the file")
             continue
-        members = list(dict.fromkeys(members))
-        key = (at, frozenset(members), channel)
-        found = existing.get(key)
+        found = _claim(existing.get((at, frozenset(members), channel), []),
+                       lambda row: row[1:] == (kind, minutes, note))
         if found is not None:
             tid, old_kind, old_minutes, old_note = found
             sets = {}
@@ -834,68 +813,57 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
                 counts.unchanged += 1
         else:
             tid = _insert(writer, "touch", {"at": at, "channel": channel, "kind": kind, "minutes": minutes,
-                                            "note": note, "created_at": created}, t.get("id"), keep_ids)
+                                            "note": note, "created_at": created}, raw.get("id"), keep_ids)
             if not writer.dry_run:
                 writer.cursor.executemany(
                     "INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", [(tid, c) for c in members]
                 )
-            # Not added to `existing`: two touches alike in the file (two calls logged in one minute)
-            # are two touches, as they were where it was exported. Importing the file again, each
-            # finds a stored one alike and adds nothing.
             counts.added += 1
-        if isinstance(t.get("id"), int):
-            touch_ids[t["id"]] = tid
+        if isinstance(raw.get("id"), int):
+            touch_ids[raw["id"]] = tid
     writer.touch_ids = touch_ids
     return done
+
+
+_FOLLOW_UP_COLUMNS = ("what", "due", "status", "suggested_by_id", "about_id", "about_text", "touch_id",
+                      "created_at", "closed_at")
 
 
 def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["follow_ups"]
     touch_ids = writer.touch_ids
-    existing: dict[tuple, dict] = {}
-    cursor = database.execute_sql(
-        "SELECT id, what, due, status, suggested_by_id, about_id, about_text, touch_id, closed_at FROM follow_up"
-    )
+    existing: dict[tuple, list[dict]] = {}
+    cursor = database.execute_sql(f"SELECT id, {', '.join(_FOLLOW_UP_COLUMNS)} FROM follow_up ORDER BY id")
     names = [d[0] for d in cursor.description]
     for values in cursor.fetchall():
         row = dict(zip(names, values))
         row["due"], row["closed_at"] = _stored_time(row["due"]), _stored_time(row["closed_at"])
-        existing[(row["what"], row["due"], row["suggested_by_id"])] = row
+        existing.setdefault((row["what"], row["due"], row["suggested_by_id"]), []).append(row)
     now = _now_stored(ctx)
-    for position, f in enumerate(follow_ups):
+    for position, raw in enumerate(follow_ups):
         done += 1
         tick(done)
-        if not isinstance(f, dict):
-            _section_issue(report, "follow_ups", position, "not an object")
-            continue
-        what = f.get("what").strip() if isinstance(f.get("what"), str) else ""
         try:
-            due = _stored_time(f.get("due"))
-            closed = _stored_time(f.get("closed_at"))
-            created = _stored_time(f.get("created_at")) or now
-        except ValueError as exc:
-            _section_issue(report, "follow_ups", position, str(exc))
-            continue
-        status = f.get("status") or "open"
-        if not what or due is None:
-            _section_issue(report, "follow_ups", position, "needs 'what' and 'due'")
-            continue
-        if status not in FOLLOW_UP_STATUSES:
-            _section_issue(report, "follow_ups", position, f"status {status!r} unknown")
+            f = _Item(raw)
+            what = _checked(lambda: schema.clean_follow_up_text(f.text("what"), typed=True))
+            due = f.moment("due", required=True)
+            status = _checked(lambda: schema.clean_status(f.text("status", "open")))
+            refs = {key: f.whole(key) for key in ("suggested_by", "about", "touch")}
+            about_text = _checked(lambda: schema.clean_line("about_text", f.text("about_text"), typed=True))
+            created, closed = f.moment("created_at") or now, f.moment("closed_at")
+        except _Bad as bad:
+            _section_issue(report, "follow_ups", position, bad.message, bad.key)
             continue
         values = {
             "what": what, "due": due, "status": status,
-            "suggested_by_id": contact_ids.get(f.get("suggested_by")) if isinstance(f.get("suggested_by"), int) else None,
-            "about_id": contact_ids.get(f.get("about")) if isinstance(f.get("about"), int) else None,
-            "about_text": f.get("about_text") if isinstance(f.get("about_text"), str) else "",
-            "touch_id": touch_ids.get(f.get("touch")) if isinstance(f.get("touch"), int) else None,
+            "suggested_by_id": contact_ids.get(refs["suggested_by"]), "about_id": contact_ids.get(refs["about"]),
+            "about_text": about_text, "touch_id": touch_ids.get(refs["touch"]),
             "created_at": created, "closed_at": closed,
         }
-        key = (what, due, values["suggested_by_id"])
-        row = existing.get(key)
+        row = _claim(existing.get((what, due, values["suggested_by_id"]), []),
+                     lambda row: all(row[k] == values[k] for k in ("status", "about_id", "about_text", "closed_at")))
         if row is None:
-            fid = _insert(writer, "follow_up", values, f.get("id"), keep_ids)
-            existing[key] = dict(values, id=fid)
+            _insert(writer, "follow_up", values, raw.get("id"), keep_ids)
             counts.added += 1
             continue
         sets = {k: v for k, v in values.items()
@@ -904,7 +872,6 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
             sets.pop("status")  # an export made before it was done must not reopen it
         if sets:
             counts.updated += 1
-            row.update(sets)
             if not writer.dry_run and row["id"] > 0:
                 writer.cursor.execute(
                     f"UPDATE follow_up SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), row["id"]]
@@ -914,43 +881,36 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
     return done
 
 
-def _habit_problem(ctx, days: list[str]) -> str | None:
-    return next((p for p in (habit_date_problem(dt.date.fromisoformat(d), ctx.today()) for d in days) if p), None)
+def _habit_day(ctx, day: str, key: str) -> None:
+    problem = habit_date_problem(dt.date.fromisoformat(day), ctx.today())
+    if problem:
+        raise _Bad(key, problem)
 
 
 def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["goals"]
     existing = {(str(d), t, m) for d, t, m in database.execute_sql("SELECT from_date, touches, minutes FROM goal").fetchall()}
     now = _now_stored(ctx)
-    for position, g in enumerate(goals):
+    for position, raw in enumerate(goals):
         done += 1
         tick(done)
-        if not isinstance(g, dict):
-            _section_issue(report, "goals", position, "not an object")
-            continue
         try:
-            start = _iso_day(g.get("from_date"))
-            touches, minutes = _int_or_none(g.get("touches")), _int_or_none(g.get("minutes"))
-            created = _stored_time(g.get("created_at")) or now
-        except ValueError as exc:
-            _section_issue(report, "goals", position, str(exc))
-            continue
-        if start is None or (touches is None and minutes is None):
-            _section_issue(report, "goals", position, "needs 'from_date' and touches or minutes")
-            continue
-        problem = _habit_problem(ctx, [start]) or next(
-            (f"{value} {label} a week makes no sense; 0 to {most}" for label, value, most in
-             (("touches", touches, MAX_GOAL_TOUCHES), ("minutes", minutes, MAX_GOAL_MINUTES))
-             if value is not None and not 0 <= value <= most), None)
-        if problem:
-            _section_issue(report, "goals", position, problem)
+            g = _Item(raw)
+            start, touches, minutes = g.day("from_date"), g.whole("touches"), g.whole("minutes")
+            created = g.moment("created_at") or now
+            _habit_day(ctx, start, "from_date")
+            problem = schema.goal_problem(touches, minutes)
+            if problem:
+                raise _Bad(None, problem)
+        except _Bad as bad:
+            _section_issue(report, "goals", position, bad.message, bad.key)
             continue
         key = (start, touches, minutes)
         if key in existing:
             counts.unchanged += 1
             continue
         _insert(writer, "goal", {"from_date": start, "touches": touches, "minutes": minutes, "created_at": created},
-                g.get("id"), keep_ids)
+                raw.get("id"), keep_ids)
         existing.add(key)
         counts.added += 1
     return done
@@ -961,30 +921,25 @@ def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
     existing = {(str(s), str(e)): (pid, reason) for pid, s, e, reason in
                 database.execute_sql("SELECT id, start, \"end\", reason FROM pause").fetchall()}
     now = _now_stored(ctx)
-    for position, p in enumerate(pauses):
+    for position, raw in enumerate(pauses):
         done += 1
         tick(done)
-        if not isinstance(p, dict):
-            _section_issue(report, "pauses", position, "not an object")
-            continue
         try:
-            start, end = _iso_day(p.get("start")), _iso_day(p.get("end"))
-            created = _stored_time(p.get("created_at")) or now
-        except ValueError as exc:
-            _section_issue(report, "pauses", position, str(exc))
-            continue
-        reason = p.get("reason") if isinstance(p.get("reason"), str) else ""
-        if start is None or end is None or end < start:
-            _section_issue(report, "pauses", position, "needs 'start' and 'end', in that order")
-            continue
-        problem = _habit_problem(ctx, [start, end])
-        if problem:
-            _section_issue(report, "pauses", position, problem)
+            p = _Item(raw)
+            start, end = p.day("start"), p.day("end")
+            reason = _checked(lambda: schema.clean_line("reason", p.text("reason"), typed=True))
+            created = p.moment("created_at") or now
+            if end < start:
+                raise _Bad("end", f"{end} is before the start, {start}")
+            _habit_day(ctx, start, "start")
+            _habit_day(ctx, end, "end")
+        except _Bad as bad:
+            _section_issue(report, "pauses", position, bad.message, bad.key)
             continue
         found = existing.get((start, end))
         if found is None:
             pid = _insert(writer, "pause", {"start": start, "end": end, "reason": reason, "created_at": created},
-                          p.get("id"), keep_ids)
+                          raw.get("id"), keep_ids)
             existing[(start, end)] = (pid, reason)
             counts.added += 1
         elif reason and reason != found[1]:

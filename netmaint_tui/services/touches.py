@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import pendulum
 
+from netmaint_tui.rules import schema
 from netmaint_tui.services.common import Context, InputError, to_db
-from netmaint_tui.store.models import CHANNELS, KINDS, Contact, FollowUp, Touch, TouchContact, database
+from netmaint_tui.store.models import Contact, FollowUp, Touch, TouchContact, database
 
 # A few seconds of grace: "now" typed in a form is a little older than "now" at save time.
 FUTURE_GRACE = dt.timedelta(minutes=1)
@@ -21,25 +22,19 @@ class LogResult:
     follow_ups: list[tuple[int, str, pendulum.DateTime]] = field(default_factory=list)
 
 
-def validate_touch(ctx: Context, at: dt.datetime, channel: str, kind: str, minutes) -> int | None:
-    if channel not in CHANNELS:
-        raise InputError(f"channel {channel!r} is not one of: {', '.join(CHANNELS)}")
-    if kind not in KINDS:
-        raise InputError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+def validate_touch(ctx: Context, at: dt.datetime, channel: str, kind: str, minutes, note: str = "") -> int | None:
+    """The touch's minutes as stored, or InputError for what no touch may hold (rules.schema),
+    or a time in the future: follow-ups are the place for plans."""
+    problem = schema.touch_problem(channel, kind, minutes, note)
+    if problem is not None:
+        key, why = problem
+        raise InputError(f"{key} {why}")
     if at > ctx.now() + FUTURE_GRACE:
         raise InputError(
             f"{at.strftime('%Y-%m-%d %H:%M')} is in the future; log touches that happened, "
             "and use a follow-up for what is planned"
         )
-    if minutes in (None, ""):
-        return None
-    try:
-        minutes = int(minutes)
-    except (TypeError, ValueError):
-        raise InputError(f"minutes {minutes!r} is not a whole number") from None
-    if minutes < 0 or minutes > 24 * 60:
-        raise InputError("minutes must be between 0 and 1440")
-    return minutes
+    return schema.clean_minutes(minutes)
 
 
 def log_touch(
@@ -58,8 +53,8 @@ def log_touch(
     if not contact_ids:
         raise InputError("a touch needs at least one contact")
     at = at or ctx.now()
-    minutes = validate_touch(ctx, at, channel, kind, minutes)
     note = note or ""
+    minutes = validate_touch(ctx, at, channel, kind, minutes, note)
     tasks = extract_tasks(note, pendulum.instance(at).in_timezone(ctx.clock.tz))
     now_db = to_db(ctx.now())
     with database.atomic():

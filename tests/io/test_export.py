@@ -163,7 +163,7 @@ def test_bad_items_in_a_document_are_reported_and_the_rest_imported(tmp_db, ctx)
     assert (report.others["touches"].added, report.others["touches"].skipped) == (1, 1)
     assert report.others["goals"].skipped == 1
     messages = [i.message for i in report.issues]
-    assert any(m.startswith("contacts[1]: ") for m in messages)
+    assert "contacts[1].name: is empty; skipped" in messages
     assert any(m.startswith("touches[0]: ") and "pigeon" in m for m in messages)
 
 
@@ -312,3 +312,46 @@ def test_two_touches_alike_survive_the_round_trip_and_a_second_import(network, t
     again = import_data(ctx, loads_document(first.encode()))
     assert (again.others["touches"].added, again.others["touches"].updated) == (0, 0)
     assert dumps_json(export_data()) == first
+
+
+def test_a_value_of_the_wrong_type_is_refused_by_its_path_not_defaulted(tmp_db, ctx):
+    doc = {
+        "format": "netmaint", "version": 1,
+        "contacts": [{"id": 1, "name": "Dana"}, {"id": 2, "name": "Omar"}, {"id": 3, "name": "Lee", "tier": "A"},
+                     {"id": 4, "name": "Eve", "archived": "yes"}, {"id": 5, "name": "Kim", "emails": "k@x.org"},
+                     {"id": 6, "name": "Ana", "cadence_days": "30"}],
+        "touches": [{"id": 1, "at": "2025-03-01T10:00:00Z", "contacts": [1], "minutes": "30"},
+                    {"id": 2, "at": "2025-03-01T10:00:00Z", "contacts": "1"}],
+        "follow_ups": [{"what": 7, "due": "2025-03-20T10:00:00Z"}],
+        "pauses": [{"start": "2025-01-01", "end": "2025-01-05", "reason": ["x"]}],
+    }
+    report = import_data(ctx, doc)
+    messages = [i.message for i in report.issues]
+    assert "contacts[3].archived: expected true or false; skipped" in messages
+    assert "contacts[4].emails: expected a list of text; skipped" in messages
+    assert "contacts[5].cadence_days: expected a whole number; skipped" in messages
+    assert "touches[0].minutes: expected a whole number; skipped" in messages
+    assert "touches[1].contacts: expected a list of contact ids; skipped" in messages
+    assert "follow_ups[0].what: expected text; skipped" in messages
+    assert "pauses[0].reason: expected text; skipped" in messages
+    assert report.added == 3
+
+
+def test_the_forms_add_and_an_import_share_one_set_of_limits(tmp_db, ctx):
+    from netmaint_tui.services.common import InputError
+    from netmaint_tui.services.contacts import add_contact
+
+    with pytest.raises(InputError, match="at most 500"):
+        add_contact(ctx, "x" * 501)
+    with pytest.raises(InputError, match="cadence must be 1 to 3650"):
+        add_contact(ctx, "Dana", cadence_days=99999)
+    cid = add_contact(ctx, "y" * 500, company="  Acme  ", emails=["a@x.org", "A@X.org"], tags=["Client", "client"])
+    report = import_data(ctx, {"format": "netmaint", "version": 1, "contacts": [
+        {"id": 9, "name": "z" * 501}, {"id": 10, "name": "Omar", "cadence_days": 99999}]})
+    assert [i.message for i in report.issues] == [
+        "contacts[0].name: is 501 characters long (at most 500); skipped",
+        "contacts[1].cadence_days: must be 1 to 3650 days, not 99999; skipped",
+    ]
+    exported = export_data(ctx)["contacts"]
+    assert [(c["id"], c["company"], c["emails"], c["tags"]) for c in exported] == [
+        (cid, "Acme", ["a@x.org"], ["Client"])]

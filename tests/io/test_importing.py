@@ -211,7 +211,7 @@ def test_a_bad_record_is_reported_with_its_line_and_the_rest_import(tmp_db, ctx)
     assert counts(report) == (4, 0, 0, 2)
     lines = {i.line: i.message for i in report.issues}
     assert set(lines) == {6, 7, 8, 9}
-    assert "no name" in lines[6] and "skipped" in lines[7] and "1,000,000 characters" in lines[7]
+    assert "name is empty" in lines[6] and "skipped" in lines[7] and "1,000,000 characters" in lines[7]
     assert "birthday" in lines[8] and "imported without it" in lines[8]
     assert "company" in lines[9] and "\n" not in "".join(lines.values())
     assert by_name("Odd Birthday").birthday is None and by_name("Huge Company").company == ""

@@ -1,0 +1,343 @@
+"""What a contact, a touch, a follow-up, a goal and a pause may hold: one set of limits for every
+way in (the forms, `add` and `log`, every importer), so that what one accepts the others accept,
+and an export read back gives the same network.
+
+Each field is cleaned to its stored form by one function. Text typed in a form or read from a
+contacts file arrives as text (`typed=False`: "30" is a cadence, "a, b" two emails); a netmaint
+export is JSON, where a value of the wrong type is refused (`typed=True`: `"archived": "yes"` is
+not true or false) instead of being turned into a default without a word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable
+
+from netmaint_tui.rules.links import normalize_linkedin_url
+from netmaint_tui.rules.vocabulary import CHANNELS, FOLLOW_UP_STATUSES, KINDS, TIERS
+
+MAX_NAME = 500
+MAX_LINE = 2_000  # company, role, location, URL, how met, a follow-up, a pause's reason: one line of text
+MAX_NOTES = 2_000_000  # a 1 MB note still goes in; anything larger is not a note
+MAX_LIST_ITEM = 320  # the longest legal email address
+MAX_LIST_ITEMS = 100
+MAX_CADENCE_DAYS = 3650
+MAX_TOUCH_MINUTES = 24 * 60
+MAX_GOAL_TOUCHES = 1000
+MAX_GOAL_MINUTES = 7 * 24 * 60
+DEFAULT_CADENCE = {"A": 30, "B": 90, "C": 180}
+
+
+class FieldError(ValueError):
+    """One value that cannot be stored: `key` names the field, `message` says why (without the key)."""
+
+    def __init__(self, key: str, message: str, sentence: str = ""):
+        # `message` follows the field's name or path ("cadence must be…", "contacts[3].cadence_days:
+        # must be…"); `sentence` is what a form says instead when that reads badly.
+        super().__init__(sentence or f"{label(key)} {message}")
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    kind: str  # name | line | text | list | tier | cadence | birthday | day | flag | moment
+    label: str = ""
+    limit: int = 0  # characters, or items for a list
+
+
+def _f(key: str, kind: str, name: str = "", limit: int = 0) -> Field:
+    return Field(key, kind, name or key.replace("_", " "), limit)
+
+
+CONTACT_FIELDS: tuple[Field, ...] = (
+    _f("name", "name", limit=MAX_NAME),
+    _f("company", "line", limit=MAX_LINE),
+    _f("role", "line", limit=MAX_LINE),
+    _f("emails", "list", limit=MAX_LIST_ITEMS),
+    _f("phones", "list", limit=MAX_LIST_ITEMS),
+    _f("linkedin_url", "line", "LinkedIn", MAX_LINE),
+    _f("location", "line", limit=MAX_LINE),
+    _f("how_met", "line", "how met", MAX_LINE),
+    _f("tier", "tier"),
+    _f("cadence_days", "cadence", "cadence"),
+    _f("tags", "list", limit=MAX_LIST_ITEMS),
+    _f("birthday", "birthday"),
+    _f("notes", "text", limit=MAX_NOTES),
+    _f("source", "line", limit=MAX_LINE),
+    _f("source_id", "line", "source id", MAX_LINE),
+    _f("connected_on", "day", "connected on"),
+    _f("snoozed_until", "day", "snoozed until"),
+    _f("archived", "flag"),
+)
+CONTACT = {f.key: f for f in CONTACT_FIELDS}
+# What a person edits in the contact form, and `add` takes as options.
+EDITABLE = ("name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met",
+            "tier", "cadence_days", "tags", "birthday", "notes")
+LIST_FIELDS = ("emails", "phones", "tags")
+
+
+def label(key: str) -> str:
+    field = CONTACT.get(key)
+    return field.label if field else key.replace("_", " ")
+
+
+# --- one value ------------------------------------------------------------------------------
+
+_PHONE_KEY = re.compile(r"[^\d+]")
+
+
+def list_key(key: str) -> Callable[[str], str]:
+    """How two entries of a list are the same entry: emails and tags ignore case, phones all
+    but their digits (and a leading +)."""
+    if key == "phones":
+        return lambda value: _PHONE_KEY.sub("", value) or value.strip().casefold()
+    return lambda value: value.strip().casefold()
+
+
+def merge_lists(existing: list[str], incoming, key: str) -> list[str]:
+    """`existing` followed by whatever of `incoming` it does not hold yet (by list_key)."""
+    same = list_key(key)
+    seen = {same(v) for v in existing}
+    out = list(existing)
+    for value in incoming:
+        k = same(value)
+        if value and k not in seen:
+            seen.add(k)
+            out.append(value)
+    return out
+
+
+def _text(key: str, value: Any, typed: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if typed or isinstance(value, (bool, list, dict)):
+        raise FieldError(key, "expected text")
+    return str(value)
+
+
+def _whole(key: str, value: Any, typed: bool) -> int | None:
+    if value is None or (not typed and isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise FieldError(key, "expected a whole number")
+    if isinstance(value, int):
+        return value
+    if not typed and isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,12}\s*", value):
+        return int(value)
+    raise FieldError(key, f"{_shown(value)} is not a whole number" if not typed else "expected a whole number")
+
+
+def _shown(value: Any, limit: int = 20) -> str:
+    text = str(value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _size(n: int) -> str:
+    return f"{n:,} characters"
+
+
+def clean_value(key: str, value: Any, *, typed: bool = False) -> Any:
+    """A contact's field in its stored form, or FieldError saying why it cannot be."""
+    field = CONTACT[key]
+    kind = field.kind
+    if kind in ("name", "line", "text"):
+        text = _text(key, value, typed)
+        if kind != "text":
+            text = text.strip()  # one line of text: the spaces around it are never meant
+        if kind == "name" and not text:
+            raise FieldError(key, "is empty", "a contact needs a name")
+        if len(text) > field.limit:
+            raise FieldError(key, f"is {_size(len(text))} long (at most {field.limit:,})")
+        if key == "linkedin_url":
+            text = normalize_linkedin_url(text)
+        if key == "source_id":
+            return text or None
+        return text
+    if kind == "list":
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            if typed:
+                raise FieldError(key, "expected a list of text")
+            value = re.split(r"[,;]", value) if key != "tags" else value.split(",")
+        if not isinstance(value, (list, tuple)):
+            raise FieldError(key, "expected a list of text")
+        items = []
+        for item in value:
+            if item is None:
+                continue
+            if not isinstance(item, str):
+                if typed:
+                    raise FieldError(key, "expected a list of text")
+                item = str(item)
+            item = item.strip()
+            if not item:
+                continue
+            if len(item) > MAX_LIST_ITEM:
+                raise FieldError(key, f"{_shown(item)} is {_size(len(item))} long (at most {MAX_LIST_ITEM})")
+            items.append(item)
+        items = merge_lists([], items, key)
+        if len(items) > field.limit:
+            raise FieldError(key, f"has {len(items)} entries (at most {field.limit})")
+        return items
+    if kind == "tier":
+        if value is None or (not typed and str(value).strip() == ""):
+            return None
+        if not isinstance(value, str):
+            raise FieldError(key, "expected A, B or C")
+        tier = value.strip().upper()
+        if tier not in TIERS:
+            raise FieldError(key, f"{_shown(value, 10)} is not A, B or C")
+        return tier
+    if kind == "cadence":
+        days = _whole(key, value, typed)
+        if days is not None and not 1 <= days <= MAX_CADENCE_DAYS:
+            raise FieldError(key, f"must be 1 to {MAX_CADENCE_DAYS} days, not {days}")
+        return days
+    if kind == "birthday":
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            raise FieldError(key, "expected YYYY-MM-DD or --MM-DD")
+        try:
+            return normalize_birthday(value)
+        except ValueError as exc:
+            raise FieldError(key, str(exc)) from None
+    if kind == "day":
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date):
+            return date(value.year, value.month, value.day).isoformat()
+        if not isinstance(value, str):
+            raise FieldError(key, "expected a date (YYYY-MM-DD)")
+        try:
+            return date.fromisoformat(value.strip()[:10]).isoformat()
+        except ValueError:
+            raise FieldError(key, f"{_shown(value)} is not a date (YYYY-MM-DD)") from None
+    if kind == "flag":
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise FieldError(key, "expected true or false")
+        return value
+    raise KeyError(key)
+
+
+def empty_value(key: str) -> Any:
+    """What a contact holds where it has no value for the field."""
+    kind = CONTACT[key].kind
+    if kind == "list":
+        return []
+    if kind == "flag":
+        return False
+    return "" if kind in ("name", "line", "text") and key != "source_id" else None
+
+
+def clean_contact(values: dict, *, typed: bool = False) -> dict:
+    """Every given field cleaned (see clean_value); unknown keys are refused."""
+    unknown = sorted(set(values) - set(CONTACT))
+    if unknown:
+        raise FieldError(unknown[0], "is not a contact field", f"unknown contact field: {unknown[0]}")
+    return {key: clean_value(key, value, typed=typed) for key, value in values.items()}
+
+
+# --- birthdays ------------------------------------------------------------------------------
+
+_ISO_DAY = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[Tt ].*)?")
+_NO_YEAR_DAY = re.compile(r"(?:--(\d{2})-?(\d{2})|(\d{2})-(\d{2}))(?:[Tt ].*)?")
+# Apple writes 1604 and some tools 0000 when the year is unknown.
+_PLACEHOLDER_YEARS = {"1604", "0000"}
+
+
+def normalize_birthday(value: str, omit_year: bool = False) -> str:
+    """'YYYY-MM-DD', or '--MM-DD' without a year, from the forms people type and exports write
+    (`1985-07-09`, `19850709`, `--07-09`, `07-09`, a time after the date, Apple's 1604 for no
+    year); ValueError, saying what is accepted, for anything else."""
+    text = value.strip()
+    m = _ISO_DAY.fullmatch(text)
+    if m:
+        year = None if (omit_year or m.group(1) in _PLACEHOLDER_YEARS) else int(m.group(1))
+        month, day = int(m.group(2)), int(m.group(3))
+    else:
+        m = _NO_YEAR_DAY.fullmatch(text)
+        if not m:
+            raise ValueError(f"{_shown(value)} is not YYYY-MM-DD or --MM-DD (without a year)")
+        year, month, day = None, int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year, so --02-29 stays valid
+    except ValueError:
+        raise ValueError(f"{_shown(value)} is not a real date") from None
+    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+
+
+# --- touches, follow-ups, goals, pauses -----------------------------------------------------
+
+
+def touch_problem(channel: Any, kind: Any, minutes: Any, note: Any, *, typed: bool = False) -> tuple[str, str] | None:
+    """(field, why) for a touch's channel, kind, minutes or note that cannot be stored, or None.
+    The time is checked by the caller, who knows what "now" is."""
+    if not isinstance(channel, str) or channel not in CHANNELS:
+        return "channel", f"{_shown(channel)} is not one of: {', '.join(CHANNELS)}"
+    if not isinstance(kind, str) or kind not in KINDS:
+        return "kind", f"{_shown(kind)} is not one of: {', '.join(KINDS)}"
+    try:
+        number = _whole("minutes", minutes, typed)
+    except FieldError as exc:
+        return "minutes", exc.message
+    if number is not None and not 0 <= number <= MAX_TOUCH_MINUTES:
+        return "minutes", f"must be between 0 and {MAX_TOUCH_MINUTES}"
+    if not isinstance(note, str) and note is not None:
+        return "note", "expected text"
+    if note is not None and len(note) > MAX_NOTES:
+        return "note", f"is {_size(len(note))} long (at most {MAX_NOTES:,})"
+    return None
+
+
+def clean_minutes(minutes: Any, typed: bool = False) -> int | None:
+    """A touch's minutes (None for none); FieldError when it is not 0 to a day."""
+    number = _whole("minutes", minutes, typed)
+    if number is not None and not 0 <= number <= MAX_TOUCH_MINUTES:
+        raise FieldError("minutes", f"must be between 0 and {MAX_TOUCH_MINUTES}")
+    return number
+
+
+def clean_follow_up_text(what: Any, typed: bool = False) -> str:
+    text = _text("what", what, typed).strip()
+    if not text:
+        raise FieldError("what", "is empty", "say what the follow-up is, e.g. \"send the deck\"")
+    if len(text) > MAX_LINE:
+        raise FieldError("what", f"is {_size(len(text))} long (at most {MAX_LINE:,})",
+                         f"the follow-up is {_size(len(text))} long (at most {MAX_LINE:,})")
+    return text
+
+
+def clean_status(status: Any) -> str:
+    if not isinstance(status, str) or status not in FOLLOW_UP_STATUSES:
+        raise FieldError("status", f"{_shown(status)} is not one of: {', '.join(FOLLOW_UP_STATUSES)}")
+    return status
+
+
+def clean_line(key: str, value: Any, typed: bool = False) -> str:
+    """A one-line text of something other than a contact (a pause's reason, a follow-up's about)."""
+    text = _text(key, value, typed).strip()
+    if len(text) > MAX_LINE:
+        raise FieldError(key, f"is {_size(len(text))} long (at most {MAX_LINE:,})")
+    return text
+
+
+def goal_problem(touches: int | None, minutes: int | None) -> str | None:
+    """Why a weekly goal cannot be, in one line, or None."""
+    if touches is None and minutes is None:
+        return "give touches and/or minutes"
+    for word, value, most in (("touches", touches, MAX_GOAL_TOUCHES), ("minutes", minutes, MAX_GOAL_MINUTES)):
+        if value is not None and not 0 <= value <= most:
+            return f"a goal of {value} {word} a week makes no sense; use 0 to {most}"
+    return None
