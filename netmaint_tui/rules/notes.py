@@ -10,7 +10,7 @@ import pendulum
 
 from netmaint_tui.rules.dates import DateInputError, parse_when
 
-__all__ = ["NoteTask", "extract_tasks", "DUE_DEFAULT_TIME"]
+__all__ = ["NoteTask", "extract_tasks", "credited", "DUE_DEFAULT_TIME"]
 
 # A due date without a time ("fri") means the start of a working day.
 DUE_DEFAULT_TIME = time(9, 0)
@@ -76,3 +76,28 @@ def extract_tasks(note: str, now: pendulum.DateTime) -> list[NoteTask]:
         if what:
             tasks.append(NoteTask(what=what, due=due, line=number))
     return tasks
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def credited(what: str, people: list[tuple[int, str]]) -> int | None:
+    """Who suggested a task written in a note of a touch with `people` ((id, name), in order).
+
+    The one person the line names (by whole name or first name, as whole words) is credited;
+    with one person there, that person; otherwise nobody, rather than the wrong one: a thank-you
+    offered to someone who did not make the suggestion is worse than none.
+    """
+    if len(people) == 1:
+        return people[0][0]
+    text = " " + " ".join(_words(what)) + " "
+    # A whole name first ("Dana Okafor"), then a first name ("Dana") when no whole name is there.
+    for spelled in (lambda parts: parts, lambda parts: parts[:1] if len(parts[0]) > 1 else []):
+        named = [cid for cid, name in people if (parts := spelled(_words(name))) and f" {' '.join(parts)} " in text]
+        if named:
+            return named[0] if len(named) == 1 else None
+    return None

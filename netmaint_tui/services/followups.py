@@ -6,7 +6,7 @@ import datetime as dt
 
 from netmaint_tui.rules import schema
 from netmaint_tui.services.common import Context, InputError, to_db
-from netmaint_tui.services.contacts import FollowUpView, follow_up_views
+from netmaint_tui.services.contacts import FollowUpView, add_contact, follow_up_views
 from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, log_touch
 from netmaint_tui.store.models import FOLLOW_UP_STATUSES, Contact, FollowUp, database
 
@@ -35,6 +35,27 @@ def add_follow_up(
             about_text=about_text or "", touch=touch_id, created_at=to_db(ctx.now()),
         )
     return fu.id
+
+
+def add_follow_up_with_people(
+    ctx: Context,
+    what: str,
+    due: dt.datetime | None = None,
+    about: int | None = None,
+    about_text: str = "",
+    suggested_by: int | None = None,
+    new_about: str | None = None,
+    new_suggester: str | None = None,
+) -> int:
+    """A follow-up whose people may be new: they are added with it, in one transaction, so a
+    follow-up refused (nothing to do) leaves no contact behind."""
+    with database.atomic():
+        made: dict[str, int] = {}
+        for name in filter(None, (new_about, new_suggester)):
+            if name not in made:
+                made[name] = add_contact(ctx, name)
+        return add_follow_up(ctx, what, due=due, about=made.get(new_about, about), about_text=about_text,
+                             suggested_by=made.get(new_suggester, suggested_by))
 
 
 def list_follow_ups(ctx: Context, status: str | None = "open") -> list[FollowUpView]:

@@ -46,7 +46,7 @@ def log_touch(
     minutes: int | None = None,
     note: str = "",
 ) -> LogResult:
-    from netmaint_tui.rules.notes import extract_tasks
+    from netmaint_tui.rules.notes import credited, extract_tasks
 
     # The same person picked twice is one link, not a unique-index failure.
     contact_ids = list(dict.fromkeys(int(c) for c in contact_ids or ()))
@@ -58,7 +58,7 @@ def log_touch(
     tasks = extract_tasks(note, pendulum.instance(at).in_timezone(ctx.clock.tz))
     now_db = to_db(ctx.now())
     with database.atomic():
-        found = {c for (c,) in Contact.select(Contact.id).where(Contact.id.in_(contact_ids)).tuples()}
+        found = dict(Contact.select(Contact.id, Contact.name).where(Contact.id.in_(contact_ids)).tuples())
         missing = [c for c in contact_ids if c not in found]
         if missing:
             raise InputError(f"contact #{missing[0]} does not exist (deleted meanwhile?); nothing was logged")
@@ -68,7 +68,8 @@ def log_touch(
         for task in tasks:
             due = task.due or pendulum.instance(at) + DEFAULT_FOLLOW_UP_DELAY
             fu = FollowUp.create(
-                what=task.what, due=to_db(due), suggested_by=contact_ids[0], touch=touch.id, created_at=now_db
+                what=task.what, due=to_db(due), touch=touch.id, created_at=now_db,
+                suggested_by=credited(task.what, [(cid, found[cid]) for cid in contact_ids]),
             )
             created.append((fu.id, task.what, pendulum.instance(due).in_timezone(ctx.clock.tz)))
     return LogResult(touch.id, created)

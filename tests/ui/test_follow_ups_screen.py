@@ -204,7 +204,7 @@ def test_u_changes_the_due_time_and_a_date_it_cannot_read_stays_in_the_dialog(db
         assert follow_ups(ctx)["call \x1b[31mback"].due == at(2025, 3, 14, 15)
 
 
-def test_a_adds_a_follow_up_for_a_contact_found_by_a_few_letters(db):
+def test_a_adds_a_follow_up_about_someone_and_who_suggested_it_as_two_fields(db):
     path, ids = db
 
     async def go():
@@ -215,7 +215,8 @@ def test_a_adds_a_follow_up_for_a_contact_found_by_a_few_letters(db):
             await pilot.pause()
             assert isinstance(app.screen, AddFollowUpForm)
             # typed in one go: every key must land in its own field
-            await burst(app, pilot, *"oma", "tab", *"send the article", "tab", *"tomorrow 5pm", "ctrl+s")
+            await burst(app, pilot, *"oma", "tab", *"send the article", "tab", *"tomorrow 5pm", "tab", *"dan",
+                        "tab", "ctrl+s")
             await settle(app, pilot)
             assert isinstance(app.screen, FollowUpsScreen)
             await pilot.press("a")
@@ -224,18 +225,24 @@ def test_a_adds_a_follow_up_for_a_contact_found_by_a_few_letters(db):
             await settle(app, pilot)
             await pilot.press("a")
             await pilot.pause()
-            await pilot.press("tab", *"nobody", "ctrl+s")
+            await burst(app, pilot, *"Acme Corp", "tab", *"send my CV", "ctrl+s")  # not a contact: kept as text
+            await settle(app, pilot)
+            await pilot.press("a")
             await pilot.pause()
-            assert isinstance(app.screen, AddFollowUpForm)  # no contact: says so, keeps what was typed
-            assert "which contact" in str(app.screen.query_one("#form-error").render())
+            await pilot.press("tab", "tab", *"nobody", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, AddFollowUpForm)  # nobody named: says so, keeps what was typed
+            assert "whom is it about" in str(app.screen.query_one("#form-error").render())
 
     run(go())
     with reopened(path) as ctx:
         added = follow_ups(ctx)
-        assert added["send the article"].due == at(2025, 3, 13, 17)
-        assert added["send the article"].suggested_by_id == ids["omar"]
+        article = added["send the article"]
+        assert article.due == at(2025, 3, 13, 17)
+        assert (article.about_id, article.suggested_by_id) == (ids["omar"], ids["dana"])
         assert added["book lunch"].due == at(2025, 3, 13, 10)
-        assert added["book lunch"].suggested_by_id == ids["dana"]
+        assert (added["book lunch"].about_id, added["book lunch"].suggested_by_id) == (ids["dana"], None)
+        assert (added["send my CV"].about_text, added["send my CV"].about_id) == ("Acme Corp", None)
         assert "nobody" not in added
 
 

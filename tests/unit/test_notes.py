@@ -151,3 +151,27 @@ def test_due_is_relative_to_the_given_moment():
     later = pendulum.datetime(2025, 3, 15, 18, 0, tz="America/New_York")  # a Saturday
     [task] = extract_tasks("todo: call Omar fri", later)
     assert task.due == pendulum.datetime(2025, 3, 21, 9, 0, tz="America/New_York")
+
+
+def test_a_task_is_credited_to_the_participant_it_names_or_to_nobody():
+    from netmaint_tui.rules.notes import credited
+
+    people = [(1, "Dana Lee"), (2, "Omar Haddad"), (3, "Dana Okafor")]
+    assert credited("Omar will intro me to Lee at Acme", people) == 2
+    assert credited("ask omar haddad for the deck", people) == 2
+    assert credited("send the deck", people) is None  # nobody named: not the first one by default
+    assert credited("Dana's friend at Acme", people) is None  # two Danas: which one is not known
+    assert credited("intro from Dana Okafor", people) == 3
+    assert credited("Omarion's post", people) is None  # a whole word, not a prefix
+    assert credited("send the deck", [(7, "Lena")]) == 7  # alone at the meeting: they suggested it
+
+
+def test_todo_lines_of_a_group_note_are_credited_to_whom_they_name(tmp_db, ctx):
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.followups import list_follow_ups
+    from netmaint_tui.services.touches import log_touch
+
+    dana, omar = add_contact(ctx, "Dana Lee"), add_contact(ctx, "Omar Haddad")
+    log_touch(ctx, [dana, omar], note="Lunch.\ntodo: send Omar the paper\n- [ ] book the room")
+    by_what = {f.what: f.suggested_by_id for f in list_follow_ups(ctx)}
+    assert by_what == {"send Omar the paper": omar, "book the room": None}

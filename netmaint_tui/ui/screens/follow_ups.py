@@ -380,7 +380,8 @@ class DueDialog(ModalScreen[bool]):
 
 
 class AddFollowUpForm(FormScreen):
-    """Contact (completes as you type), what, and when it is due (blank: in 24 hours)."""
+    """Whom it is about (a contact, or free text such as a company), what, when it is due (blank:
+    in 24 hours), and who suggested it: the person a done follow-up offers to thank."""
 
     def __init__(self, ctx, created: list[int], contact: str = "") -> None:
         super().__init__("Add a follow-up", self._store)
@@ -389,38 +390,42 @@ class AddFollowUpForm(FormScreen):
         self.contact = contact
 
     def fields(self):
-        yield self.row("Contact", ContactField(self.contact, placeholder="who suggested it, or whom it is about",
-                                                id="fu-contact", multiple=False, next_focus="#fu-what"))
+        yield self.row("About", ContactField(self.contact, placeholder="a contact, or a company: whom it is about",
+                                              id="fu-about", multiple=False, next_focus="#fu-what", allow_text=True))
         yield self.row("What", SteadyInput("", placeholder="send the deck, intro to Lee at Acme…", id="fu-what"))
         yield self.row("Due", SteadyInput("", placeholder=f"blank: in 24 hours · {DUE_FORMS}", id="fu-due"))
+        yield self.row("Suggested", ContactField("", placeholder="who suggested it (optional; x offers to thank them)",
+                                                  id="fu-by", multiple=False))
 
     def on_mount(self) -> None:
-        target = "#fu-what" if self.contact else None
-        self.set_focus(self.query_one(target, Input) if target else self.query_one(ContactField).input)
+        about = self.query_one("#fu-about", ContactField)
+        self.set_focus(self.query_one("#fu-what", Input) if self.contact else about.input)
 
     def values(self) -> dict:
-        from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.common import InputError, UnknownContact
 
-        field = self.query_one(ContactField)
-        if not field.names():
-            raise InputError("which contact is it for? Type a few letters of the name")
-        ids, create = field.resolve()
+        about, by = self.query_one("#fu-about", ContactField), self.query_one("#fu-by", ContactField)
+        if not about.names() and not by.names():
+            raise InputError("whom is it about, or who suggested it? Type a few letters of a name")
+        out = {"about": None, "about_text": "", "new_about": None, "suggested_by": None, "new_suggester": None}
+        if about.names():
+            try:
+                if about.names()[0] in about.as_text:
+                    raise UnknownContact(about.names()[0], [])
+                ids, create = about.resolve()
+            except UnknownContact:
+                out["about_text"] = about.names()[0]  # a company, or someone not in the network
+            else:
+                out["about"], out["new_about"] = (ids or [None])[0], (create or [None])[0]
+        if by.names():
+            ids, create = by.resolve()  # the one who suggested it must be a person: known or added
+            out["suggested_by"], out["new_suggester"] = (ids or [None])[0], (create or [None])[0]
         due_text = self.query_one("#fu-due", Input).value.strip()
-        return {
-            "contact_id": ids[0] if ids else None,
-            "create": create[0] if create else None,
-            "what": self.query_one("#fu-what", Input).value,
-            "due": parse_due(due_text, self.ctx.now()) if due_text else None,
-        }
+        out["what"] = self.query_one("#fu-what", Input).value
+        out["due"] = parse_due(due_text, self.ctx.now()) if due_text else None
+        return out
 
     def _store(self, values: dict) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.contacts import add_contact
-        from netmaint_tui.services.followups import add_follow_up
-        from netmaint_tui.store.models import database
+        from netmaint_tui.services.followups import add_follow_up_with_people
 
-        if not values["what"].strip():
-            raise InputError("say what the follow-up is, e.g. \"send the deck\"")
-        with database.atomic():
-            contact_id = values["contact_id"] or add_contact(self.ctx, values["create"])
-            self.created.append(add_follow_up(self.ctx, values["what"], due=values["due"], suggested_by=contact_id))
+        self.created.append(add_follow_up_with_people(self.ctx, **values))

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from netmaint_tui.ui.format import safe
 
 NEW = "new"
+TEXT = "text"  # keep what was typed as plain text (a company, someone not in the network)
 
 
 @dataclass(frozen=True)
@@ -232,8 +233,10 @@ class ContactField(Vertical):
 
     def __init__(self, value: str = "", placeholder: str = "a few letters of the name", *, id: str | None = None,
                  picked: dict | None = None, new_names=(), multiple: bool = True,
-                 next_focus: str | None = None) -> None:
+                 next_focus: str | None = None, allow_text: bool = False) -> None:
         super().__init__(id=id)
+        self.allow_text = allow_text  # a name nobody has may stay text instead of becoming a contact
+        self.as_text: set[str] = set()
         self.next_focus = next_focus  # selector of the field Tab moves to (default: the next one)
         self._initial = value
         self._placeholder = placeholder
@@ -303,7 +306,7 @@ class ContactField(Vertical):
         typed = typed.strip()
         completions.clear_options()
         self._completed_for = typed
-        settled = typed in self.picked or typed in self.new_names
+        settled = typed in self.picked or typed in self.new_names or typed in self.as_text
         if not typed or settled or self.screen.focused is not self.input:
             completions.display = False
             return
@@ -313,9 +316,11 @@ class ContactField(Vertical):
             Option(Content.assemble(safe(e.name), ("  " + safe(e.company), "$text-muted") if e.company else ""), id=str(e.id))
             for e in found
         ]
-        new = Option(Content.assemble(("+ new contact ", "$warning"), "“", safe(typed), "”"), id=NEW)
+        new = [Option(Content.assemble(("+ new contact ", "$warning"), "“", safe(typed), "”"), id=NEW)]
+        if self.allow_text:
+            new.insert(0, Option(Content.assemble("“", safe(typed), "”", (" as text", "$text-muted")), id=TEXT))
         if not exact:
-            options.append(new) if found else options.insert(0, new)
+            options = options + new if found else new + options
         completions.add_options(options)
         completions.highlighted = 0
         completions.display = True
@@ -337,7 +342,10 @@ class ContactField(Vertical):
         taken = None
         if typed and completions.display and completions.highlighted is not None:
             option = completions.get_option_at_index(completions.highlighted)
-            if option.id == NEW:
+            if option.id == TEXT:
+                taken = typed
+                self.as_text.add(typed)
+            elif option.id == NEW:
                 taken = typed
                 self.new_names.add(typed)
             else:
