@@ -24,6 +24,7 @@ from netmaint_tui.services.common import (
     plain_date,
     to_db,
 )
+from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.models import (
     TIERS,
     Contact,
@@ -72,39 +73,95 @@ def add_contact(ctx: Context, name: str, **fields) -> int:
     with database.atomic():
         contact = Contact.create(created_at=now, updated_at=now, **data)
         _set_tags(contact.id, tags)
+        delete_on_undo(Contact, contact.id)
     return contact.id
+
+
+def _write_fields(ctx: Context, contact_id: int, data: dict, tags: list[str] | None = None) -> None:
+    """Write cleaned fields of one contact, keeping what they replace for an undo."""
+    with database.atomic():
+        before = Contact.get_or_none(Contact.id == contact_id)
+        if before is None:
+            raise InputError(f"contact #{contact_id} does not exist (removed meanwhile?); nothing was changed")
+        if data:
+            restore_on_undo(Contact, contact_id, {k: getattr(before, k) for k in [*data, "updated_at"]})
+            Contact.update(**data, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
+        if tags is not None:
+            old_tags = tags_of([contact_id]).get(contact_id, [])
+            record(lambda: _set_tags(contact_id, old_tags))
+            _set_tags(contact_id, tags)
 
 
 def update_contact(ctx: Context, contact_id: int, **fields) -> None:
     data = _clean(fields)
     tags = data.pop("tags", None)
+    _write_fields(ctx, contact_id, data, tags)
+
+
+class EditConflict(InputError):
+    """Fields the user changed in a form that someone else (another netmaint, an import) changed
+    too since the form opened: key -> rules.merge.Conflict (base: as opened, ours: as typed,
+    theirs: as stored now). Nothing was written; save again saying whose values to keep."""
+
+    def __init__(self, contact_id: int, conflicts: dict):
+        self.contact_id = contact_id
+        self.conflicts = conflicts
+        names = ", ".join(schema.label(k) for k in conflicts)
+        super().__init__(f"{names} changed meanwhile; keep yours or take the new value")
+
+
+def _stored_fields(contact_id: int, keys) -> dict:
+    """The contact's fields as stored now, in the form rules.schema gives them."""
+    c = Contact.get_or_none(Contact.id == contact_id)
+    if c is None:
+        raise InputError(f"contact #{contact_id} does not exist (removed meanwhile?); nothing was changed")
+    values = {k: loads_list(getattr(c, k)) if k in ("emails", "phones") else getattr(c, k) for k in keys if k != "tags"}
+    if "tags" in keys:
+        values["tags"] = tags_of([contact_id]).get(contact_id, [])
+    return schema.clean_contact(values)
+
+
+def edit_contact(ctx: Context, contact_id: int, typed: dict, opened: dict, keep: str | None = None) -> list[str]:
+    """Save a contact form: only the fields the user changed from what it `opened` with, so a
+    change someone else made meanwhile to another field stays. A field the user changed that was
+    also changed underneath raises EditConflict, unless `keep` says whose value wins ("ours" or
+    "theirs"). Returns the keys written."""
+    from netmaint_tui.rules.merge import merge_fields
+
+    try:
+        ours = schema.clean_contact({k: v for k, v in typed.items() if k in schema.EDITABLE})
+        base = schema.clean_contact({k: v for k, v in opened.items() if k in ours})
+    except schema.FieldError as exc:
+        raise InputError(str(exc)) from None
+    changed = {k: v for k, v in ours.items() if v != base.get(k)}
     with database.atomic():
-        if data:
-            data["updated_at"] = to_db(ctx.now())
-            Contact.update(**data).where(Contact.id == contact_id).execute()
-        if tags is not None:
-            _set_tags(contact_id, tags)
+        theirs = _stored_fields(contact_id, changed)
+        merge = merge_fields({k: base.get(k) for k in changed}, changed, theirs)
+        if merge.conflicts and keep is None:
+            raise EditConflict(contact_id, merge.conflicts)
+        values = merge.taking(keep or "ours")
+        write = {k: v for k, v in values.items() if v != theirs.get(k)}
+        data = _clean(write)
+        tags = data.pop("tags", None)
+        if data or tags is not None:
+            _write_fields(ctx, contact_id, data, tags)
+    return list(write)
 
 
 def snooze(ctx: Context, contact_id: int, until: dt.date | None) -> None:
     until = plain_date(until)
     if until is not None and until <= ctx.today():
         raise InputError("snooze until a day after today")
-    with database.atomic():
-        Contact.update(snoozed_until=until, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
+    _write_fields(ctx, contact_id, {"snoozed_until": until})
 
 
 def clear_snooze(ctx: Context, contact_id: int, restore: dt.date | None = None) -> None:
-    """Undo a snooze: back to `restore` (the earlier value, even if past) or to none."""
-    with database.atomic():
-        Contact.update(snoozed_until=plain_date(restore), updated_at=to_db(ctx.now())).where(
-            Contact.id == contact_id
-        ).execute()
+    """Show a snoozed contact again: back to `restore` (an earlier value, even if past) or to none."""
+    _write_fields(ctx, contact_id, {"snoozed_until": plain_date(restore)})
 
 
 def set_archived(ctx: Context, contact_id: int, archived: bool = True) -> None:
-    with database.atomic():
-        Contact.update(archived=archived, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
+    _write_fields(ctx, contact_id, {"archived": archived})
 
 
 def _fold(text: str) -> str:

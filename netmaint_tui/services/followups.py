@@ -8,6 +8,7 @@ from netmaint_tui.rules import schema
 from netmaint_tui.services.common import Context, InputError, to_db
 from netmaint_tui.services.contacts import FollowUpView, add_contact, follow_up_views
 from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, log_touch
+from netmaint_tui.services.undo import delete_on_undo, restore_on_undo
 from netmaint_tui.store.models import FOLLOW_UP_STATUSES, Contact, FollowUp, database
 
 
@@ -34,6 +35,7 @@ def add_follow_up(
             what=what, due=to_db(due), suggested_by=suggested_by, about=about,
             about_text=about_text or "", touch=touch_id, created_at=to_db(ctx.now()),
         )
+        delete_on_undo(FollowUp, fu.id)
     return fu.id
 
 
@@ -75,18 +77,31 @@ def get_follow_up(ctx: Context, follow_up_id: int) -> FollowUpView:
 def set_status(ctx: Context, follow_up_id: int, status: str) -> FollowUpView:
     if status not in FOLLOW_UP_STATUSES:
         raise InputError(f"status {status!r} is not one of: {', '.join(FOLLOW_UP_STATUSES)}")
-    get_follow_up(ctx, follow_up_id)
     closed = to_db(ctx.now()) if status != "open" else None
     with database.atomic():
+        # Read and written in one transaction: a follow-up closed meanwhile by another netmaint
+        # (the command line, a second window) is not closed, or thanked for, a second time.
+        before = _row(follow_up_id)
+        if status != "open" and before.status != "open":
+            raise InputError(f"follow-up #{follow_up_id} is already {before.status}; nothing changed")
+        restore_on_undo(FollowUp, follow_up_id, {"status": before.status, "closed_at": before.closed_at})
         FollowUp.update(status=status, closed_at=closed).where(FollowUp.id == follow_up_id).execute()
     return get_follow_up(ctx, follow_up_id)
 
 
 def reschedule(ctx: Context, follow_up_id: int, due: dt.datetime) -> FollowUpView:
-    get_follow_up(ctx, follow_up_id)
     with database.atomic():
+        before = _row(follow_up_id)
+        restore_on_undo(FollowUp, follow_up_id, {"due": before.due})
         FollowUp.update(due=to_db(due)).where(FollowUp.id == follow_up_id).execute()
     return get_follow_up(ctx, follow_up_id)
+
+
+def _row(follow_up_id: int) -> FollowUp:
+    row = FollowUp.get_or_none(FollowUp.id == follow_up_id)
+    if row is None:
+        raise InputError(f"no follow-up #{follow_up_id}; see: netmaint follow-up list")
+    return row
 
 
 def thank(ctx: Context, follow_up_id: int, note: str = "") -> LogResult:

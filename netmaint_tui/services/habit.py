@@ -16,6 +16,7 @@ from netmaint_tui.rules.streaks import (
 )
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context, InputError, plain_date, to_db
+from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.models import Goal, Pause, database
 
 HEAT_WEEKS = 26
@@ -183,9 +184,11 @@ def set_goal(ctx: Context, touches: int | None, minutes: int | None, from_date: 
         # A goal from the same day replaces it: "the goal from that day is now this".
         same = Goal.get_or_none(Goal.from_date == start)
         if same is not None:
+            restore_on_undo(Goal, same.id, {"touches": same.touches, "minutes": same.minutes})
             Goal.update(touches=touches, minutes=minutes).where(Goal.id == same.id).execute()
             return same.id
         goal = Goal.create(from_date=start, touches=touches, minutes=minutes, created_at=to_db(ctx.now()))
+        delete_on_undo(Goal, goal.id)
     return goal.id
 
 
@@ -202,6 +205,7 @@ def add_pause(ctx: Context, start: dt.date, end: dt.date, reason: str = "") -> i
         if Pause.select().where((Pause.start == plain_date(start)) & (Pause.end == plain_date(end))).exists():
             raise InputError(f"a pause from {start} to {end} is already there; nothing was added")
         pause = Pause.create(start=plain_date(start), end=plain_date(end), reason=reason, created_at=to_db(ctx.now()))
+        delete_on_undo(Pause, pause.id)
     return pause.id
 
 
@@ -221,6 +225,8 @@ def remove_pause(ctx: Context, pause_id: int) -> Pause:
         pause = Pause.get_or_none(Pause.id == pause_id)
         if pause is None:
             raise InputError(f"no pause #{pause_id}; see: netmaint pause list")
+        row = {f: getattr(pause, f) for f in ("id", "start", "end", "reason", "created_at")}
+        record(lambda: Pause.insert(**row).execute())
         pause.delete_instance()
     return pause
 

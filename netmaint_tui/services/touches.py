@@ -9,6 +9,7 @@ import pendulum
 
 from netmaint_tui.rules import schema
 from netmaint_tui.services.common import Context, InputError, to_db
+from netmaint_tui.services.undo import delete_on_undo, record
 from netmaint_tui.store.models import Contact, FollowUp, Touch, TouchContact, database
 
 # A few seconds of grace: "now" typed in a form is a little older than "now" at save time.
@@ -63,6 +64,7 @@ def log_touch(
         if missing:
             raise InputError(f"contact #{missing[0]} does not exist (deleted meanwhile?); nothing was logged")
         touch = Touch.create(at=to_db(at), channel=channel, kind=kind, minutes=minutes, note=note, created_at=now_db)
+        delete_on_undo(Touch, touch.id)
         TouchContact.insert_many([(touch.id, cid) for cid in contact_ids], fields=[TouchContact.touch, TouchContact.contact]).execute()
         created = []
         for task in tasks:
@@ -71,10 +73,47 @@ def log_touch(
                 what=task.what, due=to_db(due), touch=touch.id, created_at=now_db,
                 suggested_by=credited(task.what, [(cid, found[cid]) for cid in contact_ids]),
             )
+            delete_on_undo(FollowUp, fu.id)
             created.append((fu.id, task.what, pendulum.instance(due).in_timezone(ctx.clock.tz)))
     return LogResult(touch.id, created)
 
 
+def save_quick_note(
+    ctx: Context,
+    contact_ids: list[int],
+    new_names: list[str],
+    at: dt.datetime,
+    channel: str = "meeting",
+    kind: str = "catch-up",
+    minutes=None,
+    note: str = "",
+) -> tuple[LogResult, list[int]]:
+    """A quick note, whole: the people it names that are new, the touch, its follow-ups, and the
+    draft gone, in one transaction (never the touch without the draft gone, nor the other way)."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.drafts import discard_draft
+
+    with database.atomic():
+        new_ids = [add_contact(ctx, name) for name in new_names]
+        result = log_touch(ctx, list(contact_ids) + new_ids, at=at, channel=channel, kind=kind,
+                           minutes=minutes, note=note)
+        discard_draft()
+    return result, new_ids
+
+
 def delete_touch(ctx: Context, touch_id: int) -> None:
     with database.atomic():
+        touch = Touch.get_or_none(Touch.id == touch_id)
+        if touch is None:
+            return
+        members = [c for (c,) in TouchContact.select(TouchContact.contact).where(TouchContact.touch == touch_id).tuples()]
+        from_it = [f for (f,) in FollowUp.select(FollowUp.id).where(FollowUp.touch == touch_id).tuples()]
+        row = {f: getattr(touch, f) for f in ("id", "at", "channel", "kind", "minutes", "note", "created_at")}
+
+        def put_back() -> None:
+            Touch.insert(**row).execute()
+            TouchContact.insert_many([(touch_id, c) for c in members], fields=[TouchContact.touch, TouchContact.contact]).execute()
+            FollowUp.update(touch=touch_id).where(FollowUp.id.in_(from_it)).execute()
+
+        record(put_back)
         Touch.delete().where(Touch.id == touch_id).execute()

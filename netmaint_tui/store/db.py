@@ -298,6 +298,12 @@ def current_database(path: str | os.PathLike) -> NetmaintDatabase:
     return open_database(path)
 
 
+def data_version() -> int:
+    """SQLite's count of commits by other connections to this file, as this thread's connection
+    sees it: when it changes, someone else wrote (PRAGMA data_version)."""
+    return database.execute_sql("PRAGMA data_version").fetchone()[0]
+
+
 def close_database() -> None:
     obj = database.obj
     if obj is not None and not obj.is_closed():

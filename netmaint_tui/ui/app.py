@@ -53,6 +53,9 @@ class NetmaintApp(App):
         self._early_keys: list[events.Key] | None = []
         self.start_up_complete = False  # True once start_up_done has run
         self._draft_pending = False  # a crash's draft still to offer, once the user is at the list
+        from netmaint_tui.services.undo import History
+
+        self.history = History()  # what u / ctrl+z take back, newest last
         self._register_themes()
 
     # --- themes ---------------------------------------------------------------------------
@@ -193,7 +196,32 @@ class NetmaintApp(App):
         if not self.readonly:
             # A few seconds in: a large network's copy would otherwise compete with the first frame.
             self.set_timer(3.0, self._daily_backup)
+        self._data_version = self._read_data_version()
+        self.set_interval(self.WATCH_INTERVAL, self._watch_other_writers)
         self._started = True  # from now on a theme change is the user's choice, and is saved
+
+    # How often the app looks for writes by other processes (the command line, a second window,
+    # a sync): one PRAGMA on a short timer costs nothing and keeps every view within a second.
+    WATCH_INTERVAL = 0.5
+
+    def _read_data_version(self) -> int | None:
+        from netmaint_tui.store.db import data_version
+        from netmaint_tui.store.errors import StoreError
+
+        try:
+            return data_version()
+        except StoreError:
+            return None  # busy or gone for a moment: looked at again on the next tick
+
+    def _watch_other_writers(self) -> None:
+        """SQLite's data_version changes when another connection commits to the file: then every
+        view shows what it changed, the cursor staying on the same contact."""
+        version = self._read_data_version()
+        if version is None or version == self._data_version:
+            return
+        self._data_version = version
+        if self.main is not None:
+            self.data_changed()
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
@@ -251,6 +279,35 @@ class NetmaintApp(App):
             self.pop_screen()
         if self.main is not None:
             self.main.goto_contact(contact_id)
+
+    def act(self, label: str, action, into=None, subject: tuple[str, int] | None = None):
+        """Run a change the user made so that undo can take it back whole: (result, entry).
+        `into` joins it to an earlier entry (the thank-you after the done it followed);
+        `subject` (("contact", id), ("follow_up", id)) is where the cursor goes on undo."""
+        return self.history.run(label, action, into=into, subject=subject)
+
+    def action_undo(self) -> None:
+        from netmaint_tui.store.errors import StoreError
+
+        try:
+            entry = self.history.undo_last()
+        except StoreError as exc:
+            self.notify(f"Could not undo: {exc}", severity="error", markup=False)
+            return
+        if entry is None:
+            self.notify("Nothing to undo", markup=False)
+            return
+        self.notify(f"Undone: {safe(entry.label)}", markup=False)
+        self.data_changed(entry.subject)
+
+    def data_changed(self, subject: tuple[str, int] | None = None) -> None:
+        """After a write: the list, the panes and the screen on top all show it, the cursor on
+        `subject` where that screen lists it."""
+        kind, ident = subject or ("", None)
+        self.changed(keep=ident if kind == "contact" else None)
+        refresh = getattr(self.screen, "data_changed", None)
+        if callable(refresh) and self.screen is not self.main:
+            refresh(keep=ident if kind == "follow_up" else None)
 
     def announce_log(self, result) -> None:
         lines = ["Touch logged."]

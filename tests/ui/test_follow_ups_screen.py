@@ -149,6 +149,37 @@ def test_done_offers_to_thank_who_suggested_it_and_yes_logs_a_give(db):
         assert (thanks.kind, thanks.channel, thanks.note) == ("give", "email", "Thanks for suggesting: send the deck to Lee")
 
 
+def test_undo_after_done_and_thanks_takes_both_back(db):
+    """x, y (thank), ctrl+z, x, y: one thank-you in the end, not two; goodwill and the week count once."""
+    path, ids = db
+
+    async def go():
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_view(app, pilot)
+            for _ in range(2):
+                await highlight(app, pilot, "send the deck")
+                await pilot.press("x")
+                await pilot.pause()
+                await pilot.press("y")
+                await settle(app, pilot)
+                if _ == 0:
+                    await pilot.press("ctrl+z")
+                    await settle(app, pilot)
+                    assert any("send the deck" in r for r in rows(app))  # open again, the cursor on it
+                    assert "Undone: Done: send the deck to Lee" in notifications(app)
+
+    run(go())
+    from netmaint_tui.services.contacts import contact_detail
+    from netmaint_tui.services.habit import week_summary
+
+    with reopened(path) as ctx:
+        dana = contact_detail(ctx, ids["dana"])
+        assert (dana.gives, dana.balance, dana.leads_done) == (1, 1, 1)
+        assert [t.kind for t in dana.history].count("give") == 1
+        assert week_summary(ctx, with_suggestions=False).touches == 1  # the one thank-you of this week
+
+
 def test_done_without_thanks_logs_nothing_and_drop_and_undo_work(db):
     path, ids = db
 

@@ -565,6 +565,51 @@ def test_add_and_edit_a_contact(empty_db):
     drive(new_app(empty_db), scenario)
 
 
+def test_an_edit_keeps_what_another_netmaint_changed_meanwhile_and_asks_about_the_same_field(empty_db):
+    import sqlite3
+
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.ui.screens.forms import ConflictDialog
+
+    fill(empty_db, lambda ctx: add_contact(ctx, "Dana Lee", company="Initech", location="Berlin"))
+
+    def elsewhere(sql: str) -> None:  # another process writing the same file
+        with sqlite3.connect(empty_db) as other:
+            other.execute(sql)
+
+    async def scenario(app, pilot):
+        await pilot.press("e")
+        await pilot.pause()
+        elsewhere("UPDATE contact SET company = 'Globex'")
+        app.screen.query_one("#f-location", Input).value = "Lisbon"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        fields = static_text(app, "#detail-fields")
+        assert "Globex" in fields and "Lisbon" in fields  # the other change is not reverted
+
+        await pilot.press("e")
+        await pilot.pause()
+        elsewhere("UPDATE contact SET company = 'Umbrella'")
+        app.screen.query_one("#f-company", Input).value = "Acme"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConflictDialog)
+        text = str(app.screen.query_one("#conflict-fields").render())
+        assert "“Acme”" in text and "“Umbrella”" in text and "“Globex”" in text
+        await pilot.press("escape")  # back to the form, nothing saved
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("k")  # keep mine
+        await settle(app, pilot)
+        assert "Acme" in static_text(app, "#detail-fields")
+        await pilot.press("u")  # and undo puts the other one's value back
+        await settle(app, pilot)
+        assert "Umbrella" in static_text(app, "#detail-fields")
+
+    drive(new_app(empty_db), scenario)
+
+
 def test_a_form_on_a_small_terminal_still_says_how_to_save(demo_db):
     """At 80×24 the log and the add forms are taller than the screen: their fields scroll, and
     the line saying ctrl+s saves stays in view."""
@@ -926,7 +971,7 @@ def test_long_fields_and_follow_ups_wrap_beside_their_label(empty_db):
 
     met = "at the data conference in Lisbon, after her talk about hiring the first analysts"
     what = "send the deck about the data platform and the notes from the hiring panel"
-    url = "https://linkedin.com/in/dana-haddad"
+    url = "https://www.linkedin.com/in/dana-ha"  # as stored: one spelling per profile
 
     def build(ctx):
         cid = add_contact(ctx, "Dana Haddad", how_met=met, linkedin_url=url)

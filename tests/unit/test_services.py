@@ -855,3 +855,79 @@ def test_archived_contact_tags_and_links_survive(two, ctx):
     assert ContactTag.select().count() == 1
     set_archived(ctx, dana, False)
     assert resolve_contact("dana") == dana
+
+
+def test_undo_takes_each_kind_of_change_back_whole(tmp_db, ctx):
+    from netmaint_tui.services import contacts, followups, habit, touches
+    from netmaint_tui.services.exporting import snapshot
+    from netmaint_tui.services.undo import History
+
+    history = History()
+    dana = contacts.add_contact(ctx, "Dana", tags=["client"], emails=["d@x.org"])
+    habit.set_goal(ctx, 5, None, ctx.today())
+    pause = habit.add_pause(ctx, ctx.today(), ctx.today())
+    before = snapshot(ctx)
+    actions = [
+        lambda: contacts.add_contact(ctx, "Omar"),
+        lambda: contacts.update_contact(ctx, dana, company="Acme", tags=["mentor"], emails=[]),
+        lambda: contacts.snooze(ctx, dana, ctx.today() + dt.timedelta(days=3)),
+        lambda: contacts.set_archived(ctx, dana),
+        lambda: touches.log_touch(ctx, [dana], note="Lunch\ntodo: send the deck"),
+        lambda: habit.set_goal(ctx, 3, 30, ctx.today()),  # replaces the goal of the same day
+        lambda: habit.remove_pause(ctx, pause),
+    ]
+    for number, action in enumerate(actions):
+        history.run(f"action {number}", action)
+    fid = followups.list_follow_ups(ctx)[0].id
+    _, done = history.run("done", lambda: followups.set_status(ctx, fid, "done"))
+    history.run("thanks", lambda: followups.thank(ctx, fid), into=done)
+    tid = touches.log_touch(ctx, [dana]).touch_id
+    history.run("delete", lambda: touches.delete_touch(ctx, tid))
+    history.run("restore", lambda: touches.log_touch(ctx, [dana], note="x"))  # undone first
+    assert [e.label for e in history.entries][-3:] == ["done", "delete", "restore"]
+    while history.undo_last() is not None:
+        pass
+    # Everything is as it was, but for the touch logged outside the history (it stays).
+    assert [t["id"] for t in snapshot(ctx)["touches"]] == [tid]
+    touches.delete_touch(ctx, tid)
+    assert snapshot(ctx) == before
+
+
+def test_an_action_that_fails_leaves_nothing_to_undo(tmp_db, ctx):
+    from netmaint_tui.services import followups
+    from netmaint_tui.services.undo import History
+
+    history = History()
+    fid = followups.add_follow_up(ctx, "send the deck")
+    followups.set_status(ctx, fid, "done")
+    with pytest.raises(InputError, match="already done"):  # closed by another netmaint meanwhile
+        history.run("done", lambda: followups.set_status(ctx, fid, "done"))
+    assert history.entries == [] and history.undo_last() is None
+
+
+def test_an_edit_saves_only_what_was_changed_and_asks_about_a_field_changed_underneath(tmp_db, ctx):
+    from dataclasses import asdict
+
+    from netmaint_tui.services.contacts import EditConflict, contact_detail, edit_contact
+
+    cid = add_contact(ctx, "Dana", company="Initech", location="Berlin", tags=["client"])
+    opened = asdict(contact_detail(ctx, cid))
+    update_contact(ctx, cid, company="Globex", tags=["client", "mentor"])  # another netmaint, meanwhile
+    form = dict(opened, location="Lisbon", emails="", tags=["client"])  # the user changed the location only
+    assert edit_contact(ctx, cid, form, opened) == ["location"]
+    now = contact_detail(ctx, cid)
+    assert (now.company, now.location, now.tags) == ("Globex", "Lisbon", ["client", "mentor"])
+
+    opened = asdict(now)
+    update_contact(ctx, cid, company="Umbrella", role="CTO")
+    form = dict(opened, company="Acme", role="CTO")  # the same field, another value; the same value
+    with pytest.raises(EditConflict) as conflict:
+        edit_contact(ctx, cid, form, opened)
+    assert set(conflict.value.conflicts) == {"company"}
+    c = conflict.value.conflicts["company"]
+    assert (c.base, c.ours, c.theirs) == ("Globex", "Acme", "Umbrella")
+    assert contact_detail(ctx, cid).company == "Umbrella"  # nothing was written
+    assert edit_contact(ctx, cid, form, opened, keep="theirs") == []
+    assert contact_detail(ctx, cid).company == "Umbrella"
+    assert edit_contact(ctx, cid, form, opened, keep="ours") == ["company"]
+    assert contact_detail(ctx, cid).company == "Acme"

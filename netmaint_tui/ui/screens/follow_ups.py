@@ -1,7 +1,7 @@
 """Follow-ups: every open one by due date and time, overdue ones in the theme's error colour.
 
 x done (and the offer to thank whoever suggested it), d drop, u change the due time, a add one,
-Enter shows the contact, ctrl+z undoes the last done or drop.
+Enter shows the contact, ctrl+z undoes the last change (a done with its thank-you as one).
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ class FollowUpsScreen(Screen):
         Binding("u", "change_due", "Due…", id="follow_ups.due", tooltip="Change the due date and time"),
         Binding("a", "add", "Add", id="follow_ups.add", tooltip="Add a follow-up for a contact"),
         Binding("enter", "open_contact", "Contact", id="follow_ups.open", tooltip="Show its contact in the list"),
-        Binding("ctrl+z", "undo", "Undo", id="follow_ups.undo", tooltip="Reopen the last one marked done or dropped"),
+        Binding("ctrl+z", "undo", "Undo", id="follow_ups.undo",
+                tooltip="Undo the last change: done (with its thank-you), drop, new due time, added"),
         Binding("escape", "close", "Back", id="follow_ups.back", tooltip="Back to the contacts"),
     ]
     DEFAULT_CSS = """
@@ -91,7 +92,6 @@ class FollowUpsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list = []
-        self._undo: tuple[int, str] | None = None
 
     def compose(self):
         yield Header(show_clock=False)
@@ -114,9 +114,9 @@ class FollowUpsScreen(Screen):
         self.items = list_follow_ups(self.app.ctx, "open")
         self._render_rows(keep)
 
-    def data_changed(self) -> None:
-        """Something else wrote (a quick note on top of this screen): show it."""
-        self.reload()
+    def data_changed(self, keep: int | None = None) -> None:
+        """Something else wrote (a quick note on top of this screen, an undo, another netmaint): show it."""
+        self.reload(keep=keep)
 
     def current(self):
         option_list = self.query_one(FollowUpList)
@@ -226,46 +226,37 @@ class FollowUpsScreen(Screen):
         self.reload(keep=keep)
         self.app.changed()
 
-    def _set(self, f, status: str) -> bool:
+    def _set(self, f, status: str):
+        """Close the follow-up; the undo entry, or None when it could not be (already closed)."""
         from netmaint_tui.services.common import InputError
         from netmaint_tui.services.followups import set_status
         from netmaint_tui.store.errors import StoreError
 
+        word = "Done" if status == "done" else "Dropped"
         try:
-            set_status(self.app.ctx, f.id, status)
+            _, entry = self.app.act(f"{word}: {f.what}", lambda: set_status(self.app.ctx, f.id, status),
+                                    subject=("follow_up", f.id))
         except (InputError, StoreError) as exc:
             self.notify(str(exc), severity="error", markup=False)
-            return False
-        self._undo = (f.id, f.what)
+            self._saved()  # it changed underneath: show it as it is now
+            return None
+        self.notify(f"{word}: {safe(f.what)} · ctrl+z undoes", markup=False)
         self._saved()
-        return True
+        return entry
 
     def action_done(self) -> None:
         f = self._need()
-        if f is None or not self._set(f, "done"):
-            return
-        self.notify(f"Done: {safe(f.what)} · ctrl+z undoes", markup=False)
-        self._offer_thanks(f)
-
-    def _offer_thanks(self, f) -> None:
-        offer_thanks(self.app, f, after=self._saved)
+        entry = self._set(f, "done") if f is not None else None
+        if entry is not None:
+            offer_thanks(self.app, f, after=self._saved, into=entry)
 
     def action_drop(self) -> None:
         f = self._need()
-        if f is not None and self._set(f, "dropped"):
-            self.notify(f"Dropped: {safe(f.what)} · ctrl+z undoes", markup=False)
+        if f is not None:
+            self._set(f, "dropped")
 
     def action_undo(self) -> None:
-        from netmaint_tui.services.followups import set_status
-
-        if self._undo is None:
-            self.notify("Nothing to undo", markup=False)
-            return
-        fid, what = self._undo
-        self._undo = None
-        set_status(self.app.ctx, fid, "open")
-        self.notify(f"Open again: {safe(what)}", markup=False)
-        self._saved(keep=fid)
+        self.app.action_undo()
 
     def action_change_due(self) -> None:
         from netmaint_tui.services.followups import reschedule
@@ -276,7 +267,8 @@ class FollowUpsScreen(Screen):
         ctx = self.app.ctx
 
         def save(text: str) -> None:
-            reschedule(ctx, f.id, parse_due(text, ctx.now()))
+            due = parse_due(text, ctx.now())
+            self.app.act(f"New due time: {f.what}", lambda: reschedule(ctx, f.id, due), subject=("follow_up", f.id))
 
         def done(saved: bool | None) -> None:
             if saved:
@@ -308,8 +300,9 @@ class FollowUpsScreen(Screen):
         self.dismiss(None)
 
 
-def offer_thanks(app, f, after=None) -> None:
-    """A referral is done: offer to thank whoever suggested it (a give touch, logged on yes)."""
+def offer_thanks(app, f, after=None, into=None) -> None:
+    """A referral is done: offer to thank whoever suggested it (a give touch, logged on yes).
+    The thank-you joins `into`, the done's undo entry: one undo takes both back."""
     from netmaint_tui.services.common import InputError
     from netmaint_tui.services.followups import thank
     from netmaint_tui.store.errors import StoreError
@@ -323,7 +316,7 @@ def offer_thanks(app, f, after=None) -> None:
         if not yes:
             return
         try:
-            thank(app.ctx, f.id)
+            app.act(f"Thank {f.suggested_by}", lambda: thank(app.ctx, f.id), into=into)
         except (InputError, StoreError) as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
@@ -428,4 +421,5 @@ class AddFollowUpForm(FormScreen):
     def _store(self, values: dict) -> None:
         from netmaint_tui.services.followups import add_follow_up_with_people
 
-        self.created.append(add_follow_up_with_people(self.ctx, **values))
+        self.created.append(self.app.act(f"Add follow-up: {values['what']}",
+                                         lambda: add_follow_up_with_people(self.ctx, **values))[0])

@@ -100,12 +100,17 @@ class FormScreen(ModalScreen[bool]):
     def values(self) -> dict:  # pragma: no cover - overridden
         return {}
 
-    def action_save(self) -> None:
+    def action_save(self, keep: str | None = None) -> None:
         from netmaint_tui.services.common import InputError
+        from netmaint_tui.services.contacts import EditConflict
         from netmaint_tui.store.errors import StoreError
 
         try:
-            self._save(self.values())
+            self._save(self.values()) if keep is None else self._save(self.values(), keep)
+        except EditConflict as exc:
+            # Changed underneath since the form opened: the user says whose values stay.
+            self.app.push_screen(ConflictDialog(exc.conflicts), lambda side: side and self.action_save(side))
+            return
         except (InputError, StoreError) as exc:  # a full disk or a read-only file keeps the form open too
             self.show_error(str(exc))
             return
@@ -240,6 +245,59 @@ class SnoozeDialog(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class ConflictDialog(ModalScreen[str | None]):
+    """What changed underneath a form, field by field: k keeps what the user typed, t takes the
+    new values, Esc goes back to the form with nothing saved."""
+
+    BINDINGS = [
+        Binding("k", "answer('ours')", "Keep mine", id="conflict.ours"),
+        Binding("t", "answer('theirs')", "Take theirs", id="conflict.theirs"),
+        Binding("escape", "answer(None)", "Back", id="conflict.back"),
+    ]
+    DEFAULT_CSS = """
+    ConflictDialog { align: center middle; }
+    ConflictDialog > Vertical { width: 72; max-width: 96%; height: auto; border: thick $warning;
+        background: $surface; padding: 1 2; }
+    ConflictDialog #conflict-fields { margin-top: 1; height: auto; }
+    ConflictDialog Horizontal { height: auto; margin-top: 1; }
+    ConflictDialog Button { margin-right: 2; }
+    """
+
+    def __init__(self, conflicts: dict) -> None:
+        super().__init__()
+        self.conflicts = conflicts
+
+    @staticmethod
+    def _shown(value) -> str:
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(value)
+        return f"“{safe(str(value))}”" if value not in (None, "") else "(empty)"
+
+    def compose(self):
+        from netmaint_tui.rules.schema import label
+
+        parts: list = []
+        for key, c in self.conflicts.items():
+            parts += [(label(key).capitalize(), "bold"), "\n",
+                      ("  yours: ", "$text-muted"), self._shown(c.ours), "\n",
+                      ("  now:   ", "$text-muted"), self._shown(c.theirs),
+                      (f"  (it was {self._shown(c.base)} when you opened the form)", "$text-muted"), "\n"]
+        with Vertical() as box:
+            box.border_title = "Changed meanwhile"
+            yield Static(Content("Someone else changed what you changed while the form was open."))
+            yield Static(Content.assemble(*parts), id="conflict-fields")
+            with Horizontal():
+                yield Button("Keep mine (k)", id="ours", variant="warning")
+                yield Button("Take theirs (t)", id="theirs")
+                yield Button("Back (Esc)", id="back")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "back" else event.button.id)
+
+    def action_answer(self, side: str | None) -> None:
+        self.dismiss(side)
 
 
 class ConfirmDialog(ModalScreen[bool]):

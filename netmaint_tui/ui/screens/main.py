@@ -47,7 +47,8 @@ class MainScreen(Screen):
         Binding("l", "log_touch", "Log", id="main.log", tooltip="Log a touch with the selected contact"),
         Binding("s", "snooze", "Snooze", id="main.snooze", tooltip="Hide the contact for a while"),
         Binding("A", "archive", "Archive", id="main.archive", tooltip="Archive the contact (undo with u)"),
-        Binding("u", "undo", "Undo", show=False, id="main.undo", tooltip="Undo the last archive or snooze"),
+        Binding("u", "undo", "Undo", show=False, id="main.undo",
+                tooltip="Undo the last change: archive, snooze, touch, follow-up done, thank-you…"),
         Binding("z", "toggle_snoozed", "Snoozed", show=False, id="main.snoozed", tooltip="Show or hide snoozed contacts"),
         Binding("Z", "toggle_archived", "Archived", show=False, id="main.archived", tooltip="Show or hide archived contacts"),
         Binding("o", "cycle_sort", "Sort", show=False, id="main.sort", tooltip="Sort by priority, leads, last touch, name"),
@@ -67,7 +68,6 @@ class MainScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._undo = None
         self._ranking: list[int] = []  # the whole ranking for the current sort; the filter narrows it
         self._defer_detail = False
         self._detail_timer = None
@@ -378,7 +378,9 @@ class MainScreen(Screen):
 
         def save(values: dict) -> None:
             name = values.pop("name")
-            created.append(add_contact(self.app.ctx, name, **values))
+            cid, entry = self.app.act(f"Add {name}", lambda: add_contact(self.app.ctx, name, **values))
+            entry.subject = ("contact", cid)
+            created.append(cid)
 
         def done(saved: bool | None) -> None:
             if saved and created:
@@ -390,20 +392,24 @@ class MainScreen(Screen):
     def action_edit_contact(self) -> None:
         from dataclasses import asdict
 
-        from netmaint_tui.services.contacts import contact_detail, update_contact
+        from netmaint_tui.services.contacts import contact_detail, edit_contact
         from netmaint_tui.ui.screens.forms import ContactForm
 
         cid = self._require_selection()
         if cid is None:
             return
         initial = asdict(contact_detail(self.app.ctx, cid))
+        ctx = self.app.ctx
 
-        def save(values: dict) -> None:
-            update_contact(self.app.ctx, cid, **values)
+        def save(values: dict, keep: str | None = None) -> None:
+            # Only what was changed in the form is written; a change made meanwhile elsewhere
+            # to those same fields asks first (EditConflict), to any other field stays.
+            self.app.act(f"Edit {initial['name']}", lambda: edit_contact(ctx, cid, values, initial, keep),
+                         subject=("contact", cid))
 
         def done(saved: bool | None) -> None:
             if saved:
-                self.notify("Saved", markup=False)
+                self.notify("Saved · u to undo", markup=False)
                 self.changed(keep=cid)
 
         self.app.push_screen(ContactForm(f"Edit {safe(initial['name'])}", save, initial), done)
@@ -425,8 +431,9 @@ class MainScreen(Screen):
                 at = parse_when(values["when"] or "now", self.app.ctx.now())
             except DateInputError as exc:
                 raise InputError(str(exc)) from None
-            results.append(log_touch(self.app.ctx, [cid], at=at, channel=values["channel"], kind=values["kind"],
-                                     minutes=values["minutes"], note=values["note"]))
+            results.append(self.app.act(f"Log a {values['channel']}", lambda: log_touch(
+                self.app.ctx, [cid], at=at, channel=values["channel"], kind=values["kind"],
+                minutes=values["minutes"], note=values["note"]))[0])
 
         def done(saved: bool | None) -> None:
             if saved and results:
@@ -458,13 +465,11 @@ class MainScreen(Screen):
                     until = parse_when(choice, now, prefer="future").date()
                 except DateInputError as exc:
                     raise InputError(str(exc)) from None
-            snooze(ctx, cid, until)
+            self.app.act(f"Snooze {detail.name}", lambda: snooze(ctx, cid, until), subject=("contact", cid))
             chosen.append(until)
 
         def done(saved: bool | None) -> None:
             if saved and chosen:
-                previous = detail.snoozed_until
-                self._undo = ("snooze", cid, previous)
                 self.notify(f"Snoozed {safe(detail.name)} until {chosen[0].isoformat()} · u to undo", markup=False)
                 self.changed()
 
@@ -478,33 +483,17 @@ class MainScreen(Screen):
             return
         detail = contact_detail(self.app.ctx, cid)
         if detail.archived:  # only reachable while archived contacts are shown
-            set_archived(self.app.ctx, cid, False)
-            self.notify(f"Restored {safe(detail.name)}", markup=False)
+            self.app.act(f"Restore {detail.name}", lambda: set_archived(self.app.ctx, cid, False),
+                         subject=("contact", cid))
+            self.notify(f"Restored {safe(detail.name)} · u to undo", markup=False)
             self.changed(keep=cid)
             return
-        set_archived(self.app.ctx, cid, True)
-        self._undo = ("archive", cid, None)
+        self.app.act(f"Archive {detail.name}", lambda: set_archived(self.app.ctx, cid, True), subject=("contact", cid))
         self.notify(f"Archived {safe(detail.name)} (kept, not deleted) · u to undo", markup=False)
         self.changed()
 
     def action_undo(self) -> None:
-        from netmaint_tui.services.contacts import set_archived
-
-        if self._undo is None:
-            self.notify("Nothing to undo", markup=False)
-            return
-        what, cid, previous = self._undo
-        self._undo = None
-        if what == "archive":
-            set_archived(self.app.ctx, cid, False)
-            self.notify("Archive undone", markup=False)
-        else:
-            # Restoring an earlier snooze date may lie in the past, which snooze() refuses by design.
-            from netmaint_tui.services.contacts import clear_snooze
-
-            clear_snooze(self.app.ctx, cid, previous)
-            self.notify("Snooze undone", markup=False)
-        self.changed(keep=cid)
+        self.app.action_undo()
 
     # --- other screens ---------------------------------------------------------------------
 

@@ -257,21 +257,14 @@ class QuickNoteScreen(ModalScreen[bool]):
 
     def _write(self, ids: list[int], create: list[str], at, values: dict) -> None:
         from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.contacts import add_contact
-        from netmaint_tui.services.drafts import discard_draft
-        from netmaint_tui.services.touches import log_touch
+        from netmaint_tui.services.touches import save_quick_note
         from netmaint_tui.store.errors import StoreError
-        from netmaint_tui.store.models import database
 
         ctx = self.app.ctx
         try:
-            # One transaction: a touch that fails to log leaves no half-made contact behind, and
-            # the draft goes exactly when the note is safely in (never both, never neither).
-            with database.atomic():
-                new_ids = [add_contact(ctx, name) for name in create]
-                result = log_touch(ctx, ids + new_ids, at=at, channel=values["channel"], kind=values["kind"],
-                                   minutes=values["minutes"] or None, note=values["note"])
-                discard_draft()
+            (result, new_ids), _ = self.app.act("Quick note", lambda: save_quick_note(
+                ctx, ids, create, at, channel=values["channel"], kind=values["kind"],
+                minutes=values["minutes"] or None, note=values["note"]))
         except (InputError, StoreError) as exc:  # a full disk or a busy file keeps the note open
             self._error(str(exc))
             return
@@ -312,10 +305,7 @@ def open_quick_note(app, draft: dict | None = None) -> None:
         for name in screen.created:
             app.notify(f"Added contact {safe(name)}", markup=False)
         app.announce_log(screen.result)
-        app.changed(keep=screen.contact_ids[0] if screen.contact_ids else None)
-        refresh = getattr(app.screen, "data_changed", None)
-        if callable(refresh):
-            refresh()
+        app.data_changed(("contact", screen.contact_ids[0]) if screen.contact_ids else None)
 
     app.push_screen(screen, done)
 

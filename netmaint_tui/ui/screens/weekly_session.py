@@ -144,6 +144,11 @@ class WeeklySessionScreen(Screen):
     def current_id(self) -> int | None:
         return self.plan[self.index] if not self.ended and 0 <= self.index < len(self.plan) else None
 
+    def data_changed(self, keep: int | None = None) -> None:
+        """Another netmaint wrote, or an undo: the person on screen is shown as they are now."""
+        if self.is_mounted and self.pending is None:  # never under a note being typed
+            self._show()
+
     def _show(self) -> None:
         self._show_status()
         self._show_keys()
@@ -324,7 +329,8 @@ class WeeklySessionScreen(Screen):
         if cid is None or channel is None:
             return
         try:
-            result = log_touch(self.app.ctx, [cid], channel=channel, kind=self.kind, note=event.value.strip())
+            result, _ = self.app.act(f"Log a {channel}", lambda: log_touch(
+                self.app.ctx, [cid], channel=channel, kind=self.kind, note=event.value.strip()))
         except (InputError, StoreError) as exc:
             self.query_one("#ws-note-label", Label).update(Content.assemble((str(exc), "$error")))
             return
@@ -345,7 +351,7 @@ class WeeklySessionScreen(Screen):
         ctx = self.app.ctx
         until = ctx.today() + SNOOZE
         try:
-            snooze(ctx, cid, until)
+            self.app.act("Snooze", lambda: snooze(ctx, cid, until))
         except (InputError, StoreError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -355,8 +361,10 @@ class WeeklySessionScreen(Screen):
         self._advance()
 
     def action_follow_up_done(self) -> None:
+        from netmaint_tui.services.common import InputError
         from netmaint_tui.services.contacts import contact_detail
         from netmaint_tui.services.followups import set_status
+        from netmaint_tui.store.errors import StoreError
         from netmaint_tui.ui.screens.follow_ups import offer_thanks
 
         cid = self.current_id()
@@ -367,7 +375,12 @@ class WeeklySessionScreen(Screen):
             self.notify("No open follow-up here", markup=False)
             return
         f = follow_ups[0]
-        set_status(self.app.ctx, f.id, "done")
+        try:
+            _, entry = self.app.act(f"Done: {f.what}", lambda: set_status(self.app.ctx, f.id, "done"))
+        except (InputError, StoreError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self._show()
+            return
         self.tally.follow_ups_done += 1
         self.notify(f"Done: {safe(f.what)}", markup=False)
         self.app.changed()
@@ -377,7 +390,7 @@ class WeeklySessionScreen(Screen):
             self.tally.touches.append((f.suggested_by_id, "email", "give"))
             self._show()
 
-        offer_thanks(self.app, f, after=thanked)
+        offer_thanks(self.app, f, after=thanked, into=entry)
 
     def action_close(self) -> None:
         self.dismiss(self.tally)
