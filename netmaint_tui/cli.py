@@ -147,8 +147,13 @@ def build_parser() -> Parser:
     ex.add_argument("format", choices=["json", "yaml", "csv", "ics"])
     ex.add_argument("-o", "--output", default=None)
 
-    b = sub.add_parser("backup", parents=[common], help="a consistent copy of the database")
+    b = sub.add_parser(
+        "backup", parents=[common], help="a consistent copy of the database, or: list [--json]",
+        usage="netmaint backup [-o FILE] | list [--json]",
+    )
+    b.add_argument("action", nargs="?", choices=["list"], help="list: every backup of the database, newest first")
     b.add_argument("-o", "--output", default=None)
+    b.add_argument("--json", action="store_true", help="with list: print JSON")
 
     r = sub.add_parser("restore", parents=[common], help="restore the database from a backup")
     r.add_argument("file")

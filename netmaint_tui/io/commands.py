@@ -291,12 +291,16 @@ def cmd_backup(args, settings) -> int:
     from netmaint_tui.store.backup import BackupError, copy_database, manual_backup_path
 
     path = db_path(args, settings)
+    if args.action == "list":
+        return _list_backups(args, path)
+    if args.json:
+        raise UsageError("--json goes with the list: netmaint backup list --json")
     if not path.is_file():
         raise UsageError(f"no database at {path}; nothing to back up")
     if args.output:
         dest = Path(args.output).expanduser()
         if dest.is_dir():
-            dest = dest / manual_backup_path(path).name
+            dest = manual_backup_path(path, folder=dest)
     else:
         dest = manual_backup_path(path)
     if dest.exists() and dest.resolve() == path.resolve():
@@ -307,6 +311,25 @@ def cmd_backup(args, settings) -> int:
         print(f"netmaint: {exc}", file=sys.stderr)
         return 1
     print(f"backed up {show(str(path))} to {show(str(dest))} ({_size(dest.stat().st_size)})")
+    return 0
+
+
+def _list_backups(args, path: Path) -> int:
+    from netmaint_tui.cli import dump_json
+    from netmaint_tui.store.backup import all_backups
+
+    if args.output:
+        raise UsageError("backup list writes no file; leave out -o (or make a copy with: netmaint backup -o FILE)")
+    found = all_backups(path)
+    if args.json:
+        dump_json([b.as_json() for b in found])
+        return 0
+    if not found:
+        print(f"no backups of {show(str(path))} yet; make one with: netmaint backup")
+        return 0
+    width = max(len(b.label) for b in found)
+    for b in found:
+        print(f"{b.when:%a %Y-%m-%d %H:%M:%S}  {b.label:<{width}}  {_size(b.size):>9}  {show(str(b.path))}")
     return 0
 
 
