@@ -175,6 +175,14 @@ def db_path(args, settings=None) -> Path:
     return Path(chosen).expanduser() if chosen else default_db_file()
 
 
+def known_databases(args, settings) -> list[Path]:
+    """The database this command uses and every other one netmaint opens by default: none of
+    them, their companions or their backups may be written over by a file the user names."""
+    from netmaint_tui.store.guard import known_databases as known
+
+    return known(db_path(args, settings), data_file=getattr(settings, "data_file", None))
+
+
 def load_settings(warn=True):
     from netmaint_tui.config import load_settings as _load
 

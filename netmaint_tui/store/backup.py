@@ -418,7 +418,7 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
     """
     db_path, source = Path(db_path), Path(source)
     check_restorable(source, newest_schema)
-    if db_path.exists() and db_path.resolve() == source.resolve():
+    if db_path.exists() and os.path.samefile(db_path, source):
         raise NotRestorable(f"{source} is the database itself; choose a backup file")
     stamp = _stamp(now)
     staged = copy_database(source, db_path.with_name(f".{db_path.name}.restore-{stamp}"))

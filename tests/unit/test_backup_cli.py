@@ -184,6 +184,29 @@ def test_restore_moves_a_damaged_databases_wal_aside_instead_of_replaying_it(tmp
     assert names(current) == ["from the backup"]
 
 
+def test_two_restores_in_one_second_keep_both_files_they_set_aside(tmp_path):
+    from netmaint_tui.store.db import close_database, open_database
+
+    def database_with(path, name):
+        open_database(path)
+        from netmaint_tui.store.models import database
+
+        database.execute_sql("INSERT INTO contact (name, company, role, emails, phones, linkedin_url, location, "
+                             "how_met, tier, notes, source, archived, created_at, updated_at) VALUES (?, '', '', "
+                             "'[]', '[]', '', '', '', 'B', '', 'manual', 0, '2025-03-12 09:00:00', "
+                             "'2025-03-12 09:00:00')", (name,))
+        close_database()
+
+    current, first, second = tmp_path / "netmaint.db", tmp_path / "first.db", tmp_path / "second.db"
+    for path, name in ((current, "current"), (first, "first"), (second, "second")):
+        database_with(path, name)
+    now = dt.datetime(2025, 3, 12, 10, 0, 0)
+    one = restore_database(current, first, SCHEMA_VERSION, now=now)
+    two = restore_database(current, second, SCHEMA_VERSION, now=now)
+    assert one != two and one.exists() and two.exists()
+    assert (names(one), names(two), names(current)) == (["current"], ["first"], ["second"])
+
+
 # --- daily backups ----------------------------------------------------------------------------
 
 
