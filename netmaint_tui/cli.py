@@ -460,10 +460,14 @@ def cmd_demo(args, settings):
 
     from netmaint_tui.demo import build_demo
 
+    # Always its own throw-away database, removed when the demo ends: 150 sample contacts and
+    # 18 months of made-up touches must never land in a real network, whatever names one
+    # (--db, NETMAINT_DB, the config's data_file).
     given = getattr(args, "db", None)
-    # Throw-away unless --db names a file: the sample network is removed when the app closes.
-    folder = None if given else Path(tempfile.mkdtemp(prefix="netmaint-demo-"))
-    path = Path(given) if given else folder / "demo.db"
+    if given:
+        say(f"the demo uses its own throw-away database and leaves {given} alone")
+    folder = Path(tempfile.mkdtemp(prefix="netmaint-demo-"))
+    path = folder / "demo.db"
     try:
         ctx = make_context(settings)
         build_demo(path, ctx, seed=args.seed)
