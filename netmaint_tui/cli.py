@@ -147,8 +147,13 @@ def build_parser() -> Parser:
     ex.add_argument("format", choices=["json", "yaml", "csv", "ics"])
     ex.add_argument("-o", "--output", default=None)
 
-    b = sub.add_parser("backup", parents=[common], help="a consistent copy of the database")
+    b = sub.add_parser(
+        "backup", parents=[common], help="a consistent copy of the database, or: list [--json]",
+        usage="netmaint backup [-o FILE] | list [--json]",
+    )
+    b.add_argument("action", nargs="?", choices=["list"], help="list: every backup of the database, newest first")
     b.add_argument("-o", "--output", default=None)
+    b.add_argument("--json", action="store_true", help="with list: print JSON")
 
     r = sub.add_parser("restore", parents=[common], help="restore the database from a backup")
     r.add_argument("file")
@@ -168,6 +173,14 @@ def db_path(args, settings=None) -> Path:
     if not chosen and settings is not None and getattr(settings, "data_file", None):
         chosen = settings.data_file
     return Path(chosen).expanduser() if chosen else default_db_file()
+
+
+def known_databases(args, settings) -> list[Path]:
+    """The database this command uses and every other one netmaint opens by default: none of
+    them, their companions or their backups may be written over by a file the user names."""
+    from netmaint_tui.store.guard import known_databases as known
+
+    return known(db_path(args, settings), data_file=getattr(settings, "data_file", None))
 
 
 def load_settings(warn=True):
@@ -447,10 +460,14 @@ def cmd_demo(args, settings):
 
     from netmaint_tui.demo import build_demo
 
+    # Always its own throw-away database, removed when the demo ends: 150 sample contacts and
+    # 18 months of made-up touches must never land in a real network, whatever names one
+    # (--db, NETMAINT_DB, the config's data_file).
     given = getattr(args, "db", None)
-    # Throw-away unless --db names a file: the sample network is removed when the app closes.
-    folder = None if given else Path(tempfile.mkdtemp(prefix="netmaint-demo-"))
-    path = Path(given) if given else folder / "demo.db"
+    if given:
+        say(f"the demo uses its own throw-away database and leaves {given} alone")
+    folder = Path(tempfile.mkdtemp(prefix="netmaint-demo-"))
+    path = folder / "demo.db"
     try:
         ctx = make_context(settings)
         build_demo(path, ctx, seed=args.seed)

@@ -588,12 +588,15 @@ def _trailing_comment(line: str) -> str:
     return ""
 
 
-def save_setting(key: str, value: Any, path: Path | None = None) -> None:
+def save_setting(key: str, value: Any, path: Path | None = None, databases=()) -> None:
     """Set one top-level setting in the config file, keeping the other keys and comments.
 
-    Raises ConfigError for an unknown key, an invalid value, or a file that can't be read as
-    settings (it is left alone rather than overwritten).
+    Raises ConfigError for an unknown key, an invalid value, a file that can't be read as
+    settings (it is left alone rather than overwritten), or a config path that names a database
+    (`databases`, the one in use, besides those netmaint opens by default), its companions or backups.
     """
+    from netmaint_tui.store.guard import WouldOverwrite, known_databases, refuse_overwrite
+
     if key not in KNOWN_KEYS:
         raise ConfigError(f"unknown setting {shown(key)}; known keys: {', '.join(KNOWN_KEYS)}")
     own_folder = path is None and not os.environ.get("NETMAINT_CONFIG")
@@ -601,6 +604,10 @@ def save_setting(key: str, value: Any, path: Path | None = None) -> None:
     if path.is_symlink():
         path = path.resolve()  # keep a dotfiles link in place: write where it points
     label = path.name
+    try:
+        refuse_overwrite(path, known_databases(*databases))
+    except WouldOverwrite as exc:
+        raise ConfigError(str(exc)) from None
 
     new_line = f"{key}: {_flow(value)}"
     wanted, problems = settings_from_text(new_line + "\n", label, path.parent)

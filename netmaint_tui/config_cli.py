@@ -53,6 +53,11 @@ def cmd_config(args, settings) -> int:
         return 0
     if args.action == "show":
         return show(path)
+    from netmaint_tui.cli import known_databases
+    from netmaint_tui.store.guard import refuse_overwrite
+
+    # An editor saves over whatever file it is given.
+    refuse_overwrite(path, known_databases(args, settings))
     return edit(path)
 
 

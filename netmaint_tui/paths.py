@@ -45,6 +45,10 @@ def backups_dir(db_file: Path) -> Path:
     return db_file.parent / "backups"
 
 
+# `<db>.before-restore-<stamp>`: the file a restore replaced, kept beside it.
+RESTORE_ASIDE = ".before-restore-"
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create a folder (and parents) readable by the owner only: notes about people are private."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)

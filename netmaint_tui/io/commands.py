@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from netmaint_tui.cli import USAGE_ERROR, UsageError, db_path, make_context, show
+from netmaint_tui.cli import USAGE_ERROR, UsageError, db_path, known_databases, make_context, show
 from netmaint_tui.rules.vocabulary import field_label, plural
 
 # --- progress on a terminal -------------------------------------------------------------------
@@ -227,9 +227,16 @@ def _check_output(target: Path) -> None:
 def cmd_export(args, settings) -> int:
     from netmaint_tui.store.db import close_database
 
+    from netmaint_tui.store.guard import refuse_overwrite, refuse_overwrite_stream
+
     fmt = args.format
     if args.output:
+        refuse_overwrite(args.output, known_databases(args, settings))
         _check_output(Path(args.output).expanduser())
+    else:
+        fd = _stdout_fd()
+        if fd is not None:
+            refuse_overwrite_stream(fd, known_databases(args, settings))
     _open(args, settings, must_exist=True)
     try:
         ctx = make_context(settings)
@@ -245,6 +252,13 @@ def cmd_export(args, settings) -> int:
         out.write(_for_terminal(data) if sys.stdout.isatty() else data)
         out.flush()
     return 0
+
+
+def _stdout_fd() -> int | None:
+    try:
+        return sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a stream without a file
+        return None
 
 
 def render_export(ctx, fmt: str) -> tuple[bytes, str]:
@@ -289,18 +303,24 @@ def _size(n: int) -> str:
 
 def cmd_backup(args, settings) -> int:
     from netmaint_tui.store.backup import BackupError, copy_database, manual_backup_path
+    from netmaint_tui.store.guard import refuse_overwrite
 
     path = db_path(args, settings)
+    if args.action == "list":
+        return _list_backups(args, path)
+    if args.json:
+        raise UsageError("--json goes with the list: netmaint backup list --json")
     if not path.is_file():
         raise UsageError(f"no database at {path}; nothing to back up")
     if args.output:
+        databases = known_databases(args, settings)
         dest = Path(args.output).expanduser()
+        refuse_overwrite(dest, databases)
         if dest.is_dir():
-            dest = dest / manual_backup_path(path).name
+            dest = manual_backup_path(path, folder=dest)
+            refuse_overwrite(dest, databases)
     else:
         dest = manual_backup_path(path)
-    if dest.exists() and dest.resolve() == path.resolve():
-        raise UsageError("the backup cannot be the database itself; choose another file")
     try:
         copy_database(path, dest)
     except BackupError as exc:
@@ -310,8 +330,28 @@ def cmd_backup(args, settings) -> int:
     return 0
 
 
+def _list_backups(args, path: Path) -> int:
+    from netmaint_tui.cli import dump_json
+    from netmaint_tui.store.backup import all_backups
+
+    if args.output:
+        raise UsageError("backup list writes no file; leave out -o (or make a copy with: netmaint backup -o FILE)")
+    found = all_backups(path)
+    if args.json:
+        dump_json([b.as_json() for b in found])
+        return 0
+    if not found:
+        print(f"no backups of {show(str(path))} yet; make one with: netmaint backup")
+        return 0
+    width = max(len(b.label) for b in found)
+    for b in found:
+        print(f"{b.when:%a %Y-%m-%d %H:%M:%S}  {b.label:<{width}}  {_size(b.size):>9}  {show(str(b.path))}")
+    return 0
+
+
 def cmd_restore(args, settings) -> int:
     from netmaint_tui.store.backup import BackupError, NotRestorable, restore_database
+    from netmaint_tui.store.guard import refuse_overwrite
     from netmaint_tui.store.migrations import SCHEMA_VERSION
 
     source = Path(args.file).expanduser()
@@ -320,6 +360,8 @@ def cmd_restore(args, settings) -> int:
     if not os.access(source, os.R_OK) or not source.is_file():
         raise UsageError(f"cannot read {source}: not a readable file")
     path = db_path(args, settings)
+    # The database named is replaced (that is the point), never a backup or a journal under its name.
+    refuse_overwrite(path, known_databases(args, settings), allow_database=True)
     try:
         aside = restore_database(path, source, SCHEMA_VERSION)
     except NotRestorable as exc:

@@ -3,16 +3,26 @@
 A copy is made with SQLite's online backup API (safe while the app is writing), into a
 temporary file in the target folder, checked with PRAGMA integrity_check, then renamed into
 place, so a backup file that exists is always whole.
+
+Automatic copies are named `<stem>-<YYYYmmdd-HHMMSS>-<reason>.db` in the backups folder beside the
+database (`.2.db`, `.3.db`… when one of that name exists already: a copy never replaces another).
+The reason is "daily", or "before-<step>" for a copy taken before a step that can lose data
+(before-import, before-restore, before-migration-1-to-2, and whatever step comes next): those are
+kept whole for KEEP_BEFORE_DAYS days, whatever is copied after them; only the rest is thinned.
+Copies made with `netmaint backup` are `<stem>-manual-<stamp>.db` and never thinned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
+import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
-from netmaint_tui.paths import backups_dir
+from netmaint_tui.paths import RESTORE_ASIDE, backups_dir
 from netmaint_tui.store.db import file_uri, make_private_dirs
 
 
@@ -76,16 +86,60 @@ def _stamp(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
-def auto_backup(db, reason: str, now: dt.datetime | None = None) -> Path | None:
-    """An automatic copy beside the database, then thinning. Returns None for an empty new file."""
+DAILY = "daily"
+MANUAL = "manual"
+BEFORE_RESTORE = "before-restore"
+BEFORE = "before-"  # the start of every reason that names a risky step
+KEEP_BEFORE_DAYS = 14
+
+_REASON = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# What follows `<stem>-` in a backup's name.
+_AUTO_NAME = re.compile(r"(?P<stamp>\d{8}-\d{6})-(?P<reason>.+?)(?:\.(?P<n>\d+))?\.db")
+_MANUAL_NAME = re.compile(r"manual-(?P<stamp>\d{8}-\d{6})(?:\.(?P<n>\d+))?\.db")
+
+
+def is_before_step(reason: str) -> bool:
+    """A copy taken before a risky step: kept KEEP_BEFORE_DAYS days, never thinned away sooner."""
+    return reason.startswith(BEFORE)
+
+
+def reason_label(reason: str) -> str:
+    """The reason in words: `before-migration-1-to-2` → `before migration (schema 1 to 2)`."""
+    migration = re.fullmatch(r"before-migration-(\d+)-to-(\d+)", reason)
+    if migration:
+        return f"before migration (schema {migration[1]} to {migration[2]})"
+    return reason.replace("-", " ")
+
+
+def _first_unused(candidate, companions: tuple[str, ...] = ("",)) -> Path:
+    """candidate(1), candidate(2)…: the first path that is not taken, with none of its companions
+    taken either. A copy never replaces another."""
+    n = 1
+    while any(os.path.lexists(f"{candidate(n)}{suffix}") for suffix in companions):
+        n += 1
+    return candidate(n)
+
+
+def _unused(folder: Path, name: str) -> Path:
+    """`folder/name.db`, else `name.2.db`, `name.3.db`…"""
+    return _first_unused(lambda n: folder / (f"{name}.db" if n == 1 else f"{name}.{n}.db"))
+
+
+def auto_backup(db, reason: str, now: dt.datetime | None = None, keep: tuple[Path, ...] = ()) -> Path | None:
+    """An automatic copy beside the database, then thinning. Returns None for an empty new file.
+
+    `keep`: files thinning must leave alone this time (the backup a restore is reading from).
+    """
+    if not _REASON.fullmatch(reason) or reason == MANUAL:
+        raise ValueError(f"not a backup reason: {reason!r}")
     path = _db_path(db)
     if not path.exists() or path.stat().st_size == 0:
         return None
     folder = make_private_dirs(backups_dir(path))
     _remove_abandoned_copies(folder)
-    dest = folder / f"{path.stem}-{_stamp(now)}-{reason}.db"
+    dest = _unused(folder, f"{path.stem}-{_stamp(now)}-{reason}")
     copy_database(path, dest)
-    thin_backups(folder, path.stem, now=now, newest=dest)
+    thin_backups(folder, path.stem, now=now, newest=dest, keep=keep)
     return dest
 
 
@@ -103,27 +157,29 @@ def _remove_abandoned_copies(folder: Path, older_than_s: float = 3600.0) -> None
             pass
 
 
+def _parse_auto(p: Path, stem: str) -> tuple[dt.datetime, str, int] | None:
+    """(time, reason, n) of an automatic copy of `stem`, or None for any other file."""
+    if not p.name.startswith(f"{stem}-"):
+        return None
+    found = _AUTO_NAME.fullmatch(p.name[len(stem) + 1 :])
+    when = _when(found["stamp"]) if found else None
+    return None if when is None else (when, found["reason"], int(found["n"] or 1))
+
+
 def list_backups(db_path: Path) -> list[Path]:
+    """The automatic copies of this database, oldest first."""
     db_path = Path(db_path)
     folder = backups_dir(db_path)
     if not folder.is_dir():
         return []
     # Only names with a time stamp right after the stem: backups of 'work-2.db' are not those of 'work.db'.
-    found = [p for p in folder.glob(f"{db_path.stem}-*.db") if _backup_time(p, db_path.stem)]
-    return sorted(found, key=lambda p: p.name)
+    found = [(parsed, p) for p in folder.glob(f"{db_path.stem}-*.db") if (parsed := _parse_auto(p, db_path.stem))]
+    return [p for (when, _, n), p in sorted(found, key=lambda item: (item[0][0], item[0][2], item[1].name))]
 
 
 def latest_backup(db_path: Path) -> Path | None:
     found = list_backups(db_path)
     return found[-1] if found else None
-
-
-def _backup_time(p: Path, stem: str) -> dt.datetime | None:
-    rest = p.name[len(stem) + 1 :]
-    try:
-        return dt.datetime.strptime(rest[:15], "%Y%m%d-%H%M%S")
-    except ValueError:
-        return None
 
 
 def _mtime(p: Path) -> int:
@@ -133,30 +189,102 @@ def _mtime(p: Path) -> int:
         return 0
 
 
-def thin_backups(folder: Path, stem: str, now: dt.datetime | None = None, newest: Path | None = None) -> list[Path]:
-    """Keep the newest backup of each of the last 7 days, 4 weeks and 12 months; remove the rest."""
+def thin_backups(folder: Path, stem: str, now: dt.datetime | None = None, newest: Path | None = None,
+                 keep: tuple[Path, ...] = ()) -> list[Path]:
+    """Keep the newest daily copy of each of the last 7 days, 4 weeks and 12 months; remove the rest.
+
+    A copy taken before a risky step is not thinned while it is younger than KEEP_BEFORE_DAYS
+    days, and does not count as its day's copy meanwhile (so it never pushes a daily one out);
+    after that it is thinned like a daily one.
+    """
     now = now or dt.datetime.now()
+    young = now - dt.timedelta(days=KEEP_BEFORE_DAYS)
     # Names only have whole seconds: of two copies made in the same second, the one just made
     # (`newest`), else the later-written one, is the newer.
-    dated = [((t, p == newest, _mtime(p)), p) for p in folder.glob(f"{stem}-*.db") if (t := _backup_time(p, stem))]
+    spared = {os.path.realpath(p) for p in keep}
+    dated = []
+    for p in folder.glob(f"{stem}-*.db"):
+        parsed = _parse_auto(p, stem)
+        if parsed is None or os.path.realpath(p) in spared:
+            continue
+        t, reason, n = parsed
+        if is_before_step(reason) and t >= young:
+            continue
+        dated.append(((t, p == newest, _mtime(p), n), p))
     dated.sort(reverse=True)
-    keep: set[Path] = set()
+    kept: set[Path] = set()
     for span, key in ((7, lambda t: t.date()), (4, lambda t: t.isocalendar()[:2]), (12, lambda t: (t.year, t.month))):
         seen: list = []
-        for (t, _, _), p in dated:
+        for (t, *_), p in dated:
             k = key(t)
             if k in seen:
                 continue
             if len(seen) >= span:
                 break
             seen.append(k)
-            keep.add(p)
+            kept.add(p)
     removed = []
     for _, p in dated:
-        if p not in keep:
+        if p not in kept:
             p.unlink(missing_ok=True)
             removed.append(p)
     return removed
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    when: dt.datetime  # local time, as in the name
+    reason: str  # daily, manual, before-import, before-restore, before-migration-1-to-2…
+    size: int
+
+    @property
+    def label(self) -> str:
+        return reason_label(self.reason)
+
+    def as_json(self) -> dict:
+        return {"path": str(self.path), "when": self.when.isoformat(), "reason": self.reason, "size": self.size}
+
+
+def all_backups(db_path: Path) -> list[BackupInfo]:
+    """Every copy of this database netmaint knows of, newest first: the automatic and manual ones
+    in the backups folder, and the files restore set aside beside the database."""
+    db_path = Path(db_path)
+    found: list[tuple[tuple, Path, dt.datetime, str]] = []
+    folder = backups_dir(db_path)
+    stem = db_path.stem
+    if folder.is_dir():
+        for p in folder.glob(f"{stem}-*.db"):
+            if parsed := _parse_auto(p, stem):
+                when, reason, n = parsed
+            elif manual := _MANUAL_NAME.fullmatch(p.name[len(stem) + 1 :]):
+                when, reason, n = _when(manual["stamp"]), MANUAL, int(manual["n"] or 1)
+            else:
+                continue
+            if when is not None:
+                found.append(((when, n), p, when, reason))
+    prefix = f"{db_path.name}{RESTORE_ASIDE}"
+    for p in db_path.parent.glob(f"{glob.escape(prefix)}*"):
+        aside = re.fullmatch(r"(\d{8}-\d{6})(?:-(\d+))?", p.name[len(prefix) :])
+        if aside and (when := _when(aside[1])) is not None:
+            found.append(((when, int(aside[2] or 1)), p, when, BEFORE_RESTORE))
+    result = []
+    # Names have whole seconds only: within one, the later-written copy is the newer.
+    for _, p, when, reason in sorted(found, key=lambda item: (item[0][0], _mtime(item[1]), item[0][1]),
+                                         reverse=True):
+        try:
+            size = p.stat().st_size
+        except OSError:
+            continue
+        result.append(BackupInfo(p, when, reason, size))
+    return result
+
+
+def _when(stamp: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(stamp, "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
 
 
 def has_backup_on(db_path: Path, day: dt.date) -> bool:
@@ -184,15 +312,15 @@ def daily_backup(db, now: dt.datetime | None = None) -> Path | None:
     now = now or dt.datetime.now()
     if has_backup_on(path, now.date()):
         return None
-    return auto_backup(path, reason="daily", now=now)
+    return auto_backup(path, reason=DAILY, now=now)
 
 
-def manual_backup_path(db_path: Path, now: dt.datetime | None = None) -> Path:
+def manual_backup_path(db_path: Path, now: dt.datetime | None = None, folder: Path | None = None) -> Path:
     """Where `netmaint backup` puts a copy by default: beside the automatic ones, but named
     `<stem>-manual-<stamp>.db` so thinning (which reads the stamp right after the stem) never
-    deletes a copy the user asked for."""
+    deletes a copy the user asked for; a name not taken yet, so it never replaces another copy."""
     db_path = Path(db_path)
-    return backups_dir(db_path) / f"{db_path.stem}-manual-{_stamp(now)}.db"
+    return _unused(folder or backups_dir(db_path), f"{db_path.stem}-manual-{_stamp(now)}")
 
 
 # --- restore -------------------------------------------------------------------------------
@@ -269,6 +397,8 @@ def _release_current(path: Path) -> bool:
 def _link_or_copy(source: Path, dest: Path) -> None:
     try:
         os.link(source, dest)
+    except FileExistsError:
+        raise  # never copied over: it is another copy
     except OSError:
         import shutil
 
@@ -280,21 +410,22 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
 
     Order matters so that no step can lose data: the source is verified and copied beside the
     database first; the current file is then folded out of WAL mode (which fails if anyone has it
-    open) and hard-linked (or copied) aside as `<db>.before-restore-<stamp>`, and only then is the
-    copy renamed over the database in one atomic step. A -wal file that could not be folded in
-    (the old file is damaged) is kept beside the aside copy as `<aside>-wal`, never left where
-    SQLite would replay it onto the restored file.
+    open), copied into the backups folder (reason before-restore) when it is healthy, and
+    hard-linked (or copied) aside as `<db>.before-restore-<stamp>` (`-2`, `-3`… if that name is
+    taken), and only then is the copy renamed over the database in one atomic step. A -wal file
+    that could not be folded in (the old file is damaged) is kept beside the aside copy as
+    `<aside>-wal`, never left where SQLite would replay it onto the restored file.
     """
     db_path, source = Path(db_path), Path(source)
     check_restorable(source, newest_schema)
-    if db_path.exists() and db_path.resolve() == source.resolve():
+    if db_path.exists() and os.path.samefile(db_path, source):
         raise NotRestorable(f"{source} is the database itself; choose a backup file")
     stamp = _stamp(now)
     staged = copy_database(source, db_path.with_name(f".{db_path.name}.restore-{stamp}"))
     aside: Path | None = None
     try:
         if db_path.exists():
-            aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+            aside = _aside_name(db_path, stamp)
             wal, kept_wal = Path(f"{db_path}-wal"), Path(f"{aside}-wal")
             # SQLite deletes a WAL it cannot use when the connection closes: keep a link first.
             if wal.exists() and wal.stat().st_size:
@@ -308,6 +439,9 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
                 raise
             if folded:
                 kept_wal.unlink(missing_ok=True)  # its frames are in the main file now
+                # Beside the other copies, where `backup list` shows it and thinning keeps it;
+                # a damaged file stays out of there, where it would be offered as the latest backup.
+                auto_backup(db_path, reason=BEFORE_RESTORE, now=now, keep=(source,))
             _link_or_copy(db_path, aside)
             if Path(f"{db_path}-journal").exists():
                 os.replace(Path(f"{db_path}-journal"), Path(f"{aside}-journal"))
@@ -318,3 +452,10 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
         if staged.exists():
             staged.unlink()
     return aside
+
+
+def _aside_name(db_path: Path, stamp: str) -> Path:
+    """`<db>.before-restore-<stamp>`, or `-2`, `-3`…: a second restore in the same second must not
+    replace the file the first one set aside."""
+    base = f"{db_path.name}{RESTORE_ASIDE}{stamp}"
+    return _first_unused(lambda n: db_path.with_name(base if n == 1 else f"{base}-{n}"), ("", "-wal", "-journal"))

@@ -117,7 +117,7 @@ class NetmaintApp(App):
         try:
             from netmaint_tui.config import save_setting
 
-            save_setting("theme", theme)
+            save_setting("theme", theme, databases=[self.db_path])
         except Exception as exc:  # the theme still applies for this run
             self.notify(f"Could not save the theme choice: {exc}", severity="warning", markup=False)
         else:

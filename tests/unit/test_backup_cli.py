@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import stat
@@ -183,6 +184,29 @@ def test_restore_moves_a_damaged_databases_wal_aside_instead_of_replaying_it(tmp
     assert names(current) == ["from the backup"]
 
 
+def test_two_restores_in_one_second_keep_both_files_they_set_aside(tmp_path):
+    from netmaint_tui.store.db import close_database, open_database
+
+    def database_with(path, name):
+        open_database(path)
+        from netmaint_tui.store.models import database
+
+        database.execute_sql("INSERT INTO contact (name, company, role, emails, phones, linkedin_url, location, "
+                             "how_met, tier, notes, source, archived, created_at, updated_at) VALUES (?, '', '', "
+                             "'[]', '[]', '', '', '', 'B', '', 'manual', 0, '2025-03-12 09:00:00', "
+                             "'2025-03-12 09:00:00')", (name,))
+        close_database()
+
+    current, first, second = tmp_path / "netmaint.db", tmp_path / "first.db", tmp_path / "second.db"
+    for path, name in ((current, "current"), (first, "first"), (second, "second")):
+        database_with(path, name)
+    now = dt.datetime(2025, 3, 12, 10, 0, 0)
+    one = restore_database(current, first, SCHEMA_VERSION, now=now)
+    two = restore_database(current, second, SCHEMA_VERSION, now=now)
+    assert one != two and one.exists() and two.exists()
+    assert (names(one), names(two), names(current)) == (["current"], ["first"], ["second"])
+
+
 # --- daily backups ----------------------------------------------------------------------------
 
 
@@ -214,3 +238,89 @@ def test_export_to_a_folder_or_a_missing_folder_says_so_before_any_work(db, env,
     assert (code, out) == (2, "") and "is a folder; give a file name" in err
     code, out, err = run(capsys, "export", "json", "-o", str(env.tmp / "nope" / "x.json"))
     assert (code, out) == (2, "") and "does not exist" in err and ".tmp-" not in err
+
+
+# --- copies before risky steps, and backup list ------------------------------------------------
+
+
+def _vcard(path, name):
+    path.write_text(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nEND:VCARD\r\n", encoding="utf-8")
+    return path
+
+
+def test_two_imports_on_one_day_keep_both_copies_from_before(db, env, capsys):
+    assert main(["import", "vcard", str(_vcard(env.tmp / "one.vcf", "First Import"))]) == 0
+    assert main(["import", "vcard", str(_vcard(env.tmp / "two.vcf", "Second Import"))]) == 0
+    capsys.readouterr()
+    copies = sorted(p for p in list_backups(db) if "-before-import" in p.name)
+    assert len(copies) == 2
+    # The first holds the state before any import: that is what it is there for.
+    assert sorted(map(names, copies), key=len) == [
+        ["Dana Haddad", "Omar Fischer"], ["Dana Haddad", "Omar Fischer", "First Import"]]
+    assert list((db.parent / "backups").glob("netmaint-*-daily.db")), "the day's own copy stays too"
+
+
+def test_restore_copies_the_current_database_into_the_backups_folder_first(db, env, capsys):
+    [daily] = (db.parent / "backups").glob("netmaint-*-daily.db")
+    assert main(["add", "Added After"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "restore", str(daily))
+    assert (code, err) == (0, "")
+    [copy] = (db.parent / "backups").glob("netmaint-*-before-restore.db")
+    assert names(copy) == ["Dana Haddad", "Omar Fischer", "Added After"]
+    assert daily.exists(), "the backup restored from is still there"
+    assert list(db.parent.glob("netmaint.db.before-restore-*")), "and the documented file beside the database"
+
+
+@pytest.fixture
+def several(db, env):
+    from netmaint_tui.store.backup import auto_backup, copy_database, manual_backup_path
+
+    made = [
+        auto_backup(db, "daily", now=dt.datetime(2031, 5, 6, 8, 0, 0)),
+        auto_backup(db, "before-migration-1-to-2", now=dt.datetime(2031, 5, 6, 8, 0, 1)),
+        auto_backup(db, "before-import", now=dt.datetime(2031, 5, 7, 9, 30, 0)),
+        copy_database(db, manual_backup_path(db, now=dt.datetime(2031, 5, 7, 10, 0, 0))),
+    ]
+    return made
+
+
+def test_backup_list_shows_every_copy_newest_first_with_when_why_and_size(several, db, capsys):
+    code, out, err = run(capsys, "backup", "list")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    size = f"{os.path.getsize(several[0]) / 1024:.1f} KB"
+    mine = [line for line in lines if "2031" in line]
+    assert mine == [
+        f"Wed 2031-05-07 10:00:00  manual                            {size:>9}  {several[3]}",
+        f"Wed 2031-05-07 09:30:00  before import                     {size:>9}  {several[2]}",
+        f"Tue 2031-05-06 08:00:01  before migration (schema 1 to 2)  {size:>9}  {several[1]}",
+        f"Tue 2031-05-06 08:00:00  daily                             {size:>9}  {several[0]}",
+    ]
+    assert lines[:4] == mine  # the day's own daily copy (made today by `add`) is older than 2031
+
+
+def test_backup_list_json(several, db, capsys):
+    code, out, err = run(capsys, "backup", "list", "--json")
+    assert (code, err) == (0, "")
+    listed = json.loads(out)
+    assert all(set(item) == {"path", "when", "reason", "size"} for item in listed)
+    assert listed[:4] == [
+        {"path": str(p), "when": when, "reason": reason, "size": os.path.getsize(p)}
+        for p, when, reason in zip(reversed(several), [
+            "2031-05-07T10:00:00", "2031-05-07T09:30:00", "2031-05-06T08:00:01", "2031-05-06T08:00:00"],
+            ["manual", "before-import", "before-migration-1-to-2", "daily"])
+    ]
+
+
+def test_backup_list_of_a_database_without_backups(env, capsys):
+    code, out, err = run(capsys, "backup", "list")
+    assert (code, err) == (0, "") and out == f"no backups of {env.db} yet; make one with: netmaint backup\n"
+    code, out, err = run(capsys, "backup", "list", "--json")
+    assert (code, out, err) == (0, "[]\n", "")
+
+
+@pytest.mark.parametrize("argv", [["backup", "--json"], ["backup", "list", "-o", "x.db"], ["backup", "lst"]])
+def test_backup_list_usage_errors_are_one_line(db, capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1

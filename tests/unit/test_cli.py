@@ -541,3 +541,59 @@ def test_pauses_can_be_listed_and_taken_back(net, capsys):
     assert "no pause #" in fails(capsys, "pause", "remove", number)
     assert "first and last day" in fails(capsys, "pause", "2025-02-10")
     assert "give the pause's number" in fails(capsys, "pause", "remove")
+
+
+# --- the demo never fills a real database -----------------------------------------------------
+
+
+def _everything_in(folder) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("exists", [True, False], ids=["existing", "missing"])
+@pytest.mark.parametrize("named_by", ["--db before demo", "--db after demo", "NETMAINT_DB", "config data_file"])
+def test_demo_leaves_every_database_it_is_pointed_at_alone(env, capsys, monkeypatch, named_by, exists):
+    real = env.tmp / "mine" / "real.db"
+    real.parent.mkdir()
+    if exists:
+        assert main(["--db", str(real), "add", "Only Me"]) == 0
+    argv = ["demo", "--print"]
+    if named_by == "--db before demo":
+        argv = ["--db", str(real), *argv]
+    elif named_by == "--db after demo":
+        argv = [*argv, "--db", str(real)]
+    elif named_by == "NETMAINT_DB":
+        monkeypatch.setenv("NETMAINT_DB", str(real))
+    else:
+        monkeypatch.delenv("NETMAINT_DB")
+        env.config.parent.mkdir(parents=True, exist_ok=True)
+        env.config.write_text(f"data_file: {real}\n", encoding="utf-8")
+    capsys.readouterr()
+    before = _everything_in(env.tmp)
+
+    code, out, err = run(capsys, *argv)
+
+    assert code == 0 and out.count("\n") == 20  # the sample network's list
+    assert _everything_in(env.tmp) == before  # byte for byte, and nothing created
+    assert real.exists() == exists
+    if named_by.startswith("--db"):
+        assert err == f"netmaint: the demo uses its own throw-away database and leaves {real} alone\n"
+    else:
+        assert err == ""
+
+
+def test_the_demo_app_opens_a_throw_away_database_that_is_gone_afterwards(env, capsys, monkeypatch, tmp_path):
+    from netmaint_tui import cli
+
+    seen = []
+
+    def run_app(path, settings, theme, clock):
+        seen.append((path, path.exists()))
+        return 0
+
+    monkeypatch.setattr(cli, "run_app", run_app)
+    real = tmp_path / "real.db"
+    assert main(["--db", str(real), "demo"]) == 0
+    [(path, existed)] = seen
+    assert existed and path != real and not real.exists()
+    assert not path.exists() and not path.parent.exists()

@@ -430,6 +430,79 @@ def test_thin_backups_keeps_7_daily_4_weekly_12_monthly(tmp_path):
     assert other.exists(), "another database's backups are not thinned"
 
 
+BEFORE_STEPS = ["before-import", "before-restore", "before-migration-1-to-2", "before-merge", "before-sync"]
+
+
+def _dailies(folder, end, days):
+    made = [folder / f"n-{end - dt.timedelta(days=i):%Y%m%d}-030000-daily.db" for i in range(days)]
+    for p in made:
+        p.write_bytes(b"x")
+    return made
+
+
+@pytest.mark.parametrize("reason", BEFORE_STEPS)
+def test_a_copy_before_a_risky_step_is_kept_14_days_whatever_comes_after(tmp_path, reason):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    end = dt.datetime(2025, 3, 12, 20, 0, 0)
+    _dailies(folder, end, 60)
+    young, old = end - dt.timedelta(days=10), end - dt.timedelta(days=20)
+    copies = {}
+    for day, label in ((young, "young"), (old, "old")):
+        for hour in (9, 12):  # two on one day: the second must not push the first out
+            p = folder / f"n-{day:%Y%m%d}-{hour:02d}0000-{reason}.db"
+            p.write_bytes(b"x")
+            copies[label, hour] = p
+    # And one copy of the same kind made just now, like a second import today.
+    today = folder / f"n-{end:%Y%m%d}-190000-{reason}.db"
+    today.write_bytes(b"x")
+
+    thin_backups(folder, "n", now=end, newest=today)
+
+    assert today.exists() and copies["young", 9].exists() and copies["young", 12].exists()
+    assert not copies["old", 9].exists()  # older than 14 days: thinned like any other copy
+
+
+def test_daily_copies_are_thinned_as_if_the_copies_before_risky_steps_were_not_there(tmp_path):
+    plain, mixed = tmp_path / "plain", tmp_path / "mixed"
+    for folder in (plain, mixed):
+        folder.mkdir()
+    end = dt.datetime(2025, 3, 12, 20, 0, 0)
+    _dailies(plain, end, 400)
+    _dailies(mixed, end, 400)
+    for days in (0, 1, 3, 6, 9, 13):  # each one the newest copy of its day
+        (mixed / f"n-{end - dt.timedelta(days=days):%Y%m%d}-180000-before-import.db").write_bytes(b"x")
+    thin_backups(plain, "n", now=end)
+    thin_backups(mixed, "n", now=end)
+    dailies = {p.name for p in mixed.iterdir() if p.name.endswith("-daily.db")}
+    assert dailies == {p.name for p in plain.iterdir()}
+    assert len(dailies) == 20  # 7 days, 4 weeks, 12 months: some are more than one
+    assert len(list(mixed.glob("*-before-import.db"))) == 6
+
+
+def test_an_automatic_copy_never_replaces_another_of_the_same_second(tmp_db):
+    now = dt.datetime(2025, 3, 12, 10, 0, 0)
+    one = auto_backup(tmp_db, reason="before-import", now=now)
+    two = auto_backup(tmp_db, reason="before-import", now=now)
+    assert (one.name, two.name) == ("netmaint-20250312-100000-before-import.db",
+                                    "netmaint-20250312-100000-before-import.2.db")
+    assert list_backups(tmp_db.path) == [one, two] and latest_backup(tmp_db.path) == two
+
+
+@pytest.mark.parametrize("reason", ["", "before import", "../x", "manual", "Before-Import"])
+def test_a_backup_reason_is_a_plain_word_list(tmp_db, reason):
+    with pytest.raises(ValueError):
+        auto_backup(tmp_db, reason=reason)
+
+
+def test_reasons_in_words():
+    from netmaint_tui.store.backup import reason_label
+
+    assert [reason_label(r) for r in ["daily", "manual", *BEFORE_STEPS]] == [
+        "daily", "manual", "before import", "before restore", "before migration (schema 1 to 2)",
+        "before merge", "before sync"]
+
+
 def test_thin_backups_with_few_files_keeps_all(tmp_path):
     folder = tmp_path / "b"
     folder.mkdir()
