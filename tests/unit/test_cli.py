@@ -230,6 +230,19 @@ def test_week_without_a_goal(net, capsys):
     assert ok(capsys, "week").splitlines()[0] == "Week of Mon 2025-03-10 · 2 touches · open"
 
 
+def test_a_goal_only_in_the_config_file_keeps_a_streak_over_weeks(net, capsys):
+    net.config.parent.mkdir(parents=True, exist_ok=True)
+    net.config.write_text("goal: {touches: 2}\n")
+    for day in ("2025-02-18", "2025-02-19", "2025-02-25", "2025-02-26", "2025-03-04", "2025-03-05", "2025-03-10"):
+        ok(capsys, "log", "Omar", "--at", f"{day} 22:30")
+    week = json.loads(ok(capsys, "week", "--json"))
+    assert week["goal"] == {"touches": 2, "minutes": None}
+    assert (week["touches"], week["status"], week["current_streak"], week["best_streak"]) == (1, "open", 3, 3)
+    ok(capsys, "log", "Dana")
+    week = json.loads(ok(capsys, "week", "--json"))
+    assert (week["touches"], week["status"], week["current_streak"], week["best_streak"]) == (2, "met", 4, 4)
+
+
 def test_pause_makes_the_week_paused(net, capsys):
     ok(capsys, "goal", "set", "--touches", "5", "--minutes", "60")
     assert ok(capsys, "pause", "2025-03-10", "2025-03-14", "--reason", "flu") == "paused 2025-03-10 to 2025-03-14 (flu)\n"

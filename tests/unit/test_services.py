@@ -703,11 +703,37 @@ def test_week_json_has_the_stable_keys(tmp_db, ctx):
     assert data["goal"] == {"touches": None, "minutes": 90}
 
 
-def test_a_goal_from_the_config_file_starts_this_week(tmp_db, make_ctx):
+def test_a_goal_from_the_config_file_is_in_force_from_the_first_touch(tmp_db, past, make_ctx):
     ctx = make_ctx(goal_touches=3)
-    assert goal_rows(ctx) == [GoalRow(dt.date(2025, 3, 10), 3, None)]
+    assert goal_rows(ctx) == [GoalRow(dt.date(2025, 3, 12), 3, None)]  # no touches yet: from this week
+    cid = add_contact(past("2024-01-01"), "Dana")
+    log_touch(ctx, [cid], at=berlin(2024, 11, 20, 0, 30))  # 23:30 UTC the day before
+    log_touch(ctx, [cid], at=berlin(2025, 2, 4))
+    assert goal_rows(ctx) == [GoalRow(dt.date(2024, 11, 20), 3, None)]
     set_goal(ctx, 4, None, dt.date(2025, 1, 6))  # a goal in the database wins
     assert goal_rows(ctx) == [GoalRow(dt.date(2025, 1, 6), 4, None)]
+
+
+def test_week_summary_worked_cases_2_and_3_with_the_goal_only_in_the_config_file(tmp_db, past, make_ctx):
+    """Cases 2 and 3 of STREAKS.md, the goal given as `goal: {touches: 5}` and no goal rows:
+    the weeks before this one count towards the streak."""
+    ctx = make_ctx(goal_touches=5)
+    cid = add_contact(past("2025-01-01"), "Dana")
+    for monday in (berlin(2025, 2, 17), berlin(2025, 2, 24), berlin(2025, 3, 3)):
+        _log_n(ctx, cid, 5, monday)
+    _log_n(ctx, cid, 2, berlin(2025, 3, 10))
+    s = week_summary(ctx)
+    assert (s.current_streak, s.best_streak, s.touches, round(s.strength, 3), s.status) == (3, 3, 2, 0.345, "open")
+    _log_n(ctx, cid, 3, berlin(2025, 3, 11))
+    s = week_summary(ctx)
+    assert (s.current_streak, s.best_streak, s.touches, round(s.strength, 3), s.status) == (4, 4, 5, 0.431, "met")
+    assert Goal.select().count() == 0
+
+
+def test_a_config_goal_with_no_touches_is_case_1(tmp_db, make_ctx):
+    s = week_summary(make_ctx(goal_touches=5))
+    assert (s.current_streak, s.best_streak, s.touches, round(s.strength, 3), s.status) == (0, 0, 0, 0.0, "open")
+    assert s.has_goal and s.goal_touches == 5
 
 
 @pytest.mark.parametrize("zone", [BERLIN, NEW_YORK])
