@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 import pendulum
 
-from netmaint_tui.rules.dates import week_start
+from netmaint_tui.rules.dates import day_problem, in_zone, week_start
 
 __all__ = [
     "MET",
@@ -54,7 +54,11 @@ def habit_span(today: date) -> tuple[date, date]:
 
 
 def habit_date_problem(day: date, today: date) -> str | None:
-    """Why `day` cannot begin or end a goal or a pause (one line, with what to give), or None."""
+    """Why `day` cannot begin or end a goal or a pause (one line, with what to give), or None.
+    Never looser than the range every date keeps (rules.dates.day_problem)."""
+    problem = day_problem(day)
+    if problem:
+        return problem
     earliest, latest = habit_span(today)
     if earliest <= day <= latest:
         return None
@@ -257,7 +261,7 @@ def evaluate(
 def _to_zone(moment: datetime, zone: tzinfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)  # touches are stored as UTC
-    return moment.astimezone(zone)
+    return in_zone(moment, zone)
 
 
 def tally_touches(

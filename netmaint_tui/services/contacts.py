@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from netmaint_tui.config import MAX_CADENCE_DAYS
+from netmaint_tui.rules.dates import day_problem
 from netmaint_tui.rules.priority import balance
 from netmaint_tui.services.common import (
     AmbiguousContact,
@@ -18,9 +19,11 @@ from netmaint_tui.services.common import (
     Context,
     InputError,
     UnknownContact,
+    check_day,
     dumps_list,
     from_db,
     loads_list,
+    local_time,
     plain_date,
     to_db,
 )
@@ -52,14 +55,29 @@ def normalize_birthday(text: str | None) -> str | None:
         text = "--" + text
     m = _BIRTHDAY.match(text)
     if not m:
-        raise InputError(f"birthday {text!r} is not YYYY-MM-DD or --MM-DD (without a year)")
+        raise InputError(f"birthday {text[:20]!r} is not YYYY-MM-DD or --MM-DD (without a year)")
     year = int(m.group(1)) if m.group(1) else 2000  # 2000 is a leap year: --02-29 is valid
     month, day = int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
     try:
-        dt.date(year, month, day)
+        born = dt.date(year, month, day)
     except ValueError:
         raise InputError(f"birthday {text!r} is not a real date") from None
+    problem = day_problem(born)
+    if problem:
+        raise InputError(f"birthday {problem} (or --MM-DD without a year)")
     return text
+
+
+def _day(label: str, value) -> dt.date:
+    if isinstance(value, dt.date):
+        day = plain_date(value)
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(f"{label} {str(value)[:20]!r} is not a date (YYYY-MM-DD)") from None
+    check_day(label, day)
+    return day
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -85,6 +103,9 @@ def _clean_fields(fields: dict) -> dict:
         out["cadence_days"] = None
     if "birthday" in out:
         out["birthday"] = normalize_birthday(out["birthday"])
+    for key, label in (("connected_on", "connected on"), ("snoozed_until", "snoozed until")):
+        if out.get(key) not in (None, ""):
+            out[key] = _day(label, out[key])
     for key in ("emails", "phones"):
         if key in out:
             values = out[key]
@@ -141,6 +162,8 @@ def snooze(ctx: Context, contact_id: int, until: dt.date | None) -> None:
     until = plain_date(until)
     if until is not None and until <= ctx.today():
         raise InputError("snooze until a day after today")
+    if until is not None:
+        check_day("snooze until", until)
     with database.atomic():
         Contact.update(snoozed_until=until, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
 
@@ -365,7 +388,7 @@ def touch_views(ctx: Context, touch_query) -> list[TouchView]:
             names.setdefault(tid, []).append(name)
     tz = ctx.clock.tz
     return [
-        TouchView(t.id, from_db(t.at).in_timezone(tz), t.channel, t.kind, t.minutes, t.note, names.get(t.id, []))
+        TouchView(t.id, local_time(t.at, tz), t.channel, t.kind, t.minutes, t.note, names.get(t.id, []))
         for t in touches
     ]
 
@@ -380,7 +403,7 @@ def follow_up_views(ctx: Context, query) -> list[FollowUpView]:
     now = ctx.now()
     out = []
     for r in rows:
-        due = from_db(r.due).in_timezone(ctx.clock.tz)
+        due = local_time(r.due, ctx.clock.tz)
         out.append(
             FollowUpView(
                 r.id, r.what, due, r.status,
@@ -418,7 +441,7 @@ def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
         tags=tags_of([c.id]).get(c.id, []), birthday=c.birthday, notes=c.notes,
         source=c.source, connected_on=c.connected_on, snoozed_until=c.snoozed_until,
         archived=bool(c.archived), created_at=from_db(c.created_at),
-        last_touch=from_db(c.last_touch_at).in_timezone(ctx.clock.tz) if c.last_touch_at else None,
+        last_touch=local_time(c.last_touch_at, ctx.clock.tz),
         gives=gives, asks=asks, balance=balance(gives, asks),
         leads=leads, leads_done=leads_done, follow_ups=follow_ups, history=history,
     )

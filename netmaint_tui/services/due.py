@@ -13,7 +13,7 @@ from itertools import compress
 
 from netmaint_tui.rules.dates import calendar_months
 from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, due_on, reason
-from netmaint_tui.services.common import Context, from_db, plain_date, to_db
+from netmaint_tui.services.common import Context, local_day, local_time, plain_date, to_db
 from netmaint_tui.services.contacts import kind_counts, tags_of
 from netmaint_tui.store.models import database
 
@@ -244,9 +244,7 @@ def contact_due_day(ctx: Context, last_touch_at, created_at, cadence: int) -> dt
     """The day a contact falls due (rules.priority.due_on) from its stored last touch and
     creation time, read as local days: what the list, the exports and the calendar all show."""
     tz = ctx.clock.tz
-    last_day = plain_date(from_db(last_touch_at).in_timezone(tz).date()) if last_touch_at else None
-    added_day = plain_date(from_db(created_at).in_timezone(tz).date()) if created_at else ctx.today()
-    return due_on(last_day, added_day, cadence)
+    return due_on(local_day(last_touch_at, tz), local_day(created_at, tz) or ctx.today(), cadence)
 
 
 def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
@@ -283,13 +281,13 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
     rows = []
     for r in raw:
         gives, asks = counts.get(r["id"], (0, 0))
-        last = from_db(r["last_touch_at"]).in_timezone(tz) if r["last_touch_at"] else None
+        last = local_time(r["last_touch_at"], tz)
         due_day = contact_due_day(ctx, r["last_touch_at"], r["created_at"], r["cad"])
         until = (due_day - today).days
         urgent_text = None
         if r["id"] in urgent:
             what, due = urgent[r["id"]]
-            due_local = from_db(due).in_timezone(tz)
+            due_local = local_time(due, tz)
             urgent_text = f"follow-up {_follow_up_when(due_local, ctx.now(), today)}: {what}"
         snoozed = dt.date.fromisoformat(str(r["snoozed_until"])) if r["snoozed_until"] else None
         facts = ReasonFacts(

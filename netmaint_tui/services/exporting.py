@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from netmaint_tui.services.common import Context, from_db, loads_list
+from netmaint_tui.services.common import Context, from_db, loads_list, local_time
 from netmaint_tui.store.models import database
 
 FORMAT = "netmaint"
@@ -166,7 +166,7 @@ class CalendarContact:
     source: str
     source_id: str | None
     due: dt.date
-    last_touch: dt.datetime | None  # aware UTC
+    last_touch: dt.datetime | None  # aware, local
 
 
 def open_follow_ups() -> list[CalendarFollowUp]:
@@ -199,6 +199,6 @@ def contacts_due_within(ctx: Context, days: int = 30) -> list[CalendarContact]:
         due = contact_due_day(ctx, r["last_touch_at"], r["created_at"], cadence)
         if 0 <= (due - today).days <= days:
             out.append(CalendarContact(r["id"], r["name"], r["company"], r["tier"], r["source"], r["source_id"],
-                                       due, from_db(r["last_touch_at"])))
+                                       due, local_time(r["last_touch_at"], ctx.clock.tz)))
     out.sort(key=lambda c: (c.due, c.name.casefold(), c.id))
     return out

@@ -6,7 +6,7 @@ import datetime as dt
 
 from netmaint_tui.services.common import Context, InputError, to_db
 from netmaint_tui.services.contacts import FollowUpView, follow_up_views
-from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, log_touch
+from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, check_due, log_touch
 from netmaint_tui.store.models import FOLLOW_UP_STATUSES, Contact, FollowUp, database
 
 
@@ -23,6 +23,7 @@ def add_follow_up(
     if not what:
         raise InputError("say what the follow-up is, e.g. \"send the deck\"")
     due = due or ctx.now() + DEFAULT_FOLLOW_UP_DELAY
+    check_due(due)
     with database.atomic():
         for label, cid in (("suggested by", suggested_by), ("about", about)):
             if cid is not None and not Contact.select().where(Contact.id == cid).exists():
@@ -59,6 +60,7 @@ def set_status(ctx: Context, follow_up_id: int, status: str) -> FollowUpView:
 
 
 def reschedule(ctx: Context, follow_up_id: int, due: dt.datetime) -> FollowUpView:
+    check_due(due)
     get_follow_up(ctx, follow_up_id)
     with database.atomic():
         FollowUp.update(due=to_db(due)).where(FollowUp.id == follow_up_id).execute()

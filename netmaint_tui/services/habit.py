@@ -15,7 +15,7 @@ from netmaint_tui.rules.streaks import (
     GoalRow, HabitResult, PauseRange, Tally, evaluate, habit_date_problem, habit_span, judged_weeks,
 )
 from netmaint_tui.rules.vocabulary import plural
-from netmaint_tui.services.common import Context, InputError, from_db, plain_date, to_db
+from netmaint_tui.services.common import Context, InputError, local_day, plain_date, to_db
 from netmaint_tui.store.models import Goal, Pause, database
 
 HEAT_WEEKS = 26
@@ -86,7 +86,7 @@ def _first_touch_day(ctx: Context) -> dt.date | None:
     ).fetchone()
     if first is None:
         return None
-    return min(plain_date(from_db(first).in_timezone(tz).date()), ctx.today())
+    return min(local_day(first, tz), ctx.today())
 
 
 def pause_ranges(ctx: Context) -> list[PauseRange]:

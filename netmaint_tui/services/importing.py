@@ -33,10 +33,11 @@ from typing import Any, Callable, Iterable
 
 from netmaint_tui.config import MAX_GOAL_MINUTES, MAX_GOAL_TOUCHES
 from netmaint_tui.io.records import ImportIssue, ImportRecord, normalize_linkedin_url
+from netmaint_tui.rules.dates import day_problem, moment_problem
 from netmaint_tui.rules.streaks import habit_date_problem
 from netmaint_tui.services.common import Context, InputError, from_db, loads_list, to_db
 from netmaint_tui.services.contacts import normalize_birthday
-from netmaint_tui.services.touches import validate_touch
+from netmaint_tui.services.touches import check_due, validate_touch
 from netmaint_tui.store.models import FOLLOW_UP_STATUSES, TIERS, database
 
 Progress = Callable[[int, int], None]
@@ -181,19 +182,44 @@ def _url_key(url: str) -> str:
 
 
 def _iso_day(value: Any) -> str | None:
+    """A date from a file, as stored; ValueError (the message says why) when it is not one or
+    lies outside the years kept."""
     if value in (None, ""):
         return None
-    return dt.date.fromisoformat(str(value)[:10]).isoformat()
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValueError(f"{str(value)[:20]!r} is not a date") from None
+    problem = day_problem(day)
+    if problem:
+        raise ValueError(problem)
+    return day.isoformat()
 
 
 def _stored_time(value: Any) -> str | None:
     """An ISO 8601 moment as stored: naive UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'."""
     if value in (None, ""):
         return None
-    moment = dt.datetime.fromisoformat(str(value))
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{str(value)[:30]!r} is not an ISO 8601 date-time") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            raise ValueError(moment_problem(moment) or f"{str(value)[:30]!r} is out of range") from None
     return moment.isoformat(sep=" ")
+
+
+def _file_time(value: Any) -> str | None:
+    """A moment from a file (when a record was made or closed), as stored; ValueError when it
+    lies outside the years kept."""
+    stored = _stored_time(value)
+    problem = stored and moment_problem(dt.datetime.fromisoformat(stored))
+    if problem:
+        raise ValueError(problem)
+    return stored
 
 
 def _now_stored(ctx: Context) -> str:
@@ -396,13 +422,13 @@ def check_contact(item: dict, where: Callable[[str], tuple[int, str]], report: I
         out[key] = _dedupe(clean, _LIST_KEYS[key])
     try:
         out["birthday"] = normalize_birthday(item.get("birthday")) if item.get("birthday") else None
-    except InputError:
-        drop("birthday", f"{str(item.get('birthday'))[:20]!r} is not YYYY-MM-DD or --MM-DD", None)
+    except InputError as exc:
+        drop("birthday", str(exc).removeprefix("birthday "), None)
     for key in ("connected_on", "snoozed_until"):
         try:
             out[key] = _iso_day(item.get(key)) if item.get(key) else None
-        except ValueError:
-            drop(key, f"{str(item.get(key))[:20]!r} is not a date", None)
+        except ValueError as exc:
+            drop(key, str(exc), None)
     tier = item.get("tier")
     if tier is not None:
         tier = str(tier).strip().upper()
@@ -421,9 +447,9 @@ def check_contact(item: dict, where: Callable[[str], tuple[int, str]], report: I
     out["archived"] = bool(item.get("archived")) if isinstance(item.get("archived"), bool) else False
     for key in ("created_at", "updated_at"):
         try:
-            out[key] = _stored_time(item.get(key)) if item.get(key) else None
-        except ValueError:
-            drop(key, f"{str(item.get(key))[:30]!r} is not an ISO 8601 date-time", None)
+            out[key] = _file_time(item.get(key)) if item.get(key) else None
+        except ValueError as exc:
+            drop(key, str(exc), None)
     return out
 
 
@@ -792,7 +818,7 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
             continue
         try:
             at = _stored_time(t.get("at"))
-            created = _stored_time(t.get("created_at")) or now
+            created = _file_time(t.get("created_at")) or now
             minutes = _int_or_none(t.get("minutes"))
         except ValueError as exc:
             _section_issue(report, "touches", position, str(exc))
@@ -871,8 +897,10 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
         what = f.get("what").strip() if isinstance(f.get("what"), str) else ""
         try:
             due = _stored_time(f.get("due"))
-            closed = _stored_time(f.get("closed_at"))
-            created = _stored_time(f.get("created_at")) or now
+            if due is not None:  # what `follow-up --due` refuses, a file cannot bring in
+                check_due(from_db(due))
+            closed = _file_time(f.get("closed_at"))
+            created = _file_time(f.get("created_at")) or now
         except ValueError as exc:
             _section_issue(report, "follow_ups", position, str(exc))
             continue
@@ -931,7 +959,7 @@ def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
         try:
             start = _iso_day(g.get("from_date"))
             touches, minutes = _int_or_none(g.get("touches")), _int_or_none(g.get("minutes"))
-            created = _stored_time(g.get("created_at")) or now
+            created = _file_time(g.get("created_at")) or now
         except ValueError as exc:
             _section_issue(report, "goals", position, str(exc))
             continue
@@ -969,7 +997,7 @@ def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
             continue
         try:
             start, end = _iso_day(p.get("start")), _iso_day(p.get("end"))
-            created = _stored_time(p.get("created_at")) or now
+            created = _file_time(p.get("created_at")) or now
         except ValueError as exc:
             _section_issue(report, "pauses", position, str(exc))
             continue

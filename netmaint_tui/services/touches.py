@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pendulum
 
-from netmaint_tui.services.common import Context, InputError, to_db
+from netmaint_tui.services.common import Context, InputError, check_moment, to_db
 from netmaint_tui.store.models import CHANNELS, KINDS, Contact, FollowUp, Touch, TouchContact, database
 
 # A few seconds of grace: "now" typed in a form is a little older than "now" at save time.
@@ -21,7 +21,13 @@ class LogResult:
     follow_ups: list[tuple[int, str, pendulum.DateTime]] = field(default_factory=list)
 
 
+def check_due(due: dt.datetime) -> None:
+    """A follow-up's due time, from any source, is a moment netmaint keeps."""
+    check_moment("the follow-up's due time", due)
+
+
 def validate_touch(ctx: Context, at: dt.datetime, channel: str, kind: str, minutes) -> int | None:
+    check_moment("the touch's time", at)
     if channel not in CHANNELS:
         raise InputError(f"channel {channel!r} is not one of: {', '.join(CHANNELS)}")
     if kind not in KINDS:
@@ -72,6 +78,7 @@ def log_touch(
         created = []
         for task in tasks:
             due = task.due or pendulum.instance(at) + DEFAULT_FOLLOW_UP_DELAY
+            check_due(due)
             fu = FollowUp.create(
                 what=task.what, due=to_db(due), suggested_by=contact_ids[0], touch=touch.id, created_at=now_db
             )

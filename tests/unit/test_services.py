@@ -880,3 +880,45 @@ def test_archived_contact_tags_and_links_survive(two, ctx):
     assert ContactTag.select().count() == 1
     set_archived(ctx, dana, False)
     assert resolve_contact("dana") == dana
+
+
+# --- the range of dates kept ------------------------------------------------------------------
+
+
+def test_every_service_that_writes_a_date_refuses_one_out_of_range(tmp_db, past, ctx):
+    """The app's forms and the importers reach these directly: each refuses with the one range
+    check's words and writes nothing."""
+    from netmaint_tui.services.contacts import clear_snooze
+    from netmaint_tui.services.touches import validate_touch
+
+    cid = add_contact(past("2025-01-01"), "Dana")
+    fid = followups.add_follow_up(ctx, "send the deck", suggested_by=cid)
+    long_ago, far_ahead = pendulum.datetime(1850, 6, 1, 10, tz=BERLIN), pendulum.datetime(2250, 6, 1, 10, tz=BERLIN)
+    refused = [
+        lambda: log_touch(ctx, [cid], at=long_ago),
+        lambda: validate_touch(ctx, long_ago, "email", "give", None),
+        lambda: followups.add_follow_up(ctx, "later", due=far_ahead, suggested_by=cid),
+        lambda: followups.reschedule(ctx, fid, far_ahead),
+        lambda: followups.reschedule(ctx, fid, long_ago),
+        lambda: snooze(ctx, cid, dt.date(2250, 1, 1)),
+        lambda: add_contact(ctx, "Old Link", connected_on=dt.date(1850, 1, 1)),
+        lambda: add_contact(ctx, "Old Link", connected_on="1850-01-01"),
+        lambda: add_contact(ctx, "Old Link", birthday="1850-01-01"),
+        lambda: update_contact(ctx, cid, connected_on=dt.date(1850, 1, 1)),
+        lambda: update_contact(ctx, cid, birthday="2250-01-01"),
+        lambda: set_goal(ctx, 5, None, dt.date(1850, 1, 1)),
+        lambda: add_pause(ctx, dt.date(2025, 1, 1), dt.date(2250, 1, 1)),
+    ]
+    for i, call in enumerate(refused):
+        with pytest.raises(InputError, match=r"is out of range; give a date from 1900-01-01 to 2200-12-31"):
+            call()
+    assert Touch.select().count() == 0 and Goal.select().count() == 0
+    assert [f.due for f in followups.list_follow_ups(ctx)] == [berlin(2025, 3, 13, 10)]
+    d = contact_detail(ctx, cid)
+    assert (d.snoozed_until, d.connected_on, d.birthday) == (None, None, None)
+    assert [c.name for c in Contact.select()] == ["Dana"]
+    # the edges themselves are kept
+    log_touch(ctx, [cid], at=pendulum.datetime(1900, 1, 1, 0, 0, tz=BERLIN))
+    snooze(ctx, cid, dt.date(2200, 12, 31))
+    clear_snooze(ctx, cid)
+    update_contact(ctx, cid, connected_on=dt.date(1900, 1, 1), birthday="2200-12-31")
