@@ -651,6 +651,21 @@ def test_a_date_out_of_range_is_refused_and_nothing_is_written(net, capsys, monk
     assert "Old Timer" not in {r["name"] for r in due_json(capsys, "--limit", "0")}
 
 
+@pytest.mark.parametrize("argv, forms", [
+    (["log", "Dana", "--at", ""], "no date or time given; use 2025-03-04"),
+    (["log", "Dana", "--at", "   "], "no date or time given; use 2025-03-04"),
+    (["follow-up", "Dana", "call", "--due", ""], "no date or time given; use 2025-03-04"),
+    (["snooze", "Dana", ""], "no date or time given; use 2025-03-04"),
+    (["goal", "set", "--touches", "3", "--from", ""], "no date given; use 2025-03-04"),
+    (["goal", "set", "--touches", "3", "--from", " "], "no date given; use 2025-03-04"),
+    (["pause", "", "2025-03-20"], "no date given; use 2025-03-04"),
+])
+def test_an_empty_date_is_an_error_not_now(net, capsys, argv, forms):
+    before = _nothing_written(net.db)
+    assert forms in fails(capsys, *argv)
+    assert _nothing_written(net.db) == before
+
+
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo", "UTC"])
 @pytest.mark.parametrize("now", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00", "1899-12-31T23:00:00Z",
                                  "2201-01-01T00:00:00", "9999-12-31T23:59:59"])
