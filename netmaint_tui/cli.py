@@ -217,9 +217,13 @@ def dump_json(value) -> None:
 
 
 def parse_when(ctx, text, prefer="past", default_time=None):
+    """An option's moment; None when the option was not given. Given empty, it is an error, not
+    the default: `--at ""` from a script with an unset variable must not log "now"."""
     from netmaint_tui.rules.dates import DateInputError, parse_when as _parse
     from netmaint_tui.services.common import InputError
 
+    if text is None:
+        return None
     try:
         if default_time is None:
             return _parse(text, ctx.now(), prefer=prefer)
@@ -229,9 +233,12 @@ def parse_when(ctx, text, prefer="past", default_time=None):
 
 
 def parse_day(ctx, text):
+    """An argument's date; None when it was not given (an empty one is an error, as in parse_when)."""
     from netmaint_tui.rules.dates import DateInputError, parse_date
     from netmaint_tui.services.common import InputError
 
+    if text is None:
+        return None
     try:
         return parse_date(text, today=ctx.today())
     except DateInputError as exc:
@@ -258,7 +265,7 @@ def cmd_log(ctx, args):
 
     ids = resolve_contacts(args.names)
     note = sys.stdin.read() if args.note == "-" else args.note
-    at = parse_when(ctx, args.at) if args.at else None
+    at = parse_when(ctx, args.at)
     result = log_touch(ctx, ids, at=at, channel=args.channel, kind=args.kind, minutes=args.minutes, note=note)
     # The names as stored, not as typed: "omar" may have matched Omar Fischer.
     # "touch #N": a bare #N on this command line is a contact.
@@ -310,7 +317,7 @@ def cmd_follow_up(ctx, args):
             about_text = " ".join(args.about.split())  # not a contact: kept as the text given
     import datetime as dt
 
-    due = parse_when(ctx, args.due, prefer="future", default_time=dt.time(9, 0)) if args.due else None
+    due = parse_when(ctx, args.due, prefer="future", default_time=dt.time(9, 0))
     fid = followups.add_follow_up(ctx, " ".join(words[1:]), due=due, suggested_by=cid, about=about, about_text=about_text)
     view = followups.get_follow_up(ctx, fid)
     about_shown = f" (about {show(view.about or view.about_text)})" if (view.about or view.about_text) else ""
@@ -390,7 +397,7 @@ def cmd_goal(ctx, args):
             out(f"from {g.from_date}: touches {g.touches if g.touches is not None else '-'}, "
                 f"minutes {g.minutes if g.minutes is not None else '-'}")
         return
-    start = parse_day(ctx, args.from_date) if args.from_date else None
+    start = parse_day(ctx, args.from_date)
     set_goal(ctx, args.touches, args.minutes, start)
     goal = [f"{args.touches} touches" if args.touches is not None else "", f"{args.minutes} minutes" if args.minutes is not None else ""]
     out(f"weekly goal: {' and '.join(x for x in goal if x)}, from {start or ctx.today()}")
@@ -426,7 +433,7 @@ def cmd_snooze(ctx, args):
     from netmaint_tui.services.common import InputError
     from netmaint_tui.services.contacts import contact_detail, names_of, resolve_contact, snooze
 
-    if args.undo == bool(args.until):
+    if args.undo == (args.until is not None):
         raise InputError("give the day to snooze until (e.g. 'in 2w'), or --undo to show them again")
     cid = resolve_contact(args.name)
     name = show(names_of([cid])[0])

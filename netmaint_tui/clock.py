@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 
 import pendulum
+
+from netmaint_tui.rules.dates import moment_problem
 
 
 class ClockError(ValueError):
@@ -54,10 +57,17 @@ def system_clock() -> Clock:
     zone = local_timezone()
     override = os.environ.get("NETMAINT_NOW")
     if override:
+        not_iso = f"NETMAINT_NOW={override!r} is not an ISO 8601 date-time; use e.g. 2025-03-12T10:00:00+01:00"
         try:
-            return fixed_clock(override, zone)
+            moment = pendulum.parse(override, tz=zone)
         except Exception as exc:
-            raise ClockError(
-                f"NETMAINT_NOW={override!r} is not an ISO 8601 date-time; use e.g. 2025-03-12T10:00:00+01:00"
-            ) from exc
+            raise ClockError(not_iso) from exc
+        # Judged before the zone is applied: the zone could carry a moment off the calendar.
+        problem = moment_problem(moment) if isinstance(moment, datetime) else None
+        if problem:
+            raise ClockError(f"NETMAINT_NOW={override!r}: {problem}")
+        try:
+            return fixed_clock(moment, zone)
+        except Exception as exc:
+            raise ClockError(not_iso) from exc
     return Clock(zone, pendulum.now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from types import SimpleNamespace
 
 import pytest
@@ -50,3 +51,34 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("TZ", ZONE)
     monkeypatch.delenv("NETMAINT_DEBUG", raising=False)
     return SimpleNamespace(db=db, config=config, tmp=tmp_path)
+
+
+EDGES = ("0001-01-01 02:00:00", "9999-12-31 23:00:00")  # what an older version let in
+
+
+def store_dates_out_of_range(path, first: str, last: str) -> None:
+    """Every kind of date an older version let in, at both ends of the calendar, as raw rows:
+    contact `first` last touched at the first edge, `last` at the other; a follow-up each."""
+    conn = sqlite3.connect(path)
+    for i, at in enumerate(EDGES):
+        day = at[:10]
+        conn.execute(
+            "INSERT INTO contact (name, company, role, emails, phones, linkedin_url, location, how_met, tier, "
+            "birthday, notes, source, connected_on, snoozed_until, created_at, updated_at, archived) "
+            "VALUES (?, '', '', '[]', '[]', '', '', '', 'A', ?, '', 'manual', ?, NULL, ?, ?, 0)",
+            (f"Edge Never {i}", day, day, at, at),
+        )
+        conn.execute("INSERT INTO contact (name, company, role, emails, phones, linkedin_url, location, how_met, "
+                     "tier, notes, source, snoozed_until, created_at, updated_at, archived) VALUES "
+                     "(?, '', '', '[]', '[]', '', '', '', 'B', '', 'manual', ?, ?, ?, 0)",
+                     (f"Edge Snoozed {i}", day, "2025-01-01 10:00:00", "2025-01-01 10:00:00"))
+        touch = conn.execute("INSERT INTO touch (at, channel, kind, minutes, note, created_at) "
+                             "VALUES (?, 'call', 'give', 30, '', ?)", (at, at)).lastrowid
+        who = conn.execute("SELECT id FROM contact WHERE name = ?", (last if i else first,)).fetchone()[0]
+        conn.execute("INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", (touch, who))
+        conn.execute("INSERT INTO follow_up (what, due, status, suggested_by_id, about_text, created_at) "
+                     "VALUES (?, ?, 'open', ?, '', ?)", (f"edge {i}", at, who, at))
+        conn.execute("INSERT INTO goal (from_date, touches, minutes, created_at) VALUES (?, 1, NULL, ?)", (day, at))
+        conn.execute('INSERT INTO pause (start, "end", reason, created_at) VALUES (?, ?, \'\', ?)', (day, day, at))
+    conn.commit()
+    conn.close()

@@ -15,6 +15,11 @@ import pendulum
 
 __all__ = [
     "DateInputError",
+    "MIN_YEAR",
+    "MAX_YEAR",
+    "day_problem",
+    "moment_problem",
+    "in_zone",
     "parse_when",
     "parse_date",
     "week_start",
@@ -44,15 +49,61 @@ def _shown(text: str) -> str:
 
 
 class DateInputError(ValueError):
-    """A date or time the user typed that cannot be read. The message is one line naming the accepted forms."""
+    """A date or time the user typed that cannot be read, or that lies outside the range netmaint
+    keeps. The message is one line naming the accepted forms, or the range (`problem`)."""
 
-    def __init__(self, text: str, forms: str = WHEN_FORMS, what: str = "a date or time") -> None:
+    def __init__(self, text: str, forms: str = WHEN_FORMS, what: str = "a date or time", problem: str | None = None) -> None:
         self.text = text
-        if text.strip():
+        if problem:
+            message = problem
+        elif text.strip():
             message = f'can\'t read "{_shown(text)}" as {what}; use {forms}'
         else:
             message = f"no {what.removeprefix('a ')} given; use {forms}"
         super().__init__(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# the range of dates kept
+
+# Every date a person or a file gives (a touch, a follow-up's due time, a snooze, a birthday's
+# year, a connection date, the replayed clock) lies in these years. Far inside what Python's
+# dates can hold, so no time zone can carry a stored moment off the calendar; wide enough for
+# any real network. Goals and pauses keep their tighter span (rules.streaks.habit_date_problem).
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+def day_problem(day: date) -> str | None:
+    """Why `day` is not a date netmaint keeps (one line saying what to give), or None."""
+    if isinstance(day, datetime):
+        day = day.date()
+    if MIN_YEAR <= day.year <= MAX_YEAR:
+        return None
+    return f"{day.isoformat()} is out of range; give a date from {MIN_YEAR}-01-01 to {MAX_YEAR}-12-31"
+
+
+def moment_problem(moment: datetime) -> str | None:
+    """Why `moment` (judged by its own wall-clock date) is not one netmaint keeps, or None."""
+    return day_problem(moment.date())
+
+
+def in_zone(moment: datetime, tz: str | tzinfo) -> pendulum.DateTime:
+    """`moment` in zone `tz`; where that zone's wall clock would leave the calendar (0001-01-01
+    02:00 UTC is still year 0 in New York), the moment as it is, so a date stored by an older
+    version is shown rather than failing the command that shows it."""
+    moment = _as_pendulum(moment)
+    try:
+        return moment.in_timezone(tz)
+    except (OverflowError, ValueError):
+        return moment
+
+
+def _in_range(result, text: str, forms: str, what: str):
+    problem = day_problem(result)
+    if problem:
+        raise DateInputError(text, forms, what, problem)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,8 +239,13 @@ def parse_when(
     A weekday means the most recent such day with prefer="past" and the next one with
     prefer="future"; in both cases today when today is that day. Days and weeks are calendar steps
     (the wall-clock time is kept across a DST change); minutes and hours are elapsed time.
-    The result is aware and in now's zone. Anything else raises DateInputError.
+    The result is aware and in now's zone. Anything else raises DateInputError, and so does a
+    moment outside the years kept (MIN_YEAR..MAX_YEAR), however it was typed.
     """
+    return _in_range(_read_when(text, now, prefer, default_time), text, WHEN_FORMS, "a date or time")
+
+
+def _read_when(text: str, now: pendulum.DateTime, prefer: str, default_time: time) -> pendulum.DateTime:
     _check_prefer(prefer)
     if not isinstance(now, pendulum.DateTime):
         now = pendulum.instance(now)
@@ -220,6 +276,9 @@ def parse_when(
                 raise DateInputError(text) from None
             if moment.tzinfo is None:
                 return _at(day, moment.time(), tz)
+            problem = moment_problem(moment)  # before converting: the zone could carry it off the calendar
+            if problem:
+                raise DateInputError(text, problem=problem)
             return pendulum.instance(moment).in_timezone(tz)
         raise DateInputError(text)
 
@@ -259,10 +318,15 @@ def parse_date(text: str, today: date | None = None, *, prefer: str = "past") ->
 
     Given `today`, also `today`, `yesterday`, `tomorrow`, a weekday name (the most recent one with
     prefer="past", the next one with prefer="future"; today if today is that day), `3d ago`, `2w ago`,
-    `in 2d` and `in 1w`. Anything else raises DateInputError.
+    `in 2d` and `in 1w`. Anything else raises DateInputError, and so does a date outside the
+    years kept (MIN_YEAR..MAX_YEAR).
     """
-    _check_prefer(prefer)
     forms = DATE_FORMS if today is not None else DATE_FORMS_STRICT
+    return _in_range(_read_date(text, today, prefer, forms), text, forms, "a date")
+
+
+def _read_date(text: str, today: date | None, prefer: str, forms: str) -> date:
+    _check_prefer(prefer)
     s = _normalize(text)
     if not s:
         raise DateInputError(text, forms, "a date")
@@ -334,7 +398,7 @@ def humanize_ago(then: datetime, now: datetime) -> str:
     """
     a, b = _as_pendulum(then), _as_pendulum(now)
     if a.tzinfo is not None and b.tzinfo is not None:
-        a = a.in_timezone(b.tzinfo)
+        a = in_zone(a, b.tzinfo)
     future = a > b
     early, late = (b, a) if future else (a, b)
     seconds = (late - early).total_seconds()

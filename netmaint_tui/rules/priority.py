@@ -3,11 +3,13 @@
 overdue = days since last touch / cadence; a never-touched contact counts as if last touched one
 cadence before it was added (ratio 1 on the day it was added, growing from there).
 score = tier weight × overdue. An open follow-up due within a day lifts its contact above all.
+A contact is due on a calendar day (due_on): the one every list, export and calendar shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from netmaint_tui.rules.schema import DEFAULT_CADENCE  # noqa: F401 (the tiers' default cadences, shown with the weights)
 
@@ -24,8 +26,12 @@ CHANNEL_WORDS = {
 }
 
 
+def _cadence(cadence) -> int:
+    return max(1, int(cadence or 1))
+
+
 def overdue_ratio(days_since_touch: float | None, days_since_added: float, cadence: int) -> float:
-    cadence = max(1, int(cadence or 1))
+    cadence = _cadence(cadence)
     if days_since_touch is None:
         return 1.0 + max(0.0, days_since_added) / cadence
     return max(0.0, days_since_touch) / cadence
@@ -35,11 +41,19 @@ def score(tier: str, days_since_touch: float | None, days_since_added: float, ca
     return TIER_WEIGHT.get(tier, 1) * overdue_ratio(days_since_touch, days_since_added, cadence)
 
 
-def days_until_due(days_since_touch: float | None, days_since_added: float, cadence: int) -> int:
-    """Whole days until the contact is due (negative: overdue by that many)."""
-    if days_since_touch is None:
-        return -int(max(0.0, days_since_added))
-    return int(cadence) - int(days_since_touch)
+def due_on(last_touch_day: date | None, added_day: date, cadence: int) -> date:
+    """The calendar day a contact falls due: the local day of the last touch plus the cadence in
+    days; never touched, the local day the contact was added (due at once).
+
+    Calendar days, not elapsed time: a touch at 23:30 is due a cadence after that day, however
+    few hours of it were left. A day past the end of the calendar is the calendar's last day.
+    """
+    if last_touch_day is None:
+        return added_day
+    try:
+        return last_touch_day + timedelta(days=_cadence(cadence))
+    except OverflowError:
+        return date.max
 
 
 def times(n: int) -> str:

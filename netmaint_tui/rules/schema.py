@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable
 
+from netmaint_tui.rules.dates import day_problem
 from netmaint_tui.rules.links import normalize_linkedin_url
 from netmaint_tui.rules.vocabulary import CHANNELS, FOLLOW_UP_STATUSES, KINDS, TIERS
 
@@ -215,13 +216,18 @@ def clean_value(key: str, value: Any, *, typed: bool = False) -> Any:
         if isinstance(value, datetime):
             value = value.date()
         if isinstance(value, date):
-            return date(value.year, value.month, value.day).isoformat()
-        if not isinstance(value, str):
+            day = date(value.year, value.month, value.day)
+        elif not isinstance(value, str):
             raise FieldError(key, "expected a date (YYYY-MM-DD)")
-        try:
-            return date.fromisoformat(value.strip()[:10]).isoformat()
-        except ValueError:
-            raise FieldError(key, f"{_shown(value)} is not a date (YYYY-MM-DD)") from None
+        else:
+            try:
+                day = date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                raise FieldError(key, f"{_shown(value)} is not a date (YYYY-MM-DD)") from None
+        problem = day_problem(day)
+        if problem:
+            raise FieldError(key, problem)
+        return day.isoformat()
     if kind == "flag":
         if value is None:
             return False
@@ -272,9 +278,12 @@ def normalize_birthday(value: str, omit_year: bool = False) -> str:
             raise ValueError(f"{_shown(value)} is not YYYY-MM-DD or --MM-DD (without a year)")
         year, month, day = None, int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
     try:
-        date(year or 2000, month, day)  # 2000 is a leap year, so --02-29 stays valid
+        born = date(year or 2000, month, day)  # 2000 is a leap year, so --02-29 stays valid
     except ValueError:
         raise ValueError(f"{_shown(value)} is not a real date") from None
+    problem = day_problem(born) if year else None
+    if problem:
+        raise ValueError(f"{problem} (or --MM-DD without a year)")
     return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
 
 

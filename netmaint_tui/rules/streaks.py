@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 import pendulum
 
-from netmaint_tui.rules.dates import week_start
+from netmaint_tui.rules.dates import day_problem, in_zone, week_start
 
 __all__ = [
     "MET",
@@ -38,6 +38,7 @@ __all__ = [
     "evaluate",
     "tally_touches",
     "habit_date_problem",
+    "habit_span",
 ]
 
 # The habit is counted week by week from the first goal. A goal or a pause centuries away would
@@ -47,10 +48,18 @@ HABIT_YEARS_BACK = 30
 HABIT_YEARS_AHEAD = 5
 
 
+def habit_span(today: date) -> tuple[date, date]:
+    """The first and last day a goal or a pause may have, seen from `today`."""
+    return date(today.year - HABIT_YEARS_BACK, 1, 1), date(today.year + HABIT_YEARS_AHEAD, 12, 31)
+
+
 def habit_date_problem(day: date, today: date) -> str | None:
-    """Why `day` cannot begin or end a goal or a pause (one line, with what to give), or None."""
-    earliest = date(today.year - HABIT_YEARS_BACK, 1, 1)
-    latest = date(today.year + HABIT_YEARS_AHEAD, 12, 31)
+    """Why `day` cannot begin or end a goal or a pause (one line, with what to give), or None.
+    Never looser than the range every date keeps (rules.dates.day_problem)."""
+    problem = day_problem(day)
+    if problem:
+        return problem
+    earliest, latest = habit_span(today)
     if earliest <= day <= latest:
         return None
     return f"{day} is too far {'back' if day < earliest else 'ahead'}; give a date from {earliest} to {latest}"
@@ -252,7 +261,7 @@ def evaluate(
 def _to_zone(moment: datetime, zone: tzinfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)  # touches are stored as UTC
-    return moment.astimezone(zone)
+    return in_zone(moment, zone)
 
 
 def tally_touches(

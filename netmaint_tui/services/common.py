@@ -10,6 +10,7 @@ from typing import Any
 import pendulum
 
 from netmaint_tui.clock import Clock
+from netmaint_tui.rules.dates import day_problem, in_zone, moment_problem
 
 
 class InputError(ValueError):
@@ -81,6 +82,33 @@ def from_db(value: dt.datetime | str | None) -> pendulum.DateTime | None:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return pendulum.instance(value.replace(tzinfo=dt.timezone.utc))
+
+
+def local_time(value: dt.datetime | str | None, tz) -> pendulum.DateTime | None:
+    """A stored UTC time in the user's zone. A moment an older version let in (year 1 or 9999)
+    stays in UTC where the zone would carry it off the calendar: shown, never a crash."""
+    moment = from_db(value)
+    return None if moment is None else in_zone(moment, tz)
+
+
+def local_day(value: dt.datetime | str | None, tz) -> dt.date | None:
+    """The local calendar day of a stored UTC time (see local_time)."""
+    moment = local_time(value, tz)
+    return None if moment is None else plain_date(moment.date())
+
+
+def check_moment(label: str, moment: dt.datetime) -> None:
+    """InputError unless `moment` lies in the years netmaint keeps (rules.dates.moment_problem)."""
+    problem = moment_problem(moment)
+    if problem:
+        raise InputError(f"{label}: {problem}")
+
+
+def check_day(label: str, day: dt.date) -> None:
+    """InputError unless `day` lies in the years netmaint keeps (rules.dates.day_problem)."""
+    problem = day_problem(day)
+    if problem:
+        raise InputError(f"{label}: {problem}")
 
 
 def days_between(earlier: dt.datetime, later: dt.datetime) -> float:

@@ -18,7 +18,9 @@ from netmaint_tui.services.common import (
     Context,
     InputError,
     UnknownContact,
+    check_day,
     dumps_list,
+    local_time,
     from_db,
     loads_list,
     plain_date,
@@ -152,6 +154,8 @@ def snooze(ctx: Context, contact_id: int, until: dt.date | None) -> None:
     until = plain_date(until)
     if until is not None and until <= ctx.today():
         raise InputError("snooze until a day after today")
+    if until is not None:
+        check_day("snooze until", until)
     _write_fields(ctx, contact_id, {"snoozed_until": until})
 
 
@@ -371,7 +375,7 @@ def touch_views(ctx: Context, touch_query) -> list[TouchView]:
             names.setdefault(tid, []).append(name)
     tz = ctx.clock.tz
     return [
-        TouchView(t.id, from_db(t.at).in_timezone(tz), t.channel, t.kind, t.minutes, t.note, names.get(t.id, []))
+        TouchView(t.id, local_time(t.at, tz), t.channel, t.kind, t.minutes, t.note, names.get(t.id, []))
         for t in touches
     ]
 
@@ -386,7 +390,7 @@ def follow_up_views(ctx: Context, query) -> list[FollowUpView]:
     now = ctx.now()
     out = []
     for r in rows:
-        due = from_db(r.due).in_timezone(ctx.clock.tz)
+        due = local_time(r.due, ctx.clock.tz)
         out.append(
             FollowUpView(
                 r.id, r.what, due, r.status,
@@ -410,7 +414,13 @@ def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
     follow_ups = follow_up_views(
         ctx,
         FollowUp.select()
-        .where(((FollowUp.about == c.id) | (FollowUp.suggested_by == c.id)) & (FollowUp.status == "open"))
+        .where(
+            ((FollowUp.about == c.id) | (FollowUp.suggested_by == c.id)
+             # From a meeting with several people and credited to none of them: it concerns each.
+             | (FollowUp.about.is_null() & FollowUp.suggested_by.is_null()
+                & FollowUp.touch.in_(TouchContact.select(TouchContact.touch).where(TouchContact.contact == c.id))))
+            & (FollowUp.status == "open")
+        )
         .order_by(FollowUp.due),
     )
     leads = FollowUp.select().where(FollowUp.suggested_by == c.id).count()
@@ -424,7 +434,7 @@ def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
         tags=tags_of([c.id]).get(c.id, []), birthday=c.birthday, notes=c.notes,
         source=c.source, connected_on=c.connected_on, snoozed_until=c.snoozed_until,
         archived=bool(c.archived), created_at=from_db(c.created_at),
-        last_touch=from_db(c.last_touch_at).in_timezone(ctx.clock.tz) if c.last_touch_at else None,
+        last_touch=local_time(c.last_touch_at, ctx.clock.tz),
         gives=gives, asks=asks, balance=balance(gives, asks),
         leads=leads, leads_done=leads_done, follow_ups=follow_ups, history=history,
     )

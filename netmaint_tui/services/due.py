@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from itertools import compress
 
 from netmaint_tui.rules.dates import calendar_months
-from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, days_until_due, reason
-from netmaint_tui.services.common import Context, from_db, plain_date, to_db
+from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, due_on, reason
+from netmaint_tui.services.common import Context, local_day, local_time, plain_date, to_db
 from netmaint_tui.services.contacts import kind_counts, tags_of
 from netmaint_tui.store.models import database
 
@@ -240,6 +240,13 @@ def rows_for_ids(ctx: Context, ids: list[int]) -> list[DueRow]:
     return [rows[i] for i in ids if i in rows]
 
 
+def contact_due_day(ctx: Context, last_touch_at, created_at, cadence: int) -> dt.date:
+    """The day a contact falls due (rules.priority.due_on) from its stored last touch and
+    creation time, read as local days: what the list, the exports and the calendar all show."""
+    tz = ctx.clock.tz
+    return due_on(local_day(last_touch_at, tz), local_day(created_at, tz) or ctx.today(), cadence)
+
+
 def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
     if not raw:
         return []
@@ -274,21 +281,13 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
     rows = []
     for r in raw:
         gives, asks = counts.get(r["id"], (0, 0))
-        last = from_db(r["last_touch_at"]).in_timezone(tz) if r["last_touch_at"] else None
-        # Due on a calendar day the user can check: the local day of the last touch plus the
-        # cadence (elapsed days would put a late-evening touch's due date a day late);
-        # never touched: the day the contact was added.
-        if last is not None:
-            due_day = plain_date(last.date()) + dt.timedelta(days=int(r["cad"]))
-        elif r["created_at"]:
-            due_day = plain_date(from_db(r["created_at"]).in_timezone(tz).date())
-        else:
-            due_day = today + dt.timedelta(days=days_until_due(r["dst"], r["dsa"], r["cad"]))
+        last = local_time(r["last_touch_at"], tz)
+        due_day = contact_due_day(ctx, r["last_touch_at"], r["created_at"], r["cad"])
         until = (due_day - today).days
         urgent_text = None
         if r["id"] in urgent:
             what, due = urgent[r["id"]]
-            due_local = from_db(due).in_timezone(tz)
+            due_local = local_time(due, tz)
             urgent_text = f"follow-up {_follow_up_when(due_local, ctx.now(), today)}: {what}"
         snoozed = dt.date.fromisoformat(str(r["snoozed_until"])) if r["snoozed_until"] else None
         facts = ReasonFacts(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from netmaint_tui.services.common import Context, from_db, loads_list
+from netmaint_tui.services.common import Context, from_db, loads_list, local_time
 from netmaint_tui.store.models import database
 
 FORMAT = "netmaint"
@@ -166,7 +166,7 @@ class CalendarContact:
     source: str
     source_id: str | None
     due: dt.date
-    last_touch: dt.datetime | None  # aware UTC
+    last_touch: dt.datetime | None  # aware, local
 
 
 def open_follow_ups() -> list[CalendarFollowUp]:
@@ -183,13 +183,11 @@ def open_follow_ups() -> list[CalendarFollowUp]:
 
 
 def contacts_due_within(ctx: Context, days: int = 30) -> list[CalendarContact]:
-    """Active contacts whose due day falls from today to `days` ahead (the due list's rule:
-    last touch + cadence, or the day they were added if never touched)."""
-    from netmaint_tui.rules.priority import days_until_due
+    """Active contacts whose due day falls from today to `days` ahead: the due list's day
+    (services.due.contact_due_day), so the calendar and `due` never disagree."""
+    from netmaint_tui.services.due import contact_due_day
 
-    now = ctx.now()
     today = ctx.today()
-    cad = ctx.settings.cadence_days
     rows = _rows(
         """SELECT id, name, company, tier, source, source_id, cadence_days, last_touch_at, created_at
            FROM contact WHERE archived = 0 AND (snoozed_until IS NULL OR snoozed_until <= ?) ORDER BY id""",
@@ -197,13 +195,10 @@ def contacts_due_within(ctx: Context, days: int = 30) -> list[CalendarContact]:
     )
     out = []
     for r in rows:
-        cadence = r["cadence_days"] or int(cad.get(r["tier"], 90))
-        last = from_db(r["last_touch_at"])
-        since_touch = (now - last).total_seconds() / 86400 if last is not None else None
-        since_added = (now - from_db(r["created_at"])).total_seconds() / 86400
-        until = days_until_due(since_touch, since_added, cadence)
-        if 0 <= until <= days:
+        cadence = r["cadence_days"] if r["cadence_days"] is not None else ctx.cadence_for(r["tier"])
+        due = contact_due_day(ctx, r["last_touch_at"], r["created_at"], cadence)
+        if 0 <= (due - today).days <= days:
             out.append(CalendarContact(r["id"], r["name"], r["company"], r["tier"], r["source"], r["source_id"],
-                                       today + dt.timedelta(days=until), last))
+                                       due, local_time(r["last_touch_at"], ctx.clock.tz)))
     out.sort(key=lambda c: (c.due, c.name.casefold(), c.id))
     return out

@@ -7,7 +7,7 @@ import datetime as dt
 from netmaint_tui.rules import schema
 from netmaint_tui.services.common import Context, InputError, to_db
 from netmaint_tui.services.contacts import FollowUpView, add_contact, follow_up_views
-from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, log_touch
+from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, check_due, log_touch
 from netmaint_tui.services.undo import delete_on_undo, restore_on_undo
 from netmaint_tui.store.models import FOLLOW_UP_STATUSES, Contact, FollowUp, database
 
@@ -27,6 +27,7 @@ def add_follow_up(
     except schema.FieldError as exc:
         raise InputError(str(exc)) from None
     due = due or ctx.now() + DEFAULT_FOLLOW_UP_DELAY
+    check_due(due)
     with database.atomic():
         for label, cid in (("suggested by", suggested_by), ("about", about)):
             if cid is not None and not Contact.select().where(Contact.id == cid).exists():
@@ -90,6 +91,7 @@ def set_status(ctx: Context, follow_up_id: int, status: str) -> FollowUpView:
 
 
 def reschedule(ctx: Context, follow_up_id: int, due: dt.datetime) -> FollowUpView:
+    check_due(due)
     with database.atomic():
         before = _row(follow_up_id)
         restore_on_undo(FollowUp, follow_up_id, {"due": before.due})

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.rules import schema
 from netmaint_tui.rules.streaks import (
-    GoalRow, HabitResult, PauseRange, Tally, evaluate, habit_date_problem, judged_weeks,
+    GoalRow, HabitResult, PauseRange, Tally, evaluate, habit_date_problem, habit_span, judged_weeks,
 )
 from netmaint_tui.rules.vocabulary import plural
-from netmaint_tui.services.common import Context, InputError, plain_date, to_db
+from netmaint_tui.services.common import Context, InputError, local_day, plain_date, to_db
 from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.models import Goal, Pause, database
 
@@ -71,9 +71,23 @@ def goal_rows(ctx: Context) -> list[GoalRow]:
             if habit_date_problem(plain_date(g.from_date), ctx.today()) is None]
     s = ctx.settings
     if not rows and (getattr(s, "goal_touches", None) or getattr(s, "goal_minutes", None)):
-        # A goal only in the config file starts the habit this week: there is no record of earlier intent.
-        rows = [GoalRow(week_start(ctx.today(), s.week_start), s.goal_touches, s.goal_minutes)]
+        # A goal only in the config file has no first day of its own: it is the goal of the whole
+        # habit, in force from the first week with a touch (this week before there is one), so
+        # the weeks already kept count towards the streak.
+        rows = [GoalRow(_first_touch_day(ctx) or ctx.today(), s.goal_touches, s.goal_minutes)]
     return rows
+
+
+def _first_touch_day(ctx: Context) -> dt.date | None:
+    """The local day of the earliest touch the habit can count (within its span, not after today)."""
+    tz = ctx.clock.tz
+    earliest, _ = habit_span(ctx.today())
+    (first,) = database.execute_sql(
+        "SELECT MIN(at) FROM touch WHERE at >= ?", [to_db(local_midnight_utc(earliest, tz))]
+    ).fetchone()
+    if first is None:
+        return None
+    return min(local_day(first, tz), ctx.today())
 
 
 def pause_ranges(ctx: Context) -> list[PauseRange]:

@@ -32,10 +32,11 @@ from typing import Any, Callable
 
 from netmaint_tui.io.records import ImportIssue, ImportRecord
 from netmaint_tui.rules import schema
+from netmaint_tui.rules.dates import day_problem, moment_problem
 from netmaint_tui.rules.links import normalize_linkedin_url
 from netmaint_tui.rules.streaks import habit_date_problem
 from netmaint_tui.services.common import Context, InputError, from_db, loads_list, to_db
-from netmaint_tui.services.touches import validate_touch
+from netmaint_tui.services.touches import check_due, validate_touch
 from netmaint_tui.store.models import database
 
 Progress = Callable[[int, int], None]
@@ -133,13 +134,33 @@ def _url_key(url: str) -> str:
 
 
 def _stored_time(value: Any) -> str | None:
-    """An ISO 8601 moment as stored: naive UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'."""
+    """An ISO 8601 moment as stored: naive UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'. ValueError (the
+    message says why) when it is not one, or lies outside the years netmaint keeps."""
     if value in (None, ""):
         return None
-    moment = dt.datetime.fromisoformat(str(value))
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{str(value)[:30]!r} is not an ISO 8601 date-time") from None
+    problem = moment_problem(moment)
+    if moment.tzinfo is not None and not problem:
+        try:
+            moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            problem = f"{str(value)[:30]!r} is out of range"
+    problem = problem or moment_problem(moment)
+    if problem:
+        raise ValueError(problem)
     return moment.isoformat(sep=" ")
+
+
+def _as_stored(value: Any) -> str | None:
+    """A time read back from the database in the one text form the file's times are compared in
+    (sqlite hands back text or datetimes): never refused, whatever an older version stored."""
+    if value in (None, ""):
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=None).isoformat(sep=" ")
 
 
 def _now_stored(ctx: Context) -> str:
@@ -312,8 +333,8 @@ def check_contact(item: dict, where: Callable[[str], tuple[int, str]], report: I
     for key in ("created_at", "updated_at"):
         try:
             out[key] = _stored_time(item.get(key)) if item.get(key) else None
-        except ValueError:
-            message = f"{str(item.get(key))[:30]!r} is not an ISO 8601 date-time"
+        except ValueError as exc:
+            message = str(exc)
             if typed:
                 line, message = where(f".{key}: {message}; skipped")
                 report.skip(line, str(item.get("name") or "")[:40], message)
@@ -718,10 +739,10 @@ class _Item:
             return None
         try:
             if not isinstance(value, str):
-                raise ValueError
+                raise ValueError("expected an ISO 8601 date-time")
             return _stored_time(value)
-        except ValueError:
-            raise _Bad(key, "expected an ISO 8601 date-time") from None
+        except ValueError as exc:
+            raise _Bad(key, str(exc)) from None
 
     def day(self, key: str) -> str:
         value = self.raw.get(key)
@@ -730,9 +751,13 @@ class _Item:
         try:
             if not isinstance(value, str):
                 raise ValueError
-            return dt.date.fromisoformat(value).isoformat()
+            day = dt.date.fromisoformat(value)
         except ValueError:
             raise _Bad(key, "expected a date (YYYY-MM-DD)") from None
+        problem = day_problem(day)
+        if problem:
+            raise _Bad(key, problem)
+        return day.isoformat()
 
     def refs(self, key: str) -> list[int]:
         value = self.raw.get(key)
@@ -771,7 +796,7 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
         "(SELECT group_concat(contact_id) FROM touch_contact WHERE touch_id = t.id) FROM touch t ORDER BY t.id"
     ).fetchall():
         ids = frozenset(int(x) for x in (members or "").split(",") if x)
-        existing.setdefault((_stored_time(at), ids, channel), []).append((tid, kind, minutes, note))
+        existing.setdefault((_as_stored(at), ids, channel), []).append((tid, kind, minutes, note))
     touch_ids: dict[int, int] = {}
     now = _now_stored(ctx)
     for position, raw in enumerate(touches):
@@ -837,7 +862,7 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
     names = [d[0] for d in cursor.description]
     for values in cursor.fetchall():
         row = dict(zip(names, values))
-        row["due"], row["closed_at"] = _stored_time(row["due"]), _stored_time(row["closed_at"])
+        row["due"], row["closed_at"] = _as_stored(row["due"]), _as_stored(row["closed_at"])
         existing.setdefault((row["what"], row["due"], row["suggested_by_id"]), []).append(row)
     now = _now_stored(ctx)
     for position, raw in enumerate(follow_ups):
@@ -847,6 +872,7 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
             f = _Item(raw)
             what = _checked(lambda: schema.clean_follow_up_text(f.text("what"), typed=True))
             due = f.moment("due", required=True)
+            _checked(lambda: check_due(from_db(due)))  # what `follow-up --due` refuses, a file cannot bring in
             status = _checked(lambda: schema.clean_status(f.text("status", "open")))
             refs = {key: f.whole(key) for key in ("suggested_by", "about", "touch")}
             about_text = _checked(lambda: schema.clean_line("about_text", f.text("about_text"), typed=True))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pendulum
 
 from netmaint_tui.rules import schema
-from netmaint_tui.services.common import Context, InputError, to_db
+from netmaint_tui.services.common import Context, InputError, check_moment, to_db
 from netmaint_tui.services.undo import delete_on_undo, record
 from netmaint_tui.store.models import Contact, FollowUp, Touch, TouchContact, database
 
@@ -23,9 +23,15 @@ class LogResult:
     follow_ups: list[tuple[int, str, pendulum.DateTime]] = field(default_factory=list)
 
 
+def check_due(due: dt.datetime) -> None:
+    """A follow-up's due time, from any source, is a moment netmaint keeps."""
+    check_moment("the follow-up's due time", due)
+
+
 def validate_touch(ctx: Context, at: dt.datetime, channel: str, kind: str, minutes, note: str = "") -> int | None:
     """The touch's minutes as stored, or InputError for what no touch may hold (rules.schema),
-    or a time in the future: follow-ups are the place for plans."""
+    a time outside the years kept, or a time in the future: follow-ups are the place for plans."""
+    check_moment("the touch's time", at)
     problem = schema.touch_problem(channel, kind, minutes, note)
     if problem is not None:
         key, why = problem
@@ -69,6 +75,7 @@ def log_touch(
         created = []
         for task in tasks:
             due = task.due or pendulum.instance(at) + DEFAULT_FOLLOW_UP_DELAY
+            check_due(due)
             fu = FollowUp.create(
                 what=task.what, due=to_db(due), touch=touch.id, created_at=now_db,
                 suggested_by=credited(task.what, [(cid, found[cid]) for cid in contact_ids]),

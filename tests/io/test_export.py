@@ -355,3 +355,37 @@ def test_the_forms_add_and_an_import_share_one_set_of_limits(tmp_db, ctx):
     exported = export_data(ctx)["contacts"]
     assert [(c["id"], c["company"], c["emails"], c["tags"]) for c in exported] == [
         (cid, "Acme", ["a@x.org"], ["Client"])]
+
+
+def test_the_calendar_puts_every_contact_on_the_day_the_due_list_gives(env, monkeypatch, capsys):
+    """One "due on" for the list and the calendar, on a generated network in a zone east of UTC,
+    with touches late in the evening (a day earlier in UTC than locally) and early in the morning."""
+    from netmaint_tui.clock import fixed_clock
+    from netmaint_tui.config import Settings
+    from netmaint_tui.demo import build_demo
+    from netmaint_tui.services.common import Context
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    monkeypatch.setenv("NETMAINT_NOW", "2025-03-12T10:00:00+09:00")
+    ctx = Context(fixed_clock("2025-03-12T10:00:00", "Asia/Tokyo"), Settings())
+    env.db.parent.mkdir(parents=True)
+    build_demo(env.db, ctx, seed=11)
+    db = open_database(env.db)
+    first = [cid for (cid,) in db.execute_sql("SELECT id FROM contact WHERE archived = 0 ORDER BY id LIMIT 62")]
+    db.execute_sql(f"UPDATE contact SET cadence_days = 30 WHERE id IN ({','.join(map(str, first))})")
+    for i, cid in enumerate(first):  # due from today to 30 days ahead
+        day = ctx.now().subtract(days=i % 31)
+        late = i % 2 and day.date() < ctx.today()
+        log_touch(ctx, [cid], at=day.replace(hour=23, minute=30) if late else day.replace(hour=0, minute=15))
+    close_database()
+
+    assert main(["due", "--json", "--limit", "0"]) == 0
+    due = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    ics = env.tmp / "due.ics"
+    assert main(["export", "ics", "-o", str(ics)]) == 0
+    events = {str(e["uid"]): e.decoded("dtstart") for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+              if str(e["uid"]).startswith("contact-")}
+    coming = {f"contact-{cid}-due@netmaint": dt.date.fromisoformat(row["due"])
+              for cid, row in due.items() if 0 <= row["days_until_due"] <= 30}
+    assert len(coming) >= 60
+    assert events == coming

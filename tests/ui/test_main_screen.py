@@ -1128,3 +1128,28 @@ def test_the_palette_has_one_help_not_textuals_keys_panel_too(demo_db):
         assert "Help: every key" in titles and "Keys" not in titles
 
     drive(new_app(demo_db), scenario)
+
+
+def test_dates_stored_out_of_range_are_shown_in_the_list_detail_and_follow_ups(empty_db):
+    """Year 1 and year 9999, written by an older version; in Berlin (east of UTC) 9999-12-31
+    23:00 UTC is already year 10000. Every row's detail and the follow-ups view still draw."""
+    from netmaint_tui.services.contacts import add_contact
+    from tests.conftest import store_dates_out_of_range
+    from tests.ui._pilot import screen_text
+
+    fill(empty_db, lambda ctx: (add_contact(ctx, "Dan Brown", tier="C"), add_contact(ctx, "Omar Fischer")))
+    store_dates_out_of_range(empty_db, "Dan Brown", "Omar Fischer")
+
+    async def scenario(app, pilot):
+        shown = set()
+        for _ in range(6):  # every active contact
+            shown.add(detail_title(app))
+            await pilot.press("j")
+            await settle(app, pilot)
+        assert {"Dan Brown", "Omar Fischer", "Edge Never 0", "Edge Never 1"} <= shown
+        await pilot.press("f")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "edge 0" in text and "edge 1" in text
+
+    drive(new_app(empty_db), scenario)

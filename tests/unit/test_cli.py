@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from netmaint_tui.cli import main
+from tests.conftest import store_dates_out_of_range
 
 
 @pytest.fixture(autouse=True)
@@ -230,6 +231,19 @@ def test_week_without_a_goal(net, capsys):
     assert ok(capsys, "week").splitlines()[0] == "Week of Mon 2025-03-10 · 2 touches · open"
 
 
+def test_a_goal_only_in_the_config_file_keeps_a_streak_over_weeks(net, capsys):
+    net.config.parent.mkdir(parents=True, exist_ok=True)
+    net.config.write_text("goal: {touches: 2}\n")
+    for day in ("2025-02-18", "2025-02-19", "2025-02-25", "2025-02-26", "2025-03-04", "2025-03-05", "2025-03-10"):
+        ok(capsys, "log", "Omar", "--at", f"{day} 22:30")
+    week = json.loads(ok(capsys, "week", "--json"))
+    assert week["goal"] == {"touches": 2, "minutes": None}
+    assert (week["touches"], week["status"], week["current_streak"], week["best_streak"]) == (1, "open", 3, 3)
+    ok(capsys, "log", "Dana")
+    week = json.loads(ok(capsys, "week", "--json"))
+    assert (week["touches"], week["status"], week["current_streak"], week["best_streak"]) == (2, "met", 4, 4)
+
+
 def test_pause_makes_the_week_paused(net, capsys):
     ok(capsys, "goal", "set", "--touches", "5", "--minutes", "60")
     assert ok(capsys, "pause", "2025-03-10", "2025-03-14", "--reason", "flu") == "paused 2025-03-10 to 2025-03-14 (flu)\n"
@@ -441,8 +455,9 @@ def test_a_number_too_large_is_a_usage_error_not_a_crash(net, capsys, argv):
 
 def test_goal_and_pause_dates_stay_within_a_lifetime_and_are_not_repeated(net, capsys):
     """A goal from year 1 used to be accepted and then broke `week` for good."""
-    assert "too far back" in fails(capsys, "goal", "set", "--touches", "3", "--from", "0001-01-01")
-    assert "too far ahead" in fails(capsys, "pause", "2025-12-20", "2999-01-01")
+    assert "out of range" in fails(capsys, "goal", "set", "--touches", "3", "--from", "0001-01-01")
+    assert "too far back" in fails(capsys, "goal", "set", "--touches", "3", "--from", "1950-01-01")
+    assert "too far ahead" in fails(capsys, "pause", "2025-12-20", "2040-01-01")
     ok(capsys, "pause", "2025-12-20", "2026-01-03")
     assert "already there" in fails(capsys, "pause", "2025-12-20", "2026-01-03")
     ok(capsys, "goal", "set", "--touches", "3", "--from", "2025-03-03")
@@ -487,13 +502,16 @@ def test_an_archived_contact_is_named_as_archived_not_unknown(net, capsys):
 def test_an_imported_goal_or_pause_out_of_the_habits_span_is_skipped_with_its_line(net, capsys, tmp_path):
     ok(capsys, "goal", "set", "--touches", "2")
     doc = json.loads(ok(capsys, "export", "json"))
+    doc["goals"].append({"from_date": "1950-01-01", "touches": 1, "minutes": None})
     doc["goals"].append({"from_date": "0001-01-01", "touches": 1, "minutes": None})
     doc["goals"].append({"from_date": "2025-01-06", "touches": 99999999999999999999, "minutes": None})
-    doc["pauses"] = [{"start": "2025-01-01", "end": "9999-12-31", "reason": ""}]
+    doc["pauses"] = [{"start": "2025-01-01", "end": "2040-12-31", "reason": ""},
+                     {"start": "2025-01-01", "end": "9999-12-31", "reason": ""}]
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     code, out, err = run(capsys, "import", "json", str(path))
     assert code == 0 and "too far back" in out + err and "too far ahead" in out + err
+    assert "goals[2].from_date: 0001-01-01 is out of range" in err and "pauses[1].end: 9999-12-31 is out of range" in err
     assert "makes no sense" in out + err
     assert ok(capsys, "goal", "list").splitlines() == ["from 2025-03-12: touches 2, minutes -"]
     assert json.loads(ok(capsys, "week", "--json"))["goal"]["touches"] == 2
@@ -597,3 +615,168 @@ def test_the_demo_app_opens_a_throw_away_database_that_is_gone_afterwards(env, c
     [(path, existed)] = seen
     assert existed and path != real and not real.exists()
     assert not path.exists() and not path.parent.exists()
+
+
+# --- dates out of range ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_dates_stored_out_of_range_are_shown_and_no_command_fails(net, capsys, monkeypatch, zone):
+    """Dan Brown's last touch is 0001-01-01 02:00 UTC (year 0 in New York), Omar Fischer's
+    9999-12-31 23:00 UTC (year 10000 in Tokyo); follow-ups, snoozes, goals and pauses alike."""
+    monkeypatch.setenv("TZ", zone)
+    net.config.parent.mkdir(parents=True, exist_ok=True)
+    net.config.write_text("goal: {touches: 1}\n")  # the goal rows are all out of range: the config's counts
+    ok(capsys, "log", "Dana", "--at", "2025-03-03 10:00")
+    store_dates_out_of_range(net.db, "Dan Brown", "Omar Fischer")
+
+    rows = {r["name"]: r for r in due_json(capsys, "--limit", "0", "--snoozed")}
+    utc = dt.timezone.utc
+    assert dt.datetime.fromisoformat(rows["Dan Brown"]["last_touch"]) == dt.datetime(1, 1, 1, 2, tzinfo=utc)
+    assert dt.datetime.fromisoformat(rows["Omar Fischer"]["last_touch"]) == dt.datetime(9999, 12, 31, 23, tzinfo=utc)
+    assert rows["Edge Never 0"]["due"] == "0001-01-01" and rows["Edge Never 1"]["due"] == "9999-12-31"
+    assert rows["Dan Brown"]["due"] == "0001-06-30"  # tier C: 180 days after its day
+    assert rows["Omar Fischer"]["due"] == "9999-12-31"  # the calendar's last day
+    assert rows["Edge Snoozed 1"]["snoozed_until"] == "9999-12-31"
+    assert "Edge Snoozed 1" not in {r["name"] for r in due_json(capsys, "--limit", "0")}
+    assert len(ok(capsys, "due").splitlines()) == 6
+    week = json.loads(ok(capsys, "week", "--json"))
+    assert (week["goal"]["touches"], week["current_streak"], week["best_streak"]) == (1, 1, 1)
+    ok(capsys, "week")
+    listed = json.loads(ok(capsys, "follow-up", "list", "--json"))
+    assert [f["what"] for f in listed] == ["edge 0", "edge 1"] and listed[0]["overdue"] and not listed[1]["overdue"]
+    assert len(ok(capsys, "follow-up", "list").splitlines()) == 2
+    doc = json.loads(ok(capsys, "export", "json"))
+    assert {t["at"] for t in doc["touches"]} >= {"0001-01-01T02:00:00Z", "9999-12-31T23:00:00Z"}
+    for fmt in ("yaml", "csv", "ics"):
+        assert ok(capsys, "export", fmt)
+    assert "9999-12-31" in ok(capsys, "pause", "list") and "0001-01-01" in ok(capsys, "goal", "list")
+
+
+def test_dates_stored_out_of_range_show_in_a_contacts_detail(net, capsys, monkeypatch):
+    from netmaint_tui.clock import fixed_clock
+    from netmaint_tui.config import Settings
+    from netmaint_tui.services.common import Context
+    from netmaint_tui.services.contacts import contact_detail
+    from netmaint_tui.store.db import close_database, open_database
+    from netmaint_tui.ui.format import ago
+
+    store_dates_out_of_range(net.db, "Dan Brown", "Omar Fischer")
+    for zone in ("America/New_York", "Asia/Tokyo"):
+        ctx = Context(fixed_clock("2025-03-12T10:00:00", zone), Settings())
+        open_database(net.db)
+        try:
+            for cid in range(1, 8):
+                d = contact_detail(ctx, cid)
+                for moment in [d.last_touch, *(t.at for t in d.history), *(f.due for f in d.follow_ups)]:
+                    if moment is not None:
+                        assert ago(moment, ctx.now())
+        finally:
+            close_database()
+
+
+def _nothing_written(path) -> tuple:
+    conn = sqlite3.connect(path)
+    try:
+        return tuple(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("touch", "follow_up", "goal", "pause")) + (
+            conn.execute("SELECT COUNT(*) FROM contact WHERE snoozed_until IS NOT NULL OR birthday IS NOT NULL").fetchone()[0],)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+@pytest.mark.parametrize("argv", [
+    ["log", "Dana", "--at", "0001-01-01 02:00"],
+    ["log", "Dana", "--at", "0001-01-01T00:00+14:00"],
+    ["log", "Dana", "--at", "1899-12-31"],
+    ["log", "Dana", "--at", "99999w ago"],
+    ["follow-up", "Dana", "call", "--due", "9999-12-31 23:00"],
+    ["follow-up", "Dana", "call", "--due", "9999-12-31T23:59-12:00"],
+    ["follow-up", "Dana", "call", "--due", "in 99999w"],
+    ["snooze", "Dana", "2201-01-01"],
+    ["snooze", "Dana", "in 99999w"],
+    ["goal", "set", "--touches", "3", "--from", "0001-01-01"],
+    ["pause", "1899-12-31", "2025-03-20"],
+    ["add", "Old Timer", "--birthday", "0001-03-04"],
+])
+def test_a_date_out_of_range_is_refused_and_nothing_is_written(net, capsys, monkeypatch, zone, argv):
+    monkeypatch.setenv("TZ", zone)
+    before = _nothing_written(net.db)
+    line = fails(capsys, *argv)
+    assert "out of range; give a date from 1900-01-01 to 2200-12-31" in line, line
+    assert _nothing_written(net.db) == before
+    assert "Old Timer" not in {r["name"] for r in due_json(capsys, "--limit", "0")}
+
+
+@pytest.mark.parametrize("argv, forms", [
+    (["log", "Dana", "--at", ""], "no date or time given; use 2025-03-04"),
+    (["log", "Dana", "--at", "   "], "no date or time given; use 2025-03-04"),
+    (["follow-up", "Dana", "call", "--due", ""], "no date or time given; use 2025-03-04"),
+    (["snooze", "Dana", ""], "no date or time given; use 2025-03-04"),
+    (["goal", "set", "--touches", "3", "--from", ""], "no date given; use 2025-03-04"),
+    (["goal", "set", "--touches", "3", "--from", " "], "no date given; use 2025-03-04"),
+    (["pause", "", "2025-03-20"], "no date given; use 2025-03-04"),
+])
+def test_an_empty_date_is_an_error_not_now(net, capsys, argv, forms):
+    before = _nothing_written(net.db)
+    assert forms in fails(capsys, *argv)
+    assert _nothing_written(net.db) == before
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo", "UTC"])
+@pytest.mark.parametrize("now", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00", "1899-12-31T23:00:00Z",
+                                 "2201-01-01T00:00:00", "9999-12-31T23:59:59"])
+def test_netmaint_now_out_of_range_is_refused(net, capsys, monkeypatch, zone, now):
+    monkeypatch.setenv("TZ", zone)
+    monkeypatch.setenv("NETMAINT_NOW", now)
+    for argv in (["due"], ["week"], ["log", "Dana"], ["export", "ics"]):
+        line = fails(capsys, *argv)
+        assert line.startswith(f"netmaint: NETMAINT_NOW={now!r}: ") and "out of range" in line, line
+
+
+def test_no_file_brings_in_a_date_out_of_range(net, capsys, tmp_path):
+    """Every date a file can give goes through the one range check: the record (or the one
+    value) is left out with its place named, the rest of the file comes in."""
+    ok(capsys, "log", "Dana", "--minutes", "30")
+    ok(capsys, "follow-up", "Dana", "send the deck")
+    doc = json.loads(ok(capsys, "export", "json"))
+    touch = {k: v for k, v in doc["touches"][0].items() if k != "id"}
+    follow_up = {k: v for k, v in doc["follow_ups"][0].items() if k != "id"}
+    doc["touches"] += [{**touch, "at": "0001-01-01T02:00:00Z"}, {**touch, "at": "0001-01-01T00:00:00+14:00"},
+                       {**touch, "at": "2025-03-01T10:00:00Z", "created_at": "9999-12-31T23:00:00Z"}]
+    doc["follow_ups"] += [{**follow_up, "what": "far", "due": "9999-12-31T23:00:00Z"},
+                          {**follow_up, "what": "closed late", "status": "done", "closed_at": "9999-12-31T23:00:00-12:00"}]
+    doc["contacts"] += [
+        {"name": "Ancient Link", "connected_on": "0001-01-01", "snoozed_until": "9999-12-31", "birthday": "0001-02-03",
+         "created_at": "0001-01-01T00:00:00Z"},
+    ]
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = run(capsys, "import", "json", str(path))
+    assert code == 0, err
+    lines = err.splitlines()
+    ranged = [line for line in lines if "out of range" in line]
+    # Named by path, and the whole record left out: a netmaint export is the app's own format,
+    # and what the forms refuse it does not bring in either.
+    for where in ("touches[1].at: 0001-01-01", "touches[2].at: 0001-01-01", "touches[3].created_at: 9999-12-31",
+                  "follow_ups[1].due: 9999-12-31", "follow_ups[2].closed_at: 9999-12-31",
+                  "contacts[3].birthday: 0001-02-03"):
+        assert any(line.startswith(f"{where} is out of range") and line.endswith("skipped") for line in ranged), where
+    again = json.loads(ok(capsys, "export", "json"))
+    assert len(again["touches"]) == 1 and len(again["follow_ups"]) == 1
+    assert "Ancient Link" not in [c["name"] for c in again["contacts"]]
+
+
+def test_address_books_and_linkedin_bring_in_no_year_out_of_range(env, capsys, tmp_path):
+    linkedin = tmp_path / "Connections.csv"
+    linkedin.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                        "Old,Friend,,,Acme,CTO,01 Jan 1850\nNew,Friend,,,Acme,CTO,09 Oct 2024\n")
+    vcard = tmp_path / "old.vcf"
+    vcard.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Great Grandma\nBDAY:1850-05-06\nEND:VCARD\n"
+                     "BEGIN:VCARD\nVERSION:3.0\nFN:Young One\nBDAY:2001-05-06\nEND:VCARD\n")
+    code, out, err = run(capsys, "import", "linkedin", str(linkedin))
+    assert code == 0 and "1850-01-01 is out of range" in err and "imported without it" in err
+    code, out, err = run(capsys, "import", "vcard", str(vcard))
+    assert code == 0 and "birthday '1850-05-06'" in err  # left out, with its line
+    people = {c["name"]: c for c in json.loads(ok(capsys, "export", "json"))["contacts"]}
+    assert people["Old Friend"]["connected_on"] is None and people["New Friend"]["connected_on"] == "2024-10-09"
+    assert people["Great Grandma"]["birthday"] is None and people["Young One"]["birthday"] == "2001-05-06"

@@ -373,3 +373,49 @@ def test_humanize_ago_future():
 @pytest.mark.parametrize("days, expected", [(-12, "12d overdue"), (-1, "1d overdue"), (0, "today"), (1, "in 1d"), (5, "in 5d")])
 def test_humanize_in(days, expected):
     assert humanize_in(days) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# the range of dates kept
+
+
+def test_the_range_is_one_plausible_span_of_years():
+    from netmaint_tui.rules.dates import MAX_YEAR, MIN_YEAR, day_problem, moment_problem
+
+    assert (MIN_YEAR, MAX_YEAR) == (1900, 2200)
+    for day in (date(1900, 1, 1), date(2025, 3, 12), date(2200, 12, 31)):
+        assert day_problem(day) is None and moment_problem(datetime(day.year, day.month, day.day, 23, 59)) is None
+    for day in (date(1, 1, 1), date(1899, 12, 31), date(2201, 1, 1), date(9999, 12, 31)):
+        assert day_problem(day) == f"{day.isoformat()} is out of range; give a date from 1900-01-01 to 2200-12-31"
+        assert moment_problem(datetime(day.year, day.month, day.day, tzinfo=timezone.utc)) == day_problem(day)
+
+
+@pytest.mark.parametrize("zone", [NEW_YORK, "Asia/Tokyo", "Pacific/Kiritimati", "Etc/GMT+12"])
+@pytest.mark.parametrize("text", [
+    "0001-01-01", "0001-01-01 02:00", "0001-01-01T00:00Z", "0001-01-01T00:00+14:00", "9999-12-31 23:59",
+    "9999-12-31T23:59-12:00", "1899-12-31", "2201-01-01 00:00", "in 99999w", "99999w ago", "in 99999d",
+])
+def test_a_moment_out_of_range_is_a_reading_error_however_typed(zone, text):
+    now = pendulum.datetime(2025, 3, 12, 10, tz=zone)
+    for prefer in ("past", "future"):
+        with pytest.raises(DateInputError, match=r"is out of range; give a date from 1900-01-01 to 2200-12-31"):
+            parse_when(text, now, prefer=prefer)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31", "in 99999w", "99999d ago"])
+def test_a_date_out_of_range_is_a_reading_error(text):
+    with pytest.raises(DateInputError, match=r"is out of range; give a date from 1900-01-01 to 2200-12-31"):
+        parse_date(text, today=date(2025, 3, 12))
+
+
+def test_in_zone_keeps_a_moment_the_zone_would_carry_off_the_calendar():
+    from netmaint_tui.rules.dates import in_zone
+
+    first = pendulum.datetime(1, 1, 1, 2, tz="UTC")
+    last = pendulum.datetime(9999, 12, 31, 23, tz="UTC")
+    assert in_zone(first, NEW_YORK) == first and in_zone(first, NEW_YORK).tzinfo == first.tzinfo
+    assert in_zone(last, "Asia/Tokyo") == last
+    assert in_zone(first, "Asia/Tokyo").date() == date(1, 1, 1)  # east of UTC it still fits
+    assert in_zone(NOW, NEW_YORK) == NOW and in_zone(NOW, NEW_YORK).utcoffset().total_seconds() == -4 * 3600
+    assert humanize_ago(first, NOW.in_timezone(NEW_YORK)) == "2025y ago"
+    assert humanize_ago(last, NOW.in_timezone("Asia/Tokyo")) == "in 7980y"

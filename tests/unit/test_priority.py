@@ -9,7 +9,7 @@ from netmaint_tui.rules.priority import (
     TIER_WEIGHT,
     ReasonFacts,
     balance,
-    days_until_due,
+    due_on,
     overdue_ratio,
     reason,
     score,
@@ -63,11 +63,25 @@ def test_a_key_contact_outranks_a_lesser_one_equally_overdue():
     assert score("A", 60, 0, 30) > score("B", 60, 0, 30) > score("C", 60, 0, 30)
 
 
-def test_days_until_due():
-    assert days_until_due(10, 0, 30) == 20
-    assert days_until_due(40, 0, 30) == -10
-    assert days_until_due(None, 5, 30) == -5
-    assert days_until_due(None, 0, 30) == 0
+def test_due_on_is_the_local_day_of_the_last_touch_plus_the_cadence():
+    import datetime as dt
+
+    day = dt.date(2025, 3, 11)
+    assert due_on(day, dt.date(2020, 1, 1), 30) == dt.date(2025, 4, 10)
+    assert due_on(dt.date(2024, 2, 28), dt.date(2020, 1, 1), 1) == dt.date(2024, 2, 29)
+    assert due_on(day, dt.date(2020, 1, 1), 0) == dt.date(2025, 3, 12)  # as the ratio: at least a day
+
+
+def test_due_on_never_touched_is_the_day_added():
+    import datetime as dt
+
+    assert due_on(None, dt.date(2025, 3, 2), 90) == dt.date(2025, 3, 2)
+
+
+def test_due_on_past_the_calendars_end_is_its_last_day():
+    import datetime as dt
+
+    assert due_on(dt.date(9999, 12, 1), dt.date(2020, 1, 1), 90) == dt.date.max
 
 
 def test_times_words():

@@ -704,11 +704,37 @@ def test_week_json_has_the_stable_keys(tmp_db, ctx):
     assert data["goal"] == {"touches": None, "minutes": 90}
 
 
-def test_a_goal_from_the_config_file_starts_this_week(tmp_db, make_ctx):
+def test_a_goal_from_the_config_file_is_in_force_from_the_first_touch(tmp_db, past, make_ctx):
     ctx = make_ctx(goal_touches=3)
-    assert goal_rows(ctx) == [GoalRow(dt.date(2025, 3, 10), 3, None)]
+    assert goal_rows(ctx) == [GoalRow(dt.date(2025, 3, 12), 3, None)]  # no touches yet: from this week
+    cid = add_contact(past("2024-01-01"), "Dana")
+    log_touch(ctx, [cid], at=berlin(2024, 11, 20, 0, 30))  # 23:30 UTC the day before
+    log_touch(ctx, [cid], at=berlin(2025, 2, 4))
+    assert goal_rows(ctx) == [GoalRow(dt.date(2024, 11, 20), 3, None)]
     set_goal(ctx, 4, None, dt.date(2025, 1, 6))  # a goal in the database wins
     assert goal_rows(ctx) == [GoalRow(dt.date(2025, 1, 6), 4, None)]
+
+
+def test_week_summary_worked_cases_2_and_3_with_the_goal_only_in_the_config_file(tmp_db, past, make_ctx):
+    """Cases 2 and 3 of STREAKS.md, the goal given as `goal: {touches: 5}` and no goal rows:
+    the weeks before this one count towards the streak."""
+    ctx = make_ctx(goal_touches=5)
+    cid = add_contact(past("2025-01-01"), "Dana")
+    for monday in (berlin(2025, 2, 17), berlin(2025, 2, 24), berlin(2025, 3, 3)):
+        _log_n(ctx, cid, 5, monday)
+    _log_n(ctx, cid, 2, berlin(2025, 3, 10))
+    s = week_summary(ctx)
+    assert (s.current_streak, s.best_streak, s.touches, round(s.strength, 3), s.status) == (3, 3, 2, 0.345, "open")
+    _log_n(ctx, cid, 3, berlin(2025, 3, 11))
+    s = week_summary(ctx)
+    assert (s.current_streak, s.best_streak, s.touches, round(s.strength, 3), s.status) == (4, 4, 5, 0.431, "met")
+    assert Goal.select().count() == 0
+
+
+def test_a_config_goal_with_no_touches_is_case_1(tmp_db, make_ctx):
+    s = week_summary(make_ctx(goal_touches=5))
+    assert (s.current_streak, s.best_streak, s.touches, round(s.strength, 3), s.status) == (0, 0, 0, 0.0, "open")
+    assert s.has_goal and s.goal_touches == 5
 
 
 @pytest.mark.parametrize("zone", [BERLIN, NEW_YORK])
@@ -931,3 +957,45 @@ def test_an_edit_saves_only_what_was_changed_and_asks_about_a_field_changed_unde
     assert contact_detail(ctx, cid).company == "Umbrella"
     assert edit_contact(ctx, cid, form, opened, keep="ours") == ["company"]
     assert contact_detail(ctx, cid).company == "Acme"
+
+
+# --- the range of dates kept ------------------------------------------------------------------
+
+
+def test_every_service_that_writes_a_date_refuses_one_out_of_range(tmp_db, past, ctx):
+    """The app's forms and the importers reach these directly: each refuses with the one range
+    check's words and writes nothing."""
+    from netmaint_tui.services.contacts import clear_snooze
+    from netmaint_tui.services.touches import validate_touch
+
+    cid = add_contact(past("2025-01-01"), "Dana")
+    fid = followups.add_follow_up(ctx, "send the deck", suggested_by=cid)
+    long_ago, far_ahead = pendulum.datetime(1850, 6, 1, 10, tz=BERLIN), pendulum.datetime(2250, 6, 1, 10, tz=BERLIN)
+    refused = [
+        lambda: log_touch(ctx, [cid], at=long_ago),
+        lambda: validate_touch(ctx, long_ago, "email", "give", None),
+        lambda: followups.add_follow_up(ctx, "later", due=far_ahead, suggested_by=cid),
+        lambda: followups.reschedule(ctx, fid, far_ahead),
+        lambda: followups.reschedule(ctx, fid, long_ago),
+        lambda: snooze(ctx, cid, dt.date(2250, 1, 1)),
+        lambda: add_contact(ctx, "Old Link", connected_on=dt.date(1850, 1, 1)),
+        lambda: add_contact(ctx, "Old Link", connected_on="1850-01-01"),
+        lambda: add_contact(ctx, "Old Link", birthday="1850-01-01"),
+        lambda: update_contact(ctx, cid, connected_on=dt.date(1850, 1, 1)),
+        lambda: update_contact(ctx, cid, birthday="2250-01-01"),
+        lambda: set_goal(ctx, 5, None, dt.date(1850, 1, 1)),
+        lambda: add_pause(ctx, dt.date(2025, 1, 1), dt.date(2250, 1, 1)),
+    ]
+    for i, call in enumerate(refused):
+        with pytest.raises(InputError, match=r"is out of range; give a date from 1900-01-01 to 2200-12-31"):
+            call()
+    assert Touch.select().count() == 0 and Goal.select().count() == 0
+    assert [f.due for f in followups.list_follow_ups(ctx)] == [berlin(2025, 3, 13, 10)]
+    d = contact_detail(ctx, cid)
+    assert (d.snoozed_until, d.connected_on, d.birthday) == (None, None, None)
+    assert [c.name for c in Contact.select()] == ["Dana"]
+    # the edges themselves are kept
+    log_touch(ctx, [cid], at=pendulum.datetime(1900, 1, 1, 0, 0, tz=BERLIN))
+    snooze(ctx, cid, dt.date(2200, 12, 31))
+    clear_snooze(ctx, cid)
+    update_contact(ctx, cid, connected_on=dt.date(1900, 1, 1), birthday="2200-12-31")

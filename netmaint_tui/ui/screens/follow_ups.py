@@ -78,8 +78,7 @@ class FollowUpsScreen(Screen):
         Binding("u", "change_due", "Due…", id="follow_ups.due", tooltip="Change the due date and time"),
         Binding("a", "add", "Add", id="follow_ups.add", tooltip="Add a follow-up for a contact"),
         Binding("enter", "open_contact", "Contact", id="follow_ups.open", tooltip="Show its contact in the list"),
-        Binding("ctrl+z", "undo", "Undo", id="follow_ups.undo",
-                tooltip="Undo the last change: done (with its thank-you), drop, new due time, added"),
+        Binding("ctrl+z", "undo", "Undo", id="follow_ups.undo", tooltip="Undo the last change, whole"),
         Binding("escape", "close", "Back", id="follow_ups.back", tooltip="Back to the contacts"),
     ]
     DEFAULT_CSS = """
