@@ -13,11 +13,17 @@ import sqlite3
 from pathlib import Path
 
 from netmaint_tui.paths import backups_dir
-from netmaint_tui.store.db import file_uri, make_private_dirs
+from netmaint_tui.store.db import file_uri, make_private_dirs, translate_error
+from netmaint_tui.store.errors import DatabaseDamaged, damaged_message
 
 
 class BackupError(Exception):
     pass
+
+
+class SourceDamaged(BackupError, DatabaseDamaged):
+    """The database being copied is damaged. Still a BackupError for whoever copies, and the
+    same one line (damaged_message: the way back from the latest backup) as any damaged file."""
 
 
 class NotRestorable(BackupError):
@@ -49,10 +55,15 @@ def copy_database(source: Path, dest: Path) -> Path:
         finally:
             src.close()
         if result != "ok":
-            raise BackupError(f"the copy of {source} failed its integrity check ({result}); nothing was replaced")
+            # The backup API copies pages as they are: a copy that fails the check is a damaged source.
+            raise SourceDamaged(damaged_message(source))
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
     except sqlite3.DatabaseError as exc:
+        # The copy being written is new: a page SQLite cannot make sense of is the source's.
+        translated = translate_error(exc, source)
+        if isinstance(translated, DatabaseDamaged):
+            raise SourceDamaged(str(translated)) from exc
         raise BackupError(f"cannot copy {source}: {exc}") from exc
     finally:
         if tmp.exists():
