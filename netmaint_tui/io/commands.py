@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from netmaint_tui.cli import USAGE_ERROR, UsageError, db_path, make_context, show
-from netmaint_tui.rules.vocabulary import field_label, plural
+from netmaint_tui.rules.vocabulary import byte_size, field_label, plural
 
 # --- progress on a terminal -------------------------------------------------------------------
 
@@ -62,16 +62,6 @@ class ProgressBar:
 
 
 # --- files ------------------------------------------------------------------------------------
-
-
-def read_input(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except IsADirectoryError:
-        raise UsageError(f"cannot read {path}: it is a folder") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -183,11 +173,11 @@ def _looks_like(data: bytes) -> tuple[str, str] | None:
 
 def cmd_import(args, settings) -> int:
     from netmaint_tui.io.json_io import DocumentError
-    from netmaint_tui.services.importing import import_file
+    from netmaint_tui.services.importing import import_file, read_import_file
     from netmaint_tui.store.db import close_database
 
     source = Path(args.file)
-    data = read_input(source)
+    data = read_import_file(source)
     bar = ProgressBar(f"importing {source.name}")
     try:
         _open(args, settings, must_exist=False)
@@ -279,14 +269,6 @@ def render_export(ctx, fmt: str) -> tuple[bytes, str]:
 # --- backup and restore -----------------------------------------------------------------------
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"
-
-
 def cmd_backup(args, settings) -> int:
     from netmaint_tui.store.backup import BackupError, copy_database, manual_backup_path
 
@@ -306,7 +288,7 @@ def cmd_backup(args, settings) -> int:
     except BackupError as exc:
         print(f"netmaint: {exc}", file=sys.stderr)
         return 1
-    print(f"backed up {show(str(path))} to {show(str(dest))} ({_size(dest.stat().st_size)})")
+    print(f"backed up {show(str(path))} to {show(str(dest))} ({byte_size(dest.stat().st_size)})")
     return 0
 
 

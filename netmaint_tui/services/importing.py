@@ -26,14 +26,18 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 import re
 import sqlite3
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from netmaint_tui.config import MAX_GOAL_MINUTES, MAX_GOAL_TOUCHES
 from netmaint_tui.io.records import ImportIssue, ImportRecord, normalize_linkedin_url
 from netmaint_tui.rules.streaks import habit_date_problem
+from netmaint_tui.rules.vocabulary import byte_size
 from netmaint_tui.services.common import Context, InputError, from_db, loads_list, to_db
 from netmaint_tui.services.contacts import normalize_birthday
 from netmaint_tui.services.touches import validate_touch
@@ -47,6 +51,10 @@ MAX_LINE_FIELD = 2_000  # company, role, location, URL, how met: one line of tex
 MAX_NOTES = 2_000_000  # a 1 MB note still imports; anything larger is not a note
 MAX_LIST_ITEM = 320  # the longest legal email address
 MAX_LIST_ITEMS = 100
+# The largest file an import reads. LinkedIn stops at 30,000 connections (about 3 MB), Google
+# Contacts at 25,000 contacts, and a 30,000-person network with three years of touches exports
+# to under 100 MB; address books with photos are the largest, and fit many thousands of them.
+MAX_FILE_BYTES = 256 * 1024 * 1024
 
 SCALARS = (
     "name", "company", "role", "linkedin_url", "location", "how_met", "tier", "cadence_days",
@@ -1018,6 +1026,26 @@ def _has_data() -> bool:
     return bool(database.execute_sql(
         "SELECT EXISTS (SELECT 1 FROM contact) OR EXISTS (SELECT 1 FROM touch)"
     ).fetchone()[0])
+
+
+def read_import_file(path) -> bytes:
+    """The bytes of a file to import, or InputError (one line) before it is read: a file over
+    MAX_FILE_BYTES is judged by its size, and from a pipe or a device no more than that is read."""
+    path = Path(path)
+    limit = f"an import reads files up to {byte_size(MAX_FILE_BYTES)}; nothing was imported"
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+                raise InputError(f"{path} is {byte_size(info.st_size)}: {limit}")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError(f"cannot read {path}: it is a folder") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:  # no size to go by, or it grew meanwhile
+        raise InputError(f"{path} is larger than {byte_size(MAX_FILE_BYTES)}: {limit}")
+    return data
 
 
 def import_file(
