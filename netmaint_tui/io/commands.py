@@ -8,6 +8,7 @@ created 0600 (notes about people are private) and appear whole or not at all.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -157,27 +158,19 @@ def summary_line(name: str, report) -> str:
     return f"{verb} {show(name)}: {summary}"
 
 
-def _looks_like(data: bytes) -> tuple[str, str] | None:
-    """(what, format) of a file given as the wrong kind, from its start, or None: a hint, not a check."""
-    head = data[:20000].decode("utf-8", "replace").lstrip("\ufeff \t\r\n").casefold()
-    if head.startswith("begin:vcard"):
-        return "vCard file", "vcard"
-    if head.startswith("{") and '"netmaint"' in head[:2000]:
-        return "netmaint export", "json"
-    if "connected on" in head:
-        return "LinkedIn export", "linkedin"
-    if "given name" in head or "e-mail 1 - value" in head or "labels" in head.split("\n", 1)[0]:
-        return "Google Contacts export", "google"
-    return None
-
-
 def cmd_import(args, settings) -> int:
+    from netmaint_tui.io.formats import LABELS, WrongFormat, check_format
     from netmaint_tui.io.json_io import DocumentError
     from netmaint_tui.services.importing import import_file, read_import_file
     from netmaint_tui.store.db import close_database
 
     source = Path(args.file)
     data = read_import_file(source)
+    try:
+        check_format(args.format, data)  # before the database is opened, let alone created
+    except WrongFormat as exc:
+        raise UsageError(f"{source} looks like a {LABELS[exc.found]}, not a {LABELS[exc.given]}; "
+                         f"nothing was imported. Use: netmaint import {exc.found} {shlex.quote(str(source))}") from None
     bar = ProgressBar(f"importing {source.name}")
     try:
         _open(args, settings, must_exist=False)
@@ -186,9 +179,7 @@ def cmd_import(args, settings) -> int:
                                  progress=bar.update)
         except DocumentError as exc:
             where = f" line {exc.line}" if exc.line else ""
-            kind = _looks_like(data)
-            hint = f"; it looks like a {kind[0]}: netmaint import {kind[1]} FILE" if kind and kind[1] != args.format else ""
-            raise UsageError(f"{source}{where}: {exc.message}; nothing was imported{hint}") from None
+            raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
         finally:
             close_database()
     finally:

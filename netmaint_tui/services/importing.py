@@ -1063,13 +1063,17 @@ def import_file(
     Unless it is a dry run, the database is copied first (store.backup.auto_backup), once it
     holds anything worth keeping. The report's issues are the parser's and the import's,
     in file order; `skipped` counts every record left out because of a problem.
-    Raises io.json_io.DocumentError when a json file is not a netmaint export at all, or a file
-    is not of the format given (no vCard in it, no header line).
+    Raises io.formats.WrongFormat (a DocumentError) when the file is clearly another format than
+    `fmt`, before anything else, and io.json_io.DocumentError when a json file is not a netmaint
+    export at all, or a file is not of the format given (no vCard in it, no header line).
     """
     import importlib
 
     if fmt not in FORMATS:
         raise InputError(f"unknown import format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    from netmaint_tui.io.formats import check_format
+
+    check_format(fmt, data)
 
     def phase(name: str):
         return None if progress is None else (lambda done, total: progress(name, done, total))

@@ -204,6 +204,7 @@ class ImportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _work(self, path: Path, fmt: str, dry_run: bool) -> None:
+        from netmaint_tui.io.formats import LABELS, WrongFormat
         from netmaint_tui.io.json_io import DocumentError
         from netmaint_tui.services.common import InputError
         from netmaint_tui.services.importing import import_file, read_import_file
@@ -222,6 +223,10 @@ class ImportScreen(Screen):
             try:
                 with database.connection_context():
                     outcome.report = import_file(self.app.ctx, fmt, data, dry_run=dry_run, progress=progress)
+            except WrongFormat as exc:
+                choose = next(title for title, value in FORMATS if value == exc.found)
+                outcome.error = (f"{path.name} looks like a {LABELS[exc.found]}: choose “{choose}” as the format; "
+                                 "nothing was imported")
             except DocumentError as exc:
                 where = f" line {exc.line}" if exc.line else ""
                 outcome.error = f"{path.name}{where}: {exc.message}; nothing was imported"
