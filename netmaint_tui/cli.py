@@ -549,9 +549,10 @@ def dispatch(argv: list[str]) -> int:
         return run_app(path, settings, getattr(args, "theme", None), clock)
     from netmaint_tui.store.db import close_database, open_database
 
-    open_database(path)
+    db = open_database(path)
     try:
-        if command in WRITES and not _reads_only(args):
+        # Read-only, a write is refused with one line: no copy is made for it first.
+        if command in WRITES and not _reads_only(args) and not db.readonly:
             _daily_backup(path)
         NEEDS_DB[command](make_context(settings, clock), args)
     finally:

@@ -162,7 +162,7 @@ def cmd_import(args, settings) -> int:
     from netmaint_tui.io.formats import LABELS, WrongFormat, check_format
     from netmaint_tui.io.json_io import DocumentError
     from netmaint_tui.services.importing import import_file, read_import_file
-    from netmaint_tui.store.db import close_database
+    from netmaint_tui.store.db import close_database, open_snapshot
 
     source = Path(args.file)
     data = read_import_file(source)
@@ -173,7 +173,10 @@ def cmd_import(args, settings) -> int:
                          f"nothing was imported. Use: netmaint import {exc.found} {shlex.quote(str(source))}") from None
     bar = ProgressBar(f"importing {source.name}")
     try:
-        _open(args, settings, must_exist=False)
+        if args.dry_run:
+            open_snapshot(db_path(args, settings))  # a dry run creates and changes no file
+        else:
+            _open(args, settings, must_exist=False)
         try:
             report = import_file(make_context(settings), args.format, data, dry_run=args.dry_run,
                                  progress=bar.update)

@@ -1093,7 +1093,7 @@ def import_file(
             # no backup made and no import of nothing reported.
             raise DocumentError(1, parsed.wrong_format)
     made = None
-    if backup and not dry_run and _has_data():
+    if backup and not dry_run and not getattr(database.obj, "readonly", False) and _has_data():
         from netmaint_tui.store.backup import auto_backup
 
         made = auto_backup(getattr(database.obj, "path"), reason="before-import")

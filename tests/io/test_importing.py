@@ -308,6 +308,56 @@ def test_the_dry_run_command_lists_what_would_change(env, tmp_path, capsys):
     assert out.strip() == "[]"
 
 
+def files_under(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else "folder")
+            for p in sorted(folder.rglob("*"))} if folder.exists() else {}
+
+
+def test_a_dry_run_creates_and_changes_no_file(env, ctx, tmp_path, capsys):
+    """It used to create the database (and its folders) it was only asked to look at."""
+    from netmaint_tui.store.db import open_database
+
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(connections("Dana,Haddad,https://www.linkedin.com/in/dana-h,,Northwind,CTO,09 Oct 2024",
+                                 "Omar,Fischer,https://www.linkedin.com/in/omar-f,,Acme,CTO,09 Oct 2024"))
+    data_folder = env.db.parent
+
+    def dry_run() -> str:
+        code, out, err = run_cli(capsys, "import", "linkedin", "--dry-run", str(path))
+        assert (code, err) == (0, ""), err
+        return out.splitlines()[-1].split(": ")[-1].split(",")[0]  # "N added"
+
+    # No database yet: what an empty one would get, and no database, no folder.
+    assert dry_run() == "2 added"
+    assert not data_folder.exists()
+
+    # A database as a closed netmaint leaves it: not a byte nor a file (-wal, -shm, backups) more.
+    run_cli(capsys, "add", "Dana Haddad", "--linkedin", "https://www.linkedin.com/in/dana-h", "--company", "Northwind")
+    before = files_under(data_folder)
+    assert dry_run() == "1 added"
+    assert files_under(data_folder) == before
+
+    # Another netmaint holding it open, with a commit still in its -wal: read through, nothing added.
+    held = open_database(env.db)
+    try:
+        add_contact(ctx, "Omar Fischer", linkedin_url="https://www.linkedin.com/in/omar-f")
+        before = files_under(data_folder)
+        assert set(before) >= {"netmaint.db-wal", "netmaint.db-shm"}
+        assert dry_run() == "0 added"
+        assert set(files_under(data_folder)) == set(before)
+    finally:
+        held.close()
+
+    # A file of an older schema: upgraded in memory, never on disk.
+    conn = sqlite3.connect(env.db)
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    before = files_under(data_folder)
+    assert dry_run() == "0 added"
+    assert files_under(data_folder) == before
+
+
 def test_a_missing_file_is_one_line_and_exit_status_2(env, tmp_path, capsys):
     code, out, err = run_cli(capsys, "import", "vcard", str(tmp_path / "nope.vcf"))
     assert code == 2 and out == ""

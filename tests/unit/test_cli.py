@@ -382,6 +382,16 @@ def test_a_damaged_database_is_one_line(env, capsys):
     assert "damaged" in line and str(env.db) in line
 
 
+@pytest.mark.parametrize("argv", [["due"], ["add", "X"], ["import", "json", "{doc}", "--dry-run"], ["export", "json"]])
+def test_a_device_is_not_a_database_file(env, capsys, argv):
+    """`--db /dev/null` was "the disk is full or failing": SQLite's answer, not the cause."""
+    doc = env.tmp / "one.json"
+    doc.write_text('{"format": "netmaint", "version": 1, "contacts": [{"name": "Lena"}]}')
+    line = fails(capsys, "--db", os.devnull, *[a.format(doc=doc) for a in argv], code=1)
+    assert line == (f"netmaint: {os.devnull} is not a regular file (a device or a pipe), so it cannot hold "
+                    "a database; give a database file with --db")
+
+
 def test_another_programs_database_is_refused(env, capsys):
     env.db.parent.mkdir(parents=True)
     conn = sqlite3.connect(env.db)
