@@ -173,9 +173,13 @@ def can_write(path: Path) -> bool:
     """Whether netmaint may write the file (create it, if it is missing): the file and its folder
     both writable. SQLite creates its -wal and -shm in the folder, and netmaint its backups and
     a restore's copies; a folder made read-only makes the database read-only, whatever is in it."""
-    if os.path.lexists(path) and not os.access(path, os.W_OK):
-        return False
-    return _folder_writable(path)
+    if os.path.lexists(path):
+        return os.access(path, os.W_OK) and _folder_writable(path)
+    # Missing folders are made (make_private_dirs): the nearest one that exists must be writable.
+    folder = Path(path).absolute().parent
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def read_only_message(path: Path) -> str:
