@@ -573,10 +573,11 @@ def dispatch(argv: list[str]) -> int:
         return run_app(path, settings, getattr(args, "theme", None), clock)
     from netmaint_tui.store.db import close_database, open_database
 
-    open_database(path)
-    if command in WRITES and not _reads_only(args):
-        _daily_backup(path)
+    db = open_database(path)
     try:
+        # Read-only, a write is refused with one line: no copy is made for it first.
+        if command in WRITES and not _reads_only(args) and not db.readonly:
+            _daily_backup(path)
         NEEDS_DB[command](make_context(settings, clock), args)
     finally:
         close_database()
@@ -597,11 +598,15 @@ def _reads_only(args) -> bool:
 
 
 def _daily_backup(path: Path) -> None:
-    """Once a day, before the first write; afterwards one directory listing. Never blocks the command."""
-    from netmaint_tui.store.backup import BackupError, daily_backup
+    """Once a day, before the first write; afterwards one directory listing. Only a damaged
+    database stops the command: the copy reads every page, and nothing is written to a file
+    found damaged."""
+    from netmaint_tui.store.backup import BackupError, SourceDamaged, daily_backup
 
     try:
         daily_backup(path)
+    except SourceDamaged:
+        raise
     except (BackupError, OSError) as exc:
         print(f"netmaint: warning: today's automatic backup failed ({exc}); continuing", file=sys.stderr)
 

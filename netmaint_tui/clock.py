@@ -23,11 +23,59 @@ class ClockError(ValueError):
 def local_timezone() -> pendulum.Timezone:
     name = os.environ.get("TZ")
     if name:
-        try:
-            return pendulum.timezone(name.lstrip(":"))
-        except Exception as exc:  # pendulum raises several kinds for unknown zones
-            raise ClockError(f"unknown time zone TZ={name!r}; use a name like Europe/Berlin") from exc
+        return zone_from_tz(name)
     return pendulum.local_timezone()
+
+
+# What the C library assumes for a rule that names a summer time but not when it starts and ends
+# (`EST5EDT`, `CET-1CEST`): the United States' rules, from its "posixrules" zone.
+_DEFAULT_DST_RULES = ",M3.2.0,M11.1.0"
+
+
+def zone_from_tz(value: str) -> pendulum.Timezone:
+    """The zone a TZ value names, read as the C library reads it: a zone name (`Europe/Berlin`,
+    also as `:Europe/Berlin`), a zone file (`:/etc/localtime`), or a POSIX rule (`UTC0`, `EST5EDT`,
+    `CET-1CEST,M3.5.0,M10.5.0/3`)."""
+    spec = value[1:] if value.startswith(":") else value
+    try:
+        return pendulum.timezone(spec)
+    except Exception:  # pendulum raises several kinds for a name it does not know
+        pass
+    if spec.startswith("/"):
+        try:
+            with open(spec, "rb") as handle:
+                return pendulum.Timezone.from_file(handle, key=value)
+        except (OSError, ValueError):
+            pass
+    for rule in (spec, spec + _DEFAULT_DST_RULES):
+        try:
+            return posix_zone(rule, key=value)
+        except ValueError:
+            continue
+    raise ClockError(
+        f"unknown time zone TZ={value!r}; use a zone name like Europe/Berlin or a POSIX rule like CET-1CEST,M3.5.0,M10.5.0/3"
+    )
+
+
+def posix_zone(rule: str, key: str | None = None) -> pendulum.Timezone:
+    """A zone that follows a POSIX TZ rule at every date; ValueError if the rule is not one.
+
+    zoneinfo reads such rules only as the footer of a zone file, where they say what holds after
+    the file's last transition: a file with no transitions and this footer is a zone that follows
+    the rule throughout.
+    """
+    if not rule or "\n" in rule or not rule.isascii():
+        raise ValueError(f"not a POSIX TZ rule: {rule!r}")
+    from io import BytesIO
+    from struct import pack
+
+    designation = b"UTC\0"
+    # Header: magic, version, 15 reserved bytes, then the counts of UT/local indicators, standard/wall
+    # indicators, leap seconds, transitions, local time types (one) and designation bytes.
+    block = (b"TZif2" + bytes(15) + pack(">6l", 0, 0, 0, 0, 1, len(designation))
+             + pack(">lBB", 0, 0, 0) + designation)
+    data = block + block + b"\n" + rule.encode("ascii") + b"\n"  # version 1 data, version 2 data, footer
+    return pendulum.Timezone.from_file(BytesIO(data), key=key or rule)
 
 
 @dataclass(frozen=True)
@@ -45,7 +93,7 @@ class Clock:
 
 
 def fixed_clock(moment: str | pendulum.DateTime, tz: str | pendulum.Timezone | None = None) -> Clock:
-    zone = pendulum.timezone(tz) if isinstance(tz, str) else (tz or local_timezone())
+    zone = zone_from_tz(tz) if isinstance(tz, str) else (tz or local_timezone())
     if isinstance(moment, str):
         moment = pendulum.parse(moment, tz=zone)
     fixed = moment.in_timezone(zone)

@@ -8,12 +8,13 @@ created 0600 (notes about people are private) and appear whole or not at all.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
 
 from netmaint_tui.cli import USAGE_ERROR, UsageError, db_path, known_databases, make_context, show
-from netmaint_tui.rules.vocabulary import field_label, plural
+from netmaint_tui.rules.vocabulary import byte_size, field_label, plural
 
 # --- progress on a terminal -------------------------------------------------------------------
 
@@ -62,16 +63,6 @@ class ProgressBar:
 
 
 # --- files ------------------------------------------------------------------------------------
-
-
-def read_input(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except IsADirectoryError:
-        raise UsageError(f"cannot read {path}: it is a folder") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -167,38 +158,31 @@ def summary_line(name: str, report) -> str:
     return f"{verb} {show(name)}: {summary}"
 
 
-def _looks_like(data: bytes) -> tuple[str, str] | None:
-    """(what, format) of a file given as the wrong kind, from its start, or None: a hint, not a check."""
-    head = data[:20000].decode("utf-8", "replace").lstrip("\ufeff \t\r\n").casefold()
-    if head.startswith("begin:vcard"):
-        return "vCard file", "vcard"
-    if head.startswith("{") and '"netmaint"' in head[:2000]:
-        return "netmaint export", "json"
-    if "connected on" in head:
-        return "LinkedIn export", "linkedin"
-    if "given name" in head or "e-mail 1 - value" in head or "labels" in head.split("\n", 1)[0]:
-        return "Google Contacts export", "google"
-    return None
-
-
 def cmd_import(args, settings) -> int:
+    from netmaint_tui.io.formats import LABELS, WrongFormat, check_format
     from netmaint_tui.io.json_io import DocumentError
-    from netmaint_tui.services.importing import import_file
-    from netmaint_tui.store.db import close_database
+    from netmaint_tui.services.importing import import_file, read_import_file
+    from netmaint_tui.store.db import close_database, open_snapshot
 
     source = Path(args.file)
-    data = read_input(source)
+    data = read_import_file(source)
+    try:
+        check_format(args.format, data)  # before the database is opened, let alone created
+    except WrongFormat as exc:
+        raise UsageError(f"{source} looks like a {LABELS[exc.found]}, not a {LABELS[exc.given]}; "
+                         f"nothing was imported. Use: netmaint import {exc.found} {shlex.quote(str(source))}") from None
     bar = ProgressBar(f"importing {source.name}")
     try:
-        _open(args, settings, must_exist=False)
+        if args.dry_run:
+            open_snapshot(db_path(args, settings))  # a dry run creates and changes no file
+        else:
+            _open(args, settings, must_exist=False)
         try:
             report = import_file(make_context(settings), args.format, data, dry_run=args.dry_run,
                                  progress=bar.update)
         except DocumentError as exc:
             where = f" line {exc.line}" if exc.line else ""
-            kind = _looks_like(data)
-            hint = f"; it looks like a {kind[0]}: netmaint import {kind[1]} FILE" if kind and kind[1] != args.format else ""
-            raise UsageError(f"{source}{where}: {exc.message}; nothing was imported{hint}") from None
+            raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
         finally:
             close_database()
     finally:
@@ -293,14 +277,6 @@ def render_export(ctx, fmt: str) -> tuple[bytes, str]:
 # --- backup and restore -----------------------------------------------------------------------
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"
-
-
 def cmd_backup(args, settings) -> int:
     from netmaint_tui.store.backup import BackupError, copy_database, manual_backup_path
     from netmaint_tui.store.guard import refuse_overwrite
@@ -326,7 +302,7 @@ def cmd_backup(args, settings) -> int:
     except BackupError as exc:
         print(f"netmaint: {exc}", file=sys.stderr)
         return 1
-    print(f"backed up {show(str(path))} to {show(str(dest))} ({_size(dest.stat().st_size)})")
+    print(f"backed up {show(str(path))} to {show(str(dest))} ({byte_size(dest.stat().st_size)})")
     return 0
 
 
@@ -345,7 +321,7 @@ def _list_backups(args, path: Path) -> int:
         return 0
     width = max(len(b.label) for b in found)
     for b in found:
-        print(f"{b.when:%a %Y-%m-%d %H:%M:%S}  {b.label:<{width}}  {_size(b.size):>9}  {show(str(b.path))}")
+        print(f"{b.when:%a %Y-%m-%d %H:%M:%S}  {b.label:<{width}}  {byte_size(b.size):>9}  {show(str(b.path))}")
     return 0
 
 

@@ -72,6 +72,11 @@ def _google_header(fields: list[str]) -> _Columns | None:
     return found if found.is_header() else None
 
 
+def is_google_header(fields: list[str]) -> bool:
+    """The one test of a Google Contacts header line (see io.formats)."""
+    return _google_header(fields) is not None
+
+
 def parse_google(data: bytes, progress: Progress | None = None) -> ParseResult:
     return parse_csv_export(
         data, progress, _google_header, _record, _MAX_ROW_LINES,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .google import is_google_header
 from .records import (
     parse_csv_export,
     ImportRecord,
@@ -92,9 +93,20 @@ def parse_connected_on(text: str) -> str | None:
         return None
 
 
+def _names(fields: list[str]) -> list[str]:
+    return [collapse(f.lstrip("\ufeff")).lower() for f in fields]
+
+
+def is_linkedin_header(fields: list[str]) -> bool:
+    """The one test of a LinkedIn header line (see io.formats): every era has "Connected On"."""
+    names = _names(fields)
+    return {"first name", "last name", "connected on"} <= set(names) and not is_google_header(fields)
+
+
 def _header_columns(fields: list[str]) -> dict[str, int] | None:
-    names = [collapse(f.lstrip("\ufeff")).lower() for f in fields]
-    if "first name" not in names or "last name" not in names:
+    names = _names(fields)
+    # "First Name,Last Name" also begins Google's header: that file is not LinkedIn's to read.
+    if "first name" not in names or "last name" not in names or is_google_header(fields):
         return None
     columns: dict[str, int] = {}
     for index, name in enumerate(names):

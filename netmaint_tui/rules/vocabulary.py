@@ -14,6 +14,15 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}es" if word.endswith(("ch", "sh", "s", "x")) else f"{n} {word}s"
 
 
+def byte_size(n: float) -> str:
+    """A file's size as people say it: "512 bytes", "3.4 MB", "1 GB"."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f}".removesuffix(".0") + f" {unit}"
+        n /= 1024
+    return f"{n} bytes"
+
+
 # A contact's fields as the forms and the detail pane name them, for lines that say what changes.
 FIELD_LABELS = {
     "connected_on": "connected", "linkedin_url": "LinkedIn", "how_met": "how met", "cadence_days": "cadence",

@@ -26,8 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 import sqlite3
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from netmaint_tui.io.records import ImportIssue, ImportRecord
@@ -35,6 +38,7 @@ from netmaint_tui.rules import schema
 from netmaint_tui.rules.dates import day_problem, moment_problem
 from netmaint_tui.rules.links import normalize_linkedin_url
 from netmaint_tui.rules.streaks import habit_date_problem
+from netmaint_tui.rules.vocabulary import byte_size
 from netmaint_tui.services.common import Context, InputError, from_db, loads_list, to_db
 from netmaint_tui.services.touches import check_due, validate_touch
 from netmaint_tui.store.models import database
@@ -42,6 +46,10 @@ from netmaint_tui.store.models import database
 Progress = Callable[[int, int], None]
 
 DEFAULT_IMPORT_TIER = "C"  # a bulk import is mostly weak ties: they must not bury hand-picked contacts
+# The largest file an import reads. LinkedIn stops at 30,000 connections (about 3 MB), Google
+# Contacts at 25,000 contacts, and a 30,000-person network with three years of touches exports
+# to under 100 MB; address books with photos are the largest, and fit many thousands of them.
+MAX_FILE_BYTES = 256 * 1024 * 1024
 
 SCALARS = (
     "name", "company", "role", "linkedin_url", "location", "how_met", "tier", "cadence_days",
@@ -1001,6 +1009,26 @@ def _has_data() -> bool:
     ).fetchone()[0])
 
 
+def read_import_file(path) -> bytes:
+    """The bytes of a file to import, or InputError (one line) before it is read: a file over
+    MAX_FILE_BYTES is judged by its size, and from a pipe or a device no more than that is read."""
+    path = Path(path)
+    limit = f"an import reads files up to {byte_size(MAX_FILE_BYTES)}; nothing was imported"
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+                raise InputError(f"{path} is {byte_size(info.st_size)}: {limit}")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError(f"cannot read {path}: it is a folder") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:  # no size to go by, or it grew meanwhile
+        raise InputError(f"{path} is larger than {byte_size(MAX_FILE_BYTES)}: {limit}")
+    return data
+
+
 def import_file(
     ctx: Context,
     fmt: str,
@@ -1016,13 +1044,17 @@ def import_file(
     Unless it is a dry run, the database is copied first (store.backup.auto_backup), once it
     holds anything worth keeping. The report's issues are the parser's and the import's,
     in file order; `skipped` counts every record left out because of a problem.
-    Raises io.json_io.DocumentError when a json file is not a netmaint export at all, or a file
-    is not of the format given (no vCard in it, no header line).
+    Raises io.formats.WrongFormat (a DocumentError) when the file is clearly another format than
+    `fmt`, before anything else, and io.json_io.DocumentError when a json file is not a netmaint
+    export at all, or a file is not of the format given (no vCard in it, no header line).
     """
     import importlib
 
     if fmt not in FORMATS:
         raise InputError(f"unknown import format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    from netmaint_tui.io.formats import check_format
+
+    check_format(fmt, data)
 
     def phase(name: str):
         return None if progress is None else (lambda done, total: progress(name, done, total))
@@ -1042,7 +1074,7 @@ def import_file(
             # no backup made and no import of nothing reported.
             raise DocumentError(1, parsed.wrong_format)
     made = None
-    if backup and not dry_run and _has_data():
+    if backup and not dry_run and not getattr(database.obj, "readonly", False) and _has_data():
         from netmaint_tui.store.backup import auto_backup
 
         made = auto_backup(getattr(database.obj, "path"), reason="before-import")

@@ -23,11 +23,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netmaint_tui.paths import RESTORE_ASIDE, backups_dir
-from netmaint_tui.store.db import file_uri, make_private_dirs
+from netmaint_tui.store.db import (
+    can_write,
+    cannot_open_message,
+    make_private_dirs,
+    read_only_message,
+    read_only_uri,
+    translate_error,
+)
+from netmaint_tui.store.errors import DatabaseDamaged, StoreError, damaged_message
 
 
 class BackupError(Exception):
     pass
+
+
+class SourceDamaged(BackupError, DatabaseDamaged):
+    """The database being copied is damaged. Still a BackupError for whoever copies, and the
+    same one line (damaged_message: the way back from the latest backup) as any damaged file."""
 
 
 class NotRestorable(BackupError):
@@ -47,7 +60,12 @@ def copy_database(source: Path, dest: Path) -> Path:
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)
     try:
-        src = sqlite3.connect(file_uri(source, "ro"), uri=True, timeout=5)
+        try:
+            src = sqlite3.connect(read_only_uri(source), uri=True, timeout=5)
+        except sqlite3.Error as exc:
+            # Nothing is written yet: whatever is wrong is the source's (permissions, not a file…).
+            translated = translate_error(exc, source)
+            raise BackupError(str(translated) if isinstance(translated, StoreError) else f"cannot open {source}: {exc}") from exc
         try:
             out = sqlite3.connect(tmp)
             try:
@@ -59,10 +77,15 @@ def copy_database(source: Path, dest: Path) -> Path:
         finally:
             src.close()
         if result != "ok":
-            raise BackupError(f"the copy of {source} failed its integrity check ({result}); nothing was replaced")
+            # The backup API copies pages as they are: a copy that fails the check is a damaged source.
+            raise SourceDamaged(damaged_message(source))
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
     except sqlite3.DatabaseError as exc:
+        # The copy being written is new: a page SQLite cannot make sense of is the source's.
+        translated = translate_error(exc, source)
+        if isinstance(translated, DatabaseDamaged):
+            raise SourceDamaged(str(translated)) from exc
         raise BackupError(f"cannot copy {source}: {exc}") from exc
     finally:
         if tmp.exists():
@@ -73,7 +96,7 @@ def copy_database(source: Path, dest: Path) -> Path:
 def check_database_file(path: Path) -> str:
     """'ok' or SQLite's description of what is wrong with the file."""
     try:
-        conn = sqlite3.connect(file_uri(path, "ro"), uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             return conn.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -344,7 +367,7 @@ def check_restorable(path: Path, newest_schema: int) -> int:
     if result != "ok":
         raise BackupError(f"{path} is damaged ({result.splitlines()[0]}); nothing was changed")
     try:
-        conn = sqlite3.connect(file_uri(path, "ro"), uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -418,6 +441,9 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
     """
     db_path, source = Path(db_path), Path(source)
     check_restorable(source, newest_schema)
+    if not can_write(db_path):
+        # Refused like any write to a file that cannot be written, before anything is copied.
+        raise BackupError(read_only_message(db_path) if db_path.exists() else cannot_open_message(db_path))
     if db_path.exists() and os.path.samefile(db_path, source):
         raise NotRestorable(f"{source} is the database itself; choose a backup file")
     stamp = _stamp(now)

@@ -52,12 +52,12 @@ def busy_timeout_ms() -> int:
 class NetmaintDatabase(SqliteDatabase):
     """Turns SQLite's terse errors into messages a user can act on."""
 
-    def __init__(self, path: Path, readonly: bool = False):
+    def __init__(self, path: Path, readonly: bool = False, sidecars: bool = True):
         self.path = Path(path)
         self.readonly = readonly
         timeout = busy_timeout_ms()
         if readonly:
-            target = file_uri(self.path, "ro")
+            target = read_only_uri(self.path, sidecars)
             pragmas = {"foreign_keys": 1, "busy_timeout": timeout, "query_only": 1}
             super().__init__(target, uri=True, pragmas=pragmas, check_same_thread=False)
         else:
@@ -138,6 +138,89 @@ def file_uri(path: Path, mode: str = "ro") -> str:
     return f"file:{quote(str(Path(path).absolute()))}?mode={mode}"
 
 
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
+def _folder_writable(path: Path) -> bool:
+    return os.access(Path(path).absolute().parent, os.W_OK | os.X_OK)
+
+
+def read_only_uri(path: Path, sidecars: bool = True) -> str:
+    """A read-only URI that works without creating a file wherever one cannot or must not be.
+
+    Reading a WAL-mode file takes SQLite's -wal and -shm beside it, which it creates when missing
+    (and leaves behind), and cannot where the folder is read-only. When both are there, another
+    netmaint may be writing: read through them. When the WAL holds nothing, the file alone is the
+    whole truth, and SQLite can read it as it stands (immutable=1) without either: so it is read
+    in a read-only folder, and wherever `sidecars` is False (a dry run leaves no trace). Elsewhere
+    SQLite makes them, so that a writer that starts meanwhile is seen.
+    """
+    uri = file_uri(path, "ro")
+    wal, shm = _sidecars(path)
+    if wal.exists() and shm.exists():
+        return uri
+    try:
+        wal_empty = wal.stat().st_size == 0
+    except OSError:
+        wal_empty = True
+    if wal_empty and (not sidecars or not _folder_writable(path)):
+        uri += "&immutable=1"
+    return uri
+
+
+def can_write(path: Path) -> bool:
+    """Whether netmaint may write the file (create it, if it is missing): the file and its folder
+    both writable. SQLite creates its -wal and -shm in the folder, and netmaint its backups and
+    a restore's copies; a folder made read-only makes the database read-only, whatever is in it."""
+    if os.path.lexists(path):
+        return os.access(path, os.W_OK) and _folder_writable(path)
+    # Missing folders are made (make_private_dirs): the nearest one that exists must be writable.
+    folder = Path(path).absolute().parent
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def read_only_message(path: Path) -> str:
+    """Why a write to `path` was refused, with what to do."""
+    if not os.access(path, os.W_OK):
+        return f"{path} is read-only; nothing was saved — make it writable (chmod u+w) to change it"
+    folder = Path(path).absolute().parent
+    return (f"{path} is read-only here: its folder {folder} is not writable, and SQLite writes its "
+            "-wal and -shm files beside the database; nothing was saved — make the folder writable to change it")
+
+
+def unusable_message(path: Path) -> str | None:
+    """What makes `path` no database file at all, from the file system, or None."""
+    if path.is_dir():
+        return f"{path} is a folder; give a file in it, e.g. {path / 'netmaint.db'}"
+    if path.exists() and not path.is_file():
+        return f"{path} is not a regular file (a device or a pipe), so it cannot hold a database; give a database file with --db"
+    if path.exists() and not os.access(path, os.R_OK):
+        return (f"cannot read {path}: permission denied; give yourself access (chmod u+rw {path}) "
+                "or run netmaint as the user who owns it")
+    return None
+
+
+def cannot_open_message(path: Path) -> str:
+    """Why SQLite could not open `path` ("unable to open database file"), from the file system."""
+    path = Path(path)
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        return f"cannot open {path}: the folder {folder} does not exist"
+    found = unusable_message(path)
+    if found:
+        return found
+    wal, shm = _sidecars(path)
+    if wal.exists() and not shm.exists() and not _folder_writable(path):
+        return (f"cannot open {path}: changes not yet in the file are in {wal.name}, and reading them takes "
+                f"{shm.name}, which cannot be created in the read-only folder {folder}; make the folder writable once")
+    if not path.exists() and not _folder_writable(path):
+        return f"cannot create {path}: the folder {folder} is not writable"
+    return f"cannot open {path}: check that the folder exists and is writable"
+
+
 def translate_error(exc: Exception, path: Path) -> Exception:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
@@ -146,11 +229,11 @@ def translate_error(exc: Exception, path: Path) -> Exception:
             "close the other one and try again"
         )
     if "readonly" in text or "read-only" in text:
-        return DatabaseUnavailable(f"{path} is read-only; check its permissions (and its folder's)")
+        return DatabaseUnavailable(read_only_message(path))
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return DatabaseDamaged(damaged_message(path))
     if "unable to open" in text:
-        return DatabaseUnavailable(f"cannot open {path}: check that the folder exists and is writable")
+        return DatabaseUnavailable(cannot_open_message(path))
     if "disk is full" in text or "disk i/o" in text:
         return DatabaseUnavailable(f"cannot write {path}: the disk is full or failing; nothing was saved")
     return exc
@@ -206,14 +289,16 @@ def _writable_sidecars(path: Path) -> None:
 def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migrate: bool = True) -> NetmaintDatabase:
     """Open (creating if needed) and bring the schema up to date; bind the models to it.
 
-    readonly=None means "read-only if the file cannot be written", so a database on a
-    read-only medium still opens for reading.
+    readonly=None means "read-only if the file cannot be written" (the file, or the folder SQLite
+    writes its -wal and -shm in), so a database on a read-only medium or in a read-only folder
+    still opens for reading.
     """
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise DatabaseUnavailable(f"{path} is a folder; give a file in it, e.g. {path / 'netmaint.db'}")
+    problem = unusable_message(path)
+    if problem:
+        raise DatabaseUnavailable(problem)
     if readonly is None:
-        readonly = path.exists() and not os.access(path, os.W_OK)
+        readonly = path.exists() and not can_write(path)
     if not readonly:
         try:
             _create_private_file(path)
@@ -226,6 +311,54 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
         raise DatabaseUnavailable(f"{path} does not exist")
     # Judge the file before the first write-capable connection: switching to WAL mode rewrites
     # the header, and a file from a newer version, or not ours at all, must stay byte-for-byte as it was.
+    _judge(path)
+    db = NetmaintDatabase(path, readonly=readonly)
+    version = _connect(db)
+    database.initialize(db)
+    if version < migrations.SCHEMA_VERSION:
+        if readonly:
+            db.close()
+            raise DatabaseUnavailable(f"{path} needs an upgrade but is read-only; make it writable and retry")
+        if migrate:
+            migrations.migrate(db, version)
+    return db
+
+
+def open_snapshot(path: str | os.PathLike) -> NetmaintDatabase:
+    """The database as it stands, for a look that must leave no trace (a dry run); bind the models.
+
+    Read-only, and nothing is created: no database, folder, -wal or -shm. A missing or empty
+    file is the empty database it would become, in memory; a file of an older schema is copied
+    into memory and upgraded there.
+    """
+    path = Path(path).expanduser()
+    problem = unusable_message(path)
+    if problem:
+        raise DatabaseUnavailable(problem)
+    if not path.exists() or path.stat().st_size == 0:
+        version, db = 0, NetmaintDatabase(Path(":memory:"))
+        _connect(db)
+    else:
+        _judge(path)
+        db = NetmaintDatabase(path, readonly=True, sidecars=False)
+        version = _connect(db)
+        if version < migrations.SCHEMA_VERSION:
+            old, db = db, NetmaintDatabase(Path(":memory:"))
+            _connect(db)
+            try:
+                old.connection().backup(db.connection())
+            except sqlite3.Error as exc:
+                raise _as_store_error(exc, path) from exc
+            finally:
+                old.close()
+    database.initialize(db)
+    if version < migrations.SCHEMA_VERSION:
+        migrations.migrate(db, version, backup_first=False)  # in memory: the file is not touched
+    return db
+
+
+def _judge(path: Path) -> None:
+    """Refuse a file of a newer version or of another program, reading it without changing it."""
     version, tables = inspect_file(path)
     if version > migrations.SCHEMA_VERSION:
         raise DatabaseNewer(
@@ -238,30 +371,22 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
             f"{path} is a database of another program (it has tables such as {foreign[0]!r}); "
             "the file was not changed — choose another file with --db"
         )
-    db = NetmaintDatabase(path, readonly=readonly)
+
+
+def _connect(db: NetmaintDatabase) -> int:
+    """Connect; the schema version the file says it has."""
     try:
         db.connect(reuse_if_open=True)
-        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+        return db.execute_sql("PRAGMA user_version").fetchone()[0]
     except StoreError:
         db.close()
         raise
-    database.initialize(db)
-    if version < migrations.SCHEMA_VERSION:
-        if readonly:
-            db.close()
-            raise DatabaseUnavailable(f"{path} needs an upgrade but is read-only; make it writable and retry")
-        if migrate:
-            migrations.migrate(db, version)
-    return db
 
 
 def inspect_file(path: Path) -> tuple[int, list[str]]:
     """(user_version, table names) of a database file, read without changing it."""
-    uri = file_uri(path, "ro")
-    if not Path(f"{path}-wal").exists():
-        # Nothing is in a WAL, so the file alone is the truth; reading it as immutable also keeps
-        # SQLite from creating -wal and -shm beside a file that is about to be refused.
-        uri += "&immutable=1"
+    # Creating no -wal and -shm beside a file that may be about to be refused.
+    uri = read_only_uri(path, sidecars=False)
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms() / 1000)
     except sqlite3.Error as exc:

@@ -62,13 +62,13 @@ def _has_tables(db) -> bool:
     return bool(row and row[0])
 
 
-def migrate(db, current: int) -> None:
+def migrate(db, current: int, *, backup_first: bool = True) -> None:
     from netmaint_tui.store.backup import auto_backup
     from netmaint_tui.store.errors import MigrationFailed, StoreError
 
     backup = None
     # Any file that already holds data is copied first, whatever its version says.
-    if current > 0 or _has_tables(db):
+    if backup_first and (current > 0 or _has_tables(db)):
         backup = auto_backup(db, reason=f"before-migration-{current}-to-{SCHEMA_VERSION}")
     for number in range(current + 1, SCHEMA_VERSION + 1):
         # BEGIN IMMEDIATE: take the write lock first, so two processes opening a fresh

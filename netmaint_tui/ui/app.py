@@ -226,10 +226,12 @@ class NetmaintApp(App):
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
         """The day's first start keeps a copy; off the main thread so the list shows at once."""
-        from netmaint_tui.store.backup import daily_backup
+        from netmaint_tui.store.backup import SourceDamaged, daily_backup
 
         try:
             daily_backup(self.db_path)
+        except SourceDamaged as exc:  # the copy read a page the app has not: the way back, in red
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False, timeout=30)
         except Exception as exc:  # a failed backup must not stop the user; say so
             self.call_from_thread(self.notify, f"Automatic backup failed: {exc}", severity="warning", markup=False)
 

@@ -308,6 +308,56 @@ def test_the_dry_run_command_lists_what_would_change(env, tmp_path, capsys):
     assert out.strip() == "[]"
 
 
+def files_under(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else "folder")
+            for p in sorted(folder.rglob("*"))} if folder.exists() else {}
+
+
+def test_a_dry_run_creates_and_changes_no_file(env, ctx, tmp_path, capsys):
+    """It used to create the database (and its folders) it was only asked to look at."""
+    from netmaint_tui.store.db import open_database
+
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(connections("Dana,Haddad,https://www.linkedin.com/in/dana-h,,Northwind,CTO,09 Oct 2024",
+                                 "Omar,Fischer,https://www.linkedin.com/in/omar-f,,Acme,CTO,09 Oct 2024"))
+    data_folder = env.db.parent
+
+    def dry_run() -> str:
+        code, out, err = run_cli(capsys, "import", "linkedin", "--dry-run", str(path))
+        assert (code, err) == (0, ""), err
+        return out.splitlines()[-1].split(": ")[-1].split(",")[0]  # "N added"
+
+    # No database yet: what an empty one would get, and no database, no folder.
+    assert dry_run() == "2 added"
+    assert not data_folder.exists()
+
+    # A database as a closed netmaint leaves it: not a byte nor a file (-wal, -shm, backups) more.
+    run_cli(capsys, "add", "Dana Haddad", "--linkedin", "https://www.linkedin.com/in/dana-h", "--company", "Northwind")
+    before = files_under(data_folder)
+    assert dry_run() == "1 added"
+    assert files_under(data_folder) == before
+
+    # Another netmaint holding it open, with a commit still in its -wal: read through, nothing added.
+    held = open_database(env.db)
+    try:
+        add_contact(ctx, "Omar Fischer", linkedin_url="https://www.linkedin.com/in/omar-f")
+        before = files_under(data_folder)
+        assert set(before) >= {"netmaint.db-wal", "netmaint.db-shm"}
+        assert dry_run() == "0 added"
+        assert set(files_under(data_folder)) == set(before)
+    finally:
+        held.close()
+
+    # A file of an older schema: upgraded in memory, never on disk.
+    conn = sqlite3.connect(env.db)
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    before = files_under(data_folder)
+    assert dry_run() == "0 added"
+    assert files_under(data_folder) == before
+
+
 def test_a_missing_file_is_one_line_and_exit_status_2(env, tmp_path, capsys):
     code, out, err = run_cli(capsys, "import", "vcard", str(tmp_path / "nope.vcf"))
     assert code == 2 and out == ""
@@ -375,18 +425,65 @@ def test_import_file_runs_the_whole_pipeline_for_the_app(tmp_db, ctx):
     assert dry.backup is None and counts(dry) == (0, 0, 2, 1)
 
 
-@pytest.mark.parametrize("fmt, sample, right", [
-    ("google", "linkedin_Connections_2025.csv", "linkedin"),  # "First Name,Last Name" begins both
-    ("linkedin", "google_gmail_export_v30.vcf", "vcard"),
-    ("vcard", "linkedin_Connections_2025.csv", "linkedin"),
-])
-def test_a_file_of_the_wrong_kind_is_refused_and_named(env, capsys, fmt, sample, right):
-    """It used to import the LinkedIn export as Google's: one contact, a duplicate without a company."""
-    code, out, err = run_cli(capsys, "import", fmt, str(SAMPLES / sample))
-    assert code == 2 and out == "" and len(err.splitlines()) == 1
-    assert "nothing was imported" in err and f"netmaint import {right} FILE" in err
-    code, out, _ = run_cli(capsys, "due", "--json")
-    assert json.loads(out) == []
+def _kinds(tmp_path) -> dict[str, Path]:
+    """One file of each format the importer reads."""
+    from tests.io.test_google import CURRENT_HEADER, row
+
+    google = tmp_path / "contacts.csv"
+    google.write_text(CURRENT_HEADER + "\n" + row(CURRENT_HEADER, first_name="Dana", last_name="Haddad",
+                                                  e_mail_1_value="dana@example.org") + "\n")
+    export = tmp_path / "my network.yaml"  # a space: the command it names must still work as shown
+    export.write_text("format: netmaint\nversion: 1\ncontacts:\n- name: Dana Haddad\n")
+    return {"linkedin": SAMPLES / "linkedin_Connections_2025.csv", "vcard": SAMPLES / "google_gmail_export_v30.vcf",
+            "google": google, "json": export}
+
+
+KINDS = ("linkedin", "vcard", "google", "json")
+
+
+@pytest.mark.parametrize("given, actual", [(g, a) for g in KINDS for a in KINDS if g != a])
+def test_a_file_of_another_format_is_refused_with_the_command_that_reads_it(env, capsys, tmp_path, given, actual):
+    """A Google Contacts CSV given as LinkedIn's used to import, and again as Google's made duplicates."""
+    import shlex
+
+    from netmaint_tui.io.formats import LABELS
+
+    source = _kinds(tmp_path)[actual]
+    for extra in ([], ["--dry-run"]):
+        code, out, err = run_cli(capsys, "import", given, str(source), *extra)
+        assert (code, out) == (2, "") and len(err.splitlines()) == 1, err
+        assert f"looks like a {LABELS[actual]}" in err and "nothing was imported" in err
+        assert err.rstrip().endswith(f"netmaint import {actual} {shlex.quote(str(source))}")
+    assert not env.db.exists(), "refused before the database was even opened"
+    code, out, err = run_cli(capsys, "import", actual, str(source))  # the command it names works
+    assert code == 0 and json.loads(run_cli(capsys, "due", "--json")[1]), err
+
+
+def test_each_format_is_recognized_by_one_function_and_only_its_own(tmp_path):
+    from netmaint_tui.io.formats import RECOGNIZERS, identify
+
+    files = {**_kinds(tmp_path), "google-legacy": tmp_path / "legacy.csv", "json-from-export": tmp_path / "x.json"}
+    from tests.io.test_google import LEGACY_HEADER
+
+    files["google-legacy"].write_text(LEGACY_HEADER + "\n")
+    files["json-from-export"].write_text('{\n  "format": "netmaint",\n  "version": 1\n}\n')
+    for path in SAMPLES.glob("*.vcf"):
+        files[f"vcard-{path.name}"] = path
+    for kind, path in files.items():
+        data = path.read_bytes()
+        assert [fmt for fmt, recognizes in RECOGNIZERS.items() if recognizes(data)] == [kind.split("-")[0]], kind
+    # What does not say what it is is left to the parser: a hand-made CSV, other JSON, nothing.
+    for data in (b"First Name,Last Name,Email\nAnn,Lee,ann@x.org\n", b'{"contacts": []}', b"", b"\x00" * 100):
+        assert identify(data) is None, data
+
+
+def test_the_linkedin_parser_does_not_take_a_google_header_for_its_own(tmp_path):
+    from netmaint_tui.io.google import parse_google
+
+    data = _kinds(tmp_path)["google"].read_bytes()
+    assert [r.name for r in parse_google(data).records] == ["Dana Haddad"]
+    parsed = parse_linkedin(data)
+    assert parsed.records == [] and parsed.wrong_format
 
 
 def test_an_old_export_without_urls_follows_a_job_change_by_name(tmp_db, ctx):

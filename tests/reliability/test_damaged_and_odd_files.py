@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -76,9 +77,16 @@ def filled(cli, capsys):
 
 def flip_contact_root_page(path) -> bytes:
     """Flip the page-type byte of the contact table's root page: every read of a contact fails."""
+    return flip_root_page(path, "contact")
+
+
+def flip_root_page(path, table: str) -> bytes:
+    """The file with the page-type byte of `table`'s root page flipped: reading that table fails,
+    everything else still reads."""
     conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'contact'").fetchone()
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
     conn.close()
     data = bytearray(path.read_bytes())
     offset = (root - 1) * page_size + (100 if root == 1 else 0)
@@ -115,6 +123,53 @@ def test_a_damaged_file_is_one_line_naming_the_restore_and_stays_byte_for_byte(f
     assert sqlite3.connect(filled.db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     code, out, err = run(capsys, "due", "--json", "--limit", "0")
     assert (code, err) == (0, "") and sorted(row["name"] for row in json.loads(out)) == sorted(backed_up)
+
+
+def _backups_made_yesterday(db) -> None:
+    """Today's backup moved to yesterday: the next write makes the day's first copy."""
+    from netmaint_tui.store.backup import list_backups
+
+    yesterday = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y%m%d")
+    for backup in list_backups(db):
+        stem, stamp = backup.name[: len(db.stem)], backup.name[len(db.stem) + 1:]
+        backup.rename(backup.with_name(f"{stem}-{yesterday}{stamp[8:]}"))
+
+
+def _schema_version_lost(db) -> None:
+    """user_version 0 beside netmaint's tables: the next open migrates, after a copy."""
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("step, table, argv", [
+    pytest.param("import", "contact", ["import", "json", "{doc}"], id="import"),
+    pytest.param("import", "contact", ["import", "json", "{doc}", "--dry-run"], id="import-dry-run"),
+    pytest.param("the day's first write", "touch", ["add", "Zed"], id="daily-backup"),
+    pytest.param("a migration", "touch", ["due"], id="migration"),
+    pytest.param("backup", "touch", ["backup"], id="backup"),
+])
+def test_every_copy_before_a_write_turns_a_damaged_page_into_the_damaged_line(filled, capsys, step, table, argv):
+    """The copy reads every page, so it is where damage in a part no command has read shows first:
+    the same one line as any damaged file, never an unexpected error, and never a write after it."""
+    from netmaint_tui.store.backup import list_backups
+    from netmaint_tui.store.errors import damaged_message
+
+    doc = filled.tmp / "one.json"
+    doc.write_text(json.dumps({"format": "netmaint", "version": 1, "contacts": [{"name": "Zed"}]}))
+    if step == "the day's first write":
+        _backups_made_yesterday(filled.db)
+    if step == "a migration":
+        _schema_version_lost(filled.db)
+    damaged = flip_root_page(filled.db, table)
+    filled.db.write_bytes(damaged)
+    copies = list_backups(filled.db)
+
+    line = one_line(capsys, *[a.format(doc=doc) for a in argv])
+    assert line == f"netmaint: {damaged_message(filled.db)}" and "netmaint restore " in line
+    assert filled.db.read_bytes() == damaged
+    assert list_backups(filled.db) == copies, "a copy of a damaged file is never kept as a backup"
 
 
 def test_the_app_refuses_a_damaged_file_before_it_starts(filled):

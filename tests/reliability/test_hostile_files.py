@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import subprocess
 import time
 
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netmaint_tui.cli import main
-from tests.reliability.helpers import run_cli
+from tests.reliability.helpers import PYTHON, TIMEOUT, run_cli
 
 BOUND = 20.0  # seconds any one hostile file may take; they take a fraction of that
 
@@ -123,6 +124,48 @@ def test_a_100_mb_import_ends_soon_with_one_clear_line(cli):
         assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
         (line,) = result.stderr.splitlines()
         assert line.startswith(f"netmaint: {huge}") and "nothing was imported" in line
+
+
+# The peak memory of this process alone: getrusage's ru_maxrss keeps the parent's peak across
+# fork and exec, /proc's VmHWM starts afresh with the program.
+PEAK_RSS = '''
+import re, resource, sys
+from netmaint_tui.cli import main
+code = main(sys.argv[1:])
+try:
+    with open("/proc/self/status") as status:
+        peak_kb = int(re.search(r"VmHWM:\\s*(\\d+)", status.read()).group(1))
+except OSError:
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(code, peak_kb // 1024)
+'''
+
+
+@pytest.mark.parametrize("fmt", ["linkedin", "vcard", "google", "json"])
+def test_a_1_gb_file_is_refused_by_its_size_before_it_is_read(cli, fmt):
+    """It used to be read whole (2.6 GB of memory) and then found not to be an export."""
+    from netmaint_tui.rules.vocabulary import byte_size
+    from netmaint_tui.services.importing import MAX_FILE_BYTES
+
+    huge = cli.tmp / "export.bin"
+    sparse_file(huge, 1 << 30)  # a gigabyte of holes: no disk, and only a read would cost memory
+    result = timed(lambda: subprocess.run([PYTHON, "-c", PEAK_RSS, "import", fmt, str(huge)], env=cli.env,
+                                          capture_output=True, text=True, timeout=TIMEOUT))
+    code, peak_mb = map(int, result.stdout.split())
+    assert code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"netmaint: {huge} is 1 GB: an import reads files up to {byte_size(MAX_FILE_BYTES)}; nothing was imported"]
+    assert peak_mb < 200, f"peak memory {peak_mb} MB: the file was read"
+    assert not cli.db.exists()
+
+
+def test_what_has_no_size_is_read_no_further_than_the_limit(monkeypatch):
+    from netmaint_tui.services.common import InputError
+    from netmaint_tui.services.importing import read_import_file
+
+    monkeypatch.setattr("netmaint_tui.services.importing.MAX_FILE_BYTES", 4096)
+    with pytest.raises(InputError, match="larger than 4 KB: an import reads files up to 4 KB"):
+        read_import_file("/dev/zero")  # endless: only a bounded read ends
 
 
 @pytest.mark.slow

@@ -194,6 +194,7 @@ def test_files_it_cannot_use_say_why_and_import_nothing(db, tmp_path, connection
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert "nothing was imported" in screen_text(app)
+            assert "looks like a LinkedIn export: choose “LinkedIn CSV”" in screen_text(app)
             assert contact_count() == 0
 
     run(go())

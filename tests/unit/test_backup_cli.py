@@ -84,6 +84,15 @@ def test_backup_of_a_missing_database_is_one_line(env, capsys):
 # --- restore ----------------------------------------------------------------------------------
 
 
+def test_restore_on_a_new_machine_makes_the_folders_it_needs(db, env, capsys):
+    saved = env.tmp / "saved.db"
+    assert main(["backup", "-o", str(saved)]) == 0
+    fresh = env.tmp / "new-machine" / "data" / "netmaint.db"
+    code, out, err = run(capsys, "--db", str(fresh), "restore", str(saved))
+    assert (code, err) == (0, "") and out.endswith("there was no database before\n")
+    assert names(fresh) == ["Dana Haddad", "Omar Fischer"]
+
+
 def test_restore_puts_the_copy_in_place_and_keeps_the_old_file_aside(db, env, capsys):
     saved = env.tmp / "saved.db"
     assert main(["backup", "-o", str(saved)]) == 0

@@ -363,6 +363,34 @@ def test_a_bad_clock_or_zone_is_one_line(env, capsys, monkeypatch):
     assert "TZ" in fails(capsys, "due")
 
 
+@pytest.mark.parametrize("tz", ["UTC0", "CET-1CEST,M3.5.0,M10.5.0/3", "EST5EDT", ":Europe/Berlin", "<+0530>-5:30"])
+def test_every_tz_the_c_library_reads_is_taken(env, capsys, monkeypatch, tz):
+    """POSIX rules were refused: pendulum and zoneinfo read zone names only."""
+    monkeypatch.setenv("TZ", tz)
+    ok(capsys, "add", "Dana")
+    assert [row["name"] for row in due_json(capsys)] == ["Dana"]
+
+
+@pytest.mark.parametrize("now, local, week_start", [
+    ("2025-07-13T22:30:00Z", "2025-07-14T00:30:00+02:00", "2025-07-14"),  # summer: Monday already
+    ("2025-07-13T21:30:00Z", "2025-07-13T23:30:00+02:00", "2025-07-07"),
+    ("2025-01-12T23:30:00Z", "2025-01-13T00:30:00+01:00", "2025-01-13"),  # winter: one hour less
+    ("2025-01-12T22:30:00Z", "2025-01-12T23:30:00+01:00", "2025-01-06"),
+    ("2025-03-30T01:00:00Z", "2025-03-30T03:00:00+02:00", "2025-03-24"),  # the hour summer time begins
+    ("2025-10-25T23:59:00Z", "2025-10-26T01:59:00+02:00", "2025-10-20"),  # and the day it ends
+    ("2025-10-26T01:00:00Z", "2025-10-26T02:00:00+01:00", "2025-10-20"),
+])
+def test_a_touch_lands_on_its_local_day_under_a_posix_tz_rule(env, capsys, monkeypatch, now, local, week_start):
+    monkeypatch.setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
+    monkeypatch.setenv("NETMAINT_NOW", now)
+    ok(capsys, "add", "Dana")
+    ok(capsys, "log", "Dana")
+    (row,) = due_json(capsys)
+    assert row["last_touch"] == local
+    week = json.loads(ok(capsys, "week", "--json"))
+    assert (week["week_start"], week["touches"]) == (week_start, 1)
+
+
 def test_control_characters_never_reach_the_terminal(env, capsys):
     out = ok(capsys, "add", "Eve\x1b]0;owned\x07 Smith")
     assert "\x1b" not in out and "\x07" not in out
@@ -394,6 +422,16 @@ def test_a_damaged_database_is_one_line(env, capsys):
     env.db.write_bytes(b"definitely not sqlite " * 300)
     line = fails(capsys, "due", code=1)
     assert "damaged" in line and str(env.db) in line
+
+
+@pytest.mark.parametrize("argv", [["due"], ["add", "X"], ["import", "json", "{doc}", "--dry-run"], ["export", "json"]])
+def test_a_device_is_not_a_database_file(env, capsys, argv):
+    """`--db /dev/null` was "the disk is full or failing": SQLite's answer, not the cause."""
+    doc = env.tmp / "one.json"
+    doc.write_text('{"format": "netmaint", "version": 1, "contacts": [{"name": "Lena"}]}')
+    line = fails(capsys, "--db", os.devnull, *[a.format(doc=doc) for a in argv], code=1)
+    assert line == (f"netmaint: {os.devnull} is not a regular file (a device or a pipe), so it cannot hold "
+                    "a database; give a database file with --db")
 
 
 def test_another_programs_database_is_refused(env, capsys):

@@ -204,19 +204,18 @@ class ImportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _work(self, path: Path, fmt: str, dry_run: bool) -> None:
+        from netmaint_tui.io.formats import LABELS, WrongFormat
         from netmaint_tui.io.json_io import DocumentError
         from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.importing import import_file
+        from netmaint_tui.services.importing import import_file, read_import_file
         from netmaint_tui.store.errors import StoreError
         from netmaint_tui.store.models import database
 
         outcome = Outcome(dry_run=dry_run, name=path.name)
         try:
-            data = path.read_bytes()
-        except IsADirectoryError:
-            outcome.error = f"cannot read {path}: it is a folder"
-        except OSError as exc:
-            outcome.error = f"cannot read {path}: {exc.strerror or exc}"
+            data = read_import_file(path)
+        except InputError as exc:
+            outcome.error = str(exc)
         if not outcome.error:
             def progress(phase: str, done: int, total: int) -> None:
                 self.app.call_from_thread(self._progress, phase, done, total)
@@ -224,6 +223,10 @@ class ImportScreen(Screen):
             try:
                 with database.connection_context():
                     outcome.report = import_file(self.app.ctx, fmt, data, dry_run=dry_run, progress=progress)
+            except WrongFormat as exc:
+                choose = next(title for title, value in FORMATS if value == exc.found)
+                outcome.error = (f"{path.name} looks like a {LABELS[exc.found]}: choose “{choose}” as the format; "
+                                 "nothing was imported")
             except DocumentError as exc:
                 where = f" line {exc.line}" if exc.line else ""
                 outcome.error = f"{path.name}{where}: {exc.message}; nothing was imported"
