@@ -196,9 +196,9 @@ def _on_day(day: date, default_time: time, now: pendulum.DateTime, tz: tzinfo, p
     and what is due "today" is due by its end (a follow-up is not overdue the moment it is made)."""
     moment = _at(day, default_time, tz)
     if day == now.date():
-        if prefer == "past" and moment > now:
+        if prefer == "past" and is_after(moment, now):
             return now
-        if prefer == "future" and moment < now:
+        if prefer == "future" and is_after(now, moment):
             return _at(day, END_OF_DAY, tz)
     return moment
 
@@ -207,6 +207,13 @@ def _weekday_date(today: date, weekday: int, prefer: str) -> date:
     if prefer == "future":
         return today + timedelta(days=(weekday - today.weekday()) % 7)
     return today - timedelta(days=(today.weekday() - weekday) % 7)
+
+
+def is_after(a: datetime, b: datetime) -> bool:
+    """`a` is a later instant than `b`. Python compares two times of the same zone by their wall
+    clocks, so in the hour that repeats when summer time ends 02:30 (the second time) would count
+    as before 02:45 (the first time): instants are compared in UTC instead."""
+    return a.timestamp() > b.timestamp()
 
 
 def _check_prefer(prefer: str) -> None:

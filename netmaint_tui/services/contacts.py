@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from netmaint_tui.rules import schema
+from netmaint_tui.rules.dates import is_after
 from netmaint_tui.rules.priority import balance
 from netmaint_tui.services.common import (
     AmbiguousContact,
@@ -396,7 +397,7 @@ def follow_up_views(ctx: Context, query) -> list[FollowUpView]:
                 r.id, r.what, due, r.status,
                 names.get(r.suggested_by_id), r.suggested_by_id,
                 names.get(r.about_id), r.about_id, r.about_text, r.touch_id,
-                r.status == "open" and due < now,
+                r.status == "open" and is_after(now, due),
             )
         )
     return out

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import compress
 
-from netmaint_tui.rules.dates import calendar_months
+from netmaint_tui.rules.dates import calendar_months, is_after
 from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, due_on, reason
 from netmaint_tui.services.common import Context, local_day, local_time, plain_date, to_db
 from netmaint_tui.services.contacts import kind_counts, tags_of
@@ -69,7 +69,7 @@ class DueRow:
 
 
 def _follow_up_when(due_local, now, today: dt.date) -> str:
-    if due_local < now:
+    if is_after(now, due_local):
         return "overdue"
     day = plain_date(due_local.date())
     word = {today: "today", today + dt.timedelta(days=1): "tomorrow"}.get(day, due_local.strftime("%a"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pendulum
 
 from netmaint_tui.rules import schema
+from netmaint_tui.rules.dates import is_after
 from netmaint_tui.services.common import Context, InputError, check_moment, to_db
 from netmaint_tui.services.undo import delete_on_undo, record
 from netmaint_tui.store.models import Contact, FollowUp, Touch, TouchContact, database
@@ -36,7 +37,7 @@ def validate_touch(ctx: Context, at: dt.datetime, channel: str, kind: str, minut
     if problem is not None:
         key, why = problem
         raise InputError(f"{key} {why}")
-    if at > ctx.now() + FUTURE_GRACE:
+    if is_after(at, ctx.now() + FUTURE_GRACE):
         raise InputError(
             f"{at.strftime('%Y-%m-%d %H:%M')} is in the future; log touches that happened, "
             "and use a follow-up for what is planned"

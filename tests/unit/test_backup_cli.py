@@ -10,6 +10,7 @@ import stat
 
 import pytest
 
+from netmaint_tui.rules.vocabulary import byte_size
 from netmaint_tui.cli import main
 from netmaint_tui.store.backup import daily_backup, has_backup_on, list_backups, restore_database
 from netmaint_tui.store.migrations import SCHEMA_VERSION
@@ -298,7 +299,7 @@ def test_backup_list_shows_every_copy_newest_first_with_when_why_and_size(severa
     code, out, err = run(capsys, "backup", "list")
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    size = f"{os.path.getsize(several[0]) / 1024:.1f} KB"
+    size = byte_size(os.path.getsize(several[0]))
     mine = [line for line in lines if "2031" in line]
     assert mine == [
         f"Wed 2031-05-07 10:00:00  manual                            {size:>9}  {several[3]}",

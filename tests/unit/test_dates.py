@@ -419,3 +419,22 @@ def test_in_zone_keeps_a_moment_the_zone_would_carry_off_the_calendar():
     assert in_zone(NOW, NEW_YORK) == NOW and in_zone(NOW, NEW_YORK).utcoffset().total_seconds() == -4 * 3600
     assert humanize_ago(first, NOW.in_timezone(NEW_YORK)) == "2025y ago"
     assert humanize_ago(last, NOW.in_timezone("Asia/Tokyo")) == "in 7980y"
+
+
+def test_now_in_the_hour_that_repeats_when_summer_time_ends_is_not_in_the_future(tmp_db, make_ctx):
+    """Europe/Berlin repeats 02:00-03:00 on 2025-10-26; a touch logged 'now' in the second pass
+    must not be compared by its wall clock with one from the first."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.touches import log_touch
+
+    for utc in ("2025-10-26T00:59:00+00:00", "2025-10-26T01:30:00+00:00", "2025-10-26T01:59:30+00:00"):
+        ctx = make_ctx(now=utc, tz="Europe/Berlin")
+        cid = add_contact(ctx, f"Dana {utc}")
+        log_touch(ctx, [cid])  # now
+        log_touch(ctx, [cid], at=ctx.now().subtract(minutes=45))  # back across the change
+    from netmaint_tui.rules.dates import is_after
+    import pendulum
+
+    first = pendulum.parse("2025-10-26T00:45:00+00:00").in_timezone("Europe/Berlin")  # 02:45, summer time
+    second = pendulum.parse("2025-10-26T01:30:00+00:00").in_timezone("Europe/Berlin")  # 02:30, winter time
+    assert is_after(second, first) and not is_after(first, second)
