@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import random
 from pathlib import Path
 
 from netmaint_tui.rules.dates import week_start
 from netmaint_tui.services.common import Context, to_db
+from netmaint_tui.store.rows import INSERT_CONTACT, to_row
 
 FIRST = (
     "Dana Omar Lena Priya Mateo Yuki Amara Jonas Sofia Kwame Ines Ravi Chloe Tomasz Aisha Lucas Mei "
@@ -117,21 +117,17 @@ def _contacts(db, rng, n, first_day, now):
             added = now.subtract(days=rng.randint(0, 20))
         email = f"{first.lower()}.{last.lower()}{i}@{company.split()[0].lower()}.example"
         birthday = f"--{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.3 else None
-        rows.append((
-            name, company, rng.choice(ROLES), json.dumps([email]),
-            json.dumps([f"+1 555 01{rng.randint(0, 99):02d}"]) if rng.random() < 0.5 else "[]",
-            f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i}", rng.choice(CITIES),
-            rng.choice(HOW_MET), tier, 14 if (tier == "A" and rng.random() < 0.1) else None, birthday,
-            "", "demo", f"demo-{i}", to_db(added), to_db(added),
-        ))
+        rows.append({
+            "name": name, "company": company, "role": rng.choice(ROLES), "emails": [email],
+            "phones": [f"+1 555 01{rng.randint(0, 99):02d}"] if rng.random() < 0.5 else [],
+            "linkedin_url": f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i}",
+            "location": rng.choice(CITIES), "how_met": rng.choice(HOW_MET), "tier": tier,
+            "cadence_days": 14 if (tier == "A" and rng.random() < 0.1) else None, "birthday": birthday,
+            "source": "demo", "source_id": f"demo-{i}", "created_at": to_db(added), "updated_at": to_db(added),
+        })
     cur = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM contact")
     base = cur.fetchone()[0]
-    db.cursor().executemany(
-        "INSERT INTO contact (name, company, role, emails, phones, linkedin_url, location, how_met, tier, "
-        "cadence_days, birthday, notes, source, source_id, created_at, updated_at, archived) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-        rows,
-    )
+    db.cursor().executemany(INSERT_CONTACT, [to_row(base + 1 + i, row) for i, row in enumerate(rows)])
     ids = list(range(base + 1, base + n + 1))
     links = []
     for cid in ids:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import pendulum
 
 from netmaint_tui.clock import Clock
+from netmaint_tui.store.rows import dumps_list, loads_list  # noqa: F401 (the services' JSON list columns)
 from netmaint_tui.rules.dates import day_problem, in_zone, moment_problem
 
 
@@ -113,20 +113,6 @@ def check_day(label: str, day: dt.date) -> None:
 
 def days_between(earlier: dt.datetime, later: dt.datetime) -> float:
     return (later - earlier).total_seconds() / 86400.0
-
-
-def dumps_list(values) -> str:
-    return json.dumps([v for v in values if v], ensure_ascii=False)
-
-
-def loads_list(text: str | None) -> list[str]:
-    if not text:
-        return []
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def worker_connection():

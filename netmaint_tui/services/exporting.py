@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from netmaint_tui.services.common import Context, from_db, loads_list, local_time
+from netmaint_tui.rules.schema import CONTACT_FIELDS
+from netmaint_tui.services.common import Context, from_db, local_time
 from netmaint_tui.store.models import database
+from netmaint_tui.store.rows import from_row
 
 FORMAT = "netmaint"
 VERSION = 1
@@ -38,6 +40,8 @@ def _rows(sql: str, params=()) -> list[dict]:
 
 
 def export_contacts() -> list[dict]:
+    """Every contact in the stable shape: its id, each field of rules.schema in order, the
+    stamps, and the time of its last touch (derived from the touches; ignored on import)."""
     tags: dict[int, list[str]] = {}
     for cid, name in database.execute_sql(
         "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id ORDER BY t.name, t.id"
@@ -45,29 +49,13 @@ def export_contacts() -> list[dict]:
         tags.setdefault(cid, []).append(name)
     out = []
     for r in _rows("SELECT * FROM contact ORDER BY id"):
+        values = from_row(r)
+        values["tags"] = tags.get(r["id"], [])
         out.append({
             "id": r["id"],
-            "name": r["name"],
-            "company": r["company"],
-            "role": r["role"],
-            "emails": loads_list(r["emails"]),
-            "phones": loads_list(r["phones"]),
-            "linkedin_url": r["linkedin_url"],
-            "location": r["location"],
-            "how_met": r["how_met"],
-            "tier": r["tier"],
-            "cadence_days": r["cadence_days"],
-            "tags": tags.get(r["id"], []),
-            "birthday": r["birthday"],
-            "notes": r["notes"],
-            "source": r["source"],
-            "source_id": r["source_id"],
-            "connected_on": day_text(r["connected_on"]),
-            "snoozed_until": day_text(r["snoozed_until"]),
-            "archived": bool(r["archived"]),
+            **{f.key: values[f.key] for f in CONTACT_FIELDS},
             "created_at": utc_text(r["created_at"]),
             "updated_at": utc_text(r["updated_at"]),
-            # Derived from the touches (kept by the database); ignored on import.
             "last_touch_at": utc_text(r["last_touch_at"]),
         })
     return out

@@ -548,3 +548,16 @@ def test_copy_to_an_existing_folder_keeps_its_permissions(tmp_db, tmp_path, umas
     copy_database(tmp_db.path, out / "copy.db")
     assert (out.stat().st_mode & 0o777) == 0o755
     assert ((out / "copy.db").stat().st_mode & 0o777) == 0o600
+
+
+def test_every_contact_field_of_the_schema_is_a_column_and_every_column_a_field(tmp_db):
+    """One schema (rules.schema): the table, the bulk writers and the export carry the same fields."""
+    from netmaint_tui.rules.schema import CONTACT_FIELDS
+    from netmaint_tui.store.models import Contact
+    from netmaint_tui.store.rows import CONTACT_COLUMNS
+
+    columns = {c.name for c in tmp_db.get_columns("contact")}
+    derived = {"id", "last_touch_at"}  # the row's own id, and what the triggers keep
+    assert set(CONTACT_COLUMNS) | derived == columns
+    assert {f.key for f in CONTACT_FIELDS} - {"tags"} | {"created_at", "updated_at"} | derived == columns
+    assert set(Contact._meta.fields) - {"id"} <= columns
