@@ -76,7 +76,7 @@ def add_contact(ctx: Context, name: str, **fields) -> int:
     with database.atomic():
         contact = Contact.create(created_at=now, updated_at=now, **data)
         _set_tags(contact.id, tags)
-        delete_on_undo(Contact, contact.id)
+        delete_on_undo(Contact, contact.id, f"the contact {contact.name}")
     return contact.id
 
 
@@ -87,12 +87,21 @@ def _write_fields(ctx: Context, contact_id: int, data: dict, tags: list[str] | N
         if before is None:
             raise InputError(f"contact #{contact_id} does not exist (removed meanwhile?); nothing was changed")
         if data:
-            restore_on_undo(Contact, contact_id, {k: getattr(before, k) for k in [*data, "updated_at"]})
             Contact.update(**data, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
+            restore_on_undo(Contact, contact_id, {k: getattr(before, k) for k in [*data, "updated_at"]},
+                            f"{before.name}'s")
         if tags is not None:
             old_tags = tags_of([contact_id]).get(contact_id, [])
-            record(lambda: _set_tags(contact_id, old_tags))
             _set_tags(contact_id, tags)
+            new_tags = tags_of([contact_id]).get(contact_id, [])
+
+            def put_tags_back() -> list[str]:
+                if tags_of([contact_id]).get(contact_id, []) != new_tags:
+                    return [f"{before.name}'s tags"]
+                _set_tags(contact_id, old_tags)
+                return []
+
+            record(put_tags_back)
 
 
 def update_contact(ctx: Context, contact_id: int, **fields) -> None:
@@ -206,18 +215,16 @@ def resolve_contact(name: str, include_archived: bool = False) -> int:
                 .where((Contact.archived == True) & (fn.nm_fold(Contact.name) == folded)).first())  # noqa: E712
         if gone is not None:
             raise ArchivedContact(gone.name, gone.id)
-    # A prefix of the whole name ("Omar"), then of any later word in it ("Haddad").
-    for condition in (
-        fn.instr(fn.nm_fold(Contact.name), folded) == 1,
-        fn.instr(fn.nm_fold(Contact.name), " " + folded) > 0,
-    ):
-        found = list(base.where(condition).limit(50))
-        if len(found) == 1:
-            return found[0].id
-        if len(found) > 1:
-            found.sort(key=lambda c: (c.name, c.id))
-            raise AmbiguousContact(wanted, [_label(c) for c in found],
-                                   f"type more of the name, or give the number, e.g. '#{found[0].id}'")
+    # The start of the name ("Omar") or of any later word in it ("Haddad"), and only one person:
+    # "lee" is both Lee Wong and Dana Lee, and picking one of them would act on the wrong person.
+    found = list(base.where((fn.instr(fn.nm_fold(Contact.name), folded) == 1)
+                            | (fn.instr(fn.nm_fold(Contact.name), " " + folded) > 0)).limit(50))
+    if len(found) == 1:
+        return found[0].id
+    if len(found) > 1:
+        found.sort(key=lambda c: (c.name, c.id))
+        raise AmbiguousContact(wanted, [_label(c) for c in found],
+                               f"type more of the name, or give the number, e.g. '#{found[0].id}'")
     if not include_archived:
         # Archived, not gone: saying "add them first" would make a second one.
         try:

@@ -85,8 +85,9 @@ def set_status(ctx: Context, follow_up_id: int, status: str) -> FollowUpView:
         before = _row(follow_up_id)
         if status != "open" and before.status != "open":
             raise InputError(f"follow-up #{follow_up_id} is already {before.status}; nothing changed")
-        restore_on_undo(FollowUp, follow_up_id, {"status": before.status, "closed_at": before.closed_at})
         FollowUp.update(status=status, closed_at=closed).where(FollowUp.id == follow_up_id).execute()
+        restore_on_undo(FollowUp, follow_up_id, {"status": before.status, "closed_at": before.closed_at},
+                        f"the follow-up {before.what!r}:")
     return get_follow_up(ctx, follow_up_id)
 
 
@@ -94,8 +95,8 @@ def reschedule(ctx: Context, follow_up_id: int, due: dt.datetime) -> FollowUpVie
     check_due(due)
     with database.atomic():
         before = _row(follow_up_id)
-        restore_on_undo(FollowUp, follow_up_id, {"due": before.due})
         FollowUp.update(due=to_db(due)).where(FollowUp.id == follow_up_id).execute()
+        restore_on_undo(FollowUp, follow_up_id, {"due": before.due}, f"the follow-up {before.what!r}:")
     return get_follow_up(ctx, follow_up_id)
 
 

@@ -198,8 +198,8 @@ def set_goal(ctx: Context, touches: int | None, minutes: int | None, from_date: 
         # A goal from the same day replaces it: "the goal from that day is now this".
         same = Goal.get_or_none(Goal.from_date == start)
         if same is not None:
-            restore_on_undo(Goal, same.id, {"touches": same.touches, "minutes": same.minutes})
             Goal.update(touches=touches, minutes=minutes).where(Goal.id == same.id).execute()
+            restore_on_undo(Goal, same.id, {"touches": same.touches, "minutes": same.minutes}, "the goal's")
             return same.id
         goal = Goal.create(from_date=start, touches=touches, minutes=minutes, created_at=to_db(ctx.now()))
         delete_on_undo(Goal, goal.id)
@@ -240,7 +240,13 @@ def remove_pause(ctx: Context, pause_id: int) -> Pause:
         if pause is None:
             raise InputError(f"no pause #{pause_id}; see: netmaint pause list")
         row = {f: getattr(pause, f) for f in ("id", "start", "end", "reason", "created_at")}
-        record(lambda: Pause.insert(**row).execute())
+        def put_back() -> list[str]:
+            if Pause.get_or_none(Pause.id == row["id"]) is not None:
+                return ["the pause (its number is taken again)"]
+            Pause.insert(**row).execute()
+            return []
+
+        record(put_back)
         pause.delete_instance()
     return pause
 

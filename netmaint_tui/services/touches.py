@@ -118,10 +118,13 @@ def delete_touch(ctx: Context, touch_id: int) -> None:
         from_it = [f for (f,) in FollowUp.select(FollowUp.id).where(FollowUp.touch == touch_id).tuples()]
         row = {f: getattr(touch, f) for f in ("id", "at", "channel", "kind", "minutes", "note", "created_at")}
 
-        def put_back() -> None:
+        def put_back() -> list[str]:
+            if Touch.get_or_none(Touch.id == touch_id) is not None:
+                return ["the touch (its number is taken again)"]
             Touch.insert(**row).execute()
             TouchContact.insert_many([(touch_id, c) for c in members], fields=[TouchContact.touch, TouchContact.contact]).execute()
             FollowUp.update(touch=touch_id).where(FollowUp.id.in_(from_it)).execute()
+            return []
 
         record(put_back)
         Touch.delete().where(Touch.id == touch_id).execute()

@@ -5,6 +5,9 @@ its own change back (the values it replaced, the rows it added). An action is ev
 under one entry: marking a follow-up done and then thanking whoever suggested it is one entry,
 so one undo reopens the follow-up *and* removes the thank-you touch. Undoing runs the steps newest
 first, in one transaction. Outside `recording()` (the command line) nothing is kept.
+
+Undo never overwrites silently either: a value someone else changed after the action (another
+netmaint, the command line, a sync) is left as it is, and the entry says which.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Callable, Iterator
 
 from netmaint_tui.store.models import database
 
-Step = Callable[[], None]
+# A step puts one change back; it returns what it left alone because it changed since (words
+# for the user, e.g. "Dana Lee's company"), or nothing.
+Step = Callable[[], "list[str] | None"]
 
 _steps: ContextVar[list[Step] | None] = ContextVar("netmaint_undo_steps", default=None)
 
@@ -34,6 +39,8 @@ class Entry:
 
     label: str
     steps: list[Step] = field(default_factory=list)
+    # After an undo: what was not put back because it had changed since the action.
+    kept: list[str] = field(default_factory=list)
     # What the action was about, e.g. ("contact", 12) or ("follow_up", 3): where the screen puts
     # its cursor once the action is undone.
     subject: tuple[str, int] | None = None
@@ -50,20 +57,52 @@ class Entry:
 
 def undo(entry: Entry) -> None:
     """Take the entry's action back, newest step first, all or nothing."""
+    kept: list[str] = []
     with database.atomic():
         for step in reversed(entry.steps):
-            step()
+            kept += step() or []
     entry.steps.clear()
+    entry.kept = list(dict.fromkeys(kept))
 
 
-def restore_on_undo(model, row_id: int, values: dict) -> None:
-    """Record: put these columns of the row back as they are now (`values`, read before the write)."""
-    record(lambda: model.update(**values).where(model.id == row_id).execute())
+def _values(model, row_id: int, keys) -> dict | None:
+    row = model.get_or_none(model.id == row_id)
+    return None if row is None else {k: getattr(row, k) for k in keys}
 
 
-def delete_on_undo(model, row_id: int) -> None:
-    """Record: the row was added by this action; undoing removes it (and what cascades from it)."""
-    record(lambda: model.delete().where(model.id == row_id).execute())
+def restore_on_undo(model, row_id: int, before: dict, what: str = "") -> None:
+    """Record, right after the write: put these columns back to `before`. Each one goes back only
+    while it still holds what this action wrote; one changed since is left as it is and named."""
+    after = _values(model, row_id, before)
+
+    def step() -> list[str]:
+        now = _values(model, row_id, before)
+        if now is None:
+            return []
+        back = {k: v for k, v in before.items() if after is None or now[k] == after[k]}
+        if back:
+            model.update(**back).where(model.id == row_id).execute()
+        return [f"{what or model.__name__.lower()} {k.replace('_', ' ')}" for k in before
+                if k not in back and k != "updated_at"]
+
+    record(step)
+
+
+def delete_on_undo(model, row_id: int, what: str = "") -> None:
+    """Record, right after the insert: the row was added by this action; undoing removes it (and
+    what cascades from it), unless it has been changed since, when it is kept and named."""
+    added = _values(model, row_id, [f.name for f in model._meta.sorted_fields])
+
+    def step() -> list[str]:
+        now = _values(model, row_id, [f.name for f in model._meta.sorted_fields])
+        if now is None:
+            return []
+        if now != added:
+            return [what or f"the {model.__name__.lower()} it added"]
+        model.delete().where(model.id == row_id).execute()
+        return []
+
+    record(step)
 
 
 class History:

@@ -299,7 +299,9 @@ class NetmaintApp(App):
         if entry is None:
             self.notify("Nothing to undo", markup=False)
             return
-        self.notify(f"Undone: {safe(entry.label)}", markup=False)
+        kept = f" · left as changed since: {', '.join(entry.kept)}" if entry.kept else ""
+        self.notify(f"Undone: {safe(entry.label)}{safe(kept)}", markup=False,
+                    severity="warning" if entry.kept else "information")
         self.data_changed(entry.subject)
 
     def data_changed(self, subject: tuple[str, int] | None = None) -> None:

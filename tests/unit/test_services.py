@@ -999,3 +999,35 @@ def test_every_service_that_writes_a_date_refuses_one_out_of_range(tmp_db, past,
     snooze(ctx, cid, dt.date(2200, 12, 31))
     clear_snooze(ctx, cid)
     update_contact(ctx, cid, connected_on=dt.date(1900, 1, 1), birthday="2200-12-31")
+
+
+def test_undo_leaves_a_value_changed_since_by_someone_else_and_says_so(tmp_db, ctx):
+    from netmaint_tui.services import contacts
+    from netmaint_tui.services.contacts import contact_detail
+    from netmaint_tui.services.undo import History
+
+    history = History()
+    dana = contacts.add_contact(ctx, "Dana Lee", company="Wayne", role="CTO", tags=["client"])
+    history.run("edit", lambda: contacts.update_contact(ctx, dana, company="Stark", role="CEO", tags=["mentor"]))
+    contacts.update_contact(ctx, dana, company="Acme via sqlite")  # another netmaint, after the edit
+    entry = history.undo_last()
+    now = contact_detail(ctx, dana)
+    assert (now.company, now.role, now.tags) == ("Acme via sqlite", "CTO", ["client"])
+    assert entry.kept == ["Dana Lee's company"]
+
+    _, added = history.run("add", lambda: contacts.add_contact(ctx, "Omar"))
+    omar = contacts.resolve_contact("Omar")
+    contacts.update_contact(ctx, omar, location="Lisbon")  # changed since it was added: kept
+    entry = history.undo_last()
+    assert contact_detail(ctx, omar).location == "Lisbon" and entry.kept == ["the contact Omar"]
+
+
+def test_a_name_that_starts_two_people_names_neither(tmp_db, ctx):
+    from netmaint_tui.services.common import AmbiguousContact
+    from netmaint_tui.services.contacts import resolve_contact
+
+    dana, lee = add_contact(ctx, "Dana Lee"), add_contact(ctx, "Lee Wong")
+    with pytest.raises(AmbiguousContact) as both:
+        resolve_contact("lee")
+    assert both.value.matches == [f"Dana Lee (#{dana})", f"Lee Wong (#{lee})"]
+    assert resolve_contact("lee w") == lee and resolve_contact("dana") == dana and resolve_contact("wong") == lee
