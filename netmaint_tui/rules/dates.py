@@ -88,6 +88,16 @@ def moment_problem(moment: datetime) -> str | None:
     return day_problem(moment.date())
 
 
+def instant_problem(moment: datetime) -> str | None:
+    """Why a stored UTC instant (a file's `…Z` time) cannot be one netmaint keeps, or None. Its
+    UTC date may lie a day beyond the years kept: 2200-12-31 23:00 at UTC-12 is already 2201 in
+    UTC, and what was typed there must come back from an export."""
+    day = moment.date()
+    if (day.year, day.month, day.day) in ((MIN_YEAR - 1, 12, 31), (MAX_YEAR + 1, 1, 1)):
+        return None
+    return day_problem(day)
+
+
 def in_zone(moment: datetime, tz: str | tzinfo) -> pendulum.DateTime:
     """`moment` in zone `tz`; where that zone's wall clock would leave the calendar (0001-01-01
     02:00 UTC is still year 0 in New York), the moment as it is, so a date stored by an older

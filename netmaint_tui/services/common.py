@@ -10,7 +10,7 @@ import pendulum
 
 from netmaint_tui.clock import Clock
 from netmaint_tui.store.rows import dumps_list, loads_list  # noqa: F401 (the services' JSON list columns)
-from netmaint_tui.rules.dates import day_problem, in_zone, moment_problem
+from netmaint_tui.rules.dates import day_problem, in_zone, instant_problem
 
 
 class InputError(ValueError):
@@ -98,8 +98,9 @@ def local_day(value: dt.datetime | str | None, tz) -> dt.date | None:
 
 
 def check_moment(label: str, moment: dt.datetime) -> None:
-    """InputError unless `moment` lies in the years netmaint keeps (rules.dates.moment_problem)."""
-    problem = moment_problem(moment)
+    """InputError unless `moment` lies in the years netmaint keeps, judged as the instant it is
+    (rules.dates.instant_problem), so what one zone accepts another reads back."""
+    problem = instant_problem(moment.astimezone(dt.timezone.utc) if moment.tzinfo else moment)
     if problem:
         raise InputError(f"{label}: {problem}")
 

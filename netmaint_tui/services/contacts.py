@@ -76,7 +76,7 @@ def add_contact(ctx: Context, name: str, **fields) -> int:
     with database.atomic():
         contact = Contact.create(created_at=now, updated_at=now, **data)
         _set_tags(contact.id, tags)
-        delete_on_undo(Contact, contact.id, f"the contact {contact.name}")
+        delete_on_undo(Contact, contact.id, f"the contact {contact.name}", ignore=(ContactTag,))
     return contact.id
 
 

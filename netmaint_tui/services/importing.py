@@ -35,12 +35,11 @@ from typing import Any, Callable
 
 from netmaint_tui.io.records import ImportIssue, ImportRecord
 from netmaint_tui.rules import schema
-from netmaint_tui.rules.dates import day_problem, moment_problem
+from netmaint_tui.rules.dates import day_problem, instant_problem, moment_problem
 from netmaint_tui.rules.links import normalize_linkedin_url
-from netmaint_tui.rules.streaks import habit_date_problem
 from netmaint_tui.rules.vocabulary import byte_size
 from netmaint_tui.services.common import Context, InputError, from_db, loads_list, to_db
-from netmaint_tui.services.touches import check_due, validate_touch
+from netmaint_tui.services.touches import validate_touch
 from netmaint_tui.store.models import database
 
 Progress = Callable[[int, int], None]
@@ -150,13 +149,13 @@ def _stored_time(value: Any) -> str | None:
         moment = dt.datetime.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"{str(value)[:30]!r} is not an ISO 8601 date-time") from None
-    problem = moment_problem(moment)
-    if moment.tzinfo is not None and not problem:
+    problem = None
+    if moment.tzinfo is not None:
         try:
             moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        except OverflowError:
-            problem = f"{str(value)[:30]!r} is out of range"
-    problem = problem or moment_problem(moment)
+        except OverflowError:  # off the calendar in UTC: say it by the date as written
+            problem = moment_problem(moment) or f"{str(value)[:30]!r} is out of range"
+    problem = problem or instant_problem(moment)
     if problem:
         raise ValueError(problem)
     return moment.isoformat(sep=" ")
@@ -880,7 +879,6 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
             f = _Item(raw)
             what = _checked(lambda: schema.clean_follow_up_text(f.text("what"), typed=True))
             due = f.moment("due", required=True)
-            _checked(lambda: check_due(from_db(due)))  # what `follow-up --due` refuses, a file cannot bring in
             status = _checked(lambda: schema.clean_status(f.text("status", "open")))
             refs = {key: f.whole(key) for key in ("suggested_by", "about", "touch")}
             about_text = _checked(lambda: schema.clean_line("about_text", f.text("about_text"), typed=True))
@@ -915,12 +913,6 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
     return done
 
 
-def _habit_day(ctx, day: str, key: str) -> None:
-    problem = habit_date_problem(dt.date.fromisoformat(day), ctx.today())
-    if problem:
-        raise _Bad(key, problem)
-
-
 def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["goals"]
     existing = {(str(d), t, m) for d, t, m in database.execute_sql("SELECT from_date, touches, minutes FROM goal").fetchall()}
@@ -932,7 +924,6 @@ def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
             g = _Item(raw)
             start, touches, minutes = g.day("from_date"), g.whole("touches"), g.whole("minutes")
             created = g.moment("created_at") or now
-            _habit_day(ctx, start, "from_date")
             problem = schema.goal_problem(touches, minutes)
             if problem:
                 raise _Bad(None, problem)
@@ -965,8 +956,6 @@ def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
             created = p.moment("created_at") or now
             if end < start:
                 raise _Bad("end", f"{end} is before the start, {start}")
-            _habit_day(ctx, start, "start")
-            _habit_day(ctx, end, "end")
         except _Bad as bad:
             _section_issue(report, "pauses", position, bad.message, bad.key)
             continue

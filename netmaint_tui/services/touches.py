@@ -71,8 +71,8 @@ def log_touch(
         if missing:
             raise InputError(f"contact #{missing[0]} does not exist (deleted meanwhile?); nothing was logged")
         touch = Touch.create(at=to_db(at), channel=channel, kind=kind, minutes=minutes, note=note, created_at=now_db)
-        delete_on_undo(Touch, touch.id)
         TouchContact.insert_many([(touch.id, cid) for cid in contact_ids], fields=[TouchContact.touch, TouchContact.contact]).execute()
+        delete_on_undo(Touch, touch.id, "the touch")
         created = []
         for task in tasks:
             due = task.due or pendulum.instance(at) + DEFAULT_FOLLOW_UP_DELAY

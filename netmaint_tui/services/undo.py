@@ -88,16 +88,32 @@ def restore_on_undo(model, row_id: int, before: dict, what: str = "") -> None:
     record(step)
 
 
-def delete_on_undo(model, row_id: int, what: str = "") -> None:
-    """Record, right after the insert: the row was added by this action; undoing removes it (and
-    what cascades from it), unless it has been changed since, when it is kept and named."""
-    added = _values(model, row_id, [f.name for f in model._meta.sorted_fields])
+def _references(model, row_id: int, ignore: tuple = ()) -> set[tuple[str, str, int]]:
+    """The rows that point at this one (its touches, its follow-ups…), but for `ignore`d models."""
+    found = set()
+    for field_ in model._meta.backrefs:
+        other = field_.model
+        if other in ignore:
+            continue
+        for (ident,) in other.select(other._meta.primary_key).where(field_ == row_id).tuples():
+            found.add((other.__name__, field_.name, ident))
+    return found
+
+
+def delete_on_undo(model, row_id: int, what: str = "", ignore: tuple = ()) -> None:
+    """Record, once the row and what belongs to it are written: the row was added by this action,
+    and undoing removes it. Not when it has changed since, or when something added since points
+    at it (a touch logged for a new contact from the command line): then it stays, and is named.
+    Rows of `ignore`d models are the row's own parts, rewritten whole by an edit (a contact's tags)."""
+    fields = [f.name for f in model._meta.sorted_fields]
+    added = _values(model, row_id, fields)
+    refs = _references(model, row_id, ignore)
 
     def step() -> list[str]:
-        now = _values(model, row_id, [f.name for f in model._meta.sorted_fields])
+        now = _values(model, row_id, fields)
         if now is None:
             return []
-        if now != added:
+        if now != added or _references(model, row_id, ignore) - refs:
             return [what or f"the {model.__name__.lower()} it added"]
         model.delete().where(model.id == row_id).execute()
         return []

@@ -117,7 +117,9 @@ KEEP_BEFORE_DAYS = 14
 
 _REASON = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # What follows `<stem>-` in a backup's name.
-_AUTO_NAME = re.compile(r"(?P<stamp>\d{8}-\d{6})-(?P<reason>.+?)(?:\.(?P<n>\d+))?\.db")
+# Only names netmaint writes: a copy of the user's own in the folder ("-mycopy", "(copy)") is never
+# listed as ours, and never thinned away.
+_AUTO_NAME = re.compile(r"(?P<stamp>\d{8}-\d{6})-(?P<reason>daily|before(?:-[a-z0-9]+)+)(?:\.(?P<n>\d+))?\.db")
 _MANUAL_NAME = re.compile(r"manual-(?P<stamp>\d{8}-\d{6})(?:\.(?P<n>\d+))?\.db")
 
 

@@ -7,6 +7,7 @@ foreign keys on, and a busy timeout so a second netmaint waits instead of failin
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from netmaint_tui.store.errors import (
     DatabaseNewer,
     DatabaseUnavailable,
     NotNetmaintDatabase,
+    WrongFileGiven,
     StoreError,
     damaged_message,
 )
@@ -191,6 +193,24 @@ def read_only_message(path: Path) -> str:
             "-wal and -shm files beside the database; nothing was saved — make the folder writable to change it")
 
 
+# What netmaint names a backup (store.backup), and SQLite a database's companion files: opening
+# one of them as a database would write into it (switching to WAL mode alone rewrites the header).
+_BACKUP_NAME = re.compile(r".+-(?:manual-)?\d{8}-\d{6}(?:-[a-z0-9]+(?:-[a-z0-9]+)*)?(?:\.\d+)?\.db")
+_COMPANIONS = {"-wal": "write-ahead log", "-shm": "shared-memory file", "-journal": "journal"}
+
+
+def misuse_message(path: Path) -> str | None:
+    """Why `path` must not be opened as a database although it is one of netmaint's files: a
+    backup, or another database's companion file. None otherwise."""
+    for suffix, what in _COMPANIONS.items():
+        if path.name.endswith(suffix) and Path(str(path)[: -len(suffix)]).is_file():
+            return f"{path} is the {what} of the database {str(path)[: -len(suffix)]}, not a database; give that one"
+    if path.parent.name == "backups" and _BACKUP_NAME.fullmatch(path.name):
+        return (f"{path} is one of netmaint's backups, kept as it is; to use it, restore it "
+                f"(netmaint restore {path}) or copy it elsewhere first")
+    return None
+
+
 def unusable_message(path: Path) -> str | None:
     """What makes `path` no database file at all, from the file system, or None."""
     if path.is_dir():
@@ -294,6 +314,9 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
     still opens for reading.
     """
     path = Path(path).expanduser()
+    misuse = misuse_message(path)
+    if misuse:
+        raise WrongFileGiven(misuse)
     problem = unusable_message(path)
     if problem:
         raise DatabaseUnavailable(problem)
@@ -332,6 +355,9 @@ def open_snapshot(path: str | os.PathLike) -> NetmaintDatabase:
     into memory and upgraded there.
     """
     path = Path(path).expanduser()
+    misuse = misuse_message(path)
+    if misuse:
+        raise WrongFileGiven(misuse)
     problem = unusable_message(path)
     if problem:
         raise DatabaseUnavailable(problem)

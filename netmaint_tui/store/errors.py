@@ -29,6 +29,12 @@ class NotNetmaintDatabase(StoreError):
     """An SQLite file that holds another program's tables: never add ours to it."""
 
 
+class WrongFileGiven(StoreError):
+    """A backup or a companion file named as the database: bad input, refused before it is opened."""
+
+    exit_code = 2
+
+
 class MigrationFailed(StoreError):
     pass
 

@@ -1031,3 +1031,21 @@ def test_a_name_that_starts_two_people_names_neither(tmp_db, ctx):
         resolve_contact("lee")
     assert both.value.matches == [f"Dana Lee (#{dana})", f"Lee Wong (#{lee})"]
     assert resolve_contact("lee w") == lee and resolve_contact("dana") == dana and resolve_contact("wong") == lee
+
+
+def test_undoing_an_added_contact_keeps_it_when_something_added_since_points_at_it(tmp_db, ctx):
+    from netmaint_tui.services import contacts, followups, touches
+    from netmaint_tui.services.undo import History
+    from netmaint_tui.store.models import Contact
+
+    history = History()
+    history.run("add", lambda: contacts.add_contact(ctx, "Undo Me", tags=["x"]))
+    cid = contacts.resolve_contact("Undo Me")
+    history.run("edit", lambda: contacts.update_contact(ctx, cid, tags=["y"]))
+    assert history.undo_last().kept == []  # its own tags, put back: not a reason to keep it
+    touches.log_touch(ctx, [cid], note="IMPORTANT from the command line")  # outside the history
+    followups.add_follow_up(ctx, "cli follow-up", suggested_by=cid)
+    entry = history.undo_last()
+    assert entry.kept == ["the contact Undo Me"]
+    assert Contact.get_or_none(Contact.id == cid) is not None
+    assert [t.note for t in contacts.contact_detail(ctx, cid).history] == ["IMPORTANT from the command line"]

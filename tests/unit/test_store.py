@@ -408,7 +408,7 @@ def test_thin_backups_keeps_7_daily_4_weekly_12_monthly(tmp_path):
     for i in range(400):
         t = end - dt.timedelta(days=i)
         made.append(folder / f"n-{t:%Y%m%d-%H%M%S}-daily.db")
-    made.append(folder / "n-20250312-150000-manual.db")  # a later one on the newest day
+    made.append(folder / "n-20250312-150000-daily.db")  # a later one on the newest day
     for p in made:
         p.write_bytes(b"x")
     other = folder / "other-20200101-000000-daily.db"
@@ -417,7 +417,7 @@ def test_thin_backups_keeps_7_daily_4_weekly_12_monthly(tmp_path):
     removed = thin_backups(folder, "n", now=end)
 
     kept = _names(p for p in folder.iterdir() if p.name.startswith("n-"))
-    days = ["20250312-150000-manual"] + [f"202503{d:02d}-030000-daily" for d in (11, 10, 9, 8, 7, 6)]
+    days = ["20250312-150000-daily"] + [f"202503{d:02d}-030000-daily" for d in (11, 10, 9, 8, 7, 6)]
     weeks = [f"{d}-030000-daily" for d in ("20250309", "20250302", "20250223")]  # Sundays end ISO weeks
     months = [
         f"{d}-030000-daily"
@@ -561,3 +561,14 @@ def test_every_contact_field_of_the_schema_is_a_column_and_every_column_a_field(
     assert set(CONTACT_COLUMNS) | derived == columns
     assert {f.key for f in CONTACT_FIELDS} - {"tags"} | {"created_at", "updated_at"} | derived == columns
     assert set(Contact._meta.fields) - {"id"} <= columns
+
+
+def test_thinning_leaves_files_netmaint_did_not_name(tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    theirs = [folder / "n-20241001-090000-mycopy.db", folder / "n-20241003-090000-before-import (copy).db"]
+    for p in theirs:
+        p.write_bytes(b"x")
+    (folder / "n-20241002-090000-daily.db").write_bytes(b"x")
+    thin_backups(folder, "n", now=dt.datetime(2025, 3, 12, 3, 0, 0))
+    assert all(p.exists() for p in theirs)
