@@ -75,7 +75,12 @@ def posix_zone(rule: str, key: str | None = None) -> pendulum.Timezone:
     block = (b"TZif2" + bytes(15) + pack(">6l", 0, 0, 0, 0, 1, len(designation))
              + pack(">lBB", 0, 0, 0) + designation)
     data = block + block + b"\n" + rule.encode("ascii") + b"\n"  # version 1 data, version 2 data, footer
-    return pendulum.Timezone.from_file(BytesIO(data), key=key or rule)
+    zone = pendulum.Timezone.from_file(BytesIO(data), key=key or rule)
+    # The rule is read when a time is first placed in the zone: an offset Python cannot hold
+    # (POSIX allows 24 hours, `XXX-24`) must be refused here, not crash the command later.
+    for month in (1, 7):
+        pendulum.datetime(2000, month, 1, tz="UTC").in_timezone(zone).in_timezone("UTC")
+    return zone
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,8 @@ def loads_document(data: bytes) -> dict:
             raise DocumentError(exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
         except RecursionError:
             raise DocumentError(0, "not valid JSON: nested too deeply") from None
+        except ValueError as exc:  # a number of thousands of digits: Python refuses to read it
+            raise DocumentError(0, f"not a netmaint export: {str(exc).split(';')[0]}") from None
     else:
         try:
             doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
@@ -159,8 +161,8 @@ def check_document(doc: Any) -> None:
             ident = item.get("id") if isinstance(item, dict) else None
             if ident is None:
                 continue
-            if isinstance(ident, bool) or not isinstance(ident, int):
-                raise DocumentError(0, f"{section}[{position}]: id {ident!r} is not a whole number")
+            if isinstance(ident, bool) or not isinstance(ident, int) or not 0 < ident < 2**63:
+                raise DocumentError(0, f"{section}[{position}].id: {str(ident)[:30]} is not a whole number from 1 up")
             if ident in seen:
                 raise DocumentError(0, f"{section}[{position}]: id {ident} appears twice")
             seen.add(ident)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import time
 
@@ -82,7 +83,9 @@ _WORD = re.compile(r"\w+")
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    """The words of a text, case and accents folded: "José" is written "jose" in a hurry."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _WORD.findall("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def credited(what: str, people: list[tuple[int, str]]) -> int | None:
@@ -95,9 +98,11 @@ def credited(what: str, people: list[tuple[int, str]]) -> int | None:
     if len(people) == 1:
         return people[0][0]
     text = " " + " ".join(_words(what)) + " "
-    # A whole name first ("Dana Okafor"), then a first name ("Dana") when no whole name is there.
-    for spelled in (lambda parts: parts, lambda parts: parts[:1] if len(parts[0]) > 1 else []):
-        named = [cid for cid, name in people if (parts := spelled(_words(name))) and f" {' '.join(parts)} " in text]
+    # A whole name first ("Dana Okafor"), then a first name ("Dana", "O'Brien", "Jean-Luc" whole)
+    # when no whole name is there.
+    for spelled in (_words, lambda name: _words(name.split()[0]) if name.split() else []):
+        named = [cid for cid, name in people if (parts := spelled(name)) and len(" ".join(parts)) > 1
+                 and f" {' '.join(parts)} " in text]
         if named:
             return named[0] if len(named) == 1 else None
     return None

@@ -112,14 +112,29 @@ def merge_lists(existing: list[str], incoming, key: str) -> list[str]:
     return out
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why a text cannot be stored at all, or None: a lone surrogate (from a file's escaped
+    `\ud800`, or bytes a terminal handed over that are not UTF-8) has no UTF-8 form."""
+    found = _SURROGATE.search(text)
+    if found:
+        return f"holds a character that is not text (U+{ord(found.group()):04X}); type it again or fix the file"
+    return None
+
+
 def _text(key: str, value: Any, typed: bool) -> str:
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
-    if typed or isinstance(value, (bool, list, dict)):
-        raise FieldError(key, "expected text")
-    return str(value)
+    if not isinstance(value, str):
+        if typed or isinstance(value, (bool, list, dict)):
+            raise FieldError(key, "expected text")
+        value = str(value)
+    problem = text_problem(value)
+    if problem:
+        raise FieldError(key, problem)
+    return value
 
 
 def _whole(key: str, value: Any, typed: bool) -> int | None:
@@ -129,7 +144,9 @@ def _whole(key: str, value: Any, typed: bool) -> int | None:
         raise FieldError(key, "expected a whole number")
     if isinstance(value, int):
         return value
-    if not typed and isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,12}\s*", value):
+    if not typed and isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+        if len(value.strip()) > 30:  # past any limit here, and past what int() reads quickly
+            raise FieldError(key, f"{_shown(value)} is far out of range")
         return int(value)
     raise FieldError(key, f"{_shown(value)} is not a whole number" if not typed else "expected a whole number")
 
@@ -177,6 +194,8 @@ def clean_value(key: str, value: Any, *, typed: bool = False) -> Any:
                 if typed:
                     raise FieldError(key, "expected a list of text")
                 item = str(item)
+            if problem := text_problem(item):
+                raise FieldError(key, problem)
             item = item.strip()
             if not item:
                 continue
@@ -305,6 +324,8 @@ def touch_problem(channel: Any, kind: Any, minutes: Any, note: Any, *, typed: bo
         return "minutes", f"must be between 0 and {MAX_TOUCH_MINUTES}"
     if not isinstance(note, str) and note is not None:
         return "note", "expected text"
+    if note and (problem := text_problem(note)):
+        return "note", problem
     if note is not None and len(note) > MAX_NOTES:
         return "note", f"is {_size(len(note))} long (at most {MAX_NOTES:,})"
     return None

@@ -9,6 +9,7 @@ from typing import Any
 import pendulum
 
 from netmaint_tui.clock import Clock
+from netmaint_tui.store.errors import StoreError
 from netmaint_tui.store.rows import dumps_list, loads_list  # noqa: F401 (the services' JSON list columns)
 from netmaint_tui.rules.dates import day_problem, in_zone, instant_problem
 
@@ -64,8 +65,28 @@ class Context:
 
 
 def plain_date(value: dt.date | None) -> dt.date | None:
-    """pendulum's Date subclasses date, but sqlite3 only adapts the exact type."""
-    return None if value is None else dt.date(value.year, value.month, value.day)
+    """pendulum's Date subclasses date, but sqlite3 only adapts the exact type. (A date column
+    holding something else is read back as it is: said in one line, not a crash.)"""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            raise UnreadableValue(value, "a date") from None
+    if not isinstance(value, dt.date):
+        raise UnreadableValue(value, "a date")
+    return dt.date(value.year, value.month, value.day)
+
+
+class UnreadableValue(StoreError):
+    """A value in the database that is not what its column holds (written there by hand, or by
+    another program): the command stops with one line instead of a traceback."""
+
+    def __init__(self, value, what: str):
+        shown = repr(value if not isinstance(value, str) or len(value) <= 30 else value[:29] + "…")
+        super().__init__(f"the database holds {shown} where {what} belongs, and cannot read it; "
+                         "restore a backup (netmaint backup list) or correct that row")
 
 
 def to_db(moment: dt.datetime) -> dt.datetime:
@@ -80,7 +101,12 @@ def from_db(value: dt.datetime | str | None) -> pendulum.DateTime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise UnreadableValue(value, "a time") from None
+    if not isinstance(value, dt.datetime):
+        raise UnreadableValue(value, "a time")
     return pendulum.instance(value.replace(tzinfo=dt.timezone.utc))
 
 

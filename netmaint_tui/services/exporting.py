@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from netmaint_tui.rules.schema import CONTACT_FIELDS
-from netmaint_tui.services.common import Context, from_db, local_time
+from netmaint_tui.services.common import Context, UnreadableValue, from_db, local_time
 from netmaint_tui.store.models import database
 from netmaint_tui.store.rows import from_row
 
@@ -23,8 +23,12 @@ def utc_text(value) -> str | None:
     """Stored naive UTC ('YYYY-MM-DD HH:MM:SS[.ffffff]') -> 'YYYY-MM-DDTHH:MM:SS[.ffffff]Z'."""
     if value is None or value == "":
         return None
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return moment.replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    try:
+        return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None).isoformat() + "Z"
+    except ValueError:
+        raise UnreadableValue(value, "a time") from None
 
 
 def day_text(value) -> str | None:

@@ -705,6 +705,13 @@ def _insert(writer: _Writer, table: str, values: dict, wanted_id: Any, keep_ids:
     return writer.cursor.lastrowid
 
 
+def _missing_refs(report: ImportReport, where: str, ids: list[int], what: str = "a contact") -> None:
+    """Ids an item names that the file does not hold (or that were left out): said, not dropped silently."""
+    if ids:
+        shown = ", ".join(str(i) for i in ids[:5]) + (" …" if len(ids) > 5 else "")
+        report.issue(0, f"{where}: {shown} is not {what} in the file (or it was left out); imported without it")
+
+
 class _Bad(Exception):
     """One value of an item that cannot be used: `key` is its name in the document."""
 
@@ -728,6 +735,8 @@ class _Item:
             return default
         if not isinstance(value, str):
             raise _Bad(key, "expected text")
+        if problem := schema.text_problem(value):
+            raise _Bad(key, problem)
         return value
 
     def whole(self, key: str) -> int | None:
@@ -824,6 +833,7 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
         if not members:
             _section_issue(report, "touches", position, "none of its contacts are in the file")
             continue
+        _missing_refs(report, f"touches[{position}].contacts", [r for r in refs if r not in contact_ids])
         found = _claim(existing.get((at, frozenset(members), channel), []),
                        lambda row: row[1:] == (kind, minutes, note))
         if found is not None:
@@ -886,6 +896,10 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
         except _Bad as bad:
             _section_issue(report, "follow_ups", position, bad.message, bad.key)
             continue
+        for key, known in (("suggested_by", contact_ids), ("about", contact_ids), ("touch", touch_ids)):
+            if refs[key] is not None and refs[key] not in known:
+                _missing_refs(report, f"follow_ups[{position}].{key}", [refs[key]], "a contact" if known is contact_ids
+                              else "a touch")
         values = {
             "what": what, "due": due, "status": status,
             "suggested_by_id": contact_ids.get(refs["suggested_by"]), "about_id": contact_ids.get(refs["about"]),

@@ -31,7 +31,7 @@ from netmaint_tui.store.db import (
     read_only_uri,
     translate_error,
 )
-from netmaint_tui.store.errors import DatabaseDamaged, StoreError, damaged_message
+from netmaint_tui.store.errors import DAMAGE_MARK, DatabaseDamaged, StoreError, damage_found, damaged_message
 
 
 class BackupError(Exception):
@@ -78,7 +78,7 @@ def copy_database(source: Path, dest: Path) -> Path:
             src.close()
         if result != "ok":
             # The backup API copies pages as they are: a copy that fails the check is a damaged source.
-            raise SourceDamaged(damaged_message(source))
+            raise SourceDamaged(str(damage_found(source)))
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
     except sqlite3.DatabaseError as exc:
@@ -442,6 +442,9 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
     `<aside>-wal`, never left where SQLite would replay it onto the restored file.
     """
     db_path, source = Path(db_path), Path(source)
+    if db_path.is_symlink():
+        # The database is where the link points: replacing the link would leave it unrestored.
+        db_path = Path(os.path.realpath(db_path))
     check_restorable(source, newest_schema)
     if not can_write(db_path):
         # Refused like any write to a file that cannot be written, before anything is copied.
@@ -476,6 +479,7 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
             for suffix in ("-wal", "-shm"):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(staged, db_path)
+        Path(f"{db_path}{DAMAGE_MARK}").unlink(missing_ok=True)  # a checked, whole copy is in place now
     finally:
         if staged.exists():
             staged.unlink()

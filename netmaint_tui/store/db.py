@@ -16,6 +16,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from netmaint_tui.store import migrations
 from netmaint_tui.store.errors import (
+    DAMAGE_MARK,
     DatabaseDamaged,
     DatabaseLocked,
     DatabaseNewer,
@@ -23,6 +24,7 @@ from netmaint_tui.store.errors import (
     NotNetmaintDatabase,
     WrongFileGiven,
     StoreError,
+    damage_found,
     damaged_message,
 )
 from netmaint_tui.store.models import database
@@ -251,7 +253,7 @@ def translate_error(exc: Exception, path: Path) -> Exception:
     if "readonly" in text or "read-only" in text:
         return DatabaseUnavailable(read_only_message(path))
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DatabaseDamaged(damaged_message(path))
+        return damage_found(path)
     if "unable to open" in text:
         return DatabaseUnavailable(cannot_open_message(path))
     if "disk is full" in text or "disk i/o" in text:
@@ -335,6 +337,8 @@ def open_database(path: str | os.PathLike, *, readonly: bool | None = None, migr
     # Judge the file before the first write-capable connection: switching to WAL mode rewrites
     # the header, and a file from a newer version, or not ours at all, must stay byte-for-byte as it was.
     _judge(path)
+    if not readonly:
+        _recheck_damage(path)
     db = NetmaintDatabase(path, readonly=readonly)
     version = _connect(db)
     database.initialize(db)
@@ -381,6 +385,25 @@ def open_snapshot(path: str | os.PathLike) -> NetmaintDatabase:
     if version < migrations.SCHEMA_VERSION:
         migrations.migrate(db, version, backup_first=False)  # in memory: the file is not touched
     return db
+
+
+def _recheck_damage(path: Path) -> None:
+    """A file an earlier command found damaged takes no write until a full check finds it whole
+    again (it was repaired, or a backup restored over it, which also removes the mark)."""
+    mark = Path(f"{path}{DAMAGE_MARK}")
+    if not mark.exists():
+        return
+    try:
+        conn = sqlite3.connect(read_only_uri(path, sidecars=True), uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        result = "unreadable"
+    if result != "ok":
+        raise DatabaseDamaged(damaged_message(path))
+    mark.unlink(missing_ok=True)
 
 
 def _judge(path: Path) -> None:

@@ -39,6 +39,19 @@ class MigrationFailed(StoreError):
     pass
 
 
+DAMAGE_MARK = ".damaged"  # beside the database: damage was seen, and no write goes in until it is gone
+
+
+def damage_found(path: Path) -> "DatabaseDamaged":
+    """The error for a damaged file, remembered beside it: a later command that would write first
+    checks the file again (store.db.open_database), instead of writing into the damage."""
+    try:
+        Path(f"{path}{DAMAGE_MARK}").touch()
+    except OSError:
+        pass  # a read-only folder: nothing can be written into the file either
+    return DatabaseDamaged(damaged_message(path))
+
+
 def damaged_message(path: Path) -> str:
     from netmaint_tui.store.backup import latest_backup
 

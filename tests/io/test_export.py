@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import stat
 
 import pendulum
@@ -389,3 +390,38 @@ def test_the_calendar_puts_every_contact_on_the_day_the_due_list_gives(env, monk
               for cid, row in due.items() if 0 <= row["days_until_due"] <= 30}
     assert len(coming) >= 60
     assert events == coming
+
+
+@pytest.mark.parametrize("text, says", [
+    ('{"format": "netmaint", "version": 1, "contacts": [{"id": 1180591620717411303424, "name": "A"}]}',
+     "contacts[0].id: 1180591620717411303424 is not a whole number from 1 up"),
+    ('{"format": "netmaint", "version": 1, "contacts": [{"id": -1, "name": "A"}]}', "contacts[0].id: -1"),
+    ('{"format": "netmaint", "version": 1, "touches": [{"minutes": ' + "9" * 5000 + '}]}', "not a netmaint export"),
+])
+def test_numbers_no_database_can_hold_are_refused_in_one_line(text, says):
+    with pytest.raises(DocumentError, match=re.escape(says)):
+        loads_document(text.encode())
+
+
+def test_text_that_is_not_text_is_refused_by_its_path(tmp_db, ctx):
+    doc = {"format": "netmaint", "version": 1, "contacts": [{"id": 1, "name": "\ud800"}, {"id": 2, "name": "Ok"}],
+           "touches": [{"at": "2025-03-01T10:00:00Z", "contacts": [2], "note": "x\udcff"}]}
+    report = import_data(ctx, doc)
+    messages = [i.message for i in report.issues]
+    assert any(m.startswith("contacts[0].name: holds a character that is not text (U+D800)") for m in messages)
+    assert any(m.startswith("touches[0].note: holds a character that is not text") for m in messages)
+    from netmaint_tui.services.common import InputError
+
+    with pytest.raises(InputError, match="not text"):
+        add_contact(ctx, "Eve \udcff")
+
+
+def test_an_id_the_file_does_not_hold_is_said_not_dropped_silently(tmp_db, ctx):
+    doc = {"format": "netmaint", "version": 1, "contacts": [{"id": 1, "name": "Dana"}],
+           "touches": [{"id": 1, "at": "2025-03-01T10:00:00Z", "contacts": [1, 999]}],
+           "follow_ups": [{"what": "x", "due": "2025-03-20T10:00:00Z", "suggested_by": 999, "touch": 7}]}
+    report = import_data(ctx, doc)
+    messages = [i.message for i in report.issues]
+    assert "touches[0].contacts: 999 is not a contact in the file (or it was left out); imported without it" in messages
+    assert "follow_ups[0].suggested_by: 999 is not a contact in the file (or it was left out); imported without it" in messages
+    assert "follow_ups[0].touch: 7 is not a touch in the file (or it was left out); imported without it" in messages

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import os
 import select
+import sqlite3
 import subprocess
 import sys
 import time
@@ -187,3 +188,17 @@ def run_in_pty(args: list[str], env: dict, *, keys: list = (), ready: bytes | No
             proc.wait(timeout=TIMEOUT)
         os.close(master)
     return out, status
+
+
+def flip_root_page(path, table: str) -> bytes:
+    """The file with the page-type byte of `table`'s root page flipped: reading that table fails,
+    everything else still reads."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    offset = (root - 1) * page_size + (100 if root == 1 else 0)
+    data[offset] ^= 0xFF
+    return bytes(data)

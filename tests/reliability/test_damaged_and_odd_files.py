@@ -27,6 +27,7 @@ from tests.reliability.helpers import (
     PYTHON,
     TIMEOUT,
     Lines,
+    flip_root_page,
     bound_by_permissions,
     one_error_line,
     permissions_bind_children,
@@ -78,20 +79,6 @@ def filled(cli, capsys):
 def flip_contact_root_page(path) -> bytes:
     """Flip the page-type byte of the contact table's root page: every read of a contact fails."""
     return flip_root_page(path, "contact")
-
-
-def flip_root_page(path, table: str) -> bytes:
-    """The file with the page-type byte of `table`'s root page flipped: reading that table fails,
-    everything else still reads."""
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
-    conn.close()
-    data = bytearray(path.read_bytes())
-    offset = (root - 1) * page_size + (100 if root == 1 else 0)
-    data[offset] ^= 0xFF
-    return bytes(data)
 
 
 def truncate_half(path) -> bytes:

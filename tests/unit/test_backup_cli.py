@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 import os
 import sqlite3
 import stat
@@ -334,3 +335,44 @@ def test_backup_list_of_a_database_without_backups(env, capsys):
 def test_backup_list_usage_errors_are_one_line(db, capsys, argv):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "" and err.count("\n") == 1
+
+
+def test_restore_through_a_symlink_restores_the_file_it_points_to(tmp_path, monkeypatch, capsys):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link.db"
+    link.symlink_to(real / "net.db")
+    monkeypatch.setenv("NETMAINT_DB", str(link))
+    monkeypatch.setenv("NETMAINT_CONFIG", str(tmp_path / "config.yaml"))
+    assert main(["add", "Before"]) == 0
+    assert main(["backup", "-o", str(tmp_path / "snap.db")]) == 0
+    assert main(["add", "After"]) == 0
+    assert main(["restore", str(tmp_path / "snap.db")]) == 0
+    assert link.is_symlink()
+    capsys.readouterr()
+    assert main(["due", "--json"]) == 0
+    assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["Before"]
+
+
+def test_once_damage_is_found_no_write_goes_in_until_the_file_is_whole_again(tmp_path, monkeypatch, capsys):
+    from netmaint_tui.store.errors import DAMAGE_MARK
+
+    db = tmp_path / "net.db"
+    monkeypatch.setenv("NETMAINT_DB", str(db))
+    monkeypatch.setenv("NETMAINT_CONFIG", str(tmp_path / "config.yaml"))
+    assert main(["add", "Dana"]) == 0
+    assert main(["backup", "-o", str(tmp_path / "good.db")]) == 0
+    mark = Path(f"{db}{DAMAGE_MARK}")
+    mark.touch()  # what finding damage leaves; the file here is whole: the check clears it
+    assert main(["add", "Omar"]) == 0 and not mark.exists()
+    from tests.reliability.helpers import flip_root_page
+
+    data = flip_root_page(db, "touch")  # `add` never reads that table: only the check sees it
+    db.write_bytes(data)
+    mark.touch()  # as an earlier command that read it left it
+    capsys.readouterr()
+    assert main(["add", "Ghost"]) == 1
+    assert "is damaged" in capsys.readouterr().err
+    assert db.read_bytes() == data  # nothing written into the damage
+    assert main(["restore", str(tmp_path / "good.db")]) == 0 and not mark.exists()
+    assert main(["add", "After restore"]) == 0

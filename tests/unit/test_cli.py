@@ -871,3 +871,17 @@ def test_goals_and_pauses_from_an_old_export_come_back_even_when_the_habit_no_lo
     code, out, err = run(capsys, "import", "json", str(tmp_path / "e.json"))
     assert code == 0 and "skipped" not in err, err
     assert ok(capsys, "export", "json") == first
+
+
+def test_a_value_written_by_hand_into_a_date_column_is_one_line_not_a_crash(env, capsys):
+    ok(capsys, "add", "Dana")
+    ok(capsys, "log", "Dana")
+    ok(capsys, "follow-up", "Dana", "x")
+    ok(capsys, "pause", "2025-03-01", "2025-03-05")
+    with sqlite3.connect(os.environ["NETMAINT_DB"]) as conn:
+        conn.execute("UPDATE touch SET at = 'garbage'")
+        conn.execute("UPDATE follow_up SET due = 'garbage'")
+        conn.execute("UPDATE pause SET start = 'x'")
+    for command in (("week",), ("export", "json"), ("export", "csv"), ("export", "ics"), ("follow-up", "list")):
+        err = fails(capsys, *command, code=1)
+        assert "the database holds" in err and "unexpected" not in err, command

@@ -175,3 +175,14 @@ def test_todo_lines_of_a_group_note_are_credited_to_whom_they_name(tmp_db, ctx):
     log_touch(ctx, [dana, omar], note="Lunch.\ntodo: send Omar the paper\n- [ ] book the room")
     by_what = {f.what: f.suggested_by_id for f in list_follow_ups(ctx)}
     assert by_what == {"send Omar the paper": omar, "book the room": None}
+
+
+def test_first_names_with_an_apostrophe_a_hyphen_or_an_accent_are_found_whole():
+    from netmaint_tui.rules.notes import credited
+
+    people = [(1, "O'Brien Miles"), (2, "Jean-Luc Picard"), (3, "José Álvarez"), (4, "Dana Lee")]
+    assert credited("call O'Brien", people) == 1
+    assert credited("call O’Brien", people) == 1  # a typographic apostrophe
+    assert credited("ping Jean", people) is None  # not Jean-Luc's name
+    assert credited("ping Jean-Luc", people) == 2
+    assert credited("jose reviews the deck", people) == 3
