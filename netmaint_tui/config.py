@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -595,7 +594,8 @@ def save_setting(key: str, value: Any, path: Path | None = None, databases=()) -
     settings (it is left alone rather than overwritten), or a config path that names a database
     (`databases`, the one in use, besides those netmaint opens by default), its companions or backups.
     """
-    from netmaint_tui.store.guard import WouldOverwrite, known_databases, refuse_overwrite
+    # Only saving writes a file: the guard stays off the start-up path of every command.
+    from netmaint_tui.store.guard import WouldOverwrite, known_databases, refuse_overwrite, write_private
 
     if key not in KNOWN_KEYS:
         raise ConfigError(f"unknown setting {shown(key)}; known keys: {', '.join(KNOWN_KEYS)}")
@@ -604,8 +604,9 @@ def save_setting(key: str, value: Any, path: Path | None = None, databases=()) -
     if path.is_symlink():
         path = path.resolve()  # keep a dotfiles link in place: write where it points
     label = path.name
+    protected = known_databases(*databases)
     try:
-        refuse_overwrite(path, known_databases(*databases))
+        refuse_overwrite(path, protected)
     except WouldOverwrite as exc:
         raise ConfigError(str(exc)) from None
 
@@ -637,22 +638,4 @@ def save_setting(key: str, value: Any, path: Path | None = None, databases=()) -
     folder = path.parent
     if not folder.exists() or own_folder:
         paths.ensure_private_dir(folder)
-    _write_private(path, new_text)
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Atomic replace: a crash leaves either the old file or the new one, never half of one."""
-    handle, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, 0o600)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except OSError:
-            pass
-        raise
+    write_private(path, new_text, protect=protected)

@@ -22,7 +22,6 @@ from netmaint_tui.rules.text import visible
 
 PRODID = "-//netmaint//netmaint//EN"
 FOLLOW_UP_MINUTES = 15
-DUE_WITHIN_DAYS = 30
 
 
 def follow_up_uid(follow_up_id: int) -> str:

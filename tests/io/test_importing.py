@@ -377,7 +377,7 @@ def test_every_import_is_preceded_by_an_automatic_backup(env, tmp_path, capsys):
 
 
 def test_the_progress_bar_draws_only_on_a_terminal():
-    from netmaint_tui.io.commands import ProgressBar
+    from netmaint_tui.cli.base import ProgressBar
 
     class Stream(io.StringIO):
         def __init__(self, tty):

@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 
 from netmaint_tui import paths
+from netmaint_tui.cli.base import command, known_databases
 from netmaint_tui.config import DEFAULT_THEME, effective_settings_text, load_settings
 from netmaint_tui.rules.text import visible
 from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.store.guard import refuse_overwrite
 
 CANNOT = 2
 HAS_PROBLEMS = 1
@@ -46,16 +48,19 @@ data_file: ~/netmaint/netmaint.db   # the database; a relative path is taken fro
 TEMPLATE = TEMPLATE_HEADER + "\n" + "".join("# " + line + "\n" for line in TEMPLATE_EXAMPLE.splitlines())
 
 
-def cmd_config(args, settings) -> int:
+def _arguments(c) -> None:
+    c.add_argument("action", choices=["path", "show", "edit"])
+
+
+# `config` reports the file's problems itself, with the settings they concern.
+@command("config", help="config path|show|edit", arguments=_arguments, database=False, warn_config=False)
+def config(args, settings) -> int:
     path = paths.config_file()
     if args.action == "path":
         print(path)
         return 0
     if args.action == "show":
         return show(path)
-    from netmaint_tui.cli import known_databases
-    from netmaint_tui.store.guard import refuse_overwrite
-
     # An editor saves over whatever file it is given.
     refuse_overwrite(path, known_databases(args, settings))
     return edit(path)
