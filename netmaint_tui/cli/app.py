@@ -8,7 +8,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from netmaint_tui import demo as sample
 from netmaint_tui.cli.base import command, count, db_path, make_context, say
 from netmaint_tui.cli.due import print_due
 from netmaint_tui.clock import system_clock
@@ -50,6 +49,9 @@ def _demo_arguments(d) -> None:
 
 @command("demo", help="open the app on a throw-away sample network", arguments=_demo_arguments, database=False)
 def demo(args, settings) -> int:
+    # Loaded here: only the demo builds a sample network, and every other command starts without it.
+    from netmaint_tui.demo import build_demo
+
     # Always its own throw-away database, removed when the demo ends: 150 sample contacts and
     # 18 months of made-up touches must never land in a real network, whatever names one
     # (--db, NETMAINT_DB, the config's data_file).
@@ -60,7 +62,7 @@ def demo(args, settings) -> int:
     path = folder / "demo.db"
     try:
         ctx = make_context(settings)
-        sample.build_demo(path, ctx, seed=args.seed)
+        build_demo(path, ctx, seed=args.seed)
         if args.print:
             open_database(path)
             try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
@@ -133,6 +132,8 @@ def edit(path: Path) -> int:
         except OSError as exc:
             print(f"netmaint: cannot create {_shown(path)}: {exc.strerror or exc}", file=sys.stderr)
             return CANNOT
+
+    import subprocess  # only `config edit` runs a program: the other commands start without it
 
     try:
         status = subprocess.run([*command, str(path)], check=False).returncode

@@ -12,10 +12,14 @@ import sys
 from pathlib import Path
 
 from netmaint_tui.cli.base import ProgressBar, UsageError, command, db_path, known_databases, make_context, show
+from netmaint_tui.io.formats import EXPORTS, IMPORTS, FormatError, WrongFormat, check_format, file_format
 from netmaint_tui.rules.text import visible
 from netmaint_tui.rules.vocabulary import field_label, plural
 from netmaint_tui.store.db import close_database, open_database, open_snapshot
 from netmaint_tui.store.guard import refuse_overwrite, refuse_overwrite_stream, write_private
+
+IMPORT_NAMES = [f.name for f in IMPORTS]
+EXPORT_NAMES = [f.name for f in EXPORTS]
 
 
 def _open(args, settings, must_exist: bool):
@@ -76,24 +80,24 @@ def summary_line(name: str, report) -> str:
 
 
 def _import_arguments(im) -> None:
-    im.add_argument("format", choices=["linkedin", "vcard", "google", "json"])
+    im.add_argument("format", choices=IMPORT_NAMES)
     im.add_argument("file")
     im.add_argument("--dry-run", action="store_true")
 
 
-@command("import", help="import linkedin|vcard|google|json FILE", arguments=_import_arguments, database=False)
+@command("import", help=f"import {'|'.join(IMPORT_NAMES)} FILE", arguments=_import_arguments, database=False)
 def import_(args, settings) -> int:
-    from netmaint_tui.io.formats import LABELS, WrongFormat, check_format
-    from netmaint_tui.io.json_io import DocumentError
-    from netmaint_tui.services.importing import import_file, read_import_file
+    # Loaded here, not with the module: every command's start-up would pay for the import pipeline.
+    from netmaint_tui.services.import_file import import_file, read_import_file
 
     source = Path(args.file)
     data = read_import_file(source)
     try:
         check_format(args.format, data)  # before the database is opened, let alone created
     except WrongFormat as exc:
-        raise UsageError(f"{source} looks like a {LABELS[exc.found]}, not a {LABELS[exc.given]}; "
-                         f"nothing was imported. Use: netmaint import {exc.found} {shlex.quote(str(source))}") from None
+        found, given = file_format(exc.found), file_format(exc.given)
+        raise UsageError(f"{source} looks like a {found.label}, not a {given.label}; nothing was imported. "
+                         f"Use: netmaint import {found.name} {shlex.quote(str(source))}") from None
     bar = ProgressBar(f"importing {source.name}")
     try:
         if args.dry_run:
@@ -103,7 +107,7 @@ def import_(args, settings) -> int:
         try:
             report = import_file(make_context(settings), args.format, data, dry_run=args.dry_run,
                                  progress=bar.update)
-        except DocumentError as exc:
+        except FormatError as exc:
             where = f" line {exc.line}" if exc.line else ""
             raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
         finally:
@@ -148,12 +152,13 @@ def _stdout_fd() -> int | None:
 
 
 def _export_arguments(ex) -> None:
-    ex.add_argument("format", choices=["json", "yaml", "csv", "ics"])
+    ex.add_argument("format", choices=EXPORT_NAMES)
     ex.add_argument("-o", "--output", default=None)
 
 
-@command("export", help="export json|yaml|csv|ics [-o FILE]", arguments=_export_arguments, database=False)
+@command("export", help=f"export {'|'.join(EXPORT_NAMES)} [-o FILE]", arguments=_export_arguments, database=False)
 def export(args, settings) -> int:
+    # Loaded here, not with the module: every command's start-up would pay for the export's readers.
     from netmaint_tui.services.export_file import render_export
 
     databases = known_databases(args, settings)

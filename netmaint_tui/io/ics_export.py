@@ -87,3 +87,9 @@ def build_calendar(follow_ups: Iterable, due_contacts: Iterable, now: dt.datetim
         event.add("categories", ["netmaint", "due"])
         cal.add_component(event)
     return cal.to_ical()
+
+
+def write_calendar(upcoming) -> bytes:
+    """The registry's writer (io.formats): `upcoming` has follow_ups, due_contacts and now
+    (services.export_file.Upcoming)."""
+    return build_calendar(upcoming.follow_ups, upcoming.due_contacts, upcoming.now)

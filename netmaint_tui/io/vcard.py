@@ -21,6 +21,7 @@ from .records import (
     clean_phone,
     collapse,
     dedupe,
+    first_line,
     identity_key,
     is_linkedin_url,
     normalize_birthday,
@@ -143,6 +144,14 @@ class _Card:
         # (line, group, NAME, params, text)
         self.props: list[tuple[int, str, str, dict[str, list[str]], str]] = []
         self.last_name = ""
+
+
+_VCARD_START = re.compile(r"\s*begin\s*:\s*vcard\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def is_vcard(data: bytes) -> bool:
+    """The registry's recognizer (io.formats): the file's first line begins a vCard."""
+    return bool(_VCARD_START.match(first_line(data)))
 
 
 def parse_vcard(data: bytes, progress: Progress | None = None) -> ParseResult:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from netmaint_tui.io.json_io import FORMAT, VERSION
 from netmaint_tui.services.common import Context, from_db, loads_list, local_time
 from netmaint_tui.store.models import database
-
-FORMAT = "netmaint"
-VERSION = 1
 
 
 def utc_text(value) -> str | None:
