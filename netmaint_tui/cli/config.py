@@ -13,7 +13,7 @@ from pathlib import Path
 
 from netmaint_tui import paths
 from netmaint_tui.cli.base import command, known_databases
-from netmaint_tui.config import DEFAULT_THEME, effective_settings_text, load_settings
+from netmaint_tui.config import effective_settings_text, example_text, load_settings
 from netmaint_tui.rules.text import visible
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.store.guard import refuse_overwrite
@@ -28,21 +28,8 @@ TEMPLATE_HEADER = """\
 #   netmaint config edit   opens this file and checks it when the editor closes
 """
 
-# Kept valid on its own: the tests load it uncommented, so every example here really works.
-TEMPLATE_EXAMPLE = f"""\
-theme: {DEFAULT_THEME}   # or netmaint-light, netmaint-contrast, netmaint-amber, netmaint-forest
-week_start: monday     # the first day of a week, for the weekly goal and streaks
-cadence_days:          # days between touches, per tier
-  A: 30
-  B: 90
-  C: 180
-goal:                  # the weekly goal; either part may be left out
-  touches: 5
-  minutes: 60
-keys:                  # other keys for an action, by binding id (press ? in the app for the ids)
-  main.log: "L"
-data_file: ~/netmaint/netmaint.db   # the database; a relative path is taken from this folder
-"""
+# Every setting with an example, from the table of settings; the tests load it uncommented.
+TEMPLATE_EXAMPLE = example_text()
 
 TEMPLATE = TEMPLATE_HEADER + "\n" + "".join("# " + line + "\n" for line in TEMPLATE_EXAMPLE.splitlines())
 

@@ -36,7 +36,8 @@ STORE = modules("store")
 IO_PARSERS = modules("io")
 SERVICES = modules("services")
 CLI = ["netmaint_tui.cli", *modules("cli")]
-ALL = [*RULES, *STORE, *IO_PARSERS, *SERVICES, *CLI, "netmaint_tui.clock"]
+CONFIG = ["netmaint_tui.config", *modules("config"), "netmaint_tui.safe_yaml"]
+ALL = [*RULES, *STORE, *IO_PARSERS, *SERVICES, *CLI, *CONFIG, "netmaint_tui.clock"]
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +85,13 @@ def test_io_parsers_do_not_load_storage(loaded, name):
     found = loaded[name]
     assert _from(found, "peewee") == []
     assert [m for m in found if m.startswith(("netmaint_tui.store", "netmaint_tui.services"))] == []
+
+
+@pytest.mark.parametrize("name", CONFIG)
+def test_settings_load_no_database_and_no_services(loaded, name):
+    found = loaded[name]
+    assert _from(found, "peewee") == []
+    assert [m for m in found if m.startswith(("netmaint_tui.services", "netmaint_tui.io", "netmaint_tui.cli"))] == []
 
 
 @pytest.mark.parametrize("name", STORE)
