@@ -21,6 +21,10 @@ from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, S
 
 from netmaint_tui.io.formats import IMPORTS, FormatError, WrongFormat, file_format, guess_format
 from netmaint_tui.rules.vocabulary import field_label
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.import_file import import_file, read_import_file
+from netmaint_tui.store.errors import StoreError
+from netmaint_tui.store.models import database
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
@@ -192,11 +196,6 @@ class ImportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _work(self, path: Path, fmt: str, dry_run: bool) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.import_file import import_file, read_import_file
-        from netmaint_tui.store.errors import StoreError
-        from netmaint_tui.store.models import database
-
         outcome = Outcome(dry_run=dry_run, name=path.name)
         try:
             data = read_import_file(path)
