@@ -80,7 +80,7 @@ def summary_line(name: str, report) -> str:
 
 
 def _import_arguments(im) -> None:
-    im.add_argument("format", choices=IMPORT_NAMES)
+    im.add_argument("format", choices=IMPORT_NAMES, help=", ".join(f"{f.name}: a {f.label}" for f in IMPORTS))
     im.add_argument("file")
     im.add_argument("--dry-run", action="store_true")
 
@@ -152,7 +152,7 @@ def _stdout_fd() -> int | None:
 
 
 def _export_arguments(ex) -> None:
-    ex.add_argument("format", choices=EXPORT_NAMES)
+    ex.add_argument("format", choices=EXPORT_NAMES, help=", ".join(f"{f.name}: a {f.label}" for f in EXPORTS))
     ex.add_argument("-o", "--output", default=None)
 
 

@@ -38,6 +38,7 @@ _FOLDS = re.compile(rb"(?:[ \t][^\n]*(?:\n|\Z))*")
 # After a blob, 2.1 writers also leave unindented base64 lines and end with a blank line.
 _BLOB_TAIL = re.compile(rb"(?:[ \t][^\n]*(?:\n|\Z)|[A-Za-z0-9+/=]*\r*\n|[A-Za-z0-9+/=]+\r*\Z)*")
 _CARD_EDGE = re.compile(rb"\s*(?:BEGIN|END)\s*:\s*VCARD\s*", re.IGNORECASE)
+_VCARD_START = re.compile(r"\s*begin\s*:\s*vcard\s*$", re.IGNORECASE | re.MULTILINE)  # is_vcard
 
 _BLOBS = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _WANTED = {
@@ -144,9 +145,6 @@ class _Card:
         # (line, group, NAME, params, text)
         self.props: list[tuple[int, str, str, dict[str, list[str]], str]] = []
         self.last_name = ""
-
-
-_VCARD_START = re.compile(r"\s*begin\s*:\s*vcard\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 def is_vcard(data: bytes) -> bool:
