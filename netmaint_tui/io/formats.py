@@ -1,101 +1,136 @@
-"""Which kind of export a file is, from its first bytes: one recognizer per format.
+"""Every file format netmaint reads or writes, declared once: the registry.
 
-Each recognizer says yes only to what is clearly its own format: a vCard file begins with
+An entry says what the format is called on the command line and in sentences, how the app's
+import screen lists it, which file names suggest it, how to tell it from its first bytes, how to
+read it and how to write it, and which contact fields an import of it may overwrite. The command
+line (choices, help, the wrong-format line), the import screen (its list and its guess), the
+import pipeline (services.import_file) and the export rendering (services.export_file) all read
+it, so a new format is its module, its entry here and its tests.
+
+Each entry is of one kind, what the file holds: people (CONTACTS: read, each record becomes or
+updates a contact; written, one row each), netmaint's own export (DOCUMENT: contacts with their
+touches, follow-ups, goals and pauses), or what is coming up (CALENDAR: open follow-ups and the
+contacts falling due, written only). Calendars and mailboxes read for the touches they record
+will be a kind of their own.
+
+Recognizers say yes only to what is clearly their own format: a vCard file begins with
 BEGIN:VCARD, a netmaint export says `format: netmaint`, and the CSV exports are known by their
-header line (LinkedIn's has "Connected On", Google's has columns only Google writes). An import
-asks them before anything is read into the database, so a file given as the wrong kind is
-refused with the name of the right one instead of being imported as something it is not.
+header line. An import asks them before anything is read into the database, so a file given as
+the wrong kind is refused with the name of the right one instead of being imported as something
+it is not.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Callable
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
 
-from .json_io import DocumentError
-from .records import HEADER_SEARCH_ROWS, decode_lines, iter_csv_rows, split_lines, to_utf8
-
-# Every recognizer reads no further than this: the header of a CSV export is within its first
-# lines, and the other formats say what they are in their first one.
-HEAD_BYTES = 1 << 16
-
-LABELS = {
-    "linkedin": "LinkedIn export",
-    "vcard": "vCard file",
-    "google": "Google Contacts export",
-    "json": "netmaint export",
-}
-
-_VCARD = re.compile(r"\s*begin\s*:\s*vcard\s*$", re.IGNORECASE | re.MULTILINE)
-_JSON_NETMAINT = re.compile(r'"format"\s*:\s*"netmaint"')
-_YAML_START = re.compile(r"(?:---|%YAML|#|[A-Za-z_][\w-]*\s*:)")
-_YAML_NETMAINT = re.compile(r"""^format\s*:\s*(["']?)netmaint\1\s*$""", re.MULTILINE)
+CONTACTS = "contacts"  # read into records.ParseResult; written from export dicts
+DOCUMENT = "document"  # read into, and written from, the document dict (json_io)
+CALENDAR = "calendar"  # written from open follow-ups and the contacts falling due
 
 
-class WrongFormat(DocumentError):
+class FormatError(ValueError):
+    """The file cannot be read as the format it was given as; `line` is 1-based, or 0 for none."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class DocumentError(FormatError):
+    """The file is not a netmaint export this version can read."""
+
+
+class NotThisFormat(FormatError):
+    """Nothing of the format given is in the file (no vCard in it, no header line)."""
+
+
+class WrongFormat(FormatError):
     """The file is clearly of another format than the one it was given as; `found` names it."""
 
     def __init__(self, given: str, found: str):
-        super().__init__(0, f"it looks like a {LABELS[found]}, not a {LABELS[given]}")
+        super().__init__(0, f"it looks like a {file_format(found).label}, not a {file_format(given).label}")
         self.given = given
         self.found = found
 
 
-def _head_lines(data: bytes) -> list[str]:
-    texts, _ = decode_lines(split_lines(to_utf8(data[:HEAD_BYTES])))
-    return texts
+def _load(reference: str) -> Callable:
+    """`module:function` in netmaint_tui.io, imported when first used: the command line builds its
+    choices from this registry on every start, and a format's module (icalendar's, for a
+    calendar) is only worth loading when a file of that format is read or written."""
+    module, name = reference.split(":")
+    return getattr(importlib.import_module(f"netmaint_tui.io.{module}"), name)
 
 
-def _first_line(data: bytes) -> str:
-    return next((line for line in _head_lines(data) if line.strip()), "")
+@dataclass(frozen=True)
+class FileFormat:
+    name: str  # on the command line: `netmaint import linkedin`
+    kind: str  # CONTACTS, DOCUMENT or CALENDAR: what the file holds
+    label: str  # in a sentence: "looks like a LinkedIn export"
+    picker: str = ""  # in the import screen's list of formats
+    extensions: tuple[str, ...] = ()  # endings of a file name that suggest it
+    name_hints: tuple[str, ...] = ()  # words in a file name that choose it among formats of one ending
+    recognizer: str = ""  # module:function, bytes -> True when the file is clearly this format
+    reader: str = ""  # module:function, (bytes, progress) -> ParseResult (CONTACTS) or a document (DOCUMENT)
+    writer: str = ""  # module:function, the content of its kind -> str or bytes
+    trusted: frozenset[str] = frozenset()  # contact fields an import overwrites; others it only fills in
+    trusts_everything: bool = False
+
+    def recognizes(self, data: bytes) -> bool:
+        return bool(self.recognizer) and _load(self.recognizer)(data)
+
+    def read(self, data: bytes, progress: Callable[[int, int], None] | None = None) -> Any:
+        return _load(self.reader)(data, progress=progress)
+
+    def write(self, content: Any) -> bytes:
+        written = _load(self.writer)(content)
+        return written.encode("utf-8") if isinstance(written, str) else written
+
+    def trusts(self, key: str) -> bool:
+        return self.trusts_everything or key in self.trusted
 
 
-def is_vcard(data: bytes) -> bool:
-    return bool(_VCARD.match(_first_line(data)))
+# In the order the command line and the import screen list them.
+FORMATS: tuple[FileFormat, ...] = (
+    FileFormat(
+        "linkedin", CONTACTS, "LinkedIn export", "LinkedIn CSV", (".csv",), ("connections",),
+        recognizer="linkedin:is_linkedin_export", reader="linkedin:parse_linkedin",
+        trusted=frozenset({"company", "role", "connected_on"}),
+    ),
+    FileFormat(
+        "vcard", CONTACTS, "vCard file", "vCard .vcf", (".vcf", ".vcard"),
+        recognizer="vcard:is_vcard", reader="vcard:parse_vcard", trusted=frozenset({"company", "role"}),
+    ),
+    FileFormat(
+        "google", CONTACTS, "Google Contacts export", "Google CSV", (".csv",),
+        recognizer="google:is_google_export", reader="google:parse_google", trusted=frozenset({"company", "role"}),
+    ),
+    FileFormat(
+        "json", DOCUMENT, "netmaint export", "netmaint JSON", (".json", ".yaml", ".yml"),
+        recognizer="json_io:is_netmaint_export", reader="json_io:loads_document",
+        writer="json_io:dumps_json", trusts_everything=True,
+    ),
+    FileFormat("yaml", DOCUMENT, "netmaint export in YAML", writer="json_io:dumps_yaml"),
+    FileFormat("csv", CONTACTS, "contacts CSV", writer="csv_export:contacts_csv"),
+    FileFormat("ics", CALENDAR, "calendar", writer="ics_export:write_calendar"),
+)
+
+_BY_NAME = {f.name: f for f in FORMATS}
+IMPORTS: tuple[FileFormat, ...] = tuple(f for f in FORMATS if f.reader)
+EXPORTS: tuple[FileFormat, ...] = tuple(f for f in FORMATS if f.writer)
 
 
-def is_netmaint_export(data: bytes) -> bool:
-    text = "\n".join(_head_lines(data)).lstrip()
-    if text.startswith("{"):
-        return bool(_JSON_NETMAINT.search(text))
-    # YAML: a mapping from its first line (a CSV's cells in a quoted note do not count).
-    return bool(_YAML_START.match(text)) and bool(_YAML_NETMAINT.search(text))
-
-
-def _has_header(data: bytes, is_header: Callable[[list[str]], bool]) -> bool:
-    texts = _head_lines(data)
-    for searched, row in enumerate(iter_csv_rows(texts, set(), lambda: None, HEADER_SEARCH_ROWS)):
-        if searched >= HEADER_SEARCH_ROWS:
-            return False
-        if row.fields is not None and is_header(row.fields):
-            return True
-    return False
-
-
-def is_google_export(data: bytes) -> bool:
-    from .google import is_google_header
-
-    return _has_header(data, is_google_header)
-
-
-def is_linkedin_export(data: bytes) -> bool:
-    from .linkedin import is_linkedin_header
-
-    return _has_header(data, is_linkedin_header)
-
-
-# In this order: the first two are decided by the first line alone.
-RECOGNIZERS: dict[str, Callable[[bytes], bool]] = {
-    "vcard": is_vcard,
-    "json": is_netmaint_export,
-    "google": is_google_export,
-    "linkedin": is_linkedin_export,
-}
+def file_format(name: str) -> FileFormat:
+    return _BY_NAME[name]
 
 
 def identify(data: bytes) -> str | None:
-    """The format the file clearly is, or None when it does not say (then its parser decides)."""
-    return next((fmt for fmt, recognizes in RECOGNIZERS.items() if recognizes(data)), None)
+    """The format the file clearly is, or None when it does not say (then its reader decides)."""
+    return next((f.name for f in IMPORTS if f.recognizes(data)), None)
 
 
 def check_format(given: str, data: bytes) -> None:
@@ -103,3 +138,13 @@ def check_format(given: str, data: bytes) -> None:
     found = identify(data)
     if found is not None and found != given:
         raise WrongFormat(given, found)
+
+
+def guess_format(path: str) -> str | None:
+    """A likely format to import from the file's name; None when the name says nothing."""
+    name = Path(path.strip()).name.casefold()
+    ending = [f for f in IMPORTS if name.endswith(f.extensions)]
+    hinted = [f for f in ending if any(hint in name for hint in f.name_hints)]
+    plain = [f for f in ending if not f.name_hints]
+    chosen = hinted or plain or ending
+    return chosen[0].name if chosen else None

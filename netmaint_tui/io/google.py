@@ -20,6 +20,7 @@ from .records import (
     clean_phone,
     collapse,
     dedupe,
+    has_header,
     identity_key,
     is_linkedin_url,
     normalize_birthday,
@@ -73,8 +74,13 @@ def _google_header(fields: list[str]) -> _Columns | None:
 
 
 def is_google_header(fields: list[str]) -> bool:
-    """The one test of a Google Contacts header line (see io.formats)."""
+    """The one test of a Google Contacts header line."""
     return _google_header(fields) is not None
+
+
+def is_google_export(data: bytes) -> bool:
+    """The registry's recognizer (io.formats)."""
+    return has_header(data, is_google_header)
 
 
 def parse_google(data: bytes, progress: Progress | None = None) -> ParseResult:

@@ -22,7 +22,6 @@ from netmaint_tui.rules.text import visible
 
 PRODID = "-//netmaint//netmaint//EN"
 FOLLOW_UP_MINUTES = 15
-DUE_WITHIN_DAYS = 30
 
 
 def follow_up_uid(follow_up_id: int) -> str:
@@ -88,3 +87,9 @@ def build_calendar(follow_ups: Iterable, due_contacts: Iterable, now: dt.datetim
         event.add("categories", ["netmaint", "due"])
         cal.add_component(event)
     return cal.to_ical()
+
+
+def write_calendar(upcoming) -> bytes:
+    """The registry's writer (io.formats): `upcoming` has follow_ups, due_contacts and now
+    (services.export_file.Upcoming)."""
+    return build_calendar(upcoming.follow_ups, upcoming.due_contacts, upcoming.now)

@@ -2,8 +2,9 @@
 
 The document is `{"format": "netmaint", "version": 1, "contacts": [...], "touches": [...],
 "follow_ups": [...], "goals": [...], "pauses": [...]}` (the shape is described in PRODUCT.md and
-services/exporting.py). `export json` followed by `import json` into an empty database gives a
-database whose export is byte for byte the same document.
+services/exporting.py, which reads it out; services/import_document.py reads it in). `export json`
+followed by `import json` into an empty database gives a database whose export is byte for byte
+the same document.
 
 Text is data: JSON escapes every control character (C1 and bidirectional controls too, so the
 file is safe to `cat`); YAML writes any string holding a control or line-separator character
@@ -19,33 +20,12 @@ from typing import Any
 
 import yaml
 
+from .formats import DocumentError
+from .records import Progress, head_lines
+
 FORMAT = "netmaint"
 VERSION = 1
 SECTIONS = ("contacts", "touches", "follow_ups", "goals", "pauses")
-
-
-class DocumentError(ValueError):
-    """The file is not a netmaint export this version can read; `line` is 1-based or 0."""
-
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-def export_data(ctx=None) -> dict:
-    """The whole database as a netmaint document (a plain dict)."""
-    from netmaint_tui.services.exporting import snapshot
-
-    return snapshot(ctx)
-
-
-def import_data(ctx, doc: dict, *, dry_run: bool = False, progress=None):
-    """Merge a checked netmaint document into the database; returns an ImportReport."""
-    from netmaint_tui.services.importing import import_snapshot
-
-    check_document(doc)
-    return import_snapshot(ctx, doc, dry_run=dry_run, progress=progress)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -84,7 +64,21 @@ def dumps_yaml(doc: dict) -> str:
     return _YAML_BIDI_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04X}", text)
 
 
-# --- reading ----------------------------------------------------------------------------------
+# --- recognizing and reading ----------------------------------------------------------------------
+
+_JSON_NETMAINT = re.compile(r'"format"\s*:\s*"netmaint"')
+_YAML_START = re.compile(r"(?:---|%YAML|#|[A-Za-z_][\w-]*\s*:)")
+_YAML_NETMAINT = re.compile(r"""^format\s*:\s*(["']?)netmaint\1\s*$""", re.MULTILINE)
+
+
+def is_netmaint_export(data: bytes) -> bool:
+    """The registry's recognizer (io.formats): the file says `format: netmaint` near its top."""
+    text = "\n".join(head_lines(data)).lstrip()
+    if text.startswith("{"):
+        return bool(_JSON_NETMAINT.search(text))
+    # YAML: a mapping from its first line (a CSV's cells in a quoted note do not count).
+    return bool(_YAML_START.match(text)) and bool(_YAML_NETMAINT.search(text))
+
 
 
 class _Loader(yaml.SafeLoader):
@@ -97,8 +91,10 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def loads_document(data: bytes) -> dict:
-    """Parse JSON (or netmaint's YAML export) and check it is a netmaint document."""
+def loads_document(data: bytes, progress: Progress | None = None) -> dict:
+    """Parse JSON (or netmaint's YAML export) and check it is a netmaint document.
+
+    `progress(done, total)` hears once, when it is read: a document is parsed in one go."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -132,6 +128,8 @@ def loads_document(data: bytes) -> dict:
         except RecursionError:
             raise DocumentError(0, "nested too deeply") from None
     check_document(doc)
+    if progress is not None:
+        progress(len(data), len(data))
     return doc
 
 

@@ -19,6 +19,7 @@ from .records import (
     Progress,
     clean_email,
     collapse,
+    has_header,
     identity_key,
     is_linkedin_url,
     normalize_linkedin_url,
@@ -98,9 +99,14 @@ def _names(fields: list[str]) -> list[str]:
 
 
 def is_linkedin_header(fields: list[str]) -> bool:
-    """The one test of a LinkedIn header line (see io.formats): every era has "Connected On"."""
+    """The one test of a LinkedIn header line: every era has "Connected On"."""
     names = _names(fields)
     return {"first name", "last name", "connected on"} <= set(names) and not is_google_header(fields)
+
+
+def is_linkedin_export(data: bytes) -> bool:
+    """The registry's recognizer (io.formats)."""
+    return has_header(data, is_linkedin_header)
 
 
 def _header_columns(fields: list[str]) -> dict[str, int] | None:

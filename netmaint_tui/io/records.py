@@ -371,6 +371,34 @@ def line_offsets(raw: list[bytes]) -> list[int]:
 
 HEADER_SEARCH_ROWS = 50  # rows read looking for the header before deciding the file is not this export
 
+# ---------------------------------------------------------------------------------------------
+# Recognizing a format from the file's first bytes (io.formats asks each format's recognizer)
+
+# Every recognizer reads no further than this: the header of a CSV export is within its first
+# lines, and the other formats say what they are in their first one.
+HEAD_BYTES = 1 << 16
+
+
+def head_lines(data: bytes) -> list[str]:
+    texts, _ = decode_lines(split_lines(to_utf8(data[:HEAD_BYTES])))
+    return texts
+
+
+def first_line(data: bytes) -> str:
+    return next((line for line in head_lines(data) if line.strip()), "")
+
+
+def has_header(data: bytes, is_header: Callable[[list[str]], bool]) -> bool:
+    """Whether a row near the top of the file is the header line `is_header` knows."""
+    texts = head_lines(data)
+    for searched, row in enumerate(iter_csv_rows(texts, set(), lambda: None, HEADER_SEARCH_ROWS)):
+        if searched >= HEADER_SEARCH_ROWS:
+            return False
+        if row.fields is not None and is_header(row.fields):
+            return True
+    return False
+
+
 
 def parse_csv_export(
     data: bytes,

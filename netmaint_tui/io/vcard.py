@@ -21,6 +21,7 @@ from .records import (
     clean_phone,
     collapse,
     dedupe,
+    first_line,
     identity_key,
     is_linkedin_url,
     normalize_birthday,
@@ -37,6 +38,7 @@ _FOLDS = re.compile(rb"(?:[ \t][^\n]*(?:\n|\Z))*")
 # After a blob, 2.1 writers also leave unindented base64 lines and end with a blank line.
 _BLOB_TAIL = re.compile(rb"(?:[ \t][^\n]*(?:\n|\Z)|[A-Za-z0-9+/=]*\r*\n|[A-Za-z0-9+/=]+\r*\Z)*")
 _CARD_EDGE = re.compile(rb"\s*(?:BEGIN|END)\s*:\s*VCARD\s*", re.IGNORECASE)
+_VCARD_START = re.compile(r"\s*begin\s*:\s*vcard\s*$", re.IGNORECASE | re.MULTILINE)  # is_vcard
 
 _BLOBS = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _WANTED = {
@@ -143,6 +145,11 @@ class _Card:
         # (line, group, NAME, params, text)
         self.props: list[tuple[int, str, str, dict[str, list[str]], str]] = []
         self.last_name = ""
+
+
+def is_vcard(data: bytes) -> bool:
+    """The registry's recognizer (io.formats): the file's first line begins a vCard."""
+    return bool(_VCARD_START.match(first_line(data)))
 
 
 def parse_vcard(data: bytes, progress: Progress | None = None) -> ParseResult:

@@ -29,7 +29,6 @@ from netmaint_tui.services.common import (
 )
 from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.models import (
-    TIERS,
     Contact,
     ContactTag,
     FollowUp,

@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from netmaint_tui.io.json_io import FORMAT, VERSION
 from netmaint_tui.rules.schema import CONTACT_FIELDS
 from netmaint_tui.services.common import Context, UnreadableValue, from_db, local_time
+from netmaint_tui.services.due import contact_due_day
 from netmaint_tui.store.models import database
 from netmaint_tui.store.rows import from_row
-
-FORMAT = "netmaint"
-VERSION = 1
 
 
 def utc_text(value) -> str | None:
@@ -177,8 +176,6 @@ def open_follow_ups() -> list[CalendarFollowUp]:
 def contacts_due_within(ctx: Context, days: int = 30) -> list[CalendarContact]:
     """Active contacts whose due day falls from today to `days` ahead: the due list's day
     (services.due.contact_due_day), so the calendar and `due` never disagree."""
-    from netmaint_tui.services.due import contact_due_day
-
     today = ctx.today()
     rows = _rows(
         """SELECT id, name, company, tier, source, source_id, cadence_days, last_touch_at, created_at

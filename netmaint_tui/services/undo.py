@@ -73,6 +73,8 @@ def _values(model, row_id: int, keys) -> dict | None:
 def restore_on_undo(model, row_id: int, before: dict, what: str = "") -> None:
     """Record, right after the write: put these columns back to `before`. Each one goes back only
     while it still holds what this action wrote; one changed since is left as it is and named."""
+    if _steps.get() is None:
+        return  # nothing is recording (the command line): no need to read anything back
     after = _values(model, row_id, before)
 
     def step() -> list[str]:
@@ -105,6 +107,8 @@ def delete_on_undo(model, row_id: int, what: str = "", ignore: tuple = ()) -> No
     and undoing removes it. Not when it has changed since, or when something added since points
     at it (a touch logged for a new contact from the command line): then it stays, and is named.
     Rows of `ignore`d models are the row's own parts, rewritten whole by an edit (a contact's tags)."""
+    if _steps.get() is None:
+        return
     fields = [f.name for f in model._meta.sorted_fields]
     added = _values(model, row_id, fields)
     refs = _references(model, row_id, ignore)

@@ -31,7 +31,7 @@ from netmaint_tui.store.db import (
     read_only_uri,
     translate_error,
 )
-from netmaint_tui.store.errors import DAMAGE_MARK, DatabaseDamaged, StoreError, damage_found, damaged_message
+from netmaint_tui.store.errors import DAMAGE_MARK, DatabaseDamaged, StoreError, damage_found
 
 
 class BackupError(Exception):

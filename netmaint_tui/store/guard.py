@@ -4,11 +4,15 @@ Every command that writes a file the user named (an export, a backup, the config
 database a restore replaces) asks `refuse_overwrite` first. A path can name the same file in many
 ways (a symlink, `..`, `./`, a hard link, `/dev/stdout` redirected onto it), so a target is compared
 both by where it resolves to and, when it exists, by its inode.
+
+`write_private` is how such a file is written: asked again just before, then created 0600 (notes
+about people are private) and put in place whole or not at all.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -150,3 +154,29 @@ def refuse_overwrite_stream(fd: int, databases: Iterable[Path]) -> None:
 
 def _message(target: Path, what: str) -> str:
     return f"{target} is {what}; netmaint never writes over it and nothing was written — choose another file"
+
+
+def write_private(path: str | os.PathLike, data: bytes | str, *, protect: Iterable[Path]) -> None:
+    """Write `data` (text as UTF-8) to `path` as a 0600 file: a temporary file beside it, then a
+    rename, so a crash leaves the old file or the new one, never half of one. `protect`: the
+    databases (known_databases) it must not be."""
+    path = Path(path)
+    refuse_overwrite(path, protect)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if path.exists() and not path.is_file():
+        # A pipe or a device (/dev/stdout): there is nothing to replace atomically.
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp_name, 0o600)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

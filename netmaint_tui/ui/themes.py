@@ -26,7 +26,8 @@ from textual.theme import BUILTIN_THEMES, Theme
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from netmaint_tui import paths
-from netmaint_tui.config import (
+from netmaint_tui.config import DEFAULT_THEME
+from netmaint_tui.safe_yaml import (
     YamlProblem,
     check_tags_deep,
     compose_yaml,
@@ -41,7 +42,6 @@ from netmaint_tui.config import (
 
 THEME_SIZE_LIMIT = 64 * 1024
 MAX_USER_THEMES = 100
-DEFAULT_THEME = "netmaint-dark"
 
 NETMAINT_VARIABLES: tuple[str, ...] = (
     "tier-a",

@@ -18,11 +18,13 @@ from icalendar import Calendar
 from netmaint_tui.cli import main
 from netmaint_tui.io.csv_export import contacts_csv, neutralize
 from netmaint_tui.io.ics_export import build_calendar
-from netmaint_tui.io.json_io import DocumentError, dumps_json, dumps_yaml, export_data, import_data, loads_document
+from netmaint_tui.io.formats import DocumentError
+from netmaint_tui.io.json_io import dumps_json, dumps_yaml, loads_document
 from netmaint_tui.services.contacts import add_contact, set_archived, snooze
-from netmaint_tui.services.exporting import contacts_due_within, export_contacts, open_follow_ups
+from netmaint_tui.services.exporting import contacts_due_within, export_contacts, open_follow_ups, snapshot
 from netmaint_tui.services.followups import add_follow_up, set_status
 from netmaint_tui.services.habit import add_pause, set_goal
+from netmaint_tui.services.import_document import import_document
 from netmaint_tui.services.touches import log_touch
 from netmaint_tui.store.db import close_database, open_database
 
@@ -84,7 +86,7 @@ def switch_to(path):
 
 
 def test_the_document_has_the_stable_shape(network):
-    doc = export_data()
+    doc = snapshot()
     assert list(doc)[:2] == ["format", "version"] and doc["format"] == "netmaint" and doc["version"] == 1
     assert {"contacts", "touches", "follow_ups", "goals", "pauses"} <= set(doc)
     dana = doc["contacts"][0]
@@ -101,11 +103,11 @@ def test_the_document_has_the_stable_shape(network):
 
 
 def test_json_round_trip_into_an_empty_database_is_exact(network, tmp_path, ctx):
-    first = dumps_json(export_data())
+    first = dumps_json(snapshot())
     switch_to(tmp_path / "restored.db")
-    report = import_data(ctx, loads_document(first.encode()))
+    report = import_document(ctx, loads_document(first.encode()))
     assert report.skipped == 0 and not report.issues
-    again = dumps_json(export_data())
+    again = dumps_json(snapshot())
     assert again == first
     doc = json.loads(again)
     assert doc["contacts"][0]["notes"] == BIG_NOTE
@@ -114,27 +116,27 @@ def test_json_round_trip_into_an_empty_database_is_exact(network, tmp_path, ctx)
 
 
 def test_importing_the_same_json_again_changes_nothing(network, ctx):
-    first = export_data()
-    report = import_data(ctx, json.loads(dumps_json(first)))
+    first = snapshot()
+    report = import_document(ctx, json.loads(dumps_json(first)))
     assert (report.added, report.updated, report.skipped) == (0, 0, 0)
     assert all((c.added, c.updated, c.skipped) == (0, 0, 0) for c in report.others.values())
-    assert export_data() == first
+    assert snapshot() == first
 
 
 def test_the_json_file_escapes_terminal_controls_but_keeps_them_as_data(network):
-    text = dumps_json(export_data())
+    text = dumps_json(snapshot())
     assert "\x1b" not in text and "\u202e" not in text and "\x85" not in text and "\u2028" not in text
     assert "\\u001b" in text and "\\u202e" in text
     assert "\U0001F468\u200d\U0001F469" in text  # readable emoji stay as they are
 
 
 def test_yaml_round_trip(network, tmp_path, ctx):
-    doc = export_data()
+    doc = snapshot()
     text = dumps_yaml(doc)
     assert yaml.safe_load(text) == doc
     switch_to(tmp_path / "from-yaml.db")
-    import_data(ctx, loads_document(text.encode()))
-    assert export_data() == doc
+    import_document(ctx, loads_document(text.encode()))
+    assert snapshot() == doc
 
 
 def test_a_document_that_is_not_a_netmaint_export_is_refused_with_its_line():
@@ -159,7 +161,7 @@ def test_bad_items_in_a_document_are_reported_and_the_rest_imported(tmp_db, ctx)
                     {"id": 2, "at": "2025-03-01T10:00:00Z", "contacts": [1], "channel": "call"}],
         "goals": [{"from_date": "not a date", "touches": 3}],
     }
-    report = import_data(ctx, doc)
+    report = import_document(ctx, doc)
     assert (report.added, report.skipped) == (1, 1)
     assert (report.others["touches"].added, report.others["touches"].skipped) == (1, 1)
     assert report.others["goals"].skipped == 1
@@ -305,14 +307,14 @@ def test_two_touches_alike_survive_the_round_trip_and_a_second_import(network, t
     at = ctx.now().subtract(days=1)
     for _ in range(2):
         log_touch(ctx, [network["omar"]], at=at, channel="call")
-    first = dumps_json(export_data())
+    first = dumps_json(snapshot())
     switch_to(tmp_path / "restored.db")
-    report = import_data(ctx, loads_document(first.encode()))
+    report = import_document(ctx, loads_document(first.encode()))
     assert report.others["touches"].added == len(json.loads(first)["touches"])
-    assert dumps_json(export_data()) == first
-    again = import_data(ctx, loads_document(first.encode()))
+    assert dumps_json(snapshot()) == first
+    again = import_document(ctx, loads_document(first.encode()))
     assert (again.others["touches"].added, again.others["touches"].updated) == (0, 0)
-    assert dumps_json(export_data()) == first
+    assert dumps_json(snapshot()) == first
 
 
 def test_a_value_of_the_wrong_type_is_refused_by_its_path_not_defaulted(tmp_db, ctx):
@@ -326,7 +328,7 @@ def test_a_value_of_the_wrong_type_is_refused_by_its_path_not_defaulted(tmp_db, 
         "follow_ups": [{"what": 7, "due": "2025-03-20T10:00:00Z"}],
         "pauses": [{"start": "2025-01-01", "end": "2025-01-05", "reason": ["x"]}],
     }
-    report = import_data(ctx, doc)
+    report = import_document(ctx, doc)
     messages = [i.message for i in report.issues]
     assert "contacts[3].archived: expected true or false; skipped" in messages
     assert "contacts[4].emails: expected a list of text; skipped" in messages
@@ -347,13 +349,13 @@ def test_the_forms_add_and_an_import_share_one_set_of_limits(tmp_db, ctx):
     with pytest.raises(InputError, match="cadence must be 1 to 3650"):
         add_contact(ctx, "Dana", cadence_days=99999)
     cid = add_contact(ctx, "y" * 500, company="  Acme  ", emails=["a@x.org", "A@X.org"], tags=["Client", "client"])
-    report = import_data(ctx, {"format": "netmaint", "version": 1, "contacts": [
+    report = import_document(ctx, {"format": "netmaint", "version": 1, "contacts": [
         {"id": 9, "name": "z" * 501}, {"id": 10, "name": "Omar", "cadence_days": 99999}]})
     assert [i.message for i in report.issues] == [
         "contacts[0].name: is 501 characters long (at most 500); skipped",
         "contacts[1].cadence_days: must be 1 to 3650 days, not 99999; skipped",
     ]
-    exported = export_data(ctx)["contacts"]
+    exported = snapshot(ctx)["contacts"]
     assert [(c["id"], c["company"], c["emails"], c["tags"]) for c in exported] == [
         (cid, "Acme", ["a@x.org"], ["Client"])]
 
@@ -406,7 +408,7 @@ def test_numbers_no_database_can_hold_are_refused_in_one_line(text, says):
 def test_text_that_is_not_text_is_refused_by_its_path(tmp_db, ctx):
     doc = {"format": "netmaint", "version": 1, "contacts": [{"id": 1, "name": "\ud800"}, {"id": 2, "name": "Ok"}],
            "touches": [{"at": "2025-03-01T10:00:00Z", "contacts": [2], "note": "x\udcff"}]}
-    report = import_data(ctx, doc)
+    report = import_document(ctx, doc)
     messages = [i.message for i in report.issues]
     assert any(m.startswith("contacts[0].name: holds a character that is not text (U+D800)") for m in messages)
     assert any(m.startswith("touches[0].note: holds a character that is not text") for m in messages)
@@ -420,7 +422,7 @@ def test_an_id_the_file_does_not_hold_is_said_not_dropped_silently(tmp_db, ctx):
     doc = {"format": "netmaint", "version": 1, "contacts": [{"id": 1, "name": "Dana"}],
            "touches": [{"id": 1, "at": "2025-03-01T10:00:00Z", "contacts": [1, 999]}],
            "follow_ups": [{"what": "x", "due": "2025-03-20T10:00:00Z", "suggested_by": 999, "touch": 7}]}
-    report = import_data(ctx, doc)
+    report = import_document(ctx, doc)
     messages = [i.message for i in report.issues]
     assert "touches[0].contacts: 999 is not a contact in the file (or it was left out); imported without it" in messages
     assert "follow_ups[0].suggested_by: 999 is not a contact in the file (or it was left out); imported without it" in messages

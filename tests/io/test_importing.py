@@ -222,7 +222,7 @@ def test_a_failure_midway_leaves_nothing_written(tmp_db, ctx, monkeypatch):
     cid = add_contact(ctx, "Dana Haddad", company="Northwind", source="linkedin",
                       source_id="https://www.linkedin.com/in/dana-h", linkedin_url="https://www.linkedin.com/in/dana-h")
     before = snapshot()
-    monkeypatch.setattr(importing._Writer, "BATCH", 1)  # every row reaches the database at once
+    monkeypatch.setattr(importing.Writer, "BATCH", 1)  # every row reaches the database at once
 
     def progress(done, total):
         if done == 3:
@@ -377,7 +377,7 @@ def test_every_import_is_preceded_by_an_automatic_backup(env, tmp_path, capsys):
 
 
 def test_the_progress_bar_draws_only_on_a_terminal():
-    from netmaint_tui.io.commands import ProgressBar
+    from netmaint_tui.cli.base import ProgressBar
 
     class Stream(io.StringIO):
         def __init__(self, tty):
@@ -402,7 +402,7 @@ def test_the_progress_bar_draws_only_on_a_terminal():
 
 
 def test_import_file_runs_the_whole_pipeline_for_the_app(tmp_db, ctx):
-    from netmaint_tui.services.importing import import_file
+    from netmaint_tui.services.import_file import import_file
 
     add_contact(ctx, "Dana Haddad", company="Northwind", linkedin_url="https://www.linkedin.com/in/dana-h")
     data = connections(
@@ -446,13 +446,13 @@ def test_a_file_of_another_format_is_refused_with_the_command_that_reads_it(env,
     """A Google Contacts CSV given as LinkedIn's used to import, and again as Google's made duplicates."""
     import shlex
 
-    from netmaint_tui.io.formats import LABELS
+    from netmaint_tui.io.formats import file_format
 
     source = _kinds(tmp_path)[actual]
     for extra in ([], ["--dry-run"]):
         code, out, err = run_cli(capsys, "import", given, str(source), *extra)
         assert (code, out) == (2, "") and len(err.splitlines()) == 1, err
-        assert f"looks like a {LABELS[actual]}" in err and "nothing was imported" in err
+        assert f"looks like a {file_format(actual).label}" in err and "nothing was imported" in err
         assert err.rstrip().endswith(f"netmaint import {actual} {shlex.quote(str(source))}")
     assert not env.db.exists(), "refused before the database was even opened"
     code, out, err = run_cli(capsys, "import", actual, str(source))  # the command it names works
@@ -460,7 +460,7 @@ def test_a_file_of_another_format_is_refused_with_the_command_that_reads_it(env,
 
 
 def test_each_format_is_recognized_by_one_function_and_only_its_own(tmp_path):
-    from netmaint_tui.io.formats import RECOGNIZERS, identify
+    from netmaint_tui.io.formats import IMPORTS, identify
 
     files = {**_kinds(tmp_path), "google-legacy": tmp_path / "legacy.csv", "json-from-export": tmp_path / "x.json"}
     from tests.io.test_google import LEGACY_HEADER
@@ -471,7 +471,7 @@ def test_each_format_is_recognized_by_one_function_and_only_its_own(tmp_path):
         files[f"vcard-{path.name}"] = path
     for kind, path in files.items():
         data = path.read_bytes()
-        assert [fmt for fmt, recognizes in RECOGNIZERS.items() if recognizes(data)] == [kind.split("-")[0]], kind
+        assert [f.name for f in IMPORTS if f.recognizes(data)] == [kind.split("-")[0]], kind
     # What does not say what it is is left to the parser: a hand-made CSV, other JSON, nothing.
     for data in (b"First Name,Last Name,Email\nAnn,Lee,ann@x.org\n", b'{"contacts": []}', b"", b"\x00" * 100):
         assert identify(data) is None, data

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from netmaint_tui.clock import fixed_clock
 from netmaint_tui.config import Settings
-from netmaint_tui.io.json_io import dumps_json, import_data
+from netmaint_tui.io.json_io import dumps_json
 from netmaint_tui.services import contacts, followups, habit, touches
 from netmaint_tui.services.common import Context, InputError
 from netmaint_tui.services.exporting import snapshot
+from netmaint_tui.services.import_document import import_document
 from netmaint_tui.store.db import close_database, open_database
 
 NOW = "2025-03-12T10:00:00"
@@ -117,10 +118,10 @@ def test_export_import_export_gives_the_same_file(tmp_path_factory, operations):
         close_database()
     open_database(folder / "b.db")
     try:
-        report = import_data(ctx, doc)
+        report = import_document(ctx, doc)
         assert not report.issues, [i.message for i in report.issues]
         assert dumps_json(snapshot(ctx)) == first
-        again = import_data(ctx, doc)  # and a second import of the same file changes nothing
+        again = import_document(ctx, doc)  # and a second import of the same file changes nothing
         assert (again.added, again.updated, again.skipped) == (0, 0, 0)
         assert all((c.added, c.updated, c.skipped) == (0, 0, 0) for c in again.others.values())
         assert dumps_json(snapshot(ctx)) == first

@@ -145,7 +145,7 @@ print(code, peak_kb // 1024)
 def test_a_1_gb_file_is_refused_by_its_size_before_it_is_read(cli, fmt):
     """It used to be read whole (2.6 GB of memory) and then found not to be an export."""
     from netmaint_tui.rules.vocabulary import byte_size
-    from netmaint_tui.services.importing import MAX_FILE_BYTES
+    from netmaint_tui.services.import_file import MAX_FILE_BYTES
 
     huge = cli.tmp / "export.bin"
     sparse_file(huge, 1 << 30)  # a gigabyte of holes: no disk, and only a read would cost memory
@@ -161,9 +161,9 @@ def test_a_1_gb_file_is_refused_by_its_size_before_it_is_read(cli, fmt):
 
 def test_what_has_no_size_is_read_no_further_than_the_limit(monkeypatch):
     from netmaint_tui.services.common import InputError
-    from netmaint_tui.services.importing import read_import_file
+    from netmaint_tui.services.import_file import read_import_file
 
-    monkeypatch.setattr("netmaint_tui.services.importing.MAX_FILE_BYTES", 4096)
+    monkeypatch.setattr("netmaint_tui.services.import_file.MAX_FILE_BYTES", 4096)
     with pytest.raises(InputError, match="larger than 4 KB: an import reads files up to 4 KB"):
         read_import_file("/dev/zero")  # endless: only a bounded read ends
 
@@ -183,7 +183,7 @@ def test_a_vcard_that_never_ends_is_one_line_however_big(cli):
 
 
 def test_vcards_that_begin_and_never_end_report_a_bounded_number_of_lines(cli):
-    from netmaint_tui.io.commands import MAX_ISSUE_LINES
+    from netmaint_tui.cli.files import MAX_ISSUE_LINES
 
     cards = cli.tmp / "begins.vcf"
     cards.write_bytes(b"BEGIN:VCARD\r\nFN:Again\r\n" * 20_000 + b"BEGIN:VCARD\r\nFN:Whole\r\nEND:VCARD\r\n")
@@ -210,24 +210,17 @@ FUZZ = settings(max_examples=150, deadline=2000, derandomize=True, database=None
 
 
 def parse(fmt: str, data: bytes):
-    """The parser's result; json raises DocumentError for anything that is not an export."""
-    import importlib
+    """The reader's result; json raises DocumentError for anything that is not an export."""
+    from netmaint_tui.io.formats import file_format
 
-    from netmaint_tui.services.importing import _PARSERS
-
-    if fmt == "json":
-        from netmaint_tui.io.json_io import loads_document
-
-        return loads_document(data)
-    module, name = _PARSERS[fmt]
-    return getattr(importlib.import_module(module), name)(data)
+    return file_format(fmt).read(data)
 
 
 @pytest.mark.parametrize("fmt", sorted(PREFIXES))
 @FUZZ
 @given(data=st.data())
 def test_random_bytes_into_every_parser_are_issues_never_exceptions(fmt, data):
-    from netmaint_tui.io.json_io import DocumentError
+    from netmaint_tui.io.formats import DocumentError
 
     prefix = data.draw(st.sampled_from(PREFIXES[fmt]))
     body = data.draw(st.binary(max_size=2000) | st.text(max_size=500).map(str.encode))
@@ -245,9 +238,9 @@ def test_random_bytes_into_every_parser_are_issues_never_exceptions(fmt, data):
 @FUZZ
 @given(fmt=st.sampled_from(sorted(PREFIXES)), data=st.data())
 def test_random_bytes_imported_into_a_database_import_cleanly_or_not_at_all(tmp_path_factory, fmt, data):
-    from netmaint_tui.io.json_io import DocumentError
+    from netmaint_tui.io.formats import FormatError
     from netmaint_tui.services.common import InputError
-    from netmaint_tui.services.importing import import_file
+    from netmaint_tui.services.import_file import import_file
     from netmaint_tui.store.db import close_database, open_database
     from tests.reliability.writer import context
 
@@ -257,7 +250,7 @@ def test_random_bytes_imported_into_a_database_import_cleanly_or_not_at_all(tmp_
     open_database(path)
     try:
         import_file(context(), fmt, prefix + body, backup=False)
-    except (DocumentError, InputError) as exc:
+    except (FormatError, InputError) as exc:
         assert "\n" not in str(exc)
     finally:
         close_database()

@@ -21,6 +21,11 @@ def _snap(snap_compare, app, size, keys=()):
         for key in keys:
             await pilot.press(key)
             await loaded(pilot)
+        # A blinking cursor is drawn or not depending on when the picture is taken: a busy
+        # machine takes it later. Steady, it is always drawn.
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await pilot.pause()
 
     try:
         return snap_compare(app, terminal_size=size, run_before=before)

@@ -642,7 +642,7 @@ def test_demo_leaves_every_database_it_is_pointed_at_alone(env, capsys, monkeypa
 
 
 def test_the_demo_app_opens_a_throw_away_database_that_is_gone_afterwards(env, capsys, monkeypatch, tmp_path):
-    from netmaint_tui import cli
+    from netmaint_tui.cli import app
 
     seen = []
 
@@ -650,7 +650,7 @@ def test_the_demo_app_opens_a_throw_away_database_that_is_gone_afterwards(env, c
         seen.append((path, path.exists()))
         return 0
 
-    monkeypatch.setattr(cli, "run_app", run_app)
+    monkeypatch.setattr(app, "run_app", run_app)
     real = tmp_path / "real.db"
     assert main(["--db", str(real), "demo"]) == 0
     [(path, existed)] = seen

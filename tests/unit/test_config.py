@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from netmaint_tui import config
 from netmaint_tui.config import (
     DEFAULT_CADENCE,
     ConfigError,
@@ -532,7 +531,7 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     def fail(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(config.os, "replace", fail)
+    monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError):
         save_setting("theme", "netmaint-light", path)
     assert path.read_text() == EXISTING

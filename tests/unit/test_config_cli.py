@@ -12,7 +12,7 @@ import yaml
 
 from netmaint_tui import cli
 from netmaint_tui.config import Settings, load_settings, settings_from_text
-from netmaint_tui.config_cli import TEMPLATE, TEMPLATE_EXAMPLE
+from netmaint_tui.cli.config import TEMPLATE, TEMPLATE_EXAMPLE
 
 
 @pytest.fixture
@@ -242,6 +242,6 @@ def test_theme_before_demo_reaches_the_app(tmp_path, config, monkeypatch):
         return 0
 
     monkeypatch.setattr(netmaint_tui.demo, "build_demo", lambda path, ctx, seed: None)
-    monkeypatch.setattr(cli, "run_app", run_app)
+    monkeypatch.setattr(cli.app, "run_app", run_app)
     assert cli.main(["--theme", "netmaint-amber", "demo", "--db", str(tmp_path / "demo.db")]) == 0
     assert seen == {"theme": "netmaint-amber"}

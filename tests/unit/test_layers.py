@@ -1,7 +1,7 @@
 """The layers stay apart: each module is imported alone in a fresh interpreter and what it pulls in is checked.
 
-rules and the io parsers are pure (no peewee, no textual); storage, services and the command line never
-load the full-screen app.
+rules and the io parsers and writers are pure (no peewee, no textual); storage, services and the command
+line never load the full-screen app, and the command line loads icalendar only for a calendar export.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ ROOT = Path(netmaint_tui.__file__).parent
 
 PROBE = (
     "import importlib, json, sys; importlib.import_module(sys.argv[1]); "
-    "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'peewee', 'rich') "
+    "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'peewee', 'rich', 'icalendar') "
     "or m.startswith('netmaint_tui.'))))"
 )
 
@@ -33,9 +33,11 @@ def modules(package: str, skip: tuple[str, ...] = ()) -> list[str]:
 
 RULES = modules("rules")
 STORE = modules("store")
-IO_PARSERS = modules("io", skip=("commands",))  # commands is the io part of the command line
+IO_PARSERS = modules("io")
 SERVICES = modules("services")
-ALL = [*RULES, *STORE, *IO_PARSERS, *SERVICES, "netmaint_tui.io.commands", "netmaint_tui.cli", "netmaint_tui.clock"]
+CLI = ["netmaint_tui.cli", *modules("cli")]
+CONFIG = ["netmaint_tui.config", *modules("config"), "netmaint_tui.safe_yaml"]
+ALL = [*RULES, *STORE, *IO_PARSERS, *SERVICES, *CLI, *CONFIG, "netmaint_tui.clock"]
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +87,19 @@ def test_io_parsers_do_not_load_storage(loaded, name):
     assert [m for m in found if m.startswith(("netmaint_tui.store", "netmaint_tui.services"))] == []
 
 
+@pytest.mark.parametrize("name", CONFIG)
+def test_settings_load_no_database_and_no_services(loaded, name):
+    found = loaded[name]
+    assert _from(found, "peewee") == []
+    assert [m for m in found if m.startswith(("netmaint_tui.services", "netmaint_tui.io", "netmaint_tui.cli"))] == []
+
+
 @pytest.mark.parametrize("name", STORE)
 def test_storage_does_not_reach_up_into_services(loaded, name):
     assert [m for m in loaded[name] if m.startswith("netmaint_tui.services")] == []
 
 
-def test_the_command_line_starts_lean(loaded):
-    found = loaded["netmaint_tui.cli"]
-    assert _from(found, "peewee") == [] and _from(found, "rich") == []
+@pytest.mark.parametrize("name", CLI)
+def test_the_command_line_starts_lean(loaded, name):
+    found = loaded[name]
+    assert _from(found, "rich") == [] and _from(found, "icalendar") == []

@@ -2,7 +2,7 @@
 
 Both runs happen in a worker thread with its own database connection, so a 30,000-row file
 never freezes the screen; the import itself is one transaction (all or nothing) and the
-database is backed up first (services.importing.import_file).
+database is backed up first (services.import_file).
 """
 
 from __future__ import annotations
@@ -19,27 +19,19 @@ from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
 
+from netmaint_tui.io.formats import IMPORTS, FormatError, WrongFormat, file_format, guess_format
 from netmaint_tui.rules.vocabulary import field_label
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.import_file import import_file, read_import_file
+from netmaint_tui.store.errors import StoreError
+from netmaint_tui.store.models import database
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
-FORMATS = (("LinkedIn CSV", "linkedin"), ("vCard .vcf", "vcard"), ("Google CSV", "google"),
-           ("netmaint JSON", "json"))
+FORMATS = tuple((f.picker, f.name) for f in IMPORTS)
 ROWS_SHOWN = 12
 ISSUES_SHOWN = 8
 PHASES = {"reading": "Reading the file", "saving": "Matching and saving"}
-
-
-def guess_format(path: str) -> str | None:
-    """A likely format from the file's name; None when the name says nothing."""
-    name = Path(path.strip()).name.casefold()
-    if name.endswith((".vcf", ".vcard")):
-        return "vcard"
-    if name.endswith((".json", ".yaml", ".yml")):
-        return "json"
-    if name.endswith(".csv"):
-        return "linkedin" if "connections" in name else "google"
-    return None
 
 
 class PathSuggester(Suggester):
@@ -204,13 +196,6 @@ class ImportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _work(self, path: Path, fmt: str, dry_run: bool) -> None:
-        from netmaint_tui.io.formats import LABELS, WrongFormat
-        from netmaint_tui.io.json_io import DocumentError
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.importing import import_file, read_import_file
-        from netmaint_tui.store.errors import StoreError
-        from netmaint_tui.store.models import database
-
         outcome = Outcome(dry_run=dry_run, name=path.name)
         try:
             data = read_import_file(path)
@@ -224,10 +209,10 @@ class ImportScreen(Screen):
                 with database.connection_context():
                     outcome.report = import_file(self.app.ctx, fmt, data, dry_run=dry_run, progress=progress)
             except WrongFormat as exc:
-                choose = next(title for title, value in FORMATS if value == exc.found)
-                outcome.error = (f"{path.name} looks like a {LABELS[exc.found]}: choose “{choose}” as the format; "
+                found = file_format(exc.found)
+                outcome.error = (f"{path.name} looks like a {found.label}: choose “{found.picker}” as the format; "
                                  "nothing was imported")
-            except DocumentError as exc:
+            except FormatError as exc:
                 where = f" line {exc.line}" if exc.line else ""
                 outcome.error = f"{path.name}{where}: {exc.message}; nothing was imported"
             except (InputError, StoreError) as exc:

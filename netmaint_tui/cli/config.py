@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
 from netmaint_tui import paths
-from netmaint_tui.config import DEFAULT_THEME, effective_settings_text, load_settings
+from netmaint_tui.cli.base import command, known_databases
+from netmaint_tui.config import effective_settings_text, example_text, load_settings
 from netmaint_tui.rules.text import visible
 from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.store.guard import refuse_overwrite
 
 CANNOT = 2
 HAS_PROBLEMS = 1
@@ -27,35 +28,25 @@ TEMPLATE_HEADER = """\
 #   netmaint config edit   opens this file and checks it when the editor closes
 """
 
-# Kept valid on its own: the tests load it uncommented, so every example here really works.
-TEMPLATE_EXAMPLE = f"""\
-theme: {DEFAULT_THEME}   # or netmaint-light, netmaint-contrast, netmaint-amber, netmaint-forest
-week_start: monday     # the first day of a week, for the weekly goal and streaks
-cadence_days:          # days between touches, per tier
-  A: 30
-  B: 90
-  C: 180
-goal:                  # the weekly goal; either part may be left out
-  touches: 5
-  minutes: 60
-keys:                  # other keys for an action, by binding id (press ? in the app for the ids)
-  main.log: "L"
-data_file: ~/netmaint/netmaint.db   # the database; a relative path is taken from this folder
-"""
+# Every setting with an example, from the table of settings; the tests load it uncommented.
+TEMPLATE_EXAMPLE = example_text()
 
 TEMPLATE = TEMPLATE_HEADER + "\n" + "".join("# " + line + "\n" for line in TEMPLATE_EXAMPLE.splitlines())
 
 
-def cmd_config(args, settings) -> int:
+def _arguments(c) -> None:
+    c.add_argument("action", choices=["path", "show", "edit"])
+
+
+# `config` reports the file's problems itself, with the settings they concern.
+@command("config", help="config path|show|edit", arguments=_arguments, database=False, warn_config=False)
+def config(args, settings) -> int:
     path = paths.config_file()
     if args.action == "path":
         print(path)
         return 0
     if args.action == "show":
         return show(path)
-    from netmaint_tui.cli import known_databases
-    from netmaint_tui.store.guard import refuse_overwrite
-
     # An editor saves over whatever file it is given.
     refuse_overwrite(path, known_databases(args, settings))
     return edit(path)
@@ -128,6 +119,8 @@ def edit(path: Path) -> int:
         except OSError as exc:
             print(f"netmaint: cannot create {_shown(path)}: {exc.strerror or exc}", file=sys.stderr)
             return CANNOT
+
+    import subprocess  # only `config edit` runs a program: the other commands start without it
 
     try:
         status = subprocess.run([*command, str(path)], check=False).returncode

@@ -1,0 +1,59 @@
+"""An export's bytes: the network read out as its format's kind (io.formats) and written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from netmaint_tui.io.formats import CALENDAR, CONTACTS, DOCUMENT, file_format
+from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.services.common import Context
+from netmaint_tui.services.exporting import (
+    CalendarContact,
+    CalendarFollowUp,
+    contacts_due_within,
+    export_contacts,
+    open_follow_ups,
+    snapshot,
+)
+
+CALENDAR_DAYS = 30  # a calendar shows the contacts falling due this many days ahead
+
+
+@dataclass
+class Upcoming:
+    """What a calendar is written from."""
+
+    follow_ups: list[CalendarFollowUp]
+    due_contacts: list[CalendarContact]
+    now: dt.datetime
+
+
+def _document(ctx: Context) -> tuple[dict, str]:
+    doc = snapshot(ctx)
+    what = ", ".join(plural(len(doc[k]), w) for k, w in (
+        ("contacts", "contact"), ("touches", "touch"), ("follow_ups", "follow-up"),
+        ("goals", "goal"), ("pauses", "pause")))
+    return doc, what
+
+
+def _contacts(ctx: Context) -> tuple[list[dict], str]:
+    contacts = export_contacts()
+    return contacts, plural(len(contacts), "contact")
+
+
+def _calendar(ctx: Context) -> tuple[Upcoming, str]:
+    upcoming = Upcoming(open_follow_ups(), contacts_due_within(ctx, CALENDAR_DAYS), ctx.now())
+    return upcoming, (f"{plural(len(upcoming.follow_ups), 'open follow-up')} and "
+                      f"{plural(len(upcoming.due_contacts), 'contact')} due")
+
+
+# What each kind of file is written from, and a few words saying what is in it.
+_READ_OUT = {DOCUMENT: _document, CONTACTS: _contacts, CALENDAR: _calendar}
+
+
+def render_export(ctx: Context, fmt: str) -> tuple[bytes, str]:
+    """The export's bytes in format `fmt` (an io.formats name), and a few words saying what is in it."""
+    chosen = file_format(fmt)
+    content, what = _READ_OUT[chosen.kind](ctx)
+    return chosen.write(content), what

@@ -1,0 +1,115 @@
+"""Importing a whole file, for the command line and the app's import screen: read it within the
+size limit, make sure it is the format given, read it with that format's reader (io.formats),
+copy the database first, then import what it holds."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Callable
+
+from netmaint_tui.io.formats import CONTACTS, DOCUMENT, IMPORTS, NotThisFormat, check_format, file_format
+from netmaint_tui.io.records import ParseResult
+from netmaint_tui.rules.vocabulary import byte_size
+from netmaint_tui.services.common import Context, InputError
+from netmaint_tui.services.import_common import ImportReport
+from netmaint_tui.services.import_document import import_document
+from netmaint_tui.services.importing import import_records
+from netmaint_tui.store.backup import auto_backup
+from netmaint_tui.store.models import database
+
+# The largest file an import reads. LinkedIn stops at 30,000 connections (about 3 MB), Google
+# Contacts at 25,000 contacts, and a 30,000-person network with three years of touches exports
+# to under 100 MB; address books with photos are the largest, and fit many thousands of them.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+PhasedProgress = Callable[[str, int, int], None]
+
+
+def _is_skip(message: str) -> bool:
+    # The parsers end a message with "skipped" when the whole row or card was left out, and
+    # with "ignored" / "imported without it" when only one value was.
+    return message.rstrip(" .").endswith("skipped")
+
+
+def _has_data() -> bool:
+    return bool(database.execute_sql(
+        "SELECT EXISTS (SELECT 1 FROM contact) OR EXISTS (SELECT 1 FROM touch)"
+    ).fetchone()[0])
+
+
+def read_import_file(path) -> bytes:
+    """The bytes of a file to import, or InputError (one line) before it is read: a file over
+    MAX_FILE_BYTES is judged by its size, and from a pipe or a device no more than that is read."""
+    path = Path(path)
+    limit = f"an import reads files up to {byte_size(MAX_FILE_BYTES)}; nothing was imported"
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+                raise InputError(f"{path} is {byte_size(info.st_size)}: {limit}")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError(f"cannot read {path}: it is a folder") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:  # no size to go by, or it grew meanwhile
+        raise InputError(f"{path} is larger than {byte_size(MAX_FILE_BYTES)}: {limit}")
+    return data
+
+
+def import_file(
+    ctx: Context,
+    fmt: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    progress: PhasedProgress | None = None,
+    backup: bool = True,
+) -> ImportReport:
+    """Read and import one file's bytes as format `fmt` (an io.formats name that can be read).
+
+    `progress(phase, done, total)` runs with phase "reading" (bytes) and then "saving" (records).
+    Unless it is a dry run, the database is copied first (store.backup.auto_backup), once it
+    holds anything worth keeping. The report's issues are the reader's and the import's,
+    in file order; `skipped` counts every record left out because of a problem.
+    Raises, before anything is written, io.formats.WrongFormat when the file is clearly another
+    format than `fmt`, NotThisFormat when nothing of `fmt` is in it (no vCard, no header line),
+    and DocumentError when a netmaint export cannot be read.
+    """
+    if fmt not in {f.name for f in IMPORTS}:
+        raise InputError(f"unknown import format {fmt!r}; use one of: {', '.join(f.name for f in IMPORTS)}")
+    chosen = file_format(fmt)
+    check_format(fmt, data)
+
+    def phase(name: str):
+        return None if progress is None else (lambda done, total: progress(name, done, total))
+
+    content = chosen.read(data, progress=phase("reading"))
+    if chosen.kind == CONTACTS and content.wrong_format and not content.records:
+        # Not this kind of file at all (random bytes, another format): one clear line,
+        # no backup made and no import of nothing reported.
+        raise NotThisFormat(1, content.wrong_format)
+    made = None
+    if backup and not dry_run and not getattr(database.obj, "readonly", False) and _has_data():
+        made = auto_backup(getattr(database.obj, "path"), reason="before-import")
+    report = _IMPORTERS[chosen.kind](ctx, fmt, content, dry_run=dry_run, progress=phase("saving"))
+    report.backup = made
+    return report
+
+
+def _import_contacts(ctx: Context, fmt: str, parsed: ParseResult, *, dry_run: bool, progress) -> ImportReport:
+    report = import_records(ctx, parsed.records, source=fmt, dry_run=dry_run, progress=progress)
+    report.skipped += sum(1 for i in parsed.issues if _is_skip(i.message))
+    report.issues = sorted(list(parsed.issues) + report.issues, key=lambda i: i.line)
+    report.left_out = dict(parsed.skipped_reasons)
+    return report
+
+
+def _import_document(ctx: Context, fmt: str, doc: dict, *, dry_run: bool, progress) -> ImportReport:
+    return import_document(ctx, doc, dry_run=dry_run, progress=progress)
+
+
+# How each kind of file (io.formats) is brought in, once its reader has read it.
+_IMPORTERS = {CONTACTS: _import_contacts, DOCUMENT: _import_document}
