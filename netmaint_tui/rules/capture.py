@@ -134,14 +134,16 @@ _SPELLED_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
 
 
 def fold_email(text: str | None) -> str:
-    """An address as netmaint compares it: without `mailto:` or angle brackets, case-folded;
+    """An address as netmaint compares it: without `mailto:`, angle brackets or spaces, case-folded;
     a list archive's `andy at example.com` is andy@example.com. '' when it is no address."""
     if not text:
         return ""
     text = _MAILTO.sub("", str(text)).strip().strip("<>").strip()
     if "@" not in text:
         text = _SPELLED_AT.sub("@", text, count=1)
-    if "@" not in text or any(c.isspace() for c in text):
+    # No address holds a space: one there is a line folded inside it (`hcabot@ example.com`).
+    text = "".join(text.split())
+    if text.count("@") != 1 or text.startswith("@") or text.endswith("@"):
         return ""
     return text.casefold()
 

@@ -87,6 +87,8 @@ def test_an_occurrence_is_known_by_uid_and_slot_or_start():
     ("mailto:Dana@example.com", "dana@example.com"),
     ("<dana@example.com>", "dana@example.com"),
     ("andy at example.com", "andy@example.com"),
+    ("mailto:hcabot@ example.com", "hcabot@example.com"),  # a line folded inside the address
+    ("a@b@c", ""),
     ("undisclosed-recipients", ""),
     ("", ""),
 ])
