@@ -249,14 +249,31 @@ class _Unreadable(Exception):
     """The event cannot be read at all; the message says why."""
 
 
+def _caret(value: str) -> str:
+    """A parameter value with RFC 6868's ^n, ^^ and ^' read."""
+    return _CARET.sub(lambda m: {"n": "\n", "^": "^", "'": '"'}[m.group(1)], value) if "^" in value else value
+
+
 def _parts(line: str) -> tuple[dict[str, str], str]:
+    """(parameters, each with its first value; the value) of a content line."""
+    params: dict[str, str] = {}
+    if '"' not in line:
+        # Without quotes the first colon ends the parameters: a few splits do what the pattern does.
+        head, colon, value = line.partition(":")
+        if not colon:
+            raise _NotPlain
+        for piece in head.split(";")[1:]:
+            key, equals, given = piece.partition("=")
+            if not equals:
+                raise _NotPlain
+            params[key.upper()] = _caret(given.split(",", 1)[0])
+        return params, value
     found = _LINE.fullmatch(line)
     if not found:
         raise _NotPlain
-    params: dict[str, str] = {}
-    for key, value in _PARAM.findall(found.group("params")):
-        first = value.split(",", 1)[0] if not value.startswith('"') else value[1:].split('"', 1)[0]
-        params[key.upper()] = _CARET.sub(lambda m: {"n": "\n", "^": "^", "'": '"'}[m.group(1)], first)
+    for key, given in _PARAM.findall(found.group("params")):
+        first = given.split(",", 1)[0] if not given.startswith('"') else given[1:].split('"', 1)[0]
+        params[key.upper()] = _caret(first)
     return params, found.group("value")
 
 
@@ -308,19 +325,45 @@ def _person(line: str) -> Person:
                   params.get("CUTYPE", "").upper())
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What an event says besides its times."""
+
+    uid: str
+    summary: str
+    location: str
+    status: str
+    organizer: Person | None
+    attendees: tuple[Person, ...]
+
+
+_FACTS = ("SUMMARY", "LOCATION", "STATUS", "UID")
+_TIMES = ("DTSTART", "DTEND", "DURATION")
+
+
+def _plain_lines(block: _Block, wanted: tuple[str, ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line, name in zip(block.lines, block.names):
+        if name in wanted:
+            if name in found:
+                raise _NotPlain  # twice: icalendar decides which counts
+            found[name] = line
+    return found
+
+
+def _plain_facts(block: _Block) -> _Facts:
+    values = _plain_lines(block, _FACTS)
+    attendees = tuple(_person(line) for line, name in zip(block.lines, block.names) if name == "ATTENDEE")
+    organizers = [_person(line) for line, name in zip(block.lines, block.names) if name == "ORGANIZER"]
+    if len(organizers) > 1:
+        raise _NotPlain
+    text = {k: _unescape(_parts(values[k])[1]) if k in values else "" for k in _FACTS}
+    return _Facts(text["UID"].strip(), text["SUMMARY"], text["LOCATION"], text["STATUS"],
+                  organizers[0] if organizers else None, attendees)
+
+
 def _plain_event(block: _Block, local: dt.tzinfo) -> tuple[Occurrence, ...]:
-    values: dict[str, str] = {}
-    attendees: list[Person] = []
-    organizer = None
-    for line, name in zip(block.lines[1:-1], block.names[1:-1]):
-        if name == "ATTENDEE":
-            attendees.append(_person(line))
-        elif name == "ORGANIZER":
-            organizer = _person(line)
-        elif name in ("DTSTART", "DTEND", "DURATION", "SUMMARY", "LOCATION", "STATUS", "UID"):
-            if name in values:
-                raise _NotPlain
-            values[name] = line
+    values = _plain_lines(block, _TIMES)
     if "DTSTART" not in values:
         raise _Unreadable("has no start (DTSTART)")
     start = _moment(values["DTSTART"])
@@ -331,10 +374,13 @@ def _plain_event(block: _Block, local: dt.tzinfo) -> tuple[Occurrence, ...]:
     elif "DURATION" in values:
         end = start + _duration(_parts(values["DURATION"])[1])
     else:
-        end = start + dt.timedelta(days=1) if not isinstance(start, dt.datetime) else start
-    text = {k: _unescape(_parts(values[k])[1]) if k in values else "" for k in ("SUMMARY", "LOCATION", "STATUS", "UID")}
-    return (_occurrence(block, text["UID"].strip(), None, start, end, text["SUMMARY"], text["LOCATION"],
-                        text["STATUS"], organizer, tuple(attendees), local),)
+        end = _no_end(start)
+    return (_occurrence(block, _plain_facts(block), None, start, end, local),)
+
+
+def _no_end(start: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    """RFC 5545: without DTEND or DURATION an event on a day lasts the day, one at a time none."""
+    return start + dt.timedelta(days=1) if not isinstance(start, dt.datetime) else start
 
 
 def _aware(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
@@ -343,17 +389,17 @@ def _aware(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
 
-def _occurrence(block: _Block, uid: str, recurrence_id: str | None, start, end, summary: str, location: str,
-                status: str, organizer: Person | None, attendees: tuple[Person, ...], zone: dt.tzinfo) -> Occurrence:
+def _occurrence(block: _Block, facts: _Facts, recurrence_id: str | None, start, end, zone: dt.tzinfo) -> Occurrence:
     all_day = not isinstance(start, dt.datetime)
+    uid = facts.uid
     if not uid:
         # Without a UID an event is known by what it says: the same event read twice is still one.
-        digest = hashlib.sha1(f"{stamp(start, all_day)}\n{summary}\n{location}".encode()).hexdigest()[:20]
+        digest = hashlib.sha1(f"{stamp(start, all_day)}\n{facts.summary}\n{facts.location}".encode()).hexdigest()[:20]
         uid = f"no-uid-{digest}"
     return Occurrence(
         uid=uid, recurrence_id=recurrence_id, start=_aware(start, zone), end=_aware(end, zone), all_day=all_day,
-        summary=summary, location=location, status=status.strip().upper(), organizer=organizer,
-        attendees=attendees, where=block.where,
+        summary=facts.summary, location=facts.location, status=facts.status.strip().upper(),
+        organizer=facts.organizer, attendees=facts.attendees, where=block.where,
     )
 
 
@@ -371,13 +417,25 @@ def _repaired(line: str) -> str:
     return _DAY_IN_UTC.sub(r"\1", line)
 
 
-def _ical_text(cal: _Calendar, blocks: list[_Block]) -> str:
+# What recurring-ical-events needs to place a series' occurrences; the rest of each event is read
+# from its lines (plain), so icalendar parses and copies a few lines per event instead of all.
+_TIMING = frozenset({"BEGIN", "END", "UID", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "EXRULE",
+                     "RECURRENCE-ID", "SEQUENCE"})
+_BLOCK = "X-NETMAINT-BLOCK"
+
+
+def _ical_text(cal: _Calendar, blocks: list[_Block], timing_only: bool) -> str:
     wanted = {m.strip('"') for b in blocks for line in b.lines for m in _TZID_USE.findall(line)}
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//netmaint//capture//EN"]
     for tzid in sorted(wanted):
         lines += cal.timezones.get(tzid, [])
-    for b in blocks:
-        lines += [_repaired(line) if name in ("RDATE", "EXDATE") else line for line, name in zip(b.lines, b.names)]
+    for index, b in enumerate(blocks):
+        for line, name in zip(b.lines, b.names):
+            if timing_only and name not in _TIMING:
+                continue
+            lines.append(_repaired(line) if name in ("RDATE", "EXDATE") else line)
+            if name == "BEGIN":
+                lines.append(f"{_BLOCK}:{index}")
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
 
@@ -388,12 +446,28 @@ def _ical_person(value) -> Person:
                   str(params.get("PARTSTAT", "") or "").upper(), str(params.get("CUTYPE", "") or "").upper())
 
 
+def _ical_facts(ev) -> _Facts:
+    attendees = ev.get("ATTENDEE") or []
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    return _Facts(str(ev.get("UID", "") or "").strip(), str(ev.get("SUMMARY", "") or ""),
+                  str(ev.get("LOCATION", "") or ""), str(ev.get("STATUS", "") or ""),
+                  _ical_person(ev["ORGANIZER"]) if "ORGANIZER" in ev else None,
+                  tuple(_ical_person(a) for a in attendees))
+
+
 def _ical_events(cal: _Calendar, blocks: list[_Block], recurring: bool, start: dt.datetime, end: dt.datetime,
-                 local: dt.tzinfo) -> list[Occurrence]:
+                 local: dt.tzinfo, plain: bool = True) -> list[Occurrence]:
     import icalendar
     import recurring_ical_events
 
-    parsed = icalendar.Calendar.from_ical(_ical_text(cal, blocks))
+    facts: list[_Facts] | None = None
+    if plain:
+        try:
+            facts = [_plain_facts(b) for b in blocks]
+        except _NotPlain:
+            facts = None
+    parsed = icalendar.Calendar.from_ical(_ical_text(cal, blocks, timing_only=facts is not None))
     found = []
     for ev in recurring_ical_events.of(parsed).between(start, end):
         if "DTSTART" not in ev:
@@ -404,20 +478,14 @@ def _ical_events(cal: _Calendar, blocks: list[_Block], recurring: bool, start: d
         elif "DURATION" in ev:
             ends = begins + ev["DURATION"].dt
         else:
-            ends = begins + dt.timedelta(days=1) if not isinstance(begins, dt.datetime) else begins
+            ends = _no_end(begins)
         slot = None
         if recurring and "RECURRENCE-ID" in ev:
             value = ev["RECURRENCE-ID"].dt
             slot = stamp(value, not isinstance(value, dt.datetime))
-        attendees = ev.get("ATTENDEE") or []
-        if not isinstance(attendees, list):
-            attendees = [attendees]
-        organizer = _ical_person(ev["ORGANIZER"]) if "ORGANIZER" in ev else None
-        found.append(_occurrence(
-            blocks[0], str(ev.get("UID", "") or "").strip(), slot, begins, ends, str(ev.get("SUMMARY", "") or ""),
-            str(ev.get("LOCATION", "") or ""), str(ev.get("STATUS", "") or ""), organizer,
-            tuple(_ical_person(a) for a in attendees), local,
-        ))
+        block = blocks[int(str(ev[_BLOCK]))]
+        found.append(_occurrence(block, facts[int(str(ev[_BLOCK]))] if facts else _ical_facts(ev), slot, begins, ends,
+                                 local))
     return found
 
 
@@ -435,7 +503,7 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
                   problems: Report, *, plain: bool = True) -> Iterator[Occurrence]:
     """The occurrences in one calendar file's bytes that overlap [start, end) (aware times).
 
-    `plain=False` reads every event through icalendar (the tests compare both roads).
+    `plain=False` reads every event, all of it, through icalendar (the tests compare both roads).
     """
     cal = _split(_text(data))
     if not cal.found:
@@ -468,16 +536,16 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
             problems(Problem(block.where, f"{exc}; skipped"))
             continue
         if occurrences is None:
-            yield from _through_ical(cal, [block], False, start, end, local, problems)
+            yield from _through_ical(cal, [block], False, start, end, local, problems, plain)
         else:
             yield from (o for o in occurrences if _in_window(o, start, end))
     for blocks in series.values():
-        yield from _through_ical(cal, blocks, True, start, end, local, problems)
+        yield from _through_ical(cal, blocks, True, start, end, local, problems, plain)
 
 
-def _through_ical(cal, blocks, recurring, start, end, local, problems) -> list[Occurrence]:
+def _through_ical(cal, blocks, recurring, start, end, local, problems, plain) -> list[Occurrence]:
     try:
-        return [o for o in _ical_events(cal, blocks, recurring, start, end, local) if _in_window(o, start, end)]
+        return [o for o in _ical_events(cal, blocks, recurring, start, end, local, plain) if _in_window(o, start, end)]
     except _Unreadable as exc:
         problems(Problem(blocks[0].where, f"{exc}; skipped"))
     except Exception as exc:  # icalendar and recurring-ical-events raise many kinds for a bad event

@@ -4,8 +4,9 @@ Only headers are read, and a message at a time: an mbox is scanned in chunks for
 separator lines and each body is skipped without being kept, so a 1 GB file takes a few MB. The
 scanner works on bytes, because real files have `From ` lines in other encodings than ASCII
 (Python's mailbox module stops on them with UnicodeDecodeError). A separator is a line starting
-`From ` at the start of the file or after a blank line (mboxo, mboxrd and Thunderbird all write
-one there), or one among a message's headers (a message cut off before its body).
+`From ` at the start of the file, or after a blank line (mboxo, mboxrd and Thunderbird all write
+one there) and ending in a date (so a body's "From what I hear…" that a writer did not escape is
+not one), or one among a message's headers (a message cut off before its body).
 
 Each message comes out as a rules.capture.Message: its Message-ID (else a hash of its headers),
 date (else the one on its `From ` line), sender, recipients (RFC 2047 names decoded, a list
@@ -30,6 +31,7 @@ from netmaint_tui.rules.capture import Message, Person, fold_email, normalize_su
 
 CHUNK = 1 << 20
 MAX_HEADER_BYTES = 256 * 1024  # headers longer than this are no mail's
+MAX_ENVELOPE = 1024  # a `From ` line longer than this is no separator
 _WANTED = frozenset({
     b"from", b"to", b"cc", b"bcc", b"subject", b"date", b"message-id", b"in-reply-to", b"references",
     b"list-id", b"precedence", b"auto-submitted",
@@ -177,7 +179,11 @@ def addresses(value: str) -> tuple[Person, ...]:
 
 
 _ID = re.compile(r"<([^<>\s]+)>")
-_ENVELOPE_DATE = re.compile(rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(\w{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(\d{4})")
+# The date a `From ` line ends with: asctime (`Wed Sep 22 05:05:28 2004`), Gmail's with a zone
+# before the year (`Wed Mar 12 10:00:00 +0000 2025`).
+_ENVELOPE_DATE = re.compile(
+    rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(\w{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(?:[+-]\d{4}\s+)?(\d{4})"
+)
 _MONTHS = {m: i for i, m in enumerate(
     (b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"), 1)}
 
@@ -366,17 +372,29 @@ def _mbox_blocks(handle, progress: Progress | None) -> Iterator[tuple[int, bytes
                 continue
             body_from = max(head, end) if end >= 0 else len(buf)
         # Skip the body up to the next separator, keeping nothing of it.
+        search = max(0, body_from - 2)
         while True:
-            found, size = _earliest(buf, _SEPARATORS, max(0, body_from - 2))
-            if found >= 0:
-                drop(found + size - len(b"From "))
+            found, size = _earliest(buf, _SEPARATORS, search)
+            if found < 0:
+                if eof:
+                    return
+                # The last bytes stay: a separator may begin in them and end in the next chunk.
+                drop(max(0, len(buf) - len(_SEPARATORS[1])))
+                search = 0
+                fill()
+                continue
+            start = found + size - len(b"From ")
+            line_end = buf.find(b"\n", start, start + MAX_ENVELOPE)
+            if line_end < 0 and not eof and len(buf) - start < MAX_ENVELOPE:
+                drop(found)  # the line goes on in the next chunk
+                search = 0
+                fill()
+                continue
+            if _ENVELOPE_DATE.search(buf, start, line_end if line_end >= 0 else min(len(buf), start + MAX_ENVELOPE)):
+                drop(start)
                 break
-            if eof:
-                return
-            # The last bytes stay: a separator may begin in them and end in the next chunk.
-            drop(max(0, len(buf) - len(_SEPARATORS[1])))
-            body_from = 2
-            fill()
+            search = start  # a body line "From …" after a blank line that a writer did not escape
+
 
 
 # --- Maildir ----------------------------------------------------------------------------------

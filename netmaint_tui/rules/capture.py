@@ -129,7 +129,6 @@ def stamp(moment: datetime | date, all_day: bool = False) -> str:
 
 # --- addresses --------------------------------------------------------------------------------
 
-_MAILTO = re.compile(r"^\s*mailto:", re.IGNORECASE)
 _SPELLED_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
 
 
@@ -138,11 +137,15 @@ def fold_email(text: str | None) -> str:
     a list archive's `andy at example.com` is andy@example.com. '' when it is no address."""
     if not text:
         return ""
-    text = _MAILTO.sub("", str(text)).strip().strip("<>").strip()
+    text = str(text).strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    text = text.strip().strip("<>").strip()
     if "@" not in text:
         text = _SPELLED_AT.sub("@", text, count=1)
-    # No address holds a space: one there is a line folded inside it (`hcabot@ example.com`).
-    text = "".join(text.split())
+    if " " in text or "\t" in text:
+        # No address holds a space: one there is a line folded inside it (`hcabot@ example.com`).
+        text = "".join(text.split())
     if text.count("@") != 1 or text.startswith("@") or text.endswith("@"):
         return ""
     return text.casefold()

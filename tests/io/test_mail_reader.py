@@ -67,16 +67,26 @@ def test_a_pipermail_archive_spells_addresses_with_at():
 
 
 def test_body_lines_starting_with_from_do_not_split_a_message(tmp_path):
-    body = "Hi,\nFrom what I hear it went well.\n>From the archive\n\n>From again\nBye\n"
+    body = ("Hi,\nFrom what I hear it went well.\n>From the archive\n\n>From again\n\n"
+            "From the minutes (a writer that does not escape it):\nBye\n")
     data = mbox(message("me@example.com", "dana@example.com", "One", T, msgid="1@x", body=body),
                 message("dana@example.com", "me@example.com", "Two", T, msgid="2@x"))
     found, problems = read(write(tmp_path / "box.mbox", data))
     assert problems == [] and [m.key for m in found] == ["<1@x>", "<2@x>"]
 
 
+def test_gmails_from_lines_carry_a_zone_before_the_year(tmp_path):
+    data = mbox(message("me@example.com", "dana@example.com", "One", T, msgid="1@x", body="Hi\n\nFrom me\n"),
+                message("dana@example.com", "me@example.com", "Two", T, msgid="2@x"),
+                envelope=b"From 1781234567890123456@xxx Wed Mar 12 10:00:00 +0000 2025")
+    found, problems = read(write(tmp_path / "takeout.mbox", data))
+    assert problems == [] and [m.key for m in found] == ["<1@x>", "<2@x>"]
+    assert mail.envelope_date(b"From 1@xxx Wed Mar 12 10:00:00 +0000 2025") == dt.datetime(2025, 3, 12, 10, tzinfo=dt.timezone.utc)
+
+
 def build_box() -> bytes:
     messages = [message("Me <me@example.com>", f"Dana <dana{i}@example.com>", f"Subject {i}", T + dt.timedelta(hours=i),
-                        msgid=f"{i}@x", body=("Line of text\n" * (i * 7)) + "\n\n")
+                        msgid=f"{i}@x", body=("Line of text\n" * (i * 7)) + "\nFrom the minutes\n\n")
                 for i in range(12)]
     return mbox(*messages, envelope=b"From me@example.com Mon Mar 10 08:00:00 2025")
 

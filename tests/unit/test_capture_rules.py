@@ -85,6 +85,7 @@ def test_an_occurrence_is_known_by_uid_and_slot_or_start():
 @pytest.mark.parametrize("raw, folded", [
     ("Dana@Example.COM", "dana@example.com"),
     ("mailto:Dana@example.com", "dana@example.com"),
+    (" MAILTO:dana@example.com ", "dana@example.com"),
     ("<dana@example.com>", "dana@example.com"),
     ("andy at example.com", "andy@example.com"),
     ("mailto:hcabot@ example.com", "hcabot@example.com"),  # a line folded inside the address
