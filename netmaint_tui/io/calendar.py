@@ -256,6 +256,9 @@ def _caret(value: str) -> str:
 
 def _parts(line: str) -> tuple[dict[str, str], str]:
     """(parameters, each with its first value; the value) of a content line."""
+    colon, semicolon = line.find(":"), line.find(";")
+    if colon >= 0 and not 0 <= semicolon < colon:
+        return {}, line[colon + 1:]  # no parameters
     params: dict[str, str] = {}
     if '"' not in line:
         # Without quotes the first colon ends the parameters: a few splits do what the pattern does.
@@ -337,33 +340,42 @@ class _Facts:
     attendees: tuple[Person, ...]
 
 
-_FACTS = ("SUMMARY", "LOCATION", "STATUS", "UID")
-_TIMES = ("DTSTART", "DTEND", "DURATION")
+_SINGLE = frozenset({"SUMMARY", "LOCATION", "STATUS", "UID", "DTSTART", "DTEND", "DURATION"})
 
 
-def _plain_lines(block: _Block, wanted: tuple[str, ...]) -> dict[str, str]:
-    found: dict[str, str] = {}
+def _plain_lines(block: _Block) -> tuple[dict[str, str], list[str], list[str]]:
+    """(the properties an event has once, by name; its ATTENDEE lines; its ORGANIZER lines), in one pass."""
+    single: dict[str, str] = {}
+    attendees: list[str] = []
+    organizers: list[str] = []
     for line, name in zip(block.lines, block.names):
-        if name in wanted:
-            if name in found:
+        if name == "ATTENDEE":
+            attendees.append(line)
+        elif name in _SINGLE:
+            if name in single:
                 raise _NotPlain  # twice: icalendar decides which counts
-            found[name] = line
-    return found
-
-
-def _plain_facts(block: _Block) -> _Facts:
-    values = _plain_lines(block, _FACTS)
-    attendees = tuple(_person(line) for line, name in zip(block.lines, block.names) if name == "ATTENDEE")
-    organizers = [_person(line) for line, name in zip(block.lines, block.names) if name == "ORGANIZER"]
+            single[name] = line
+        elif name == "ORGANIZER":
+            organizers.append(line)
     if len(organizers) > 1:
         raise _NotPlain
-    text = {k: _unescape(_parts(values[k])[1]) if k in values else "" for k in _FACTS}
-    return _Facts(text["UID"].strip(), text["SUMMARY"], text["LOCATION"], text["STATUS"],
-                  organizers[0] if organizers else None, attendees)
+    return single, attendees, organizers
+
+
+def _text_of(single: dict[str, str], name: str) -> str:
+    return _unescape(_parts(single[name])[1]) if name in single else ""
+
+
+def _plain_facts(block: _Block, lines=None) -> _Facts:
+    single, attendees, organizers = lines or _plain_lines(block)
+    return _Facts(_text_of(single, "UID").strip(), _text_of(single, "SUMMARY"), _text_of(single, "LOCATION"),
+                  _text_of(single, "STATUS"), _person(organizers[0]) if organizers else None,
+                  tuple(_person(line) for line in attendees))
 
 
 def _plain_event(block: _Block, local: dt.tzinfo) -> tuple[Occurrence, ...]:
-    values = _plain_lines(block, _TIMES)
+    lines = _plain_lines(block)
+    values = lines[0]
     if "DTSTART" not in values:
         raise _Unreadable("has no start (DTSTART)")
     start = _moment(values["DTSTART"])
@@ -375,7 +387,7 @@ def _plain_event(block: _Block, local: dt.tzinfo) -> tuple[Occurrence, ...]:
         end = start + _duration(_parts(values["DURATION"])[1])
     else:
         end = _no_end(start)
-    return (_occurrence(block, _plain_facts(block), None, start, end, local),)
+    return (_occurrence(block, _plain_facts(block, lines), None, start, end, local),)
 
 
 def _no_end(start: dt.date | dt.datetime) -> dt.date | dt.datetime:
@@ -456,17 +468,23 @@ def _ical_facts(ev) -> _Facts:
                   tuple(_ical_person(a) for a in attendees))
 
 
-def _ical_events(cal: _Calendar, blocks: list[_Block], recurring: bool, start: dt.datetime, end: dt.datetime,
-                 local: dt.tzinfo, plain: bool = True) -> list[Occurrence]:
+def _facts_of(blocks: list[_Block], plain: bool) -> list[_Facts] | None:
+    """Each event's facts read from its lines, or None when icalendar must read them."""
+    if not plain:
+        return None
+    try:
+        return [_plain_facts(b) for b in blocks]
+    except _NotPlain:
+        return None
+
+
+def _ical_events(cal: _Calendar, blocks: list[_Block], facts: list[_Facts] | None, recurring: bool,
+                 start: dt.datetime, end: dt.datetime, local: dt.tzinfo) -> list[Occurrence]:
+    """The occurrences of `blocks` placed by recurring-ical-events; with `facts`, icalendar gets
+    only the lines that place them."""
     import icalendar
     import recurring_ical_events
 
-    facts: list[_Facts] | None = None
-    if plain:
-        try:
-            facts = [_plain_facts(b) for b in blocks]
-        except _NotPlain:
-            facts = None
     parsed = icalendar.Calendar.from_ical(_ical_text(cal, blocks, timing_only=facts is not None))
     found = []
     for ev in recurring_ical_events.of(parsed).between(start, end):
@@ -483,9 +501,8 @@ def _ical_events(cal: _Calendar, blocks: list[_Block], recurring: bool, start: d
         if recurring and "RECURRENCE-ID" in ev:
             value = ev["RECURRENCE-ID"].dt
             slot = stamp(value, not isinstance(value, dt.datetime))
-        block = blocks[int(str(ev[_BLOCK]))]
-        found.append(_occurrence(block, facts[int(str(ev[_BLOCK]))] if facts else _ical_facts(ev), slot, begins, ends,
-                                 local))
+        index = int(str(ev[_BLOCK]))
+        found.append(_occurrence(blocks[index], facts[index] if facts else _ical_facts(ev), slot, begins, ends, local))
     return found
 
 
@@ -536,16 +553,36 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
             problems(Problem(block.where, f"{exc}; skipped"))
             continue
         if occurrences is None:
-            yield from _through_ical(cal, [block], False, start, end, local, problems, plain)
+            yield from _through_ical(cal, [block], _facts_of([block], plain), False, start, end, local, problems)
         else:
             yield from (o for o in occurrences if _in_window(o, start, end))
+    lean, full = [], []
     for blocks in series.values():
-        yield from _through_ical(cal, blocks, True, start, end, local, problems, plain)
+        facts = _facts_of(blocks, plain)
+        (lean if facts is not None else full).append((blocks, facts))
+    # Every series at once: recurring-ical-events costs much less per call than per series. If
+    # one of them cannot be read, each is read alone, so that only that one is left out.
+    together = None
+    if len(lean) > 1:
+        try:
+            together = _through_ical(cal, [b for blocks, _ in lean for b in blocks],
+                                     [f for _, facts in lean for f in facts], True, start, end, local, None)
+        except Exception:
+            together = None
+    if together is not None:
+        yield from together
+    else:
+        full = lean + full
+    for blocks, facts in full:
+        yield from _through_ical(cal, blocks, facts, True, start, end, local, problems)
 
 
-def _through_ical(cal, blocks, recurring, start, end, local, problems, plain) -> list[Occurrence]:
+def _through_ical(cal, blocks, facts, recurring, start, end, local, problems) -> list[Occurrence]:
+    """The occurrences in the window; without `problems`, whatever goes wrong is raised."""
+    if problems is None:
+        return [o for o in _ical_events(cal, blocks, facts, recurring, start, end, local) if _in_window(o, start, end)]
     try:
-        return [o for o in _ical_events(cal, blocks, recurring, start, end, local, plain) if _in_window(o, start, end)]
+        return [o for o in _ical_events(cal, blocks, facts, recurring, start, end, local) if _in_window(o, start, end)]
     except _Unreadable as exc:
         problems(Problem(blocks[0].where, f"{exc}; skipped"))
     except Exception as exc:  # icalendar and recurring-ical-events raise many kinds for a bad event

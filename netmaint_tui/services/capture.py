@@ -240,7 +240,8 @@ class _Writer:
         self.touches: list[tuple] = []
         self.links: list[tuple] = []
         self.items: list[tuple] = []
-        self.strangers: list[tuple] = []
+        # email -> [name, times, first, last]: one row per address for the whole run.
+        self.strangers: dict[str, list] = {}
 
     def existing(self, keys: list[str]) -> dict[str, tuple[str, int | None]]:
         """key -> (outcome, touch id) of the items a capture has remembered before."""
@@ -295,15 +296,24 @@ class _Writer:
             self._maybe_flush()
 
     def met(self, people: Iterable[rules.Person], at: dt.datetime) -> None:
-        if not self.dry_run:
-            stamp = to_db(at)
-            self.strangers.extend((p.email, p.name, stamp, stamp) for p in people)
+        if self.dry_run:
+            return
+        stamp = to_db(at)
+        for p in people:
+            seen = self.strangers.get(p.email)
+            if seen is None:
+                self.strangers[p.email] = [p.name, 1, stamp, stamp]
+                continue
+            seen[1] += 1
+            if p.name and (stamp >= seen[3] or not seen[0]):
+                seen[0] = p.name  # the name of the latest time it was given
+            seen[2], seen[3] = min(seen[2], stamp), max(seen[3], stamp)
 
     def _maybe_flush(self) -> None:
         if len(self.items) >= BATCH * 10 or len(self.links) >= BATCH * 10:
             self.flush()
 
-    def flush(self) -> None:
+    def flush(self, final: bool = False) -> None:
         if self.dry_run:
             return
         c = self.cursor
@@ -318,15 +328,16 @@ class _Writer:
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO UPDATE SET "
                 "touch_id = excluded.touch_id, outcome = excluded.outcome, group_key = excluded.group_key, "
                 "captured_at = excluded.captured_at", self.items)
-        if self.strangers:
+        if final and self.strangers:
             c.executemany(
-                "INSERT INTO correspondent (email, name, times, first_at, last_at) VALUES (?, ?, 1, ?, ?) "
-                "ON CONFLICT (email) DO UPDATE SET times = times + 1, "
+                "INSERT INTO correspondent (email, name, times, first_at, last_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (email) DO UPDATE SET times = times + excluded.times, "
                 "name = CASE WHEN excluded.name != '' AND excluded.last_at >= last_at THEN excluded.name "
                 "WHEN name = '' THEN excluded.name ELSE name END, "
                 "first_at = MIN(first_at, excluded.first_at), last_at = MAX(last_at, excluded.last_at)",
-                self.strangers)
-        self.touches, self.links, self.items, self.strangers = [], [], [], []
+                [(email, *row) for email, row in self.strangers.items()])
+            self.strangers = {}
+        self.touches, self.links, self.items = [], [], []
 
 
 def _place(writer: _Writer, item: _Item, report: CaptureReport, book: _Book, link_channel: str | None) -> None:
@@ -446,7 +457,7 @@ def capture_calendar(
                     item.reevaluated = frozenset(item.keys)
                 _place(writer, item, report, book, link_channel=None)
             tick(done)
-        writer.flush()
+        writer.flush(final=True)
 
     write_transaction(work, dry_run)
     return report
@@ -544,7 +555,7 @@ def capture_mail(
             else:
                 _place(writer, item, report, book, link_channel=rules.EMAIL)
             tick(done)
-        writer.flush()
+        writer.flush(final=True)
         report.heard = _hear(writer, heard)
 
     write_transaction(work, dry_run)

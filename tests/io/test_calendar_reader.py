@@ -170,6 +170,19 @@ def test_an_event_that_cannot_be_read_is_reported_with_its_line_and_the_rest_is_
     assert "no start" in problems[0].message and problems[1].message.endswith("skipped")
 
 
+def test_a_series_that_cannot_be_read_leaves_the_other_series_whole():
+    def weekly(uid, rule="FREQ=WEEKLY;COUNT=3"):
+        return vevent(uid, dt.datetime(2025, 3, 3, 9, tzinfo=BERLIN), attendees=("dana@example.com",),
+                      extra=(f"RRULE:{rule}",))
+
+    data = ics(weekly("one"), weekly("broken", "FREQ=FORTNIGHTLY"), weekly("two"))
+    found, problems = read(data)
+    assert sorted(o.key for o in found) == sorted(f"{uid}/202503{day:02d}T080000Z" for uid in ("one", "two")
+                                                  for day in (3, 10, 17))
+    assert [p.where for p in problems] == ["test.ics, event at line 22"]
+    assert by_start(found) == by_start(read(data, plain=False)[0])
+
+
 def test_a_file_that_is_no_calendar_is_reported():
     found, problems = read(b"BEGIN:VCARD\r\nFN:Dana\r\nEND:VCARD\r\n")
     assert found == [] and "not a calendar" in problems[0].message
