@@ -14,10 +14,8 @@ import datetime as dt
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
-import time
 
 import pytest
 
@@ -27,8 +25,8 @@ from tests.reliability.helpers import (
     HERE,
     PYTHON,
     TIMEOUT,
-    Lines,
     bound_by_permissions,
+    kill_when,
     one_error_line,
     permissions_bind_children,
     run_cli,
@@ -324,16 +322,7 @@ def test_a_migration_killed_halfway_leaves_the_old_version_and_a_retry_works(cli
     assert main(["add", "Dana"]) == 0 and main(["add", "Omar"]) == 0
     capsys.readouterr()
     before = names(cli.db)
-    proc = subprocess.Popen([PYTHON, str(HERE / "migrator.py"), str(cli.db), "stall"], env=cli.env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        Lines(proc.stdout).until("halfway", time.monotonic() + TIMEOUT)
-        proc.send_signal(signal.SIGKILL)
-        assert proc.wait(timeout=TIMEOUT) == -signal.SIGKILL
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=TIMEOUT)
+    kill_when([PYTHON, str(HERE / "migrator.py"), str(cli.db), "stall"], cli.env, "halfway")
 
     conn = sqlite3.connect(cli.db)
     try:

@@ -5,16 +5,14 @@ row for row), it opens without repair, and the next capture does the whole work 
 from __future__ import annotations
 
 import datetime as dt
-import signal
 import sqlite3
 import subprocess
-import time
 
 import pytest
 
 from tests.capture_files import ME, mbox, message
 from tests.reliability.capturer import POINTS
-from tests.reliability.helpers import HERE, PYTHON, TIMEOUT, Lines, cli_env
+from tests.reliability.helpers import HERE, PYTHON, TIMEOUT, cli_env, kill_when
 
 SENT, RECEIVED, STRANGERS = 120, 30, 20
 T = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
@@ -60,16 +58,7 @@ def test_kill_minus_9_during_a_capture_leaves_the_database_as_it_was(tmp_path, p
     db, box = setup(tmp_path)
     before = rows(db)
     env = cli_env(db, tmp_path / "config.yaml")
-    proc = subprocess.Popen([PYTHON, str(HERE / "capturer.py"), str(db), str(box), "stall", point], env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        Lines(proc.stdout).until(f"at {point}", time.monotonic() + TIMEOUT)
-        proc.send_signal(signal.SIGKILL)
-        assert proc.wait(timeout=TIMEOUT) == -signal.SIGKILL
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=TIMEOUT)
+    kill_when([PYTHON, str(HERE / "capturer.py"), str(db), str(box), "stall", point], env, f"at {point}")
 
     assert rows(db) == before
 
