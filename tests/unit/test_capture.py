@@ -351,6 +351,20 @@ def test_the_ranking_says_when_a_contact_last_wrote(tmp_path, ctx, people):
     assert "heard" not in {r.name: r for r in due_list(ctx)}["Omar Fischer"].reason
 
 
+def test_the_contact_detail_has_last_heard_and_where_each_touch_came_from(tmp_path, ctx, people):
+    from netmaint_tui.services.contacts import contact_detail
+
+    log_touch(ctx, [people["dana"]], at=T - dt.timedelta(days=1), note="typed")
+    mails = [message(ME, "dana@example.com", "The deck", T, msgid="1@x"),
+             message("dana@example.com", ME, "Thanks", T + dt.timedelta(hours=1), msgid="2@x")]
+    capture_mail(ctx, [box(tmp_path, *mails)], MINE)
+    detail = contact_detail(ctx, people["dana"])
+    assert detail.last_heard.isoformat() == "2025-03-10T10:00:00+01:00"
+    assert [(t.note, t.source, t.source_id) for t in detail.history] == [("The deck", "mail", "<1@x>"),
+                                                                         ("typed", None, None)]
+    assert contact_detail(ctx, people["omar"]).last_heard is None
+
+
 def test_a_maildir_read_twice_and_an_overlapping_mbox(tmp_path, ctx, people):
     one = message(ME, "dana@example.com", "One", T, msgid="1@x")
     two = message(ME, "omar@example.org", "Two", T + dt.timedelta(hours=1), msgid="2@x")
