@@ -44,8 +44,6 @@ BATCH = 500  # ids per IN (...) query, rows per executemany
 
 PhasedProgress = Callable[[str, int, int], None]
 
-CONFIG_HINT = "me:\n  emails: [you@example.com]"
-
 
 class NoAddresses(InputError):
     """The user's own addresses are not known: nothing can be told apart, nothing is read."""

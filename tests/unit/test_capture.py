@@ -260,6 +260,15 @@ def test_a_path_that_is_missing_or_no_calendar_is_refused(tmp_path, ctx, people)
         capture_mail(ctx, [calendar(tmp_path, vevent("a", MONDAY))], MINE)
 
 
+def test_since_leaves_out_what_came_before(tmp_path, ctx, people):
+    path = calendar(tmp_path, vevent("old", MONDAY - dt.timedelta(days=40), attendees=("dana@example.com",)),
+                    vevent("new", MONDAY, attendees=("dana@example.com",)))
+    report = capture_calendar(ctx, [path], MINE, since=dt.date(2025, 3, 1))
+    assert [t.source_id for t in report.touches] == ["new/20250310T080000Z"] and report.read == 1
+    later = capture_calendar(ctx, [path], MINE, since=dt.datetime(2025, 1, 1, tzinfo=BERLIN))
+    assert [t.source_id for t in later.touches] == ["old/20250129T080000Z"]
+
+
 def test_progress_is_told_while_reading_and_saving(tmp_path, ctx, people):
     seen = []
     path = calendar(tmp_path, *(vevent(f"e{i}", MONDAY - dt.timedelta(days=i), attendees=("dana@example.com",))
@@ -277,6 +286,14 @@ T = dt.datetime(2025, 3, 10, 9, 0, tzinfo=BERLIN)
 
 def box(tmp_path, *messages, name="box.mbox") -> Path:
     return write(tmp_path / name, mbox(*messages))
+
+
+def test_mail_progress_counts_bytes_then_conversations(tmp_path, ctx, people):
+    seen = []
+    path = box(tmp_path, *(message(ME, "dana@example.com", f"S{i}", T + dt.timedelta(days=i), msgid=f"{i}@x")
+                           for i in range(-3, 1)))
+    capture_mail(ctx, [path], MINE, progress=lambda *args: seen.append(args))
+    assert ("reading", path.stat().st_size, path.stat().st_size) in seen and seen[-1] == ("saving", 4, 4)
 
 
 def test_a_mail_sent_to_a_contact_is_a_touch(tmp_path, ctx, people):
