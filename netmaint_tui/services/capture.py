@@ -32,7 +32,15 @@ from netmaint_tui.io.calendar import Problem, calendar_kind, read_calendars
 from netmaint_tui.io.mail import mailbox_kind, maildirs, read_mailboxes
 from netmaint_tui.rules import capture as rules
 from netmaint_tui.rules.dates import moment_problem
-from netmaint_tui.services.common import Context, InputError, loads_list, local_time, to_db, write_transaction
+from netmaint_tui.services.common import (
+    Context,
+    InputError,
+    bulk_work,
+    loads_list,
+    local_time,
+    to_db,
+    write_transaction,
+)
 from netmaint_tui.store.models import database
 
 CALENDAR, MAIL = "calendar", "mail"
@@ -235,6 +243,7 @@ class _Writer:
         self.now = to_db(ctx.now())
         self.cursor = database.connection().cursor()
         self.next_id = self.cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM touch").fetchone()[0]
+        self.by_hand: set[int] | None = None  # see hands_between
         self.touches: list[tuple] = []
         self.links: list[tuple] = []
         self.items: list[tuple] = []
@@ -261,8 +270,27 @@ class _Writer:
         ).fetchone()
         return (row is not None, row[0] if row else None)
 
+    def hands_between(self, moments: list[dt.datetime], channel: str | None) -> None:
+        """Note the contacts the user logged touches with by hand around these moments: one query,
+        so that the contacts with none need no lookup each."""
+        if not moments:
+            self.by_hand = set()
+            return
+        window = rules.LINK_WINDOW
+        first = min(moments, key=lambda m: m.timestamp())
+        last = max(moments, key=lambda m: m.timestamp())
+        sql = ("SELECT DISTINCT tc.contact_id FROM touch t JOIN touch_contact tc ON tc.touch_id = t.id "
+               "WHERE t.source IS NULL AND t.at BETWEEN ? AND ?")
+        params: list = [to_db(first - window), to_db(last + window)]
+        if channel:
+            sql += " AND t.channel = ?"
+            params.append(channel)
+        self.by_hand = {cid for (cid,) in self.cursor.execute(sql, params)}
+
     def hand_logged(self, contact_id: int, at: dt.datetime, channel: str | None) -> int | None:
         """A touch the user logged with the contact within the link window of `at`, the nearest."""
+        if self.by_hand is not None and contact_id not in self.by_hand:
+            return None
         window = rules.LINK_WINDOW
         sql = ("SELECT t.id FROM touch t JOIN touch_contact tc ON tc.touch_id = t.id WHERE tc.contact_id = ? "
                "AND t.source IS NULL AND t.at BETWEEN ? AND ?")
@@ -419,25 +447,26 @@ def capture_calendar(
     items: list[_Item] = []
     seen: set[str] = set()
     total = sum(_size(p, True) for p in paths)
-    for occ in read_calendars(paths, _since(ctx, since), now + FUTURE_WINDOW, ctx.clock.tz, report.problems.append,
-                              _reading(progress, total)):
-        report.read += 1
-        key = occ.key
-        if key in seen:
-            report.skipped[rules.ALREADY_CAPTURED] += 1
-            continue
-        seen.add(key)
-        verdict = rules.meeting_verdict(occ, me, now)
-        if verdict.skip:
-            report.skipped[verdict.skip] += 1
-            continue
-        problem = moment_problem(occ.start)
-        if problem:
-            report.problems.append(Problem(occ.where, f"{problem}; skipped"))
-            continue
-        contacts, strangers = book.split(verdict.others)
-        items.append(_Item([key], occ.start, rules.meeting_channel(verdict.people), rules.meeting_minutes(occ),
-                           rules.meeting_note(occ), contacts, strangers, key))
+    with bulk_work():
+        for occ in read_calendars(paths, _since(ctx, since), now + FUTURE_WINDOW, ctx.clock.tz, report.problems.append,
+                                  _reading(progress, total)):
+            report.read += 1
+            key = occ.key
+            if key in seen:
+                report.skipped[rules.ALREADY_CAPTURED] += 1
+                continue
+            seen.add(key)
+            verdict = rules.meeting_verdict(occ, me, now)
+            if verdict.skip:
+                report.skipped[verdict.skip] += 1
+                continue
+            problem = moment_problem(occ.start)
+            if problem:
+                report.problems.append(Problem(occ.where, f"{problem}; skipped"))
+                continue
+            contacts, strangers = book.split(verdict.others)
+            items.append(_Item([key], occ.start, rules.meeting_channel(verdict.people), rules.meeting_minutes(occ),
+                               rules.meeting_note(occ), contacts, strangers, key))
     items.sort(key=lambda i: (i.at.timestamp(), i.source_id))
     if items and not dry_run:
         _backup(report)
@@ -445,6 +474,7 @@ def capture_calendar(
     def work() -> None:
         writer = _Writer(ctx, CALENDAR, dry_run)
         before = writer.existing([i.source_id for i in items])
+        writer.hands_between([i.at for i in items], None)
         tick = _saving(progress, items)
         for done, item in enumerate(items, 1):
             outcome = before.get(item.source_id)
@@ -488,32 +518,33 @@ def capture_mail(
     heard: dict[int, dt.datetime] = {}
     seen: set[str] = set()
     total = sum(_size(p, False) for p in paths)
-    for msg in read_mailboxes(paths, report.problems.append, _reading(progress, total)):
-        report.read += 1
-        if msg.key in seen:
-            report.skipped[rules.ALREADY_CAPTURED] += 1
-            continue
-        seen.add(msg.key)
-        problem = moment_problem(msg.date)
-        if problem:
-            report.problems.append(Problem(msg.where, f"{problem}; skipped"))
-            continue
-        if msg.date.timestamp() > (now + FUTURE_GRACE).timestamp():
-            report.skipped[rules.FUTURE] += 1
-            continue
-        if msg.date.timestamp() < start.timestamp():
-            report.skipped[rules.BEFORE_SINCE] += 1
-            continue
-        verdict = rules.mail_verdict(msg, me)
-        if verdict.kind == rules.SENT:
-            contacts, strangers = book.split(verdict.others)
-            sent.append(rules.SentMail(msg.key, msg.date, msg.thread, msg.subject, contacts, strangers))
-            continue
-        report.skipped[verdict.kind] += 1
-        if verdict.kind == rules.RECEIVED:
-            cid = book.by_email.get(verdict.others[0].email)
-            if cid is not None and (cid not in heard or msg.date.timestamp() > heard[cid].timestamp()):
-                heard[cid] = msg.date
+    with bulk_work():
+        for msg in read_mailboxes(paths, report.problems.append, _reading(progress, total)):
+            report.read += 1
+            if msg.key in seen:
+                report.skipped[rules.ALREADY_CAPTURED] += 1
+                continue
+            seen.add(msg.key)
+            problem = moment_problem(msg.date)
+            if problem:
+                report.problems.append(Problem(msg.where, f"{problem}; skipped"))
+                continue
+            if msg.date.timestamp() > (now + FUTURE_GRACE).timestamp():
+                report.skipped[rules.FUTURE] += 1
+                continue
+            if msg.date.timestamp() < start.timestamp():
+                report.skipped[rules.BEFORE_SINCE] += 1
+                continue
+            verdict = rules.mail_verdict(msg, me)
+            if verdict.kind == rules.SENT:
+                contacts, strangers = book.split(verdict.others)
+                sent.append(rules.SentMail(msg.key, msg.date, msg.thread, msg.subject, contacts, strangers))
+                continue
+            report.skipped[verdict.kind] += 1
+            if verdict.kind == rules.RECEIVED:
+                cid = book.by_email.get(verdict.others[0].email)
+                if cid is not None and (cid not in heard or msg.date.timestamp() > heard[cid].timestamp()):
+                    heard[cid] = msg.date
     seen.clear()
     if (sent or heard) and not dry_run:
         _backup(report)
@@ -533,6 +564,7 @@ def capture_mail(
             else:
                 report.skipped[rules.ALREADY_CAPTURED] += 1
         conversations = rules.conversations(fresh, ctx.clock.tz)
+        writer.hands_between([c.at for c in conversations], rules.EMAIL)
         tick = _saving(progress, conversations)
         for done, conv in enumerate(conversations, 1):
             keys = [m.key for m in conv.mails]
@@ -585,7 +617,8 @@ def people_worth_adding(ctx: Context, min_count: int = 3) -> list[WorthAdding]:
     often first: name, email, how many times, and when last."""
     book = _Book()
     rows = database.execute_sql(
-        "SELECT email, name, times, last_at FROM correspondent WHERE times >= ? ORDER BY times DESC, last_at DESC, email",
+        "SELECT email, name, times, last_at FROM correspondent WHERE times >= ? "
+        "ORDER BY times DESC, last_at DESC, email",
         (int(min_count),),
     ).fetchall()
     return [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,32 +116,39 @@ def days_between(earlier: dt.datetime, later: dt.datetime) -> float:
     return (later - earlier).total_seconds() / 86400.0
 
 
-def write_transaction(work, dry_run: bool = False) -> None:
-    """Run `work` as one write transaction (or as it is, for a dry run that writes nothing).
-
-    For bulk work: the cyclic garbage collector is off meanwhile (thousands of small rows and no
-    reference cycles: it would only rescan them), and SQLite's errors become the user's one line.
-    """
+@contextmanager
+def bulk_work():
+    """The cyclic garbage collector off meanwhile: bulk work makes thousands of small objects and
+    no reference cycles, so it would only rescan them over and over."""
     import gc
-    import sqlite3
-
-    from netmaint_tui.store.models import database
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if dry_run:
-            work()
-            return
-        with database.atomic("IMMEDIATE"):
-            work()
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def write_transaction(work, dry_run: bool = False) -> None:
+    """Run `work` as one write transaction (or as it is, for a dry run that writes nothing), as
+    bulk work; SQLite's errors become the user's one line."""
+    import sqlite3
+
+    from netmaint_tui.store.models import database
+
+    try:
+        with bulk_work():
+            if dry_run:
+                work()
+                return
+            with database.atomic("IMMEDIATE"):
+                work()
     except sqlite3.Error as exc:
         from netmaint_tui.store.db import translate_error
 
         raise translate_error(exc, getattr(database.obj, "path", "the database")) from exc
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def worker_connection():
