@@ -511,9 +511,10 @@ def _ical_events(cal: _Calendar, blocks: list[_Block], facts: list[_Facts] | Non
 _RECURRING = frozenset({"RRULE", "RDATE", "RECURRENCE-ID"})
 
 
-def _in_window(occ: Occurrence, start: dt.datetime, end: dt.datetime) -> bool:
+def _in_window(occ: Occurrence, first: float, last: float) -> bool:
+    """It overlaps the window [first, last) (timestamps: an aware datetime's costs each time)."""
     begins, ends = occ.start.timestamp(), occ.end.timestamp()
-    return begins < end.timestamp() and (ends > start.timestamp() or begins >= start.timestamp())
+    return begins < last and (ends > first or begins >= first)
 
 
 def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime, zone: dt.tzinfo,
@@ -534,6 +535,7 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
             problems(Problem(where, f"names an unknown time zone (X-WR-TIMEZONE:{cal.zone_name}); "
                                     "times without a zone are read in yours"))
     local = own_zone or zone
+    first, last = start.timestamp(), end.timestamp()
     series: dict[str, list[_Block]] = {}
     for block in cal.events:
         block.where = f"{where}, event at line {block.line}"
@@ -555,7 +557,7 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
         if occurrences is None:
             yield from _through_ical(cal, [block], _facts_of([block], plain), False, start, end, local, problems)
         else:
-            yield from (o for o in occurrences if _in_window(o, start, end))
+            yield from (o for o in occurrences if _in_window(o, first, last))
     lean, full = [], []
     for blocks in series.values():
         facts = _facts_of(blocks, plain)
@@ -579,10 +581,11 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
 
 def _through_ical(cal, blocks, facts, recurring, start, end, local, problems) -> list[Occurrence]:
     """The occurrences in the window; without `problems`, whatever goes wrong is raised."""
+    first, last = start.timestamp(), end.timestamp()
     if problems is None:
-        return [o for o in _ical_events(cal, blocks, facts, recurring, start, end, local) if _in_window(o, start, end)]
+        return [o for o in _ical_events(cal, blocks, facts, recurring, start, end, local) if _in_window(o, first, last)]
     try:
-        return [o for o in _ical_events(cal, blocks, facts, recurring, start, end, local) if _in_window(o, start, end)]
+        return [o for o in _ical_events(cal, blocks, facts, recurring, start, end, local) if _in_window(o, first, last)]
     except _Unreadable as exc:
         problems(Problem(blocks[0].where, f"{exc}; skipped"))
     except Exception as exc:  # icalendar and recurring-ical-events raise many kinds for a bad event

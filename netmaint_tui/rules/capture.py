@@ -63,6 +63,7 @@ SKIP_WORDS = {
 # Calendar "participants" that are places or calendars, not people.
 _NOT_PEOPLE_TYPES = frozenset({"RESOURCE", "ROOM"})
 _NOT_PEOPLE_DOMAINS = ("resource.calendar.google.com", "calendar.google.com", "virtual")
+_NOT_PEOPLE_ENDINGS = tuple(f"@{d}" for d in _NOT_PEOPLE_DOMAINS) + tuple(f".{d}" for d in _NOT_PEOPLE_DOMAINS)
 _GONE = frozenset({"DECLINED", "DELEGATED"})
 _NO_REPLY = re.compile(
     r"(?:^|[-_.+])(?:(?:no|do[-_.]?not|dont)[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?|notifications?)"
@@ -164,8 +165,7 @@ def is_no_reply(email: str) -> bool:
 def is_person(p: Person) -> bool:
     if not p.email or p.cutype.upper() in _NOT_PEOPLE_TYPES:
         return False
-    domain = p.email.rsplit("@", 1)[-1]
-    return not any(domain == d or domain.endswith("." + d) for d in _NOT_PEOPLE_DOMAINS)
+    return not p.email.endswith(_NOT_PEOPLE_ENDINGS)
 
 
 # --- meetings ---------------------------------------------------------------------------------
