@@ -88,11 +88,22 @@ class ReasonFacts:
     urgent_follow_up: str | None = None  # e.g. "follow-up due today 15:00: send the deck"
     snoozed_until: str | None = None
     months_since_touch: int = 0  # calendar months, as the list's "12mo ago" counts them (read from 120 days on)
+    # When they last wrote (a captured mail), in the same calendar days and months; None: not known.
+    days_since_heard: float | None = None
+    months_since_heard: int = 0
 
 
 def balance(gives: int, asks: int) -> int:
     """Goodwill: deposits minus withdrawals (article 003)."""
     return gives - asks
+
+
+def heard_since_touch(f: ReasonFacts) -> bool:
+    """They wrote on a later day than the user last reached them (or they never were): worth saying,
+    since the ball may be in the user's court. Heard before the last touch, it says nothing new."""
+    if f.days_since_heard is None:
+        return False
+    return f.days_since_touch is None or round(f.days_since_heard) < round(f.days_since_touch)
 
 
 def reason(f: ReasonFacts) -> str:
@@ -106,6 +117,8 @@ def reason(f: ReasonFacts) -> str:
     else:
         word = CHANNEL_WORDS.get(f.last_channel or "", f.last_channel or "touch")
         parts.append(f"last: {word} {weeks_ago(f.days_since_touch, f.months_since_touch)}")
+    if heard_since_touch(f):
+        parts.append(f"last heard {weeks_ago(f.days_since_heard, f.months_since_heard)}")
     history = []
     if f.asks:
         history.append(f"asked {times(f.asks)}")

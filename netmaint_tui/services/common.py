@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +141,41 @@ def check_day(label: str, day: dt.date) -> None:
 
 def days_between(earlier: dt.datetime, later: dt.datetime) -> float:
     return (later - earlier).total_seconds() / 86400.0
+
+
+@contextmanager
+def bulk_work():
+    """The cyclic garbage collector off meanwhile: bulk work makes thousands of small objects and
+    no reference cycles, so it would only rescan them over and over."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def write_transaction(work, dry_run: bool = False) -> None:
+    """Run `work` as one write transaction (or as it is, for a dry run that writes nothing), as
+    bulk work; SQLite's errors become the user's one line."""
+    import sqlite3
+
+    from netmaint_tui.store.models import database
+
+    try:
+        with bulk_work():
+            if dry_run:
+                work()
+                return
+            with database.atomic("IMMEDIATE"):
+                work()
+    except sqlite3.Error as exc:
+        from netmaint_tui.store.db import translate_error
+
+        raise translate_error(exc, getattr(database.obj, "path", "the database")) from exc
 
 
 def worker_connection():

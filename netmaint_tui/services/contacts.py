@@ -284,6 +284,8 @@ class TouchView:
     minutes: int | None
     note: str
     with_names: list[str]
+    source: str | None = None  # 'calendar' or 'mail' for a captured touch, None for one logged by hand
+    source_id: str | None = None  # the event's or the mail's id there
 
 
 @dataclass
@@ -331,6 +333,7 @@ class ContactDetail:
     leads_done: int
     follow_ups: list[FollowUpView] = field(default_factory=list)
     history: list[TouchView] = field(default_factory=list)
+    last_heard: dt.datetime | None = None  # aware, local: when they last wrote (a captured mail)
 
 
 # tags_of and kind_counts are called for every page of the list as it is drawn: plain SQL,
@@ -382,7 +385,8 @@ def touch_views(ctx: Context, touch_query) -> list[TouchView]:
             names.setdefault(tid, []).append(name)
     tz = ctx.clock.tz
     return [
-        TouchView(t.id, local_time(t.at, tz), t.channel, t.kind, t.minutes, t.note, names.get(t.id, []))
+        TouchView(t.id, local_time(t.at, tz), t.channel, t.kind, t.minutes, t.note, names.get(t.id, []),
+                  t.source, t.source_id)
         for t in touches
     ]
 
@@ -444,6 +448,7 @@ def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
         last_touch=local_time(c.last_touch_at, ctx.clock.tz),
         gives=gives, asks=asks, balance=balance(gives, asks),
         leads=leads, leads_done=leads_done, follow_ups=follow_ups, history=history,
+        last_heard=local_time(c.last_heard_at, ctx.clock.tz),
     )
 
 

@@ -44,6 +44,7 @@ class DueRow:
     archived: bool
     reason: str
     tags: list[str] = field(default_factory=list)
+    last_heard: dt.datetime | None = None  # aware, local: when they last wrote (a captured mail)
 
     def as_json(self) -> dict:
         return {
@@ -55,6 +56,7 @@ class DueRow:
             "overdue": round(self.overdue, 4),
             "cadence_days": self.cadence,
             "last_touch": self.last_touch.isoformat() if self.last_touch else None,
+            "last_heard": self.last_heard.isoformat() if self.last_heard else None,
             "due": self.due.isoformat(),
             "days_until_due": self.days_until_due,
             "balance": self.balance,
@@ -139,7 +141,8 @@ def _ranking_sql(ctx: Context, where: str, sort: str, columns: str = "*") -> tup
         SELECT {columns} FROM (
           SELECT *, nm_score(tier, dst, dsa, cad) AS score, nm_overdue(dst, dsa, cad) AS overdue,
                  {_RANK_SQL} AS rank_score FROM (
-            SELECT c.id, c.name, c.company, c.tier, c.last_touch_at, c.snoozed_until, c.archived, c.created_at,
+            SELECT c.id, c.name, c.company, c.tier, c.last_touch_at, c.last_heard_at, c.snoozed_until, c.archived,
+                   c.created_at,
                    COALESCE(c.cadence_days, CASE c.tier WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END) AS cad,
                    julianday(?) - julianday(c.last_touch_at) AS dst,
                    julianday(?) - julianday(c.created_at) AS dsa,
@@ -282,6 +285,7 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
     for r in raw:
         gives, asks = counts.get(r["id"], (0, 0))
         last = local_time(r["last_touch_at"], tz)
+        heard = local_time(r["last_heard_at"], tz)
         due_day = contact_due_day(ctx, r["last_touch_at"], r["created_at"], r["cad"])
         until = (due_day - today).days
         urgent_text = None
@@ -298,6 +302,8 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
             last_channel=channels.get(r["id"]), gives=gives, asks=asks,
             urgent_follow_up=urgent_text,
             snoozed_until=snoozed.isoformat() if snoozed and snoozed > today else None,
+            days_since_heard=None if heard is None else float((today - plain_date(heard.date())).days),
+            months_since_heard=0 if heard is None else calendar_months(plain_date(heard.date()), today),
         )
         rows.append(
             DueRow(
@@ -307,7 +313,7 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
                 days_until_due=until, gives=gives, asks=asks, balance=balance(gives, asks),
                 leads=leads.get(r["id"], 0), urgent=bool(r["urgent"]), urgent_follow_up=urgent_text,
                 snoozed_until=snoozed, archived=bool(r["archived"]), reason=reason(facts),
-                tags=tags.get(r["id"], []),
+                tags=tags.get(r["id"], []), last_heard=heard,
             )
         )
     return rows

@@ -11,7 +11,7 @@ from netmaint_tui.rules import schema
 from netmaint_tui.rules.dates import is_after
 from netmaint_tui.services.common import Context, InputError, check_moment, to_db
 from netmaint_tui.services.undo import delete_on_undo, record
-from netmaint_tui.store.models import Contact, FollowUp, Touch, TouchContact, database
+from netmaint_tui.store.models import CapturedItem, Contact, FollowUp, Touch, TouchContact, database
 
 # A few seconds of grace: "now" typed in a form is a little older than "now" at save time.
 FUTURE_GRACE = dt.timedelta(minutes=1)
@@ -116,7 +116,10 @@ def delete_touch(ctx: Context, touch_id: int) -> None:
             return
         members = [c for (c,) in TouchContact.select(TouchContact.contact).where(TouchContact.touch == touch_id).tuples()]
         from_it = [f for (f,) in FollowUp.select(FollowUp.id).where(FollowUp.touch == touch_id).tuples()]
-        row = {f: getattr(touch, f) for f in ("id", "at", "channel", "kind", "minutes", "note", "created_at")}
+        # A captured touch: the calendar or mail items it was made from (they outlive it).
+        made_from = [i for (i,) in CapturedItem.select(CapturedItem.id).where(CapturedItem.touch == touch_id).tuples()]
+        row = {f: getattr(touch, f) for f in ("id", "at", "channel", "kind", "minutes", "note", "created_at",
+                                              "source", "source_id")}
 
         def put_back() -> list[str]:
             if Touch.get_or_none(Touch.id == touch_id) is not None:
@@ -124,6 +127,7 @@ def delete_touch(ctx: Context, touch_id: int) -> None:
             Touch.insert(**row).execute()
             TouchContact.insert_many([(touch_id, c) for c in members], fields=[TouchContact.touch, TouchContact.contact]).execute()
             FollowUp.update(touch=touch_id).where(FollowUp.id.in_(from_it)).execute()
+            CapturedItem.update(touch=touch_id).where(CapturedItem.id.in_(made_from)).execute()
             return []
 
         record(put_back)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from netmaint_tui.store.models import ALL_MODELS
+from netmaint_tui.store.models import ALL_MODELS, CapturedItem, Correspondent
 
 
 def _migration_1(db) -> None:
@@ -46,7 +46,27 @@ def _migration_1(db) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: list[Callable] = [_migration_1]
+def _columns(db, table: str) -> set[str]:
+    return {row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()}
+
+
+def _add_column(db, table: str, column: str, declaration: str) -> None:
+    # A file created by this version has the column from migration 1 already (it creates the
+    # tables as the models are now), and so does one whose user_version was lost.
+    if column not in _columns(db, table):
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {declaration}')
+
+
+def _migration_2(db) -> None:
+    """Touches captured from calendars and mail: what was read (once), where a touch came from,
+    when a contact last wrote, and the addresses met or written to that are nobody's yet."""
+    _add_column(db, "contact", "last_heard_at", "DATETIME")
+    _add_column(db, "touch", "source", "TEXT")
+    _add_column(db, "touch", "source_id", "TEXT")
+    db.create_tables([CapturedItem, Correspondent], safe=True)
+
+
+MIGRATIONS: list[Callable] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OWN_TABLES = frozenset(model._meta.table_name for model in ALL_MODELS)

@@ -51,6 +51,9 @@ class Contact(BaseModel):
     # Maintained by triggers on touch_contact/touch (migration 1), never by application code,
     # so ranking 30,000 contacts needs no aggregate over 300,000 touches.
     last_touch_at = DateTimeField(null=True)
+    # When they last wrote to the user: a mail they sent is no touch (the habit counts what the
+    # user does), but it is worth knowing. Kept by services.capture (migration 2), only ever moved later.
+    last_heard_at = DateTimeField(null=True)
 
 
 class Tag(BaseModel):
@@ -72,6 +75,10 @@ class Touch(BaseModel):
     minutes = IntegerField(null=True)
     note = TextField(default="")
     created_at = DateTimeField()
+    # Where a captured touch came from ('calendar' or 'mail', and the event's or the message's id
+    # there); None for a touch the user logged (migration 2).
+    source = TextField(null=True)
+    source_id = TextField(null=True)
 
 
 class TouchContact(BaseModel):
@@ -116,4 +123,36 @@ class Draft(BaseModel):
     updated_at = DateTimeField()
 
 
-ALL_MODELS = (Contact, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft)
+class CapturedItem(BaseModel):
+    """A calendar occurrence or a sent mail that a capture has read, so that it is read once.
+
+    The row outlives its touch (ON DELETE SET NULL): a captured touch the user deletes stays
+    deleted however often the same file is read again.
+    """
+
+    source = CharField()  # 'calendar' | 'mail'
+    source_id = TextField()  # UID/RECURRENCE-ID (or start); Message-ID, else a hash of the headers
+    touch = ForeignKeyField(Touch, null=True, on_delete="SET NULL", backref="captured_items")
+    # 'captured': it made a touch or joined one made from the same conversation that day;
+    # 'linked': the user had logged it by hand already; 'no-contact': nobody in it is a contact
+    # yet, so a later capture, after the user adds one of them, still makes its touch.
+    outcome = CharField()
+    group_key = TextField(null=True)  # mail: the conversation and the day, which share one touch
+    at = DateTimeField()  # when it happened (UTC)
+    captured_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("source", "source_id"), True), (("source", "group_key"), False))
+
+
+class Correspondent(BaseModel):
+    """An address the user met or wrote to that is no contact's: the people worth adding."""
+
+    email = TextField(unique=True)  # case-folded
+    name = TextField(default="")
+    times = IntegerField(default=0)  # meetings and conversations (one per conversation a day)
+    first_at = DateTimeField()
+    last_at = DateTimeField()
+
+
+ALL_MODELS = (Contact, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent)

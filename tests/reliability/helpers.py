@@ -46,6 +46,21 @@ def one_error_line(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
+def kill_when(argv: list[str], env: dict, marker: str) -> None:
+    """Run a child until it prints a line starting with `marker`, then kill it with SIGKILL there."""
+    import signal
+
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        Lines(proc.stdout).until(marker, time.monotonic() + TIMEOUT)
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=TIMEOUT) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=TIMEOUT)
+
+
 class Lines:
     """A child's output, line by line, each read bounded by a deadline."""
 

@@ -13,7 +13,7 @@ import sys
 from netmaint_tui.store import migrations
 
 
-def _migration_2(db, stall: bool) -> None:
+def _next_migration(db, stall: bool) -> None:
     db.execute_sql("ALTER TABLE contact ADD COLUMN pronouns TEXT NOT NULL DEFAULT ''")
     db.execute_sql("UPDATE contact SET pronouns = 'they/them', name = name || ' (migrating)'")
     db.execute_sql("CREATE TABLE reminder (id INTEGER PRIMARY KEY, what TEXT NOT NULL)")
@@ -25,7 +25,7 @@ def _migration_2(db, stall: bool) -> None:
 
 
 def main(path: str, mode: str) -> None:
-    migrations.MIGRATIONS = [*migrations.MIGRATIONS, lambda db: _migration_2(db, mode == "stall")]
+    migrations.MIGRATIONS = [*migrations.MIGRATIONS, lambda db: _next_migration(db, mode == "stall")]
     migrations.SCHEMA_VERSION = len(migrations.MIGRATIONS)
     from netmaint_tui.store.db import close_database, open_database
 

@@ -14,21 +14,20 @@ import datetime as dt
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
-import time
 
 import pytest
 
 from netmaint_tui.cli import main
+from netmaint_tui.store.migrations import SCHEMA_VERSION
 from tests.reliability.helpers import (
     HERE,
     PYTHON,
     TIMEOUT,
-    Lines,
     flip_root_page,
     bound_by_permissions,
+    kill_when,
     one_error_line,
     permissions_bind_children,
     run_cli,
@@ -310,21 +309,12 @@ def test_a_migration_killed_halfway_leaves_the_old_version_and_a_retry_works(cli
     assert main(["add", "Dana"]) == 0 and main(["add", "Omar"]) == 0
     capsys.readouterr()
     before = names(cli.db)
-    proc = subprocess.Popen([PYTHON, str(HERE / "migrator.py"), str(cli.db), "stall"], env=cli.env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        Lines(proc.stdout).until("halfway", time.monotonic() + TIMEOUT)
-        proc.send_signal(signal.SIGKILL)
-        assert proc.wait(timeout=TIMEOUT) == -signal.SIGKILL
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=TIMEOUT)
+    kill_when([PYTHON, str(HERE / "migrator.py"), str(cli.db), "stall"], cli.env, "halfway")
 
     conn = sqlite3.connect(cli.db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         columns = [row[1] for row in conn.execute("PRAGMA table_info(contact)")]
         assert "pronouns" not in columns
         assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'reminder'").fetchone()[0] == 0
@@ -337,7 +327,7 @@ def test_a_migration_killed_halfway_leaves_the_old_version_and_a_retry_works(cli
     # ... and the newer one, tried again, migrates it whole.
     result = subprocess.run([PYTHON, str(HERE / "migrator.py"), str(cli.db), "finish"], env=cli.env,
                             capture_output=True, text=True, timeout=TIMEOUT)
-    assert (result.returncode, result.stderr, result.stdout) == (0, "", "done 2\n")
+    assert (result.returncode, result.stderr, result.stdout) == (0, "", f"done {SCHEMA_VERSION + 1}\n")
     conn = sqlite3.connect(cli.db)
     try:
         assert conn.execute("SELECT name, pronouns FROM contact ORDER BY id").fetchall() == [
@@ -348,5 +338,5 @@ def test_a_migration_killed_halfway_leaves_the_old_version_and_a_retry_works(cli
         conn.close()
     from netmaint_tui.store.backup import list_backups
 
-    copies = [p for p in list_backups(cli.db) if "before-migration-1-to-2" in p.name]
+    copies = [p for p in list_backups(cli.db) if f"before-migration-{SCHEMA_VERSION}-to-{SCHEMA_VERSION + 1}" in p.name]
     assert copies and names(copies[-1]) == before

@@ -164,6 +164,22 @@ def test_urgent_follow_up_comes_first_and_snooze_last():
     assert "suggest a give, not an ask" in parts
 
 
+def test_reason_says_when_they_last_wrote_if_after_the_last_touch():
+    wrote = ReasonFacts(tier="A", overdue=2.3, days_since_touch=63, last_channel="meeting", gives=0, asks=0,
+                        days_since_heard=3)
+    assert reason(wrote) == "2.3× overdue · A · last: meeting 9 weeks ago · last heard 3 days ago"
+    never = ReasonFacts(tier="C", overdue=1.0, days_since_touch=None, last_channel=None, gives=0, asks=0,
+                        days_since_heard=1)
+    assert reason(never) == "1.0× overdue · C · never touched · last heard yesterday"
+    long_ago = ReasonFacts(tier="B", overdue=1.0, days_since_touch=400, last_channel="email", gives=0, asks=0,
+                           days_since_heard=200, months_since_touch=13, months_since_heard=6)
+    assert reason(long_ago).endswith("last: email 13 months ago · last heard 6 months ago")
+    for before in (63, 70):  # the same day as the touch, or earlier: nothing new to say
+        quiet = ReasonFacts(tier="A", overdue=2.3, days_since_touch=63, last_channel="meeting", gives=0, asks=0,
+                            days_since_heard=before)
+        assert "heard" not in reason(quiet)
+
+
 def test_reason_rounds_overdue_to_one_place():
     facts = ReasonFacts(tier="A", overdue=1.26, days_since_touch=38, last_channel="email", gives=0, asks=0)
     assert reason(facts).startswith("1.3× overdue")

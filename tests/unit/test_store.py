@@ -28,7 +28,7 @@ from netmaint_tui.store.errors import (
     MigrationFailed,
     NotNetmaintDatabase,
 )
-from netmaint_tui.store.models import Contact, Touch, TouchContact, database
+from netmaint_tui.store.models import CapturedItem, Contact, Correspondent, Touch, TouchContact, database
 
 T0 = dt.datetime(2025, 3, 1, 9, 0, 0)
 
@@ -289,18 +289,19 @@ def test_a_migration_from_an_older_version_takes_a_backup_first(tmp_path, monkey
     close_database()
 
     ran = []
+    current = migrations.SCHEMA_VERSION
 
-    def _migration_2(db):
+    def _next_migration(db):
         ran.append(len(list_backups(path)))
         db.execute_sql("ALTER TABLE contact ADD COLUMN pronouns TEXT")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _migration_2])
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _next_migration])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
     db = open_database(path)
     try:
         assert ran == [1], "the copy must exist before the migration runs"
-        assert db.execute_sql("PRAGMA user_version").fetchone()[0] == 2
-        assert "before-migration-1-to-2" in list_backups(path)[0].name
+        assert db.execute_sql("PRAGMA user_version").fetchone()[0] == current + 1
+        assert f"before-migration-{current}-to-{current + 1}" in list_backups(path)[0].name
     finally:
         close_database()
 
@@ -315,14 +316,15 @@ def test_a_failing_migration_changes_nothing_and_says_where_the_copy_is(tmp_path
         db.execute_sql("CREATE TABLE half_done (x)")
         raise RuntimeError("boom")
 
+    current = migrations.SCHEMA_VERSION
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _broken])
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
     with pytest.raises(MigrationFailed) as err:
         open_database(path)
     close_database()
     assert "\n" not in str(err.value) and str(list_backups(path)[0]) in str(err.value)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == current
     assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
     assert conn.execute("SELECT name FROM contact").fetchall() == [("Dana",)]
     conn.close()
@@ -333,6 +335,84 @@ def test_a_new_file_needs_no_backup(tmp_path):
     open_database(path)
     close_database()
     assert list_backups(path) == []
+
+
+SCHEMA_V1 = Path(__file__).with_name("schema_v1.sql")
+
+
+def make_version_1_file(path: Path) -> None:
+    """A file as the release with schema 1 left it: Dana, one touch with her."""
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_V1.read_text())
+    conn.execute("INSERT INTO contact (name, company, role, emails, phones, linkedin_url, location, how_met, tier, "
+                 "notes, source, archived, created_at, updated_at) VALUES ('Dana', '', '', '[\"dana@example.com\"]', "
+                 "'[]', '', '', '', 'A', '', 'manual', 0, '2025-01-01 10:00:00', '2025-01-01 10:00:00')")
+    conn.execute("INSERT INTO touch (at, channel, kind, minutes, note, created_at) "
+                 "VALUES ('2025-03-01 09:00:00', 'call', 'give', 30, 'typed', '2025-03-01 09:00:00')")
+    conn.execute("INSERT INTO touch_contact (touch_id, contact_id) VALUES (1, 1)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+
+def schema_of(path: Path) -> dict[str, set]:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        found = {t: {(r[1], r[2], r[3], r[5]) for r in conn.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+        found["indexes"] = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
+        found["foreign keys"] = {(t, *r[2:7]) for t in tables for r in conn.execute(f'PRAGMA foreign_key_list("{t}")')}
+        return found
+    finally:
+        conn.close()
+
+
+def test_a_version_1_file_is_upgraded_for_capture_and_keeps_everything(tmp_path):
+    path = tmp_path / "old.db"
+    make_version_1_file(path)
+    db = open_database(path)
+    try:
+        assert db.execute_sql("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION
+        assert [p.name for p in list_backups(path) if "before-migration-1-to-" in p.name]
+        dana = Contact.get_by_id(1)
+        assert (dana.name, dana.last_heard_at, last_touch(1)) == ("Dana", None, dt.datetime(2025, 3, 1, 9, 0))
+        typed = Touch.get_by_id(1)
+        assert (typed.note, typed.source, typed.source_id) == ("typed", None, None)
+        # The item remembers what it made, and outlives the touch the user deletes.
+        item = CapturedItem.create(source="mail", source_id="<a@b>", touch=1, outcome="captured",
+                                   at=T0, captured_at=T0)
+        Correspondent.create(email="lee@example.com", name="Lee", times=3, first_at=T0, last_at=T0)
+        Touch.delete().where(Touch.id == 1).execute()
+        assert CapturedItem.get_by_id(item.id).touch_id is None
+        assert last_touch(1) is None  # the triggers still run
+        with pytest.raises(Exception):
+            CapturedItem.create(source="mail", source_id="<a@b>", outcome="captured", at=T0, captured_at=T0)
+    finally:
+        close_database()
+
+
+def test_an_upgraded_file_has_the_schema_of_a_new_one(tmp_path):
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    make_version_1_file(old)
+    for path in (old, new):
+        open_database(path)
+        close_database()
+    assert schema_of(old) == schema_of(new)
+
+
+def test_a_file_that_lost_its_version_after_the_upgrade_is_stamped_again(tmp_path):
+    path = tmp_path / "n.db"
+    open_database(path)
+    close_database()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    db = open_database(path)  # every migration finds its columns and tables there already
+    try:
+        assert db.execute_sql("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION
+    finally:
+        close_database()
 
 
 # --- last_touch_at triggers ------------------------------------------------------------------
@@ -557,7 +637,8 @@ def test_every_contact_field_of_the_schema_is_a_column_and_every_column_a_field(
     from netmaint_tui.store.rows import CONTACT_COLUMNS
 
     columns = {c.name for c in tmp_db.get_columns("contact")}
-    derived = {"id", "last_touch_at"}  # the row's own id, and what the triggers keep
+    # The row's own id, what the triggers keep, and what a capture keeps (when they last wrote).
+    derived = {"id", "last_touch_at", "last_heard_at"}
     assert set(CONTACT_COLUMNS) | derived == columns
     assert {f.key for f in CONTACT_FIELDS} - {"tags"} | {"created_at", "updated_at"} | derived == columns
     assert set(Contact._meta.fields) - {"id"} <= columns
