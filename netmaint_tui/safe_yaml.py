@@ -36,6 +36,13 @@ class YamlProblem(Exception):
 class _StrictComposer(yaml.SafeLoader):
     """SafeLoader that refuses aliases and deep nesting while composing (see module docstring)."""
 
+    # A plain 2026-01-01 is text here, not a timestamp: no setting is a date object, and a date
+    # written where a weekday belongs must read as the wrong value, not as a tag nobody wrote.
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
     def __init__(self, stream: str):
         super().__init__(stream)
         self._depth = 0
@@ -179,7 +186,10 @@ def scalar(node: Node) -> Any:
     check_tag(node)
     if not isinstance(node, ScalarNode):
         raise TypeError("not a scalar")
-    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except ValueError:  # a number of thousands of digits: Python refuses to read it
+        raise YamlProblem(node_line(node), "a number far too long") from None
 
 
 def mapping_entries(node: MappingNode) -> list[tuple[str, Node, Node]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from netmaint_tui.cli.base import COMMANDS, USAGE_ERROR, Parser, UsageError, db_
 from netmaint_tui.clock import ClockError, system_clock
 from netmaint_tui.services.common import InputError
 from netmaint_tui.store.backup import BackupError, SourceDamaged, daily_backup
-from netmaint_tui.store.db import close_database, open_database
+from netmaint_tui.store.db import close_database, open_database, open_snapshot, translate_error
+from netmaint_tui.store.models import database
 from netmaint_tui.store.errors import StoreError
 
 
@@ -78,7 +80,9 @@ def dispatch(argv: list[str]) -> int:
         return declared.run(args, settings) or 0
     clock = system_clock()
     path = db_path(args, settings)
-    db = open_database(path)
+    # A command that only reads, on a database that is not there (a first run, a mistyped --db),
+    # reads an empty one: it creates no file and no folder.
+    db = open_snapshot(path) if not declared.writes_now(args) and not path.exists() else open_database(path)
     try:
         # Read-only, a write is refused with one line: no copy is made for it first.
         if declared.daily_backup and declared.writes_now(args) and not db.readonly:
@@ -124,6 +128,12 @@ def report(exc: BaseException) -> int:
     if isinstance(exc, StoreError):
         say(exc)
         return exc.exit_code
+    if isinstance(exc, sqlite3.DatabaseError) and database.obj is not None:
+        # Raised while rows were being read, past the statement that would have translated it.
+        exc = translate_error(exc, getattr(database.obj, "path", "the database"))
+        if isinstance(exc, StoreError):
+            say(exc)
+            return exc.exit_code
     if isinstance(exc, PeeweeException):
         say(f"database error: {exc}")
         return 1

@@ -137,7 +137,11 @@ def parse_day(ctx, text):
 
 
 def db_path(args, settings=None) -> Path:
-    chosen = getattr(args, "db", None) or os.environ.get("NETMAINT_DB")
+    given = getattr(args, "db", None)
+    if given is not None and not given.strip():
+        # `--db "$UNSET"` must not quietly mean the usual database.
+        raise UsageError("--db needs a file name; leave it out to use the usual database")
+    chosen = given or os.environ.get("NETMAINT_DB")
     if not chosen and settings is not None and getattr(settings, "data_file", None):
         chosen = settings.data_file
     return Path(chosen).expanduser() if chosen else default_db_file()

@@ -11,7 +11,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from netmaint_tui.cli.base import ProgressBar, UsageError, command, db_path, known_databases, make_context, show
+from netmaint_tui.cli.base import USAGE_ERROR, ProgressBar, UsageError, command, db_path, known_databases, make_context, show
 from netmaint_tui.io.formats import EXPORTS, IMPORTS, FormatError, WrongFormat, check_format, file_format
 from netmaint_tui.rules.text import visible
 from netmaint_tui.rules.vocabulary import field_label, plural
@@ -121,7 +121,7 @@ def import_(args, settings) -> int:
             print(line)
     print(summary_line(source.name, report))
     nothing_usable = report.added + report.updated + report.unchanged == 0
-    return 1 if nothing_usable and report.issues else 0
+    return USAGE_ERROR if nothing_usable and report.issues else 0  # nothing in the file could be used
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -63,8 +63,10 @@ def follow_up(ctx, args):
     due = parse_when(ctx, args.due, prefer="future", default_time=dt.time(9, 0))
     fid = followups.add_follow_up(ctx, " ".join(words[1:]), due=due, suggested_by=cid, about=about, about_text=about_text)
     view = followups.get_follow_up(ctx, fid)
-    about_shown = f" (about {show(view.about or view.about_text)})" if (view.about or view.about_text) else ""
-    out(f"follow-up #{fid}: {show(view.what)}{about_shown} — due {view.due.strftime('%a %Y-%m-%d %H:%M')}")
+    about_shown = f", about {show(view.about or view.about_text)}" if (view.about or view.about_text) else ""
+    # Whom it acted on, as stored: "lee" may have been Lee Wong.
+    out(f"follow-up #{fid}: {show(view.what)} (suggested by {show(view.suggested_by)}{about_shown}) — "
+        f"due {view.due.strftime('%a %Y-%m-%d %H:%M')}")
 
 
 def _as_json(f) -> dict:

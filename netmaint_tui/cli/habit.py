@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.cli.base import command, count, dump_json, number, out, parse_day, show
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.habit import add_pause, list_goals, list_pauses, remove_pause, set_goal, week_summary
@@ -42,14 +43,17 @@ def _goal_arguments(g) -> None:
          writes=lambda args: args.action != "list")
 def goal(ctx, args):
     if args.action == "list":
-        for g in list_goals():
+        goals = list_goals()
+        if not goals:
+            out("no weekly goal yet; set one with: netmaint goal set --touches 5")
+        for g in goals:
             out(f"from {g.from_date}: touches {g.touches if g.touches is not None else '-'}, "
                 f"minutes {g.minutes if g.minutes is not None else '-'}")
         return
     start = parse_day(ctx, args.from_date)
     set_goal(ctx, args.touches, args.minutes, start)
-    parts = [f"{args.touches} touches" if args.touches is not None else "",
-             f"{args.minutes} minutes" if args.minutes is not None else ""]
+    parts = [plural(args.touches, "touch") if args.touches is not None else "",
+             plural(args.minutes, "minute") if args.minutes is not None else ""]
     out(f"weekly goal: {' and '.join(x for x in parts if x)}, from {start or ctx.today()}")
 
 

@@ -54,7 +54,9 @@ def _whole(node: Node, low: int, high: int) -> int | None:
 
 def text(node: Node, place: Place) -> str:
     value = scalar(node) if isinstance(node, ScalarNode) else node
-    if not isinstance(value, str) or not value.strip():
+    if isinstance(value, str) and not value.strip():
+        raise Unusable(node_line(node), f"{place.name} is empty; using the default")
+    if not isinstance(value, str):
         raise Unusable(node_line(node), f"{place.name} must be text, not {kind_of(node)}; using the default")
     return value.strip()
 

@@ -73,7 +73,10 @@ def import_document(
         index = ContactIndex.load()
         writer = Writer(index, dry_run)
         keep = {t: _table_empty(t) for t in ("contact", "touch", "follow_up", "goal", "pause")}
-        items = [(i, c if isinstance(c, dict) else {}) for i, c in enumerate(contacts)]
+        items = [(i, c) for i, c in enumerate(contacts) if isinstance(c, dict)]
+        for position, c in enumerate(contacts):
+            if not isinstance(c, dict):
+                report.skip(0, "", f"contacts[{position}]: not an object; skipped")
         if keep["contact"]:
             writer.reserve(max((c["id"] for _, c in items if isinstance(c.get("id"), int)), default=0))
         placed = upsert_contacts(
@@ -81,8 +84,9 @@ def import_document(
             where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"], typed=True,
         )
         contact_ids: dict[int, int] = {}
+        by_position = dict(items)
         for position, cid in placed.items():
-            doc_id = items[position][1].get("id")
+            doc_id = by_position[position].get("id")
             if isinstance(doc_id, int):
                 contact_ids[doc_id] = cid
         done = len(contacts)

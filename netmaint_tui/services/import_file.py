@@ -42,13 +42,18 @@ def _has_data() -> bool:
 def read_import_file(path) -> bytes:
     """The bytes of a file to import, or InputError (one line) before it is read: a file over
     MAX_FILE_BYTES is judged by its size, and from a pipe or a device no more than that is read."""
+    if not str(path).strip():
+        raise InputError("give the file to import")
     path = Path(path)
     limit = f"an import reads files up to {byte_size(MAX_FILE_BYTES)}; nothing was imported"
     try:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
-                raise InputError(f"{path} is {byte_size(info.st_size)}: {limit}")
+                size = byte_size(info.st_size)
+                if size == byte_size(MAX_FILE_BYTES):  # "256 MB" for 256 MB and a byte: say the bytes
+                    size = f"{info.st_size:,} bytes"
+                raise InputError(f"{path} is {size}: {limit}")
             data = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         raise InputError(f"cannot read {path}: it is a folder") from None

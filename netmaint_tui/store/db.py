@@ -434,6 +434,7 @@ def _connect(db: NetmaintDatabase) -> int:
 
 def inspect_file(path: Path) -> tuple[int, list[str]]:
     """(user_version, table names) of a database file, read without changing it."""
+    _refuse_other_files(path)
     # Creating no -wal and -shm beside a file that may be about to be refused.
     uri = read_only_uri(path, sidecars=False)
     try:
@@ -451,6 +452,23 @@ def inspect_file(path: Path) -> tuple[int, list[str]]:
     finally:
         conn.close()
     return version, tables
+
+
+def _refuse_other_files(path: Path) -> None:
+    """A file that is not a database at all (a text file, a picture) is another file given by
+    mistake, not a damaged database: said so, and left as it is."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return
+    if head and head != b"SQLite format 3\x00"[: len(head)]:
+        from netmaint_tui.store.backup import latest_backup  # backup imports this module
+
+        latest = latest_backup(path)
+        way_back = f"; if it was your network, restore the latest backup: netmaint restore {latest}" if latest else ""
+        raise NotNetmaintDatabase(f"{path} is not a database file (it holds something else) and was not changed; "
+                                  f"choose another file with --db{way_back}")
 
 
 def _as_store_error(exc: Exception, path: Path) -> StoreError:

@@ -140,7 +140,7 @@ def test_log_reads_the_note_from_stdin(net, capsys, monkeypatch):
 
 def test_follow_up_add_list_done(net, capsys):
     out = ok(capsys, "follow-up", "Dana", "send", "the", "deck", "--due", "fri")
-    assert out == "follow-up #1: send the deck — due Fri 2025-03-14 09:00\n"
+    assert out == "follow-up #1: send the deck (suggested by Dana Haddad) — due Fri 2025-03-14 09:00\n"
     ok(capsys, "follow-up", "Omar", "intro", "--about", "Dan Brown")
     items = json.loads(ok(capsys, "follow-up", "list", "--json"))
     assert [(i["id"], i["what"], i["suggested_by"], i["about"], i["status"]) for i in items] == [
@@ -517,7 +517,7 @@ def test_follow_up_commands_say_what_they_need(net, capsys):
     assert "give the follow-up's number" in fails(capsys, "follow-up", "done")
     assert "takes no more words" in fails(capsys, "follow-up", "list", "extra")
     out = ok(capsys, "follow-up", "Dana", "ask about the role", "--about", "Initech Corp")
-    assert "(about Initech Corp)" in out  # not a contact: kept as free text, as --help says
+    assert "(suggested by Dana Haddad, about Initech Corp)" in out  # not a contact: kept as free text, as --help says
     fid = out.split("#")[1].split(":")[0]
     assert json.loads(ok(capsys, "follow-up", "list", "--json"))[0]["about"] == "Initech Corp"
     ok(capsys, "follow-up", "done", fid)
@@ -885,3 +885,16 @@ def test_a_value_written_by_hand_into_a_date_column_is_one_line_not_a_crash(env,
     for command in (("week",), ("export", "json"), ("export", "csv"), ("export", "ics"), ("follow-up", "list")):
         err = fails(capsys, *command, code=1)
         assert "the database holds" in err and "unexpected" not in err, command
+
+
+def test_a_reading_command_on_a_database_that_is_not_there_creates_nothing(env, capsys, tmp_path):
+    missing = tmp_path / "nowhere" / "typo.db"
+    for command in (("due",), ("week",), ("follow-up", "list"), ("pause", "list"), ("goal", "list")):
+        ok(capsys, "--db", str(missing), *command)
+    assert not (tmp_path / "nowhere").exists()
+    assert "--db needs a file name" in fails(capsys, "--db", "", "add", "X")
+    assert ok(capsys, "goal", "list") == "no weekly goal yet; set one with: netmaint goal set --touches 5\n"
+    assert ok(capsys, "goal", "set", "--touches", "1") .startswith("weekly goal: 1 touch, from ")
+    (tmp_path / "text.db").write_text("hello\n")
+    assert "is not a database file" in fails(capsys, "--db", str(tmp_path / "text.db"), "due", code=1)
+    assert (tmp_path / "text.db").read_text() == "hello\n"

@@ -507,7 +507,7 @@ def test_save_setting_writes_through_a_symlink(tmp_path):
         ("colour", "red", 'unknown setting "colour"'),
         ("week_start", 9, "week_start must be a weekday name or 0-6"),
         ("cadence_days", {"A": -1}, "cadence_days.A must be a whole number"),
-        ("theme", "", "theme must be text"),
+        ("theme", "", "theme is empty"),
     ],
 )
 def test_save_setting_refuses_invalid_values_and_leaves_the_file(tmp_path, key, value, message):
@@ -536,3 +536,16 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
         save_setting("theme", "netmaint-light", path)
     assert path.read_text() == EXISTING
     assert os.listdir(tmp_path) == ["config.yaml"]
+
+
+def test_an_empty_path_a_date_for_a_weekday_and_an_endless_number_each_say_what_is_wrong():
+    from netmaint_tui.config import settings_from_text
+
+    text = 'data_file: ""\nweek_start: 2026-01-01\ngoal: {touches: ' + "9" * 5000 + "}\n"
+    settings, problems = settings_from_text(text)
+    assert problems == [
+        "config.yaml line 1: data_file is empty; using the default",
+        "config.yaml line 2: week_start must be a weekday name or 0-6; using monday",
+        "config.yaml line 3: a number far too long; using the default goal",
+    ]
+    assert settings.goal_touches is None and settings.week_start == 0

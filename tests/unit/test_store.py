@@ -165,14 +165,15 @@ def test_a_newer_database_is_refused_even_read_only(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_a_garbage_file_is_damaged_with_one_line(tmp_path):
+def test_a_file_that_is_no_database_is_said_so_in_one_line(tmp_path):
+    """A text file given as the database is another file given by mistake, not a damaged database."""
     path = tmp_path / "garbage.db"
     before = b"this is not a database at all\n" * 200
     path.write_bytes(before)
-    with pytest.raises(DatabaseDamaged) as err:
+    with pytest.raises(NotNetmaintDatabase) as err:
         open_database(path)
     message = str(err.value)
-    assert "\n" not in message and "damaged" in message and str(path) in message
+    assert "\n" not in message and "is not a database file" in message and str(path) in message
     assert path.read_bytes() == before
 
 
@@ -182,7 +183,7 @@ def test_a_damaged_file_names_the_latest_backup(tmp_path):
     contact("Dana")
     close_database()
     backup = auto_backup(path, reason="daily", now=dt.datetime(2025, 3, 11, 8, 0))
-    path.write_bytes(b"\x00garbage" * 500)
+    path.write_bytes(path.read_bytes()[:100] + b"\x00garbage" * 500)  # the header is SQLite's, the rest is not
     Path(f"{path}-wal").unlink(missing_ok=True)
     with pytest.raises(DatabaseDamaged) as err:
         open_database(path)
