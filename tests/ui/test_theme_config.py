@@ -14,7 +14,7 @@ from netmaint_tui.config import Settings, load_settings
 from netmaint_tui.ui.screens.forms import LogTouchForm
 from netmaint_tui.ui.screens.main import MainScreen
 
-from .conftest import drive, new_app, settle
+from .conftest import drive, new_app, notifications, settle
 
 SHIPPED = {"netmaint-dark", "netmaint-light", "netmaint-contrast", "netmaint-amber", "netmaint-forest"}
 
@@ -121,7 +121,7 @@ def test_a_theme_named_in_the_config_is_used_without_rewriting_it(demo_db):
 
 def test_unknown_theme_falls_back_says_so_and_is_not_saved(demo_db):
     async def scenario(app, pilot):
-        return app.theme, [n.message for n in app._notifications]
+        return app.theme, notifications(app)
 
     theme, messages = drive(new_app(demo_db, settings=Settings(theme="no-such-theme")), scenario)
     assert theme == "netmaint-dark"
@@ -136,7 +136,7 @@ def test_a_config_file_that_cannot_be_saved_is_left_alone_and_the_theme_still_ch
     async def scenario(app, pilot):
         app.theme = "netmaint-light"
         await pilot.pause()
-        return app.theme, [(n.message, n.severity) for n in app._notifications]
+        return app.theme, app.notified
 
     theme, notes = drive(new_app(demo_db), scenario)
     assert theme == "netmaint-light"
@@ -236,7 +236,7 @@ def test_bad_user_themes_are_reported_with_file_and_line_and_the_app_starts(demo
         assert isinstance(app.screen, MainScreen)
         assert "good" in app.available_themes
         assert not {"broken", "typo", "colour"} & set(app.available_themes)
-        return [(n.message, n.severity) for n in app._notifications]
+        return app.notified
 
     notes = drive(new_app(demo_db), scenario)
     messages = [m for m, severity in notes if severity == "warning"]
@@ -257,7 +257,7 @@ def test_a_user_theme_can_be_the_configured_theme(demo_db):
     (folder / "dusk.yaml").write_text("name: dusk\nprimary: \"#c792ea\"\nbackground: \"#1b1a23\"\n", encoding="utf-8")
 
     async def scenario(app, pilot):
-        return app.theme, Color.parse(app.theme_variables["background"]), list(app._notifications)
+        return app.theme, Color.parse(app.theme_variables["background"]), app.notified
 
     theme, background, notes = drive(new_app(demo_db, settings=Settings(theme="dusk")), scenario)
     assert theme == "dusk" and background == Color.parse("#1b1a23")
@@ -302,7 +302,7 @@ def test_a_themes_path_that_is_not_a_folder_is_reported_once_the_app_is_up(demo_
     themes.write_text("not a folder", encoding="utf-8")
 
     async def scenario(app, pilot):
-        return app.theme, [n.message for n in app._notifications]
+        return app.theme, notifications(app)
 
     theme, messages = drive(new_app(demo_db), scenario)
     assert theme == "netmaint-dark"
