@@ -307,3 +307,23 @@ def test_a_themes_path_that_is_not_a_folder_is_reported_once_the_app_is_up(demo_
     theme, messages = drive(new_app(demo_db), scenario)
     assert theme == "netmaint-dark"
     assert any("themes: not a folder" in m for m in messages)
+
+
+def test_a_note_key_moved_by_the_keymap_works_where_n_means_something_else(demo_db):
+    """In the weekly session n is Next. With the note moved to ctrl+n, ctrl+n still opens a note
+    there and the footer offers it; n stays Next."""
+    from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
+    from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        session = app.screen
+        shown = {key: active.binding.action for key, active in session.active_bindings.items()}
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        return isinstance(session, WeeklySessionScreen), shown.get("ctrl+n"), shown.get("n"), type(app.screen)
+
+    in_session, ctrl_n, n, after = drive(new_app(demo_db, settings=Settings(keys={"app.quick_note": "ctrl+n"})), scenario)
+    assert in_session and (ctrl_n, n) == ("quick_note_key", "next")
+    assert after is QuickNoteScreen
