@@ -103,6 +103,33 @@ def test_a_reload_recounts_the_week(demo_db, keys):
     assert after == before + 1
 
 
+def test_a_ranking_overtaken_by_a_newer_one_is_not_shown(demo_db, monkeypatch):
+    """A reload still ranking when a re-sort starts: the list shows the re-sorted ranking, never
+    the reload's, which finishes last but was asked for first."""
+    import threading
+
+    import netmaint_tui.services.due as due
+
+    real, sorted_again = due.rank_ids, threading.Event()
+
+    def rank_ids(ctx, include_snoozed=False, include_archived=False, sort="priority"):
+        ranking = real(ctx, include_snoozed=include_snoozed, include_archived=include_archived, sort=sort)
+        if sort == "priority" and include_snoozed:
+            sorted_again.wait(10)  # the reload z started, held until the re-sort has ranked
+        elif sort == "leads":
+            sorted_again.set()
+        return ranking
+
+    async def scenario(app, pilot):
+        monkeypatch.setattr(due, "rank_ids", rank_ids)
+        await pilot.press("z", "o")
+        await settle(app, pilot)
+        return contacts(app).ids, real(app.ctx, include_snoozed=True, sort="leads"), contacts(app).border_title
+
+    shown, by_leads, title = drive(new_app(demo_db), scenario)
+    assert shown == by_leads and "by leads" in title
+
+
 def test_vim_keys_move_and_detail_follows(demo_db):
     async def scenario(app, pilot):
         ids = contacts(app).ids

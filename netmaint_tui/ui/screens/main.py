@@ -71,8 +71,9 @@ class MainScreen(Screen):
         self._defer_detail = False
         self._detail_timer = None
         self._index = None  # services.due.SearchIndex, built in a worker after each reload
-        # Set by reload, cleared by the ranking worker that recounts: a re-sort or filter started
-        # meanwhile replaces that worker (same group), and must then recount in its place.
+        # Set by reload, cleared once a ranking worker's count of the week is shown: a re-sort or
+        # filter started meanwhile replaces that worker (same group), and recounts in its place.
+        # Workers only compute: what they find is kept here by the screen, on its own thread.
         self._week_due = False
         self._week = None  # the latest WeekSummary, kept until the week pane is there to show it
         # The start-up ranking (priority order) while the week it suggests from is still to count.
@@ -171,7 +172,7 @@ class MainScreen(Screen):
         if self._week is not None:
             self._show_week(self._week)
         if ranking is not None:
-            self._build_index()
+            self._build_index(self._ranking)
 
     def _show_week(self, summary) -> None:
         self._week = summary
@@ -193,51 +194,72 @@ class MainScreen(Screen):
         self._week_due = True
         self._uncounted = None
         self.workers.cancel_group(self, "index")  # this reload brings a newer one
-        self._rank(self.filter_text, self.show_snoozed, self.sort, keep)
+        self._start_ranking(self.filter_text, keep)
+
+    def _start_ranking(self, text: str, keep: int | None) -> None:
+        self._rank(text, self.show_snoozed, self.show_archived, self.sort, keep, self._index, self._week_due)
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
-    def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None) -> None:
-        from netmaint_tui.services.common import worker_connection
+    def _rank(self, text: str, snoozed: bool, archived: bool, sort: str, keep: int | None, index,
+              count_week: bool) -> None:
+        from textual.worker import get_current_worker
+
         from netmaint_tui.services.due import rank_ids, search_index
         from netmaint_tui.services.habit import week_summary
+        from netmaint_tui.ui.workers import on_own_connection
 
-        with worker_connection():
-            ranking = rank_ids(self.app.ctx, include_snoozed=snoozed, include_archived=self.show_archived, sort=sort)
-            if text.strip() and self._index is None:
-                self._index = search_index()
-            self._ranking = ranking
-            ids = self._index.narrow(ranking, text) if text.strip() else list(ranking)
-            self.app.call_from_thread(self._apply_ranking, ids, keep)
-            if self._week_due:
-                self._week_due = False
-                # One worker, in order: the list first, then the week, whose suggestions are the
-                # top of the default ranking (reused when that is what is on screen).
-                default = sort == "priority" and not snoozed and not self.show_archived
-                summary = week_summary(self.app.ctx, ranked_ids=ranking if default else None)
-                self.app.call_from_thread(self._show_week, summary)
+        worker, ctx, deliver = get_current_worker(), self.app.ctx, self.app.call_from_thread
+
+        def rank() -> None:
+            ranking = rank_ids(ctx, include_snoozed=snoozed, include_archived=archived, sort=sort)
+            built = search_index() if text.strip() and index is None else None
+            ids = (index or built).narrow(ranking, text) if text.strip() else list(ranking)
+            deliver(self._ranked, worker, ranking, ids, keep, built)
+            if count_week:
+                # In order: the list first, then the week, whose suggestions are the top of the
+                # default ranking (reused when that is what is on screen).
+                default = sort == "priority" and not snoozed and not archived
+                deliver(self._counted, worker, week_summary(ctx, ranked_ids=ranking if default else None))
                 # Names may have changed: the filter's index is rebuilt after every reload.
-                index = search_index()
-                index.align(ranking)
-                self._index = index
+                fresh = search_index()
+                fresh.align(ranking)
+                deliver(self._indexed, worker, fresh)
+
+        on_own_connection(rank)
+
+    def _ranked(self, worker, ranking: list[int], ids: list[int], keep: int | None, index) -> None:
+        if worker.is_cancelled:
+            return  # a newer ranking is on its way
+        self._ranking = ranking
+        if self._index is None:
+            self._index = index  # built to narrow this ranking, for want of one
+        self._apply_ranking(ids, keep)
+
+    def _counted(self, worker, summary) -> None:
+        if not worker.is_cancelled:
+            self._week_due = False
+            self._show_week(summary)
+
+    def _indexed(self, worker, index) -> None:
+        if not worker.is_cancelled:
+            self._index = index
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _build_index(self) -> None:
+    def _build_index(self, ranking: list[int]) -> None:
         """The filter's index, ahead of the first keystroke. A reload meanwhile brings a newer one."""
         from textual.worker import get_current_worker
 
-        from netmaint_tui.services.common import worker_connection
         from netmaint_tui.services.due import search_index
+        from netmaint_tui.ui.workers import on_own_connection
 
-        with worker_connection():
-            index = search_index()
-        index.align(self._ranking)
-        if not get_current_worker().is_cancelled:
-            self._index = index
+        index = on_own_connection(search_index)
+        index.align(ranking)
+        self.app.call_from_thread(self._indexed, get_current_worker(), index)
 
     def _filter(self, text: str, keep: int | None = None) -> None:
         """A keystroke in the filter narrows the ranking already held: no query, no re-ranking."""
         if self._index is None:
-            self._rank(text, self.show_snoozed, self.sort, keep)
+            self._start_ranking(text, keep)
             return
         self._apply_ranking(self._index.narrow(self._ranking, text), keep, bool(text.strip()))
 
@@ -357,7 +379,7 @@ class MainScreen(Screen):
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.notify(f"Sorted by {self.sort}", markup=False)
-        self._rank(self.filter_text, self.show_snoozed, self.sort, self.selected_id)
+        self._start_ranking(self.filter_text, self.selected_id)
 
     # --- actions on the selected contact ---------------------------------------------------
 
