@@ -1,8 +1,8 @@
 """Import contacts from a file: path, format, a dry-run preview, then the import with progress.
 
-Both runs happen in a worker thread with its own database connection, so a 30,000-row file
-never freezes the screen; the import itself is one transaction (all or nothing) and the
-database is backed up first (services.importing.import_file).
+Both runs happen in a worker thread with its own database connection (ui.workers), so a
+30,000-row file never freezes the screen; the import itself is one transaction (all or nothing)
+and the database is backed up first (services.importing.import_file).
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ class ImportScreen(Screen):
         from netmaint_tui.services.common import InputError
         from netmaint_tui.services.importing import import_file, read_import_file
         from netmaint_tui.store.errors import StoreError
-        from netmaint_tui.store.models import database
+        from netmaint_tui.ui.workers import on_own_connection
 
         outcome = Outcome(dry_run=dry_run, name=path.name)
         try:
@@ -220,9 +220,9 @@ class ImportScreen(Screen):
             def progress(phase: str, done: int, total: int) -> None:
                 self.app.call_from_thread(self._progress, phase, done, total)
 
+            ctx = self.app.ctx
             try:
-                with database.connection_context():
-                    outcome.report = import_file(self.app.ctx, fmt, data, dry_run=dry_run, progress=progress)
+                outcome.report = on_own_connection(lambda: import_file(ctx, fmt, data, dry_run=dry_run, progress=progress))
             except WrongFormat as exc:
                 choose = next(title for title, value in FORMATS if value == exc.found)
                 outcome.error = (f"{path.name} looks like a {LABELS[exc.found]}: choose “{choose}” as the format; "
