@@ -1,12 +1,15 @@
 """Modal forms: add/edit a contact, log a touch, snooze, confirm.
 
 A form calls its `save` callback itself, so a value the service refuses (a future date, a bad
-tier) is shown in the form and nothing typed is lost; it closes only once the save succeeded.
+tier) is shown in the form and nothing typed is lost; it closes only once the save succeeded,
+with what the save returned (the new contact's id, the logged touch…), and with None when
+cancelled: the screen that opened it gets that in its push_screen callback.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import datetime as dt
+from typing import Callable, Generic, TypeVar
 
 from textual import on
 from textual.binding import Binding
@@ -26,8 +29,12 @@ class FormFields(VerticalScroll, can_focus=False):
     container in the chain would swallow the letters of a fast burst meant for the next field."""
 
 
-class FormScreen(ModalScreen[bool]):
-    """Shared behaviour: ctrl+s saves, Esc cancels, errors show in one line at the bottom."""
+T = TypeVar("T")
+
+
+class FormScreen(ModalScreen[T | None], Generic[T]):
+    """Shared behaviour: ctrl+s saves, Esc cancels, errors show in one line at the bottom.
+    Dismissed with what `save` returned, or None when cancelled."""
 
     keeps_letters = True  # a form is for typing: the app's `n` is a letter here, even on a list field
 
@@ -48,7 +55,7 @@ class FormScreen(ModalScreen[bool]):
     FormScreen #form-help { color: $text-muted; }
     """
 
-    def __init__(self, title: str, save: Callable[[dict], object]) -> None:
+    def __init__(self, title: str, save: Callable[..., T]) -> None:
         super().__init__()
         self.form_title = title
         self._save = save
@@ -106,7 +113,7 @@ class FormScreen(ModalScreen[bool]):
         from netmaint_tui.store.errors import StoreError
 
         try:
-            self._save(self.values()) if keep is None else self._save(self.values(), keep)
+            result = self._save(self.values()) if keep is None else self._save(self.values(), keep)
         except EditConflict as exc:
             # Changed underneath since the form opened: the user says whose values stay.
             self.app.push_screen(ConflictDialog(exc.conflicts), lambda side: side and self.action_save(side))
@@ -114,15 +121,15 @@ class FormScreen(ModalScreen[bool]):
         except (InputError, StoreError) as exc:  # a full disk or a read-only file keeps the form open too
             self.show_error(str(exc))
             return
-        self.dismiss(True)
+        self.dismiss(result)
 
     def action_cancel(self) -> None:
         # Esc closes at once while nothing has been typed; after that it asks, as the quick note
         # does: a note typed after a meeting is not lost to one key.
         if self._start is None or self._typed() == self._start:
-            self.dismiss(False)
+            self.dismiss(None)
             return
-        ask_to_discard(self.app, "Discard what you typed? It will be lost.", lambda: self.dismiss(False))
+        ask_to_discard(self.app, "Discard what you typed? It will be lost.", lambda: self.dismiss(None))
 
 
 def ask_to_discard(app, question: str, discard: Callable[[], object]) -> None:
@@ -130,8 +137,8 @@ def ask_to_discard(app, question: str, discard: Callable[[], object]) -> None:
     app.push_screen(ConfirmDialog(question), lambda yes: discard() if yes else None)
 
 
-class ContactForm(FormScreen):
-    def __init__(self, title: str, save, initial: dict | None = None) -> None:
+class ContactForm(FormScreen[T]):
+    def __init__(self, title: str, save: Callable[..., T], initial: dict | None = None) -> None:
         super().__init__(title, save)
         self.initial = initial or {}
 
@@ -167,8 +174,10 @@ class ContactForm(FormScreen):
         }
 
 
-class LogTouchForm(FormScreen):
-    def __init__(self, names: str, save, channel: str = "meeting", kind: str = "catch-up") -> None:
+class LogTouchForm(FormScreen[T]):
+    """Its values hold the moment typed, read against the app's clock ("now" when left blank)."""
+
+    def __init__(self, names: str, save: Callable[[dict], T], channel: str = "meeting", kind: str = "catch-up") -> None:
         super().__init__(f"Log a touch with {names}", save)
         self.channel, self.kind = channel, kind
 
@@ -187,13 +196,27 @@ class LogTouchForm(FormScreen):
         return {
             "channel": self.query_one("#t-channel", Select).value,
             "kind": self.query_one("#t-kind", Select).value,
-            "when": self.query_one("#t-when", Input).value,
+            "at": typed_moment(self.query_one("#t-when", Input).value or "now", self.app.ctx.now()),
             "minutes": self.query_one("#t-minutes", Input).value or None,
             "note": self.query_one("#t-note", TextArea).text,
         }
 
 
-class SnoozeDialog(ModalScreen[bool]):
+def typed_moment(text: str, now, **how) -> dt.datetime:
+    """A date and time as typed in a form ("yesterday 3pm", "fri"); InputError saying why not."""
+    from netmaint_tui.rules.dates import DateInputError, parse_when
+    from netmaint_tui.services.common import InputError
+
+    try:
+        return parse_when(text, now, **how)
+    except DateInputError as exc:
+        raise InputError(str(exc)) from None
+
+
+class SnoozeDialog(ModalScreen[dt.date | None]):
+    """Until when: a week, a month, three months or a date typed. `save(until)` snoozes; the
+    dialog closes with that day once it has, with None when cancelled."""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="snooze.cancel")]
     DEFAULT_CSS = """
     SnoozeDialog { align: center middle; }
@@ -203,7 +226,7 @@ class SnoozeDialog(ModalScreen[bool]):
     """
     CHOICES = (("1w", "1 week"), ("1m", "1 month"), ("3m", "3 months"), ("date", "until a date…"))
 
-    def __init__(self, name: str, save: Callable[[str], object]) -> None:
+    def __init__(self, name: str, save: Callable[[dt.date], object]) -> None:
         super().__init__()
         self.contact_name = name
         self._save = save
@@ -232,19 +255,27 @@ class SnoozeDialog(ModalScreen[bool]):
     def typed(self, event: Input.Submitted) -> None:
         self._try(event.value)
 
+    def until(self, choice: str) -> dt.date:
+        now = self.app.ctx.now()
+        spans = {"1w": now.add(weeks=1), "1m": now.add(months=1), "3m": now.add(months=3)}
+        if choice in spans:
+            return spans[choice].date()
+        return typed_moment(choice, now, prefer="future").date()
+
     def _try(self, choice: str) -> None:
         from netmaint_tui.services.common import InputError
         from netmaint_tui.store.errors import StoreError
 
         try:
-            self._save(choice)
+            until = self.until(choice)
+            self._save(until)
         except (InputError, StoreError) as exc:
             self.query_one("#snooze-error", Static).update(Content(str(exc)))
             return
-        self.dismiss(True)
+        self.dismiss(until)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
 
 class ConflictDialog(ModalScreen[str | None]):

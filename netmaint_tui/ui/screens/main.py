@@ -395,20 +395,20 @@ class MainScreen(Screen):
         from netmaint_tui.services.contacts import add_contact
         from netmaint_tui.ui.screens.forms import ContactForm
 
-        created: list[int] = []
+        ctx = self.app.ctx
 
-        def save(values: dict) -> None:
+        def save(values: dict) -> int:
             name = values.pop("name")
-            cid, entry = self.app.act(f"Add {name}", lambda: add_contact(self.app.ctx, name, **values))
+            cid, entry = self.app.act(f"Add {name}", lambda: add_contact(ctx, name, **values))
             entry.subject = ("contact", cid)
-            created.append(cid)
+            return cid
 
-        def done(saved: bool | None) -> None:
-            if saved and created:
+        def added(cid: int | None) -> None:
+            if cid is not None:
                 self.notify("Contact added", markup=False)
-                self.changed(keep=created[0])
+                self.changed(keep=cid)
 
-        self.app.push_screen(ContactForm("Add a contact", save), done)
+        self.app.push_screen(ContactForm("Add a contact", save), added)
 
     def action_edit_contact(self) -> None:
         from dataclasses import asdict
@@ -422,22 +422,20 @@ class MainScreen(Screen):
         initial = asdict(contact_detail(self.app.ctx, cid))
         ctx = self.app.ctx
 
-        def save(values: dict, keep: str | None = None) -> None:
+        def save(values: dict, keep: str | None = None) -> list[str]:
             # Only what was changed in the form is written; a change made meanwhile elsewhere
             # to those same fields asks first (EditConflict), to any other field stays.
-            self.app.act(f"Edit {initial['name']}", lambda: edit_contact(ctx, cid, values, initial, keep),
-                         subject=("contact", cid))
+            return self.app.act(f"Edit {initial['name']}", lambda: edit_contact(ctx, cid, values, initial, keep),
+                                subject=("contact", cid))[0]
 
-        def done(saved: bool | None) -> None:
-            if saved:
+        def saved(changed: list[str] | None) -> None:
+            if changed is not None:
                 self.notify("Saved · u to undo", markup=False)
                 self.changed(keep=cid)
 
-        self.app.push_screen(ContactForm(f"Edit {safe(initial['name'])}", save, initial), done)
+        self.app.push_screen(ContactForm(f"Edit {safe(initial['name'])}", save, initial), saved)
 
     def action_log_touch(self, channel: str = "meeting", kind: str = "catch-up") -> None:
-        from netmaint_tui.rules.dates import DateInputError, parse_when
-        from netmaint_tui.services.common import InputError
         from netmaint_tui.services.touches import log_touch
         from netmaint_tui.ui.screens.forms import LogTouchForm
 
@@ -445,27 +443,19 @@ class MainScreen(Screen):
         if cid is None:
             return
         row = self.query_one(ContactList).selected_row()
-        results = []
+        ctx = self.app.ctx
 
-        def save(values: dict) -> None:
-            try:
-                at = parse_when(values["when"] or "now", self.app.ctx.now())
-            except DateInputError as exc:
-                raise InputError(str(exc)) from None
-            results.append(self.app.act(f"Log a {values['channel']}", lambda: log_touch(
-                self.app.ctx, [cid], at=at, channel=values["channel"], kind=values["kind"],
-                minutes=values["minutes"], note=values["note"]))[0])
+        def save(values: dict):
+            return self.app.act(f"Log a {values['channel']}", lambda: log_touch(ctx, [cid], **values))[0]
 
-        def done(saved: bool | None) -> None:
-            if saved and results:
-                self.app.announce_log(results[0])
+        def logged(result) -> None:
+            if result is not None:
+                self.app.announce_log(result)
                 self.changed(keep=cid)
 
-        self.app.push_screen(LogTouchForm(safe(row.name) if row else "contact", save, channel, kind), done)
+        self.app.push_screen(LogTouchForm(safe(row.name) if row else "contact", save, channel, kind), logged)
 
     def action_snooze(self) -> None:
-        from netmaint_tui.rules.dates import DateInputError, parse_when
-        from netmaint_tui.services.common import InputError
         from netmaint_tui.services.contacts import contact_detail, snooze
         from netmaint_tui.ui.screens.forms import SnoozeDialog
 
@@ -474,27 +464,16 @@ class MainScreen(Screen):
             return
         detail = contact_detail(self.app.ctx, cid)
         ctx = self.app.ctx
-        chosen: list[dt.date] = []
 
-        def save(choice: str) -> None:
-            now = ctx.now()
-            spans = {"1w": now.add(weeks=1), "1m": now.add(months=1), "3m": now.add(months=3)}
-            if choice in spans:
-                until = spans[choice].date()
-            else:
-                try:
-                    until = parse_when(choice, now, prefer="future").date()
-                except DateInputError as exc:
-                    raise InputError(str(exc)) from None
+        def save(until: dt.date) -> None:
             self.app.act(f"Snooze {detail.name}", lambda: snooze(ctx, cid, until), subject=("contact", cid))
-            chosen.append(until)
 
-        def done(saved: bool | None) -> None:
-            if saved and chosen:
-                self.notify(f"Snoozed {safe(detail.name)} until {chosen[0].isoformat()} · u to undo", markup=False)
+        def snoozed(until: dt.date | None) -> None:
+            if until is not None:
+                self.notify(f"Snoozed {safe(detail.name)} until {until.isoformat()} · u to undo", markup=False)
                 self.changed()
 
-        self.app.push_screen(SnoozeDialog(detail.name, save), done)
+        self.app.push_screen(SnoozeDialog(detail.name, save), snoozed)
 
     def action_archive(self) -> None:
         from netmaint_tui.services.contacts import contact_detail, set_archived
