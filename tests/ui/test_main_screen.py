@@ -566,6 +566,24 @@ def test_a_history_shorter_than_the_pane_is_laid_out_whole(empty_db):
     drive(new_app(empty_db), scenario, size=(160, 60))
 
 
+def test_a_form_closes_with_what_its_save_returned_and_with_none_when_cancelled(empty_db):
+    from netmaint_tui.ui.screens.contact_forms import ContactForm
+
+    async def scenario(app, pilot):
+        results = []
+        app.push_screen(ContactForm("Add a contact", lambda values: values["name"].upper()), results.append)
+        await pilot.pause()
+        await pilot.press(*"dana", "ctrl+s")
+        await pilot.pause()
+        app.push_screen(ContactForm("Add a contact", lambda values: "never saved"), results.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        return results
+
+    assert drive(new_app(empty_db), scenario) == ["DANA", None]
+
+
 def test_add_and_edit_a_contact(empty_db):
     async def scenario(app, pilot):
         assert contacts(app).ids == []

@@ -11,7 +11,7 @@ from textual.command import CommandList, CommandPalette
 
 from netmaint_tui import paths
 from netmaint_tui.config import Settings, load_settings
-from netmaint_tui.ui.screens.forms import LogTouchForm
+from netmaint_tui.ui.screens.contact_forms import LogTouchForm
 from netmaint_tui.ui.screens.main import MainScreen
 
 from .conftest import drive, new_app, notifications, settle

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -392,88 +391,31 @@ class MainScreen(Screen):
         return current
 
     def action_add_contact(self) -> None:
-        from netmaint_tui.services.contacts import add_contact
-        from netmaint_tui.ui.screens.forms import ContactForm
+        from netmaint_tui.ui.screens.contact_forms import open_add_contact
 
-        ctx = self.app.ctx
-
-        def save(values: dict) -> int:
-            name = values.pop("name")
-            cid, entry = self.app.act(f"Add {name}", lambda: add_contact(ctx, name, **values))
-            entry.subject = ("contact", cid)
-            return cid
-
-        def added(cid: int | None) -> None:
-            if cid is not None:
-                self.notify("Contact added", markup=False)
-                self.changed(keep=cid)
-
-        self.app.push_screen(ContactForm("Add a contact", save), added)
+        open_add_contact(self.app)
 
     def action_edit_contact(self) -> None:
-        from dataclasses import asdict
-
-        from netmaint_tui.services.contacts import contact_detail, edit_contact
-        from netmaint_tui.ui.screens.forms import ContactForm
+        from netmaint_tui.ui.screens.contact_forms import open_edit_contact
 
         cid = self._require_selection()
-        if cid is None:
-            return
-        initial = asdict(contact_detail(self.app.ctx, cid))
-        ctx = self.app.ctx
-
-        def save(values: dict, keep: str | None = None) -> list[str]:
-            # Only what was changed in the form is written; a change made meanwhile elsewhere
-            # to those same fields asks first (EditConflict), to any other field stays.
-            return self.app.act(f"Edit {initial['name']}", lambda: edit_contact(ctx, cid, values, initial, keep),
-                                subject=("contact", cid))[0]
-
-        def saved(changed: list[str] | None) -> None:
-            if changed is not None:
-                self.notify("Saved · u to undo", markup=False)
-                self.changed(keep=cid)
-
-        self.app.push_screen(ContactForm(f"Edit {safe(initial['name'])}", save, initial), saved)
+        if cid is not None:
+            open_edit_contact(self.app, cid)
 
     def action_log_touch(self, channel: str = "meeting", kind: str = "catch-up") -> None:
-        from netmaint_tui.services.touches import log_touch
-        from netmaint_tui.ui.screens.forms import LogTouchForm
+        from netmaint_tui.ui.screens.contact_forms import open_log_touch
 
         cid = self._require_selection()
-        if cid is None:
-            return
-        row = self.query_one(ContactList).selected_row()
-        ctx = self.app.ctx
-
-        def save(values: dict):
-            return self.app.act(f"Log a {values['channel']}", lambda: log_touch(ctx, [cid], **values))[0]
-
-        def logged(result) -> None:
-            if result is not None:
-                self.app.announce_log(result)
-                self.changed(keep=cid)
-
-        self.app.push_screen(LogTouchForm(safe(row.name) if row else "contact", save, channel, kind), logged)
+        if cid is not None:
+            row = self.query_one(ContactList).selected_row()
+            open_log_touch(self.app, cid, safe(row.name) if row else "contact", channel, kind)
 
     def action_snooze(self) -> None:
-        from netmaint_tui.services.contacts import contact_detail, snooze
-        from netmaint_tui.ui.screens.forms import SnoozeDialog
+        from netmaint_tui.ui.screens.contact_forms import open_snooze
 
         cid = self._require_selection()
-        if cid is None:
-            return
-        detail = contact_detail(self.app.ctx, cid)
-        ctx = self.app.ctx
-
-        def save(until: dt.date) -> None:
-            self.app.act(f"Snooze {detail.name}", lambda: snooze(ctx, cid, until), subject=("contact", cid))
-
-        def snoozed(until: dt.date | None) -> None:
-            if until is not None:
-                self.notify(f"Snoozed {safe(detail.name)} until {until.isoformat()} · u to undo", markup=False)
-                self.changed()
-
-        self.app.push_screen(SnoozeDialog(detail.name, save), snoozed)
+        if cid is not None:
+            open_snooze(self.app, cid)
 
     def action_archive(self) -> None:
         from netmaint_tui.services.contacts import contact_detail, set_archived
