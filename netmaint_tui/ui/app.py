@@ -20,6 +20,7 @@ from netmaint_tui.ui.format import safe
 
 
 class NetmaintApp(HoldsKeysUntilReady):
+    HELP_GROUP = "Everywhere"
     TITLE = "netmaint"
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {ContactsProvider}
@@ -32,6 +33,26 @@ class NetmaintApp(HoldsKeysUntilReady):
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit netmaint"),
     ]
     ENABLE_COMMAND_PALETTE = True
+
+    # The palette's own commands: (title, the binding whose action it runs and whose key it shows,
+    # the user's keymap applied).
+    PALETTE = (
+        ("Add a contact", "main.add"),
+        ("Edit the selected contact", "main.edit"),
+        ("Log a touch", "main.log"),
+        ("Quick note", "app.quick_note"),
+        ("Snooze the selected contact", "main.snooze"),
+        ("Archive the selected contact", "main.archive"),
+        ("Filter the list", "main.filter"),
+        ("Show or hide snoozed contacts", "main.snoozed"),
+        ("Show or hide archived contacts", "main.archived"),
+        ("Change the sort", "main.sort"),
+        ("Follow-ups", "main.follow_ups"),
+        ("Weekly session", "main.session"),
+        ("Import contacts", "main.import"),
+        ("Go to contact…", None),
+        ("Help: every key", "app.help"),
+    )
 
     def __init__(self, db_path: Path, clock: Clock, settings, theme: str | None = None) -> None:
         super().__init__()
@@ -308,7 +329,7 @@ class NetmaintApp(HoldsKeysUntilReady):
     def action_help(self) -> None:
         from netmaint_tui.ui.screens.help import HelpScreen, group_bindings
 
-        if isinstance(self.screen, Screen) and type(self.screen).__name__ == "HelpScreen":
+        if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(group_bindings(self, self.screen.active_bindings)))
 
@@ -363,25 +384,16 @@ class NetmaintApp(HoldsKeysUntilReady):
         main = self.main
         if main is None:
             return
-        actions = [
-            ("Add a contact", "a", main.action_add_contact),
-            ("Edit the selected contact", "e", main.action_edit_contact),
-            ("Log a touch", "l", main.action_log_touch),
-            ("Quick note", "n", self.action_quick_note),
-            ("Snooze the selected contact", "s", main.action_snooze),
-            ("Archive the selected contact", "A", main.action_archive),
-            ("Filter the list", "/", main.action_filter),
-            ("Show or hide snoozed contacts", "z", main.action_toggle_snoozed),
-            ("Show or hide archived contacts", "Z", main.action_toggle_archived),
-            ("Change the sort", "o", main.action_cycle_sort),
-            ("Follow-ups", "f", main.action_follow_ups),
-            ("Weekly session", "w", main.action_weekly_session),
-            ("Import contacts", "i", main.action_import_file),
-            ("Go to contact…", "", self.action_goto_contact_palette),
-            ("Help: every key", "?", self.action_help),
-        ]
-        for title, key, callback in actions:
-            yield SystemCommand(title, f"key: {key}" if key else "type a name", callback)
+        for title, binding_id in self.PALETTE:
+            if binding_id is None:
+                yield SystemCommand(title, "type a name", self.action_goto_contact_palette)
+                continue
+            node = self if binding_id.startswith("app.") else main
+            binding = next(b for b in node.BINDINGS if b.id == binding_id)
+            # The action itself: "n" in the note's binding would stand aside in a text field.
+            action = "quick_note" if binding.action == "quick_note_key" else binding.action
+            key = self.get_key_display(Binding(self.binding_keys(binding_id, node.BINDINGS)[0], action))
+            yield SystemCommand(title, f"key: {key}", getattr(node, f"action_{action}"))
 
     def action_goto_contact_palette(self) -> None:
         from textual.command import CommandPalette

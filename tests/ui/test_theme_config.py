@@ -327,3 +327,16 @@ def test_a_note_key_moved_by_the_keymap_works_where_n_means_something_else(demo_
     in_session, ctrl_n, n, after = drive(new_app(demo_db, settings=Settings(keys={"app.quick_note": "ctrl+n"})), scenario)
     assert in_session and (ctrl_n, n) == ("quick_note_key", "next")
     assert after is QuickNoteScreen
+
+
+def test_the_palette_shows_each_actions_key_as_bound_now(demo_db):
+    """The key beside an action in ctrl+p comes from its binding: moved by the keymap, it moves there too."""
+    async def scenario(app, pilot):
+        return {command.title: command.help for command in app.get_system_commands(app.screen)}
+
+    default = drive(new_app(demo_db), scenario)
+    moved = drive(new_app(demo_db, settings=Settings(keys={"main.add": "plus", "app.quick_note": "ctrl+n"})), scenario)
+    assert (default["Add a contact"], default["Quick note"], default["Filter the list"]) == ("key: a", "key: n", "key: /")
+    assert (default["Archive the selected contact"], default["Help: every key"]) == ("key: A", "key: ?")
+    assert default["Go to contact…"] == "type a name"
+    assert (moved["Add a contact"], moved["Quick note"]) == ("key: +", "key: ^n")

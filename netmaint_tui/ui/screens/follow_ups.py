@@ -47,6 +47,7 @@ def _fit(text: str, width: int) -> str:
 
 
 class FollowUpList(OptionList):
+    HELP_GROUP = "Follow-ups"
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="follow_ups.down"),
         Binding("k", "cursor_up", "Up", show=False, id="follow_ups.up"),
@@ -67,6 +68,7 @@ class FollowUpList(OptionList):
 
 
 class FollowUpsScreen(Screen):
+    HELP_GROUP = "Follow-ups"
     BINDINGS = [
         Binding("x", "done", "Done", id="follow_ups.done", tooltip="Mark done; offers to thank who suggested it"),
         Binding("d", "drop", "Drop", id="follow_ups.drop", tooltip="Drop it: it is not going to happen"),

@@ -88,6 +88,7 @@ class Outcome:
 
 
 class ImportScreen(Screen):
+    HELP_GROUP = "Import"
     BINDINGS = [
         Binding("ctrl+r", "preview", "Preview", id="import.preview", tooltip="A dry run: what would be added or updated"),
         Binding("ctrl+s", "run_import", "Import", id="import.run", tooltip="Import the file (a backup is made first)"),

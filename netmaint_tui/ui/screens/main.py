@@ -34,6 +34,7 @@ class MainFooter(Footer):
 
 
 class MainScreen(Screen):
+    HELP_GROUP = "Main screen"
     AUTO_FOCUS = "ContactList"  # not the first focusable widget: that is the hidden filter field
     BINDINGS = [
         # priority: the field takes focus before the next keys arrive, so "/" and a name typed in one

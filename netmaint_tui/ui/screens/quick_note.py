@@ -43,6 +43,7 @@ class SavedNote:
 class QuickNoteScreen(ModalScreen[SavedNote | None]):
     """Dismissed with the SavedNote once the touch is logged, None when closed without it."""
 
+    HELP_GROUP = "Quick note"
     keeps_letters = True  # the app's `n` is a letter here, not a second note
     draft_delay = 0.4  # seconds of quiet before the draft is written; well inside "about a second"
 

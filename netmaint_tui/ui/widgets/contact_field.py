@@ -178,6 +178,7 @@ class SteadySelect(SteadyKeys, Select):
 
 
 class ContactInput(SteadyInput):
+    HELP_GROUP = "Quick note"
     BINDINGS = [
         # Handled in on_key (see SteadyKeys); listed so the help screen shows it.
         Binding("tab", "accept_and_next", "Take name", show=False, id="contact_field.accept",
