@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from textual import events, work
+from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
@@ -15,10 +15,12 @@ from netmaint_tui.clock import Clock, system_clock
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context
 from netmaint_tui.ui.commands import ContactPicker, ContactsProvider
+from netmaint_tui.ui.compat import HoldsKeysUntilReady
 from netmaint_tui.ui.format import safe
 
 
-class NetmaintApp(App):
+class NetmaintApp(HoldsKeysUntilReady):
+    HELP_GROUP = "Everywhere"
     TITLE = "netmaint"
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {ContactsProvider}
@@ -31,6 +33,26 @@ class NetmaintApp(App):
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit netmaint"),
     ]
     ENABLE_COMMAND_PALETTE = True
+
+    # The palette's own commands: (title, the binding whose action it runs and whose key it shows,
+    # the user's keymap applied).
+    PALETTE = (
+        ("Add a contact", "main.add"),
+        ("Edit the selected contact", "main.edit"),
+        ("Log a touch", "main.log"),
+        ("Quick note", "app.quick_note"),
+        ("Snooze the selected contact", "main.snooze"),
+        ("Archive the selected contact", "main.archive"),
+        ("Filter the list", "main.filter"),
+        ("Show or hide snoozed contacts", "main.snoozed"),
+        ("Show or hide archived contacts", "main.archived"),
+        ("Change the sort", "main.sort"),
+        ("Follow-ups", "main.follow_ups"),
+        ("Weekly session", "main.session"),
+        ("Import contacts", "main.import"),
+        ("Go to contact…", None),
+        ("Help: every key", "app.help"),
+    )
 
     def __init__(self, db_path: Path, clock: Clock, settings, theme: str | None = None) -> None:
         super().__init__()
@@ -49,9 +71,8 @@ class NetmaintApp(App):
         # False until mounted: the theme set at start-up is not a choice to save. (App.is_mounted
         # is a method, always truthy, so it can't tell.)
         self._started = False
-        # Keys typed while the app starts, held until the main screen can take them (None after).
-        self._early_keys: list[events.Key] | None = []
         self.start_up_complete = False  # True once start_up_done has run
+        self._weighing_note_key = False  # see _quick_note_key_taken
         self._draft_pending = False  # a crash's draft still to offer, once the user is at the list
         from netmaint_tui.services.undo import History
 
@@ -153,23 +174,8 @@ class NetmaintApp(App):
 
     # --- start ------------------------------------------------------------------------------
 
-    async def on_event(self, event: events.Event) -> None:
-        # A key typed ahead (`netmaint`, then "/dana" at once) must not reach a screen that is
-        # still being built: it waits, and is replayed in order once the main screen is mounted.
-        if isinstance(event, events.Key) and self._early_keys is not None:
-            self._early_keys.append(event)
-            return
-        await super().on_event(event)
-
     def main_screen_ready(self) -> None:
-        self.call_later(self._replay_early_keys)
-
-    async def _replay_early_keys(self) -> None:
-        # Handled here, in order: a key arriving meanwhile queues behind this call. Made in the
-        # app's own turn, as a key made by the screen would not bubble back up to it.
-        keys, self._early_keys = self._early_keys or [], None
-        for key in keys:
-            await super().on_event(events.Key(key.key, key.character))
+        self.release_keys()  # typed while the app started; see HoldsKeysUntilReady
 
     def get_default_screen(self) -> Screen:
         # The main screen is the app's first screen, not one pushed over a blank one: that
@@ -325,7 +331,7 @@ class NetmaintApp(App):
     def action_help(self) -> None:
         from netmaint_tui.ui.screens.help import HelpScreen, group_bindings
 
-        if isinstance(self.screen, Screen) and type(self.screen).__name__ == "HelpScreen":
+        if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(group_bindings(self, self.screen.active_bindings)))
 
@@ -345,14 +351,21 @@ class NetmaintApp(App):
         self.action_quick_note()
 
     def _quick_note_key_taken(self) -> bool:
-        keys = {key for key, bindings in self._bindings.key_to_bindings.items()
-                if any(b.action == "quick_note_key" for b in bindings)}
-        node = self.focused or self.screen
-        while node is not None and node is not self:
-            if keys & set(node._bindings.key_to_bindings):
-                return True
-            node = node.parent
-        return False
+        """Whether the focused widget or the screen binds the note's key to something of its own."""
+        if self._weighing_note_key:
+            return True  # asked again from within: the note's own binding is left out
+        self._weighing_note_key = True
+        try:
+            active = self.screen.active_bindings  # calls check_action for each binding, this one included
+        finally:
+            self._weighing_note_key = False
+        return any(key in active and active[key].node is not self for key in self.binding_keys("app.quick_note"))
+
+    def binding_keys(self, binding_id: str, bindings=None) -> list[str]:
+        """The keys of a binding (one of `bindings`, the app's by default), the user's keymap applied."""
+        declared = next(b.key for b in bindings or self.BINDINGS if b.id == binding_id)
+        keys = self.settings.keys.get(binding_id) or declared
+        return list(BindingsMap([Binding(keys, "")]).key_to_bindings)
 
     def action_quick_note(self) -> None:
         try:
@@ -373,25 +386,16 @@ class NetmaintApp(App):
         main = self.main
         if main is None:
             return
-        actions = [
-            ("Add a contact", "a", main.action_add_contact),
-            ("Edit the selected contact", "e", main.action_edit_contact),
-            ("Log a touch", "l", main.action_log_touch),
-            ("Quick note", "n", self.action_quick_note),
-            ("Snooze the selected contact", "s", main.action_snooze),
-            ("Archive the selected contact", "A", main.action_archive),
-            ("Filter the list", "/", main.action_filter),
-            ("Show or hide snoozed contacts", "z", main.action_toggle_snoozed),
-            ("Show or hide archived contacts", "Z", main.action_toggle_archived),
-            ("Change the sort", "o", main.action_cycle_sort),
-            ("Follow-ups", "f", main.action_follow_ups),
-            ("Weekly session", "w", main.action_weekly_session),
-            ("Import contacts", "i", main.action_import_file),
-            ("Go to contact…", "", self.action_goto_contact_palette),
-            ("Help: every key", "?", self.action_help),
-        ]
-        for title, key, callback in actions:
-            yield SystemCommand(title, f"key: {key}" if key else "type a name", callback)
+        for title, binding_id in self.PALETTE:
+            if binding_id is None:
+                yield SystemCommand(title, "type a name", self.action_goto_contact_palette)
+                continue
+            node = self if binding_id.startswith("app.") else main
+            binding = next(b for b in node.BINDINGS if b.id == binding_id)
+            # The action itself: "n" in the note's binding would stand aside in a text field.
+            action = "quick_note" if binding.action == "quick_note_key" else binding.action
+            key = self.get_key_display(Binding(self.binding_keys(binding_id, node.BINDINGS)[0], action))
+            yield SystemCommand(title, f"key: {key}", getattr(node, f"action_{action}"))
 
     def action_goto_contact_palette(self) -> None:
         from textual.command import CommandPalette

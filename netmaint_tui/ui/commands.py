@@ -26,12 +26,11 @@ def _highlighted(matcher, text: str) -> Content:
 
 
 def _read_entries() -> list:
-    from netmaint_tui.services.common import worker_connection
     from netmaint_tui.services.contacts import contact_names
     from netmaint_tui.ui.widgets.contact_field import entries_from
+    from netmaint_tui.ui.workers import on_own_connection
 
-    with worker_connection():
-        return entries_from(contact_names("", limit=10_000_000))
+    return entries_from(on_own_connection(lambda: contact_names("", limit=10_000_000)))
 
 
 class ContactsProvider(Provider):

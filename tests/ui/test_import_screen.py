@@ -10,7 +10,7 @@ from textual.widgets import Input, ProgressBar, Select
 
 from netmaint_tui.ui.screens.import_file import ImportScreen, PathSuggester, guess_format
 from netmaint_tui.ui.widgets.contact_list import ContactList
-from tests.ui._pilot import SIZE, app_for, burst, filled, reopened, run, screen_text, settle
+from tests.ui.conftest import NOW, burst, drive, new_app, opened, screen_text, settle
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 PREAMBLE = (
@@ -22,7 +22,7 @@ PREAMBLE = (
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "t.db"
-    with filled(path):
+    with opened(path, NOW):
         pass
     return path
 
@@ -63,43 +63,41 @@ def test_the_format_is_guessed_from_the_name():
 
 
 def test_preview_writes_nothing_then_import_adds_everyone_and_again_changes_nothing(db, connections):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_import(app, pilot, connections)
-            assert screen.query_one("#imp-format", Select).value == "linkedin"
-            await pilot.press("enter")  # Enter in the path field previews
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            shown = screen_text(app)
-            assert "Dry run, nothing written: Connections.csv" in shown
-            assert "added 41" in shown
-            assert "line 5     would add    [bold]Eve[/] ␛]0;pwned␇" in shown  # a name shown as typed, inert
-            assert "… and 29 more" in shown
-            assert "\x1b" not in shown
-            assert contact_count() == 0
+    async def go(app, pilot):
+        screen = await open_import(app, pilot, connections)
+        assert screen.query_one("#imp-format", Select).value == "linkedin"
+        await pilot.press("enter")  # Enter in the path field previews
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Dry run, nothing written: Connections.csv" in shown
+        assert "added 41" in shown
+        assert "line 5     would add    [bold]Eve[/] ␛]0;pwned␇" in shown  # a name shown as typed, inert
+        assert "… and 29 more" in shown
+        assert "\x1b" not in shown
+        assert contact_count() == 0
 
-            await pilot.press("ctrl+s")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            shown = screen_text(app)
-            assert "Imported Connections.csv" in shown and "added 41" in shown
-            bar = screen.query_one("#imp-bar", ProgressBar)
-            assert bar.percentage == 1.0
-            assert contact_count() == 41
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Imported Connections.csv" in shown and "added 41" in shown
+        bar = screen.query_one("#imp-bar", ProgressBar)
+        assert bar.percentage == 1.0
+        assert contact_count() == 41
 
-            await pilot.press("ctrl+s")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert "added 0  ·  updated 0  ·  unchanged 41" in screen_text(app)
-            assert "backup first: " in screen_text(app)  # the second import had data worth a copy
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "added 0  ·  updated 0  ·  unchanged 41" in screen_text(app)
+        assert "backup first: " in screen_text(app)  # the second import had data worth a copy
 
-            await pilot.press("escape")
-            await settle(app, pilot)
-            assert app.screen is app.main
-            assert len(app.main.query_one(ContactList).ids) == 41
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is app.main
+        assert len(app.main.query_one(ContactList).ids) == 41
 
-    run(go())
+    drive(new_app(db, NOW), go)
 
 
 @pytest.fixture
@@ -133,68 +131,62 @@ def test_the_path_is_completed_from_the_folder_it_names(downloads):
 
 
 def test_right_arrow_takes_the_suggested_path(db, downloads):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_import(app, pilot, f"{downloads}/Conn")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await pilot.press("right")
-            await pilot.pause()
-            assert screen.query_one("#imp-path", Input).value == f"{downloads}/Connections.csv"
-            assert screen.query_one("#imp-format", Select).value == "linkedin"
+    async def go(app, pilot):
+        screen = await open_import(app, pilot, f"{downloads}/Conn")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.query_one("#imp-path", Input).value == f"{downloads}/Connections.csv"
+        assert screen.query_one("#imp-format", Select).value == "linkedin"
 
-    run(go())
+    drive(new_app(db, NOW), go)
 
 
 def test_a_real_vcard_sample_is_guessed_and_imported(db):
     sample = SAMPLES / "apple_ios5_iphone_v30.vcf"
 
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_import(app, pilot, sample)
-            assert screen.query_one("#imp-format", Select).value == "vcard"
-            await pilot.press("ctrl+s")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert "added 1" in screen_text(app)
+    async def go(app, pilot):
+        screen = await open_import(app, pilot, sample)
+        assert screen.query_one("#imp-format", Select).value == "vcard"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "added 1" in screen_text(app)
 
-    run(go())
-    with reopened(db):
+    drive(new_app(db, NOW), go)
+    with opened(db, NOW):
         assert contact_count() == 1
 
 
 def test_files_it_cannot_use_say_why_and_import_nothing(db, tmp_path, connections):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_import(app, pilot, tmp_path / "missing.csv")
-            await pilot.press("ctrl+s")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert "cannot read" in screen_text(app) and "missing.csv" in screen_text(app)
+    async def go(app, pilot):
+        screen = await open_import(app, pilot, tmp_path / "missing.csv")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "cannot read" in screen_text(app) and "missing.csv" in screen_text(app)
 
-            field = screen.query_one("#imp-path", Input)
-            field.value = str(tmp_path)
-            await pilot.press("ctrl+s")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert "it is a folder" in screen_text(app)
+        field = screen.query_one("#imp-path", Input)
+        field.value = str(tmp_path)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "it is a folder" in screen_text(app)
 
-            field.value = str(connections)
-            await pilot.pause()
-            assert screen.query_one("#imp-format", Select).value == "linkedin"
-            screen.query_one("#imp-format", Select).value = "vcard"  # the wrong format, chosen by hand
-            await pilot.pause()
-            field.value = str(connections) + " "
-            await pilot.pause()
-            assert screen.query_one("#imp-format", Select).value == "vcard"  # a choice is not guessed over
-            await pilot.press("ctrl+s")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert "nothing was imported" in screen_text(app)
-            assert "looks like a LinkedIn export: choose “LinkedIn CSV”" in screen_text(app)
-            assert contact_count() == 0
+        field.value = str(connections)
+        await pilot.pause()
+        assert screen.query_one("#imp-format", Select).value == "linkedin"
+        screen.query_one("#imp-format", Select).value = "vcard"  # the wrong format, chosen by hand
+        await pilot.pause()
+        field.value = str(connections) + " "
+        await pilot.pause()
+        assert screen.query_one("#imp-format", Select).value == "vcard"  # a choice is not guessed over
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "nothing was imported" in screen_text(app)
+        assert "looks like a LinkedIn export: choose “LinkedIn CSV”" in screen_text(app)
+        assert contact_count() == 0
 
-    run(go())
+    drive(new_app(db, NOW), go)

@@ -9,8 +9,7 @@ import sys
 
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.widgets.contact_list import ContactList
-from tests.ui._pilot import NOW, ZONE, app_for, filled, notifications, run, settle
-from tests.ui._pilot import SIZE
+from tests.ui.conftest import NOW, ZONE, drive, new_app, notifications, opened, settle
 
 
 def netmaint(db, *args: str) -> None:
@@ -24,37 +23,35 @@ def test_a_touch_logged_from_a_shell_shows_in_the_list_detail_and_week_within_a_
     from netmaint_tui.services.habit import set_goal
 
     path = tmp_path / "n.db"
-    with filled(path) as ctx:
+    with opened(path, NOW) as ctx:
         ids = [add_contact(ctx, name, tier="A") for name in ("Greta Alvarez", "Omar Haddad", "Lena Fischer")]
         set_goal(ctx, 5, None)
 
-    async def go():
-        app = app_for(path)
-        assert app.WATCH_INTERVAL <= 1.0  # "within about a second"
-        app.WATCH_INTERVAL = 3600  # the tick is taken by hand below
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            contacts = app.screen.query_one(ContactList)
-            contacts.move_to(contacts.ids.index(ids[1]))  # the user is on Omar
-            await settle(app, pilot)
-            assert "0/5 touches" in str(app.screen.query_one("#week-progress-text").render())
-            netmaint(path, "log", "Greta Alvarez", "--channel", "call")
-            app._watch_other_writers()  # what the timer does every WATCH_INTERVAL
-            await settle(app, pilot)
-            assert "1/5 touches" in str(app.screen.query_one("#week-progress-text").render())
-            assert contacts.selected_id == ids[1]  # still on Omar
-            assert contacts.ids[-1] == ids[0]  # Greta, just touched, is at the bottom now
-            contacts.move_to(len(contacts.ids) - 1)
-            await settle(app, pilot)
-            assert contacts.selected_row().last_channel == "call"
-            contacts.move_to(contacts.ids.index(ids[1]))
-            await settle(app, pilot)
-            netmaint(path, "add", "Priya Patel", "--tier", "A")
-            app._watch_other_writers()
-            await settle(app, pilot)
-            assert len(contacts.ids) == 4 and contacts.selected_id == ids[1]
+    async def go(app, pilot):
+        contacts = app.screen.query_one(ContactList)
+        contacts.move_to(contacts.ids.index(ids[1]))  # the user is on Omar
+        await settle(app, pilot)
+        assert "0/5 touches" in str(app.screen.query_one("#week-progress-text").render())
+        netmaint(path, "log", "Greta Alvarez", "--channel", "call")
+        app._watch_other_writers()  # what the timer does every WATCH_INTERVAL
+        await settle(app, pilot)
+        assert "1/5 touches" in str(app.screen.query_one("#week-progress-text").render())
+        assert contacts.selected_id == ids[1]  # still on Omar
+        assert contacts.ids[-1] == ids[0]  # Greta, just touched, is at the bottom now
+        contacts.move_to(len(contacts.ids) - 1)
+        await settle(app, pilot)
+        assert contacts.selected_row().last_channel == "call"
+        contacts.move_to(contacts.ids.index(ids[1]))
+        await settle(app, pilot)
+        netmaint(path, "add", "Priya Patel", "--tier", "A")
+        app._watch_other_writers()
+        await settle(app, pilot)
+        assert len(contacts.ids) == 4 and contacts.selected_id == ids[1]
 
-    run(go())
+    app = new_app(path, NOW)
+    assert app.WATCH_INTERVAL <= 1.0  # "within about a second"
+    app.WATCH_INTERVAL = 3600  # the tick is taken by hand below
+    drive(app, go)
 
 
 def test_a_follow_up_closed_from_a_shell_leaves_the_view_and_cannot_be_closed_or_thanked_twice(tmp_path):
@@ -63,33 +60,31 @@ def test_a_follow_up_closed_from_a_shell_leaves_the_view_and_cannot_be_closed_or
     from netmaint_tui.ui.screens.follow_ups import FollowUpList, FollowUpsScreen
 
     path = tmp_path / "n.db"
-    with filled(path) as ctx:
+    with opened(path, NOW) as ctx:
         dana = add_contact(ctx, "Dana Lee")
         first = add_follow_up(ctx, "send the deck", suggested_by=dana)
         add_follow_up(ctx, "book lunch", suggested_by=dana, due=ctx.now().add(days=2))
 
-    async def go():
-        app = app_for(path)
-        app.WATCH_INTERVAL = 3600  # the tick is taken by hand below: the row stays stale until then
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("f")
-            await settle(app, pilot)
-            assert isinstance(app.screen, FollowUpsScreen)
-            netmaint(path, "follow-up", "done", str(first))
-            # Before the view has caught up, x on the stale row acts on what is there now.
-            await pilot.press("x")
-            await settle(app, pilot)
-            assert not isinstance(app.screen, ConfirmDialog)  # no second thank-you offered
-            assert any("already done" in n for n in notifications(app))
-            assert app.screen.query_one(FollowUpList).option_count == 1  # and the view shows it
-            netmaint(path, "follow-up", "Dana Lee", "send the notes")
-            app._watch_other_writers()
-            await settle(app, pilot)
-            assert app.screen.query_one(FollowUpList).option_count == 2
+    async def go(app, pilot):
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FollowUpsScreen)
+        netmaint(path, "follow-up", "done", str(first))
+        # Before the view has caught up, x on the stale row acts on what is there now.
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)  # no second thank-you offered
+        assert any("already done" in n for n in notifications(app))
+        assert app.screen.query_one(FollowUpList).option_count == 1  # and the view shows it
+        netmaint(path, "follow-up", "Dana Lee", "send the notes")
+        app._watch_other_writers()
+        await settle(app, pilot)
+        assert app.screen.query_one(FollowUpList).option_count == 2
 
-    run(go())
-    with filled(path) as ctx:
+    app = new_app(path, NOW)
+    app.WATCH_INTERVAL = 3600  # the tick is taken by hand below: the row stays stale until then
+    drive(app, go)
+    with opened(path, NOW) as ctx:
         from netmaint_tui.services.contacts import contact_detail
 
         assert contact_detail(ctx, 1).gives == 0

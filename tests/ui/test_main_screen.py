@@ -8,7 +8,10 @@ from textual.widgets import Input
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.widgets.contact_detail import ContactDetail
 from netmaint_tui.ui.widgets.contact_list import ContactList
-from tests.ui.conftest import drive, fill, list_lines, new_app, settle, static_text
+from tests.ui.conftest import (
+    burst, clock_at, context, drive, keys_as_typed, list_lines, new_app, opened, screen_text, settle, static_text,
+    title_text,
+)
 
 
 def contacts(app) -> ContactList:
@@ -17,7 +20,7 @@ def contacts(app) -> ContactList:
 
 def detail_title(app) -> str:
     """The detail pane's title as plain text (what the user reads)."""
-    return app.screen.query_one(ContactDetail)._border_title.plain
+    return title_text(app.screen.query_one(ContactDetail))
 
 
 def test_opens_on_the_ranked_list_with_detail_and_week(demo_db):
@@ -100,6 +103,33 @@ def test_a_reload_recounts_the_week(demo_db, keys):
     assert after == before + 1
 
 
+def test_a_ranking_overtaken_by_a_newer_one_is_not_shown(demo_db, monkeypatch):
+    """A reload still ranking when a re-sort starts: the list shows the re-sorted ranking, never
+    the reload's, which finishes last but was asked for first."""
+    import threading
+
+    import netmaint_tui.services.due as due
+
+    real, sorted_again = due.rank_ids, threading.Event()
+
+    def rank_ids(ctx, include_snoozed=False, include_archived=False, sort="priority"):
+        ranking = real(ctx, include_snoozed=include_snoozed, include_archived=include_archived, sort=sort)
+        if sort == "priority" and include_snoozed:
+            sorted_again.wait(10)  # the reload z started, held until the re-sort has ranked
+        elif sort == "leads":
+            sorted_again.set()
+        return ranking
+
+    async def scenario(app, pilot):
+        monkeypatch.setattr(due, "rank_ids", rank_ids)
+        await pilot.press("z", "o")
+        await settle(app, pilot)
+        return contacts(app).ids, real(app.ctx, include_snoozed=True, sort="leads"), contacts(app).border_title
+
+    shown, by_leads, title = drive(new_app(demo_db), scenario)
+    assert shown == by_leads and "by leads" in title
+
+
 def test_vim_keys_move_and_detail_follows(demo_db):
     async def scenario(app, pilot):
         ids = contacts(app).ids
@@ -119,24 +149,13 @@ def test_vim_keys_move_and_detail_follows(demo_db):
     drive(new_app(demo_db), scenario)
 
 
-def keys_as_typed(text: str) -> list:
-    """Key events for `text`, as the terminal sends them ("/" arrives as the key "slash")."""
-    from textual import events
-
-    names = {"/": "slash", " ": "space"}
-    return [events.Key(names.get(ch, ch), ch) for ch in text]
-
-
 def started_app(db):
     """The app as `netmaint` starts it: the database open and the list ranked on a thread."""
-    from netmaint_tui.config import Settings
-    from netmaint_tui.services.common import Context
     from netmaint_tui.services.startup import Preload
     from netmaint_tui.store.db import open_database
-    from tests.ui.conftest import demo_clock
 
     open_database(db)
-    return new_app(db, preload=Preload(Context(demo_clock(), Settings())))
+    return new_app(db, preload=Preload(context()))
 
 
 def run_typed_ahead(db, text: str, preload: bool = True):
@@ -455,7 +474,8 @@ def test_a_long_note_wraps_under_its_touch_and_follows_the_width(empty_db, monke
     def build(ctx):
         log_touch(ctx, [add_contact(ctx, "Dana Haddad")], at=ctx.now().subtract(days=3), note=note)
 
-    fill(empty_db, build)
+    with opened(empty_db) as ctx:
+        build(ctx)
     monkeypatch.setattr(ContactDetail, "RELAYOUT_AFTER", 0.001)
 
     def note_rows(app) -> list[str]:
@@ -493,7 +513,8 @@ def test_a_long_history_is_laid_out_a_page_at_a_time(empty_db):
         for i in range(60):
             log_touch(ctx, [cid], at=ctx.now().subtract(days=7 * i + 1), note=f"week {i} catch-up")
 
-    fill(empty_db, build)
+    with opened(empty_db) as ctx:
+        build(ctx)
 
     def laid_out(app) -> int:
         return len(re.findall(r"^\d{4}-\d\d-\d\d \d\d:\d\d  ", static_text(app, "#detail-history"), re.M))
@@ -534,7 +555,8 @@ def test_a_history_shorter_than_the_pane_is_laid_out_whole(empty_db):
         for i in range(HISTORY_PAGE + 3):
             log_touch(ctx, [cid], at=ctx.now().subtract(days=7 * i + 1))
 
-    fill(empty_db, build)
+    with opened(empty_db) as ctx:
+        build(ctx)
 
     async def scenario(app, pilot):
         history = static_text(app, "#detail-history")
@@ -542,6 +564,24 @@ def test_a_history_shorter_than_the_pane_is_laid_out_whole(empty_db):
         assert "older touch" not in history
 
     drive(new_app(empty_db), scenario, size=(160, 60))
+
+
+def test_a_form_closes_with_what_its_save_returned_and_with_none_when_cancelled(empty_db):
+    from netmaint_tui.ui.screens.contact_forms import ContactForm
+
+    async def scenario(app, pilot):
+        results = []
+        app.push_screen(ContactForm("Add a contact", lambda values: values["name"].upper()), results.append)
+        await pilot.pause()
+        await pilot.press(*"dana", "ctrl+s")
+        await pilot.pause()
+        app.push_screen(ContactForm("Add a contact", lambda values: "never saved"), results.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        return results
+
+    assert drive(new_app(empty_db), scenario) == ["DANA", None]
 
 
 def test_add_and_edit_a_contact(empty_db):
@@ -571,7 +611,8 @@ def test_an_edit_keeps_what_another_netmaint_changed_meanwhile_and_asks_about_th
     from netmaint_tui.services.contacts import add_contact
     from netmaint_tui.ui.screens.forms import ConflictDialog
 
-    fill(empty_db, lambda ctx: add_contact(ctx, "Dana Lee", company="Initech", location="Berlin"))
+    with opened(empty_db) as ctx:
+        add_contact(ctx, "Dana Lee", company="Initech", location="Berlin")
 
     def elsewhere(sql: str) -> None:  # another process writing the same file
         with sqlite3.connect(empty_db) as other:
@@ -613,7 +654,6 @@ def test_an_edit_keeps_what_another_netmaint_changed_meanwhile_and_asks_about_th
 def test_a_form_on_a_small_terminal_still_says_how_to_save(demo_db):
     """At 80×24 the log and the add forms are taller than the screen: their fields scroll, and
     the line saying ctrl+s saves stays in view."""
-    from tests.ui._pilot import screen_text
 
     async def scenario(app, pilot):
         for key in ("l", "a"):
@@ -799,7 +839,8 @@ def test_hostile_text_is_shown_literally_and_inert(empty_db):
             cid = add_contact(ctx, name, company=company, tier="A", tags=["[b]tag[/b]"])
             log_touch(ctx, [cid], note="[red]note[/red] \x1b[31mred\x1b[0m\x07")
 
-    fill(empty_db, build)
+    with opened(empty_db) as ctx:
+        build(ctx)
 
     async def scenario(app, pilot):
         lines = "\n".join(list_lines(app))
@@ -912,22 +953,20 @@ def test_a_burst_fills_the_log_form_field_by_field(demo_db):
 def test_a_drawn_row_is_redrawn_when_its_age_theme_or_data_changes(empty_db):
     """Rows are kept once drawn (cursor moves and filter keys redraw the whole list); what they
     show must still follow the clock, the theme and the data."""
-    import pendulum
-
     from netmaint_tui.clock import Clock
     from netmaint_tui.services.contacts import add_contact
     from netmaint_tui.services.touches import log_touch
-    from tests.ui.conftest import DEMO_ZONE, demo_clock
 
-    start = demo_clock().now()
+    start = clock_at().now()
 
     def build(ctx):
         cid = add_contact(ctx, "Dana Lee", company="Cobalt")
         log_touch(ctx, [cid], at=start.subtract(seconds=30))
 
-    fill(empty_db, build)
+    with opened(empty_db) as ctx:
+        build(ctx)
     moment = {"now": start}
-    clock = Clock(pendulum.timezone(DEMO_ZONE), lambda: moment["now"])
+    moving = Clock(clock_at().tz, lambda: moment["now"])
 
     async def scenario(app, pilot):
         row = lambda: list_lines(app)[1]  # noqa: E731
@@ -952,10 +991,7 @@ def test_a_drawn_row_is_redrawn_when_its_age_theme_or_data_changes(empty_db):
         seen.append(row())
         return seen, before.text == after.text, before != after
 
-    from netmaint_tui.config import Settings
-    from netmaint_tui.ui.app import make_app
-
-    seen, same_text, restyled = drive(make_app(empty_db, clock=clock, settings=Settings()), scenario)
+    seen, same_text, restyled = drive(new_app(empty_db, clock=moving), scenario)
     assert "just now" in seen[0]
     assert "5m ago" in seen[1]
     assert same_text and restyled
@@ -977,7 +1013,8 @@ def test_long_fields_and_follow_ups_wrap_beside_their_label(empty_db):
         cid = add_contact(ctx, "Dana Haddad", how_met=met, linkedin_url=url)
         add_follow_up(ctx, what, suggested_by=cid)
 
-    fill(empty_db, build)
+    with opened(empty_db) as ctx:
+        build(ctx)
 
     async def scenario(app, pilot):
         width = app.screen.query_one(ContactDetail)._width
@@ -1043,7 +1080,6 @@ def test_tab_moves_between_the_list_and_the_detail(demo_db):
 
 def test_keys_that_arrive_together_all_scroll_the_detail(demo_db):
     """A held j, or ten typed at once, scrolls ten rows, as it moves the list ten rows."""
-    from tests.ui._pilot import burst
 
     async def scenario(app, pilot):
         await pilot.press("enter")
@@ -1108,7 +1144,6 @@ def test_snoozed_and_archived_rows_say_so_when_shown(demo_db):
 
 def test_the_footer_keeps_help_and_quit_in_view_at_80_columns(demo_db):
     """At 80 columns the footer used to end at "f Follow-ups": "? Help" and "q Quit" were cut off."""
-    from tests.ui._pilot import screen_text
 
     async def scenario(app, pilot):
         footer = screen_text(app).split("\n")[-1]
@@ -1135,9 +1170,9 @@ def test_dates_stored_out_of_range_are_shown_in_the_list_detail_and_follow_ups(e
     23:00 UTC is already year 10000. Every row's detail and the follow-ups view still draw."""
     from netmaint_tui.services.contacts import add_contact
     from tests.conftest import store_dates_out_of_range
-    from tests.ui._pilot import screen_text
 
-    fill(empty_db, lambda ctx: (add_contact(ctx, "Dan Brown", tier="C"), add_contact(ctx, "Omar Fischer")))
+    with opened(empty_db) as ctx:
+        (add_contact(ctx, "Dan Brown", tier="C"), add_contact(ctx, "Omar Fischer"))
     store_dates_out_of_range(empty_db, "Dan Brown", "Omar Fischer")
 
     async def scenario(app, pilot):

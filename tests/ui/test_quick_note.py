@@ -19,7 +19,7 @@ from textual.widgets import Input, Select, TextArea
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.screens.quick_note import QuickNoteScreen, RestoreDraftDialog
 from netmaint_tui.ui.widgets.contact_field import Completions, ContactField, entries_from, match_names
-from tests.ui._pilot import SIZE, ZONE, app_for, burst, filled, notifications, reopened, run, settle, widget_text
+from tests.ui.conftest import NOW, ZONE, burst, drive, key_event, new_app, notifications, opened, settle, widget_text
 
 HOSTILE_MARKUP = "[bold red]Eve[/]"
 HOSTILE_ESCAPE = "Mal\x1b]0;pwned\x07lory"
@@ -39,7 +39,7 @@ def db(tmp_path):
     from netmaint_tui.services.contacts import add_contact
 
     path = tmp_path / "t.db"
-    with filled(path) as ctx:
+    with opened(path, NOW) as ctx:
         ids = {
             "dana": add_contact(ctx, "Dana Lee", company="Northwind Labs", tier="A"),
             "omar": add_contact(ctx, "Omar Haddad", company="Cobalt Bank"),
@@ -103,32 +103,29 @@ def test_exact_name_ranks_first_even_when_longer_names_share_it():
 
 
 def test_the_whole_quick_note_by_keys_logs_the_touch_and_its_follow_ups(db):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n")
-            await pilot.pause()
-            assert isinstance(app.screen, QuickNoteScreen)
-            assert app.screen.query_one("#qn", ).border_title == "Quick note"
-            await pilot.press(*"oma")
-            await pilot.pause()
-            assert completion_texts(app)[0].startswith("Omar Haddad")
-            await pilot.press("tab")
-            assert isinstance(app.focused, TextArea)
-            await burst(app, pilot, *"Coffee at Lumen.", "enter", *"- [ ] send the deck", "enter", *"todo: call Omar fri")
-            await pilot.press("ctrl+s")
-            await settle(app, pilot)
-            assert not isinstance(app.screen, QuickNoteScreen)
-            shown = "\n".join(notifications(app))
-            assert "2 follow-ups:" in shown and "send the deck — Thu 13 Mar 10:00" in shown
-            assert "call Omar — Fri 14 Mar 09:00" in shown
-            assert app.main.selected_id == db.ids["omar"]
+    async def go(app, pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickNoteScreen)
+        assert app.screen.query_one("#qn", ).border_title == "Quick note"
+        await pilot.press(*"oma")
+        await pilot.pause()
+        assert completion_texts(app)[0].startswith("Omar Haddad")
+        await pilot.press("tab")
+        assert isinstance(app.focused, TextArea)
+        await burst(app, pilot, *"Coffee at Lumen.", "enter", *"- [ ] send the deck", "enter", *"todo: call Omar fri")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickNoteScreen)
+        shown = "\n".join(notifications(app))
+        assert "2 follow-ups:" in shown and "send the deck — Thu 13 Mar 10:00" in shown
+        assert "call Omar — Fri 14 Mar 09:00" in shown
+        assert app.main.selected_id == db.ids["omar"]
 
-    run(go())
+    drive(new_app(db, NOW), go)
     from netmaint_tui.services.followups import list_follow_ups
 
-    with reopened(db) as ctx:
+    with opened(db, NOW) as ctx:
         (touch,) = touches_with(ctx, db.ids["omar"])
         assert (touch.channel, touch.kind, touch.minutes) == ("meeting", "catch-up", None)
         assert touch.at == pendulum.datetime(2025, 3, 12, 10, tz=ZONE)
@@ -142,25 +139,22 @@ def test_the_whole_quick_note_by_keys_logs_the_touch_and_its_follow_ups(db):
 
 
 def test_channel_kind_when_and_minutes_are_used_and_several_contacts_go_in_with_enter(db):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n")
-            await pilot.pause()
-            await pilot.press(*"dan", "enter", *"pri", "tab")
-            screen = app.screen
-            assert screen.query_one(ContactField).value == "Dana Lee, Priya Patel"
-            screen.query_one("#qn-channel", Select).value = "call"
-            screen.query_one("#qn-kind", Select).value = "give"
-            screen.query_one("#qn-when", Input).value = "yesterday 3pm"
-            screen.query_one("#qn-minutes", Input).value = "25"
-            await burst(app, pilot, *"Sent the intro")
-            await pilot.press("ctrl+s")
-            await settle(app, pilot)
+    async def go(app, pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"dan", "enter", *"pri", "tab")
+        screen = app.screen
+        assert screen.query_one(ContactField).value == "Dana Lee, Priya Patel"
+        screen.query_one("#qn-channel", Select).value = "call"
+        screen.query_one("#qn-kind", Select).value = "give"
+        screen.query_one("#qn-when", Input).value = "yesterday 3pm"
+        screen.query_one("#qn-minutes", Input).value = "25"
+        await burst(app, pilot, *"Sent the intro")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
 
-    run(go())
-    with reopened(db) as ctx:
+    drive(new_app(db, NOW), go)
+    with opened(db, NOW) as ctx:
         for who in ("dana", "priya"):
             (touch,) = touches_with(ctx, db.ids[who])
             assert (touch.channel, touch.kind, touch.minutes) == ("call", "give", 25)
@@ -169,148 +163,130 @@ def test_channel_kind_when_and_minutes_are_used_and_several_contacts_go_in_with_
 
 
 def test_an_unknown_name_is_offered_as_a_new_contact_and_created_on_save(db):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n")
-            await pilot.pause()
-            await burst(app, pilot, *"Zoe Quint")
-            assert completion_texts(app) == ["+ new contact “Zoe Quint”"]
-            await burst(app, pilot, "tab", *"Met at the meetup", "ctrl+s")
-            await settle(app, pilot)
-            assert "Added contact Zoe Quint" in notifications(app)
+    async def go(app, pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        await burst(app, pilot, *"Zoe Quint")
+        assert completion_texts(app) == ["+ new contact “Zoe Quint”"]
+        await burst(app, pilot, "tab", *"Met at the meetup", "ctrl+s")
+        await settle(app, pilot)
+        assert "Added contact Zoe Quint" in notifications(app)
 
-    run(go())
+    drive(new_app(db, NOW), go)
     from netmaint_tui.services.contacts import resolve_contact
 
-    with reopened(db) as ctx:
+    with opened(db, NOW) as ctx:
         (touch,) = touches_with(ctx, resolve_contact("Zoe Quint"))
         assert touch.note == "Met at the meetup"
 
 
 def test_a_name_typed_but_not_picked_asks_before_creating_and_no_keeps_everything(db):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n")
-            await pilot.pause()
-            await burst(app, pilot, *"Zoe Quint")
-            app.screen.query_one("#qn-note", TextArea).text = "hello"
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmDialog)
-            assert "Zoe Quint" in app.screen.question
-            await pilot.press("n")
-            await pilot.pause()
-            assert isinstance(app.screen, QuickNoteScreen)
-            assert "Zoe Quint" in str(app.screen.query_one("#qn-error").render())
-            assert app.screen.query_one("#qn-note", TextArea).text == "hello"
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            await pilot.press("y")
-            await settle(app, pilot)
-            assert not isinstance(app.screen, QuickNoteScreen)
+    async def go(app, pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        await burst(app, pilot, *"Zoe Quint")
+        app.screen.query_one("#qn-note", TextArea).text = "hello"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Zoe Quint" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickNoteScreen)
+        assert "Zoe Quint" in str(app.screen.query_one("#qn-error").render())
+        assert app.screen.query_one("#qn-note", TextArea).text == "hello"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickNoteScreen)
 
-    run(go())
+    drive(new_app(db, NOW), go)
     from netmaint_tui.services.contacts import resolve_contact
 
-    with reopened(db) as ctx:
+    with opened(db, NOW) as ctx:
         assert [t.note for t in touches_with(ctx, resolve_contact("Zoe Quint"))] == ["hello"]
 
 
 def test_a_date_it_cannot_read_or_a_future_one_stays_in_the_form_and_nothing_is_lost(db):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n")
+    async def go(app, pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        await burst(app, pilot, *"dana", "tab", *"the note")
+        when = app.screen.query_one("#qn-when", Input)
+        for bad, says in (("next blursday", "can't read"), ("tomorrow 3pm", "in the future")):
+            when.value = bad
+            await pilot.press("ctrl+s")
             await pilot.pause()
-            await burst(app, pilot, *"dana", "tab", *"the note")
-            when = app.screen.query_one("#qn-when", Input)
-            for bad, says in (("next blursday", "can't read"), ("tomorrow 3pm", "in the future")):
-                when.value = bad
-                await pilot.press("ctrl+s")
-                await pilot.pause()
-                assert isinstance(app.screen, QuickNoteScreen)
-                assert says in str(app.screen.query_one("#qn-error").render())
-                assert app.screen.query_one("#qn-note", TextArea).text == "the note"
+            assert isinstance(app.screen, QuickNoteScreen)
+            assert says in str(app.screen.query_one("#qn-error").render())
+            assert app.screen.query_one("#qn-note", TextArea).text == "the note"
 
-    run(go())
-    with reopened(db) as ctx:
+    drive(new_app(db, NOW), go)
+    with opened(db, NOW) as ctx:
         assert touches_with(ctx, db.ids["dana"]) == []
 
 
 def test_esc_asks_before_throwing_away_a_note_and_an_empty_one_just_closes(db):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n")
-            await pilot.pause()
-            await burst(app, pilot, *"dana", "tab", *"half a thought")
-            await pilot.pause()
-            assert draft_row()["note"] == "half a thought"
-            await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmDialog)
-            await pilot.press("n")
-            await pilot.pause()
-            assert app.screen.query_one("#qn-note", TextArea).text == "half a thought"
-            await pilot.press("escape", "y")
-            await pilot.pause()
-            assert not isinstance(app.screen, (QuickNoteScreen, ConfirmDialog))
-            assert draft_row() is None  # deliberately discarded
-            await pilot.press("n")
-            await pilot.pause()
-            assert isinstance(app.screen, QuickNoteScreen)
-            await pilot.press("escape")
-            await pilot.pause()
-            assert not isinstance(app.screen, (QuickNoteScreen, ConfirmDialog))
+    async def go(app, pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        await burst(app, pilot, *"dana", "tab", *"half a thought")
+        await pilot.pause()
+        assert draft_row()["note"] == "half a thought"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#qn-note", TextArea).text == "half a thought"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (QuickNoteScreen, ConfirmDialog))
+        assert draft_row() is None  # deliberately discarded
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickNoteScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (QuickNoteScreen, ConfirmDialog))
 
-    run(go())
-    with reopened(db) as ctx:
+    drive(new_app(db, NOW), go)
+    with opened(db, NOW) as ctx:
         assert touches_with(ctx, db.ids["dana"]) == []
 
 
 def test_n_inside_the_note_is_a_letter_not_a_second_note(db):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n", "tab", "n", "n")
-            await pilot.pause()
-            assert sum(isinstance(s, QuickNoteScreen) for s in app.screen_stack) == 1
-            assert app.screen.query_one("#qn-note", TextArea).text == "nn"
+    async def go(app, pilot):
+        await pilot.press("n", "tab", "n", "n")
+        await pilot.pause()
+        assert sum(isinstance(s, QuickNoteScreen) for s in app.screen_stack) == 1
+        assert app.screen.query_one("#qn-note", TextArea).text == "nn"
 
-    run(go())
+    drive(new_app(db, NOW), go)
 
 
 # --- names shown as text -----------------------------------------------------------------------
 
 
 def test_hostile_names_show_literally_in_the_completion_list(db):
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n")
-            await pilot.pause()
-            await pilot.press(*"eve")
-            await pilot.pause()
-            assert completion_texts(app)[0] == HOSTILE_MARKUP
-            assert HOSTILE_MARKUP in widget_text(app.screen.query_one(Completions))
-            app.screen.query_one(ContactField).input.value = "mal"
-            await pilot.pause()
-            rendered = widget_text(app.screen.query_one(Completions))
-            assert "Mal␛]0;pwned␇lory" in rendered
-            assert "\x1b" not in rendered and "\x07" not in rendered
-            await pilot.press("tab", *"x", "ctrl+s")
-            await settle(app, pilot)
+    async def go(app, pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"eve")
+        await pilot.pause()
+        assert completion_texts(app)[0] == HOSTILE_MARKUP
+        assert HOSTILE_MARKUP in widget_text(app.screen.query_one(Completions))
+        app.screen.query_one(ContactField).input.value = "mal"
+        await pilot.pause()
+        rendered = widget_text(app.screen.query_one(Completions))
+        assert "Mal␛]0;pwned␇lory" in rendered
+        assert "\x1b" not in rendered and "\x07" not in rendered
+        await pilot.press("tab", *"x", "ctrl+s")
+        await settle(app, pilot)
 
-    run(go())
-    with reopened(db) as ctx:
+    drive(new_app(db, NOW), go)
+    with opened(db, NOW) as ctx:
         assert [t.note for t in touches_with(ctx, db.ids["mal"])] == ["x"]
 
 
@@ -320,54 +296,50 @@ def test_hostile_names_show_literally_in_the_completion_list(db):
 def test_typing_is_debounced_into_one_draft_write(db, monkeypatch):
     monkeypatch.setattr(QuickNoteScreen, "draft_delay", 30)  # never fires during this test
 
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("n")
-            await pilot.pause()
-            await pilot.press(*"dana", "tab", "a")
-            screen = app.screen
-            first = screen._draft_timer
-            await pilot.press("b")
-            assert screen._draft_timer is not first and first._task is None  # each key restarts the wait
-            assert draft_row() is None
-            screen._draft_timer.stop()
-            screen.save_draft_now()  # what the timer runs
-            assert draft_row()["note"] == "ab"
-            assert draft_row()["contacts"] == "Dana Lee"
+    async def go(app, pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"dana", "tab", "a")
+        screen = app.screen
+        first, stopped = screen._draft_timer, []
+        stop = first.stop
+        first.stop = lambda: (stopped.append(first), stop())
+        await pilot.press("b")
+        assert screen._draft_timer is not first and stopped == [first]  # each key restarts the wait
+        assert draft_row() is None
+        screen._draft_timer.stop()
+        screen.save_draft_now()  # what the timer runs
+        assert draft_row()["note"] == "ab"
+        assert draft_row()["contacts"] == "Dana Lee"
 
-    run(go())
+    drive(new_app(db, NOW), go)
 
 
 def test_a_draft_left_behind_is_offered_at_start_and_restored_filled(db):
     from netmaint_tui.services.drafts import save_draft
 
-    with filled(db) as ctx:
+    with opened(db, NOW) as ctx:
         save_draft(ctx, {"contacts": "Dana Lee", "picked": {"Dana Lee": db.ids["dana"]}, "channel": "call",
                          "kind": "give", "when": "now", "minutes": "15", "note": "typed before the crash",
                          "started_at": "2025-03-12T08:30:00+01:00"})
 
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            assert isinstance(app.screen, RestoreDraftDialog)
-            await pilot.press("y")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, QuickNoteScreen)
-            assert screen.query_one(ContactField).value == "Dana Lee"
-            assert screen.query_one("#qn-note", TextArea).text == "typed before the crash"
-            assert screen.query_one("#qn-channel", Select).value == "call"
-            assert screen.query_one("#qn-kind", Select).value == "give"
-            # "now" meant when the note was started, not when it came back
-            assert screen.query_one("#qn-when", Input).value == "2025-03-12 08:30"
-            await pilot.press("ctrl+s")
-            await settle(app, pilot)
+    async def go(app, pilot):
+        assert isinstance(app.screen, RestoreDraftDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuickNoteScreen)
+        assert screen.query_one(ContactField).value == "Dana Lee"
+        assert screen.query_one("#qn-note", TextArea).text == "typed before the crash"
+        assert screen.query_one("#qn-channel", Select).value == "call"
+        assert screen.query_one("#qn-kind", Select).value == "give"
+        # "now" meant when the note was started, not when it came back
+        assert screen.query_one("#qn-when", Input).value == "2025-03-12 08:30"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
 
-    run(go())
-    with reopened(db) as ctx:
+    drive(new_app(db, NOW), go)
+    with opened(db, NOW) as ctx:
         (touch,) = touches_with(ctx, db.ids["dana"])
         assert (touch.channel, touch.kind, touch.minutes, touch.note) == ("call", "give", 15, "typed before the crash")
         assert touch.at == pendulum.datetime(2025, 3, 12, 8, 30, tz=ZONE)
@@ -377,32 +349,26 @@ def test_a_draft_left_behind_is_offered_at_start_and_restored_filled(db):
 def test_a_draft_can_be_discarded_at_start_or_kept_for_the_next_n(db):
     from netmaint_tui.services.drafts import save_draft
 
-    with filled(db) as ctx:
+    with opened(db, NOW) as ctx:
         save_draft(ctx, {"contacts": "Omar", "note": "keep me"})
 
-    async def later():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("escape")  # later
-            await pilot.pause()
-            assert draft_row()["note"] == "keep me"
-            await pilot.press("n")
-            await pilot.pause()
-            assert app.screen.query_one("#qn-note", TextArea).text == "keep me"
+    async def later(app, pilot):
+        await pilot.press("escape")  # later
+        await pilot.pause()
+        assert draft_row()["note"] == "keep me"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#qn-note", TextArea).text == "keep me"
 
-    async def discard():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            assert isinstance(app.screen, RestoreDraftDialog)
-            await pilot.press("n")
-            await pilot.pause()
-            assert draft_row() is None
-            assert not isinstance(app.screen, QuickNoteScreen)
+    async def discard(app, pilot):
+        assert isinstance(app.screen, RestoreDraftDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert draft_row() is None
+        assert not isinstance(app.screen, QuickNoteScreen)
 
-    run(later())
-    run(discard())
+    drive(new_app(db, NOW), later)
+    drive(new_app(db, NOW), discard)
 
 
 def test_a_note_opened_before_the_offer_is_not_covered_by_it(db):
@@ -411,60 +377,52 @@ def test_a_note_opened_before_the_offer_is_not_covered_by_it(db):
     from netmaint_tui.services.drafts import save_draft
     from netmaint_tui.ui.screens.quick_note import offer_saved_draft
 
-    with filled(db) as ctx:
+    with opened(db, NOW) as ctx:
         save_draft(ctx, {"contacts": "Omar", "note": "keep me"})
 
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("escape")  # the offer from start: later
-            await pilot.press("n")
-            await pilot.pause()
-            note = app.screen
-            assert note.query_one("#qn-note", TextArea).text == "keep me"
-            offer_saved_draft(app)  # as if the deferred offer ran only now
-            await pilot.pause()
-            assert app.screen is note
+    async def go(app, pilot):
+        await pilot.press("escape")  # the offer from start: later
+        await pilot.press("n")
+        await pilot.pause()
+        note = app.screen
+        assert note.query_one("#qn-note", TextArea).text == "keep me"
+        offer_saved_draft(app)  # as if the deferred offer ran only now
+        await pilot.pause()
+        assert app.screen is note
 
-    run(go())
+    drive(new_app(db, NOW), go)
 
 
 def test_a_draft_waits_for_the_list_when_keys_typed_at_start_opened_something(db):
     """Keys typed while the app starts are handled first; the offer waits until the user is
     back at the list, so an n or y typed into the filter never answers it by accident."""
     from netmaint_tui.services.drafts import save_draft
-    from tests.ui._pilot import key_event
 
-    with filled(db) as ctx:
+    with opened(db, NOW) as ctx:
         save_draft(ctx, {"contacts": "Omar", "note": "keep me"})
 
-    async def filtering():
-        app = app_for(db)
-        for key in ("slash", "a", "n"):
-            app.post_message(key_event(key))
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            assert app.screen.filter_text == "an"
-            assert not isinstance(app.screen, RestoreDraftDialog)
-            assert draft_row()["note"] == "keep me"
-            await pilot.press("enter")  # done filtering: the list has the focus again
-            await pilot.pause()
-            assert isinstance(app.screen, RestoreDraftDialog)
+    async def filtering(app, pilot):
+        assert app.screen.filter_text == "an"
+        assert not isinstance(app.screen, RestoreDraftDialog)
+        assert draft_row()["note"] == "keep me"
+        await pilot.press("enter")  # done filtering: the list has the focus again
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreDraftDialog)
 
-    async def another_screen():
-        app = app_for(db)
-        app.post_message(key_event("f"))
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            assert type(app.screen).__name__ == "FollowUpsScreen"
-            await pilot.press("escape")
-            await pilot.pause()
-            await pilot.pause()
-            assert isinstance(app.screen, RestoreDraftDialog)
+    async def another_screen(app, pilot):
+        assert type(app.screen).__name__ == "FollowUpsScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreDraftDialog)
 
-    run(filtering())
-    run(another_screen())
+    app = new_app(db, NOW)
+    for key in ("slash", "a", "n"):
+        app.post_message(key_event(key))
+    drive(app, filtering)
+    app = new_app(db, NOW)
+    app.post_message(key_event("f"))
+    drive(app, another_screen)
 
 
 # --- a real process killed mid-note ----------------------------------------------------------------
@@ -553,22 +511,19 @@ def test_a_killed_app_loses_no_typed_note_and_the_next_start_offers_it_back(db, 
         term.kill()
     assert payload and "send CV" in payload
 
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            assert isinstance(app.screen, RestoreDraftDialog)
-            await pilot.press("y")
-            await pilot.pause()
-            assert app.screen.query_one(ContactField).value == "Omar Haddad"
-            assert app.screen.query_one("#qn-note", TextArea).text == "Lunch, he is hiring\ntodo: send CV"
-            await pilot.press("ctrl+s")
-            await settle(app, pilot)
+    async def go(app, pilot):
+        assert isinstance(app.screen, RestoreDraftDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen.query_one(ContactField).value == "Omar Haddad"
+        assert app.screen.query_one("#qn-note", TextArea).text == "Lunch, he is hiring\ntodo: send CV"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
 
-    run(go())
+    drive(new_app(db, NOW), go)
     from netmaint_tui.services.followups import list_follow_ups
 
-    with reopened(db) as ctx:
+    with opened(db, NOW) as ctx:
         (touch,) = touches_with(ctx, db.ids["omar"])
         assert touch.note == "Lunch, he is hiring\ntodo: send CV"
         assert [f.what for f in list_follow_ups(ctx)] == ["send CV"]
@@ -578,42 +533,36 @@ def test_a_killed_app_loses_no_typed_note_and_the_next_start_offers_it_back(db, 
 def test_keys_typed_in_one_burst_each_land_where_they_were_meant(db):
     """`n`, the name, Tab and the note arrive together (a fast typist, a paste, a script)."""
 
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await burst(app, pilot, *"ndan", "enter", *"pri", "tab", *"nice lunch", "enter", *"todo: call", "ctrl+s")
-            await settle(app, pilot)
-            assert not isinstance(app.screen, QuickNoteScreen)
+    async def go(app, pilot):
+        await burst(app, pilot, *"ndan", "enter", *"pri", "tab", *"nice lunch", "enter", *"todo: call", "ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickNoteScreen)
 
-    run(go())
-    with reopened(db) as ctx:
+    drive(new_app(db, NOW), go)
+    with opened(db, NOW) as ctx:
         (touch,) = touches_with(ctx, db.ids["priya"])
         assert sorted(touch.with_names) == ["Dana Lee", "Priya Patel"]
         assert touch.note == "nice lunch\ntodo: call"
 
 
 def _note_after(db, keys, together: bool) -> tuple[str, str]:
-    async def go():
-        app = app_for(db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            if together:
-                await burst(app, pilot, *keys)
-            else:
-                for key in keys:
-                    await pilot.press(key)
-                    await settle(app, pilot)
-            await settle(app, pilot)
-            screen = app.screen
-            return screen.query_one(ContactField).value, screen.query_one("#qn-note", TextArea).text
+    async def go(app, pilot):
+        if together:
+            await burst(app, pilot, *keys)
+        else:
+            for key in keys:
+                await pilot.press(key)
+                await settle(app, pilot)
+        await settle(app, pilot)
+        screen = app.screen
+        return screen.query_one(ContactField).value, screen.query_one("#qn-note", TextArea).text
 
     try:
-        return run(go())
+        return drive(new_app(db, NOW), go)
     finally:
         from netmaint_tui.services.drafts import discard_draft
 
-        with reopened(db):
+        with opened(db, NOW):
             discard_draft()  # the note was left open: the next start would offer it back first
 
 

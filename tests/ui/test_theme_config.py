@@ -11,10 +11,10 @@ from textual.command import CommandList, CommandPalette
 
 from netmaint_tui import paths
 from netmaint_tui.config import Settings, load_settings
-from netmaint_tui.ui.screens.forms import LogTouchForm
+from netmaint_tui.ui.screens.contact_forms import LogTouchForm
 from netmaint_tui.ui.screens.main import MainScreen
 
-from .conftest import drive, new_app, settle
+from .conftest import drive, new_app, notifications, settle
 
 SHIPPED = {"netmaint-dark", "netmaint-light", "netmaint-contrast", "netmaint-amber", "netmaint-forest"}
 
@@ -121,7 +121,7 @@ def test_a_theme_named_in_the_config_is_used_without_rewriting_it(demo_db):
 
 def test_unknown_theme_falls_back_says_so_and_is_not_saved(demo_db):
     async def scenario(app, pilot):
-        return app.theme, [n.message for n in app._notifications]
+        return app.theme, notifications(app)
 
     theme, messages = drive(new_app(demo_db, settings=Settings(theme="no-such-theme")), scenario)
     assert theme == "netmaint-dark"
@@ -136,7 +136,7 @@ def test_a_config_file_that_cannot_be_saved_is_left_alone_and_the_theme_still_ch
     async def scenario(app, pilot):
         app.theme = "netmaint-light"
         await pilot.pause()
-        return app.theme, [(n.message, n.severity) for n in app._notifications]
+        return app.theme, app.notified
 
     theme, notes = drive(new_app(demo_db), scenario)
     assert theme == "netmaint-light"
@@ -236,7 +236,7 @@ def test_bad_user_themes_are_reported_with_file_and_line_and_the_app_starts(demo
         assert isinstance(app.screen, MainScreen)
         assert "good" in app.available_themes
         assert not {"broken", "typo", "colour"} & set(app.available_themes)
-        return [(n.message, n.severity) for n in app._notifications]
+        return app.notified
 
     notes = drive(new_app(demo_db), scenario)
     messages = [m for m, severity in notes if severity == "warning"]
@@ -257,7 +257,7 @@ def test_a_user_theme_can_be_the_configured_theme(demo_db):
     (folder / "dusk.yaml").write_text("name: dusk\nprimary: \"#c792ea\"\nbackground: \"#1b1a23\"\n", encoding="utf-8")
 
     async def scenario(app, pilot):
-        return app.theme, Color.parse(app.theme_variables["background"]), list(app._notifications)
+        return app.theme, Color.parse(app.theme_variables["background"]), app.notified
 
     theme, background, notes = drive(new_app(demo_db, settings=Settings(theme="dusk")), scenario)
     assert theme == "dusk" and background == Color.parse("#1b1a23")
@@ -302,8 +302,41 @@ def test_a_themes_path_that_is_not_a_folder_is_reported_once_the_app_is_up(demo_
     themes.write_text("not a folder", encoding="utf-8")
 
     async def scenario(app, pilot):
-        return app.theme, [n.message for n in app._notifications]
+        return app.theme, notifications(app)
 
     theme, messages = drive(new_app(demo_db), scenario)
     assert theme == "netmaint-dark"
     assert any("themes: not a folder" in m for m in messages)
+
+
+def test_a_note_key_moved_by_the_keymap_works_where_n_means_something_else(demo_db):
+    """In the weekly session n is Next. With the note moved to ctrl+n, ctrl+n still opens a note
+    there and the footer offers it; n stays Next."""
+    from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
+    from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        session = app.screen
+        shown = {key: active.binding.action for key, active in session.active_bindings.items()}
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        return isinstance(session, WeeklySessionScreen), shown.get("ctrl+n"), shown.get("n"), type(app.screen)
+
+    in_session, ctrl_n, n, after = drive(new_app(demo_db, settings=Settings(keys={"app.quick_note": "ctrl+n"})), scenario)
+    assert in_session and (ctrl_n, n) == ("quick_note_key", "next")
+    assert after is QuickNoteScreen
+
+
+def test_the_palette_shows_each_actions_key_as_bound_now(demo_db):
+    """The key beside an action in ctrl+p comes from its binding: moved by the keymap, it moves there too."""
+    async def scenario(app, pilot):
+        return {command.title: command.help for command in app.get_system_commands(app.screen)}
+
+    default = drive(new_app(demo_db), scenario)
+    moved = drive(new_app(demo_db, settings=Settings(keys={"main.add": "plus", "app.quick_note": "ctrl+n"})), scenario)
+    assert (default["Add a contact"], default["Quick note"], default["Filter the list"]) == ("key: a", "key: n", "key: /")
+    assert (default["Archive the selected contact"], default["Help: every key"]) == ("key: A", "key: ?")
+    assert default["Go to contact…"] == "type a name"
+    assert (moved["Add a contact"], moved["Quick note"]) == ("key: +", "key: ^n")

@@ -12,7 +12,7 @@ from netmaint_tui.ui.screens import weekly_session
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
 from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen, build_plan
-from tests.ui._pilot import SIZE, ZONE, app_for, burst, filled, reopened, run, screen_text, settle
+from tests.ui.conftest import NOW, ZONE, burst, drive, new_app, opened, screen_text, settle
 
 HOSTILE = "[bold red]Eve[/]"
 
@@ -47,7 +47,7 @@ def db(tmp_path):
     from netmaint_tui.services.touches import log_touch
 
     path = tmp_path / "t.db"
-    with filled(path) as ctx:
+    with opened(path, NOW) as ctx:
         ids = {
             "dana": add_contact(ctx, "Dana Lee", tier="A", company="Northwind Labs"),
             "eve": add_contact(ctx, HOSTILE, tier="A"),
@@ -67,7 +67,7 @@ def test_the_plan_is_the_top_of_the_list_sized_by_the_goal_then_this_weeks_follo
     from netmaint_tui.services.due import due_list
 
     path, ids = db
-    with reopened(path) as ctx:
+    with opened(path, NOW) as ctx:
         top = [r.id for r in due_list(ctx, limit=2)]
         assert ids["lena"] not in top
         assert build_plan(ctx) == [*top, ids["lena"]]
@@ -76,73 +76,70 @@ def test_the_plan_is_the_top_of_the_list_sized_by_the_goal_then_this_weeks_follo
 def test_a_whole_session_by_keys_logs_snoozes_thanks_and_ends_with_the_streak(db, stopwatch):
     path, ids = db
 
-    async def go():
-        app = app_for(path)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("w")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, WeeklySessionScreen)
-            plan = list(screen.plan)
-            assert len(plan) == 3 and plan[2] == ids["lena"]
-            first = plan[0]
-            shown = screen_text(app)
-            assert "Session 1/3" in shown and "⏱ 0:00" in shown
-            assert "Goodwill" in shown and "Last notes" in shown
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, WeeklySessionScreen)
+        plan = list(screen.plan)
+        assert len(plan) == 3 and plan[2] == ids["lena"]
+        first = plan[0]
+        shown = screen_text(app)
+        assert "Session 1/3" in shown and "⏱ 0:00" in shown
+        assert "Goodwill" in shown and "Last notes" in shown
 
-            # g then e: an email, as a give, with a note (and a follow-up from it)
-            await pilot.press("g")
-            await pilot.pause()
-            assert "next touch: give" in screen_text(app)
-            await pilot.press("e")
-            await pilot.pause()
-            await burst(app, pilot, *"todo: send the intro fri")
-            stopwatch.now += 754
-            await pilot.press("enter")
-            await settle(app, pilot)
-            assert screen.current_id() == plan[1]
-            assert "Session 2/3" in screen_text(app) and "⏱ 12:34" in screen_text(app)
-            assert "next touch: catch-up" in screen_text(app)  # give is for one touch only
+        # g then e: an email, as a give, with a note (and a follow-up from it)
+        await pilot.press("g")
+        await pilot.pause()
+        assert "next touch: give" in screen_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+        await burst(app, pilot, *"todo: send the intro fri")
+        stopwatch.now += 754
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.current_id() == plan[1]
+        assert "Session 2/3" in screen_text(app) and "⏱ 12:34" in screen_text(app)
+        assert "next touch: catch-up" in screen_text(app)  # give is for one touch only
 
-            # c, then Enter with no note: a call, a catch-up
-            await pilot.press("c", "enter")
-            await settle(app, pilot)
-            assert screen.current_id() == ids["lena"]
-            assert "send Lena the paper" in screen_text(app)
+        # c, then Enter with no note: a call, a catch-up
+        await pilot.press("c", "enter")
+        await settle(app, pilot)
+        assert screen.current_id() == ids["lena"]
+        assert "send Lena the paper" in screen_text(app)
 
-            # x: her follow-up is done, and Omar (who suggested it) is thanked
-            await pilot.press("x")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmDialog)
-            assert app.screen.question.startswith("Thank Omar Haddad?")
-            await pilot.press("y")
-            await settle(app, pilot)
+        # x: her follow-up is done, and Omar (who suggested it) is thanked
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question.startswith("Thank Omar Haddad?")
+        await pilot.press("y")
+        await settle(app, pilot)
 
-            # z: snoozed a week; that was the last step, so the summary follows
-            stopwatch.now += 100
-            await pilot.press("z")
-            await settle(app, pilot)
-            assert screen.ended
-            summary = screen_text(app)
-            assert "Session done" in summary and "14:14" in summary
-            assert "Touches   3  (gives 2 · asks 0 · catch-ups 1)" in summary
-            assert "1 snoozed · 1 follow-up done" in summary
-            assert "This week 3/2 touches  goal met ✓" in summary
-            assert "Streak    3 weeks" in summary
-            stopwatch.now += 500
-            await pilot.pause()
-            assert "14:14" in screen_text(app)  # the stopwatch stops with the session
-            await pilot.press("escape")
-            await settle(app, pilot)
-            assert app.screen is app.main
-            return first, plan[1]
+        # z: snoozed a week; that was the last step, so the summary follows
+        stopwatch.now += 100
+        await pilot.press("z")
+        await settle(app, pilot)
+        assert screen.ended
+        summary = screen_text(app)
+        assert "Session done" in summary and "14:14" in summary
+        assert "Touches   3  (gives 2 · asks 0 · catch-ups 1)" in summary
+        assert "1 snoozed · 1 follow-up done" in summary
+        assert "This week 3/2 touches  goal met ✓" in summary
+        assert "Streak    3 weeks" in summary
+        stopwatch.now += 500
+        await pilot.pause()
+        assert "14:14" in screen_text(app)  # the stopwatch stops with the session
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is app.main
+        return first, plan[1]
 
-    first, second = run(go())
+    first, second = drive(new_app(path, NOW), go)
     from netmaint_tui.services.contacts import contact_detail
     from netmaint_tui.services.followups import list_follow_ups
 
-    with reopened(path) as ctx:
+    with opened(path, NOW) as ctx:
         (email,) = contact_detail(ctx, first).history
         assert (email.channel, email.kind, email.note) == ("email", "give", "todo: send the intro fri")
         assert email.at == at(2025, 3, 12, 10)
@@ -158,76 +155,67 @@ def test_a_whole_session_by_keys_logs_snoozes_thanks_and_ends_with_the_streak(db
 def test_esc_with_the_note_open_cancels_that_touch_n_and_p_move_and_n_is_not_a_quick_note(db, stopwatch):
     path, _ = db
 
-    async def go():
-        app = app_for(path)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("w")
-            await settle(app, pilot)
-            screen = app.screen
-            await burst(app, pilot, "m", *"never mind", "escape")
-            await pilot.pause()
-            assert screen.index == 0 and not screen.ended
-            assert screen.tally.touches == []
-            await pilot.press("n")
-            await pilot.pause()
-            assert screen.index == 1
-            assert not any(isinstance(s, QuickNoteScreen) for s in app.screen_stack)
-            await pilot.press("p")
-            await pilot.pause()
-            assert screen.index == 0
-            await pilot.press("escape")
-            await pilot.pause()
-            assert screen.ended and "Touches   0" in screen_text(app)
-            await pilot.press("enter")
-            await settle(app, pilot)
-            assert app.screen is app.main
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = app.screen
+        await burst(app, pilot, "m", *"never mind", "escape")
+        await pilot.pause()
+        assert screen.index == 0 and not screen.ended
+        assert screen.tally.touches == []
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.index == 1
+        assert not any(isinstance(s, QuickNoteScreen) for s in app.screen_stack)
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.index == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.ended and "Touches   0" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is app.main
 
-    run(go())
+    drive(new_app(path, NOW), go)
     from netmaint_tui.services.touches import Touch
 
-    with reopened(path):
+    with opened(path, NOW):
         assert Touch.select().count() == 4  # only the ones made before the session
 
 
 def test_names_show_literally_in_the_session(db, stopwatch):
     path, ids = db
 
-    async def go():
-        app = app_for(path)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("w")
-            await settle(app, pilot)
-            screen = app.screen
-            screen.index = screen.plan.index(ids["eve"])
-            screen._show()
-            await pilot.pause()
-            assert HOSTILE in screen_text(app)
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = app.screen
+        screen.index = screen.plan.index(ids["eve"])
+        screen._show()
+        await pilot.pause()
+        assert HOSTILE in screen_text(app)
 
-    run(go())
+    drive(new_app(path, NOW), go)
 
 
 def test_an_empty_network_says_there_is_nothing_planned(tmp_path, stopwatch):
     path = tmp_path / "empty.db"
-    with filled(path):
+    with opened(path, NOW):
         pass
 
-    async def go():
-        app = app_for(path)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("w")
-            await settle(app, pilot)
-            assert "Nothing planned" in screen_text(app)
-            await pilot.press("c", "z", "x")  # nothing to act on: nothing happens
-            await pilot.pause()
-            assert app.screen.tally.touches == []
-            await pilot.press("escape", "escape")
-            await settle(app, pilot)
-            assert app.screen is app.main
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert "Nothing planned" in screen_text(app)
+        await pilot.press("c", "z", "x")  # nothing to act on: nothing happens
+        await pilot.pause()
+        assert app.screen.tally.touches == []
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        assert app.screen is app.main
 
-    run(go())
+    drive(new_app(path, NOW), go)
 
 
 def test_the_summary_offers_only_its_own_keys(db, stopwatch):
@@ -235,41 +223,35 @@ def test_the_summary_offers_only_its_own_keys(db, stopwatch):
     and the key line goes; during the session that line breaks between keys, never inside one."""
     path, _ = db
 
-    async def go():
-        app = app_for(path)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("w")
-            await settle(app, pilot)
-            session = app.screen
-            keys = str(session.query_one("#ws-keys").render()).split("\n")
-            assert len(keys) > 1 and all(not row.startswith(("·", " ")) for row in keys)
-            assert " · ".join(keys).split(" · ") == list(session.KEYS)  # no key split across rows
-            await pilot.press("escape")
-            await settle(app, pilot)
-            assert session.ended and not session.query_one("#ws-keys").display
-            shown = {b.binding.action for b in session.active_bindings.values() if b.enabled}
-            assert "touch('e')" not in shown and "next" not in shown and "escape" in shown
-            await pilot.press("e", "c")
-            await pilot.pause()
-            assert session.tally.touches == [] and app.screen is session
-            await pilot.press("enter")
-            await settle(app, pilot)
-            assert app.screen is app.main
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        session = app.screen
+        keys = str(session.query_one("#ws-keys").render()).split("\n")
+        assert len(keys) > 1 and all(not row.startswith(("·", " ")) for row in keys)
+        assert " · ".join(keys).split(" · ") == list(session.KEYS)  # no key split across rows
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert session.ended and not session.query_one("#ws-keys").display
+        shown = {b.binding.action for b in session.active_bindings.values() if b.enabled}
+        assert "touch('e')" not in shown and "next" not in shown and "escape" in shown
+        await pilot.press("e", "c")
+        await pilot.pause()
+        assert session.tally.touches == [] and app.screen is session
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is app.main
 
-    run(go())
+    drive(new_app(path, NOW), go, size=(80, 24))
 
 
 def test_the_session_footer_keeps_help_in_view_at_120_columns(db, stopwatch):
     path, _ = db
 
-    async def go():
-        app = app_for(path)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("w")
-            await settle(app, pilot)
-            footer = screen_text(app).split("\n")[-1]
-            assert "? Help" in footer and "x Follow-up done" in footer
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        footer = screen_text(app).split("\n")[-1]
+        assert "? Help" in footer and "x Follow-up done" in footer
 
-    run(go())
+    drive(new_app(path, NOW), go, size=(120, 40))

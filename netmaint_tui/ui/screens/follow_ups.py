@@ -7,6 +7,7 @@ Enter shows the contact, ctrl+z undoes the last change (a done with its thank-yo
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from rich.cells import cell_len, set_cell_size
 from textual import on
@@ -18,7 +19,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netmaint_tui.ui.format import safe
-from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen
+from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen, typed_moment
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
 
 DUE_FORMS = "fri 3pm, tomorrow, in 3d, 2025-03-20 14:00"
@@ -34,13 +35,7 @@ def when_words(due, now) -> str:
 
 
 def parse_due(text: str, now):
-    from netmaint_tui.rules.dates import DateInputError, parse_when
-    from netmaint_tui.services.common import InputError
-
-    try:
-        return parse_when(text, now, prefer="future", default_time=DUE_TIME)
-    except DateInputError as exc:
-        raise InputError(str(exc)) from None
+    return typed_moment(text, now, prefer="future", default_time=DUE_TIME)
 
 
 def _fit(text: str, width: int) -> str:
@@ -52,6 +47,7 @@ def _fit(text: str, width: int) -> str:
 
 
 class FollowUpList(OptionList):
+    HELP_GROUP = "Follow-ups"
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="follow_ups.down"),
         Binding("k", "cursor_up", "Up", show=False, id="follow_ups.up"),
@@ -72,6 +68,7 @@ class FollowUpList(OptionList):
 
 
 class FollowUpsScreen(Screen):
+    HELP_GROUP = "Follow-ups"
     BINDINGS = [
         Binding("x", "done", "Done", id="follow_ups.done", tooltip="Mark done; offers to thank who suggested it"),
         Binding("d", "drop", "Drop", id="follow_ups.drop", tooltip="Drop it: it is not going to happen"),
@@ -265,25 +262,29 @@ class FollowUpsScreen(Screen):
             return
         ctx = self.app.ctx
 
-        def save(text: str) -> None:
-            due = parse_due(text, ctx.now())
+        def save(due: dt.datetime) -> None:
             self.app.act(f"New due time: {f.what}", lambda: reschedule(ctx, f.id, due), subject=("follow_up", f.id))
 
-        def done(saved: bool | None) -> None:
-            if saved:
+        def rescheduled(due: dt.datetime | None) -> None:
+            if due is not None:
                 self._saved(keep=f.id)
 
-        self.app.push_screen(DueDialog(f.what, f.due.strftime("%Y-%m-%d %H:%M"), save), done)
+        self.app.push_screen(DueDialog(f.what, f.due.strftime("%Y-%m-%d %H:%M"), save), rescheduled)
 
     def action_add(self) -> None:
-        created: list[int] = []
+        from netmaint_tui.services.followups import add_follow_up_with_people
 
-        def done(saved: bool | None) -> None:
-            if saved and created:
+        ctx = self.app.ctx
+
+        def save(values: dict) -> int:
+            return self.app.act(f"Add follow-up: {values['what']}", lambda: add_follow_up_with_people(ctx, **values))[0]
+
+        def added(follow_up_id: int | None) -> None:
+            if follow_up_id is not None:
                 self.notify("Follow-up added", markup=False)
-                self._saved(keep=created[0])
+                self._saved(keep=follow_up_id)
 
-        self.app.push_screen(AddFollowUpForm(self.app.ctx, created), done)
+        self.app.push_screen(AddFollowUpForm(save), added)
 
     def action_open_contact(self) -> None:
         f = self._need()
@@ -326,8 +327,9 @@ def offer_thanks(app, f, after=None, into=None) -> None:
     app.push_screen(ConfirmDialog(question), answer)
 
 
-class DueDialog(ModalScreen[bool]):
-    """A small input for a new due time; what cannot be read stays in the dialog with the reason."""
+class DueDialog(ModalScreen[dt.datetime | None]):
+    """A small input for a new due time; what cannot be read stays in the dialog with the reason.
+    `save(due)` reschedules; the dialog closes with the new due time once it has, None on Esc."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="due.cancel")]
     DEFAULT_CSS = """
@@ -338,7 +340,7 @@ class DueDialog(ModalScreen[bool]):
     DueDialog #due-help { color: $text-muted; }
     """
 
-    def __init__(self, what: str, current: str, save) -> None:
+    def __init__(self, what: str, current: str, save: Callable[[dt.datetime], object]) -> None:
         super().__init__()
         self.what = what
         self.current_text = current
@@ -361,24 +363,24 @@ class DueDialog(ModalScreen[bool]):
         from netmaint_tui.store.errors import StoreError
 
         try:
-            self._save(event.value)
+            due = parse_due(event.value, self.app.ctx.now())
+            self._save(due)
         except (InputError, StoreError) as exc:
             self.query_one("#due-error", Static).update(Content(str(exc)))
             return
-        self.dismiss(True)
+        self.dismiss(due)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
 
-class AddFollowUpForm(FormScreen):
+class AddFollowUpForm(FormScreen[int]):
     """Whom it is about (a contact, or free text such as a company), what, when it is due (blank:
-    in 24 hours), and who suggested it: the person a done follow-up offers to thank."""
+    in 24 hours), and who suggested it: the person a done follow-up offers to thank. Its values
+    are services.followups.add_follow_up_with_people's arguments; `save` returns the new id."""
 
-    def __init__(self, ctx, created: list[int], contact: str = "") -> None:
-        super().__init__("Add a follow-up", self._store)
-        self.ctx = ctx
-        self.created = created
+    def __init__(self, save: Callable[[dict], int], contact: str = "") -> None:
+        super().__init__("Add a follow-up", save)
         self.contact = contact
 
     def fields(self):
@@ -414,11 +416,5 @@ class AddFollowUpForm(FormScreen):
             out["suggested_by"], out["new_suggester"] = (ids or [None])[0], (create or [None])[0]
         due_text = self.query_one("#fu-due", Input).value.strip()
         out["what"] = self.query_one("#fu-what", Input).value
-        out["due"] = parse_due(due_text, self.ctx.now()) if due_text else None
+        out["due"] = parse_due(due_text, self.app.ctx.now()) if due_text else None
         return out
-
-    def _store(self, values: dict) -> None:
-        from netmaint_tui.services.followups import add_follow_up_with_people
-
-        self.created.append(self.app.act(f"Add follow-up: {values['what']}",
-                                         lambda: add_follow_up_with_people(self.ctx, **values))[0])

@@ -1,24 +1,23 @@
-"""Modal forms: add/edit a contact, log a touch, snooze, confirm.
+"""What every modal form shares (FormScreen), and the small dialogs: confirm, a conflict.
 
 A form calls its `save` callback itself, so a value the service refuses (a future date, a bad
-tier) is shown in the form and nothing typed is lost; it closes only once the save succeeded.
+tier) is shown in the form and nothing typed is lost; it closes only once the save succeeded,
+with what the save returned (the new contact's id, the logged touch…), and with None when
+cancelled: the screen that opened it gets that in its push_screen callback.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import datetime as dt
+from typing import Callable, Generic, TypeVar
 
-from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Label, Static, TextArea
 
-from netmaint_tui.store.models import CHANNELS, KINDS, TIERS
-from netmaint_tui.ui.format import ControlsShown, safe
-from netmaint_tui.ui.widgets.contact_field import SteadyInput, SteadySelect, SteadyTextArea
+from netmaint_tui.ui.format import safe
 
 
 class FormFields(VerticalScroll, can_focus=False):
@@ -26,8 +25,12 @@ class FormFields(VerticalScroll, can_focus=False):
     container in the chain would swallow the letters of a fast burst meant for the next field."""
 
 
-class FormScreen(ModalScreen[bool]):
-    """Shared behaviour: ctrl+s saves, Esc cancels, errors show in one line at the bottom."""
+T = TypeVar("T")
+
+
+class FormScreen(ModalScreen[T | None], Generic[T]):
+    """Shared behaviour: ctrl+s saves, Esc cancels, errors show in one line at the bottom.
+    Dismissed with what `save` returned, or None when cancelled."""
 
     keeps_letters = True  # a form is for typing: the app's `n` is a letter here, even on a list field
 
@@ -48,7 +51,7 @@ class FormScreen(ModalScreen[bool]):
     FormScreen #form-help { color: $text-muted; }
     """
 
-    def __init__(self, title: str, save: Callable[[dict], object]) -> None:
+    def __init__(self, title: str, save: Callable[..., T]) -> None:
         super().__init__()
         self.form_title = title
         self._save = save
@@ -106,7 +109,7 @@ class FormScreen(ModalScreen[bool]):
         from netmaint_tui.store.errors import StoreError
 
         try:
-            self._save(self.values()) if keep is None else self._save(self.values(), keep)
+            result = self._save(self.values()) if keep is None else self._save(self.values(), keep)
         except EditConflict as exc:
             # Changed underneath since the form opened: the user says whose values stay.
             self.app.push_screen(ConflictDialog(exc.conflicts), lambda side: side and self.action_save(side))
@@ -114,15 +117,15 @@ class FormScreen(ModalScreen[bool]):
         except (InputError, StoreError) as exc:  # a full disk or a read-only file keeps the form open too
             self.show_error(str(exc))
             return
-        self.dismiss(True)
+        self.dismiss(result)
 
     def action_cancel(self) -> None:
         # Esc closes at once while nothing has been typed; after that it asks, as the quick note
         # does: a note typed after a meeting is not lost to one key.
         if self._start is None or self._typed() == self._start:
-            self.dismiss(False)
+            self.dismiss(None)
             return
-        ask_to_discard(self.app, "Discard what you typed? It will be lost.", lambda: self.dismiss(False))
+        ask_to_discard(self.app, "Discard what you typed? It will be lost.", lambda: self.dismiss(None))
 
 
 def ask_to_discard(app, question: str, discard: Callable[[], object]) -> None:
@@ -130,121 +133,15 @@ def ask_to_discard(app, question: str, discard: Callable[[], object]) -> None:
     app.push_screen(ConfirmDialog(question), lambda yes: discard() if yes else None)
 
 
-class ContactForm(FormScreen):
-    def __init__(self, title: str, save, initial: dict | None = None) -> None:
-        super().__init__(title, save)
-        self.initial = initial or {}
+def typed_moment(text: str, now, **how) -> dt.datetime:
+    """A date and time as typed in a form ("yesterday 3pm", "fri"); InputError saying why not."""
+    from netmaint_tui.rules.dates import DateInputError, parse_when
+    from netmaint_tui.services.common import InputError
 
-    def fields(self):
-        v = self.initial
-        yield self.row("Name", SteadyInput(v.get("name", ""), id="f-name", placeholder="required", highlighter=ControlsShown()))
-        yield self.row("Company", SteadyInput(v.get("company", ""), id="f-company", highlighter=ControlsShown()))
-        yield self.row("Role", SteadyInput(v.get("role", ""), id="f-role", highlighter=ControlsShown()))
-        yield self.row("Emails", SteadyInput(", ".join(v.get("emails", [])), id="f-emails", placeholder="comma-separated", highlighter=ControlsShown()))
-        yield self.row("Phones", SteadyInput(", ".join(v.get("phones", [])), id="f-phones", placeholder="comma-separated", highlighter=ControlsShown()))
-        yield self.row("LinkedIn", SteadyInput(v.get("linkedin_url", ""), id="f-linkedin", highlighter=ControlsShown()))
-        yield self.row("Location", SteadyInput(v.get("location", ""), id="f-location", highlighter=ControlsShown()))
-        yield self.row("How met", SteadyInput(v.get("how_met", ""), id="f-how-met", highlighter=ControlsShown()))
-        yield self.row("Tier", SteadySelect([(f"{t}", t) for t in TIERS], value=v.get("tier", "B"), allow_blank=False, id="f-tier"))
-        yield self.row("Cadence", SteadyInput(str(v.get("cadence_days") or ""), id="f-cadence", placeholder="days (blank: the tier's default)"))
-        yield self.row("Tags", SteadyInput(", ".join(v.get("tags", [])), id="f-tags", placeholder="comma-separated", highlighter=ControlsShown()))
-        yield self.row("Birthday", SteadyInput(v.get("birthday") or "", id="f-birthday", placeholder="YYYY-MM-DD or --MM-DD", highlighter=ControlsShown()))
-        yield Label("Notes")
-        yield SteadyTextArea(v.get("notes", ""), id="f-notes")
-
-    def on_mount(self) -> None:
-        self.query_one("#f-name", Input).focus()
-
-    def values(self) -> dict:
-        q = lambda i: self.query_one(i, Input).value  # noqa: E731
-        return {
-            "name": q("#f-name"), "company": q("#f-company"), "role": q("#f-role"),
-            "emails": q("#f-emails"), "phones": q("#f-phones"), "linkedin_url": q("#f-linkedin"),
-            "location": q("#f-location"), "how_met": q("#f-how-met"),
-            "tier": self.query_one("#f-tier", Select).value, "cadence_days": q("#f-cadence") or None,
-            "tags": [t.strip() for t in q("#f-tags").split(",") if t.strip()],
-            "birthday": q("#f-birthday") or None, "notes": self.query_one("#f-notes", TextArea).text,
-        }
-
-
-class LogTouchForm(FormScreen):
-    def __init__(self, names: str, save, channel: str = "meeting", kind: str = "catch-up") -> None:
-        super().__init__(f"Log a touch with {names}", save)
-        self.channel, self.kind = channel, kind
-
-    def fields(self):
-        yield self.row("Channel", SteadySelect([(c, c) for c in CHANNELS], value=self.channel, allow_blank=False, id="t-channel"))
-        yield self.row("Kind", SteadySelect([(k, k) for k in KINDS], value=self.kind, allow_blank=False, id="t-kind"))
-        yield self.row("When", SteadyInput("now", id="t-when", placeholder="now, yesterday 3pm, fri, 2h ago"))
-        yield self.row("Minutes", SteadyInput("", id="t-minutes", placeholder="optional"))
-        yield Label("Note (lines starting - [ ] or todo: become follow-ups)")
-        yield SteadyTextArea("", id="t-note")
-
-    def on_mount(self) -> None:
-        self.query_one("#t-note", TextArea).focus()
-
-    def values(self) -> dict:
-        return {
-            "channel": self.query_one("#t-channel", Select).value,
-            "kind": self.query_one("#t-kind", Select).value,
-            "when": self.query_one("#t-when", Input).value,
-            "minutes": self.query_one("#t-minutes", Input).value or None,
-            "note": self.query_one("#t-note", TextArea).text,
-        }
-
-
-class SnoozeDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="snooze.cancel")]
-    DEFAULT_CSS = """
-    SnoozeDialog { align: center middle; }
-    SnoozeDialog > Vertical { width: 50; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
-    SnoozeDialog OptionList { height: auto; }
-    SnoozeDialog #snooze-error { color: $error; }
-    """
-    CHOICES = (("1w", "1 week"), ("1m", "1 month"), ("3m", "3 months"), ("date", "until a date…"))
-
-    def __init__(self, name: str, save: Callable[[str], object]) -> None:
-        super().__init__()
-        self.contact_name = name
-        self._save = save
-
-    def compose(self):
-        with Vertical() as box:
-            box.border_title = Content(f"Snooze {safe(self.contact_name)}")
-            yield OptionList(*[Option(label, id=key) for key, label in self.CHOICES], id="snooze-choices")
-            yield SteadyInput(placeholder="a date: 2026-01-15, fri, in 10d — then Enter", id="snooze-date")
-            yield Static(id="snooze-error")
-
-    def on_mount(self) -> None:
-        self.query_one("#snooze-date").display = False
-        self.query_one(OptionList).focus()
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id == "date":
-            field = self.query_one("#snooze-date", Input)
-            field.display = True
-            field.focus()
-            return
-        self._try(event.option.id)
-
-    @on(Input.Submitted, "#snooze-date")
-    def typed(self, event: Input.Submitted) -> None:
-        self._try(event.value)
-
-    def _try(self, choice: str) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.store.errors import StoreError
-
-        try:
-            self._save(choice)
-        except (InputError, StoreError) as exc:
-            self.query_one("#snooze-error", Static).update(Content(str(exc)))
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    try:
+        return parse_when(text, now, **how)
+    except DateInputError as exc:
+        raise InputError(str(exc)) from None
 
 
 class ConflictDialog(ModalScreen[str | None]):

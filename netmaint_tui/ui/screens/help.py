@@ -1,5 +1,6 @@
 """Help built from the bindings that are active right now, grouped by where they live,
-so it can never drift from what the keys really do."""
+so it can never drift from what the keys really do. Each screen and pane names its group in
+HELP_GROUP ("Contacts pane", "Everywhere")."""
 
 from __future__ import annotations
 
@@ -8,20 +9,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
-
-PANE_NAMES = {
-    "ContactList": "Contacts pane",
-    "ContactDetail": "Detail pane",
-    "MainScreen": "Main screen",
-    "NetmaintApp": "Everywhere",
-    "QuickNoteScreen": "Quick note",
-    "ContactInput": "Quick note",
-    "FollowUpsScreen": "Follow-ups",
-    "FollowUpList": "Follow-ups",
-    "WeeklySessionScreen": "Weekly session",
-    "ImportScreen": "Import",
-}
-
 
 def _key_label(app, binding: Binding, key: str) -> str:
     try:
@@ -38,7 +25,7 @@ def group_bindings(app, active: dict) -> dict[str, list[tuple[str, str]]]:
         node, binding = item.node, item.binding
         if binding.id is None:
             continue  # Textual's own scrolling and copy keys: not netmaint's to explain
-        pane = PANE_NAMES.get(type(node).__name__, type(node).__name__)
+        pane = getattr(node, "HELP_GROUP", None) or type(node).__name__
         description = binding.description or binding.action
         if binding.tooltip:
             description = f"{description} — {binding.tooltip}"

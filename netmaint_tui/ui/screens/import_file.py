@@ -1,8 +1,8 @@
 """Import contacts from a file: path, format, a dry-run preview, then the import with progress.
 
-Both runs happen in a worker thread with its own database connection, so a 30,000-row file
-never freezes the screen; the import itself is one transaction (all or nothing) and the
-database is backed up first (services.import_file).
+Both runs happen in a worker thread with its own database connection (ui.workers), so a
+30,000-row file never freezes the screen; the import itself is one transaction (all or nothing)
+and the database is backed up first (services.import_file).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from netmaint_tui.rules.vocabulary import field_label
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.import_file import import_file, read_import_file
 from netmaint_tui.store.errors import StoreError
-from netmaint_tui.store.models import database
+from netmaint_tui.ui.workers import on_own_connection
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
@@ -80,6 +80,7 @@ class Outcome:
 
 
 class ImportScreen(Screen):
+    HELP_GROUP = "Import"
     BINDINGS = [
         Binding("ctrl+r", "preview", "Preview", id="import.preview", tooltip="A dry run: what would be added or updated"),
         Binding("ctrl+s", "run_import", "Import", id="import.run", tooltip="Import the file (a backup is made first)"),
@@ -205,9 +206,9 @@ class ImportScreen(Screen):
             def progress(phase: str, done: int, total: int) -> None:
                 self.app.call_from_thread(self._progress, phase, done, total)
 
+            ctx = self.app.ctx
             try:
-                with database.connection_context():
-                    outcome.report = import_file(self.app.ctx, fmt, data, dry_run=dry_run, progress=progress)
+                outcome.report = on_own_connection(lambda: import_file(ctx, fmt, data, dry_run=dry_run, progress=progress))
             except WrongFormat as exc:
                 found = file_format(exc.found)
                 outcome.error = (f"{path.name} looks like a {found.label}: choose “{found.picker}” as the format; "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -35,6 +34,7 @@ class MainFooter(Footer):
 
 
 class MainScreen(Screen):
+    HELP_GROUP = "Main screen"
     AUTO_FOCUS = "ContactList"  # not the first focusable widget: that is the hidden filter field
     BINDINGS = [
         # priority: the field takes focus before the next keys arrive, so "/" and a name typed in one
@@ -71,8 +71,9 @@ class MainScreen(Screen):
         self._defer_detail = False
         self._detail_timer = None
         self._index = None  # services.due.SearchIndex, built in a worker after each reload
-        # Set by reload, cleared by the ranking worker that recounts: a re-sort or filter started
-        # meanwhile replaces that worker (same group), and must then recount in its place.
+        # Set by reload, cleared once a ranking worker's count of the week is shown: a re-sort or
+        # filter started meanwhile replaces that worker (same group), and recounts in its place.
+        # Workers only compute: what they find is kept here by the screen, on its own thread.
         self._week_due = False
         self._week = None  # the latest WeekSummary, kept until the week pane is there to show it
         # The start-up ranking (priority order) while the week it suggests from is still to count.
@@ -171,7 +172,7 @@ class MainScreen(Screen):
         if self._week is not None:
             self._show_week(self._week)
         if ranking is not None:
-            self._build_index()
+            self._build_index(self._ranking)
 
     def _show_week(self, summary) -> None:
         self._week = summary
@@ -193,51 +194,72 @@ class MainScreen(Screen):
         self._week_due = True
         self._uncounted = None
         self.workers.cancel_group(self, "index")  # this reload brings a newer one
-        self._rank(self.filter_text, self.show_snoozed, self.sort, keep)
+        self._start_ranking(self.filter_text, keep)
+
+    def _start_ranking(self, text: str, keep: int | None) -> None:
+        self._rank(text, self.show_snoozed, self.show_archived, self.sort, keep, self._index, self._week_due)
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
-    def _rank(self, text: str, snoozed: bool, sort: str, keep: int | None) -> None:
-        from netmaint_tui.services.common import worker_connection
+    def _rank(self, text: str, snoozed: bool, archived: bool, sort: str, keep: int | None, index,
+              count_week: bool) -> None:
+        from textual.worker import get_current_worker
+
         from netmaint_tui.services.due import rank_ids, search_index
         from netmaint_tui.services.habit import week_summary
+        from netmaint_tui.ui.workers import on_own_connection
 
-        with worker_connection():
-            ranking = rank_ids(self.app.ctx, include_snoozed=snoozed, include_archived=self.show_archived, sort=sort)
-            if text.strip() and self._index is None:
-                self._index = search_index()
-            self._ranking = ranking
-            ids = self._index.narrow(ranking, text) if text.strip() else list(ranking)
-            self.app.call_from_thread(self._apply_ranking, ids, keep)
-            if self._week_due:
-                self._week_due = False
-                # One worker, in order: the list first, then the week, whose suggestions are the
-                # top of the default ranking (reused when that is what is on screen).
-                default = sort == "priority" and not snoozed and not self.show_archived
-                summary = week_summary(self.app.ctx, ranked_ids=ranking if default else None)
-                self.app.call_from_thread(self._show_week, summary)
+        worker, ctx, deliver = get_current_worker(), self.app.ctx, self.app.call_from_thread
+
+        def rank() -> None:
+            ranking = rank_ids(ctx, include_snoozed=snoozed, include_archived=archived, sort=sort)
+            built = search_index() if text.strip() and index is None else None
+            ids = (index or built).narrow(ranking, text) if text.strip() else list(ranking)
+            deliver(self._ranked, worker, ranking, ids, keep, built)
+            if count_week:
+                # In order: the list first, then the week, whose suggestions are the top of the
+                # default ranking (reused when that is what is on screen).
+                default = sort == "priority" and not snoozed and not archived
+                deliver(self._counted, worker, week_summary(ctx, ranked_ids=ranking if default else None))
                 # Names may have changed: the filter's index is rebuilt after every reload.
-                index = search_index()
-                index.align(ranking)
-                self._index = index
+                fresh = search_index()
+                fresh.align(ranking)
+                deliver(self._indexed, worker, fresh)
+
+        on_own_connection(rank)
+
+    def _ranked(self, worker, ranking: list[int], ids: list[int], keep: int | None, index) -> None:
+        if worker.is_cancelled:
+            return  # a newer ranking is on its way
+        self._ranking = ranking
+        if self._index is None:
+            self._index = index  # built to narrow this ranking, for want of one
+        self._apply_ranking(ids, keep)
+
+    def _counted(self, worker, summary) -> None:
+        if not worker.is_cancelled:
+            self._week_due = False
+            self._show_week(summary)
+
+    def _indexed(self, worker, index) -> None:
+        if not worker.is_cancelled:
+            self._index = index
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _build_index(self) -> None:
+    def _build_index(self, ranking: list[int]) -> None:
         """The filter's index, ahead of the first keystroke. A reload meanwhile brings a newer one."""
         from textual.worker import get_current_worker
 
-        from netmaint_tui.services.common import worker_connection
         from netmaint_tui.services.due import search_index
+        from netmaint_tui.ui.workers import on_own_connection
 
-        with worker_connection():
-            index = search_index()
-        index.align(self._ranking)
-        if not get_current_worker().is_cancelled:
-            self._index = index
+        index = on_own_connection(search_index)
+        index.align(ranking)
+        self.app.call_from_thread(self._indexed, get_current_worker(), index)
 
     def _filter(self, text: str, keep: int | None = None) -> None:
         """A keystroke in the filter narrows the ranking already held: no query, no re-ranking."""
         if self._index is None:
-            self._rank(text, self.show_snoozed, self.sort, keep)
+            self._start_ranking(text, keep)
             return
         self._apply_ranking(self._index.narrow(self._ranking, text), keep, bool(text.strip()))
 
@@ -357,7 +379,7 @@ class MainScreen(Screen):
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.notify(f"Sorted by {self.sort}", markup=False)
-        self._rank(self.filter_text, self.show_snoozed, self.sort, self.selected_id)
+        self._start_ranking(self.filter_text, self.selected_id)
 
     # --- actions on the selected contact ---------------------------------------------------
 
@@ -370,109 +392,31 @@ class MainScreen(Screen):
         return current
 
     def action_add_contact(self) -> None:
-        from netmaint_tui.services.contacts import add_contact
-        from netmaint_tui.ui.screens.forms import ContactForm
+        from netmaint_tui.ui.screens.contact_forms import open_add_contact
 
-        created: list[int] = []
-
-        def save(values: dict) -> None:
-            name = values.pop("name")
-            cid, entry = self.app.act(f"Add {name}", lambda: add_contact(self.app.ctx, name, **values))
-            entry.subject = ("contact", cid)
-            created.append(cid)
-
-        def done(saved: bool | None) -> None:
-            if saved and created:
-                self.notify("Contact added", markup=False)
-                self.changed(keep=created[0])
-
-        self.app.push_screen(ContactForm("Add a contact", save), done)
+        open_add_contact(self.app)
 
     def action_edit_contact(self) -> None:
-        from dataclasses import asdict
-
-        from netmaint_tui.services.contacts import contact_detail, edit_contact
-        from netmaint_tui.ui.screens.forms import ContactForm
+        from netmaint_tui.ui.screens.contact_forms import open_edit_contact
 
         cid = self._require_selection()
-        if cid is None:
-            return
-        initial = asdict(contact_detail(self.app.ctx, cid))
-        ctx = self.app.ctx
-
-        def save(values: dict, keep: str | None = None) -> None:
-            # Only what was changed in the form is written; a change made meanwhile elsewhere
-            # to those same fields asks first (EditConflict), to any other field stays.
-            self.app.act(f"Edit {initial['name']}", lambda: edit_contact(ctx, cid, values, initial, keep),
-                         subject=("contact", cid))
-
-        def done(saved: bool | None) -> None:
-            if saved:
-                self.notify("Saved · u to undo", markup=False)
-                self.changed(keep=cid)
-
-        self.app.push_screen(ContactForm(f"Edit {safe(initial['name'])}", save, initial), done)
+        if cid is not None:
+            open_edit_contact(self.app, cid)
 
     def action_log_touch(self, channel: str = "meeting", kind: str = "catch-up") -> None:
-        from netmaint_tui.rules.dates import DateInputError, parse_when
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.touches import log_touch
-        from netmaint_tui.ui.screens.forms import LogTouchForm
+        from netmaint_tui.ui.screens.contact_forms import open_log_touch
 
         cid = self._require_selection()
-        if cid is None:
-            return
-        row = self.query_one(ContactList).selected_row()
-        results = []
-
-        def save(values: dict) -> None:
-            try:
-                at = parse_when(values["when"] or "now", self.app.ctx.now())
-            except DateInputError as exc:
-                raise InputError(str(exc)) from None
-            results.append(self.app.act(f"Log a {values['channel']}", lambda: log_touch(
-                self.app.ctx, [cid], at=at, channel=values["channel"], kind=values["kind"],
-                minutes=values["minutes"], note=values["note"]))[0])
-
-        def done(saved: bool | None) -> None:
-            if saved and results:
-                self.app.announce_log(results[0])
-                self.changed(keep=cid)
-
-        self.app.push_screen(LogTouchForm(safe(row.name) if row else "contact", save, channel, kind), done)
+        if cid is not None:
+            row = self.query_one(ContactList).selected_row()
+            open_log_touch(self.app, cid, safe(row.name) if row else "contact", channel, kind)
 
     def action_snooze(self) -> None:
-        from netmaint_tui.rules.dates import DateInputError, parse_when
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.contacts import contact_detail, snooze
-        from netmaint_tui.ui.screens.forms import SnoozeDialog
+        from netmaint_tui.ui.screens.contact_forms import open_snooze
 
         cid = self._require_selection()
-        if cid is None:
-            return
-        detail = contact_detail(self.app.ctx, cid)
-        ctx = self.app.ctx
-        chosen: list[dt.date] = []
-
-        def save(choice: str) -> None:
-            now = ctx.now()
-            spans = {"1w": now.add(weeks=1), "1m": now.add(months=1), "3m": now.add(months=3)}
-            if choice in spans:
-                until = spans[choice].date()
-            else:
-                try:
-                    until = parse_when(choice, now, prefer="future").date()
-                except DateInputError as exc:
-                    raise InputError(str(exc)) from None
-            self.app.act(f"Snooze {detail.name}", lambda: snooze(ctx, cid, until), subject=("contact", cid))
-            chosen.append(until)
-
-        def done(saved: bool | None) -> None:
-            if saved and chosen:
-                self.notify(f"Snoozed {safe(detail.name)} until {chosen[0].isoformat()} · u to undo", markup=False)
-                self.changed()
-
-        self.app.push_screen(SnoozeDialog(detail.name, save), done)
+        if cid is not None:
+            open_snooze(self.app, cid)
 
     def action_archive(self) -> None:
         from netmaint_tui.services.contacts import contact_detail, set_archived

@@ -7,6 +7,7 @@ loses nothing; the next start offers it back. Saving or deliberately discarding 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from textual import events, on
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from netmaint_tui.services.touches import LogResult
 from netmaint_tui.store.models import CHANNELS, KINDS
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog, ask_to_discard
@@ -29,9 +31,19 @@ def draft_is_empty(payload: dict | None) -> bool:
     return not payload or not (str(payload.get("note", "")).strip() or str(payload.get("contacts", "")).strip())
 
 
-class QuickNoteScreen(ModalScreen[bool]):
-    """Dismissed with True once the touch is logged (`result` holds it), False when closed."""
+@dataclass(frozen=True)
+class SavedNote:
+    """What a saved quick note did: the touch logged, the contacts it added, everyone it is with."""
 
+    log: LogResult
+    added: list[str]
+    contact_ids: list[int]
+
+
+class QuickNoteScreen(ModalScreen[SavedNote | None]):
+    """Dismissed with the SavedNote once the touch is logged, None when closed without it."""
+
+    HELP_GROUP = "Quick note"
     keeps_letters = True  # the app's `n` is a letter here, not a second note
     draft_delay = 0.4  # seconds of quiet before the draft is written; well inside "about a second"
 
@@ -58,9 +70,6 @@ class QuickNoteScreen(ModalScreen[bool]):
     def __init__(self, draft: dict | None = None) -> None:
         super().__init__()
         self.draft = dict(draft or {})
-        self.result = None  # LogResult once saved
-        self.created: list[str] = []  # contacts added on save
-        self.contact_ids: list[int] = []
         self._draft_timer: Timer | None = None
         self._finished = False
         self._early_keys = True
@@ -181,12 +190,12 @@ class QuickNoteScreen(ModalScreen[bool]):
             self._error("")
             self._draft_error = False
 
-    def _finish(self, saved: bool) -> None:
+    def _finish(self, saved: SavedNote | None) -> None:
         """Close; a note that was not saved is discarded deliberately, so its draft goes too."""
         from netmaint_tui.services.drafts import discard_draft
         from netmaint_tui.store.errors import StoreError
 
-        if not saved and not self.app.readonly:
+        if saved is None and not self.app.readonly:
             try:
                 discard_draft()
             except StoreError as exc:
@@ -268,18 +277,15 @@ class QuickNoteScreen(ModalScreen[bool]):
         except (InputError, StoreError) as exc:  # a full disk or a busy file keeps the note open
             self._error(str(exc))
             return
-        self.result = result
-        self.created = create
-        self.contact_ids = ids + new_ids
-        self._finish(True)
+        self._finish(SavedNote(result, create, ids + new_ids))
 
     # --- close --------------------------------------------------------------------------------
 
     def action_close(self) -> None:
         if not self.query_one("#qn-note", TextArea).text.strip():
-            self._finish(False)
+            self._finish(None)
             return
-        ask_to_discard(self.app, "Discard this note? What you typed will be lost.", lambda: self._finish(False))
+        ask_to_discard(self.app, "Discard this note? What you typed will be lost.", lambda: self._finish(None))
 
 
 def open_quick_note(app, draft: dict | None = None) -> None:
@@ -297,17 +303,16 @@ def open_quick_note(app, draft: dict | None = None) -> None:
         if not draft_is_empty(saved):
             draft = _dated(saved)
             app.notify("Your unsaved quick note is back", markup=False)
-    screen = QuickNoteScreen(draft)
 
-    def done(saved: bool | None) -> None:
-        if not saved or screen.result is None:
+    def saved(note: SavedNote | None) -> None:
+        if note is None:
             return
-        for name in screen.created:
+        for name in note.added:
             app.notify(f"Added contact {safe(name)}", markup=False)
-        app.announce_log(screen.result)
-        app.data_changed(("contact", screen.contact_ids[0]) if screen.contact_ids else None)
+        app.announce_log(note.log)
+        app.data_changed(("contact", note.contact_ids[0]) if note.contact_ids else None)
 
-    app.push_screen(screen, done)
+    app.push_screen(QuickNoteScreen(draft), saved)
 
 
 class RestoreDraftDialog(ModalScreen[str]):

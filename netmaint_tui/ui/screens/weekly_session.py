@@ -65,6 +65,7 @@ def build_plan(ctx) -> list[int]:
 
 
 class WeeklySessionScreen(Screen):
+    HELP_GROUP = "Weekly session"
     AUTO_FOCUS = ""  # one-key actions: nothing holds the focus until a note is being typed
     BINDINGS = [
         Binding("e", "touch('e')", "Email", id="session.email", tooltip="Log an email (then an optional note)"),

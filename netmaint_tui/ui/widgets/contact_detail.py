@@ -55,6 +55,7 @@ def _hanging(head, text: Content | str, width: int, indent: int) -> list:
 
 
 class ContactDetail(VerticalScroll, can_focus=True):
+    HELP_GROUP = "Detail pane"
     RELAYOUT_AFTER = 0.1  # seconds a new width must hold before the history is laid out again
 
     # The list's keys, so moving between the panes does not mean changing hands; Esc (the

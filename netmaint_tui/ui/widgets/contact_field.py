@@ -17,9 +17,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, Static, TextArea
-from textual.widgets._select import SelectCurrent, SelectOverlay  # made steady below; Textual is pinned
 from textual.widgets.option_list import Option
 
+from netmaint_tui.ui.compat import SelectCurrent, SelectOverlay
 from netmaint_tui.ui.format import safe
 
 NEW = "new"
@@ -85,42 +85,44 @@ class SteadyKeys:
     moves the focus only after it has bubbled up to the app: in "Omar<Tab>Lunch" typed fast (or
     pasted, or sent by a script) "Lunch" lands in the first field. Here Tab moves the focus while
     this field handles it, and keys that still reach this field afterwards go where the focus is.
-    The field's own bindings (backspace, arrows, ctrl+u, a list's down) run here too: left to
-    bubble up to the app, they would run after a Tab that followed them, on the next field.
     """
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        # Runs before the widget's own key handling (Textual calls each class's handler in MRO
+        # order); prevent_default stops the widget's.
         focused = self.screen.focused
         if focused is not None and focused is not self and self not in focused.ancestors_with_self:
             event.stop()
             event.prevent_default()
             focused.post_message(events.Key(event.key, event.character))
-            return
-        if focused is self and event.key in ("tab", "shift+tab"):
+        elif focused is self and event.key in ("tab", "shift+tab"):
             event.stop()
             event.prevent_default()
             self.move_on(backwards=event.key == "shift+tab")
-            return
-        if focused is self:
-            if await self._run_own_binding(event):
-                return
-            # A key sent on to this field above is a new event; unhandled here it would reach
-            # the app as a fresh key and chase the focus to a later field. Typed slowly, a key
-            # the focused field does not take goes no further than the app's bindings: so here.
-            event._set_forwarded()
-        await super()._on_key(event)
+        elif focused is self and not self.check_consume_key(event.key, event.character):
+            await self._run_binding(event)
 
-    async def _run_own_binding(self, event: events.Key) -> bool:
-        if self.check_consume_key(event.key, event.character):
-            return False  # typed text: the widget inserts it
-        # The first link of the chain is this field, with the user's keymap applied.
-        namespace, bindings = self.screen._binding_chain[0]
-        for binding in bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, namespace):
-                event.stop()
-                event.prevent_default()
-                return True
-        return False
+    async def _run_binding(self, event: events.Key) -> None:
+        """A key that is not typed text, by the first binding the focused chain has for it (the
+        user's keymap applied; priority bindings ran before the key reached any widget).
+
+        One of this field's own (backspace, arrows, ctrl+u, a list's down) runs here, before a Tab
+        behind it moves the focus. One of the form's or the screen's (ctrl+s, Esc) runs in the
+        app's turn, as Textual runs it, so a dialog it opens answers to the app. A key bound to
+        nothing goes no further, as when typed slowly: passed on from another field, it would
+        reach the app as if just typed and follow the focus to a later field."""
+        active = self.screen.active_bindings.get(event.key)
+        if active is None:
+            event.stop()
+        elif active.binding.priority or not active.enabled:
+            return
+        elif active.node is not self:
+            event.stop()
+            event.prevent_default()
+            self.app.call_later(self.app.run_action, active.binding.action, active.node)
+        elif await self.app.run_action(active.binding.action, self):
+            event.stop()
+            event.prevent_default()
 
     def move_on(self, backwards: bool = False) -> None:
         if backwards:
@@ -145,7 +147,7 @@ class SteadyOverlay(SteadyKeys, SelectOverlay):
     def action_select(self) -> None:
         select = self.parent
         if self.highlighted is not None:
-            select.value = select._options[self.highlighted][1]
+            select.value = select.option_values[self.highlighted]
         self._close(select)
 
     def action_dismiss(self) -> None:
@@ -157,9 +159,16 @@ class SteadyOverlay(SteadyKeys, SelectOverlay):
 
 
 class SteadySelect(SteadyKeys, Select):
+    def __init__(self, options, *, allow_blank: bool = True, type_to_search: bool = True, **kwargs) -> None:
+        options = list(options)
+        super().__init__(options, allow_blank=allow_blank, type_to_search=type_to_search, **kwargs)
+        # What each row of the open list stands for, in its order (a blank row first if allowed).
+        self.option_values = ([Select.NULL] if allow_blank else []) + [value for _, value in options]
+        self.type_to_search_in_list = type_to_search
+
     def compose(self):
         yield SelectCurrent(self.prompt)
-        yield SteadyOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+        yield SteadyOverlay(type_to_search=self.type_to_search_in_list).data_bind(compact=Select.compact)
 
     def action_show_overlay(self) -> None:
         super().action_show_overlay()
@@ -169,23 +178,23 @@ class SteadySelect(SteadyKeys, Select):
 
 
 class ContactInput(SteadyInput):
+    HELP_GROUP = "Quick note"
     BINDINGS = [
-        # Handled in _on_key (see there); listed so the help screen shows it.
+        # Handled in on_key (see SteadyKeys); listed so the help screen shows it.
         Binding("tab", "accept_and_next", "Take name", show=False, id="contact_field.accept",
                 tooltip="Take the highlighted name and move on"),
         Binding("down", "completion(1)", "Next match", show=False, id="contact_field.down"),
         Binding("up", "completion(-1)", "Previous match", show=False, id="contact_field.up"),
     ]
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # Before SteadyKeys.on_key (Textual calls each class's handler, this class's first).
         if event.key == "enter" and self.screen.focused is self and isinstance(self.parent, ContactField):
             # Enter takes the name and stays, ready for the next one; handled here, not as a
             # binding, for the same reason as Tab (see SteadyInput).
             event.stop()
             event.prevent_default()
             self.parent.accept(add_separator=True)
-            return
-        await super()._on_key(event)
 
     def move_on(self, backwards: bool = False) -> None:
         if backwards:

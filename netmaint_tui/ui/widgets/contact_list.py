@@ -26,6 +26,7 @@ AHEAD = 6  # rows fetched beyond the visible ones
 
 
 class ContactList(ScrollView, can_focus=True):
+    HELP_GROUP = "Contacts pane"
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down", tooltip="Next contact"),
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up", tooltip="Previous contact"),
