@@ -62,6 +62,7 @@ class NetmaintApp(HoldsKeysUntilReady):
         self.requested_theme = theme
         self.startup_problems: list[str] = []
         self.readonly = False
+        self.damage: str | None = None  # set once the file is found damaged: what to say instead of saving
         self.own_themes: dict[str, int] = {}  # netmaint's and the user's themes, in picker order
         self._themes_pending = False  # True until the themes not in use are loaded
         # The theme the config file names: a choice is saved only when it differs from it.
@@ -263,10 +264,8 @@ class NetmaintApp(HoldsKeysUntilReady):
 
         if load_draft() is None:
             return  # the usual case, and the note's screen need not even be loaded
-        try:
-            from netmaint_tui.ui.screens.quick_note import offer_saved_draft
-        except ImportError:
-            return
+        from netmaint_tui.ui.screens.quick_note import offer_saved_draft  # loaded only for a draft to offer
+
         offer_saved_draft(self)
 
     @property
@@ -291,8 +290,58 @@ class NetmaintApp(HoldsKeysUntilReady):
     def act(self, label: str, action, into=None, subject: tuple[str, int] | None = None):
         """Run a change the user made so that undo can take it back whole: (result, entry).
         `into` joins it to an earlier entry (the thank-you after the done it followed);
-        `subject` (("contact", id), ("follow_up", id)) is where the cursor goes on undo."""
-        return self.history.run(label, action, into=into, subject=subject)
+        `subject` (("contact", id), ("follow_up", id)) is where the cursor goes on undo.
+        Every change the app makes comes through here: once the file is known to be damaged,
+        none is made."""
+        from netmaint_tui.store.errors import DatabaseDamaged
+
+        if self.damage is not None:
+            raise DatabaseDamaged(self.damage)
+        try:
+            return self.history.run(label, action, into=into, subject=subject)
+        except DatabaseDamaged as exc:
+            self.store_failed(exc)
+            raise
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        # Every key and palette entry comes through here. A read that finds the file damaged
+        # (or gone, or locked too long) is said on screen and the app goes on, read-only: what
+        # is already on screen stays readable instead of ending in a traceback.
+        import sqlite3
+
+        from netmaint_tui.store.errors import StoreError
+
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except (StoreError, sqlite3.DatabaseError) as exc:
+            if not self.store_failed(exc):
+                raise
+            return True
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:
+            self.store_failed(event.worker.error)
+
+    def store_failed(self, error: BaseException | None) -> bool:
+        """A read or write found the database unusable (damaged, gone, locked too long): said
+        on screen, where a worker's failure would otherwise leave an empty list; a damaged file
+        takes no more changes from this app."""
+        import sqlite3
+
+        from netmaint_tui.store.db import translate_error
+        from netmaint_tui.store.errors import DatabaseDamaged, StoreError
+
+        if isinstance(error, sqlite3.DatabaseError):
+            error = translate_error(error, self.db_path)
+        if not isinstance(error, StoreError):
+            return False
+        if isinstance(error, DatabaseDamaged) and self.damage is None:
+            self.damage = str(error)
+            self.sub_title = "damaged: nothing is saved"
+        self.notify(str(error), severity="error", markup=False, timeout=30)
+        return True
 
     def action_undo(self) -> None:
         from netmaint_tui.store.errors import StoreError
@@ -368,12 +417,8 @@ class NetmaintApp(HoldsKeysUntilReady):
         return list(BindingsMap([Binding(keys, "")]).key_to_bindings)
 
     def action_quick_note(self) -> None:
-        try:
-            from netmaint_tui.ui.screens.quick_note import open_quick_note
-        except ImportError:
-            if self.main is not None:
-                self.main.action_log_touch()
-            return
+        from netmaint_tui.ui.screens.quick_note import open_quick_note  # loaded when first opened
+
         open_quick_note(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

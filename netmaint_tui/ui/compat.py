@@ -48,3 +48,4 @@ class HoldsKeysUntilReady(App):
         keys, self._held_keys = self._held_keys or [], None
         for key in keys:
             await super().on_event(events.Key(key.key, key.character))
+

@@ -14,3 +14,17 @@ def on_own_connection(work: Callable[[], T]) -> T:
 
     with worker_connection():
         return work()
+
+
+def reading(app, read: Callable[[], T], fallback: T) -> T:
+    """A read on the screen's thread: a database found unusable (damaged, locked too long) is
+    said on screen by the app and `fallback` shown, instead of ending the app with a traceback."""
+    import sqlite3
+
+    from netmaint_tui.store.errors import StoreError
+
+    try:
+        return read()
+    except (StoreError, sqlite3.DatabaseError) as exc:
+        app.store_failed(exc)
+        return fallback

@@ -103,13 +103,14 @@ def notifications(app) -> list[str]:
     return [message for message, _ in app.notified]
 
 
-def drive(app, scenario, size=SIZE):
-    """Run `await scenario(app, pilot)` inside app.run_test, once the app has settled, and
-    return its result; the database is closed after."""
+def drive(app, scenario, size=SIZE, settled=True):
+    """Run `await scenario(app, pilot)` inside app.run_test, once the app has settled (unless
+    the scenario waits itself), and return its result; the database is closed after."""
 
     async def main():
         async with app.run_test(size=size) as pilot:
-            await settle(app, pilot)
+            if settled:
+                await settle(app, pilot)
             return await scenario(app, pilot)
 
     try:

@@ -4,6 +4,7 @@ keeping the cursor where it was; an action on something changed underneath acts 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import subprocess
 import sys
 
@@ -88,3 +89,35 @@ def test_a_follow_up_closed_from_a_shell_leaves_the_view_and_cannot_be_closed_or
         from netmaint_tui.services.contacts import contact_detail
 
         assert contact_detail(ctx, 1).gives == 0
+
+
+def test_a_damage_found_while_the_app_runs_is_said_and_nothing_more_is_saved(demo_db):
+    """The week reads the touch table: damaged there, the app says so in one notification (an
+    empty pane would look like a lost network) and refuses every change from then on."""
+    from netmaint_tui.store.errors import DAMAGE_MARK
+    from tests.reliability.helpers import flip_root_page
+    from tests.ui.conftest import drive, new_app, notifications
+
+    demo_db.write_bytes(flip_root_page(demo_db, "touch"))
+    before = demo_db.read_bytes()
+
+    async def calm(app, pilot):
+        from textual.worker import WorkerFailed
+
+        for _ in range(5):
+            try:
+                await app.workers.wait_for_complete()
+            except WorkerFailed:
+                pass  # the week's worker fails on the damaged table: that is what is tested
+            await pilot.pause()
+
+    async def scenario(app, pilot):
+        await calm(app, pilot)
+        assert any("is damaged" in n for n in notifications(app))
+        await pilot.press("A")  # archive the selected contact: refused, said
+        await calm(app, pilot)
+        assert app.damage is not None and "damaged" in app.sub_title
+
+    drive(new_app(demo_db), scenario, settled=False)
+    assert demo_db.read_bytes() == before
+    assert Path(f"{demo_db}{DAMAGE_MARK}").exists()  # the next command checks before it writes

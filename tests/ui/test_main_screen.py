@@ -9,7 +9,7 @@ from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.widgets.contact_detail import ContactDetail
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from tests.ui.conftest import (
-    burst, clock_at, context, drive, keys_as_typed, list_lines, new_app, opened, screen_text, settle, static_text,
+    burst, clock_at, context, drive, keys_as_typed, list_lines, new_app, notifications, opened, screen_text, settle, static_text,
     title_text,
 )
 
@@ -647,6 +647,17 @@ def test_an_edit_keeps_what_another_netmaint_changed_meanwhile_and_asks_about_th
         await pilot.press("u")  # and undo puts the other one's value back
         await settle(app, pilot)
         assert "Umbrella" in static_text(app, "#detail-fields")
+
+        await pilot.press("e")
+        await pilot.pause()
+        elsewhere("UPDATE contact SET company = 'Hooli'")
+        app.screen.query_one("#f-company", Input).value = "Acme"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("t")  # take theirs: nothing of the form is written
+        await settle(app, pilot)
+        assert "Hooli" in static_text(app, "#detail-fields")
+        assert notifications(app)[-1] == "Nothing changed"
 
     drive(new_app(empty_db), scenario)
 

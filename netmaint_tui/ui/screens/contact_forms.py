@@ -56,9 +56,13 @@ def open_edit_contact(app, cid: int) -> None:
                        subject=("contact", cid))[0]
 
     def saved(changed: list[str] | None) -> None:
-        if changed is not None:
+        if changed is None:
+            return
+        if changed:
             app.notify("Saved · u to undo", markup=False)
-            app.changed(keep=cid)
+        else:  # every field kept as it was, or their version taken on a conflict
+            app.notify("Nothing changed", markup=False)
+        app.changed(keep=cid)
 
     app.push_screen(ContactForm(f"Edit {safe(initial['name'])}", save, initial), saved)
 

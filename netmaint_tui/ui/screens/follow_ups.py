@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.workers import reading
 from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen, typed_moment
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
 
@@ -107,7 +108,7 @@ class FollowUpsScreen(Screen):
         from netmaint_tui.services.followups import list_follow_ups
 
         keep = keep if keep is not None else self.current_id()
-        self.items = list_follow_ups(self.app.ctx, "open")
+        self.items = reading(self.app, lambda: list_follow_ups(self.app.ctx, "open"), [])
         self._render_rows(keep)
 
     def data_changed(self, keep: int | None = None) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 
 from netmaint_tui.services.due import SORTS
 from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.workers import reading
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
 
@@ -186,7 +187,7 @@ class MainScreen(Screen):
     def fetch_rows(self, ids):
         from netmaint_tui.services.due import rows_for_ids
 
-        return rows_for_ids(self.app.ctx, ids)
+        return reading(self.app, lambda: rows_for_ids(self.app.ctx, ids), [])
 
     def reload(self, keep: int | None = None) -> None:
         """Re-rank and recount in a worker; the panes update when it returns."""
@@ -299,7 +300,7 @@ class MainScreen(Screen):
 
         if not self._completed:
             return  # the pane shows the selected contact once it is mounted
-        detail = contact_detail(self.app.ctx, contact_id) if contact_id is not None else None
+        detail = reading(self.app, lambda: contact_detail(self.app.ctx, contact_id), None) if contact_id is not None else None
         self.query_one("#detail").show(detail, self.app.ctx.now())
 
     @on(ContactList.Highlighted)
@@ -440,24 +441,26 @@ class MainScreen(Screen):
 
     # --- other screens ---------------------------------------------------------------------
 
-    def _open(self, module: str, name: str, *args) -> None:
-        import importlib
+    def _open(self, screen) -> None:
+        self.app.push_screen(screen, lambda _result: self.changed())
 
-        try:
-            screen_class = getattr(importlib.import_module(f"netmaint_tui.ui.screens.{module}"), name)
-        except (ImportError, AttributeError):
-            self.notify("Not available in this version", severity="warning", markup=False)
-            return
-        self.app.push_screen(screen_class(*args), lambda _result: self.changed())
+    # The other screens are imported when first opened, not with the list: the first frame
+    # waits for every module imported before it.
 
     def action_follow_ups(self) -> None:
-        self._open("follow_ups", "FollowUpsScreen")
+        from netmaint_tui.ui.screens.follow_ups import FollowUpsScreen
+
+        self._open(FollowUpsScreen())
 
     def action_weekly_session(self) -> None:
-        self._open("weekly_session", "WeeklySessionScreen")
+        from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen
+
+        self._open(WeeklySessionScreen())
 
     def action_import_file(self) -> None:
-        self._open("import_file", "ImportScreen")
+        from netmaint_tui.ui.screens.import_file import ImportScreen
+
+        self._open(ImportScreen())
 
     def goto_contact(self, contact_id: int) -> None:
         """Show a contact even if the filter, snooze or sort would hide it."""
