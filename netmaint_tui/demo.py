@@ -13,8 +13,10 @@ import itertools
 import random
 from pathlib import Path
 
-from netmaint_tui.rules.dates import week_start
+from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.services.common import Context, to_db
+from netmaint_tui.store.db import open_database
+from netmaint_tui.store.models import database
 from netmaint_tui.store.rows import INSERT_CONTACT, to_row
 
 FIRST = (
@@ -66,8 +68,6 @@ def _weighted(rng: random.Random, pairs):
 def build_demo(path: Path, ctx: Context, seed: int = 7, contacts: int = 150, touches: int | None = None,
                months: int = 18, progress=None) -> Path:
     """Create (or extend) the database at `path` with a sample network and return the path."""
-    from netmaint_tui.store.db import open_database
-    from netmaint_tui.store.models import database
 
     open_database(path)
     rng = random.Random(seed)
@@ -161,8 +161,6 @@ def _goals_and_pause(db, rng, weeks, now, start_day):
 
 
 def _touches(db, rng, ids, weeks, pause_weeks, total, now, progress):
-    from netmaint_tui.rules.dates import local_midnight_utc
-
     tz = now.timezone
     tiers = dict(db.execute_sql(f"SELECT id, tier FROM contact WHERE id >= {ids[0]} AND id <= {ids[-1]}").fetchall())
     weight = {"A": 6, "B": 2, "C": 1}

@@ -16,14 +16,15 @@ from pathlib import Path
 from peewee import PeeweeException
 
 # Importing a feature's module declares its commands; --help lists them in this order.
-from netmaint_tui.cli import contacts, touches, followups, due, habit, files, backups, config, app  # noqa: F401, I001
+from netmaint_tui.cli import app, backups, config, contacts, due, files, followups, habit, touches  # noqa: F401, I001
 from netmaint_tui.cli.base import COMMANDS, USAGE_ERROR, Parser, UsageError, db_path, load_settings, make_context, say
 from netmaint_tui.clock import ClockError, system_clock
 from netmaint_tui.services.common import InputError
 from netmaint_tui.store.backup import BackupError, SourceDamaged, daily_backup
-from netmaint_tui.store.db import close_database, open_database, open_snapshot, translate_error
-from netmaint_tui.store.models import database
+from netmaint_tui.store.db import close_database, open_database, open_snapshot
 from netmaint_tui.store.errors import StoreError
+from netmaint_tui.store.files import translate_error
+from netmaint_tui.store.models import database
 
 
 class _Version(argparse.Action):

@@ -22,12 +22,11 @@ from __future__ import annotations
 import csv
 import io
 
-COLUMNS = (
-    "name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met", "tier",
-    "cadence_days", "tags", "birthday", "notes", "source", "source_id", "connected_on",
-    "snoozed_until", "archived", "created_at", "last_touch_at", "id",
-)
-LIST_COLUMNS = ("emails", "phones", "tags")
+from netmaint_tui.rules.schema import CONTACT_FIELDS, LIST_FIELDS
+
+# Every field of a contact, in the schema's order, then what netmaint keeps about it.
+COLUMNS = (*(f.key for f in CONTACT_FIELDS), "created_at", "last_touch_at", "id")
+LIST_COLUMNS = LIST_FIELDS
 LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
+from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
+
 from .records import (
-    parse_csv_export,
     ImportRecord,
     ParseResult,
     Progress,
@@ -22,9 +23,8 @@ from .records import (
     dedupe,
     has_header,
     identity_key,
-    is_linkedin_url,
     normalize_birthday,
-    normalize_linkedin_url,
+    parse_csv_export,
     snippet,
 )
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
+
 from .google import is_google_header
 from .records import (
-    parse_csv_export,
     ImportRecord,
     ParseResult,
     Progress,
@@ -21,8 +22,7 @@ from .records import (
     collapse,
     has_header,
     identity_key,
-    is_linkedin_url,
-    normalize_linkedin_url,
+    parse_csv_export,
     snippet,
 )
 

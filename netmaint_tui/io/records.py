@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from netmaint_tui.rules import schema
-from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url  # noqa: F401 (the parsers' helpers)
 
 Progress = Callable[[int, int], None]
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import binascii
 import re
 
+from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
+
 from .records import (
     ImportRecord,
     ParseResult,
@@ -23,9 +25,7 @@ from .records import (
     dedupe,
     first_line,
     identity_key,
-    is_linkedin_url,
     normalize_birthday,
-    normalize_linkedin_url,
     snippet,
     to_utf8,
 )

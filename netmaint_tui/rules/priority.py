@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from netmaint_tui.rules.schema import DEFAULT_CADENCE  # noqa: F401 (the tiers' default cadences, shown with the weights)
 
 TIER_WEIGHT = {"A": 3, "B": 2, "C": 1}
 

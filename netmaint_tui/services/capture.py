@@ -36,12 +36,13 @@ from netmaint_tui.services.common import (
     Context,
     InputError,
     bulk_work,
-    loads_list,
     local_time,
     to_db,
     write_transaction,
 )
+from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.models import database
+from netmaint_tui.store.rows import loads_list
 
 CALENDAR, MAIL = "calendar", "mail"
 # Events not over yet are skipped (a later run captures them); the summary counts those of the next 30 days.
@@ -402,7 +403,6 @@ def _backup(report: CaptureReport) -> None:
         return
     if not database.execute_sql("SELECT EXISTS (SELECT 1 FROM contact)").fetchone()[0]:
         return  # nothing to keep, and nothing to capture for
-    from netmaint_tui.store.backup import auto_backup
 
     report.backup = auto_backup(getattr(database.obj, "path"), reason="before-capture")
 

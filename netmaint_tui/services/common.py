@@ -10,9 +10,10 @@ from typing import Any
 import pendulum
 
 from netmaint_tui.clock import Clock
-from netmaint_tui.store.errors import StoreError
-from netmaint_tui.store.rows import dumps_list, loads_list  # noqa: F401 (the services' JSON list columns)
 from netmaint_tui.rules.dates import day_problem, in_zone, instant_problem
+from netmaint_tui.store.errors import StoreError
+from netmaint_tui.store.files import translate_error
+from netmaint_tui.store.models import database
 
 
 class InputError(ValueError):
@@ -163,8 +164,6 @@ def write_transaction(work, dry_run: bool = False) -> None:
     bulk work; SQLite's errors become the user's one line."""
     import sqlite3
 
-    from netmaint_tui.store.models import database
-
     try:
         with bulk_work():
             if dry_run:
@@ -173,14 +172,10 @@ def write_transaction(work, dry_run: bool = False) -> None:
             with database.atomic("IMMEDIATE"):
                 work()
     except sqlite3.Error as exc:
-        from netmaint_tui.store.db import translate_error
-
         raise translate_error(exc, getattr(database.obj, "path", "the database")) from exc
 
 
 def worker_connection():
     """A connection of its own for a worker thread, closed when the block ends."""
-    from netmaint_tui.store.models import database
-
     return database.connection_context()
 

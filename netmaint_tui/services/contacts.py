@@ -20,10 +20,8 @@ from netmaint_tui.services.common import (
     InputError,
     UnknownContact,
     check_day,
-    dumps_list,
-    local_time,
     from_db,
-    loads_list,
+    local_time,
     plain_date,
     to_db,
 )
@@ -37,6 +35,7 @@ from netmaint_tui.store.models import (
     TouchContact,
     database,
 )
+from netmaint_tui.store.rows import dumps_list, loads_list
 
 EDITABLE = schema.EDITABLE
 
@@ -137,7 +136,7 @@ def edit_contact(ctx: Context, contact_id: int, typed: dict, opened: dict, keep:
     change someone else made meanwhile to another field stays. A field the user changed that was
     also changed underneath raises EditConflict, unless `keep` says whose value wins ("ours" or
     "theirs"). Returns the keys written."""
-    from netmaint_tui.rules.merge import merge_fields
+    from netmaint_tui.rules.merge import merge_fields  # lazy: not needed for the first frame
 
     try:
         ours = schema.clean_contact({k: v for k, v in typed.items() if k in schema.EDITABLE})
@@ -392,7 +391,7 @@ def touch_views(ctx: Context, touch_query) -> list[TouchView]:
 
 
 def follow_up_views(ctx: Context, query) -> list[FollowUpView]:
-    from netmaint_tui.store.models import Contact as C
+    from netmaint_tui.store.models import Contact as C  # lazy: not needed for the first frame
 
     rows = list(query)
     ids = {r.suggested_by_id for r in rows} | {r.about_id for r in rows}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from netmaint_tui.rules import schema
+from netmaint_tui.rules.vocabulary import FOLLOW_UP_STATUSES
 from netmaint_tui.services.common import Context, InputError, to_db
 from netmaint_tui.services.contacts import FollowUpView, add_contact, follow_up_views
 from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, LogResult, check_due, log_touch
 from netmaint_tui.services.undo import delete_on_undo, restore_on_undo
-from netmaint_tui.store.models import FOLLOW_UP_STATUSES, Contact, FollowUp, database
+from netmaint_tui.store.models import Contact, FollowUp, database
 
 
 def add_follow_up(

@@ -9,13 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.rules import schema
+from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.rules.streaks import (
-    GoalRow, HabitResult, PauseRange, Tally, evaluate, habit_date_problem, habit_span, judged_weeks,
+    GoalRow,
+    HabitResult,
+    PauseRange,
+    Tally,
+    evaluate,
+    habit_date_problem,
+    habit_span,
+    judged_weeks,
 )
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context, InputError, local_day, plain_date, to_db
+from netmaint_tui.services.due import due_list, rows_for_ids
 from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.models import Goal, Pause, database
 
@@ -146,8 +154,6 @@ def habit(ctx: Context) -> tuple[HabitResult, dict[dt.date, Tally], list[dt.date
 def week_summary(ctx: Context, with_suggestions: bool = True, ranked_ids: list[int] | None = None) -> WeekSummary:
     """This week at a glance. `ranked_ids` (the prioritized list, most urgent first) lets a caller
     that has just ranked name the suggestions without ranking again."""
-    from netmaint_tui.services.due import due_list
-
     result, tallies, heat_weeks = habit(ctx)
     this_week = heat_weeks[-1]
     tally = tallies.get(this_week, Tally())
@@ -173,8 +179,6 @@ def week_summary(ctx: Context, with_suggestions: bool = True, ranked_ids: list[i
         need = max(0, summary.goal_touches - summary.touches)
         if need:
             if ranked_ids is not None:
-                from netmaint_tui.services.due import rows_for_ids
-
                 summary.suggestions = [r.name for r in rows_for_ids(ctx, ranked_ids[:need])]
             else:
                 summary.suggestions = [r.name for r in due_list(ctx, limit=need)]

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from netmaint_tui.io.records import ImportIssue
 from netmaint_tui.rules.dates import instant_problem, moment_problem
 from netmaint_tui.services.common import Context, to_db
-from netmaint_tui.store.db import translate_error
+from netmaint_tui.store.files import translate_error
 from netmaint_tui.store.models import database
 
 Progress = Callable[[int, int], None]

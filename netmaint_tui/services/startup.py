@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from netmaint_tui.services.common import Context, worker_connection
+from netmaint_tui.services.due import rank_ids, rows_for_ids
 
 FIRST_PAGE = 40  # rows fetched ahead: a tall terminal's list
 
@@ -35,8 +36,6 @@ class Preload:
         self._thread.start()
 
     def _run(self) -> None:
-        from netmaint_tui.services.due import rank_ids, rows_for_ids
-
         try:
             with worker_connection():
                 ranking = rank_ids(self.ctx)

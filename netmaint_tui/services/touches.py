@@ -10,6 +10,7 @@ import pendulum
 from netmaint_tui.rules import schema
 from netmaint_tui.rules.dates import is_after
 from netmaint_tui.services.common import Context, InputError, check_moment, to_db
+from netmaint_tui.services.contacts import add_contact
 from netmaint_tui.services.undo import delete_on_undo, record
 from netmaint_tui.store.models import CapturedItem, Contact, FollowUp, Touch, TouchContact, database
 
@@ -54,7 +55,7 @@ def log_touch(
     minutes: int | None = None,
     note: str = "",
 ) -> LogResult:
-    from netmaint_tui.rules.notes import credited, extract_tasks
+    from netmaint_tui.rules.notes import credited, extract_tasks  # lazy: not needed for the first frame
 
     # The same person picked twice is one link, not a unique-index failure.
     contact_ids = list(dict.fromkeys(int(c) for c in contact_ids or ()))
@@ -98,8 +99,7 @@ def save_quick_note(
 ) -> tuple[LogResult, list[int]]:
     """A quick note, whole: the people it names that are new, the touch, its follow-ups, and the
     draft gone, in one transaction (never the touch without the draft gone, nor the other way)."""
-    from netmaint_tui.services.contacts import add_contact
-    from netmaint_tui.services.drafts import discard_draft
+    from netmaint_tui.services.drafts import discard_draft  # lazy: not needed for the first frame
 
     with database.atomic():
         new_ids = [add_contact(ctx, name) for name in new_names]

@@ -23,15 +23,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netmaint_tui.paths import RESTORE_ASIDE, backups_dir
-from netmaint_tui.store.db import (
+from netmaint_tui.store.backup_names import (
+    BEFORE_RESTORE,
+    DAILY,
+    KEEP_BEFORE_DAYS,
+    MANUAL,
+    MANUAL_NAME,
+    REASON,
+    backup_stamp,
+    is_before_step,
+    parse_auto_name,
+    reason_label,
+    stamp_time,
+)
+from netmaint_tui.store.errors import DAMAGE_MARK, DatabaseDamaged, StoreError
+from netmaint_tui.store.files import (
     can_write,
     cannot_open_message,
+    damage_found,
     make_private_dirs,
     read_only_message,
     read_only_uri,
     translate_error,
 )
-from netmaint_tui.store.errors import DAMAGE_MARK, DatabaseDamaged, StoreError, damage_found
 
 
 class BackupError(Exception):
@@ -105,37 +119,6 @@ def check_database_file(path: Path) -> str:
         return str(exc)
 
 
-def _stamp(now: dt.datetime | None = None) -> str:
-    return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-
-
-DAILY = "daily"
-MANUAL = "manual"
-BEFORE_RESTORE = "before-restore"
-BEFORE = "before-"  # the start of every reason that names a risky step
-KEEP_BEFORE_DAYS = 14
-
-_REASON = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# What follows `<stem>-` in a backup's name.
-# Only names netmaint writes: a copy of the user's own in the folder ("-mycopy", "(copy)") is never
-# listed as ours, and never thinned away.
-_AUTO_NAME = re.compile(r"(?P<stamp>\d{8}-\d{6})-(?P<reason>daily|before(?:-[a-z0-9]+)+)(?:\.(?P<n>\d+))?\.db")
-_MANUAL_NAME = re.compile(r"manual-(?P<stamp>\d{8}-\d{6})(?:\.(?P<n>\d+))?\.db")
-
-
-def is_before_step(reason: str) -> bool:
-    """A copy taken before a risky step: kept KEEP_BEFORE_DAYS days, never thinned away sooner."""
-    return reason.startswith(BEFORE)
-
-
-def reason_label(reason: str) -> str:
-    """The reason in words: `before-migration-1-to-2` → `before migration (schema 1 to 2)`."""
-    migration = re.fullmatch(r"before-migration-(\d+)-to-(\d+)", reason)
-    if migration:
-        return f"before migration (schema {migration[1]} to {migration[2]})"
-    return reason.replace("-", " ")
-
-
 def _first_unused(candidate, companions: tuple[str, ...] = ("",)) -> Path:
     """candidate(1), candidate(2)…: the first path that is not taken, with none of its companions
     taken either. A copy never replaces another."""
@@ -155,14 +138,14 @@ def auto_backup(db, reason: str, now: dt.datetime | None = None, keep: tuple[Pat
 
     `keep`: files thinning must leave alone this time (the backup a restore is reading from).
     """
-    if not _REASON.fullmatch(reason) or reason == MANUAL:
+    if not REASON.fullmatch(reason) or reason == MANUAL:
         raise ValueError(f"not a backup reason: {reason!r}")
     path = _db_path(db)
     if not path.exists() or path.stat().st_size == 0:
         return None
     folder = make_private_dirs(backups_dir(path))
     _remove_abandoned_copies(folder)
-    dest = _unused(folder, f"{path.stem}-{_stamp(now)}-{reason}")
+    dest = _unused(folder, f"{path.stem}-{backup_stamp(now)}-{reason}")
     copy_database(path, dest)
     thin_backups(folder, path.stem, now=now, newest=dest, keep=keep)
     return dest
@@ -180,31 +163,6 @@ def _remove_abandoned_copies(folder: Path, older_than_s: float = 3600.0) -> None
                 stale.unlink()
         except OSError:
             pass
-
-
-def _parse_auto(p: Path, stem: str) -> tuple[dt.datetime, str, int] | None:
-    """(time, reason, n) of an automatic copy of `stem`, or None for any other file."""
-    if not p.name.startswith(f"{stem}-"):
-        return None
-    found = _AUTO_NAME.fullmatch(p.name[len(stem) + 1 :])
-    when = _when(found["stamp"]) if found else None
-    return None if when is None else (when, found["reason"], int(found["n"] or 1))
-
-
-def list_backups(db_path: Path) -> list[Path]:
-    """The automatic copies of this database, oldest first."""
-    db_path = Path(db_path)
-    folder = backups_dir(db_path)
-    if not folder.is_dir():
-        return []
-    # Only names with a time stamp right after the stem: backups of 'work-2.db' are not those of 'work.db'.
-    found = [(parsed, p) for p in folder.glob(f"{db_path.stem}-*.db") if (parsed := _parse_auto(p, db_path.stem))]
-    return [p for (when, _, n), p in sorted(found, key=lambda item: (item[0][0], item[0][2], item[1].name))]
-
-
-def latest_backup(db_path: Path) -> Path | None:
-    found = list_backups(db_path)
-    return found[-1] if found else None
 
 
 def _mtime(p: Path) -> int:
@@ -229,7 +187,7 @@ def thin_backups(folder: Path, stem: str, now: dt.datetime | None = None, newest
     spared = {os.path.realpath(p) for p in keep}
     dated = []
     for p in folder.glob(f"{stem}-*.db"):
-        parsed = _parse_auto(p, stem)
+        parsed = parse_auto_name(p, stem)
         if parsed is None or os.path.realpath(p) in spared:
             continue
         t, reason, n = parsed
@@ -280,10 +238,10 @@ def all_backups(db_path: Path) -> list[BackupInfo]:
     stem = db_path.stem
     if folder.is_dir():
         for p in folder.glob(f"{stem}-*.db"):
-            if parsed := _parse_auto(p, stem):
+            if parsed := parse_auto_name(p, stem):
                 when, reason, n = parsed
-            elif manual := _MANUAL_NAME.fullmatch(p.name[len(stem) + 1 :]):
-                when, reason, n = _when(manual["stamp"]), MANUAL, int(manual["n"] or 1)
+            elif manual := MANUAL_NAME.fullmatch(p.name[len(stem) + 1 :]):
+                when, reason, n = stamp_time(manual["stamp"]), MANUAL, int(manual["n"] or 1)
             else:
                 continue
             if when is not None:
@@ -291,7 +249,7 @@ def all_backups(db_path: Path) -> list[BackupInfo]:
     prefix = f"{db_path.name}{RESTORE_ASIDE}"
     for p in db_path.parent.glob(f"{glob.escape(prefix)}*"):
         aside = re.fullmatch(r"(\d{8}-\d{6})(?:-(\d+))?", p.name[len(prefix) :])
-        if aside and (when := _when(aside[1])) is not None:
+        if aside and (when := stamp_time(aside[1])) is not None:
             found.append(((when, int(aside[2] or 1)), p, when, BEFORE_RESTORE))
     result = []
     # Names have whole seconds only: within one, the later-written copy is the newer.
@@ -303,13 +261,6 @@ def all_backups(db_path: Path) -> list[BackupInfo]:
             continue
         result.append(BackupInfo(p, when, reason, size))
     return result
-
-
-def _when(stamp: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.strptime(stamp, "%Y%m%d-%H%M%S")
-    except ValueError:
-        return None
 
 
 def has_backup_on(db_path: Path, day: dt.date) -> bool:
@@ -345,7 +296,7 @@ def manual_backup_path(db_path: Path, now: dt.datetime | None = None, folder: Pa
     `<stem>-manual-<stamp>.db` so thinning (which reads the stamp right after the stem) never
     deletes a copy the user asked for; a name not taken yet, so it never replaces another copy."""
     db_path = Path(db_path)
-    return _unused(folder or backups_dir(db_path), f"{db_path.stem}-manual-{_stamp(now)}")
+    return _unused(folder or backups_dir(db_path), f"{db_path.stem}-manual-{backup_stamp(now)}")
 
 
 # --- restore -------------------------------------------------------------------------------
@@ -451,7 +402,7 @@ def restore_database(db_path: Path, source: Path, newest_schema: int, now: dt.da
         raise BackupError(read_only_message(db_path) if db_path.exists() else cannot_open_message(db_path))
     if db_path.exists() and os.path.samefile(db_path, source):
         raise NotRestorable(f"{source} is the database itself; choose a backup file")
-    stamp = _stamp(now)
+    stamp = backup_stamp(now)
     staged = copy_database(source, db_path.with_name(f".{db_path.name}.restore-{stamp}"))
     aside: Path | None = None
     try:

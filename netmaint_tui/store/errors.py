@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 
 class StoreError(Exception):
     exit_code = 1
@@ -41,24 +39,3 @@ class MigrationFailed(StoreError):
 
 DAMAGE_MARK = ".damaged"  # beside the database: damage was seen, and no write goes in until it is gone
 
-
-def damage_found(path: Path) -> "DatabaseDamaged":
-    """The error for a damaged file, remembered beside it: a later command that would write first
-    checks the file again (store.db.open_database), instead of writing into the damage."""
-    try:
-        Path(f"{path}{DAMAGE_MARK}").touch()
-    except OSError:
-        pass  # a read-only folder: nothing can be written into the file either
-    return DatabaseDamaged(damaged_message(path))
-
-
-def damaged_message(path: Path) -> str:
-    from netmaint_tui.store.backup import latest_backup
-
-    latest = latest_backup(path)
-    if latest is None:
-        return f"{path} is damaged and there is no automatic backup; the file was left as it is"
-    return (
-        f"{path} is damaged (left as it is); restore the latest backup with: "
-        f"netmaint restore {latest}"
-    )

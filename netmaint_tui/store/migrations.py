@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from netmaint_tui.store.backup import auto_backup
+from netmaint_tui.store.errors import MigrationFailed, StoreError
 from netmaint_tui.store.models import ALL_MODELS, CapturedItem, Correspondent
 
 
@@ -83,9 +85,6 @@ def _has_tables(db) -> bool:
 
 
 def migrate(db, current: int, *, backup_first: bool = True) -> None:
-    from netmaint_tui.store.backup import auto_backup
-    from netmaint_tui.store.errors import MigrationFailed, StoreError
-
     backup = None
     # Any file that already holds data is copied first, whatever its version says.
     if backup_first and (current > 0 or _has_tables(db)):

@@ -19,7 +19,6 @@ from peewee import (
 
 database = DatabaseProxy()
 
-from netmaint_tui.rules.vocabulary import CHANNELS, FOLLOW_UP_STATUSES, KINDS, TIERS  # noqa: F401 (re-exported)
 
 
 class BaseModel(Model):

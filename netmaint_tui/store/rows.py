@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from netmaint_tui.rules.schema import CONTACT_FIELDS, LIST_FIELDS
+from netmaint_tui.rules.schema import CONTACT_FIELDS, EDITABLE, LIST_FIELDS
 
 # Tags live in their own table; the rest of the fields are columns, then the two stamps.
 CONTACT_COLUMNS: tuple[str, ...] = tuple(f.key for f in CONTACT_FIELDS if f.key != "tags") + ("created_at", "updated_at")
 _JSON_LISTS = tuple(k for k in LIST_FIELDS if k != "tags")  # stored as JSON text in their column
 _DAYS = tuple(f.key for f in CONTACT_FIELDS if f.kind == "day")
+# The text a person types in the form is stored as "" when left empty; where a contact came from
+# (source, source_id) stays NULL for one typed in.
+_EMPTY_TEXT = tuple(f.key for f in CONTACT_FIELDS if f.kind in ("line", "text") and f.key in EDITABLE)
 
 INSERT_CONTACT = (
     f"INSERT INTO contact (id, {', '.join(CONTACT_COLUMNS)}) VALUES ({', '.join('?' * (len(CONTACT_COLUMNS) + 1))})"
@@ -30,7 +33,7 @@ def to_row(contact_id: int | None, values: dict[str, Any]) -> list:
             value = dumps_list(value or [])
         elif column == "archived":
             value = 1 if value else 0
-        elif value is None and column in ("company", "role", "linkedin_url", "location", "how_met", "notes"):
+        elif value is None and column in _EMPTY_TEXT:
             value = ""
         row.append(value)
     return row

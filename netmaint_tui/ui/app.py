@@ -12,11 +12,19 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 from netmaint_tui.clock import Clock, system_clock
+from netmaint_tui.config import Settings, save_setting
+from netmaint_tui.paths import user_themes_dir
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context
+from netmaint_tui.services.undo import History
+from netmaint_tui.store.backup import SourceDamaged, daily_backup
+from netmaint_tui.store.db import current_database, data_version
+from netmaint_tui.store.errors import DatabaseDamaged, StoreError
+from netmaint_tui.store.files import translate_error
 from netmaint_tui.ui.commands import ContactPicker, ContactsProvider
 from netmaint_tui.ui.compat import HoldsKeysUntilReady
 from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.screens.main import MainScreen
 
 
 class NetmaintApp(HoldsKeysUntilReady):
@@ -75,7 +83,6 @@ class NetmaintApp(HoldsKeysUntilReady):
         self.start_up_complete = False  # True once start_up_done has run
         self._weighing_note_key = False  # see _quick_note_key_taken
         self._draft_pending = False  # a crash's draft still to offer, once the user is at the list
-        from netmaint_tui.services.undo import History
 
         self.history = History()  # what u / ctrl+z take back, newest last
         self._register_themes()
@@ -83,8 +90,7 @@ class NetmaintApp(HoldsKeysUntilReady):
     # --- themes ---------------------------------------------------------------------------
 
     def _register_themes(self) -> None:
-        from netmaint_tui.paths import user_themes_dir
-        from netmaint_tui.ui.themes import load_all_themes, quick_theme
+        from netmaint_tui.ui.themes import load_all_themes, quick_theme  # lazy: not needed for the first frame
 
         wanted = self.requested_theme or self.settings.theme
         # Reading every theme file costs as much as drawing the first frame; when the one in use
@@ -110,8 +116,7 @@ class NetmaintApp(HoldsKeysUntilReady):
             self.own_themes[theme.name] = self.own_themes.get(theme.name, len(self.own_themes))
 
     def _load_other_themes(self) -> None:
-        from netmaint_tui.paths import user_themes_dir
-        from netmaint_tui.ui.themes import load_all_themes
+        from netmaint_tui.ui.themes import load_all_themes  # lazy: not needed for the first frame
 
         if not self._themes_pending:
             return
@@ -123,7 +128,7 @@ class NetmaintApp(HoldsKeysUntilReady):
             self.notify(line, severity="warning", markup=False, timeout=10)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        from netmaint_tui.ui.themes import theme_variable_defaults
+        from netmaint_tui.ui.themes import theme_variable_defaults  # lazy: not needed for the first frame
 
         return theme_variable_defaults(self.current_theme)
 
@@ -137,8 +142,6 @@ class NetmaintApp(HoldsKeysUntilReady):
         if theme == self._theme_in_config:
             return
         try:
-            from netmaint_tui.config import save_setting
-
             save_setting("theme", theme, databases=[self.db_path])
         except Exception as exc:  # the theme still applies for this run
             self.notify(f"Could not save the theme choice: {exc}", severity="warning", markup=False)
@@ -186,8 +189,6 @@ class NetmaintApp(HoldsKeysUntilReady):
         return MainScreen()
 
     def on_mount(self) -> None:
-        from netmaint_tui.store.db import current_database
-
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
         db = current_database(self.db_path)
@@ -212,8 +213,6 @@ class NetmaintApp(HoldsKeysUntilReady):
     WATCH_INTERVAL = 0.5
 
     def _read_data_version(self) -> int | None:
-        from netmaint_tui.store.db import data_version
-        from netmaint_tui.store.errors import StoreError
 
         try:
             return data_version()
@@ -233,8 +232,6 @@ class NetmaintApp(HoldsKeysUntilReady):
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def _daily_backup(self) -> None:
         """The day's first start keeps a copy; off the main thread so the list shows at once."""
-        from netmaint_tui.store.backup import SourceDamaged, daily_backup
-
         try:
             daily_backup(self.db_path)
         except SourceDamaged as exc:  # the copy read a page the app has not: the way back, in red
@@ -260,7 +257,7 @@ class NetmaintApp(HoldsKeysUntilReady):
         if not self._draft_pending or main is None or self.screen is not main or not main.at_list:
             return
         self._draft_pending = False
-        from netmaint_tui.services.drafts import load_draft
+        from netmaint_tui.services.drafts import load_draft  # lazy: not needed for the first frame
 
         if load_draft() is None:
             return  # the usual case, and the note's screen need not even be loaded
@@ -270,8 +267,6 @@ class NetmaintApp(HoldsKeysUntilReady):
 
     @property
     def main(self):
-        from netmaint_tui.ui.screens.main import MainScreen
-
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 return screen
@@ -293,8 +288,6 @@ class NetmaintApp(HoldsKeysUntilReady):
         `subject` (("contact", id), ("follow_up", id)) is where the cursor goes on undo.
         Every change the app makes comes through here: once the file is known to be damaged,
         none is made."""
-        from netmaint_tui.store.errors import DatabaseDamaged
-
         if self.damage is not None:
             raise DatabaseDamaged(self.damage)
         try:
@@ -308,8 +301,6 @@ class NetmaintApp(HoldsKeysUntilReady):
         # (or gone, or locked too long) is said on screen and the app goes on, read-only: what
         # is already on screen stays readable instead of ending in a traceback.
         import sqlite3
-
-        from netmaint_tui.store.errors import StoreError
 
         try:
             return await super().run_action(action, default_namespace, namespaces)
@@ -330,9 +321,6 @@ class NetmaintApp(HoldsKeysUntilReady):
         takes no more changes from this app."""
         import sqlite3
 
-        from netmaint_tui.store.db import translate_error
-        from netmaint_tui.store.errors import DatabaseDamaged, StoreError
-
         if isinstance(error, sqlite3.DatabaseError):
             error = translate_error(error, self.db_path)
         if not isinstance(error, StoreError):
@@ -344,8 +332,6 @@ class NetmaintApp(HoldsKeysUntilReady):
         return True
 
     def action_undo(self) -> None:
-        from netmaint_tui.store.errors import StoreError
-
         try:
             entry = self.history.undo_last()
         except StoreError as exc:
@@ -378,7 +364,7 @@ class NetmaintApp(HoldsKeysUntilReady):
     # --- actions ---------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from netmaint_tui.ui.screens.help import HelpScreen, group_bindings
+        from netmaint_tui.ui.screens.help import HelpScreen, group_bindings  # lazy: not needed for the first frame
 
         if isinstance(self.screen, HelpScreen):
             return
@@ -464,8 +450,6 @@ class ThemePicker(ThemeProvider):
 
 def make_app(db_path, clock: Clock | None = None, settings=None, theme: str | None = None, preload=None) -> NetmaintApp:
     if settings is None:
-        from netmaint_tui.config import Settings
-
         settings = Settings()
     app = NetmaintApp(Path(db_path), clock or system_clock(), settings, theme)
     app.preload = preload

@@ -8,7 +8,9 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from netmaint_tui.services.contacts import contact_names
 from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.workers import on_own_connection
 
 
 def _highlighted(matcher, text: str) -> Content:
@@ -26,9 +28,7 @@ def _highlighted(matcher, text: str) -> Content:
 
 
 def _read_entries() -> list:
-    from netmaint_tui.services.contacts import contact_names
-    from netmaint_tui.ui.widgets.contact_field import entries_from
-    from netmaint_tui.ui.workers import on_own_connection
+    from netmaint_tui.ui.widgets.contact_field import entries_from  # lazy: not needed for the first frame
 
     return entries_from(on_own_connection(lambda: contact_names("", limit=10_000_000)))
 
@@ -46,7 +46,7 @@ class ContactsProvider(Provider):
         self._entries = asyncio.get_running_loop().run_in_executor(None, _read_entries)
 
     async def search(self, query: str) -> Hits:
-        from netmaint_tui.ui.widgets.contact_field import match_names
+        from netmaint_tui.ui.widgets.contact_field import match_names  # lazy: not needed for the first frame
 
         query = query.strip()
         if len(query) < 2 or self._entries is None:
@@ -70,8 +70,6 @@ class ContactPicker(ContactsProvider):
     """The "Go to contact…" palette: contacts alone, the first few by name before anything is typed."""
 
     async def discover(self) -> Hits:
-        from netmaint_tui.services.contacts import contact_names
-
         for cid, name, company in contact_names("", limit=15):
             yield DiscoveryHit(Content(safe(name)), partial(self.app.goto_contact, cid), text=safe(name),
                                help=Content(safe(company)) if company else None)

@@ -4,7 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netmaint_tui.io.linkedin import parse_connected_on, parse_linkedin
-from netmaint_tui.io.records import ImportRecord, ParseResult, is_linkedin_url, normalize_linkedin_url
+from netmaint_tui.io.records import ImportRecord, ParseResult
+from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 

@@ -25,8 +25,8 @@ from tests.reliability.helpers import (
     HERE,
     PYTHON,
     TIMEOUT,
-    flip_root_page,
     bound_by_permissions,
+    flip_root_page,
     kill_when,
     one_error_line,
     permissions_bind_children,
@@ -69,7 +69,7 @@ def filled(cli, capsys):
     close_database()
     assert main(["add", "Dana"]) == 0  # the day's first write makes the automatic backup
     capsys.readouterr()
-    from netmaint_tui.store.backup import latest_backup
+    from netmaint_tui.store.backup_names import latest_backup
 
     assert latest_backup(cli.db) is not None
     return cli
@@ -113,7 +113,7 @@ def test_a_damaged_file_is_one_line_naming_the_restore_and_stays_byte_for_byte(f
 
 def _backups_made_yesterday(db) -> None:
     """Today's backup moved to yesterday: the next write makes the day's first copy."""
-    from netmaint_tui.store.backup import list_backups
+    from netmaint_tui.store.backup_names import list_backups
 
     yesterday = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y%m%d")
     for backup in list_backups(db):
@@ -139,8 +139,8 @@ def _schema_version_lost(db) -> None:
 def test_every_copy_before_a_write_turns_a_damaged_page_into_the_damaged_line(filled, capsys, step, table, argv):
     """The copy reads every page, so it is where damage in a part no command has read shows first:
     the same one line as any damaged file, never an unexpected error, and never a write after it."""
-    from netmaint_tui.store.backup import list_backups
-    from netmaint_tui.store.errors import damaged_message
+    from netmaint_tui.store.backup_names import list_backups
+    from netmaint_tui.store.files import damaged_message
 
     doc = filled.tmp / "one.json"
     doc.write_text(json.dumps({"format": "netmaint", "version": 1, "contacts": [{"name": "Zed"}]}))
@@ -336,7 +336,7 @@ def test_a_migration_killed_halfway_leaves_the_old_version_and_a_retry_works(cli
         assert conn.execute("SELECT COUNT(*) FROM reminder").fetchone()[0] == len(before)
     finally:
         conn.close()
-    from netmaint_tui.store.backup import list_backups
+    from netmaint_tui.store.backup_names import list_backups
 
     copies = [p for p in list_backups(cli.db) if f"before-migration-{SCHEMA_VERSION}-to-{SCHEMA_VERSION + 1}" in p.name]
     assert copies and names(copies[-1]) == before

@@ -86,8 +86,8 @@ def test_an_import_that_runs_out_of_space_imports_nothing_and_can_be_run_again(f
 
 
 def test_the_translation_names_a_full_disk():
-    from netmaint_tui.store.db import translate_error
     from netmaint_tui.store.errors import StoreError
+    from netmaint_tui.store.files import translate_error
 
     error = translate_error(sqlite3.OperationalError("database or disk is full"), "net.db")
     assert isinstance(error, StoreError) and "disk is full" in str(error) and "\n" not in str(error)

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from tests.reliability import writer
-from tests.reliability.helpers import PYTHON, HERE, Lines, cli_env
+from tests.reliability.helpers import HERE, PYTHON, Lines, cli_env
 
 KILLS = 50
 SEED = 20250312
@@ -121,7 +121,7 @@ def test_kill_minus_9_while_saving_loses_nothing_committed_and_leaves_nothing_ha
 
     # The next start needs no repair: it opens, migrates nothing, and can write.
     from netmaint_tui.services.touches import log_touch
-    from netmaint_tui.store.backup import list_backups
+    from netmaint_tui.store.backup_names import list_backups
     from netmaint_tui.store.db import close_database, open_database
 
     before = set(list_backups(db))

@@ -108,9 +108,9 @@ def test_a_ranking_overtaken_by_a_newer_one_is_not_shown(demo_db, monkeypatch):
     the reload's, which finishes last but was asked for first."""
     import threading
 
-    import netmaint_tui.services.due as due
+    import netmaint_tui.ui.screens.main as screen
 
-    real, sorted_again = due.rank_ids, threading.Event()
+    real, sorted_again = screen.rank_ids, threading.Event()
 
     def rank_ids(ctx, include_snoozed=False, include_archived=False, sort="priority"):
         ranking = real(ctx, include_snoozed=include_snoozed, include_archived=include_archived, sort=sort)
@@ -121,7 +121,7 @@ def test_a_ranking_overtaken_by_a_newer_one_is_not_shown(demo_db, monkeypatch):
         return ranking
 
     async def scenario(app, pilot):
-        monkeypatch.setattr(due, "rank_ids", rank_ids)
+        monkeypatch.setattr(screen, "rank_ids", rank_ids)
         await pilot.press("z", "o")
         await settle(app, pilot)
         return contacts(app).ids, real(app.ctx, include_snoozed=True, sort="leads"), contacts(app).border_title
@@ -264,9 +264,9 @@ def test_q_typed_while_the_app_starts_quits_cleanly(demo_db):
 def test_a_week_that_cannot_be_counted_at_start_is_counted_again(demo_db, monkeypatch):
     """The start-up week is counted on the screen's thread; a failure there (a busy file, say)
     must not take the app down: a reload counts it again in a worker."""
-    import netmaint_tui.services.habit as habit
+    import netmaint_tui.ui.screens.main as screen
 
-    real, calls = habit.week_summary, []
+    real, calls = screen.week_summary, []
 
     def flaky(*args, **kwargs):
         calls.append(1)
@@ -274,7 +274,7 @@ def test_a_week_that_cannot_be_counted_at_start_is_counted_again(demo_db, monkey
             raise OSError("disk I/O error")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(habit, "week_summary", flaky)
+    monkeypatch.setattr(screen, "week_summary", flaky)
     app = started_app(demo_db)
 
     async def scenario(app, pilot):

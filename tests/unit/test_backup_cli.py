@@ -13,7 +13,8 @@ import pytest
 
 from netmaint_tui.rules.vocabulary import byte_size
 from netmaint_tui.cli import main
-from netmaint_tui.store.backup import daily_backup, has_backup_on, list_backups, restore_database
+from netmaint_tui.store.backup import daily_backup, has_backup_on, restore_database
+from netmaint_tui.store.backup_names import list_backups
 from netmaint_tui.store.migrations import SCHEMA_VERSION
 
 

@@ -18,7 +18,7 @@ from netmaint_tui.services.common import InputError
 from netmaint_tui.services.contacts import add_contact, set_archived
 from netmaint_tui.services.habit import week_summary
 from netmaint_tui.services.touches import delete_touch, log_touch
-from netmaint_tui.store.backup import list_backups
+from netmaint_tui.store.backup_names import list_backups
 from netmaint_tui.store.models import CapturedItem, Contact, Touch, TouchContact
 from tests.capture_files import ME, ics, maildir, mbox, message, vevent, write
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from netmaint_tui.rules.priority import (
-    DEFAULT_CADENCE,
     TIER_WEIGHT,
     ReasonFacts,
     balance,
@@ -16,6 +15,7 @@ from netmaint_tui.rules.priority import (
     times,
     weeks_ago,
 )
+from netmaint_tui.rules.schema import DEFAULT_CADENCE
 
 
 def test_tier_weights_and_default_cadences_are_the_documented_ones():

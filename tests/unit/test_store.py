@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from netmaint_tui.store import db as store_db
 from netmaint_tui.store import migrations
 from netmaint_tui.store.backup import (
     auto_backup,
     copy_database,
-    latest_backup,
-    list_backups,
     thin_backups,
 )
+from netmaint_tui.store.backup_names import latest_backup, list_backups
 from netmaint_tui.store.db import close_database, open_database
 from netmaint_tui.store.errors import (
     DatabaseDamaged,
@@ -235,7 +233,7 @@ def test_a_path_with_uri_characters_works(tmp_path):
 
 
 def test_a_held_write_lock_becomes_database_locked(tmp_path, monkeypatch):
-    monkeypatch.setitem(store_db.PRAGMAS, "busy_timeout", 50)
+    monkeypatch.setenv("NETMAINT_BUSY_TIMEOUT_MS", "50")
     path = tmp_path / "n.db"
     open_database(path)
     try:
@@ -577,7 +575,7 @@ def test_a_backup_reason_is_a_plain_word_list(tmp_db, reason):
 
 
 def test_reasons_in_words():
-    from netmaint_tui.store.backup import reason_label
+    from netmaint_tui.store.backup_names import reason_label
 
     assert [reason_label(r) for r in ["daily", "manual", *BEFORE_STEPS]] == [
         "daily", "manual", "before import", "before restore", "before migration (schema 1 to 2)",

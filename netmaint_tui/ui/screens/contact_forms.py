@@ -18,15 +18,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from netmaint_tui.store.models import CHANNELS, KINDS, TIERS
+from netmaint_tui.rules.vocabulary import CHANNELS, KINDS, TIERS
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.contacts import add_contact, contact_detail, edit_contact, snooze
+from netmaint_tui.services.touches import log_touch
+from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import ControlsShown, safe
 from netmaint_tui.ui.screens.forms import FormScreen, T, typed_moment
 from netmaint_tui.ui.widgets.contact_field import SteadyInput, SteadySelect, SteadyTextArea
 
 
 def open_add_contact(app) -> None:
-    from netmaint_tui.services.contacts import add_contact
-
     ctx = app.ctx
 
     def save(values: dict) -> int:
@@ -44,8 +46,6 @@ def open_add_contact(app) -> None:
 
 
 def open_edit_contact(app, cid: int) -> None:
-    from netmaint_tui.services.contacts import contact_detail, edit_contact
-
     ctx = app.ctx
     initial = asdict(contact_detail(ctx, cid))
 
@@ -68,8 +68,6 @@ def open_edit_contact(app, cid: int) -> None:
 
 
 def open_log_touch(app, cid: int, names: str, channel: str = "meeting", kind: str = "catch-up") -> None:
-    from netmaint_tui.services.touches import log_touch
-
     ctx = app.ctx
 
     def save(values: dict):
@@ -84,8 +82,6 @@ def open_log_touch(app, cid: int, names: str, channel: str = "meeting", kind: st
 
 
 def open_snooze(app, cid: int) -> None:
-    from netmaint_tui.services.contacts import contact_detail, snooze
-
     ctx = app.ctx
     name = contact_detail(ctx, cid).name
 
@@ -215,8 +211,6 @@ class SnoozeDialog(ModalScreen[dt.date | None]):
         return typed_moment(choice, now, prefer="future").date()
 
     def _try(self, choice: str) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.store.errors import StoreError
 
         try:
             until = self.until(choice)

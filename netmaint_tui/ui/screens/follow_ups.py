@@ -18,10 +18,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from netmaint_tui.rules.dates import humanize_ago
+from netmaint_tui.services.common import InputError, UnknownContact
+from netmaint_tui.services.followups import add_follow_up_with_people, list_follow_ups, reschedule, set_status, thank
+from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
-from netmaint_tui.ui.workers import reading
 from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen, typed_moment
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
+from netmaint_tui.ui.workers import reading
 
 DUE_FORMS = "fri 3pm, tomorrow, in 3d, 2025-03-20 14:00"
 DUE_TIME = dt.time(9, 0)  # a day without a time means the start of a working day
@@ -29,8 +33,6 @@ DUE_TIME = dt.time(9, 0)  # a day without a time means the start of a working da
 
 def when_words(due, now) -> str:
     """`in 3h`, `2d overdue`: how far off, from the list's point of view."""
-    from netmaint_tui.rules.dates import humanize_ago
-
     words = humanize_ago(due, now)
     return words.replace(" ago", " overdue") if words.endswith(" ago") else words
 
@@ -105,8 +107,6 @@ class FollowUpsScreen(Screen):
     # --- data -------------------------------------------------------------------------------------
 
     def reload(self, keep: int | None = None) -> None:
-        from netmaint_tui.services.followups import list_follow_ups
-
         keep = keep if keep is not None else self.current_id()
         self.items = reading(self.app, lambda: list_follow_ups(self.app.ctx, "open"), [])
         self._render_rows(keep)
@@ -225,9 +225,6 @@ class FollowUpsScreen(Screen):
 
     def _set(self, f, status: str):
         """Close the follow-up; the undo entry, or None when it could not be (already closed)."""
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.followups import set_status
-        from netmaint_tui.store.errors import StoreError
 
         word = "Done" if status == "done" else "Dropped"
         try:
@@ -256,8 +253,6 @@ class FollowUpsScreen(Screen):
         self.app.action_undo()
 
     def action_change_due(self) -> None:
-        from netmaint_tui.services.followups import reschedule
-
         f = self._need()
         if f is None:
             return
@@ -273,8 +268,6 @@ class FollowUpsScreen(Screen):
         self.app.push_screen(DueDialog(f.what, f.due.strftime("%Y-%m-%d %H:%M"), save), rescheduled)
 
     def action_add(self) -> None:
-        from netmaint_tui.services.followups import add_follow_up_with_people
-
         ctx = self.app.ctx
 
         def save(values: dict) -> int:
@@ -304,9 +297,6 @@ class FollowUpsScreen(Screen):
 def offer_thanks(app, f, after=None, into=None) -> None:
     """A referral is done: offer to thank whoever suggested it (a give touch, logged on yes).
     The thank-you joins `into`, the done's undo entry: one undo takes both back."""
-    from netmaint_tui.services.common import InputError
-    from netmaint_tui.services.followups import thank
-    from netmaint_tui.store.errors import StoreError
 
     if f.suggested_by_id is None or not f.suggested_by:
         return
@@ -360,8 +350,6 @@ class DueDialog(ModalScreen[dt.datetime | None]):
 
     @on(Input.Submitted, "#due-input")
     def submitted(self, event: Input.Submitted) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.store.errors import StoreError
 
         try:
             due = parse_due(event.value, self.app.ctx.now())
@@ -397,8 +385,6 @@ class AddFollowUpForm(FormScreen[int]):
         self.set_focus(self.query_one("#fu-what", Input) if self.contact else about.input)
 
     def values(self) -> dict:
-        from netmaint_tui.services.common import InputError, UnknownContact
-
         about, by = self.query_one("#fu-about", ContactField), self.query_one("#fu-by", ContactField)
         if not about.names() and not by.names():
             raise InputError("whom is it about, or who suggested it? Type a few letters of a name")

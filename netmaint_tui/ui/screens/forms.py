@@ -17,6 +17,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
+from netmaint_tui.rules.dates import DateInputError, parse_when
+from netmaint_tui.rules.schema import label
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.contacts import EditConflict
+from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
 
 
@@ -104,9 +109,6 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         return {}
 
     def action_save(self, keep: str | None = None) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.contacts import EditConflict
-        from netmaint_tui.store.errors import StoreError
 
         try:
             result = self._save(self.values()) if keep is None else self._save(self.values(), keep)
@@ -135,8 +137,6 @@ def ask_to_discard(app, question: str, discard: Callable[[], object]) -> None:
 
 def typed_moment(text: str, now, **how) -> dt.datetime:
     """A date and time as typed in a form ("yesterday 3pm", "fri"); InputError saying why not."""
-    from netmaint_tui.rules.dates import DateInputError, parse_when
-    from netmaint_tui.services.common import InputError
 
     try:
         return parse_when(text, now, **how)
@@ -173,8 +173,6 @@ class ConflictDialog(ModalScreen[str | None]):
         return f"“{safe(str(value))}”" if value not in (None, "") else "(empty)"
 
     def compose(self):
-        from netmaint_tui.rules.schema import label
-
         parts: list = []
         for key, c in self.conflicts.items():
             parts += [(label(key).capitalize(), "bold"), "\n",

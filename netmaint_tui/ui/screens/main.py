@@ -13,11 +13,13 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from netmaint_tui.services.due import SORTS
+from netmaint_tui.services.contacts import contact_detail, set_archived
+from netmaint_tui.services.due import SORTS, rank_ids, rows_for_ids, search_index
+from netmaint_tui.services.habit import week_summary
 from netmaint_tui.ui.format import safe
-from netmaint_tui.ui.workers import reading
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
+from netmaint_tui.ui.workers import on_own_connection, reading
 
 
 class MainFooter(Footer):
@@ -146,16 +148,14 @@ class MainScreen(Screen):
         return self._rest
 
     async def _mount_rest(self) -> None:
-        from netmaint_tui.ui.widgets.contact_detail import ContactDetail
-        from netmaint_tui.ui.widgets.week_tracker import WeekTracker
+        from netmaint_tui.ui.widgets.contact_detail import ContactDetail  # lazy: not needed for the first frame
+        from netmaint_tui.ui.widgets.week_tracker import WeekTracker  # lazy: not needed for the first frame
 
         # The start-up week is counted here, on this thread, after the first frame: about 35 ms
         # at 30,000 contacts, where a worker would compete with the screen for the interpreter
         # and take ten times that. A reload since then counts it itself.
         ranking, self._uncounted = self._uncounted, None
         if ranking is not None:
-            from netmaint_tui.services.habit import week_summary
-
             try:
                 self._week = week_summary(self.app.ctx, ranked_ids=ranking)
             except Exception:  # e.g. the file is busy: a reload counts again in a worker
@@ -185,8 +185,6 @@ class MainScreen(Screen):
     # --- data -----------------------------------------------------------------------------
 
     def fetch_rows(self, ids):
-        from netmaint_tui.services.due import rows_for_ids
-
         return reading(self.app, lambda: rows_for_ids(self.app.ctx, ids), [])
 
     def reload(self, keep: int | None = None) -> None:
@@ -204,10 +202,6 @@ class MainScreen(Screen):
     def _rank(self, text: str, snoozed: bool, archived: bool, sort: str, keep: int | None, index,
               count_week: bool) -> None:
         from textual.worker import get_current_worker
-
-        from netmaint_tui.services.due import rank_ids, search_index
-        from netmaint_tui.services.habit import week_summary
-        from netmaint_tui.ui.workers import on_own_connection
 
         worker, ctx, deliver = get_current_worker(), self.app.ctx, self.app.call_from_thread
 
@@ -249,9 +243,6 @@ class MainScreen(Screen):
     def _build_index(self, ranking: list[int]) -> None:
         """The filter's index, ahead of the first keystroke. A reload meanwhile brings a newer one."""
         from textual.worker import get_current_worker
-
-        from netmaint_tui.services.due import search_index
-        from netmaint_tui.ui.workers import on_own_connection
 
         index = on_own_connection(search_index)
         index.align(ranking)
@@ -296,8 +287,6 @@ class MainScreen(Screen):
         self.query_one("#reason", Static).update(Content(safe(row.reason)) if row else Content(""))
 
     def _show_detail(self, contact_id: int | None) -> None:
-        from netmaint_tui.services.contacts import contact_detail
-
         if not self._completed:
             return  # the pane shows the selected contact once it is mounted
         detail = reading(self.app, lambda: contact_detail(self.app.ctx, contact_id), None) if contact_id is not None else None
@@ -393,19 +382,19 @@ class MainScreen(Screen):
         return current
 
     def action_add_contact(self) -> None:
-        from netmaint_tui.ui.screens.contact_forms import open_add_contact
+        from netmaint_tui.ui.screens.contact_forms import open_add_contact  # lazy: not needed for the first frame
 
         open_add_contact(self.app)
 
     def action_edit_contact(self) -> None:
-        from netmaint_tui.ui.screens.contact_forms import open_edit_contact
+        from netmaint_tui.ui.screens.contact_forms import open_edit_contact  # lazy: not needed for the first frame
 
         cid = self._require_selection()
         if cid is not None:
             open_edit_contact(self.app, cid)
 
     def action_log_touch(self, channel: str = "meeting", kind: str = "catch-up") -> None:
-        from netmaint_tui.ui.screens.contact_forms import open_log_touch
+        from netmaint_tui.ui.screens.contact_forms import open_log_touch  # lazy: not needed for the first frame
 
         cid = self._require_selection()
         if cid is not None:
@@ -413,15 +402,13 @@ class MainScreen(Screen):
             open_log_touch(self.app, cid, safe(row.name) if row else "contact", channel, kind)
 
     def action_snooze(self) -> None:
-        from netmaint_tui.ui.screens.contact_forms import open_snooze
+        from netmaint_tui.ui.screens.contact_forms import open_snooze  # lazy: not needed for the first frame
 
         cid = self._require_selection()
         if cid is not None:
             open_snooze(self.app, cid)
 
     def action_archive(self) -> None:
-        from netmaint_tui.services.contacts import contact_detail, set_archived
-
         cid = self._require_selection()
         if cid is None:
             return
@@ -448,17 +435,17 @@ class MainScreen(Screen):
     # waits for every module imported before it.
 
     def action_follow_ups(self) -> None:
-        from netmaint_tui.ui.screens.follow_ups import FollowUpsScreen
+        from netmaint_tui.ui.screens.follow_ups import FollowUpsScreen  # lazy: not needed for the first frame
 
         self._open(FollowUpsScreen())
 
     def action_weekly_session(self) -> None:
-        from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen
+        from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen  # lazy: not needed for the first frame
 
         self._open(WeeklySessionScreen())
 
     def action_import_file(self) -> None:
-        from netmaint_tui.ui.screens.import_file import ImportScreen
+        from netmaint_tui.ui.screens.import_file import ImportScreen  # lazy: not needed for the first frame
 
         self._open(ImportScreen())
 

@@ -18,8 +18,12 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from netmaint_tui.services.touches import LogResult
-from netmaint_tui.store.models import CHANNELS, KINDS
+from netmaint_tui.rules.dates import DateInputError, parse_when
+from netmaint_tui.rules.vocabulary import CHANNELS, KINDS
+from netmaint_tui.services.common import AmbiguousContact, InputError, UnknownContact
+from netmaint_tui.services.drafts import discard_draft, load_draft, save_draft
+from netmaint_tui.services.touches import LogResult, save_quick_note, validate_touch
+from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog, ask_to_discard
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput, SteadySelect, SteadyTextArea
@@ -166,14 +170,10 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
         self._draft_timer = self.set_timer(self.draft_delay, self.save_draft_now)
 
     def save_draft_now(self) -> None:
-        from netmaint_tui.services.drafts import discard_draft, save_draft
-
         self._draft_timer = None
         if self._finished or self.app.readonly:
             return
         from peewee import PeeweeException
-
-        from netmaint_tui.store.errors import StoreError
 
         payload = self.values()
         try:
@@ -192,8 +192,6 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
 
     def _finish(self, saved: SavedNote | None) -> None:
         """Close; a note that was not saved is discarded deliberately, so its draft goes too."""
-        from netmaint_tui.services.drafts import discard_draft
-        from netmaint_tui.store.errors import StoreError
 
         if saved is None and not self.app.readonly:
             try:
@@ -212,9 +210,6 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
         self.query_one("#qn-error", Static).update(Content(text))
 
     def action_save(self) -> None:
-        from netmaint_tui.rules.dates import DateInputError, parse_when
-        from netmaint_tui.services.common import AmbiguousContact, InputError, UnknownContact
-        from netmaint_tui.services.touches import validate_touch
 
         values = self.values()
         ctx = self.app.ctx
@@ -265,9 +260,6 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
         self.app.push_screen(ConfirmDialog(question), answer)
 
     def _write(self, ids: list[int], create: list[str], at, values: dict) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.touches import save_quick_note
-        from netmaint_tui.store.errors import StoreError
 
         ctx = self.app.ctx
         try:
@@ -296,8 +288,6 @@ def open_quick_note(app, draft: dict | None = None) -> None:
         app.notify("The database is read-only: notes cannot be saved", severity="warning", markup=False)
         return
     if draft is None:
-        from netmaint_tui.services.drafts import load_draft
-
         # One draft at a time: a new note picks up the unsaved one rather than overwrite it.
         saved = load_draft()
         if not draft_is_empty(saved):
@@ -358,8 +348,6 @@ class RestoreDraftDialog(ModalScreen[str]):
 
 def offer_saved_draft(app) -> None:
     """At start: a draft left by a crash is offered back before anything else."""
-    from netmaint_tui.services.drafts import discard_draft, load_draft
-
     if getattr(app, "readonly", False):
         return
     if any(isinstance(screen, QuickNoteScreen) for screen in app.screen_stack):

@@ -22,8 +22,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.contacts import contact_detail, snooze
+from netmaint_tui.services.due import due_list, rows_for_ids
+from netmaint_tui.services.followups import list_follow_ups, set_status
+from netmaint_tui.services.habit import week_summary
+from netmaint_tui.services.touches import log_touch
+from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import ago, rows, safe, signed
+from netmaint_tui.ui.screens.follow_ups import offer_thanks
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
 # The session's stopwatch; tests replace it (the rest of the app's time comes from ctx.clock).
@@ -48,11 +57,6 @@ class SessionTally:
 def build_plan(ctx) -> list[int]:
     """Contact ids: the top of the list (goal-sized, else 10), then anyone with an open follow-up
     due before this week ends. Pure service calls, so it is the same plan the CLI would show."""
-    from netmaint_tui.rules.dates import local_midnight_utc, week_start
-    from netmaint_tui.services.due import due_list
-    from netmaint_tui.services.followups import list_follow_ups
-
-    from netmaint_tui.services.habit import week_summary
 
     goal = week_summary(ctx, with_suggestions=False).goal_touches
     plan = [row.id for row in due_list(ctx, limit=goal or DEFAULT_PLAN)]
@@ -168,8 +172,6 @@ class WeeklySessionScreen(Screen):
         self.query_one("#ws-body", VerticalScroll).scroll_home(animate=False)
 
     def _contact_content(self, cid: int) -> Content:
-        from netmaint_tui.services.contacts import contact_detail
-        from netmaint_tui.services.due import rows_for_ids
 
         ctx = self.app.ctx
         d = contact_detail(ctx, cid)
@@ -251,8 +253,6 @@ class WeeklySessionScreen(Screen):
         self._show()
 
     def _end(self) -> None:
-        from netmaint_tui.services.habit import week_summary
-
         self.ended = True
         self._ended_at = self._now()
         self._cancel_note()
@@ -321,9 +321,6 @@ class WeeklySessionScreen(Screen):
 
     @on(Input.Submitted, "#ws-note")
     def _log(self, event: Input.Submitted) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.touches import log_touch
-        from netmaint_tui.store.errors import StoreError
 
         event.stop()
         cid, channel = self.current_id(), self.pending
@@ -342,9 +339,6 @@ class WeeklySessionScreen(Screen):
         self._advance()
 
     def action_snooze(self) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.contacts import contact_detail, snooze
-        from netmaint_tui.store.errors import StoreError
 
         cid = self.current_id()
         if cid is None:
@@ -362,11 +356,6 @@ class WeeklySessionScreen(Screen):
         self._advance()
 
     def action_follow_up_done(self) -> None:
-        from netmaint_tui.services.common import InputError
-        from netmaint_tui.services.contacts import contact_detail
-        from netmaint_tui.services.followups import set_status
-        from netmaint_tui.store.errors import StoreError
-        from netmaint_tui.ui.screens.follow_ups import offer_thanks
 
         cid = self.current_id()
         if cid is None:

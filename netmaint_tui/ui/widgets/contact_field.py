@@ -19,6 +19,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from netmaint_tui.services.common import UnknownContact
+from netmaint_tui.services.contacts import contact_names, resolve_contact
 from netmaint_tui.ui.compat import SelectCurrent, SelectOverlay
 from netmaint_tui.ui.format import safe
 
@@ -268,8 +270,6 @@ class ContactField(Vertical):
         # Loaded on first use, not on mount: the first keys can reach the input before this
         # widget's own mount has run.
         if self._entries is None:
-            from netmaint_tui.services.contacts import contact_names
-
             self._entries = entries_from(contact_names("", limit=10_000_000))
         return self._entries
 
@@ -391,8 +391,6 @@ class ContactField(Vertical):
     def resolve(self) -> tuple[list[int], list[str]]:
         """(ids of known contacts, names to create). Raises UnknownContact for a name nobody has
         and that was not chosen as new, AmbiguousContact for one that fits several people."""
-        from netmaint_tui.services.common import UnknownContact
-        from netmaint_tui.services.contacts import resolve_contact
 
         ids: list[int] = []
         create: list[str] = []
