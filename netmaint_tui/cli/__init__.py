@@ -16,7 +16,7 @@ from pathlib import Path
 from peewee import PeeweeException
 
 # Importing a feature's module declares its commands; --help lists them in this order.
-from netmaint_tui.cli import contacts, touches, followups, due, habit, files, backups, config, app  # noqa: F401, I001
+from netmaint_tui.cli import contacts, touches, followups, due, habit, files, sync, backups, config, app  # noqa: F401, I001
 from netmaint_tui.cli.base import COMMANDS, USAGE_ERROR, Parser, UsageError, db_path, load_settings, make_context, say
 from netmaint_tui.clock import ClockError, system_clock
 from netmaint_tui.services.common import InputError
