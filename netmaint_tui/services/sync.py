@@ -35,7 +35,13 @@ CHUNK = 500  # rows per IN (...) query and per batch of local items
 
 
 class Unreadable(ValueError):
-    """A file that holds no item netmaint can take; the message says why, in one line."""
+    """A file that holds no item netmaint can take; the message says why, in one line. A quiet
+    one is not netmaint's at all (someone's own journal entry in the same folder): left alone
+    without a word."""
+
+    def __init__(self, message: str, quiet: bool = False):
+        super().__init__(message)
+        self.quiet = quiet
 
 
 @dataclass
@@ -185,10 +191,11 @@ def scan_folder(run: Run, folder, path: Path) -> Scan:
             scan.touched.append((known, etag))
             continue
         try:
-            parsed = folder.parse(data)
+            parsed = folder.parse(data, run.ctx.clock.tz)
         except Unreadable as exc:
-            run.problem(folder.name, href, f"{exc}; left as it is")
-            scan.unreadable.add(href)
+            if not exc.quiet:
+                run.problem(folder.name, href, f"{exc}; left as it is")
+                scan.unreadable.add(href)
             continue
         for message in parsed.problems:
             run.problem(folder.name, href, message)
@@ -301,7 +308,7 @@ class _FolderRun:
             return
         conflicts: dict = {}
         if ours is None:
-            values = kind.complete(theirs)
+            values = kind.complete(theirs, self.run)
         else:
             if base is None:
                 settled = rules.settle({}, ours, theirs)  # both hold it, with no sync between
@@ -431,7 +438,7 @@ def sync(ctx: Context, folders: dict[str, Path], *, dry_run: bool = False,
          progress: Callable[[str], None] | None = None) -> SyncReport:
     """Sync the network with the folders given by name ('contacts', 'follow_ups', 'journal');
     InputError (one line) for a folder that is missing or not one."""
-    from netmaint_tui.services.sync_kinds import FOLDERS
+    from netmaint_tui.services.sync_items import FOLDERS
 
     if not folders:
         raise InputError("no folder to sync with: give --contacts DIR (and/or --follow-ups, --journal) or add "

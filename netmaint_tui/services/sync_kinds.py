@@ -7,14 +7,13 @@ held at the last sync are stored as they are (sync_item.base) and compared with 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from netmaint_tui.io.vcard_sync import CARD_FIELDS, UnreadableCard, card_text_values, read_card, write_card
 from netmaint_tui.rules import schema
 from netmaint_tui.rules import sync as rules
 from netmaint_tui.services.contacts import tags_of
-from netmaint_tui.services.sync import Parsed, Unreadable, _marks
+from netmaint_tui.services.sync import Parsed, Unreadable, _chunks, _marks
 from netmaint_tui.store.models import database
 from netmaint_tui.store.rows import column_value, from_row
 
@@ -29,7 +28,7 @@ class ContactKind:
         return [i for (i,) in database.execute_sql("SELECT id FROM contact ORDER BY id").fetchall()]
 
     def ids_by_uid(self, uids: list[str]) -> dict[str, int]:
-        return _ids_by_uid(self.table, uids)
+        return ids_by_uid(self.table, uids)
 
     def load(self, ids: list[int]) -> dict[int, tuple[str, dict[str, Any]]]:
         if not ids:
@@ -50,7 +49,7 @@ class ContactKind:
     def render(self, uid: str, values: dict[str, Any], original: bytes | None) -> bytes:
         return write_card(values, uid, original)
 
-    def complete(self, values: dict[str, Any]) -> dict[str, Any]:
+    def complete(self, values: dict[str, Any], run) -> dict[str, Any]:
         """A new contact from a card: the fields the card does not carry take their defaults."""
         full = {key: schema.empty_value(key) for key in CARD_FIELDS}
         full.update(tier="B", source="sync")
@@ -93,10 +92,10 @@ class ContactKind:
         return out
 
 
-def _ids_by_uid(table: str, uids: list[str]) -> dict[str, int]:
+def ids_by_uid(table: str, uids: list[str]) -> dict[str, int]:
+    """The rows of `table` holding these UIDs: UID -> id."""
     out: dict[str, int] = {}
-    for i in range(0, len(uids), 500):
-        chunk = uids[i:i + 500]
+    for chunk in _chunks(uids):
         rows = database.execute_sql(f'SELECT uid, id FROM "{table}" WHERE uid IN ({_marks(len(chunk))})', chunk)
         out.update(rows.fetchall())
     return out
@@ -109,22 +108,9 @@ def _set_tags(contact_id: int, names: list[str]) -> None:
                              "SELECT ?, id FROM tag WHERE name = ?", [contact_id, name])
 
 
-def _parse_card(data: bytes) -> Parsed:
+def parse_card(data: bytes, tz=None) -> Parsed:
     try:
         card = read_card(data)
     except UnreadableCard as exc:
         raise Unreadable(f"not a card netmaint can read ({exc})") from None
     return Parsed(card.uid, "contact", card.values, card.problems)
-
-
-@dataclass(frozen=True)
-class Folder:
-    name: str  # as the config and the command line name it
-    extension: str
-    kinds: dict[str, Any]
-    parse: Callable[[bytes], Parsed]
-
-
-FOLDERS: dict[str, Folder] = {
-    "contacts": Folder("contacts", ".vcf", {"contact": ContactKind()}, _parse_card),
-}
