@@ -17,7 +17,7 @@ from netmaint_tui.rules.merge import Conflict, merge_fields
 from netmaint_tui.rules.schema import label
 from netmaint_tui.rules.vocabulary import plural
 
-FOLDERS = ("contacts", "follow_ups", "journal")  # in the order a run syncs them... as the user names them
+FOLDERS = ("contacts", "follow_ups", "journal")  # as the config and the command line name them
 FOLDER_WORDS = {"contacts": "contacts", "follow_ups": "follow-ups", "journal": "journal"}
 
 
