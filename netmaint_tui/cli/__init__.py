@@ -11,16 +11,24 @@ import os
 import re
 import sqlite3
 import sys
-from pathlib import Path
 
 from peewee import PeeweeException
 
 # Importing a feature's module declares its commands; --help lists them in this order.
-from netmaint_tui.cli import app, backups, config, contacts, due, files, followups, habit, touches  # noqa: F401, I001
-from netmaint_tui.cli.base import COMMANDS, USAGE_ERROR, Parser, UsageError, db_path, load_settings, make_context, say
+from netmaint_tui.cli import contacts, touches, followups, due, habit, files, sync, backups, config, app  # noqa: F401, I001
+from netmaint_tui.cli.base import (
+    COMMANDS,
+    USAGE_ERROR,
+    Parser,
+    UsageError,
+    daily_backup_before_writing,
+    db_path,
+    load_settings,
+    make_context,
+    say,
+)
 from netmaint_tui.clock import ClockError, system_clock
 from netmaint_tui.services.common import InputError
-from netmaint_tui.store.backup import BackupError, SourceDamaged, daily_backup
 from netmaint_tui.store.db import close_database, open_database, open_snapshot
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.store.files import translate_error
@@ -87,23 +95,12 @@ def dispatch(argv: list[str]) -> int:
     try:
         # Read-only, a write is refused with one line: no copy is made for it first.
         if declared.daily_backup and declared.writes_now(args) and not db.readonly:
-            _daily_backup(path)
+            daily_backup_before_writing(path)
         declared.run(make_context(settings, clock), args)
     finally:
         close_database()
     return 0
 
-
-def _daily_backup(path: Path) -> None:
-    """Once a day, before the first write; afterwards one directory listing. Only a damaged
-    database stops the command: the copy reads every page, and nothing is written to a file
-    found damaged."""
-    try:
-        daily_backup(path)
-    except SourceDamaged:
-        raise
-    except (BackupError, OSError) as exc:
-        print(f"netmaint: warning: today's automatic backup failed ({exc}); continuing", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ from netmaint_tui.paths import default_db_file
 from netmaint_tui.rules.dates import DateInputError, parse_date, parse_when as parse_moment
 from netmaint_tui.rules.text import json_safe, visible
 from netmaint_tui.services.common import Context, InputError
+from netmaint_tui.store.backup import BackupError, SourceDamaged, daily_backup
 from netmaint_tui.store.guard import known_databases as protected_databases
 
 USAGE_ERROR = 2
@@ -226,3 +227,15 @@ class ProgressBar:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self.drawn = False
+
+
+def daily_backup_before_writing(path: Path) -> None:
+    """Once a day, before the first write; afterwards one directory listing. Only a damaged
+    database stops the command: the copy reads every page, and nothing is written to a file
+    found damaged."""
+    try:
+        daily_backup(path)
+    except SourceDamaged:
+        raise
+    except (BackupError, OSError) as exc:
+        print(f"netmaint: warning: today's automatic backup failed ({exc}); continuing", file=sys.stderr)

@@ -142,6 +142,17 @@ SETTINGS: tuple[Entry, ...] = (
         "data_file", file_path, None, optional=True, example="~/netmaint.db",
         help="the database; a relative path is beside config.yaml",
     ),
+    Group(
+        "sync",
+        (
+            Setting("contacts", file_path, None, optional=True),
+            Setting("follow_ups", file_path, None, optional=True),
+            Setting("journal", file_path, None, optional=True),
+        ),
+        example="{contacts: ~/contacts, follow_ups: ~/tasks, journal: ~/journal}",
+        fallback="no syncing",
+        help="folders netmaint sync keeps in step with the network (vdirs; any may be left out)",
+    ),
 )
 
 KNOWN_KEYS: tuple[str, ...] = tuple(entry.key for entry in SETTINGS)

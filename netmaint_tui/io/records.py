@@ -32,6 +32,8 @@ class ImportRecord:
     source_id: str = ""  # stable id within that source, so a re-import finds the same contact
     connected_on: str | None = None  # ISO date, LinkedIn "Connected On"
     line: int = 0  # 1-based line in the file where the record starts
+    uid: str = ""  # the card's own UID, as written (vCard)
+    own: dict[str, str] = field(default_factory=dict)  # netmaint's fields in a synced card: X-NETMAINT-NAME -> NAME
 
 
 @dataclass

@@ -14,6 +14,7 @@ import re
 
 from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
 
+from .contentline import split_outside_quotes as _split_outside_quotes
 from .records import (
     ImportRecord,
     ParseResult,
@@ -45,6 +46,7 @@ _WANTED = {
     "FN", "N", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "NOTE", "BDAY", "URL", "ADR",
     "CATEGORIES", "UID", "X-ABLABEL", "X-SOCIALPROFILE", "VERSION", "BEGIN", "END",
 }
+_OWN = "X-NETMAINT-"  # netmaint's own fields in a synced card (io.vcard_sync)
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 # A property's name and params are short; anything longer is not a vCard line.
 _MAX_HEAD = 1 << 16
@@ -80,25 +82,6 @@ def split_unescaped(text: str, sep: str) -> list[str]:
         else:
             parts[-1].append(token)
     return ["".join(p) for p in parts]
-
-
-def _split_outside_quotes(text: str, sep: str) -> list[str]:
-    if '"' not in text:
-        return text.split(sep)
-    out: list[str] = []
-    cur: list[str] = []
-    quoted = False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-            cur.append(ch)
-        elif ch == sep and not quoted:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return out
 
 
 def _parse_params(items: list[str]) -> dict[str, list[str]]:
@@ -217,7 +200,7 @@ def parse_vcard(data: bytes, progress: Progress | None = None) -> ParseResult:
             raw_value = binascii.a2b_qp(raw_value)
         else:
             end = _FOLDS.match(buf, nxt).end()
-            if name in _WANTED:
+            if name in _WANTED or name.startswith(_OWN):
                 raw_value = _unfold(buf[colon + 1:end], version)
         if end <= pos:
             end = n
@@ -335,6 +318,7 @@ def _finish(card: _Card, result: ParseResult) -> None:
     phones: list[str] = []
     notes: list[str] = []
     tags: list[str] = []
+    own: dict[str, str] = {}
 
     for line, group, name, params, text in card.props:
         if name == "FN":
@@ -386,6 +370,8 @@ def _finish(card: _Card, result: ParseResult) -> None:
             tags.extend(t for t in (collapse(t) for t in unescape(text).split(",")) if t)
         elif name == "UID":
             uid = uid or collapse(unescape(text))
+        elif name.startswith(_OWN):
+            own.setdefault(name[len(_OWN):], unescape(text).strip())
 
     emails = dedupe(emails)
     name = fn or n_name or (emails[0] if emails else "") or company
@@ -413,6 +399,8 @@ def _finish(card: _Card, result: ParseResult) -> None:
             source="vcard",
             source_id=source_id,
             line=card.line,
+            uid=uid,
+            own=own,
         )
     )
 

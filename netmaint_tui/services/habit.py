@@ -243,7 +243,7 @@ def remove_pause(ctx: Context, pause_id: int) -> Pause:
         pause = Pause.get_or_none(Pause.id == pause_id)
         if pause is None:
             raise InputError(f"no pause #{pause_id}; see: netmaint pause list")
-        row = {f: getattr(pause, f) for f in ("id", "start", "end", "reason", "created_at")}
+        row = {f: getattr(pause, f) for f in ("id", "start", "end", "reason", "created_at", "uid")}
         def put_back() -> list[str]:
             if Pause.get_or_none(Pause.id == row["id"]) is not None:
                 return ["the pause (its number is taken again)"]

@@ -119,7 +119,7 @@ def delete_touch(ctx: Context, touch_id: int) -> None:
         # A captured touch: the calendar or mail items it was made from (they outlive it).
         made_from = [i for (i,) in CapturedItem.select(CapturedItem.id).where(CapturedItem.touch == touch_id).tuples()]
         row = {f: getattr(touch, f) for f in ("id", "at", "channel", "kind", "minutes", "note", "created_at",
-                                              "source", "source_id")}
+                                              "source", "source_id", "uid")}
 
         def put_back() -> list[str]:
             if Touch.get_or_none(Touch.id == touch_id) is not None:

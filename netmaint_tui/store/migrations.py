@@ -10,7 +10,7 @@ from typing import Callable
 
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.errors import MigrationFailed, StoreError
-from netmaint_tui.store.models import ALL_MODELS, CapturedItem, Correspondent
+from netmaint_tui.store.models import ALL_MODELS, CapturedItem, Correspondent, SyncChange, SyncFolder, SyncItem
 
 
 def _migration_1(db) -> None:
@@ -68,7 +68,59 @@ def _migration_2(db) -> None:
     db.create_tables([CapturedItem, Correspondent], safe=True)
 
 
-MIGRATIONS: list[Callable] = [_migration_1, _migration_2]
+# A random UID in the form of a version 4 UUID, made by SQLite itself so that every way a row is
+# inserted (a form, an import's bulk INSERT, a restore) gets one.
+NEW_UID = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' "
+           "|| substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))")
+SYNCED_TABLES = ("contact", "follow_up", "touch", "goal", "pause")
+# The columns whose change a synced folder must hear of (contact.last_touch_at, kept by a trigger
+# on every touch, is not one).
+_SYNCED_COLUMNS = {
+    "contact": ("name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met", "tier",
+                "cadence_days", "birthday", "notes", "source", "source_id", "connected_on", "snoozed_until",
+                "archived"),
+    "follow_up": ("what", "due", "status", "suggested_by_id", "about_id", "about_text", "touch_id", "closed_at"),
+    "touch": ("at", "channel", "kind", "minutes", "note", "source", "source_id"),
+    "goal": ("from_date", "touches", "minutes"),
+    "pause": ("start", "end", "reason"),
+}
+
+
+def _note_change(kind: str, row: str) -> str:
+    # Only while some folder is synced: a network that never syncs keeps no list of changes.
+    return (f"INSERT OR IGNORE INTO sync_change (kind, local_id) SELECT '{kind}', {row} "
+            "WHERE EXISTS (SELECT 1 FROM sync_folder);")
+
+
+def _migration_3(db) -> None:
+    """Sync with vCard and iCalendar folders: a UID for every contact, follow-up, touch, goal and
+    pause, made once and never changed; what each synced item was at its last sync; and the rows
+    changed since, noted by triggers, so a run reads only those."""
+    db.create_tables([SyncFolder, SyncItem, SyncChange], safe=True)
+    for table in SYNCED_TABLES:
+        _add_column(db, table, "uid", "TEXT")
+        db.execute_sql(f'UPDATE "{table}" SET uid = {NEW_UID} WHERE uid IS NULL')
+        db.execute_sql(f'CREATE UNIQUE INDEX IF NOT EXISTS "{table}_uid" ON "{table}" (uid)')
+        db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS "{table}_uid_ai" AFTER INSERT ON "{table}"
+                           WHEN NEW.uid IS NULL BEGIN
+                             UPDATE "{table}" SET uid = {NEW_UID} WHERE id = NEW.id;
+                           END""")
+        columns = ", ".join(f'"{c}"' for c in _SYNCED_COLUMNS[table])
+        db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS "{table}_sync_ai" AFTER INSERT ON "{table}" BEGIN
+                             {_note_change(table, "NEW.id")} END""")
+        db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS "{table}_sync_au" AFTER UPDATE OF {columns} ON "{table}" BEGIN
+                             {_note_change(table, "NEW.id")} END""")
+        db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS "{table}_sync_ad" AFTER DELETE ON "{table}" BEGIN
+                             {_note_change(table, "OLD.id")} END""")
+    # A contact's tags and a touch's people live in tables of their own.
+    for table, kind, column in (("contact_tag", "contact", "contact_id"), ("touch_contact", "touch", "touch_id")):
+        db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS "{table}_sync_ai" AFTER INSERT ON "{table}" BEGIN
+                             {_note_change(kind, "NEW." + column)} END""")
+        db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS "{table}_sync_ad" AFTER DELETE ON "{table}" BEGIN
+                             {_note_change(kind, "OLD." + column)} END""")
+
+
+MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OWN_TABLES = frozenset(model._meta.table_name for model in ALL_MODELS)

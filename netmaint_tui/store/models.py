@@ -8,6 +8,7 @@ from __future__ import annotations
 from peewee import (
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -53,6 +54,9 @@ class Contact(BaseModel):
     # When they last wrote to the user: a mail they sent is no touch (the habit counts what the
     # user does), but it is worth knowing. Kept by services.capture (migration 2), only ever moved later.
     last_heard_at = DateTimeField(null=True)
+    # Who this contact is in every synced folder and on every other netmaint: set once, by a
+    # trigger when the row is inserted (migration 3), never changed afterwards.
+    uid = TextField(null=True, unique=True)
 
 
 class Tag(BaseModel):
@@ -78,6 +82,7 @@ class Touch(BaseModel):
     # there); None for a touch the user logged (migration 2).
     source = TextField(null=True)
     source_id = TextField(null=True)
+    uid = TextField(null=True, unique=True)  # as Contact.uid: its journal entry's UID
 
 
 class TouchContact(BaseModel):
@@ -98,6 +103,7 @@ class FollowUp(BaseModel):
     touch = ForeignKeyField(Touch, null=True, on_delete="SET NULL", backref="follow_ups")
     created_at = DateTimeField()
     closed_at = DateTimeField(null=True)
+    uid = TextField(null=True, unique=True)  # as Contact.uid: its task's UID
 
 
 class Goal(BaseModel):
@@ -105,6 +111,7 @@ class Goal(BaseModel):
     touches = IntegerField(null=True)
     minutes = IntegerField(null=True)
     created_at = DateTimeField()
+    uid = TextField(null=True, unique=True)  # as Contact.uid: its journal entry's UID
 
 
 class Pause(BaseModel):
@@ -112,6 +119,7 @@ class Pause(BaseModel):
     end = DateField()
     reason = TextField(default="")
     created_at = DateTimeField()
+    uid = TextField(null=True, unique=True)  # as Contact.uid: its journal entry's UID
 
 
 class Draft(BaseModel):
@@ -154,4 +162,42 @@ class Correspondent(BaseModel):
     last_at = DateTimeField()
 
 
-ALL_MODELS = (Contact, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent)
+class SyncFolder(BaseModel):
+    """A folder the network is synced with (services.sync): which one it was, and when it ran."""
+
+    name = CharField(unique=True)  # 'contacts' | 'follow_ups' | 'journal'
+    path = TextField()  # as resolved at the last run: another folder starts afresh
+    last_run = DateTimeField(null=True)
+
+
+class SyncItem(BaseModel):
+    """One item as it was at its last sync, on both sides: its file and the values both agreed on
+    (the base of a three-way merge when both change before the next run)."""
+
+    folder = CharField()  # SyncFolder.name
+    uid = TextField()
+    kind = CharField()  # 'contact' | 'follow_up' | 'touch' | 'goal' | 'pause'
+    local_id = IntegerField()
+    href = TextField()  # the file's name in the folder
+    etag = TextField()  # its size and mtime when last read or written: unchanged files are not read
+    hash = TextField()  # of its bytes: a file touched but not changed is no change
+    base = TextField()  # JSON of the values both sides held
+
+    class Meta:
+        indexes = ((("folder", "uid"), True), (("folder", "href"), False), (("kind", "local_id"), False))
+
+
+class SyncChange(BaseModel):
+    """A row changed since the last sync, noted by triggers (migration 3) while any folder is
+    synced, so that a sync reads only what changed instead of the whole network."""
+
+    kind = CharField()
+    local_id = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("kind", "local_id")
+        without_rowid = True
+
+
+ALL_MODELS = (Contact, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent,
+              SyncFolder, SyncItem, SyncChange)

@@ -58,6 +58,7 @@ class NetmaintApp(HoldsKeysUntilReady):
         ("Follow-ups", "main.follow_ups"),
         ("Weekly session", "main.session"),
         ("Import contacts", "main.import"),
+        ("Sync with your phone and other computers", "main.sync"),
         ("Go to contact…", None),
         ("Help: every key", "app.help"),
     )
@@ -426,7 +427,12 @@ class NetmaintApp(HoldsKeysUntilReady):
             # The action itself: "n" in the note's binding would stand aside in a text field.
             action = "quick_note" if binding.action == "quick_note_key" else binding.action
             key = self.get_key_display(Binding(self.binding_keys(binding_id, node.BINDINGS)[0], action))
-            yield SystemCommand(title, f"key: {key}", getattr(node, f"action_{action}"))
+            help_text = f"key: {key}"
+            if binding_id == "main.sync":
+                from netmaint_tui.ui.sync import last_sync_text  # lazy: not needed for the first frame
+
+                help_text = ", ".join(filter(None, (help_text, last_sync_text(self))))
+            yield SystemCommand(title, help_text, getattr(node, f"action_{action}"))
 
     def action_goto_contact_palette(self) -> None:
         from textual.command import CommandPalette

@@ -20,7 +20,7 @@ from netmaint_tui.config import (
     save_setting,
 )
 
-KNOWN = "known keys: theme, week_start, cadence_days, goal, keys, data_file"
+KNOWN = "known keys: theme, week_start, cadence_days, goal, keys, data_file, sync"
 
 
 def write(tmp_path: Path, text: str, name: str = "config.yaml") -> Path:

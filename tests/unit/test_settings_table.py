@@ -35,7 +35,8 @@ def test_the_example_of_every_setting_reads_back_without_a_problem(tmp_path):
 
 def test_settings_has_one_field_per_value_of_the_table():
     names = [f.name for f in dataclasses.fields(Settings)]
-    assert names == ["theme", "week_start", "cadence_days", "goal_touches", "goal_minutes", "keys", "data_file"]
+    assert names == ["theme", "week_start", "cadence_days", "goal_touches", "goal_minutes", "keys", "data_file",
+                     "sync_contacts", "sync_follow_ups", "sync_journal"]
     assert list(yaml.safe_load(effective_settings_text(Settings()))) == [entry.key for entry in SETTINGS]
 
 

@@ -636,8 +636,9 @@ def test_every_contact_field_of_the_schema_is_a_column_and_every_column_a_field(
     from netmaint_tui.store.rows import CONTACT_COLUMNS
 
     columns = {c.name for c in tmp_db.get_columns("contact")}
-    # The row's own id, what the triggers keep, and what a capture keeps (when they last wrote).
-    derived = {"id", "last_touch_at", "last_heard_at"}
+    # The row's own ids (here, and its UID everywhere it is synced), what the triggers keep, and
+    # what a capture keeps (when they last wrote).
+    derived = {"id", "uid", "last_touch_at", "last_heard_at"}
     assert set(CONTACT_COLUMNS) | derived == columns
     assert {f.key for f in CONTACT_FIELDS} - {"tags"} | {"created_at", "updated_at"} | derived == columns
     assert set(Contact._meta.fields) - {"id"} <= columns

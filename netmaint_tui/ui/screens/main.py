@@ -57,6 +57,7 @@ class MainScreen(Screen):
         Binding("f", "follow_ups", "Follow-ups", id="main.follow_ups", tooltip="All follow-ups by due time"),
         Binding("w", "weekly_session", "Session", id="main.session", tooltip="Walk through this week's plan"),
         Binding("i", "import_file", "Import", show=False, id="main.import", tooltip="Import contacts from a file"),
+        Binding("S", "sync", "Sync", show=False, id="main.sync", tooltip="Sync with the folders in the config"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="main.next_pane"),
     ]
 
@@ -448,6 +449,11 @@ class MainScreen(Screen):
         from netmaint_tui.ui.screens.import_file import ImportScreen  # lazy: not needed for the first frame
 
         self._open(ImportScreen())
+
+    def action_sync(self) -> None:
+        from netmaint_tui.ui.sync import start_sync  # lazy: not needed for the first frame
+
+        start_sync(self.app)
 
     def goto_contact(self, contact_id: int) -> None:
         """Show a contact even if the filter, snooze or sort would hide it."""

@@ -1,0 +1,91 @@
+"""What a sync does with one item that netmaint and a synced folder both know, and how a run is
+summed up. Pure: the service (services.sync) reads both sides and applies what this decides.
+
+An item changed on one side only takes that side. Changed on both, the fields are merged as an
+edit made underneath a form is (rules.merge): a field changed on one side takes that side's
+value; the same field changed on both keeps netmaint's value, and the other is written into the
+contact's notes ("the card said: …"), so nothing typed anywhere is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from netmaint_tui.rules.merge import Conflict, merge_fields
+from netmaint_tui.rules.schema import label
+from netmaint_tui.rules.vocabulary import plural
+
+FOLDERS = ("contacts", "follow_ups", "journal")  # as the config and the command line name them
+FOLDER_WORDS = {"contacts": "contacts", "follow_ups": "follow-ups", "journal": "journal"}
+
+
+def folder_changes(file_values: dict[str, Any], base_as_file: dict[str, Any]) -> dict[str, Any]:
+    """The fields the folder changed: those whose value in the file differs from what the file
+    said at the last sync. A field the file does not carry is no change."""
+    return {key: value for key, value in file_values.items() if base_as_file.get(key) != value}
+
+
+@dataclass
+class Settled:
+    values: dict[str, Any]  # what both sides hold after the run
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+
+
+def settle(base: dict[str, Any], ours: dict[str, Any], theirs_changes: dict[str, Any]) -> Settled:
+    """Both sides changed since `base`: netmaint's values `ours`, the folder's changed fields
+    `theirs_changes`. A conflicting field keeps ours."""
+    merged = merge_fields(base, ours, {**base, **theirs_changes})
+    return Settled(merged.taking("ours"), dict(merged.conflicts))
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(nothing)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def conflict_note(conflicts: dict[str, Conflict], day: dt.date, where: str) -> str:
+    """Lines for a contact's notes keeping what the folder said where netmaint's value was kept:
+    `2025-03-04, sync: the card said phones: +1 555 0100 (kept: +1 555 0199)`."""
+    lines = []
+    for key, conflict in conflicts.items():
+        lines.append(f"{day.isoformat()}, sync: {where} said {label(key)}: {_shown(conflict.theirs)} "
+                     f"(kept: {_shown(conflict.ours)})")
+    return "\n".join(lines)
+
+
+def with_note(notes: str, note: str) -> str:
+    return f"{notes.rstrip()}\n\n{note}" if notes.strip() else note
+
+
+@dataclass
+class FolderCount:
+    came_in: int = 0  # netmaint records made or changed from the folder
+    went_out: int = 0  # files written or removed
+    conflicts: int = 0
+    unreadable: int = 0
+
+    def as_json(self) -> dict:
+        return {"in": self.came_in, "out": self.went_out, "conflicts": self.conflicts, "unreadable": self.unreadable}
+
+
+def summary_line(counts: dict[str, FolderCount], dry_run: bool = False) -> str:
+    """`synced: contacts 3 in, 5 out; follow-ups 1 in, 2 out; journal 40 out; 1 conflict kept`."""
+    parts = []
+    for name, count in counts.items():
+        moves = [f"{n} {word}" for n, word in ((count.came_in, "in"), (count.went_out, "out")) if n]
+        parts.append(f"{FOLDER_WORDS[name]} {', '.join(moves) if moves else 'unchanged'}")
+    conflicts = sum(c.conflicts for c in counts.values())
+    if conflicts:
+        parts.append(f"{plural(conflicts, 'conflict')} kept")
+    unreadable = sum(c.unreadable for c in counts.values())
+    if unreadable:
+        parts.append(f"{plural(unreadable, 'file')} left unread")
+    head = "dry run, nothing written: would sync:" if dry_run else "synced:"
+    return f"{head} {'; '.join(parts)}"

@@ -1,0 +1,89 @@
+"""Keeping the network in step with synced folders (vdirs): contacts with a folder of vCards,
+follow-ups with a folder of tasks, touches, goals and pauses with a folder of journal entries.
+vdirsyncer (or anything else) carries the folders to a CardDAV/CalDAV server; netmaint only
+reads and writes files.
+
+A run, for each folder, in the order contacts, journal, follow-ups (a journal entry names its
+contacts, a task its contacts and its touch):
+1. lists the folder (one stat per file) and reads only the files whose size or time changed
+   since the last sync, and of those only the ones whose bytes changed;
+2. takes, under the database's write lock, the rows changed since (noted by triggers in the
+   sync_change table, so a run reads only those), and decides each item (rules.sync): changed
+   on one side, that side's values win; on both, the fields are merged;
+3. writes the database in one transaction, and files atomically (store of their size, time and
+   hash for the next run). A file written before a run is killed is read back by the next one,
+   which then finds both sides agreeing: nothing is duplicated, nothing lost.
+
+Nothing is deleted by a sync: a card removed from the folder archives its contact, a task
+removed drops its follow-up; a journal entry removed leaves its touch as it is. What netmaint
+deletes (an undone contact) is removed from the folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from netmaint_tui.io import vdir
+from netmaint_tui.rules import sync as rules
+from netmaint_tui.services.common import Context, InputError, write_transaction
+from netmaint_tui.services.sync_engine import Run, SyncReport, scan_folder, sync_one
+from netmaint_tui.services.sync_items import FOLDERS
+from netmaint_tui.store.backup import auto_backup
+from netmaint_tui.store.models import database
+
+
+def sync(ctx: Context, folders: dict[str, Path], *, dry_run: bool = False,
+         progress: Callable[[str], None] | None = None) -> SyncReport:
+    """Sync the network with the folders given by name ('contacts', 'follow_ups', 'journal');
+    InputError (one line) for a folder that is missing or not one."""
+    if not folders:
+        raise InputError("no folder to sync with: give --contacts DIR (and/or --follow-ups, --journal) or add "
+                         "sync: {contacts: DIR} to the config file")
+    report = SyncReport(dry_run=dry_run)
+    run = Run(ctx, report)
+    checked: dict[str, Path] = {}
+    for name in rules.FOLDERS:
+        if name in folders:
+            try:
+                path = vdir.check_folder(Path(folders[name]).expanduser(), rules.FOLDER_WORDS[name])
+            except vdir.FolderProblem as exc:
+                raise InputError(str(exc)) from None
+            if path in checked.values():
+                raise InputError(f"{path} is given for two kinds of items; each needs a folder of its own")
+            checked[name] = path
+    order = [name for name in ("contacts", "journal", "follow_ups") if name in checked]
+    scans = []
+    for name in order:
+        report.counts[name] = rules.FolderCount()
+        if progress:
+            progress(f"reading {checked[name]}")
+        if not dry_run:
+            vdir.remove_leftovers(checked[name])
+        scans.append(scan_folder(run, FOLDERS[name], checked[name]))
+    report.counts = {name: report.counts[name] for name in rules.FOLDERS if name in report.counts}
+    if not dry_run and any(scan.incoming or scan.gone() for scan in scans):
+        report.backup = _backup()
+
+    def work() -> None:
+        for scan in scans:
+            if progress:
+                progress(f"syncing {scan.path}")
+            sync_one(run, scan)
+
+    write_transaction(work, dry_run)
+    return report
+
+
+def _backup() -> Path | None:
+    if getattr(database.obj, "readonly", False):
+        return None
+    if not database.execute_sql("SELECT EXISTS (SELECT 1 FROM contact)").fetchone()[0]:
+        return None
+    return auto_backup(getattr(database.obj, "path"), reason="before-sync")
+
+
+def last_sync() -> Any:
+    """When the last sync ran (stored UTC), or None."""
+    row = database.execute_sql("SELECT MAX(last_run) FROM sync_folder").fetchone()
+    return row[0] if row else None

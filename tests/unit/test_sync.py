@@ -1,0 +1,225 @@
+"""Syncing contacts with a folder of vCards (services.sync), on temporary folders and databases."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from netmaint_tui.io import vdir
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.contacts import add_contact, contact_detail, update_contact
+from netmaint_tui.services.sync import sync
+from netmaint_tui.store.db import close_database, open_database
+from netmaint_tui.store.models import Contact
+
+
+@pytest.fixture
+def two(tmp_path):
+    """Two databases (two computers) and one folder between them; `use("a")` binds one."""
+    folder = tmp_path / "cards"
+    folder.mkdir()
+
+    class Two:
+        def __init__(self):
+            self.folder = folder
+
+        def use(self, name):
+            close_database()
+            open_database(tmp_path / f"{name}.db")
+
+        def sync(self, ctx, **kw):
+            return sync(ctx, {"contacts": folder}, **kw)
+
+    two = Two()
+    two.use("a")
+    yield two
+    close_database()
+
+
+def cards(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".vcf"}
+
+
+def by_name(name):
+    return Contact.get(Contact.name == name)
+
+
+def test_the_first_sync_writes_a_private_card_per_contact_and_the_next_writes_nothing(two, ctx, monkeypatch):
+    add_contact(ctx, "Dana Lee", company="Acme", tier="A", tags=["vip"])
+    add_contact(ctx, "Omar Haddad", archived=True)
+    assert two.sync(ctx).summary() == "synced: contacts 2 out"
+    files = cards(two.folder)
+    assert sorted(files) == sorted(f"{c.uid}.vcf" for c in Contact.select())
+    assert all((two.folder / n).stat().st_mode & 0o777 == 0o600 for n in files)
+    assert b"X-NETMAINT-ARCHIVED:TRUE" in files[f"{by_name('Omar Haddad').uid}.vcf"]  # archived stays, marked
+    reads = []
+    monkeypatch.setattr(vdir, "read_item", lambda *a: reads.append(a))
+    assert two.sync(ctx).summary() == "synced: contacts unchanged"
+    assert reads == [] and cards(two.folder) == files
+
+
+def test_a_second_netmaint_gets_every_contact_with_the_same_uid(two, ctx):
+    add_contact(ctx, "Dana Lee", company="Acme", tier="A", cadence_days=14, tags=["vip", "board"],
+                emails=["dana@example.com"], birthday="--07-09", how_met="PyCon", notes="likes tea")
+    two.sync(ctx)
+    a = contact_detail(ctx, by_name("Dana Lee").id)
+    uid = by_name("Dana Lee").uid
+    two.use("b")
+    assert two.sync(ctx).summary() == "synced: contacts 1 in"
+    b = contact_detail(ctx, by_name("Dana Lee").id)
+    assert by_name("Dana Lee").uid == uid
+    for key in ("company", "tier", "cadence_days", "tags", "emails", "birthday", "how_met", "notes", "archived"):
+        assert getattr(b, key) == getattr(a, key), key
+    assert two.sync(ctx).summary() == "synced: contacts unchanged"
+
+
+def test_a_uid_never_changes(tmp_db, ctx):
+    cid = add_contact(ctx, "Dana Lee")
+    uid = Contact.get_by_id(cid).uid
+    update_contact(ctx, cid, name="Dana Lee-Park", company="Acme")
+    assert Contact.get_by_id(cid).uid == uid and len(uid) == 36
+
+
+def test_a_card_changed_by_a_phone_comes_in_and_keeps_netmaint_s_fields_it_dropped(two, ctx):
+    cid = add_contact(ctx, "Dana Lee", tier="A", phones=["+1 555 0199"])
+    two.sync(ctx)
+    path = two.folder / f"{Contact.get_by_id(cid).uid}.vcf"
+    text = path.read_bytes().decode()
+    # A phone that drops what it does not know and changes the number.
+    kept = "\r\n".join(line for line in text.split("\r\n") if not line.startswith("X-NETMAINT"))
+    path.write_bytes(kept.replace("TEL:+1 555 0199", "TEL;TYPE=CELL:+1 555 0100").encode())
+    os.utime(path, ns=(1, 1))
+    assert two.sync(ctx).summary() == "synced: contacts 1 in, 1 out"
+    c = contact_detail(ctx, cid)
+    assert (c.phones, c.tier) == (["+1 555 0100"], "A")
+    assert "X-NETMAINT-TIER:A" in path.read_text() and "TEL;TYPE=CELL:+1 555 0100" in path.read_text()
+    assert two.sync(ctx).summary() == "synced: contacts unchanged"
+
+
+def test_changes_to_different_fields_on_both_sides_merge(two, ctx):
+    cid = add_contact(ctx, "Dana Lee", company="Acme")
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    update_contact(ctx, by_name("Dana Lee").id, role="CTO")
+    two.sync(ctx)
+    two.use("a")
+    update_contact(ctx, cid, location="Berlin")
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts 1 in, 1 out" and report.conflicts == []
+    c = contact_detail(ctx, cid)
+    assert (c.company, c.role, c.location) == ("Acme", "CTO", "Berlin")
+
+
+def test_the_same_field_changed_on_both_sides_keeps_netmaint_s_value_and_notes_the_other(two, ctx):
+    cid = add_contact(ctx, "Dana Lee", phones=["+1 555 0199"], notes="met at PyCon")
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    update_contact(ctx, by_name("Dana Lee").id, phones=["+1 555 0100"])
+    two.sync(ctx)
+    two.use("a")
+    update_contact(ctx, cid, phones=["+1 555 0111"])
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts 1 in, 1 out; 1 conflict kept"
+    c = contact_detail(ctx, cid)
+    assert c.phones == ["+1 555 0111"]
+    assert c.notes == "met at PyCon\n\n2025-03-12, sync: the card said phones: +1 555 0100 (kept: +1 555 0111)"
+    assert report.conflicts == ["Dana Lee: the card said phones: +1 555 0100 (kept: +1 555 0111)"]
+    two.use("b")
+    two.sync(ctx)
+    assert contact_detail(ctx, by_name("Dana Lee").id).notes == c.notes  # and the other computer hears of it
+
+
+def test_a_card_removed_from_the_folder_archives_its_contact(two, ctx):
+    cid = add_contact(ctx, "Dana Lee")
+    two.sync(ctx)
+    (two.folder / f"{Contact.get_by_id(cid).uid}.vcf").unlink()
+    assert two.sync(ctx).summary() == "synced: contacts 1 in"
+    assert Contact.get_by_id(cid).archived is True
+    assert two.sync(ctx).summary() == "synced: contacts unchanged"
+
+
+def test_an_emptied_folder_is_filled_again_and_archives_nobody(two, ctx):
+    add_contact(ctx, "Dana Lee")
+    add_contact(ctx, "Omar Haddad")
+    two.sync(ctx)
+    for p in two.folder.iterdir():
+        p.unlink()
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts 2 out" and "nothing was archived" in report.notices[0]
+    assert not Contact.select().where(Contact.archived == True).exists()  # noqa: E712
+
+
+def test_a_card_netmaint_cannot_read_is_named_and_left_as_it_is(two, ctx):
+    add_contact(ctx, "Dana Lee")
+    (two.folder / "broken.vcf").write_bytes(b"BEGIN:VCARD\r\nFN:No Uid\r\nEND:VCARD\r\n")
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts 1 out; 1 file left unread"
+    assert [(p.href, p.message) for p in report.problems] == [
+        ("broken.vcf", "not a card netmaint can read (the card has no UID); left as it is")]
+    assert (two.folder / "broken.vcf").read_bytes() == b"BEGIN:VCARD\r\nFN:No Uid\r\nEND:VCARD\r\n"
+
+
+def test_a_dry_run_writes_nothing(two, ctx):
+    add_contact(ctx, "Dana Lee")
+    report = two.sync(ctx, dry_run=True)
+    assert report.summary() == "dry run, nothing written: would sync: contacts 1 out"
+    assert cards(two.folder) == {}
+    assert two.sync(ctx).summary() == "synced: contacts 1 out"
+
+
+def test_a_run_killed_after_writing_files_converges_without_duplicates(two, ctx, monkeypatch):
+    from netmaint_tui.services import sync_engine as service
+
+    add_contact(ctx, "Dana Lee")
+    two.sync(ctx)
+    two.use("b")
+    add_contact(ctx, "Omar Haddad")
+    real = service._FolderRun.finish
+
+    def killed(self):
+        raise KeyboardInterrupt  # files written, the transaction never committed
+
+    monkeypatch.setattr(service._FolderRun, "finish", killed)
+    with pytest.raises(KeyboardInterrupt):
+        two.sync(ctx)
+    assert Contact.select().count() == 1 and len(cards(two.folder)) == 2
+    monkeypatch.setattr(service._FolderRun, "finish", real)
+    two.sync(ctx)
+    assert sorted(c.name for c in Contact.select()) == ["Dana Lee", "Omar Haddad"]
+    assert two.sync(ctx).summary() == "synced: contacts unchanged"
+    assert len(cards(two.folder)) == 2
+
+
+def test_a_folder_that_is_not_one_is_one_line(two, ctx, tmp_path):
+    with pytest.raises(InputError, match="does not exist; create it"):
+        sync(ctx, {"contacts": tmp_path / "nowhere"})
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="is not a folder"):
+        sync(ctx, {"contacts": tmp_path / "file"})
+    with pytest.raises(InputError, match="no folder to sync with"):
+        sync(ctx, {})
+
+
+def test_the_command_prints_one_summary_line_and_json(env, capsys):
+    from netmaint_tui.cli import main
+
+    folder = env.tmp / "cards"
+    folder.mkdir()
+    assert main(["add", "Dana Lee"]) == 0
+    capsys.readouterr()
+    assert main(["sync", "--contacts", str(folder)]) == 0
+    assert capsys.readouterr().out == "synced: contacts 1 out\n"
+    assert main(["sync", "--contacts", str(folder), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["folders"] == {"contacts": {"in": 0, "out": 0, "conflicts": 0, "unreadable": 0}}
+    env.config.parent.mkdir(parents=True, exist_ok=True)
+    env.config.write_text(f"sync: {{contacts: {folder}}}\n")
+    assert main(["sync"]) == 0
+    assert capsys.readouterr().out == "synced: contacts unchanged\n"
+    assert main(["sync", "--contacts", str(env.tmp / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not exist" in err

@@ -1,0 +1,162 @@
+"""Syncing follow-ups with a folder of tasks, and touches, goals and pauses with a folder of
+journal entries: a second netmaint on the same folders ends with the same history and streak."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pendulum
+import pytest
+
+from netmaint_tui.services.contacts import add_contact
+from netmaint_tui.services.followups import add_follow_up, list_follow_ups, set_status
+from netmaint_tui.services.habit import add_pause, set_goal, week_summary
+from netmaint_tui.services.sync import sync
+from netmaint_tui.services.touches import delete_touch, log_touch
+from netmaint_tui.store.db import close_database, open_database
+from netmaint_tui.store.models import Contact, FollowUp, Touch
+
+
+@pytest.fixture
+def two(tmp_path):
+    folders = {name: tmp_path / name for name in ("contacts", "follow_ups", "journal")}
+    for path in folders.values():
+        path.mkdir()
+
+    class Two:
+        def use(self, name):
+            close_database()
+            open_database(tmp_path / f"{name}.db")
+
+        def sync(self, ctx, **kw):
+            return sync(ctx, folders, **kw)
+
+    two = Two()
+    two.folders = folders
+    two.use("a")
+    yield two
+    close_database()
+
+
+def files(folder):
+    return sorted(folder.iterdir())
+
+
+def rewrite(path, old, new):
+    path.write_bytes(path.read_bytes().replace(old, new))
+    os.utime(path, ns=(1, 1))
+
+
+def synced_file(two, ctx, folder, holding: bytes):
+    """After the sample network's first sync: the file of `folder` that holds `holding`."""
+    network(ctx)
+    two.sync(ctx)
+    return next(p for p in files(two.folders[folder]) if holding in p.read_bytes())
+
+
+def network(ctx):
+    dana = add_contact(ctx, "Dana Lee", tier="A")
+    omar = add_contact(ctx, "Omar Haddad")
+    for week in range(8):
+        at = pendulum.datetime(2025, 1, 13, 12, tz="Europe/Berlin").add(weeks=week)
+        log_touch(ctx, [dana] if week % 2 else [dana, omar], at=at, minutes=30, kind="give" if week == 3 else "catch-up",
+                  note="- [ ] send the deck" if week == 7 else f"week {week}")
+    set_goal(ctx, 1, 20, dt.date(2025, 1, 13))
+    add_pause(ctx, dt.date(2025, 2, 10), dt.date(2025, 2, 16), "flu")
+    add_follow_up(ctx, "intro to Acme", suggested_by=omar, about_text="Acme")
+    return dana, omar
+
+
+def test_a_second_netmaint_ends_with_the_same_history_streak_and_follow_ups(two, ctx):
+    network(ctx)
+    first = two.sync(ctx)
+    assert first.summary() == "synced: contacts 2 out; follow-ups 2 out; journal 10 out"
+    week_a = week_summary(ctx).as_json()
+    follow_ups_a = [(f.what, f.due, f.status, f.suggested_by, f.about_text) for f in list_follow_ups(ctx)]
+    touches_a = sorted((t.at, t.kind, t.minutes, t.note) for t in Touch.select())
+    two.use("b")
+    assert two.sync(ctx).summary() == "synced: contacts 2 in; follow-ups 2 in; journal 10 in"
+    assert week_summary(ctx).as_json() == week_a and week_a["current_streak"] > 0
+    assert [(f.what, f.due, f.status, f.suggested_by, f.about_text) for f in list_follow_ups(ctx)] == follow_ups_a
+    assert sorted((t.at, t.kind, t.minutes, t.note) for t in Touch.select()) == touches_a
+    deck = FollowUp.get(FollowUp.what == "send the deck")
+    assert deck.touch.note == "- [ ] send the deck"  # the task still knows the meeting it came from
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal unchanged"
+
+
+def test_a_task_completed_on_the_phone_is_done_here_and_the_other_way_round(two, ctx):
+    task = synced_file(two, ctx, "follow_ups", b"intro to Acme")
+    rewrite(task, b"STATUS:NEEDS-ACTION", b"STATUS:COMPLETED\r\nCOMPLETED:20250312T080000Z")
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups 1 in; journal unchanged"
+    done = FollowUp.get(FollowUp.what == "intro to Acme")
+    assert (done.status, str(done.closed_at)) == ("done", "2025-03-12 08:00:00")
+    deck = FollowUp.get(FollowUp.what == "send the deck")
+    set_status(ctx, deck.id, "done")
+    two.sync(ctx)
+    text = next(p for p in files(two.folders["follow_ups"]) if b"send the deck" in p.read_bytes()).read_bytes()
+    assert b"STATUS:COMPLETED" in text and b"PERCENT-COMPLETE:100" in text
+
+
+def test_a_task_removed_from_the_folder_is_dropped_not_erased(two, ctx):
+    synced_file(two, ctx, "follow_ups", b"intro to Acme").unlink()
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups 1 in; journal unchanged"
+    assert FollowUp.get(FollowUp.what == "intro to Acme").status == "dropped"
+
+
+def test_a_task_a_phone_wrote_comes_in_with_its_own_way_of_saying_when(two, ctx):
+    task = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasks.org//EN\r\nBEGIN:VTODO\r\nUID:phone-1\r\n"
+            b"SUMMARY:Call the recruiter\r\nDUE;VALUE=DATE:20250314\r\nDESCRIPTION:about the role\r\n"
+            b"X-APPLE-SORT-ORDER:12\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
+    (two.folders["follow_ups"] / "phone-1.ics").write_bytes(task)
+    assert "follow-ups 1 in, 1 out" in two.sync(ctx).summary()
+    made = FollowUp.get(FollowUp.what == "Call the recruiter")
+    assert (str(made.due), made.status) == ("2025-03-14 08:00:00", "open")  # 9:00 in Berlin
+    text = (two.folders["follow_ups"] / "phone-1.ics").read_bytes()
+    assert b"DESCRIPTION:about the role" in text and b"X-APPLE-SORT-ORDER:12" in text
+    assert "follow-ups unchanged" in two.sync(ctx).summary()
+
+
+def test_journal_entries_of_other_apps_are_left_alone_and_removed_ones_leave_the_touch(two, ctx):
+    network(ctx)
+    two.sync(ctx)
+    own = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:jtx\r\nBEGIN:VJOURNAL\r\nUID:diary-1\r\n"
+           b"DTSTART:20250301T100000Z\r\nSUMMARY:my diary\r\nEND:VJOURNAL\r\nEND:VCALENDAR\r\n")
+    (two.folders["journal"] / "diary-1.ics").write_bytes(own)
+    touch = next(p for p in files(two.folders["journal"]) if b"week 2" in p.read_bytes())
+    touch.unlink()
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts unchanged; follow-ups unchanged; journal unchanged"
+    assert report.problems == [] and Touch.select().where(Touch.note == "week 2").exists()
+    assert (two.folders["journal"] / "diary-1.ics").read_bytes() == own
+
+
+def test_a_touch_changed_by_another_app_keeps_that_app_s_properties(two, ctx):
+    path = synced_file(two, ctx, "journal", b"week 2")
+    rewrite(path, b"DESCRIPTION:week 2", b"DESCRIPTION:week two\\, longer\r\nX-JTX-COLOR:12")
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal 1 in"
+    touch = Touch.get(Touch.note == "week two, longer")
+    Touch.update(minutes=45).where(Touch.id == touch.id).execute()
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal 1 out"
+    text = path.read_bytes()
+    assert b"X-JTX-COLOR:12" in text and b"X-NETMAINT-MINUTES:45" in text
+
+
+def test_a_touch_deleted_here_leaves_the_folder(two, ctx):
+    network(ctx)
+    two.sync(ctx)
+    delete_touch(ctx, Touch.get(Touch.note == "week 2").id)
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal 1 out"
+    assert not any(b"week 2" in p.read_bytes() for p in files(two.folders["journal"]))
+
+
+def test_a_touch_naming_nobody_this_netmaint_knows_waits_for_its_contacts(two, ctx, tmp_path):
+    network(ctx)
+    two.sync(ctx)
+    two.use("b")
+    journal_only = {"journal": two.folders["journal"]}
+    report = sync(ctx, journal_only)
+    assert report.counts["journal"].came_in == 2 and len(report.problems) == 8  # goal and pause need nobody
+    assert "names no contact this netmaint has" in report.problems[0].message
+    two.sync(ctx)
+    assert Touch.select().count() == 8 and Contact.select().count() == 2
