@@ -23,6 +23,7 @@ conversation a day) for `people_worth_adding`. A mail a contact sent makes no to
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,11 +56,12 @@ PhasedProgress = Callable[[str, int, int], None]
 class NoAddresses(InputError):
     """The user's own addresses are not known: nothing can be told apart, nothing is read."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: str = "the config file", opener: str = "") -> None:
+        opened = f" ({opener})" if opener else ""
         super().__init__(
             "netmaint does not know your own email addresses, so it cannot tell what you did from what "
-            "others did; add every address you use to the config file (me: {emails: [you@example.com, "
-            "you@work.example]}) and run the capture again — nothing was read"
+            f"others did; add every address you use to {config}{opened} as me: {{emails: [you@example.com, "
+            "you@work.example]} and run the capture again — nothing was read"
         )
 
 
@@ -80,7 +82,7 @@ class CapturedTouch:
 
     def as_json(self) -> dict:
         return {
-            "at": self.at.isoformat(), "channel": self.channel, "kind": self.kind, "minutes": self.minutes,
+            "when": self.at.isoformat(), "channel": self.channel, "kind": self.kind, "minutes": self.minutes,
             "contacts": self.contact_ids, "names": self.names, "note": self.note, "source": self.source,
             "source_id": self.source_id, "touch_id": self.touch_id,
         }
@@ -138,22 +140,37 @@ def _me(me_emails: Iterable[str] | None) -> frozenset[str]:
     return me
 
 
-def _check_paths(paths, kind_of: Callable, what: str) -> list[Path]:
+# What a path must hold: (how to tell, what it is, the forms it may take).
+_INPUTS = {
+    CALENDAR: (calendar_kind, "a calendar", "an .ics file, a .zip of them (Google Calendar's export) or a folder of "
+                                            ".ics files"),
+    MAIL: (mailbox_kind, "a mailbox", "an mbox file (Google Takeout, Thunderbird) or a Maildir folder"),
+}
+
+
+def check_inputs(source: str, paths: Iterable[str | Path], me_emails: Iterable[str] | None) -> list[Path]:
+    """The paths a capture from `source` (CALENDAR or MAIL) would read, checked before anything is
+    opened: NoAddresses without the user's own addresses, InputError for a path that is missing or
+    holds no calendar (no mailbox); a file of the other kind is named as such."""
+    from netmaint_tui.io.formats import file_format, locate_capture
+
+    _me(me_emails)
+    kind_of, what, forms = _INPUTS[source]
     checked = []
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
             raise InputError(f"cannot read {path}: No such file or directory")
         if kind_of(path) is None:
-            raise InputError(f"{path} is not {what}")
+            other = locate_capture(path)
+            if other is not None and other != source:
+                raise InputError(f"{path} looks like a {file_format(other).label}, not a {file_format(source).label}; "
+                                 f"nothing was read. Use: netmaint capture {other} {shlex.quote(str(path))}")
+            raise InputError(f"{path} is not {what}; give {forms}")
         checked.append(path)
     if not checked:
-        raise InputError(f"give {what}")
+        raise InputError(f"give {what}: {forms}")
     return checked
-
-
-CALENDAR_INPUT = "a calendar: give an .ics file, a .zip of them (Google Calendar's export) or a folder of .ics files"
-MAIL_INPUT = "a mailbox: give an mbox file (Google Takeout, Thunderbird) or a Maildir folder"
 
 
 def _since(ctx: Context, since: dt.date | dt.datetime | None) -> dt.datetime:
@@ -238,8 +255,8 @@ def capture_calendar(
     `progress(phase, done, total)`: "reading" in bytes, then "saving" in occurrences.
     Raises NoAddresses without `me_emails`, InputError for a path that is missing or no calendar.
     """
+    paths = check_inputs(CALENDAR, paths, me_emails)
     me = _me(me_emails)
-    paths = _check_paths(paths, calendar_kind, CALENDAR_INPUT)
     report = CaptureReport(CALENDAR, dry_run=dry_run)
     now = ctx.now()
     book = AddressBook()
@@ -307,8 +324,8 @@ def capture_mail(
     `progress(phase, done, total)`: "reading" in bytes, then "saving" in conversations.
     Raises NoAddresses without `me_emails`, InputError for a path that is missing or no mailbox.
     """
+    paths = check_inputs(MAIL, paths, me_emails)
     me = _me(me_emails)
-    paths = _check_paths(paths, mailbox_kind, MAIL_INPUT)
     report = CaptureReport(MAIL, dry_run=dry_run)
     now = ctx.now()
     start = _since(ctx, since)
@@ -390,6 +407,14 @@ def capture_mail(
     write_transaction(work, dry_run)
     return report
 
+
+
+def capture(ctx: Context, source: str, paths: Iterable[str | Path], me_emails: Iterable[str] | None,
+            since: dt.date | dt.datetime | None = None, dry_run: bool = False,
+            progress: PhasedProgress | None = None) -> CaptureReport:
+    """capture_calendar or capture_mail, by `source` (CALENDAR or MAIL: an io.formats capture name)."""
+    run = capture_calendar if source == CALENDAR else capture_mail
+    return run(ctx, paths, me_emails, since=since, dry_run=dry_run, progress=progress)
 
 
 # --- the people worth adding ------------------------------------------------------------------
