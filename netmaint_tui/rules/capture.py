@@ -27,6 +27,12 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from netmaint_tui.rules.schema import MAX_TOUCH_MINUTES
 
 MEETING, EVENT, EMAIL = "meeting", "event", "email"
+# Where a captured touch came from (a touch's source; None for one the user typed).
+CALENDAR, MAIL = "calendar", "mail"
+SOURCES = (CALENDAR, MAIL)
+# What became of an item a capture read: it made a touch (or joined one of its conversation that
+# day), it was linked to a touch the user had typed, or nobody in it was a contact yet.
+OUTCOMES = ("captured", "linked", "no-contact")
 KIND = "catch-up"
 BIG_MEETING = 8  # more people than this took part: an event, not a meeting
 # A touch the user logged with the same contact this close to a meeting's start (or a mail's

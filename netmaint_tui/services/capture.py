@@ -44,7 +44,7 @@ from netmaint_tui.services.capture_writing import AddressBook, Item, Writer, hea
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.models import database
 
-CALENDAR, MAIL = "calendar", "mail"
+CALENDAR, MAIL = rules.CALENDAR, rules.MAIL
 # Events not over yet are skipped (a later run captures them); the summary counts those of the next 30 days.
 FUTURE_WINDOW = dt.timedelta(days=30)
 FUTURE_GRACE = dt.timedelta(minutes=1)  # a mail stamped by a clock a little ahead is not "in the future"
