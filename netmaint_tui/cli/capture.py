@@ -25,7 +25,6 @@ from netmaint_tui.cli.base import (
     show,
 )
 from netmaint_tui.io.formats import CAPTURES
-from netmaint_tui.rules.capture import SKIP_WORDS
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.store.db import close_database, open_database, open_snapshot
 
@@ -102,7 +101,7 @@ def summary_line(paths: list[Path], report) -> str:
         parts[0] += f" (and {plural(report.joined, 'mail')} added to a conversation's touch of that day)"
     if report.heard:
         parts.append(f"last heard from {plural(report.heard, 'contact')}")
-    skipped = [f"{report.skipped[key]:,} {words}" for key, words in SKIP_WORDS.items() if report.skipped[key]]
+    skipped = report.skipped_words()
     if skipped:
         parts.append("skipped " + ", ".join(skipped))
     if report.problems:

@@ -221,6 +221,16 @@ def one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def contact_name(name: str, email: str) -> str:
+    """A name for a new contact known by an address: the name the address came with, else its
+    local part in words (`dana.haddad@…` is Dana Haddad), else the address itself."""
+    name, local = one_line(name), email.split("@", 1)[0]
+    if name and fold_email(name) != fold_email(email) and name.casefold() != local.casefold():
+        return name
+    words = [w for w in re.split(r"[._+\-]+", local) if w and not w.isdigit()]
+    return " ".join(w[:1].upper() + w[1:] for w in words) or email
+
+
 def meeting_note(occ: Occurrence) -> str:
     """The title, and the place in brackets: "Coffee (Café Einstein)"."""
     title = one_line(occ.summary) or "(no title)"

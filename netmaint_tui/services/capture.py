@@ -108,6 +108,10 @@ class CaptureReport:
     def contacts(self) -> int:
         return len({cid for t in self.touches for cid in t.contact_ids})
 
+    def skipped_words(self) -> list[str]:
+        """What was left out and why, as a sentence lists it: `12 declined or cancelled`."""
+        return [f"{self.skipped[key]:,} {words}" for key, words in rules.SKIP_WORDS.items() if self.skipped[key]]
+
     def as_json(self) -> dict:
         return {
             "source": self.source, "dry_run": self.dry_run, "read": self.read, "captured": self.captured,
