@@ -24,6 +24,7 @@ from netmaint_tui.rules.dates import DateInputError, parse_date, parse_when as p
 from netmaint_tui.rules.text import json_safe, visible
 from netmaint_tui.services.common import Context, InputError
 from netmaint_tui.store.backup import BackupError, SourceDamaged, daily_backup
+from netmaint_tui.store.db import close_database, open_database, open_snapshot
 from netmaint_tui.store.guard import known_databases as protected_databases
 
 USAGE_ERROR = 2
@@ -171,8 +172,6 @@ def make_context(settings, clock: Clock | None = None) -> Context:
 def database_for(args, settings, dry_run: bool = False):
     """The database a command that writes works on, open for the block: for a dry run a snapshot,
     which creates and changes no file (no database, no -wal, no backup)."""
-    from netmaint_tui.store.db import close_database, open_database, open_snapshot
-
     path = db_path(args, settings)
     if dry_run:
         open_snapshot(path)

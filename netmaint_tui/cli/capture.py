@@ -25,6 +25,7 @@ from netmaint_tui.cli.base import (
     show,
 )
 from netmaint_tui.io.formats import CAPTURES
+from netmaint_tui.paths import config_file
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.store.db import close_database, open_database, open_snapshot
 
@@ -54,9 +55,7 @@ def capture(args, settings) -> int:
             raise UsageError("capture people reads no file; it takes only --json")
         return _people(ctx, args, settings)
     # Loaded here, not with the module: every command's start-up would pay for the readers.
-    from netmaint_tui.paths import config_file
-    from netmaint_tui.services.capture import NoAddresses, check_inputs
-    from netmaint_tui.services.capture import capture as run_capture
+    from netmaint_tui.services.capture import NoAddresses, capture as run_capture, check_inputs
 
     me = settings.me_emails
     try:
@@ -111,7 +110,7 @@ def summary_line(paths: list[Path], report) -> str:
 
 
 def _people(ctx, args, settings) -> int:
-    from netmaint_tui.services.capture import people_worth_adding
+    from netmaint_tui.services.capture import people_worth_adding  # start-up time, as above
 
     path = db_path(args, settings)
     if path.exists():

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from netmaint_tui.io.calendar import Problem, calendar_kind, read_calendars
+from netmaint_tui.io.formats import file_format, locate_capture
 from netmaint_tui.io.mail import mailbox_kind, maildirs, read_mailboxes
 from netmaint_tui.rules import capture as rules
 from netmaint_tui.rules.dates import moment_problem
@@ -156,8 +157,6 @@ def check_inputs(source: str, paths: Iterable[str | Path], me_emails: Iterable[s
     """The paths a capture from `source` (CALENDAR or MAIL) would read, checked before anything is
     opened: NoAddresses without the user's own addresses, InputError for a path that is missing or
     holds no calendar (no mailbox); a file of the other kind is named as such."""
-    from netmaint_tui.io.formats import file_format, locate_capture
-
     _me(me_emails)
     kind_of, what, forms = _INPUTS[source]
     checked = []

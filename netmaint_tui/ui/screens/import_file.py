@@ -22,14 +22,24 @@ from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
 
-from netmaint_tui.io.formats import CAPTURE, READABLE, FormatError, WrongFormat, file_format, guess_format
+from netmaint_tui.io.formats import (
+    CAPTURE,
+    READABLE,
+    FormatError,
+    WrongFormat,
+    file_format,
+    guess_format,
+    locate_capture,
+)
+from netmaint_tui.paths import config_file
 from netmaint_tui.rules.vocabulary import field_label, plural
-from netmaint_tui.services.capture import CaptureReport
+from netmaint_tui.services.capture import CaptureReport, NoAddresses, capture, people_worth_adding
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.import_file import import_file, read_import_file
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.workers import on_own_connection
 from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.screens.people import PeopleScreen
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
 FORMATS = tuple((f.picker, f.name) for f in READABLE)
@@ -211,8 +221,6 @@ class ImportScreen(Screen):
     def _work(self, path: Path, fmt: str, dry_run: bool) -> None:
         outcome = Outcome(dry_run=dry_run, name=path.name)
         if file_format(fmt).kind != CAPTURE and path.is_dir():
-            from netmaint_tui.io.formats import locate_capture
-
             held = locate_capture(path)  # a vdir or a Maildir: what else would a folder be
             if held is not None:
                 fmt = held
@@ -244,9 +252,6 @@ class ImportScreen(Screen):
         self.app.call_from_thread(self._done, outcome)
 
     def _capture(self, path: Path, fmt: str, outcome: Outcome) -> None:
-        from netmaint_tui.paths import config_file
-        from netmaint_tui.services.capture import NoAddresses, capture, people_worth_adding
-
         def progress(phase: str, done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, phase, done, total)
 
@@ -308,8 +313,6 @@ class ImportScreen(Screen):
         self.dismiss(self.outcome)
 
     def action_people(self) -> None:
-        from netmaint_tui.ui.screens.people import PeopleScreen
-
         self.app.push_screen(PeopleScreen())
 
 

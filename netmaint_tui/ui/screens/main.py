@@ -459,7 +459,9 @@ class MainScreen(Screen):
         start_sync(self.app)
 
     def action_people(self) -> None:
-        self._open("people", "PeopleScreen")
+        from netmaint_tui.ui.screens.people import PeopleScreen  # lazy: not needed for the first frame
+
+        self._open(PeopleScreen())
 
     def goto_contact(self, contact_id: int) -> None:
         """Show a contact even if the filter, snooze or sort would hide it."""

@@ -16,8 +16,13 @@ from textual.widgets.option_list import Option
 
 from netmaint_tui.rules.capture import contact_name
 from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.services.capture import people_worth_adding
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.contacts import add_contact
+from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
+from netmaint_tui.ui.workers import reading
 
 EMPTY = ("Nobody yet. After a capture (i: a calendar or a mailbox), the people you met or wrote to three "
          "times or more who are no contacts are listed here.")
@@ -60,9 +65,7 @@ class PeopleScreen(Screen):
         self.query_one(PeopleList).focus()
 
     def reload(self, keep: str | None = None) -> None:
-        from netmaint_tui.services.capture import people_worth_adding
-
-        self.people = people_worth_adding(self.app.ctx)
+        self.people = reading(self.app, lambda: people_worth_adding(self.app.ctx), [])
         option_list = self.query_one(PeopleList)
         highlighted = option_list.highlighted
         width = max(40, (option_list.scrollable_content_region.width or self.size.width - 4) - 2)
@@ -95,8 +98,6 @@ class PeopleScreen(Screen):
         return self.people[index] if index is not None and 0 <= index < len(self.people) else None
 
     def action_add(self) -> None:
-        from netmaint_tui.services.contacts import add_contact
-
         person = self.current()
         if person is None:
             return
@@ -105,7 +106,11 @@ class PeopleScreen(Screen):
             return
         name = contact_name(person.name, person.email)
         ctx = self.app.ctx
-        cid, entry = self.app.act(f"Add {name}", lambda: add_contact(ctx, name, emails=[person.email]))
+        try:
+            cid, entry = self.app.act(f"Add {name}", lambda: add_contact(ctx, name, emails=[person.email]))
+        except (InputError, StoreError) as exc:  # a full disk, a busy file: said, and nothing added
+            self.notify(f"Could not add {safe(name)}: {exc}", severity="error", markup=False)
+            return
         entry.subject = ("contact", cid)
         self.added += 1
         self.notify(f"Added {safe(name)} ({safe(person.email)}) · ctrl+z to undo", markup=False)
