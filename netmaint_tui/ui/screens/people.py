@@ -38,7 +38,7 @@ class PeopleScreen(Screen):
     BINDINGS = [
         Binding("a", "add", "Add", id="people.add", tooltip="Add the highlighted person as a contact (Enter too)"),
         Binding("ctrl+z", "undo", "Undo", id="people.undo", tooltip="Undo the last change, whole"),
-        Binding("escape", "close", "Back", id="people.back", tooltip="Back"),
+        Binding("escape", "close", "Back", id="people.back", tooltip="Back to the screen before"),
     ]
     DEFAULT_CSS = """
     PeopleScreen #people-box { height: 1fr; border: round $primary; }
