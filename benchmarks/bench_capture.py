@@ -11,7 +11,7 @@ Writes into a temporary folder (or --keep DIR):
   - bench.db: 1,500 contacts whose addresses are among the people in both files, and 500 touches
     typed by hand.
 
-Each capture runs in a child process (the service functions: the command comes later), which
+Each capture runs in a child process (the service functions `netmaint capture` runs), which
 reports the capture's own time and the process' peak memory (resource.getrusage, ru_maxrss). Each
 file is captured twice: the second run reads everything again and writes nothing.
 

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -23,6 +24,7 @@ from netmaint_tui.rules.dates import DateInputError, parse_date, parse_when as p
 from netmaint_tui.rules.text import json_safe, visible
 from netmaint_tui.services.common import Context, InputError
 from netmaint_tui.store.backup import BackupError, SourceDamaged, daily_backup
+from netmaint_tui.store.db import close_database, open_database, open_snapshot
 from netmaint_tui.store.guard import known_databases as protected_databases
 
 USAGE_ERROR = 2
@@ -166,7 +168,32 @@ def make_context(settings, clock: Clock | None = None) -> Context:
     return Context(clock or system_clock(), settings)
 
 
+@contextmanager
+def database_for(args, settings, dry_run: bool = False):
+    """The database a command that writes works on, open for the block: for a dry run a snapshot,
+    which creates and changes no file (no database, no -wal, no backup)."""
+    path = db_path(args, settings)
+    if dry_run:
+        open_snapshot(path)
+    else:
+        open_database(path)
+    try:
+        yield
+    finally:
+        close_database()
+
+
 # --- output -----------------------------------------------------------------------------------
+
+MAX_PROBLEM_LINES = 200  # a broken file can have a problem on every line; the first ones say what is wrong
+
+
+def problem_lines(lines: list[str]) -> list[str]:
+    """The first MAX_PROBLEM_LINES of a file's problems, and how many more there are."""
+    if len(lines) <= MAX_PROBLEM_LINES:
+        return lines
+    return [*lines[:MAX_PROBLEM_LINES], f"… and {len(lines) - MAX_PROBLEM_LINES} more problems like these"]
+
 
 
 def out(text: str = "") -> None:

@@ -11,11 +11,22 @@ import shlex
 import sys
 from pathlib import Path
 
-from netmaint_tui.cli.base import USAGE_ERROR, ProgressBar, UsageError, command, db_path, known_databases, make_context, show
+from netmaint_tui.cli.base import (
+    USAGE_ERROR,
+    ProgressBar,
+    UsageError,
+    command,
+    database_for,
+    db_path,
+    known_databases,
+    make_context,
+    problem_lines,
+    show,
+)
 from netmaint_tui.io.formats import EXPORTS, IMPORTS, FormatError, WrongFormat, check_format, file_format
 from netmaint_tui.rules.text import visible
 from netmaint_tui.rules.vocabulary import field_label, plural
-from netmaint_tui.store.db import close_database, open_database, open_snapshot
+from netmaint_tui.store.db import close_database, open_database
 from netmaint_tui.store.guard import refuse_overwrite, refuse_overwrite_stream, write_private
 
 IMPORT_NAMES = [f.name for f in IMPORTS]
@@ -38,15 +49,9 @@ def _counts(report) -> str:
             f"{report.skipped} skipped")
 
 
-MAX_ISSUE_LINES = 200  # a broken file can have a problem on every line; the first ones say what is wrong
-
-
 def _issue_lines(issues) -> list[str]:
     ordered = sorted(issues, key=lambda i: (i.line == 0, i.line))
-    lines = [(f"line {i.line}: " if i.line else "") + show(i.message) for i in ordered[:MAX_ISSUE_LINES]]
-    if len(ordered) > MAX_ISSUE_LINES:
-        lines.append(f"… and {len(ordered) - MAX_ISSUE_LINES} more problems like these")
-    return lines
+    return problem_lines([(f"line {i.line}: " if i.line else "") + show(i.message) for i in ordered])
 
 
 def _change_lines(report) -> list[str]:
@@ -97,21 +102,15 @@ def import_(args, settings) -> int:
     except WrongFormat as exc:
         found, given = file_format(exc.found), file_format(exc.given)
         raise UsageError(f"{source} looks like a {found.label}, not a {given.label}; nothing was imported. "
-                         f"Use: netmaint import {found.name} {shlex.quote(str(source))}") from None
+                         f"Use: netmaint {found.command} {found.name} {shlex.quote(str(source))}") from None
     bar = ProgressBar(f"importing {source.name}")
     try:
-        if args.dry_run:
-            open_snapshot(db_path(args, settings))  # a dry run creates and changes no file
-        else:
-            _open(args, settings, must_exist=False)
-        try:
+        with database_for(args, settings, dry_run=args.dry_run):
             report = import_file(make_context(settings), args.format, data, dry_run=args.dry_run,
                                  progress=bar.update)
-        except FormatError as exc:
-            where = f" line {exc.line}" if exc.line else ""
-            raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
-        finally:
-            close_database()
+    except FormatError as exc:
+        where = f" line {exc.line}" if exc.line else ""
+        raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
     finally:
         bar.close()
     for line in _issue_lines(report.issues):

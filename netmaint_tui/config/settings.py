@@ -19,6 +19,7 @@ from netmaint_tui.config.values import (
     Reader,
     Unusable,
     days_per_tier,
+    email_addresses,
     file_path,
     key_bindings,
     plain,
@@ -152,6 +153,12 @@ SETTINGS: tuple[Entry, ...] = (
         example="{contacts: ~/contacts, follow_ups: ~/tasks, journal: ~/journal}",
         fallback="no syncing",
         help="folders netmaint sync keeps in step with the network (vdirs; any may be left out)",
+    ),
+    Group(
+        "me",
+        (Setting("emails", email_addresses, (), optional=True),),
+        example="{emails: [you@example.com, you@work.example]}", fallback="no addresses",
+        help="every address you use: how a capture tells the meetings you had and the mail you sent",
     ),
 )
 

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from netmaint_tui.rules.capture import fold_email
 from netmaint_tui.rules.vocabulary import TIERS
 from netmaint_tui.safe_yaml import YamlProblem, check_tag, kind_of, mapping_entries, node_line, scalar, shown
 
@@ -139,6 +140,24 @@ def days_per_tier(high: int) -> Reader:
         return MappingProxyType(days_of)
 
     return read
+
+
+def email_addresses(node: Node, place: Place) -> tuple[str, ...]:
+    """A list of email addresses (one alone may be written without brackets), as typed; an entry
+    that is no address is left out with its line."""
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    if not all(isinstance(item, ScalarNode) for item in items):
+        raise Unusable(node_line(node), f"{place.name} must be a list of addresses like [you@example.com], "
+                                        f"not {kind_of(node)}; using none")
+    found: list[str] = []
+    for item in items:
+        value = scalar(item)
+        if isinstance(value, str) and fold_email(value) and "@" in value:
+            if value.strip() not in found:
+                found.append(value.strip())
+            continue
+        place.problem(node_line(item), f"{place.name}: {shown(value)} is not an email address; left out")
+    return tuple(found)
 
 
 _BINDING_ID = re.compile(r"^[A-Za-z_][\w.\-]{0,63}$")

@@ -4,10 +4,9 @@
 Every event occurrence in a window of time comes out as a rules.capture.Occurrence. Recurring
 series are expanded by recurring-ical-events over icalendar's parse, EXDATE and moved occurrences
 (RECURRENCE-ID) included, also when the series' master is missing. A single event whose times are
-plain (a day, UTC, or a zone by its IANA name) is read directly from its lines: icalendar takes
-about 0.1 ms a line, so a 5,000-event export would take seconds for what a few string operations
-do; everything else goes through icalendar. Both roads give the same occurrence (a test holds
-them to it).
+plain (a day, UTC, or a zone by its IANA name) is read directly from its lines (io.ics_lines, which
+also splits each file into its zones and events); everything else goes through icalendar. Both
+roads give the same occurrence (a test holds them to it).
 
 Nothing is fatal: a file, a zip member or an event that cannot be read is reported (where it is and
 what is wrong) through `problems`, and the rest is read. Times come out aware: a time without a
@@ -18,7 +17,6 @@ zone (a "floating" one) and an all-day event's day are read in the calendar's ow
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import zipfile
@@ -27,6 +25,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from netmaint_tui.io.ics_lines import (
+    Block,
+    CalendarParts,
+    Facts,
+    NotPlain,
+    Unreadable,
+    decoded,
+    no_end,
+    occurrence,
+    plain_event,
+    plain_facts,
+    split_calendar,
+)
 from netmaint_tui.rules.capture import Occurrence, Person, fold_email, stamp
 
 # A zip member larger than this is no calendar (Google's export of a busy calendar is a few MB).
@@ -129,290 +140,6 @@ def _read(path: Path, problems: Report) -> bytes | None:
         return None
 
 
-# --- lines ------------------------------------------------------------------------------------
-
-
-def _text(data: bytes) -> str:
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _unfolded(text: str) -> Iterator[tuple[int, str]]:
-    """(line number, logical line): folded continuation lines joined back on."""
-    number, current, start = 0, None, 0
-    for raw in text.splitlines():
-        number += 1
-        if raw[:1] in (" ", "\t") and current is not None:
-            current += raw[1:]
-            continue
-        if current is not None:
-            yield start, current
-        current, start = raw, number
-    if current is not None:
-        yield start, current
-
-
-def _name(line: str) -> str:
-    """A content line's property name, upper-cased."""
-    colon, semicolon = line.find(":"), line.find(";")
-    end = semicolon if 0 <= semicolon < colon or colon < 0 else colon
-    return (line if end < 0 else line[:end]).strip().upper()
-
-
-@dataclass
-class _Block:
-    line: int
-    lines: list[str]
-    names: list[str]  # each line's property name
-    uid: str
-    where: str = ""
-
-
-class _Calendar:
-    """One file split into its parts: the zones it defines and its events, as lines."""
-
-    def __init__(self) -> None:
-        self.zone_name = ""  # X-WR-TIMEZONE
-        self.timezones: dict[str, list[str]] = {}
-        self.events: list[_Block] = []
-        self.found = False
-
-
-def _value_of(lines: list[str], names: list[str], wanted: str) -> str:
-    return next((x.split(":", 1)[1].strip() for x, n in zip(lines, names) if n == wanted and ":" in x), "")
-
-
-def _split(text: str) -> _Calendar:
-    cal = _Calendar()
-    stack: list[str] = []
-    block: list[str] | None = None
-    names: list[str] = []
-    kind, start = "", 0
-    for number, line in _unfolded(text):
-        name = _name(line)
-        if name in ("BEGIN", "END"):
-            what = line.split(":", 1)[-1].strip().upper()
-            if name == "BEGIN":
-                stack.append(what)
-                cal.found = cal.found or what == "VCALENDAR"
-                if len(stack) == 2 and what in ("VEVENT", "VTIMEZONE"):
-                    block, names, kind, start = [line], [name], what, number
-                elif block is not None and kind == "VTIMEZONE":
-                    block.append(line)  # its STANDARD and DAYLIGHT parts
-                    names.append(name)
-                continue
-            if block is not None and len(stack) == 2 and what == kind:
-                block.append(line)
-                names.append(name)
-                if kind == "VEVENT":
-                    cal.events.append(_Block(start, block, names, _value_of(block, names, "UID")))
-                else:
-                    cal.timezones[_value_of(block, names, "TZID")] = block
-                block = None
-            elif block is not None and kind == "VTIMEZONE":
-                block.append(line)
-                names.append(name)
-            if what in stack:  # a stray END closes nothing
-                while stack.pop() != what:
-                    pass  # what was left open inside it ends with it
-            continue
-        if block is not None and (len(stack) == 2 or kind == "VTIMEZONE"):
-            block.append(line)  # an alarm's lines inside an event are left out
-            names.append(name)
-        elif len(stack) == 1 and name == "X-WR-TIMEZONE" and ":" in line:
-            cal.zone_name = line.split(":", 1)[1].strip()
-    return cal
-
-
-# --- reading one event from its lines ---------------------------------------------------------
-
-_LINE = re.compile(
-    r'(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)*):(?P<value>.*)',
-    re.DOTALL,
-)
-_PARAM = re.compile(r';([A-Za-z0-9-]+)=((?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)')
-_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})$")
-_DATETIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)$")
-_DURATION = re.compile(r"([+-]?)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
-_ESCAPE = re.compile(r"\\([\\;,nN])")
-_CARET = re.compile(r"\^([n^'])")
-
-
-class _NotPlain(Exception):
-    """The event needs icalendar: a zone it defines itself, a value of another form."""
-
-
-class _Unreadable(Exception):
-    """The event cannot be read at all; the message says why."""
-
-
-def _caret(value: str) -> str:
-    """A parameter value with RFC 6868's ^n, ^^ and ^' read."""
-    return _CARET.sub(lambda m: {"n": "\n", "^": "^", "'": '"'}[m.group(1)], value) if "^" in value else value
-
-
-def _parts(line: str) -> tuple[dict[str, str], str]:
-    """(parameters, each with its first value; the value) of a content line."""
-    colon, semicolon = line.find(":"), line.find(";")
-    if colon >= 0 and not 0 <= semicolon < colon:
-        return {}, line[colon + 1:]  # no parameters
-    params: dict[str, str] = {}
-    if '"' not in line:
-        # Without quotes the first colon ends the parameters: a few splits do what the pattern does.
-        head, colon, value = line.partition(":")
-        if not colon:
-            raise _NotPlain
-        for piece in head.split(";")[1:]:
-            key, equals, given = piece.partition("=")
-            if not equals:
-                raise _NotPlain
-            params[key.upper()] = _caret(given.split(",", 1)[0])
-        return params, value
-    found = _LINE.fullmatch(line)
-    if not found:
-        raise _NotPlain
-    for key, given in _PARAM.findall(found.group("params")):
-        first = given.split(",", 1)[0] if not given.startswith('"') else given[1:].split('"', 1)[0]
-        params[key.upper()] = _caret(first)
-    return params, found.group("value")
-
-
-def _unescape(value: str) -> str:
-    return _ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise _NotPlain from None
-
-
-def _moment(line: str) -> dt.date | dt.datetime:
-    params, value = _parts(line)
-    value = value.strip()
-    kind = params.get("VALUE", "").upper()
-    day = _DATE.match(value)
-    if day and kind in ("", "DATE"):
-        return dt.date(*map(int, day.groups()))
-    found = _DATETIME.match(value)
-    if not found or kind not in ("", "DATE-TIME"):
-        raise _NotPlain
-    *numbers, utc = found.groups()
-    moment = dt.datetime(*map(int, numbers))
-    if utc:
-        if "TZID" in params:
-            raise _NotPlain
-        return moment.replace(tzinfo=dt.timezone.utc)
-    if "TZID" in params:
-        return moment.replace(tzinfo=_zone(params["TZID"].strip()))
-    return moment
-
-
-def _duration(value: str) -> dt.timedelta:
-    found = _DURATION.match(value.strip())
-    if not found:
-        raise _NotPlain
-    sign, weeks, days, hours, minutes, seconds = found.groups()
-    length = dt.timedelta(weeks=int(weeks or 0), days=int(days or 0), hours=int(hours or 0),
-                          minutes=int(minutes or 0), seconds=int(seconds or 0))
-    return -length if sign == "-" else length
-
-
-def _person(line: str) -> Person:
-    params, value = _parts(line)
-    return Person(fold_email(value), params.get("CN", "").strip(), params.get("PARTSTAT", "").upper(),
-                  params.get("CUTYPE", "").upper())
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """What an event says besides its times."""
-
-    uid: str
-    summary: str
-    location: str
-    status: str
-    organizer: Person | None
-    attendees: tuple[Person, ...]
-
-
-_SINGLE = frozenset({"SUMMARY", "LOCATION", "STATUS", "UID", "DTSTART", "DTEND", "DURATION"})
-
-
-def _plain_lines(block: _Block) -> tuple[dict[str, str], list[str], list[str]]:
-    """(the properties an event has once, by name; its ATTENDEE lines; its ORGANIZER lines), in one pass."""
-    single: dict[str, str] = {}
-    attendees: list[str] = []
-    organizers: list[str] = []
-    for line, name in zip(block.lines, block.names):
-        if name == "ATTENDEE":
-            attendees.append(line)
-        elif name in _SINGLE:
-            if name in single:
-                raise _NotPlain  # twice: icalendar decides which counts
-            single[name] = line
-        elif name == "ORGANIZER":
-            organizers.append(line)
-    if len(organizers) > 1:
-        raise _NotPlain
-    return single, attendees, organizers
-
-
-def _text_of(single: dict[str, str], name: str) -> str:
-    return _unescape(_parts(single[name])[1]) if name in single else ""
-
-
-def _plain_facts(block: _Block, lines=None) -> _Facts:
-    single, attendees, organizers = lines or _plain_lines(block)
-    return _Facts(_text_of(single, "UID").strip(), _text_of(single, "SUMMARY"), _text_of(single, "LOCATION"),
-                  _text_of(single, "STATUS"), _person(organizers[0]) if organizers else None,
-                  tuple(_person(line) for line in attendees))
-
-
-def _plain_event(block: _Block, local: dt.tzinfo) -> tuple[Occurrence, ...]:
-    lines = _plain_lines(block)
-    values = lines[0]
-    if "DTSTART" not in values:
-        raise _Unreadable("has no start (DTSTART)")
-    start = _moment(values["DTSTART"])
-    if "DTEND" in values:
-        end = _moment(values["DTEND"])
-        if type(end) is not type(start):
-            raise _NotPlain
-    elif "DURATION" in values:
-        end = start + _duration(_parts(values["DURATION"])[1])
-    else:
-        end = _no_end(start)
-    return (_occurrence(block, _plain_facts(block, lines), None, start, end, local),)
-
-
-def _no_end(start: dt.date | dt.datetime) -> dt.date | dt.datetime:
-    """RFC 5545: without DTEND or DURATION an event on a day lasts the day, one at a time none."""
-    return start + dt.timedelta(days=1) if not isinstance(start, dt.datetime) else start
-
-
-def _aware(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=zone)
-    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
-
-
-def _occurrence(block: _Block, facts: _Facts, recurrence_id: str | None, start, end, zone: dt.tzinfo) -> Occurrence:
-    all_day = not isinstance(start, dt.datetime)
-    uid = facts.uid
-    if not uid:
-        # Without a UID an event is known by what it says: the same event read twice is still one.
-        digest = hashlib.sha1(f"{stamp(start, all_day)}\n{facts.summary}\n{facts.location}".encode()).hexdigest()[:20]
-        uid = f"no-uid-{digest}"
-    return Occurrence(
-        uid=uid, recurrence_id=recurrence_id, start=_aware(start, zone), end=_aware(end, zone), all_day=all_day,
-        summary=facts.summary, location=facts.location, status=facts.status.strip().upper(),
-        organizer=facts.organizer, attendees=facts.attendees, where=block.where,
-    )
 
 
 # --- reading through icalendar ----------------------------------------------------------------
@@ -436,7 +163,7 @@ _TIMING = frozenset({"BEGIN", "END", "UID", "DTSTART", "DTEND", "DURATION", "RRU
 _BLOCK = "X-NETMAINT-BLOCK"
 
 
-def _ical_text(cal: _Calendar, blocks: list[_Block], timing_only: bool) -> str:
+def _ical_text(cal: CalendarParts, blocks: list[Block], timing_only: bool) -> str:
     wanted = {m.strip('"') for b in blocks for line in b.lines for m in _TZID_USE.findall(line)}
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//netmaint//capture//EN"]
     for tzid in sorted(wanted):
@@ -458,27 +185,27 @@ def _ical_person(value) -> Person:
                   str(params.get("PARTSTAT", "") or "").upper(), str(params.get("CUTYPE", "") or "").upper())
 
 
-def _ical_facts(ev) -> _Facts:
+def _ical_facts(ev) -> Facts:
     attendees = ev.get("ATTENDEE") or []
     if not isinstance(attendees, list):
         attendees = [attendees]
-    return _Facts(str(ev.get("UID", "") or "").strip(), str(ev.get("SUMMARY", "") or ""),
+    return Facts(str(ev.get("UID", "") or "").strip(), str(ev.get("SUMMARY", "") or ""),
                   str(ev.get("LOCATION", "") or ""), str(ev.get("STATUS", "") or ""),
                   _ical_person(ev["ORGANIZER"]) if "ORGANIZER" in ev else None,
                   tuple(_ical_person(a) for a in attendees))
 
 
-def _facts_of(blocks: list[_Block], plain: bool) -> list[_Facts] | None:
+def _facts_of(blocks: list[Block], plain: bool) -> list[Facts] | None:
     """Each event's facts read from its lines, or None when icalendar must read them."""
     if not plain:
         return None
     try:
-        return [_plain_facts(b) for b in blocks]
-    except _NotPlain:
+        return [plain_facts(b) for b in blocks]
+    except NotPlain:
         return None
 
 
-def _ical_events(cal: _Calendar, blocks: list[_Block], facts: list[_Facts] | None, recurring: bool,
+def _ical_events(cal: CalendarParts, blocks: list[Block], facts: list[Facts] | None, recurring: bool,
                  start: dt.datetime, end: dt.datetime, local: dt.tzinfo) -> list[Occurrence]:
     """The occurrences of `blocks` placed by recurring-ical-events; with `facts`, icalendar gets
     only the lines that place them."""
@@ -489,20 +216,20 @@ def _ical_events(cal: _Calendar, blocks: list[_Block], facts: list[_Facts] | Non
     found = []
     for ev in recurring_ical_events.of(parsed).between(start, end):
         if "DTSTART" not in ev:
-            raise _Unreadable("has no start (DTSTART)")
+            raise Unreadable("has no start (DTSTART)")
         begins = ev["DTSTART"].dt
         if "DTEND" in ev:
             ends = ev["DTEND"].dt
         elif "DURATION" in ev:
             ends = begins + ev["DURATION"].dt
         else:
-            ends = _no_end(begins)
+            ends = no_end(begins)
         slot = None
         if recurring and "RECURRENCE-ID" in ev:
             value = ev["RECURRENCE-ID"].dt
             slot = stamp(value, not isinstance(value, dt.datetime))
         index = int(str(ev[_BLOCK]))
-        found.append(_occurrence(blocks[index], facts[index] if facts else _ical_facts(ev), slot, begins, ends, local))
+        found.append(occurrence(blocks[index], facts[index] if facts else _ical_facts(ev), slot, begins, ends, local))
     return found
 
 
@@ -523,7 +250,7 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
 
     `plain=False` reads every event, all of it, through icalendar (the tests compare both roads).
     """
-    cal = _split(_text(data))
+    cal = split_calendar(decoded(data))
     if not cal.found:
         problems(Problem(where, "is not a calendar (no BEGIN:VCALENDAR); skipped"))
         return
@@ -536,7 +263,7 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
                                     "times without a zone are read in yours"))
     local = own_zone or zone
     first, last = start.timestamp(), end.timestamp()
-    series: dict[str, list[_Block]] = {}
+    series: dict[str, list[Block]] = {}
     for block in cal.events:
         block.where = f"{where}, event at line {block.line}"
         if not _RECURRING.isdisjoint(block.names):
@@ -547,11 +274,11 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
             continue
         try:
             if not plain:
-                raise _NotPlain
-            occurrences = _plain_event(block, local)
-        except _NotPlain:
+                raise NotPlain
+            occurrences = plain_event(block, local)
+        except NotPlain:
             occurrences = None
-        except _Unreadable as exc:
+        except Unreadable as exc:
             problems(Problem(block.where, f"{exc}; skipped"))
             continue
         if occurrences is None:
@@ -586,7 +313,7 @@ def _through_ical(cal, blocks, facts, recurring, start, end, local, problems) ->
         return [o for o in _ical_events(cal, blocks, facts, recurring, start, end, local) if _in_window(o, first, last)]
     try:
         return [o for o in _ical_events(cal, blocks, facts, recurring, start, end, local) if _in_window(o, first, last)]
-    except _Unreadable as exc:
+    except Unreadable as exc:
         problems(Problem(blocks[0].where, f"{exc}; skipped"))
     except Exception as exc:  # icalendar and recurring-ical-events raise many kinds for a bad event
         what = "series" if recurring else "event"

@@ -9,9 +9,11 @@ it, so a new format is its module, its entry here and its tests.
 
 Each entry is of one kind, what the file holds: people (CONTACTS: read, each record becomes or
 updates a contact; written, one row each), netmaint's own export (DOCUMENT: contacts with their
-touches, follow-ups, goals and pauses), or what is coming up (CALENDAR: open follow-ups and the
-contacts falling due, written only). Calendars and mailboxes read for the touches they record
-will be a kind of their own.
+touches, follow-ups, goals and pauses), what is coming up (CALENDAR: open follow-ups and the
+contacts falling due, written only), or the touches the user already made (CAPTURE: a calendar's
+meetings and a mailbox's sent mail, read by services.capture). A capture reads a path, not bytes:
+a calendar may be a zip or a folder of .ics files, a mailbox a Maildir folder; its `locator` says
+what the path holds, and `netmaint capture NAME` reads it.
 
 Recognizers say yes only to what is clearly their own format: a vCard file begins with
 BEGIN:VCARD, a netmaint export says `format: netmaint`, and the CSV exports are known by their
@@ -30,6 +32,7 @@ from typing import Any, Callable
 CONTACTS = "contacts"  # read into records.ParseResult; written from export dicts
 DOCUMENT = "document"  # read into, and written from, the document dict (json_io)
 CALENDAR = "calendar"  # written from open follow-ups and the contacts falling due
+CAPTURE = "capture"  # read by services.capture for the touches it records (paths: files and folders)
 
 
 class FormatError(ValueError):
@@ -69,7 +72,7 @@ def _load(reference: str) -> Callable:
 @dataclass(frozen=True)
 class FileFormat:
     name: str  # on the command line: `netmaint import linkedin`
-    kind: str  # CONTACTS, DOCUMENT or CALENDAR: what the file holds
+    kind: str  # CONTACTS, DOCUMENT, CALENDAR or CAPTURE: what the file holds
     label: str  # in a sentence: "looks like a LinkedIn export"
     picker: str = ""  # in the import screen's list of formats
     extensions: tuple[str, ...] = ()  # endings of a file name that suggest it
@@ -79,6 +82,15 @@ class FileFormat:
     writer: str = ""  # module:function, the content of its kind -> str or bytes
     trusted: frozenset[str] = frozenset()  # contact fields an import overwrites; others it only fills in
     trusts_everything: bool = False
+    locator: str = ""  # CAPTURE: module:function, path -> what of this format it holds ('zip', 'maildir'…) or None
+
+    @property
+    def command(self) -> str:
+        """The command that reads it: `netmaint import linkedin FILE`, `netmaint capture mail FILE`."""
+        return "capture" if self.kind == CAPTURE else "import"
+
+    def locate(self, path: str | Path) -> str | None:
+        return _load(self.locator)(path) if self.locator else None
 
     def recognizes(self, data: bytes) -> bool:
         return bool(self.recognizer) and _load(self.recognizer)(data)
@@ -114,6 +126,14 @@ FORMATS: tuple[FileFormat, ...] = (
         recognizer="json_io:is_netmaint_export", reader="json_io:loads_document",
         writer="json_io:dumps_json", trusts_everything=True,
     ),
+    FileFormat(
+        "calendar", CAPTURE, "calendar", "Calendar .ics", (".ics", ".zip"),
+        recognizer="calendar:is_calendar", locator="calendar:calendar_kind",
+    ),
+    FileFormat(
+        "mail", CAPTURE, "mailbox", "Mailbox (mbox)", (".mbox", ".mbx"),
+        recognizer="mail:is_mbox", locator="mail:mailbox_kind",
+    ),
     FileFormat("yaml", DOCUMENT, "netmaint export in YAML", writer="json_io:dumps_yaml"),
     FileFormat("csv", CONTACTS, "contacts CSV", writer="csv_export:contacts_csv"),
     FileFormat("ics", CALENDAR, "calendar", writer="ics_export:write_calendar"),
@@ -122,6 +142,9 @@ FORMATS: tuple[FileFormat, ...] = (
 _BY_NAME = {f.name: f for f in FORMATS}
 IMPORTS: tuple[FileFormat, ...] = tuple(f for f in FORMATS if f.reader)
 EXPORTS: tuple[FileFormat, ...] = tuple(f for f in FORMATS if f.writer)
+CAPTURES: tuple[FileFormat, ...] = tuple(f for f in FORMATS if f.kind == CAPTURE)
+# Everything a file given to netmaint may be: what the import screen offers and guesses among.
+READABLE: tuple[FileFormat, ...] = tuple(f for f in FORMATS if f.reader or f.kind == CAPTURE)
 
 
 def file_format(name: str) -> FileFormat:
@@ -130,7 +153,7 @@ def file_format(name: str) -> FileFormat:
 
 def identify(data: bytes) -> str | None:
     """The format the file clearly is, or None when it does not say (then its reader decides)."""
-    return next((f.name for f in IMPORTS if f.recognizes(data)), None)
+    return next((f.name for f in READABLE if f.recognizes(data)), None)
 
 
 def check_format(given: str, data: bytes) -> None:
@@ -143,8 +166,13 @@ def check_format(given: str, data: bytes) -> None:
 def guess_format(path: str) -> str | None:
     """A likely format to import from the file's name; None when the name says nothing."""
     name = Path(path.strip()).name.casefold()
-    ending = [f for f in IMPORTS if name.endswith(f.extensions)]
+    ending = [f for f in READABLE if name.endswith(f.extensions)]
     hinted = [f for f in ending if any(hint in name for hint in f.name_hints)]
     plain = [f for f in ending if not f.name_hints]
     chosen = hinted or plain or ending
     return chosen[0].name if chosen else None
+
+
+def locate_capture(path: str | Path) -> str | None:
+    """The capture format whose files `path` holds (a folder of .ics files, a Maildir…), or None."""
+    return next((f.name for f in CAPTURES if f.locate(path)), None)

@@ -25,7 +25,9 @@ from .records import Progress, head_lines
 
 FORMAT = "netmaint"
 VERSION = 1
-SECTIONS = ("contacts", "touches", "follow_ups", "goals", "pauses")
+# captured_items and correspondents came with capture (keys added, so still version 1): an older
+# netmaint reads such a file and leaves them out.
+SECTIONS = ("contacts", "touches", "follow_ups", "goals", "pauses", "captured_items", "correspondents")
 
 
 # --- writing ----------------------------------------------------------------------------------

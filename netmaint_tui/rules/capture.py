@@ -27,6 +27,12 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from netmaint_tui.rules.schema import MAX_TOUCH_MINUTES
 
 MEETING, EVENT, EMAIL = "meeting", "event", "email"
+# Where a captured touch came from (a touch's source; None for one the user typed).
+CALENDAR, MAIL = "calendar", "mail"
+SOURCES = (CALENDAR, MAIL)
+# What became of an item a capture read: it made a touch (or joined one of its conversation that
+# day), it was linked to a touch the user had typed, or nobody in it was a contact yet.
+OUTCOMES = ("captured", "linked", "no-contact")
 KIND = "catch-up"
 BIG_MEETING = 8  # more people than this took part: an event, not a meeting
 # A touch the user logged with the same contact this close to a meeting's start (or a mail's
@@ -213,6 +219,16 @@ def meeting_minutes(occ: Occurrence) -> int | None:
 
 def one_line(text: str | None) -> str:
     return " ".join((text or "").split())
+
+
+def contact_name(name: str, email: str) -> str:
+    """A name for a new contact known by an address: the name the address came with, else its
+    local part in words (`dana.haddad@…` is Dana Haddad), else the address itself."""
+    name, local = one_line(name), email.split("@", 1)[0]
+    if name and fold_email(name) != fold_email(email) and name.casefold() != local.casefold():
+        return name
+    words = [w for w in re.split(r"[._+\-]+", local) if w and not w.isdigit()]
+    return " ".join(w[:1].upper() + w[1:] for w in words) or email
 
 
 def meeting_note(occ: Occurrence) -> str:

@@ -23,12 +23,14 @@ conversation a day) for `people_worth_adding`. A mail a contact sent makes no to
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from netmaint_tui.io.calendar import Problem, calendar_kind, read_calendars
+from netmaint_tui.io.formats import file_format, locate_capture
 from netmaint_tui.io.mail import mailbox_kind, maildirs, read_mailboxes
 from netmaint_tui.rules import capture as rules
 from netmaint_tui.rules.dates import moment_problem
@@ -37,19 +39,17 @@ from netmaint_tui.services.common import (
     InputError,
     bulk_work,
     local_time,
-    to_db,
     write_transaction,
 )
+from netmaint_tui.services.capture_writing import AddressBook, Item, Writer, hear, place
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.models import database
-from netmaint_tui.store.rows import loads_list
 
-CALENDAR, MAIL = "calendar", "mail"
+CALENDAR, MAIL = rules.CALENDAR, rules.MAIL
 # Events not over yet are skipped (a later run captures them); the summary counts those of the next 30 days.
 FUTURE_WINDOW = dt.timedelta(days=30)
 FUTURE_GRACE = dt.timedelta(minutes=1)  # a mail stamped by a clock a little ahead is not "in the future"
 EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
-BATCH = 500  # ids per IN (...) query, rows per executemany
 
 PhasedProgress = Callable[[str, int, int], None]
 
@@ -57,11 +57,12 @@ PhasedProgress = Callable[[str, int, int], None]
 class NoAddresses(InputError):
     """The user's own addresses are not known: nothing can be told apart, nothing is read."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: str = "the config file", opener: str = "") -> None:
+        opened = f" ({opener})" if opener else ""
         super().__init__(
             "netmaint does not know your own email addresses, so it cannot tell what you did from what "
-            "others did; add every address you use to the config file (me: {emails: [you@example.com, "
-            "you@work.example]}) and run the capture again — nothing was read"
+            f"others did; add every address you use to {config}{opened} as me: {{emails: [you@example.com, "
+            "you@work.example]} and run the capture again — nothing was read"
         )
 
 
@@ -82,7 +83,7 @@ class CapturedTouch:
 
     def as_json(self) -> dict:
         return {
-            "at": self.at.isoformat(), "channel": self.channel, "kind": self.kind, "minutes": self.minutes,
+            "when": self.at.isoformat(), "channel": self.channel, "kind": self.kind, "minutes": self.minutes,
             "contacts": self.contact_ids, "names": self.names, "note": self.note, "source": self.source,
             "source_id": self.source_id, "touch_id": self.touch_id,
         }
@@ -107,6 +108,10 @@ class CaptureReport:
     @property
     def contacts(self) -> int:
         return len({cid for t in self.touches for cid in t.contact_ids})
+
+    def skipped_words(self) -> list[str]:
+        """What was left out and why, as a sentence lists it: `12 declined or cancelled`."""
+        return [f"{self.skipped[key]:,} {words}" for key, words in rules.SKIP_WORDS.items() if self.skipped[key]]
 
     def as_json(self) -> dict:
         return {
@@ -140,22 +145,35 @@ def _me(me_emails: Iterable[str] | None) -> frozenset[str]:
     return me
 
 
-def _check_paths(paths, kind_of: Callable, what: str) -> list[Path]:
+# What a path must hold: (how to tell, what it is, the forms it may take).
+_INPUTS = {
+    CALENDAR: (calendar_kind, "a calendar", "an .ics file, a .zip of them (Google Calendar's export) or a folder of "
+                                            ".ics files"),
+    MAIL: (mailbox_kind, "a mailbox", "an mbox file (Google Takeout, Thunderbird) or a Maildir folder"),
+}
+
+
+def check_inputs(source: str, paths: Iterable[str | Path], me_emails: Iterable[str] | None) -> list[Path]:
+    """The paths a capture from `source` (CALENDAR or MAIL) would read, checked before anything is
+    opened: NoAddresses without the user's own addresses, InputError for a path that is missing or
+    holds no calendar (no mailbox); a file of the other kind is named as such."""
+    _me(me_emails)
+    kind_of, what, forms = _INPUTS[source]
     checked = []
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
             raise InputError(f"cannot read {path}: No such file or directory")
         if kind_of(path) is None:
-            raise InputError(f"{path} is not {what}")
+            other = locate_capture(path)
+            if other is not None and other != source:
+                raise InputError(f"{path} looks like a {file_format(other).label}, not a {file_format(source).label}; "
+                                 f"nothing was read. Use: netmaint capture {other} {shlex.quote(str(path))}")
+            raise InputError(f"{path} is not {what}; give {forms}")
         checked.append(path)
     if not checked:
-        raise InputError(f"give {what}")
+        raise InputError(f"give {what}: {forms}")
     return checked
-
-
-CALENDAR_INPUT = "a calendar: give an .ics file, a .zip of them (Google Calendar's export) or a folder of .ics files"
-MAIL_INPUT = "a mailbox: give an mbox file (Google Takeout, Thunderbird) or a Maildir folder"
 
 
 def _since(ctx: Context, since: dt.date | dt.datetime | None) -> dt.datetime:
@@ -185,216 +203,17 @@ def _size(path: Path, calendar: bool) -> int:
         return 0
 
 
-# --- the address book -------------------------------------------------------------------------
 
-
-class _Book:
-    """Every contact's addresses, folded: the first contact (active before archived, then the
-    oldest) that has an address is the one it means."""
-
-    def __init__(self) -> None:
-        self.by_email: dict[str, int] = {}
-        self.names: dict[int, str] = {}
-        for cid, name, emails in database.execute_sql(
-            "SELECT id, name, emails FROM contact ORDER BY archived, id"
-        ).fetchall():
-            self.names[cid] = name
-            for email in loads_list(emails):
-                folded = rules.fold_email(email)
-                if folded:
-                    self.by_email.setdefault(folded, cid)
-
-    def split(self, people: Iterable[rules.Person]) -> tuple[tuple[int, ...], tuple[rules.Person, ...]]:
-        """(the contacts among them, in order and once each; the others)."""
-        found: dict[int, None] = {}
-        strangers = []
-        for p in people:
-            cid = self.by_email.get(p.email)
-            if cid is None:
-                strangers.append(p)
-            else:
-                found[cid] = None
-        return tuple(found), tuple(strangers)
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Item:
-    """Something read that may make a touch: an occurrence, or a conversation's mails."""
-
-    keys: list[str]  # the captured items it stands for
-    at: dt.datetime
-    channel: str
-    minutes: int | None
-    note: str
-    contact_ids: tuple[int, ...]
-    strangers: tuple[rules.Person, ...]
-    source_id: str
-    group_key: str | None = None
-    reevaluated: frozenset[str] = frozenset()  # keys remembered before as 'no-contact'
-
-
-class _Writer:
-    """The run's rows, written a batch at a time on the transaction's own connection (nothing in a dry run)."""
-
-    def __init__(self, ctx: Context, source: str, dry_run: bool) -> None:
-        self.ctx, self.source, self.dry_run = ctx, source, dry_run
-        self.now = to_db(ctx.now())
-        self.cursor = database.connection().cursor()
-        self.next_id = self.cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM touch").fetchone()[0]
-        self.by_hand: set[int] | None = None  # see hands_between
-        self.touches: list[tuple] = []
-        self.links: list[tuple] = []
-        self.items: list[tuple] = []
-        # email -> [name, times, first, last]: one row per address for the whole run.
-        self.strangers: dict[str, list] = {}
-
-    def existing(self, keys: list[str]) -> dict[str, tuple[str, int | None]]:
-        """key -> (outcome, touch id) of the items a capture has remembered before."""
-        found: dict[str, tuple[str, int | None]] = {}
-        for i in range(0, len(keys), BATCH):
-            part = keys[i:i + BATCH]
-            for key, outcome, touch in self.cursor.execute(
-                f"SELECT source_id, outcome, touch_id FROM captured_item WHERE source = ? "
-                f"AND source_id IN ({','.join('?' * len(part))})", [self.source, *part]
-            ):
-                found[key] = (outcome, touch)
-        return found
-
-    def earlier_touch(self, group_key: str) -> tuple[bool, int | None]:
-        """(whether a run captured this conversation on this day before, the touch it made)."""
-        row = self.cursor.execute(
-            "SELECT touch_id FROM captured_item WHERE source = ? AND group_key = ? AND outcome = 'captured' "
-            "ORDER BY touch_id IS NULL LIMIT 1", (self.source, group_key)
-        ).fetchone()
-        return (row is not None, row[0] if row else None)
-
-    def hands_between(self, moments: list[dt.datetime], channel: str | None) -> None:
-        """Note the contacts the user logged touches with by hand around these moments: one query,
-        so that the contacts with none need no lookup each."""
-        if not moments:
-            self.by_hand = set()
-            return
-        window = rules.LINK_WINDOW
-        first = min(moments, key=lambda m: m.timestamp())
-        last = max(moments, key=lambda m: m.timestamp())
-        sql = ("SELECT DISTINCT tc.contact_id FROM touch t JOIN touch_contact tc ON tc.touch_id = t.id "
-               "WHERE t.source IS NULL AND t.at BETWEEN ? AND ?")
-        params: list = [to_db(first - window), to_db(last + window)]
-        if channel:
-            sql += " AND t.channel = ?"
-            params.append(channel)
-        self.by_hand = {cid for (cid,) in self.cursor.execute(sql, params)}
-
-    def hand_logged(self, contact_id: int, at: dt.datetime, channel: str | None) -> int | None:
-        """A touch the user logged with the contact within the link window of `at`, the nearest."""
-        if self.by_hand is not None and contact_id not in self.by_hand:
-            return None
-        window = rules.LINK_WINDOW
-        sql = ("SELECT t.id FROM touch t JOIN touch_contact tc ON tc.touch_id = t.id WHERE tc.contact_id = ? "
-               "AND t.source IS NULL AND t.at BETWEEN ? AND ?")
-        params: list = [contact_id, to_db(at - window), to_db(at + window)]
-        if channel:
-            sql += " AND t.channel = ?"
-            params.append(channel)
-        row = self.cursor.execute(sql + " ORDER BY abs(julianday(t.at) - julianday(?)), t.id LIMIT 1",
-                                  [*params, to_db(at)]).fetchone()
-        return row[0] if row else None
-
-    def touch(self, item: _Item, contact_ids: list[int]) -> int | None:
-        if self.dry_run:
-            return None
-        touch_id, self.next_id = self.next_id, self.next_id + 1
-        self.touches.append((touch_id, to_db(item.at), item.channel, rules.KIND, item.minutes, item.note, self.now,
-                             self.source, item.source_id))
-        self.join(touch_id, contact_ids)
-        return touch_id
-
-    def join(self, touch_id: int, contact_ids: Iterable[int]) -> None:
-        if not self.dry_run:
-            self.links.extend((touch_id, cid) for cid in contact_ids)
-            self._maybe_flush()
-
-    def remember(self, key: str, touch_id: int | None, outcome: str, item: _Item) -> None:
-        if not self.dry_run:
-            self.items.append((self.source, key, touch_id, outcome, item.group_key, to_db(item.at), self.now))
-            self._maybe_flush()
-
-    def met(self, people: Iterable[rules.Person], at: dt.datetime) -> None:
-        if self.dry_run:
-            return
-        stamp = to_db(at)
-        for p in people:
-            seen = self.strangers.get(p.email)
-            if seen is None:
-                self.strangers[p.email] = [p.name, 1, stamp, stamp]
-                continue
-            seen[1] += 1
-            if p.name and (stamp >= seen[3] or not seen[0]):
-                seen[0] = p.name  # the name of the latest time it was given
-            seen[2], seen[3] = min(seen[2], stamp), max(seen[3], stamp)
-
-    def _maybe_flush(self) -> None:
-        if len(self.items) >= BATCH * 10 or len(self.links) >= BATCH * 10:
-            self.flush()
-
-    def flush(self, final: bool = False) -> None:
-        if self.dry_run:
-            return
-        c = self.cursor
-        if self.touches:
-            c.executemany("INSERT INTO touch (id, at, channel, kind, minutes, note, created_at, source, source_id) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.touches)
-        if self.links:
-            c.executemany("INSERT OR IGNORE INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", self.links)
-        if self.items:
-            c.executemany(
-                "INSERT INTO captured_item (source, source_id, touch_id, outcome, group_key, at, captured_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_id) DO UPDATE SET "
-                "touch_id = excluded.touch_id, outcome = excluded.outcome, group_key = excluded.group_key, "
-                "captured_at = excluded.captured_at", self.items)
-        if final and self.strangers:
-            c.executemany(
-                "INSERT INTO correspondent (email, name, times, first_at, last_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (email) DO UPDATE SET times = times + excluded.times, "
-                "name = CASE WHEN excluded.name != '' AND excluded.last_at >= last_at THEN excluded.name "
-                "WHEN name = '' THEN excluded.name ELSE name END, "
-                "first_at = MIN(first_at, excluded.first_at), last_at = MAX(last_at, excluded.last_at)",
-                [(email, *row) for email, row in self.strangers.items()])
-            self.strangers = {}
-        self.touches, self.links, self.items = [], [], []
-
-
-def _place(writer: _Writer, item: _Item, report: CaptureReport, book: _Book, link_channel: str | None) -> None:
-    """Make, link or remember one item's touch."""
-    new_keys = [k for k in item.keys if k not in item.reevaluated]
-    if new_keys:
-        writer.met(item.strangers, item.at)
-    if not item.contact_ids:
-        for key in item.keys:
-            writer.remember(key, None, "no-contact", item)
-        report.skipped[rules.NO_CONTACT] += len(item.keys)
+def _place(writer: Writer, item: Item, report: CaptureReport, book: AddressBook, link_channel: str | None) -> None:
+    """Make, link or remember one item's touch, and say so in the report."""
+    made = place(writer, item, report.skipped, link_channel)
+    if made is None:
         return
-    linked: dict[int, int] = {}
-    for cid in item.contact_ids:
-        found = writer.hand_logged(cid, item.at, link_channel)
-        if found is not None:
-            linked[cid] = found
-    rest = [cid for cid in item.contact_ids if cid not in linked]
-    if not rest:
-        for key in item.keys:
-            writer.remember(key, next(iter(linked.values())), "linked", item)
-        report.skipped[rules.ALREADY_LOGGED] += len(item.keys)
-        return
-    touch_id = writer.touch(item, rest)
-    for key in item.keys:
-        writer.remember(key, touch_id, "captured", item)
+    contact_ids, touch_id = made
     report.touches.append(CapturedTouch(
         at=item.at.replace(microsecond=0).astimezone(writer.ctx.clock.tz), channel=item.channel, kind=rules.KIND,
-        minutes=item.minutes, contact_ids=list(rest), names=[book.names.get(c, "") for c in rest], note=item.note,
-        source=writer.source, source_id=item.source_id, touch_id=touch_id,
+        minutes=item.minutes, contact_ids=contact_ids, names=[book.names.get(c, "") for c in contact_ids],
+        note=item.note, source=writer.source, source_id=item.source_id, touch_id=touch_id,
     ))
 
 
@@ -439,12 +258,12 @@ def capture_calendar(
     `progress(phase, done, total)`: "reading" in bytes, then "saving" in occurrences.
     Raises NoAddresses without `me_emails`, InputError for a path that is missing or no calendar.
     """
+    paths = check_inputs(CALENDAR, paths, me_emails)
     me = _me(me_emails)
-    paths = _check_paths(paths, calendar_kind, CALENDAR_INPUT)
     report = CaptureReport(CALENDAR, dry_run=dry_run)
     now = ctx.now()
-    book = _Book()
-    items: list[_Item] = []
+    book = AddressBook()
+    items: list[Item] = []
     seen: set[str] = set()
     total = sum(_size(p, True) for p in paths)
     with bulk_work():
@@ -465,14 +284,14 @@ def capture_calendar(
                 report.problems.append(Problem(occ.where, f"{problem}; skipped"))
                 continue
             contacts, strangers = book.split(verdict.others)
-            items.append(_Item([key], occ.start, rules.meeting_channel(verdict.people), rules.meeting_minutes(occ),
+            items.append(Item([key], occ.start, rules.meeting_channel(verdict.people), rules.meeting_minutes(occ),
                                rules.meeting_note(occ), contacts, strangers, key))
     items.sort(key=lambda i: (i.at.timestamp(), i.source_id))
     if items and not dry_run:
         _backup(report)
 
     def work() -> None:
-        writer = _Writer(ctx, CALENDAR, dry_run)
+        writer = Writer(ctx, CALENDAR, dry_run)
         before = writer.existing([i.source_id for i in items])
         writer.hands_between([i.at for i in items], None)
         tick = _saving(progress, items)
@@ -508,12 +327,12 @@ def capture_mail(
     `progress(phase, done, total)`: "reading" in bytes, then "saving" in conversations.
     Raises NoAddresses without `me_emails`, InputError for a path that is missing or no mailbox.
     """
+    paths = check_inputs(MAIL, paths, me_emails)
     me = _me(me_emails)
-    paths = _check_paths(paths, mailbox_kind, MAIL_INPUT)
     report = CaptureReport(MAIL, dry_run=dry_run)
     now = ctx.now()
     start = _since(ctx, since)
-    book = _Book()
+    book = AddressBook()
     sent: list[rules.SentMail] = []
     heard: dict[int, dt.datetime] = {}
     seen: set[str] = set()
@@ -550,7 +369,7 @@ def capture_mail(
         _backup(report)
 
     def work() -> None:
-        writer = _Writer(ctx, MAIL, dry_run)
+        writer = Writer(ctx, MAIL, dry_run)
         before = writer.existing([m.key for m in sent])
         fresh, again = [], set()
         for mail in sent:
@@ -568,7 +387,7 @@ def capture_mail(
         tick = _saving(progress, conversations)
         for done, conv in enumerate(conversations, 1):
             keys = [m.key for m in conv.mails]
-            item = _Item(keys, conv.at, rules.EMAIL, None, rules.mail_note(conv.subject), tuple(conv.contact_ids),
+            item = Item(keys, conv.at, rules.EMAIL, None, rules.mail_note(conv.subject), tuple(conv.contact_ids),
                          tuple(conv.strangers.values()), conv.source_id, group_key=conv.key,
                          reevaluated=frozenset(k for k in keys if k in again))
             captured_before, touch_id = writer.earlier_touch(conv.key) if conv.contact_ids else (False, None)
@@ -586,27 +405,19 @@ def capture_mail(
                 _place(writer, item, report, book, link_channel=rules.EMAIL)
             tick(done)
         writer.flush(final=True)
-        report.heard = _hear(writer, heard)
+        report.heard = hear(writer, heard)
 
     write_transaction(work, dry_run)
     return report
 
 
-def _hear(writer: _Writer, heard: dict[int, dt.datetime]) -> int:
-    """Move each contact's last heard forward; how many moved."""
-    rows = [(to_db(at), cid, to_db(at)) for cid, at in heard.items()]
-    if writer.dry_run:
-        moved = 0
-        for i in range(0, len(rows), BATCH):
-            part = rows[i:i + BATCH]
-            for at, cid, _ in part:
-                moved += writer.cursor.execute(
-                    "SELECT COUNT(*) FROM contact WHERE id = ? AND (last_heard_at IS NULL OR last_heard_at < ?)",
-                    (cid, at)).fetchone()[0]
-        return moved
-    writer.cursor.executemany(
-        "UPDATE contact SET last_heard_at = ? WHERE id = ? AND (last_heard_at IS NULL OR last_heard_at < ?)", rows)
-    return max(0, writer.cursor.rowcount)
+
+def capture(ctx: Context, source: str, paths: Iterable[str | Path], me_emails: Iterable[str] | None,
+            since: dt.date | dt.datetime | None = None, dry_run: bool = False,
+            progress: PhasedProgress | None = None) -> CaptureReport:
+    """capture_calendar or capture_mail, by `source` (CALENDAR or MAIL: an io.formats capture name)."""
+    run = capture_calendar if source == CALENDAR else capture_mail
+    return run(ctx, paths, me_emails, since=since, dry_run=dry_run, progress=progress)
 
 
 # --- the people worth adding ------------------------------------------------------------------
@@ -615,7 +426,7 @@ def _hear(writer: _Writer, heard: dict[int, dt.datetime]) -> int:
 def people_worth_adding(ctx: Context, min_count: int = 3) -> list[WorthAdding]:
     """Addresses the user met or wrote to at least `min_count` times that are no contact's, most
     often first: name, email, how many times, and when last."""
-    book = _Book()
+    book = AddressBook()
     rows = database.execute_sql(
         "SELECT email, name, times, last_at FROM correspondent WHERE times >= ? "
         "ORDER BY times DESC, last_at DESC, email",

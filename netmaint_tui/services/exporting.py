@@ -60,6 +60,7 @@ def export_contacts() -> list[dict]:
             "created_at": utc_text(r["created_at"]),
             "updated_at": utc_text(r["updated_at"]),
             "last_touch_at": utc_text(r["last_touch_at"]),
+            "last_heard_at": utc_text(r["last_heard_at"]),  # when they last wrote (a captured mail)
         })
     return out
 
@@ -80,6 +81,8 @@ def export_touches() -> list[dict]:
             "contacts": members.get(r["id"], []),
             "note": r["note"],
             "created_at": utc_text(r["created_at"]),
+            "source": r["source"],  # 'calendar' or 'mail' for a captured touch, None for one typed
+            "source_id": r["source_id"],
         }
         for r in _rows("SELECT * FROM touch ORDER BY id")
     ]
@@ -119,6 +122,26 @@ def export_pauses() -> list[dict]:
     ]
 
 
+def export_captured_items() -> list[dict]:
+    """What captures have read, so that a restored database captures nothing twice, nor a deleted
+    touch again."""
+    return [
+        {"id": r["id"], "source": r["source"], "source_id": r["source_id"], "touch": r["touch_id"],
+         "outcome": r["outcome"], "group_key": r["group_key"], "at": utc_text(r["at"]),
+         "captured_at": utc_text(r["captured_at"])}
+        for r in _rows("SELECT * FROM captured_item ORDER BY id")
+    ]
+
+
+def export_correspondents() -> list[dict]:
+    """The addresses captures met that are nobody's yet: the people worth adding."""
+    return [
+        {"id": r["id"], "email": r["email"], "name": r["name"], "times": r["times"],
+         "first_at": utc_text(r["first_at"]), "last_at": utc_text(r["last_at"])}
+        for r in _rows("SELECT * FROM correspondent ORDER BY id")
+    ]
+
+
 def snapshot(ctx: Context | None = None) -> dict:
     """Everything the user owns, in the stable export shape. Read in one transaction, so
     a touch logged meanwhile in the app is either wholly in the export or not at all.
@@ -132,6 +155,8 @@ def snapshot(ctx: Context | None = None) -> dict:
             "follow_ups": export_follow_ups(),
             "goals": export_goals(),
             "pauses": export_pauses(),
+            "captured_items": export_captured_items(),
+            "correspondents": export_correspondents(),
         }
 
 

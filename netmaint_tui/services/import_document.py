@@ -1,5 +1,6 @@
 """Importing a netmaint export: its contacts as any import brings them (services.importing),
-then its touches, follow-ups, goals and pauses, all in one transaction.
+then its touches, follow-ups, goals and pauses, and what captures keep (services.import_captured),
+all in one transaction.
 
 Into an empty database it is an exact restore, ids included. Each item is read with the types
 the export writes: a value of another type, or one `log`, `follow-up` or `goal` would refuse, leaves
@@ -8,13 +9,21 @@ that item out with its place in the file (`touches[3].at: ...; skipped`) while t
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Callable
-
 from netmaint_tui.io.json_io import SECTIONS, check_document
 from netmaint_tui.rules import schema
-from netmaint_tui.rules.dates import day_problem
-from netmaint_tui.services.common import Context, InputError, from_db
+from netmaint_tui.rules.capture import SOURCES
+from netmaint_tui.services.common import Context, from_db
+from netmaint_tui.services.document_items import (
+    Bad,
+    Item,
+    checked,
+    claim,
+    insert_row,
+    missing_refs,
+    section_issue,
+    table_empty,
+)
+from netmaint_tui.services.import_captured import import_captured_items, import_correspondents, import_last_heard
 from netmaint_tui.services.import_common import (
     Counts,
     ImportReport,
@@ -24,7 +33,6 @@ from netmaint_tui.services.import_common import (
     is_empty,
     now_stored,
     run_import,
-    stored_time,
 )
 from netmaint_tui.services.importing import ContactIndex, Writer, upsert_contacts
 from netmaint_tui.services.touches import validate_touch
@@ -33,11 +41,6 @@ from netmaint_tui.store.models import database
 # What a document brings besides its contacts, in the order they are imported: a follow-up
 # names the touch it came from.
 OTHERS = tuple(section for section in SECTIONS if section != "contacts")
-
-
-
-def _table_empty(table: str) -> bool:
-    return database.execute_sql(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0] == 1
 
 
 def import_document(
@@ -53,7 +56,8 @@ def import_document(
     Into an empty database it is an exact restore, ids included, so exporting again gives the
     same document. Into one with data it merges: contacts as any import does; touches match on
     (time, contacts, channel), follow-ups on (what, due, suggested by), goals on all their
-    values, pauses on their dates, so importing the same export twice changes nothing.
+    values, pauses on their dates, what captures read on where it was read from, the people worth
+    adding on their address, so importing the same export twice changes nothing.
     """
     check_document(doc)
     report = ImportReport(dry_run=dry_run)
@@ -72,7 +76,8 @@ def import_document(
     def work() -> None:
         index = ContactIndex.load()
         writer = Writer(index, dry_run)
-        keep = {t: _table_empty(t) for t in ("contact", "touch", "follow_up", "goal", "pause")}
+        keep = {t: table_empty(t) for t in ("contact", "touch", "follow_up", "goal", "pause", "captured_item",
+                                            "correspondent")}
         items = [(i, c) for i, c in enumerate(contacts) if isinstance(c, dict)]
         for position, c in enumerate(contacts):
             if not isinstance(c, dict):
@@ -89,169 +94,59 @@ def import_document(
             doc_id = by_position[position].get("id")
             if isinstance(doc_id, int):
                 contact_ids[doc_id] = cid
+        import_last_heard(items, placed, writer, report)
         done = len(contacts)
         done = _import_touches(ctx, doc.get("touches") or [], contact_ids, writer, report, keep["touch"], tick, done)
         done = _import_follow_ups(ctx, doc.get("follow_ups") or [], contact_ids, writer, report,
                                   keep["follow_up"], tick, done)
         done = _import_goals(ctx, doc.get("goals") or [], writer, report, keep["goal"], tick, done)
-        _import_pauses(ctx, doc.get("pauses") or [], writer, report, keep["pause"], tick, done)
+        done = _import_pauses(ctx, doc.get("pauses") or [], writer, report, keep["pause"], tick, done)
+        done = import_captured_items(ctx, doc.get("captured_items") or [], writer, report, keep["captured_item"],
+                                     tick, done)
+        import_correspondents(ctx, doc.get("correspondents") or [], writer, report, keep["correspondent"], tick, done)
 
     run_import(work, dry_run)
     return report
 
 
-def _section_issue(report: ImportReport, section: str, position: int, message: str, key: str | None = None) -> None:
-    report.others[section].skipped += 1
-    where = f"{section}[{position}]" + (f".{key}" if key else "")
-    report.issue(0, f"{where}: {message}; skipped")
-
-
-def _insert(writer: Writer, table: str, values: dict, wanted_id: Any, keep_ids: bool) -> int:
-    if writer.dry_run:
-        return writer.next_fake_id()
-    cols = list(values)
-    params = [values[c] for c in cols]
-    if keep_ids and isinstance(wanted_id, int) and not isinstance(wanted_id, bool) and wanted_id > 0:
-        cols, params = ["id"] + cols, [wanted_id] + params
-    quoted = ", ".join(f'"{c}"' for c in cols)  # pause has a column called "end"
-    writer.cursor.execute(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(cols))})", params)
-    return writer.cursor.lastrowid
-
-
-def _missing_refs(report: ImportReport, where: str, ids: list[int], what: str = "a contact") -> None:
-    """Ids an item names that the file does not hold (or that were left out): said, not dropped silently."""
-    if ids:
-        shown = ", ".join(str(i) for i in ids[:5]) + (" …" if len(ids) > 5 else "")
-        report.issue(0, f"{where}: {shown} is not {what} in the file (or it was left out); imported without it")
-
-
-class _Bad(Exception):
-    """One value of an item that cannot be used: `key` is its name in the document."""
-
-    def __init__(self, key: str | None, message: str):
-        super().__init__(message)
-        self.key, self.message = key, message
-
-
-class _Item:
-    """An item of a netmaint export, read value by value with the types the export writes: a
-    value of another type is refused by name rather than turned into a default."""
-
-    def __init__(self, raw: Any):
-        if not isinstance(raw, dict):
-            raise _Bad(None, "not an object")
-        self.raw = raw
-
-    def text(self, key: str, default: str = "") -> str:
-        value = self.raw.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, str):
-            raise _Bad(key, "expected text")
-        if problem := schema.text_problem(value):
-            raise _Bad(key, problem)
-        return value
-
-    def whole(self, key: str) -> int | None:
-        value = self.raw.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _Bad(key, "expected a whole number")
-        return value
-
-    def moment(self, key: str, required: bool = False) -> str | None:
-        value = self.raw.get(key)
-        if value is None:
-            if required:
-                raise _Bad(key, "missing; expected an ISO 8601 date-time")
-            return None
-        try:
-            if not isinstance(value, str):
-                raise ValueError("expected an ISO 8601 date-time")
-            return stored_time(value)
-        except ValueError as exc:
-            raise _Bad(key, str(exc)) from None
-
-    def day(self, key: str) -> str:
-        value = self.raw.get(key)
-        if value is None:
-            raise _Bad(key, "missing; expected a date (YYYY-MM-DD)")
-        try:
-            if not isinstance(value, str):
-                raise ValueError
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            raise _Bad(key, "expected a date (YYYY-MM-DD)") from None
-        problem = day_problem(day)
-        if problem:
-            raise _Bad(key, problem)
-        return day.isoformat()
-
-    def refs(self, key: str) -> list[int]:
-        value = self.raw.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-            raise _Bad(key, "expected a list of contact ids")
-        return value
-
-
-def _checked(check: Callable[[], Any]) -> Any:
-    """A rules.schema check as an item's problem."""
-    try:
-        return check()
-    except schema.FieldError as exc:
-        raise _Bad(exc.key, exc.message) from None
-    except InputError as exc:
-        raise _Bad(None, str(exc)) from None
-
-
-def _claim(candidates: list[tuple], same: Callable[[tuple], bool]) -> tuple | None:
-    """Take one stored row for an item of the file: an identical one first. Each stored row
-    answers for one item only, so two alike in the file are two, and importing the file
-    again finds each of them once."""
-    for position, row in enumerate(candidates):
-        if same(row):
-            return candidates.pop(position)
-    return candidates.pop(0) if candidates else None
-
-
 def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["touches"]
     existing: dict[tuple, list[tuple]] = {}
-    for tid, at, channel, kind, minutes, note, members in database.execute_sql(
-        "SELECT t.id, t.at, t.channel, t.kind, t.minutes, t.note, "
+    for tid, at, channel, kind, minutes, note, source, members in database.execute_sql(
+        "SELECT t.id, t.at, t.channel, t.kind, t.minutes, t.note, t.source, "
         "(SELECT group_concat(contact_id) FROM touch_contact WHERE touch_id = t.id) FROM touch t ORDER BY t.id"
     ).fetchall():
         ids = frozenset(int(x) for x in (members or "").split(",") if x)
-        existing.setdefault((as_stored(at), ids, channel), []).append((tid, kind, minutes, note))
+        existing.setdefault((as_stored(at), ids, channel), []).append((tid, kind, minutes, note, source))
     touch_ids: dict[int, int] = {}
     now = now_stored(ctx)
     for position, raw in enumerate(touches):
         done += 1
         tick(done)
         try:
-            t = _Item(raw)
+            t = Item(raw)
             at = t.moment("at", required=True)
             created = t.moment("created_at") or now
             channel, kind = t.text("channel", "meeting"), t.text("kind", "catch-up")
             minutes, note, refs = t.whole("minutes"), t.text("note"), t.refs("contacts")
+            source, source_id = t.choice("source", SOURCES), t.text("source_id") or None
             # What `log` refuses (a touch in the future, a day of minutes), a file cannot bring in.
-            _checked(lambda: validate_touch(ctx, from_db(at), channel, kind, minutes, note))
-        except _Bad as bad:
-            _section_issue(report, "touches", position, bad.message, bad.key)
+            checked(lambda: validate_touch(ctx, from_db(at), channel, kind, minutes, note))
+        except Bad as bad:
+            section_issue(report, "touches", position, bad.message, bad.key)
             continue
         members = list(dict.fromkeys(contact_ids[r] for r in refs if r in contact_ids))
         if not members:
-            _section_issue(report, "touches", position, "none of its contacts are in the file")
+            section_issue(report, "touches", position, "none of its contacts are in the file")
             continue
-        _missing_refs(report, f"touches[{position}].contacts", [r for r in refs if r not in contact_ids])
-        found = _claim(existing.get((at, frozenset(members), channel), []),
-                       lambda row: row[1:] == (kind, minutes, note))
+        missing_refs(report, f"touches[{position}].contacts", [r for r in refs if r not in contact_ids])
+        found = claim(existing.get((at, frozenset(members), channel), []),
+                      lambda row: row[1:4] == (kind, minutes, note))
         if found is not None:
-            tid, old_kind, old_minutes, old_note = found
+            tid, old_kind, old_minutes, old_note, old_source = found
             sets = {}
+            if source and not old_source:  # typed here, captured there: where it came from is kept
+                sets.update(source=source, source_id=source_id)
             if kind != old_kind:
                 sets["kind"] = kind
             if minutes is not None and minutes != old_minutes:
@@ -267,8 +162,9 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
             else:
                 counts.unchanged += 1
         else:
-            tid = _insert(writer, "touch", {"at": at, "channel": channel, "kind": kind, "minutes": minutes,
-                                            "note": note, "created_at": created}, raw.get("id"), keep_ids)
+            tid = insert_row(writer, "touch", {"at": at, "channel": channel, "kind": kind, "minutes": minutes,
+                                               "note": note, "created_at": created, "source": source,
+                                               "source_id": source_id}, raw.get("id"), keep_ids)
             if not writer.dry_run:
                 writer.cursor.executemany(
                     "INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", [(tid, c) for c in members]
@@ -299,19 +195,19 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
         done += 1
         tick(done)
         try:
-            f = _Item(raw)
-            what = _checked(lambda: schema.clean_follow_up_text(f.text("what"), typed=True))
+            f = Item(raw)
+            what = checked(lambda: schema.clean_follow_up_text(f.text("what"), typed=True))
             due = f.moment("due", required=True)
-            status = _checked(lambda: schema.clean_status(f.text("status", "open")))
+            status = checked(lambda: schema.clean_status(f.text("status", "open")))
             refs = {key: f.whole(key) for key in ("suggested_by", "about", "touch")}
-            about_text = _checked(lambda: schema.clean_line("about_text", f.text("about_text"), typed=True))
+            about_text = checked(lambda: schema.clean_line("about_text", f.text("about_text"), typed=True))
             created, closed = f.moment("created_at") or now, f.moment("closed_at")
-        except _Bad as bad:
-            _section_issue(report, "follow_ups", position, bad.message, bad.key)
+        except Bad as bad:
+            section_issue(report, "follow_ups", position, bad.message, bad.key)
             continue
         for key, known in (("suggested_by", contact_ids), ("about", contact_ids), ("touch", touch_ids)):
             if refs[key] is not None and refs[key] not in known:
-                _missing_refs(report, f"follow_ups[{position}].{key}", [refs[key]], "a contact" if known is contact_ids
+                missing_refs(report, f"follow_ups[{position}].{key}", [refs[key]], "a contact" if known is contact_ids
                               else "a touch")
         values = {
             "what": what, "due": due, "status": status,
@@ -319,10 +215,10 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
             "about_text": about_text, "touch_id": touch_ids.get(refs["touch"]),
             "created_at": created, "closed_at": closed,
         }
-        row = _claim(existing.get((what, due, values["suggested_by_id"]), []),
-                     lambda row: all(row[k] == values[k] for k in ("status", "about_id", "about_text", "closed_at")))
+        row = claim(existing.get((what, due, values["suggested_by_id"]), []),
+                    lambda row: all(row[k] == values[k] for k in ("status", "about_id", "about_text", "closed_at")))
         if row is None:
-            _insert(writer, "follow_up", values, raw.get("id"), keep_ids)
+            insert_row(writer, "follow_up", values, raw.get("id"), keep_ids)
             counts.added += 1
             continue
         sets = {k: v for k, v in values.items()
@@ -348,21 +244,21 @@ def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
         done += 1
         tick(done)
         try:
-            g = _Item(raw)
+            g = Item(raw)
             start, touches, minutes = g.day("from_date"), g.whole("touches"), g.whole("minutes")
             created = g.moment("created_at") or now
             problem = schema.goal_problem(touches, minutes)
             if problem:
-                raise _Bad(None, problem)
-        except _Bad as bad:
-            _section_issue(report, "goals", position, bad.message, bad.key)
+                raise Bad(None, problem)
+        except Bad as bad:
+            section_issue(report, "goals", position, bad.message, bad.key)
             continue
         key = (start, touches, minutes)
         if key in existing:
             counts.unchanged += 1
             continue
-        _insert(writer, "goal", {"from_date": start, "touches": touches, "minutes": minutes, "created_at": created},
-                raw.get("id"), keep_ids)
+        insert_row(writer, "goal", {"from_date": start, "touches": touches, "minutes": minutes,
+                                    "created_at": created}, raw.get("id"), keep_ids)
         existing.add(key)
         counts.added += 1
     return done
@@ -377,19 +273,19 @@ def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
         done += 1
         tick(done)
         try:
-            p = _Item(raw)
+            p = Item(raw)
             start, end = p.day("start"), p.day("end")
-            reason = _checked(lambda: schema.clean_line("reason", p.text("reason"), typed=True))
+            reason = checked(lambda: schema.clean_line("reason", p.text("reason"), typed=True))
             created = p.moment("created_at") or now
             if end < start:
-                raise _Bad("end", f"{end} is before the start, {start}")
-        except _Bad as bad:
-            _section_issue(report, "pauses", position, bad.message, bad.key)
+                raise Bad("end", f"{end} is before the start, {start}")
+        except Bad as bad:
+            section_issue(report, "pauses", position, bad.message, bad.key)
             continue
         found = existing.get((start, end))
         if found is None:
-            pid = _insert(writer, "pause", {"start": start, "end": end, "reason": reason, "created_at": created},
-                          raw.get("id"), keep_ids)
+            pid = insert_row(writer, "pause", {"start": start, "end": end, "reason": reason, "created_at": created},
+                             raw.get("id"), keep_ids)
             existing[(start, end)] = (pid, reason)
             counts.added += 1
         elif reason and reason != found[1]:

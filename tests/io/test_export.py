@@ -427,3 +427,50 @@ def test_an_id_the_file_does_not_hold_is_said_not_dropped_silently(tmp_db, ctx):
     assert "touches[0].contacts: 999 is not a contact in the file (or it was left out); imported without it" in messages
     assert "follow_ups[0].suggested_by: 999 is not a contact in the file (or it was left out); imported without it" in messages
     assert "follow_ups[0].touch: 7 is not a touch in the file (or it was left out); imported without it" in messages
+
+
+def test_what_captures_keep_is_read_back_item_by_item_and_merged(tmp_db, ctx):
+    from netmaint_tui.store.models import CapturedItem, Contact, Correspondent, Touch
+
+    item = {"source": "mail", "source_id": "<1@x>", "touch": 1, "outcome": "captured", "at": "2025-03-01T10:00:00Z"}
+    doc = {
+        "format": "netmaint", "version": 1,
+        "contacts": [{"id": 1, "name": "Dana", "last_heard_at": "2025-03-02T09:00:00Z"},
+                     {"id": 2, "name": "Omar", "last_heard_at": "yesterday"}],
+        "touches": [{"id": 1, "at": "2025-03-01T10:00:00Z", "contacts": [1], "channel": "email", "note": "Deck",
+                     "source": "mail", "source_id": "<1@x>"},
+                    {"id": 2, "at": "2025-03-01T11:00:00Z", "contacts": [1], "source": "fax"}],
+        "captured_items": [item, {**item, "source_id": "<2@x>", "touch": 9}, {**item, "source": "pigeon"},
+                           {**item, "source_id": ""}, {**item, "source_id": "<3@x>", "outcome": "no-contact",
+                                                       "touch": None}],
+        "correspondents": [{"email": "Lee@Example.net", "name": "Lee", "times": 3, "first_at": "2025-01-01T10:00:00Z",
+                            "last_at": "2025-03-01T10:00:00Z"},
+                           {"email": "ann@example.net", "times": 0, "first_at": "2025-01-01T10:00:00Z",
+                            "last_at": "2025-01-01T10:00:00Z"}],
+    }
+    report = import_document(ctx, doc)
+    messages = [i.message for i in report.issues]
+    assert messages == [
+        "contacts[1].last_heard_at: 'yesterday' is not an ISO 8601 date-time; left out",
+        "touches[1].source: expected calendar or mail (or null); skipped",
+        "captured_items[1].touch: 9 is not a touch in the file (or it was left out); imported without it",
+        "captured_items[2].source: expected calendar or mail; skipped",
+        "captured_items[3].source_id: missing; expected the id it has in its calendar or mailbox; skipped",
+        "correspondents[1].times: expected a whole number from 1 to 1,000,000,000; skipped",
+    ]
+    assert [(t.source, t.source_id) for t in Touch.select()] == [("mail", "<1@x>")]
+    assert str(Contact.get_by_id(1).last_heard_at) == "2025-03-02 09:00:00" and Contact.get_by_id(2).last_heard_at is None
+    assert [(c.source_id, c.touch_id, c.outcome) for c in CapturedItem.select().order_by(CapturedItem.id)] == [
+        ("<1@x>", 1, "captured"), ("<2@x>", None, "captured"), ("<3@x>", None, "no-contact")]
+    assert [(c.email, c.times) for c in Correspondent.select()] == [("lee@example.net", 3)]
+
+    # Again, with the third item captured since and Lee met more often elsewhere: merged, never undone.
+    doc["captured_items"][4].update(outcome="captured", touch=1)
+    doc["correspondents"][0].update(times=2, last_at="2025-03-05T10:00:00Z")
+    doc["contacts"][0]["last_heard_at"] = "2025-01-01T09:00:00Z"
+    again = import_document(ctx, doc)
+    assert (again.others["captured_items"].updated, again.others["captured_items"].unchanged) == (1, 2)
+    assert again.others["correspondents"].updated == 1
+    assert CapturedItem.get(CapturedItem.source_id == "<3@x>").touch_id == 1
+    assert (Correspondent.get().times, str(Correspondent.get().last_at)) == (3, "2025-03-05 10:00:00")
+    assert str(Contact.get_by_id(1).last_heard_at) == "2025-03-02 09:00:00"  # only ever later

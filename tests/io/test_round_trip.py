@@ -1,7 +1,9 @@
 """`export json` -> `import json` into an empty database -> `export json` gives the same file, for
 any network the services let a person build: odd and long names, whitespace, identical
-follow-ups and touches, every field. Values the services refuse are not part of such a network,
-and what they accept an import accepts (one set of limits, rules.schema)."""
+follow-ups and touches, every field, and what captures from calendars and mail leave (touches
+with their source, the items read, deleted captured touches, last heard, the people worth
+adding). Values the services refuse are not part of such a network, and what they accept an
+import accepts (one set of limits, rules.schema)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ from hypothesis import strategies as st
 from netmaint_tui.clock import fixed_clock
 from netmaint_tui.config import Settings
 from netmaint_tui.io.json_io import dumps_json
-from netmaint_tui.services import contacts, followups, habit, touches
+from netmaint_tui.services import capture, contacts, followups, habit, touches
 from netmaint_tui.services.common import Context, InputError
 from netmaint_tui.services.exporting import snapshot
 from netmaint_tui.services.import_document import import_document
 from netmaint_tui.store.db import close_database, open_database
+from netmaint_tui.store.models import Touch
+from tests.capture_files import ME, ics, mbox, message, vevent
 
 NOW = "2025-03-12T10:00:00"
 ZONE = "America/New_York"
@@ -31,6 +35,8 @@ URL = st.sampled_from(["", "linkedin.com/in/Dana-X/", "https://www.linkedin.com/
                        " https://DE.linkedin.com/in/Omar?trk=1 "])
 LIST = st.lists(st.sampled_from(["a@x.org", "A@X.org", " b@y.org ", "+1 555 0100", "+15550100", "Client",
                                  "client", "mentor", ""]), max_size=5)
+# Who a captured meeting or mail names: contacts' addresses (any case), and one nobody has.
+PEOPLE = st.lists(st.sampled_from(["a@x.org", "B@y.org", "lee@example.net"]), min_size=1, max_size=3, unique=True)
 BIRTHDAY = st.sampled_from([None, "", "1985-07-09", "--02-29", "02-29", "1604-03-01", "1980-02-30"])
 
 CONTACT = st.fixed_dictionaries({
@@ -59,10 +65,14 @@ OPERATION = st.one_of(
     st.tuples(st.just("goal"), st.one_of(st.none(), st.integers(0, 20)), st.one_of(st.none(), st.integers(0, 600)),
               st.integers(0, 400)),
     st.tuples(st.just("pause"), st.integers(0, 400), st.integers(0, 30), PADDED),
+    # A meeting (its UID, so that one may be read again), a mail sent or received, a touch deleted.
+    st.tuples(st.just("meeting"), st.integers(0, 4), PEOPLE, st.integers(60, 3 * 365 * 24 * 60), PADDED),
+    st.tuples(st.just("mail"), st.integers(0, 4), PEOPLE, st.integers(0, 3 * 365 * 24 * 60), st.booleans(), PADDED),
+    st.tuples(st.just("delete"), st.integers(0, 30)),
 )
 
 
-def _build(ctx: Context, operations) -> None:
+def _build(ctx: Context, operations, folder) -> None:
     ids: list[int] = []
     follow_up_ids: list[int] = []
     now = ctx.now()
@@ -99,6 +109,23 @@ def _build(ctx: Context, operations) -> None:
             elif kind == "pause":
                 start = ctx.today() - dt.timedelta(days=op[1])
                 habit.add_pause(ctx, start, start + dt.timedelta(days=op[2]), op[3])
+            elif kind == "meeting":
+                start = now.subtract(minutes=op[3])
+                path = folder / f"cal{len(ids)}.ics"
+                path.write_bytes(ics(vevent(f"m{op[1]}", start - dt.timedelta(hours=1), summary=op[4].strip() or "x",
+                                            attendees=tuple(op[2]))))
+                capture.capture_calendar(ctx, [path], [ME])
+            elif kind == "mail":
+                at = now.subtract(minutes=op[3])
+                sent = message(ME, ", ".join(op[2]), op[5].replace("\n", " "), at, msgid=f"{op[1]}@x") if op[4] else \
+                    message(op[2][0], ME, "Hello", at, msgid=f"{op[1]}@x")
+                path = folder / f"box{len(ids)}.mbox"
+                path.write_bytes(mbox(sent))
+                capture.capture_mail(ctx, [path], [ME])
+            elif kind == "delete":
+                made = [tid for (tid,) in Touch.select(Touch.id).tuples()]
+                if made:
+                    touches.delete_touch(ctx, made[op[1] % len(made)])
         except InputError:
             pass  # refused by the services: not part of a network a person can build
 
@@ -111,7 +138,7 @@ def test_export_import_export_gives_the_same_file(tmp_path_factory, operations):
     ctx = Context(fixed_clock(NOW, ZONE), Settings())
     open_database(folder / "a.db")
     try:
-        _build(ctx, operations)
+        _build(ctx, operations, folder)
         first = dumps_json(snapshot(ctx))
         doc = snapshot(ctx)
     finally:

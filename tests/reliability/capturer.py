@@ -27,11 +27,11 @@ def barrier(point: str) -> None:
 def main(db: str, mbox: str, mode: str, point: str = "") -> None:
     from netmaint_tui.clock import fixed_clock
     from netmaint_tui.config import Settings
-    from netmaint_tui.services import capture
+    from netmaint_tui.services import capture, capture_writing
     from netmaint_tui.services.common import Context
     from netmaint_tui.store.db import close_database, open_database
 
-    capture.BATCH = 5
+    capture_writing.BATCH = 5
     if mode == "stall":
         if point == "reading":
             read = capture.read_mailboxes
@@ -47,17 +47,17 @@ def main(db: str, mbox: str, mode: str, point: str = "") -> None:
             made = capture._backup
             capture._backup = lambda report: (made(report), barrier(point))
         elif point == "writing":
-            flush = capture._Writer.flush
+            flush = capture_writing.Writer.flush
 
             def writing(self, final=False):
                 flush(self, final)
                 if self.touches == [] and not final:
                     barrier(point)
 
-            capture._Writer.flush = writing
+            capture_writing.Writer.flush = writing
         elif point == "commit":
-            hear = capture._hear
-            capture._hear = lambda writer, heard: (hear(writer, heard), barrier(point))[0]
+            hear = capture.hear
+            capture.hear = lambda writer, heard: (hear(writer, heard), barrier(point))[0]
     open_database(db)
     ctx = Context(fixed_clock("2025-03-12T10:00:00", "Europe/Berlin"), Settings())
     report = capture.capture_mail(ctx, [mbox], ["me@example.com"])

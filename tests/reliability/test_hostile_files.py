@@ -183,7 +183,7 @@ def test_a_vcard_that_never_ends_is_one_line_however_big(cli):
 
 
 def test_vcards_that_begin_and_never_end_report_a_bounded_number_of_lines(cli):
-    from netmaint_tui.cli.files import MAX_ISSUE_LINES
+    from netmaint_tui.cli.base import MAX_PROBLEM_LINES as MAX_ISSUE_LINES
 
     cards = cli.tmp / "begins.vcf"
     cards.write_bytes(b"BEGIN:VCARD\r\nFN:Again\r\n" * 20_000 + b"BEGIN:VCARD\r\nFN:Whole\r\nEND:VCARD\r\n")

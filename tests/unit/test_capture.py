@@ -254,10 +254,15 @@ def test_without_the_users_addresses_nothing_is_read(tmp_path, ctx, people):
 def test_a_path_that_is_missing_or_no_calendar_is_refused(tmp_path, ctx, people):
     with pytest.raises(InputError, match="No such file"):
         capture_calendar(ctx, [tmp_path / "nope.ics"], MINE)
-    with pytest.raises(InputError, match="is not a calendar"):
+    with pytest.raises(InputError, match="is not a calendar; give an .ics file"):
+        capture_calendar(ctx, [write(tmp_path / "notes.txt", b"Dana, coffee on Monday\n")], MINE)
+    with pytest.raises(InputError, match="looks like a mailbox, not a calendar; nothing was read. Use: netmaint "
+                                         "capture mail .*box.mbox$"):
         capture_calendar(ctx, [write(tmp_path / "box.mbox", b"From a@b Mon Mar 10 08:00:00 2025\n")], MINE)
-    with pytest.raises(InputError, match="is not a mailbox"):
+    with pytest.raises(InputError, match="looks like a calendar, not a mailbox"):
         capture_mail(ctx, [calendar(tmp_path, vevent("a", MONDAY))], MINE)
+    with pytest.raises(InputError, match="is not a mailbox"):
+        capture_mail(ctx, [write(tmp_path / "empty" / "x.txt", b"").parent], MINE)  # no Maildir in it
 
 
 def test_since_leaves_out_what_came_before(tmp_path, ctx, people):
@@ -443,7 +448,7 @@ def test_the_report_as_json(tmp_path, ctx, people):
     path = calendar(tmp_path, vevent("a", MONDAY, attendees=("dana@example.com",)), vevent("b", MONDAY, attendees=()))
     out = capture_calendar(ctx, [path], MINE).as_json()
     assert out["touches"] == [{
-        "at": "2025-03-10T09:00:00+01:00", "channel": "meeting", "kind": "catch-up", "minutes": 60,
+        "when": "2025-03-10T09:00:00+01:00", "channel": "meeting", "kind": "catch-up", "minutes": 60,
         "contacts": [people["dana"]], "names": ["Dana Haddad"], "note": "Coffee", "source": "calendar",
         "source_id": "a/20250310T080000Z", "touch_id": Touch.get().id,
     }]

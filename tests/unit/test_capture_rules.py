@@ -173,3 +173,16 @@ def test_the_link_window_is_two_hours_either_way():
     assert rules.within_link_window(NOW, NOW + dt.timedelta(hours=2))
     assert rules.within_link_window(NOW, NOW - dt.timedelta(hours=2))
     assert not rules.within_link_window(NOW, NOW + dt.timedelta(hours=2, seconds=1))
+
+
+@pytest.mark.parametrize("name, email, expected", [
+    ("Lee Kim", "lee@example.net", "Lee Kim"),
+    ("  Lee   Kim ", "lee@example.net", "Lee Kim"),
+    ("lee.kim@example.net", "lee.kim@example.net", "Lee Kim"),  # a calendar that gives the address as the name
+    ("lee.kim", "lee.kim@example.net", "Lee Kim"),
+    ("", "dana_haddad42@example.org", "Dana Haddad42"),
+    ("", "o-fischer+news@example.org", "O Fischer News"),
+    ("", "1234@example.org", "1234@example.org"),
+])
+def test_a_person_known_by_an_address_gets_a_name_to_be_added_by(name, email, expected):
+    assert rules.contact_name(name, email) == expected

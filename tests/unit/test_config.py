@@ -20,7 +20,7 @@ from netmaint_tui.config import (
     save_setting,
 )
 
-KNOWN = "known keys: theme, week_start, cadence_days, goal, keys, data_file, sync"
+KNOWN = "known keys: theme, week_start, cadence_days, goal, keys, data_file, sync, me"
 
 
 def write(tmp_path: Path, text: str, name: str = "config.yaml") -> Path:
@@ -137,6 +137,20 @@ def test_data_file_expands_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     settings, _ = load_text(tmp_path, "data_file: ~/net.db\n")
     assert settings.data_file == str(tmp_path / "home" / "net.db")
+
+
+def test_my_addresses_are_a_list_and_what_is_no_address_is_left_out_with_its_line(tmp_path):
+    settings, problems = load_text(tmp_path, "me:\n  emails:\n  - Dana@Example.com\n  - dana at home\n"
+                                             "  - dana@work.example\n  - Dana@Example.com\n")
+    assert settings.me_emails == ("Dana@Example.com", "dana@work.example")
+    assert problems == ['config.yaml line 4: me.emails: "dana at home" is not an email address; left out']
+    assert load_text(tmp_path, "me: {emails: dana@example.com}\n") == (Settings(me_emails=("dana@example.com",)), [])
+    assert load_text(tmp_path, "me:\n")[0].me_emails == ()
+    settings, problems = load_text(tmp_path, "me: dana@example.com\n")
+    assert settings.me_emails == () and problems == [
+        "config.yaml line 1: me must be a mapping like {emails: [you@example.com, you@work.example]}, not text; using no addresses"]
+    text = effective_settings_text(Settings(me_emails=("a@b.example",)))
+    assert "me:\n  emails:\n  - a@b.example\n" in text and load_text(tmp_path, text)[0].me_emails == ("a@b.example",)
 
 
 # --- one clear line per mistake ----------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,6 +25,7 @@ from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen, typed_moment
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
+from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
 from netmaint_tui.ui.workers import reading
 
 DUE_FORMS = "fri 3pm, tomorrow, in 3d, 2025-03-20 14:00"
@@ -41,27 +42,9 @@ def parse_due(text: str, now):
     return typed_moment(text, now, prefer="future", default_time=DUE_TIME)
 
 
-def _fit(text: str, width: int) -> str:
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
-
-
-class FollowUpList(OptionList):
+class FollowUpList(RowList):
     HELP_GROUP = "Follow-ups"
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="follow_ups.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="follow_ups.up"),
-        Binding("g", "first", "Top", show=False, id="follow_ups.top"),
-        Binding("G", "last", "Bottom", show=False, id="follow_ups.bottom"),
-    ]
-    DEFAULT_CSS = """
-    /* One surface with the column titles above it: the box, not the list, is the pane. */
-    FollowUpList, FollowUpList:focus { height: 1fr; border: none; background: transparent;
-        background-tint: $foreground 0%; }
-    """
+    BINDINGS = vim_keys("follow_ups")
 
     def on_resize(self) -> None:
         # Columns are cut to the width the list really has, known only once it is laid out.
@@ -156,11 +139,11 @@ class FollowUpsScreen(Screen):
         parts: list = [
             (f.due.strftime("%a %d %b %H:%M").ljust(w["due"]), bold), " ",
             (when_words(f.due, now).rjust(w["when"]), style), "  ",
-            (_fit(safe(f.what), w["what"]), style),
+            (fit(safe(f.what), w["what"]), style),
         ]
         for key, value in (("from", f.suggested_by or ""), ("about", about)):
             if w[key]:
-                parts += [" ", (_fit(safe(value), w[key]), style or "$text-muted")]
+                parts += [" ", (fit(safe(value), w[key]), style or "$text-muted")]
         return Content.assemble(*parts)
 
     def _render_rows(self, keep: int | None = None) -> None:
@@ -172,10 +155,10 @@ class FollowUpsScreen(Screen):
         now = self.app.ctx.now()
         option_list.clear_options()
         option_list.add_options([Option(self._row(f, w, now), id=str(f.id)) for f in self.items])
-        head = "Due".ljust(w["due"]) + " " + "".rjust(w["when"]) + "  " + _fit("What", w["what"])
+        head = "Due".ljust(w["due"]) + " " + "".rjust(w["when"]) + "  " + fit("What", w["what"])
         for key, title in (("from", "Suggested by"), ("about", "About")):
             if w[key]:
-                head += " " + _fit(title, w[key])
+                head += " " + fit(title, w[key])
         self.query_one("#fu-head", Static).update(Content(head))
         overdue = sum(1 for f in self.items if f.overdue)
         self.query_one("#fu-box").border_title = f"Follow-ups ({len(self.items)} open" + (f" · {overdue} overdue)" if overdue else ")")

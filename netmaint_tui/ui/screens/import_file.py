@@ -1,8 +1,11 @@
-"""Import contacts from a file: path, format, a dry-run preview, then the import with progress.
+"""Import a file: path, format, a dry-run preview, then the import with progress. Contacts come
+from a contacts file or a netmaint export (services.import_file); touches from a calendar or a
+mailbox (services.capture), whose preview lists the touches it would log before anything is
+written. A folder (a vdir of .ics files, a Maildir) is taken for the calendar or mailbox it holds.
 
 Both runs happen in a worker thread with its own database connection (ui.workers), so a
-30,000-row file never freezes the screen; the import itself is one transaction (all or nothing)
-and the database is backed up first (services.import_file).
+30,000-row file or a 1 GB mailbox never freezes the screen; the import or capture itself is one
+transaction (all or nothing) and the database is backed up first.
 """
 
 from __future__ import annotations
@@ -19,17 +22,29 @@ from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
 
-from netmaint_tui.io.formats import IMPORTS, FormatError, WrongFormat, file_format, guess_format
-from netmaint_tui.rules.vocabulary import field_label
+from netmaint_tui.io.formats import (
+    CAPTURE,
+    READABLE,
+    FormatError,
+    WrongFormat,
+    file_format,
+    guess_format,
+    locate_capture,
+)
+from netmaint_tui.paths import config_file
+from netmaint_tui.rules.vocabulary import field_label, plural
+from netmaint_tui.services.capture import CaptureReport, NoAddresses, capture, people_worth_adding
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.import_file import import_file, read_import_file
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.workers import on_own_connection
 from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.screens.people import PeopleScreen
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
-FORMATS = tuple((f.picker, f.name) for f in IMPORTS)
+FORMATS = tuple((f.picker, f.name) for f in READABLE)
 ROWS_SHOWN = 12
+TOUCHES_SHOWN = 100  # a capture's preview: what the user checks before anything is written
 ISSUES_SHOWN = 8
 PHASES = {"reading": "Reading the file", "saving": "Matching and saving"}
 
@@ -77,6 +92,7 @@ class Outcome:
     error: str = ""
     dry_run: bool = True
     name: str = ""
+    worth_adding: int = 0  # after a capture: the people worth adding there now
 
 
 class ImportScreen(Screen):
@@ -84,6 +100,8 @@ class ImportScreen(Screen):
     BINDINGS = [
         Binding("ctrl+r", "preview", "Preview", id="import.preview", tooltip="A dry run: what would be added or updated"),
         Binding("ctrl+s", "run_import", "Import", id="import.run", tooltip="Import the file (a backup is made first)"),
+        Binding("ctrl+o", "people", "People", id="import.people",
+                tooltip="People you met or wrote to three times or more who are no contacts"),
         Binding("escape", "close", "Back", id="import.back", tooltip="Back to the contacts"),
     ]
     DEFAULT_CSS = """
@@ -112,7 +130,8 @@ class ImportScreen(Screen):
         with Vertical(id="imp-form"):
             with Horizontal(classes="row"):
                 yield Label("File")
-                yield SteadyInput(self.initial_path, placeholder="e.g. ~/Downloads/Connections.csv (→ completes)",
+                yield SteadyInput(self.initial_path, placeholder="e.g. ~/Downloads/Connections.csv or calendar.ics "
+                                                                 "(→ completes)",
                                   suggester=PathSuggester(), id="imp-path")
                 yield Label(" As")
                 yield Select(FORMATS, value=self._format_set, allow_blank=False,
@@ -128,12 +147,15 @@ class ImportScreen(Screen):
                 ("Give the file (→ takes the suggested path) and its format, then preview (nothing is written) "
                  "or import.\n", "$text-muted"),
                 ("Importing the same file again changes nothing; contacts are matched by id, email, LinkedIn URL, "
-                 "then name and company.", "$text-muted"),
+                 "then name and company.\n", "$text-muted"),
+                ("A calendar (.ics, Google's .zip, a folder of .ics) or a mailbox (mbox, Maildir) gives touches: "
+                 "the meetings you had and the mail you sent, each captured once. ctrl+o: the people worth adding.",
+                 "$text-muted"),
             ), id="imp-text")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Import contacts"
+        self.sub_title = "Import a file"
         self.query_one("#imp-progress-box").display = False
         self.set_focus(self.query_one("#imp-path", Input))
 
@@ -198,6 +220,15 @@ class ImportScreen(Screen):
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _work(self, path: Path, fmt: str, dry_run: bool) -> None:
         outcome = Outcome(dry_run=dry_run, name=path.name)
+        if file_format(fmt).kind != CAPTURE and path.is_dir():
+            held = locate_capture(path)  # a vdir or a Maildir: what else would a folder be
+            if held is not None:
+                fmt = held
+                self.app.call_from_thread(self._set_format, held)
+        if file_format(fmt).kind == CAPTURE:
+            self._capture(path, fmt, outcome)
+            self.app.call_from_thread(self._done, outcome)
+            return
         try:
             data = read_import_file(path)
         except InputError as exc:
@@ -220,6 +251,27 @@ class ImportScreen(Screen):
                 outcome.error = f"{exc}; nothing was imported"
         self.app.call_from_thread(self._done, outcome)
 
+    def _capture(self, path: Path, fmt: str, outcome: Outcome) -> None:
+        def progress(phase: str, done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, phase, done, total)
+
+        ctx, me = self.app.ctx, self.app.settings.me_emails
+
+        def run():
+            report = capture(ctx, fmt, [path], me, dry_run=outcome.dry_run, progress=progress)
+            return report, (0 if outcome.dry_run else len(people_worth_adding(ctx)))
+
+        try:
+            outcome.report, outcome.worth_adding = on_own_connection(run)
+        except NoAddresses:
+            outcome.error = str(NoAddresses(str(config_file()), "netmaint config edit opens it"))
+        except (InputError, StoreError) as exc:
+            outcome.error = f"{exc}; nothing was captured"
+
+    def _set_format(self, name: str) -> None:
+        self._format_set = name
+        self.query_one("#imp-format", Select).value = name
+
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.query_one("#imp-phase", Static).update(Content(PHASES.get(phase, phase)))
         bar = self.query_one("#imp-bar", ProgressBar)
@@ -237,11 +289,18 @@ class ImportScreen(Screen):
         bar = self.query_one("#imp-bar", ProgressBar)
         bar.update(total=100, progress=100)
         self.query_one("#imp-phase", Static).update(Content("Preview done" if outcome.dry_run else "Import done"))
-        self._show_text(report_content(outcome.name, outcome.report))
-        if not outcome.dry_run:
-            r = outcome.report
+        r = outcome.report
+        if isinstance(r, CaptureReport):
+            self._show_text(capture_content(outcome.name, r, outcome.worth_adding))
+        else:
+            self._show_text(report_content(outcome.name, r))
+        if outcome.dry_run:
+            return
+        if isinstance(r, CaptureReport):
+            self.notify(f"Captured {safe(outcome.name)}: {plural(r.captured, 'touch')}", markup=False)
+        else:
             self.notify(f"Imported {safe(outcome.name)}: {r.added} added, {r.updated} updated", markup=False)
-            self.app.changed()
+        self.app.changed()
 
     def _show_text(self, content: Content) -> None:
         self.query_one("#imp-text", Static).update(content)
@@ -252,6 +311,9 @@ class ImportScreen(Screen):
             self.notify("Still working; the import finishes in a moment", markup=False)
             return
         self.dismiss(self.outcome)
+
+    def action_people(self) -> None:
+        self.app.push_screen(PeopleScreen())
 
 
 def report_content(name: str, r) -> Content:
@@ -288,4 +350,39 @@ def report_content(name: str, r) -> Content:
             parts += ["\n", (f"line {issue.line}: ", "$text-muted"), safe(issue.message)]
         if len(r.issues) > ISSUES_SHOWN:
             parts += ["\n", (f"… and {len(r.issues) - ISSUES_SHOWN} more", "$text-muted")]
+    return Content.assemble(*parts)
+
+
+def capture_content(name: str, r: CaptureReport, worth_adding: int = 0) -> Content:
+    """Counts, the touches logged (or that would be), why the rest were left out, and the problems."""
+    head = "Dry run, nothing written: " if r.dry_run else "Captured "
+    parts: list = [(head, "bold"), safe(name), "\n", ("touches ", "$text-muted"), (str(r.captured), "bold $success"),
+                   ("  ·  with contacts ", "$text-muted"), str(r.contacts)]
+    if r.joined:
+        parts += [("  ·  mails joined a touch of their conversation ", "$text-muted"), str(r.joined)]
+    if r.heard:
+        parts += [("  ·  last heard moved for ", "$text-muted"), plural(r.heard, "contact")]
+    skipped = r.skipped_words()
+    if skipped:
+        parts += ["\n", ("left out: ", "$text-muted"), "  ·  ".join(skipped)]
+    if r.backup:
+        parts += ["\n", ("backup first: ", "$text-muted"), safe(str(r.backup))]
+    if worth_adding:
+        who = "1 person" if worth_adding == 1 else f"{worth_adding} people"
+        parts += ["\n", (f"{who} worth adding (met or written to three times or more): ctrl+o shows them",
+                          "$warning")]
+    if r.touches:
+        parts += ["\n\n", ("Touches that would be logged" if r.dry_run else "Touches logged", "bold")]
+        for t in r.touches[:TOUCHES_SHOWN]:
+            minutes = f" {t.minutes} min" if t.minutes else ""
+            parts += ["\n", (f"{t.at:%a %Y-%m-%d %H:%M}  ", "$text-muted"), (f"{t.channel}{minutes}", "bold"), "  ",
+                      safe(", ".join(t.names)), ("  " + safe(t.note), "$text-muted")]
+        if len(r.touches) > TOUCHES_SHOWN:
+            parts += ["\n", (f"… and {len(r.touches) - TOUCHES_SHOWN} more", "$text-muted")]
+    if r.problems:
+        parts += ["\n\n", (f"Could not be read ({len(r.problems)}); the rest was", "bold $warning")]
+        for problem in r.problems[:ISSUES_SHOWN]:
+            parts += ["\n", (safe(problem.where) + ": ", "$text-muted"), safe(problem.message)]
+        if len(r.problems) > ISSUES_SHOWN:
+            parts += ["\n", (f"… and {len(r.problems) - ISSUES_SHOWN} more", "$text-muted")]
     return Content.assemble(*parts)

@@ -56,7 +56,10 @@ class MainScreen(Screen):
         Binding("o", "cycle_sort", "Sort", show=False, id="main.sort", tooltip="Sort by priority, leads, last touch, name"),
         Binding("f", "follow_ups", "Follow-ups", id="main.follow_ups", tooltip="All follow-ups by due time"),
         Binding("w", "weekly_session", "Session", id="main.session", tooltip="Walk through this week's plan"),
-        Binding("i", "import_file", "Import", show=False, id="main.import", tooltip="Import contacts from a file"),
+        Binding("i", "import_file", "Import", show=False, id="main.import",
+                tooltip="Import contacts from a file, or capture touches from a calendar or mailbox"),
+        Binding("P", "people", "People", show=False, id="main.people",
+                tooltip="People you met or wrote to three times or more who are no contacts"),
         Binding("S", "sync", "Sync", show=False, id="main.sync", tooltip="Sync with the folders in the config"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="main.next_pane"),
     ]
@@ -454,6 +457,11 @@ class MainScreen(Screen):
         from netmaint_tui.ui.sync import start_sync  # lazy: not needed for the first frame
 
         start_sync(self.app)
+
+    def action_people(self) -> None:
+        from netmaint_tui.ui.screens.people import PeopleScreen  # lazy: not needed for the first frame
+
+        self._open(PeopleScreen())
 
     def goto_contact(self, contact_id: int) -> None:
         """Show a contact even if the filter, snooze or sort would hide it."""

@@ -201,6 +201,8 @@ class ContactDetail(VerticalScroll, can_focus=True):
         parts += line("Source", d.source)
         last = ago(d.last_touch, now) if d.last_touch else "never"
         parts += line("Last", last)
+        if d.last_heard:  # a mail they sent, from a capture: no touch, but worth knowing
+            parts += line("Heard", f"{ago(d.last_heard, now)} (their last mail to you)")
         if d.snoozed_until:
             parts += line("Snoozed", f"until {d.snoozed_until.isoformat()}")
         if d.archived:
@@ -243,11 +245,18 @@ class ContactDetail(VerticalScroll, can_focus=True):
             others = [n for n in t.with_names if n != d.name]
             if others:
                 parts += [("  with ", "$text-muted"), safe(", ".join(others))]
-            if t.note:
-                note, rest = clipped(t.note)
-                parts += ["\n", *_hanging("  ", safe(note, single_line=False), width, 2)]
+            # A captured touch says where it came from, after its note (the head line is full).
+            source = Content.styled(f"· from {t.source}", "$text-muted") if t.source else None
+            note, rest = clipped(t.note)
+            if note:
+                text = Content(safe(note, single_line=False))
+                if source is not None and not rest:
+                    text, source = text + Content("  ") + source, None
+                parts += ["\n", *_hanging("  ", text, width, 2)]
                 if rest:
                     parts += ["\n  ", _left_out(rest)]
+            if source is not None:
+                parts += ["\n  ", source]
         older = len(d.history) - shown
         if older > 0:
             parts += ["\n", (f"… {plural(older, 'older touch')}: scroll on, or G for all of them", "$text-muted")]
