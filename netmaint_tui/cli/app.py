@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import shutil
 import tempfile
@@ -58,6 +59,9 @@ def demo(args, settings) -> int:
     given = getattr(args, "db", None)
     if given:
         say(f"the demo uses its own throw-away database and leaves {given} alone")
+    # Nor may it reach the user's sync folders: a sync from the demo would carry the sample
+    # network into them, and from there into the real one and the phone.
+    settings = dataclasses.replace(settings, sync_contacts=None, sync_follow_ups=None, sync_journal=None)
     folder = Path(tempfile.mkdtemp(prefix="netmaint-demo-"))
     path = folder / "demo.db"
     try:

@@ -43,6 +43,10 @@ def backup(args, settings) -> int:
         if dest.is_dir():
             dest = manual_backup_path(path, folder=dest)
             refuse_overwrite(dest, databases)
+        elif os.path.lexists(dest) and not dest.is_file():
+            # A copy is made beside the target and renamed over it: that would replace a device
+            # or a pipe (/dev/null itself) with a file.
+            raise UsageError(f"{dest} is not a regular file; give a file name or a folder for the copy")
     else:
         dest = manual_backup_path(path)
     try:

@@ -79,6 +79,15 @@ def test_backup_goes_to_the_backups_folder_by_default_and_is_private(db, capsys)
     assert names(made) == ["Dana Haddad", "Omar Fischer"]
 
 
+def test_a_backup_onto_a_pipe_is_refused_and_the_pipe_stays(db, env, capsys):
+    """The copy is renamed over its target: a pipe or a device (/dev/null) would become a file."""
+    pipe = env.tmp / "pipe"
+    os.mkfifo(pipe)
+    code, out, err = run(capsys, "backup", "-o", str(pipe))
+    assert code == 2 and out == "" and "is not a regular file" in err and err.count("\n") == 1
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+
+
 def test_backup_of_a_missing_database_is_one_line(env, capsys):
     code, out, err = run(capsys, "backup")
     assert code == 2 and out == "" and err.startswith("netmaint: no database at ") and err.count("\n") == 1

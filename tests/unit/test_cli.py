@@ -658,6 +658,22 @@ def test_the_demo_app_opens_a_throw_away_database_that_is_gone_afterwards(env, c
     assert not path.exists() and not path.parent.exists()
 
 
+def test_the_demo_never_syncs_with_the_users_folders(env, capsys, monkeypatch, tmp_path):
+    """A sync from the demo would carry its sample network into the user's folders, and from
+    there into their own database and phone."""
+    from netmaint_tui.cli import app
+
+    folders = {name: tmp_path / name for name in ("contacts", "tasks", "journal")}
+    env.config.parent.mkdir(parents=True, exist_ok=True)
+    env.config.write_text(f"sync: {{contacts: {folders['contacts']}, follow_ups: {folders['tasks']}, "
+                          f"journal: {folders['journal']}}}\n", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(app, "run_app", lambda path, settings, theme, clock: seen.append(settings) or 0)
+    assert main(["demo"]) == 0
+    [settings] = seen
+    assert (settings.sync_contacts, settings.sync_follow_ups, settings.sync_journal) == (None, None, None)
+
+
 # --- dates out of range ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
