@@ -274,3 +274,20 @@ def test_a_notification_reaches_a_notification_service_over_d_bus(morning, capsy
     assert (received["app"], received["summary"]) == ("netmaint", "netmaint today: 2 follow-ups, 3 dates")
     assert "Zoë &lt;i&gt;: birthday in 2 days" in received["body"].splitlines()
     assert received["hints"]["urgency"] == 1  # normal
+
+
+def test_the_readmes_timers_and_cron_lines_run_commands_that_exist():
+    """The systemd units and crontab lines in the README name commands netmaint takes."""
+    import re
+    import shlex
+
+    from netmaint_tui.cli import build_parser
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^ExecStart=\S*netmaint (.+)$", readme, re.M)
+    commands += re.findall(r"^[*/0-9 ]+ \$HOME/\.local/bin/netmaint (.+)$", readme, re.M)
+    assert sorted(commands) == ["today --notify", "today --notify", "today --notify due", "today --notify due"]
+    for line in commands:
+        args = build_parser().parse_args(shlex.split(line))
+        assert args.command == "today" and args.notify in ("digest", "due")
+    assert readme.count("\nPersistent=true\n") == 2 and "OnCalendar=*:0/15" in readme
