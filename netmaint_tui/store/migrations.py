@@ -125,6 +125,10 @@ def _migration_4(db) -> None:
     and the due time each follow-up was last reminded of outside the app."""
     db.create_tables([ContactDate], safe=True)
     _add_column(db, "follow_up", "notified_due", "DATETIME")
+    # The dates of the coming days, found by their month-day ('MM-DD', the end of every stored
+    # date) without reading every contact: the ranking and `today` ask for them each time.
+    db.execute_sql("CREATE INDEX IF NOT EXISTS contact_birthday_month_day ON contact (substr(birthday, -5))")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS contact_date_month_day ON contact_date (substr(date, -5))")
 
 
 MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4]
