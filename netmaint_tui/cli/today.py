@@ -14,6 +14,7 @@ from netmaint_tui.services.common import InputError
 from netmaint_tui.services.occasions import MAX_DAYS_AHEAD
 
 SHOWN_IN_NOTIFICATION = 3  # of each kind; the rest are counted
+SHOWN_ON_SCREEN = 10  # follow-ups, and dates, in the text: one screen, whatever the network's size
 ONE_EACH = 3  # up to this many follow-ups falling due at once get a notification each
 
 
@@ -90,23 +91,25 @@ def digest_text(d, paint: Painter) -> list[str]:
     lines = [paint(f"Today, {d.day:%A} {d.day.day} {d.day:%B %Y}", "bold"), ""]
     if d.follow_ups:
         lines.append(paint(f"Follow-ups ({len(d.follow_ups)})", "bold"))
-        for f in d.follow_ups:
+        for f in d.follow_ups[:SHOWN_ON_SCREEN]:
             when = f"{f.due:%a} {f.due.day} {f.due:%b %H:%M}" if f.due.date() != d.day else f"{f.due:%H:%M}"
             flag = paint("overdue", "red", "bold") if f.overdue else "today  "
             who = f" (from {show(f.suggested_by)})" if f.suggested_by else ""
             about = f" about {show(f.about or f.about_text)}" if (f.about or f.about_text) else ""
             lines.append(f"  {flag}  {when:<16}  {show(f.what)}{about}{who}  #{f.id}")
+        lines += _more(len(d.follow_ups), "netmaint follow-up list", paint)
     else:
         lines.append(paint("Follow-ups", "bold") + ": none due today")
     lines.append("")
     ahead = "today" if d.days == 0 else f"next {plural(d.days, 'day')}"
     if d.dates:
-        lines.append(paint(f"Birthdays and anniversaries, {ahead}", "bold"))
-        width = min(28, max(len(show(u.name)) for u in d.dates))
-        for u in d.dates:
+        lines.append(paint(f"Birthdays and anniversaries, {ahead} ({len(d.dates)})", "bold"))
+        width = min(28, max(len(show(u.name)) for u in d.dates[:SHOWN_ON_SCREEN]))
+        for u in d.dates[:SHOWN_ON_SCREEN]:
             when = _when_day(u.in_days, u.on)
             styled = paint(f"{when:<10}", "yellow", "bold") if u.in_days == 0 else f"{when:<10}"
             lines.append(f"  {styled}  {show(u.name)[:width]:<{width}}  {_date_words(u)}")
+        lines += _more(len(d.dates), "netmaint today --json", paint)
     else:
         lines.append(paint("Birthdays and anniversaries", "bold") + f": none, {ahead}")
     lines.append("")
@@ -122,6 +125,11 @@ def digest_text(d, paint: Painter) -> list[str]:
     lines.append("")
     lines.append(_week_line(d.week, paint))
     return lines
+
+
+def _more(count: int, where: str, paint: Painter) -> list[str]:
+    rest = count - SHOWN_ON_SCREEN
+    return [paint(f"  … and {rest} more: {where}", "dim")] if rest > 0 else []
 
 
 def _week_line(w, paint: Painter) -> str:

@@ -2,8 +2,8 @@
 those coming up in the next days (rules.occasions says when each falls).
 
 A birthday is a column of the contact; anniversaries are rows of contact_date. Either way the
-stored date ends in 'MM-DD', so the days coming up are one indexed-free pass over short text,
-with no date arithmetic in SQL.
+stored date ends in 'MM-DD', so the days coming up are found by that month-day (indexed, see
+migration 3), with no date arithmetic in SQL.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ def occasions(birthday: str | None, dates: list[dict]) -> list[Occasion]:
 class UpcomingDate:
     contact_id: int
     name: str
+    tier: str
     occasion: Occasion
     on: dt.date  # the day it falls on next
     in_days: int
@@ -87,7 +88,7 @@ class UpcomingDate:
 
 def upcoming_dates(ctx: Context, days: int = SOON_DAYS, include_snoozed: bool = False) -> list[UpcomingDate]:
     """Birthdays and anniversaries of active contacts in the next `days` days (0: today only),
-    soonest first, then by name. Snoozed contacts are left out as the list leaves them out, and
+    soonest first, then by tier (A first) and name. Snoozed contacts are left out as the list leaves them out, and
     archived ones always."""
     today = ctx.today()
     days = max(0, min(int(days), MAX_DAYS_AHEAD))
@@ -98,21 +99,22 @@ def upcoming_dates(ctx: Context, days: int = SOON_DAYS, include_snoozed: bool = 
     active = "c.archived = 0" + ("" if include_snoozed else " AND (c.snoozed_until IS NULL OR c.snoozed_until <= ?)")
     active_params = [] if include_snoozed else [today.isoformat()]
     rows = database.execute_sql(
-        f"SELECT c.id, c.name, ?, c.birthday FROM contact c WHERE {active} AND c.birthday IS NOT NULL"
+        f"SELECT c.id, c.name, c.tier, ?, c.birthday FROM contact c WHERE {active} AND c.birthday IS NOT NULL"
         + match.format(col="c.birthday")
-        + f" UNION ALL SELECT c.id, c.name, d.label, d.date FROM contact_date d JOIN contact c ON c.id = d.contact_id "
+        + f" UNION ALL SELECT c.id, c.name, c.tier, d.label, d.date FROM contact_date d JOIN contact c ON c.id = d.contact_id "
         f"WHERE {active}" + match.format(col="d.date"),
         [BIRTHDAY, *active_params, *params, *active_params, *params],
     ).fetchall()
     out = []
-    for cid, name, what, stored in rows:
+    for cid, name, tier, what, stored in rows:
         occasion = parse(what, stored)
         if occasion is None:
             continue
         on = next_on(occasion, today)
         ahead = (on - today).days
         if ahead <= days:
-            out.append(UpcomingDate(cid, name, occasion, on, ahead, years_on(occasion, on)))
-    out.sort(key=lambda u: (u.in_days, not u.occasion.is_birthday, u.name.casefold(), u.contact_id,
+            out.append(UpcomingDate(cid, name, tier, occasion, on, ahead, years_on(occasion, on)))
+    # Key contacts first within a day: in a large network a day holds dozens of birthdays.
+    out.sort(key=lambda u: (u.in_days, u.tier, not u.occasion.is_birthday, u.name.casefold(), u.contact_id,
                             u.what.casefold()))
     return out

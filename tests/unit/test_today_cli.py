@@ -53,7 +53,7 @@ def test_today_on_the_terminal(morning, capsys):
         "  overdue  Tue 11 Mar 09:00  intro to Lee (from Dana Haddad)  #2",
         "  today    15:00             send the deck (from Omar Fischer)  #1",
         "",
-        "Birthdays and anniversaries, next 7 days",
+        "Birthdays and anniversaries, next 7 days (2)",
         "  today       Dana Haddad   birthday · turns 40",
         "  Sat 15 Mar  Omar Fischer  work anniversary · 6 years",
         "",
@@ -291,3 +291,16 @@ def test_the_readmes_timers_and_cron_lines_run_commands_that_exist():
         args = build_parser().parse_args(shlex.split(line))
         assert args.command == "today" and args.notify in ("digest", "due")
     assert readme.count("\nPersistent=true\n") == 2 and "OnCalendar=*:0/15" in readme
+
+
+def test_a_large_network_still_fits_one_screen(env, capsys):
+    for i in range(14):
+        ok(capsys, "add", f"Person {i:02d}", "--tier", "A" if i == 13 else "C", "--birthday", "--03-12")
+        ok(capsys, "follow-up", f"Person {i:02d}", f"task {i}", "--due", "today 8am")
+    lines = ok(capsys, "today").splitlines()
+    assert lines[2:4] == ["Follow-ups (14)", "  overdue  08:00             task 0 (from Person 00)  #1"]
+    assert "  … and 4 more: netmaint follow-up list" in lines
+    dates = lines.index("Birthdays and anniversaries, next 7 days (14)")
+    assert lines[dates + 1] == "  today       Person 13  birthday"  # key contacts first on a day
+    assert lines[dates + 11] == "  … and 4 more: netmaint today --json"
+    assert len(lines) <= 40
