@@ -141,7 +141,7 @@ def _date_due_sql(ctx: Context) -> tuple[str, list]:
     contacts that one of them makes due now, as a set SQLite builds once (so ranking 30,000 costs
     one lookup a row), with the values it binds. A stored date ends in 'MM-DD': each month-day of
     the window maps to the local midnight from which a touch counts for its date, and the
-    month-day indexes (migration 3) find the few dates in the window."""
+    month-day indexes (migration 4) find the few dates in the window."""
     today, tz = ctx.today(), ctx.clock.tz
     window = month_days_ahead(today, DUE_BEFORE)
     starts = {k: to_db(local_midnight_utc(today + dt.timedelta(days=k - DUE_BEFORE), tz)).isoformat(" ")

@@ -3,7 +3,7 @@ those coming up in the next days (rules.occasions says when each falls).
 
 A birthday is a column of the contact; anniversaries are rows of contact_date. Either way the
 stored date ends in 'MM-DD', so the days coming up are found by that month-day (indexed, see
-migration 3), with no date arithmetic in SQL.
+migration 4), with no date arithmetic in SQL.
 """
 
 from __future__ import annotations
