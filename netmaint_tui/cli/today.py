@@ -8,10 +8,12 @@ import sys
 
 from netmaint_tui.cli.base import command, count, dump_json, out, say, show
 from netmaint_tui.cli.followups import follow_up_json
+from netmaint_tui.notify import NotifyError, send
 from netmaint_tui.rules.occasions import SOON_DAYS, in_days_words, years_words
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.occasions import MAX_DAYS_AHEAD
+from netmaint_tui.services.today import digest, mark_reminded, reminders_owed
 
 SHOWN_IN_NOTIFICATION = 3  # of each kind; the rest are counted
 SHOWN_ON_SCREEN = 10  # follow-ups, and dates, in the text: one screen, whatever the network's size
@@ -30,8 +32,6 @@ def _arguments(t) -> None:
 @command("today", help="the morning's digest: follow-ups, birthdays, whom to reach, the week", arguments=_arguments,
          writes=lambda args: args.notify == "due")
 def today(ctx, args):
-    from netmaint_tui.services.today import digest
-
     if args.json and args.notify:
         raise InputError("--json prints the digest and --notify sends it: give one of them")
     if args.days > MAX_DAYS_AHEAD:
@@ -173,8 +173,6 @@ def digest_notification(d) -> tuple[str, str] | None:
 
 
 def _notify_digest(d) -> int:
-    from netmaint_tui.notify import NotifyError, send
-
     message = digest_notification(d)
     if message is None:
         if sys.stdout.isatty():
@@ -201,9 +199,6 @@ def reminder(f) -> tuple[str, str]:
 
 
 def _remind(ctx) -> int:
-    from netmaint_tui.notify import NotifyError, send
-    from netmaint_tui.services.today import mark_reminded, reminders_owed
-
     owed = reminders_owed(ctx)
     try:
         if len(owed) > ONE_EACH:

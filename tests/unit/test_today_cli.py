@@ -290,7 +290,7 @@ def test_the_readmes_timers_and_cron_lines_run_commands_that_exist():
     for line in commands:
         args = build_parser().parse_args(shlex.split(line))
         assert args.command == "today" and args.notify in ("digest", "due")
-    assert readme.count("\nPersistent=true\n") == 2 and "OnCalendar=*:0/15" in readme
+    assert "OnCalendar=*-*-* 08:30\nPersistent=true\n" in readme and "OnCalendar=*:0/15\nPersistent=true\n" in readme
 
 
 def test_a_large_network_still_fits_one_screen(env, capsys):
