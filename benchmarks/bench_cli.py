@@ -2,7 +2,7 @@
 
     python benchmarks/bench_cli.py [--runs 15] [--large bench-data/cli-large.db] [--markdown FILE]
 
-Times `netmaint due --limit 20 --json` and `netmaint week --json` as a user runs them (the
+Times `netmaint due --limit 20 --json`, `netmaint week --json` and `netmaint today --json` as a user runs them (the
 installed console script, else `python -m netmaint_tui`), each on an empty database and on a
 30,000-contact / 300,000-touch one (built with benchmarks/generate.py if missing). Runs are
 interleaved (empty, large, large, empty, ...) so load from other programs falls on both sides;
@@ -40,6 +40,7 @@ COMMANDS = (  # (label, arguments, NETMAINT_NOW)
     ("due --limit 20 --json", ["due", "--limit", "20", "--json"], NOW),
     ("week --json", ["week", "--json"], NOW),
     ("week --json (Monday: goal open, suggestions)", ["week", "--json"], NEXT_MONDAY),
+    ("today --json", ["today", "--json"], NOW),
 )
 FORBIDDEN = ("textual",)  # the full-screen app: `due` and `week` must not pay for it
 
@@ -94,6 +95,11 @@ def check_output(label: str, which: str, stdout: str) -> None:
         expected = 0 if which == "empty" else 20
         if len(value) != expected:
             raise RuntimeError(f"{label} on the {which} database listed {len(value)} contacts, not {expected}")
+    elif label.startswith("today"):
+        if list(value) != ["date", "follow_ups", "dates", "due", "week"]:
+            raise RuntimeError(f"{label} printed no digest: {stdout[:200]}")
+        if which == "large" and not (value["dates"] and value["due"] and value["week"]["week_start"]):
+            raise RuntimeError(f"{label} on the large database found no dates or nobody due: {stdout[:200]}")
     elif which == "large" and "week_start" not in value:
         raise RuntimeError(f"{label} printed no week: {stdout[:200]}")
     elif which == "large" and "Monday" in label and not value.get("suggestions"):

@@ -1,9 +1,10 @@
 """A realistic sample network, for `netmaint demo` and for the benchmarks.
 
 The same generator makes 150 contacts for a newcomer and 30,000 for a benchmark: tiers, tags,
-companies, touches over every channel and kind spread week by week (so the habit has a real
-history: a goal raised once, a vacation pause, most weeks met), and open, overdue and closed
-follow-ups. Rows go in with executemany inside one transaction.
+companies, birthdays and work anniversaries (a few of them this week), touches over every channel
+and kind spread week by week (so the habit has a real history: a goal raised once, a vacation
+pause, most weeks met), and open, overdue and closed follow-ups. Rows go in with executemany
+inside one transaction.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def build_demo(path: Path, ctx: Context, seed: int = 7, contacts: int = 150, tou
             pause_weeks = _goals_and_pause(database, rng, weeks, now, start_day)
             _touches(database, rng, ids, weeks, pause_weeks, total, now, progress)
             _follow_ups(database, rng, ids, now)
+            # Drawn from a generator of their own, so the rest of the network stays as it was.
+            _dates(database, random.Random(seed * 31 + 1), ids, today)
     finally:
         database.execute_sql(f"PRAGMA cache_size = {int(cache)}")
     return Path(path)
@@ -135,6 +138,39 @@ def _contacts(db, rng, n, first_day, now):
             links.append((cid, tag_ids[t]))
     db.cursor().executemany("INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", links)
     return ids
+
+
+def _dates(db, rng, ids, today):
+    """Work anniversaries for about one contact in ten, and a few dates this week for key
+    contacts long out of touch (so the top of the list shows them): a birthday today (with its
+    year), one in two days (without), an anniversary in five."""
+    rows = []
+    for cid in ids:
+        if rng.random() < 0.1:
+            rows.append((cid, "work anniversary",
+                         f"{rng.randint(2008, today.year - 1)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"))
+    key = [cid for (cid,) in db.execute_sql(
+        f"SELECT id FROM contact WHERE id >= {ids[0]} AND id <= {ids[-1]} AND tier = 'A' "
+        "ORDER BY last_touch_at IS NOT NULL, last_touch_at, id LIMIT 8")]
+    soon = rng.sample(key, k=min(3, len(key)))
+    for i, cid in enumerate(soon):
+        day = today + dt.timedelta(days=(0, 2, 5)[i])
+        if i == 0:
+            db.execute_sql("UPDATE contact SET birthday = ? WHERE id = ?", (_on(day, today.year - rng.randint(28, 55)), cid))
+        elif i == 1:
+            db.execute_sql("UPDATE contact SET birthday = ? WHERE id = ?", (_on(day, None), cid))
+        else:
+            rows.append((cid, "work anniversary", _on(day, today.year - rng.randint(2, 9))))
+    db.cursor().executemany("INSERT INTO contact_date (contact_id, label, date) VALUES (?, ?, ?)", rows)
+
+
+def _on(day, year):
+    """`day`'s month and day in `year`, as a date is stored; without the year where it has none
+    (or no 29 February)."""
+    try:
+        return dt.date(year, day.month, day.day).isoformat() if year else f"--{day.month:02d}-{day.day:02d}"
+    except ValueError:
+        return f"--{day.month:02d}-{day.day:02d}"
 
 
 def _weeks(first_day, today, start_day):

@@ -15,7 +15,7 @@ import sys
 from peewee import PeeweeException
 
 # Importing a feature's module declares its commands; --help lists them in this order.
-from netmaint_tui.cli import contacts, touches, followups, due, habit, files, capture, sync, backups, config, app  # noqa: F401, I001
+from netmaint_tui.cli import contacts, touches, followups, due, today, habit, files, capture, sync, backups, config, app  # noqa: F401, I001
 from netmaint_tui.cli.base import (
     COMMANDS,
     USAGE_ERROR,
@@ -66,12 +66,13 @@ def build_parser() -> Parser:
 
 
 def _attach_yearless_birthday(argv: list[str]) -> list[str]:
-    """`--birthday --02-29` is the documented form, but argparse reads `--02-29` as an option."""
+    """`--birthday --02-29` is the documented form, but argparse reads `--02-29` as an option
+    (`--date --06-12` too, an anniversary without a label)."""
     out: list[str] = []
     i = 0
     while i < len(argv):
-        if argv[i] == "--birthday" and i + 1 < len(argv) and re.fullmatch(r"--\d{2}-\d{2}", argv[i + 1]):
-            out.append(f"--birthday={argv[i + 1]}")
+        if argv[i] in ("--birthday", "--date") and i + 1 < len(argv) and re.fullmatch(r"--\d{2}-\d{2}", argv[i + 1]):
+            out.append(f"{argv[i]}={argv[i + 1]}")
             i += 2
             continue
         out.append(argv[i])
@@ -96,10 +97,11 @@ def dispatch(argv: list[str]) -> int:
         # Read-only, a write is refused with one line: no copy is made for it first.
         if declared.daily_backup and declared.writes_now(args) and not db.readonly:
             daily_backup_before_writing(path)
-        declared.run(make_context(settings, clock), args)
+        # A command says how it went by its exit status; most only by what they raise.
+        status = declared.run(make_context(settings, clock), args)
     finally:
         close_database()
-    return 0
+    return status or 0
 
 
 

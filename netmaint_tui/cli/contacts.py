@@ -29,6 +29,8 @@ def _add_arguments(a) -> None:
     a.add_argument("--cadence", default=None, help="days between touches (default: the tier's)")
     a.add_argument("--tag", action="append", default=[])
     a.add_argument("--birthday", default=None, help="YYYY-MM-DD, or --MM-DD (or MM-DD) without a year")
+    a.add_argument("--date", action="append", default=[], metavar="LABEL=DATE",
+                   help='an anniversary, e.g. "work anniversary=2019-04-01" (repeat for more)')
     a.add_argument("--notes", default="")
 
 
@@ -37,7 +39,7 @@ def add(ctx, args):
     cid = add_contact(
         ctx, args.name, company=args.company, role=args.role, emails=args.email, phones=args.phone,
         linkedin_url=args.linkedin, location=args.location, how_met=args.how_met, tier=args.tier,
-        cadence_days=args.cadence, tags=args.tag, birthday=args.birthday, notes=args.notes,
+        cadence_days=args.cadence, tags=args.tag, birthday=args.birthday, dates=args.date, notes=args.notes,
     )
     out(f"added {show(args.name)} (#{cid})")
 

@@ -29,7 +29,7 @@ def follow_up(ctx, args):
     if action == "list" and len(words) == 1:
         items = followups.list_follow_ups(ctx, None if args.all else "open")
         if args.json:
-            dump_json([_as_json(f) for f in items])
+            dump_json([follow_up_json(f) for f in items])
             return
         if not items:
             out("no open follow-ups")
@@ -69,7 +69,8 @@ def follow_up(ctx, args):
         f"due {view.due.strftime('%a %Y-%m-%d %H:%M')}")
 
 
-def _as_json(f) -> dict:
+def follow_up_json(f) -> dict:
+    """A follow-up as `follow-up list --json` and `today --json` give it."""
     return {
         "id": f.id,
         "what": f.what,

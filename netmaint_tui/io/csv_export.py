@@ -3,7 +3,7 @@
 Format: RFC 4180 (comma separated, CRLF line ends, fields holding a comma, quote or line break
 wrapped in double quotes with inner quotes doubled), UTF-8 with a byte-order mark so Excel
 reads accented names correctly when the file is double-clicked. Lists (emails, phones, tags)
-are joined with "; ".
+are joined with "; ", and so are anniversaries, each as `add --date` takes it ("met=2019-04-01").
 
 Formula neutralization: a spreadsheet runs any cell that starts with `=`, `+`, `-` or `@`
 (and some also after a leading tab or carriage return) as a formula, which is how a contact
@@ -44,7 +44,7 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(str(v) for v in value)
+        return LIST_SEPARATOR.join(f"{v['label']}={v['date']}" if isinstance(v, dict) else str(v) for v in value)
     return str(value)
 
 

@@ -2,9 +2,10 @@
 
 Current: `First Name,Middle Name,Last Name,...,Labels,E-mail 1 - Label,E-mail 1 - Value,...`.
 Legacy: `Name,Given Name,Additional Name,Family Name,...,Group Membership,E-mail 1 - Type,...`.
-Numbered groups (E-mail 1..N, Phone 1..N, Website 1..N, Address 1..N, Organization 1..N) come in
-whatever width the account needed, so columns are found by name. A cell may hold several values
-separated by ` ::: `.
+Numbered groups (E-mail 1..N, Phone 1..N, Website 1..N, Address 1..N, Organization 1..N,
+Event 1..N) come in whatever width the account needed, so columns are found by name. A cell may
+hold several values separated by ` ::: `. An event is a date with its type ("Anniversary", "Other",
+or the user's own words, "work anniversary"): the contact's anniversaries.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
+from netmaint_tui.rules.schema import merge_dates
 
 from .records import (
     ImportRecord,
@@ -20,6 +22,8 @@ from .records import (
     clean_email,
     clean_phone,
     collapse,
+    date_entry,
+    date_label,
     dedupe,
     has_header,
     identity_key,
@@ -28,7 +32,7 @@ from .records import (
     snippet,
 )
 
-_GROUP = re.compile(r"(e-mail|email|phone|website|address|organization) (\d+) - (.+)")
+_GROUP = re.compile(r"(e-mail|email|phone|website|address|organization|event) (\d+) - (.+)")
 _NAME_COLUMNS = {"first name", "last name", "name", "given name", "family name"}
 # Columns only Google writes. "First Name,Last Name" alone is also how LinkedIn's export begins:
 # a header must have one of these (or a numbered group) to be taken for Google's.
@@ -157,6 +161,22 @@ def _record(fields: list[str], cols: _Columns, line: int, result: ParseResult) -
         if birthday is None:
             result.add_issue(line, f"birthday {snippet(raw_birthday)} not understood; imported without it")
 
+    dates: list[dict] = []
+    for slot in cols.slots("event"):
+        labels = _values(part(slot, "type") or part(slot, "label"))
+        for i, value in enumerate(_values(part(slot, "value"))):
+            if not value:
+                continue
+            label = (labels[i] if i < len(labels) else "").removeprefix("* ") or "anniversary"
+            if date_label(label).casefold() == "birthday":
+                birthday = birthday or normalize_birthday(value)
+                continue
+            entry, problem = date_entry(label, value)
+            if entry is None:
+                result.add_issue(line, problem)
+            else:
+                dates = merge_dates(dates, [entry])
+
     notes = "\n".join(part.rstrip() for part in get("notes").split("\n")).strip()
 
     name = collapse(get("name"))
@@ -185,6 +205,7 @@ def _record(fields: list[str], cols: _Columns, line: int, result: ParseResult) -
         linkedin_url=linkedin_url,
         location=location,
         birthday=birthday,
+        dates=dates,
         notes=notes,
         tags=tags,
         source="google",

@@ -26,6 +26,7 @@ class ImportRecord:
     linkedin_url: str = ""
     location: str = ""
     birthday: str | None = None  # 'YYYY-MM-DD' or '--MM-DD'
+    dates: list[dict] = field(default_factory=list)  # anniversaries: {"label", "date"} (rules.schema)
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     source: str = ""  # 'linkedin' | 'vcard' | 'google'
@@ -153,6 +154,32 @@ def normalize_birthday(value: str, omit_year: bool = False) -> str | None:
         return schema.normalize_birthday(value, omit_year)
     except ValueError:
         return None
+
+
+_APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
+_STANDARD_LABELS = {"anniversary", "other", "birthday"}  # Google's own types for an event
+
+
+def date_label(label: str) -> str:
+    """What an export calls a date, as a person would: Apple's `_$!<Anniversary>!$_` and
+    Google's "Anniversary" are "anniversary"; a label of the user's own stays as written."""
+    m = _APPLE_LABEL.fullmatch(label.strip())
+    if m:
+        return m.group(1).strip().lower()
+    label = collapse(label)
+    return label.lower() if label.lower() in _STANDARD_LABELS else label
+
+
+def date_entry(label: str, value: str, omit_year: bool = False) -> tuple[dict | None, str]:
+    """An anniversary as a contact keeps it ({"label", "date"}, rules.schema), or None and why
+    it cannot be (for the issue naming the line)."""
+    try:
+        day = schema.normalize_birthday(value, omit_year)
+        return {"label": schema.clean_date_label(date_label(label)), "date": day}, ""
+    except schema.FieldError as exc:
+        return None, f"{exc}; ignored"
+    except ValueError as exc:  # a year out of range, a day no calendar has
+        return None, f"date {exc}; ignored"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import binascii
 import re
 
 from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
+from netmaint_tui.rules.schema import merge_dates
 
 from .contentline import split_outside_quotes as _split_outside_quotes
 from .records import (
@@ -23,6 +24,8 @@ from .records import (
     clean_email,
     clean_phone,
     collapse,
+    date_entry,
+    date_label,
     dedupe,
     first_line,
     identity_key,
@@ -45,8 +48,12 @@ _BLOBS = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _WANTED = {
     "FN", "N", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "NOTE", "BDAY", "URL", "ADR",
     "CATEGORIES", "UID", "X-ABLABEL", "X-SOCIALPROFILE", "VERSION", "BEGIN", "END",
+    "ANNIVERSARY", "X-ABDATE", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY",
 }
 _OWN = "X-NETMAINT-"  # netmaint's own fields in a synced card (io.vcard_sync)
+# Dates worth a touch besides the birthday: 4.0's ANNIVERSARY, what Evolution, KAddressBook and
+# Outlook write for it before 4.0, and Apple's labelled dates (`item1.X-ABDATE`, `item1.X-ABLabel`).
+_DATES = {"ANNIVERSARY", "X-ABDATE", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY"}
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 # A property's name and params are short; anything longer is not a vCard line.
 _MAX_HEAD = 1 << 16
@@ -314,6 +321,7 @@ def _finish(card: _Card, result: ParseResult) -> None:
     labels = {group: text.strip() for _, group, name, _, text in card.props if name == "X-ABLABEL" and group}
     fn = n_name = company = title = role = uid = location = linkedin = ""
     birthday: str | None = None
+    dates: list[dict] = []
     emails: list[str] = []
     phones: list[str] = []
     notes: list[str] = []
@@ -357,6 +365,12 @@ def _finish(card: _Card, result: ParseResult) -> None:
         elif name == "BDAY":
             if birthday is None:
                 birthday = _birthday(line, params, unescape(text), result)
+        elif name in _DATES:
+            label = (labels.get(group) if name == "X-ABDATE" else "") or "anniversary"
+            if date_label(label).casefold() == "birthday":
+                birthday = birthday or _birthday(line, params, unescape(text), result)
+            else:
+                _date(line, label, params, unescape(text), dates, result)
         elif name in ("URL", "X-SOCIALPROFILE"):
             if not linkedin:
                 linkedin = _linkedin(unescape(text).strip(), labels.get(group, ""), params)
@@ -394,6 +408,7 @@ def _finish(card: _Card, result: ParseResult) -> None:
             linkedin_url=linkedin,
             location=location,
             birthday=birthday,
+            dates=dates,
             notes="\n".join(notes),
             tags=dedupe(tags),
             source="vcard",
@@ -415,6 +430,19 @@ def _birthday(line: int, params: dict[str, list[str]], value: str, result: Parse
     if birthday is None:
         result.add_issue(line, f"birthday {snippet(value)} not understood; ignored")
     return birthday
+
+
+def _date(line: int, label: str, params: dict[str, list[str]], value: str, dates: list[dict],
+          result: ParseResult) -> None:
+    value = value.strip()
+    if not value:
+        return
+    omit = any(value.startswith(year.strip()) for year in params.get("X-APPLE-OMIT-YEAR", []) if year.strip())
+    entry, problem = date_entry(label, value, omit_year=omit)
+    if entry is None:
+        result.add_issue(line, problem)
+    else:
+        dates[:] = merge_dates(dates, [entry])
 
 
 def _linkedin(value: str, label: str, params: dict[str, list[str]]) -> str:

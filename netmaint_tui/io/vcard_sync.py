@@ -46,7 +46,8 @@ _FIELD_PROPERTIES = {
     "notes": ("NOTE",),
     "tags": ("CATEGORIES",),
 }
-CARD_FIELDS = tuple(f.key for f in schema.CONTACT_FIELDS)
+# Anniversaries are not synced yet: a card's own ANNIVERSARY and X-ABDATE lines are kept as they are.
+CARD_FIELDS = tuple(f.key for f in schema.CONTACT_FIELDS if f.key != "dates")
 
 
 class UnreadableCard(ValueError):

@@ -3,6 +3,8 @@
 overdue = days since last touch / cadence; a never-touched contact counts as if last touched one
 cadence before it was added (ratio 1 on the day it was added, growing from there).
 score = tier weight × overdue. An open follow-up due within a day lifts its contact above all.
+A birthday or anniversary makes a contact due from three days before it (rules.occasions):
+meanwhile their overdue is at least 1, until a touch counts for it.
 A contact is due on a calendar day (due_on): the one every list, export and calendar shows.
 """
 
@@ -29,15 +31,19 @@ def _cadence(cadence) -> int:
     return max(1, int(cadence or 1))
 
 
-def overdue_ratio(days_since_touch: float | None, days_since_added: float, cadence: int) -> float:
+def overdue_ratio(days_since_touch: float | None, days_since_added: float, cadence: int, date_due: bool = False) -> float:
+    """`date_due`: a birthday or anniversary makes them due now (rules.occasions.due_for_date)."""
     cadence = _cadence(cadence)
     if days_since_touch is None:
-        return 1.0 + max(0.0, days_since_added) / cadence
-    return max(0.0, days_since_touch) / cadence
+        ratio = 1.0 + max(0.0, days_since_added) / cadence
+    else:
+        ratio = max(0.0, days_since_touch) / cadence
+    return max(ratio, 1.0) if date_due else ratio
 
 
-def score(tier: str, days_since_touch: float | None, days_since_added: float, cadence: int) -> float:
-    return TIER_WEIGHT.get(tier, 1) * overdue_ratio(days_since_touch, days_since_added, cadence)
+def score(tier: str, days_since_touch: float | None, days_since_added: float, cadence: int,
+          date_due: bool = False) -> float:
+    return TIER_WEIGHT.get(tier, 1) * overdue_ratio(days_since_touch, days_since_added, cadence, date_due)
 
 
 def due_on(last_touch_day: date | None, added_day: date, cadence: int) -> date:
@@ -90,6 +96,8 @@ class ReasonFacts:
     # When they last wrote (a captured mail), in the same calendar days and months; None: not known.
     days_since_heard: float | None = None
     months_since_heard: int = 0
+    # Birthdays and anniversaries in the next week, soonest first: "birthday in 3 days".
+    dates: tuple[str, ...] = ()
 
 
 def balance(gives: int, asks: int) -> int:
@@ -109,6 +117,7 @@ def reason(f: ReasonFacts) -> str:
     parts: list[str] = []
     if f.urgent_follow_up:
         parts.append(f.urgent_follow_up)
+    parts.extend(f.dates)
     parts.append(f"{f.overdue:.1f}× overdue")
     parts.append(f.tier)
     if f.days_since_touch is None:

@@ -24,6 +24,7 @@ MAX_LINE = 2_000  # company, role, location, URL, how met, a follow-up, a pause'
 MAX_NOTES = 2_000_000  # a 1 MB note still goes in; anything larger is not a note
 MAX_LIST_ITEM = 320  # the longest legal email address
 MAX_LIST_ITEMS = 100
+MAX_DATE_LABEL = 100  # "work anniversary", "met at PyCon": a few words
 MAX_CADENCE_DAYS = 3650
 MAX_TOUCH_MINUTES = 24 * 60
 MAX_GOAL_TOUCHES = 1000
@@ -45,7 +46,7 @@ class FieldError(ValueError):
 @dataclass(frozen=True)
 class Field:
     key: str
-    kind: str  # name | line | text | list | tier | cadence | birthday | day | flag | moment
+    kind: str  # name | line | text | list | tier | cadence | birthday | dates | day | flag | moment
     label: str = ""
     limit: int = 0  # characters, or items for a list
 
@@ -67,6 +68,7 @@ CONTACT_FIELDS: tuple[Field, ...] = (
     _f("cadence_days", "cadence", "cadence"),
     _f("tags", "list", limit=MAX_LIST_ITEMS),
     _f("birthday", "birthday"),
+    _f("dates", "dates", limit=MAX_LIST_ITEMS),
     _f("notes", "text", limit=MAX_NOTES),
     _f("source", "line", limit=MAX_LINE),
     _f("source_id", "line", "source id", MAX_LINE),
@@ -77,8 +79,10 @@ CONTACT_FIELDS: tuple[Field, ...] = (
 CONTACT = {f.key: f for f in CONTACT_FIELDS}
 # What a person edits in the contact form, and `add` takes as options.
 EDITABLE = ("name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met",
-            "tier", "cadence_days", "tags", "birthday", "notes")
+            "tier", "cadence_days", "tags", "birthday", "dates", "notes")
 LIST_FIELDS = ("emails", "phones", "tags")
+# Fields kept in tables of their own (contact_tag, contact_date), not in the contact's row.
+OWN_TABLE_FIELDS = ("tags", "dates")
 
 
 def label(key: str) -> str:
@@ -229,6 +233,8 @@ def clean_value(key: str, value: Any, *, typed: bool = False) -> Any:
             return normalize_birthday(value)
         except ValueError as exc:
             raise FieldError(key, str(exc)) from None
+    if kind == "dates":
+        return clean_dates(value, typed)
     if kind == "day":
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
@@ -259,7 +265,7 @@ def clean_value(key: str, value: Any, *, typed: bool = False) -> Any:
 def empty_value(key: str) -> Any:
     """What a contact holds where it has no value for the field."""
     kind = CONTACT[key].kind
-    if kind == "list":
+    if kind in ("list", "dates"):
         return []
     if kind == "flag":
         return False
@@ -304,6 +310,80 @@ def normalize_birthday(value: str, omit_year: bool = False) -> str:
     if problem:
         raise ValueError(f"{problem} (or --MM-DD without a year)")
     return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+
+
+# --- anniversaries and other dates ----------------------------------------------------------
+
+DATE_EXAMPLE = '"work anniversary=2019-04-01"'
+
+
+def clean_date_label(value: Any, typed: bool = False) -> str:
+    """What a date marks, as one short line; "anniversary" when nothing says. The birthday has
+    a field of its own, so a date may not be called that."""
+    label = " ".join(_text("dates", value, typed).split())
+    if not label:
+        return "anniversary"
+    if label.casefold() == "birthday":
+        raise FieldError("dates", "may not hold a birthday: it has its own field (--birthday)")
+    if len(label) > MAX_DATE_LABEL:
+        raise FieldError("dates", f"label {_shown(label)} is {_size(len(label))} long (at most {MAX_DATE_LABEL})")
+    return label
+
+
+def _one_date(item: Any, typed: bool) -> dict:
+    if isinstance(item, dict):
+        unknown = sorted(set(item) - {"label", "date"})
+        if unknown and typed:
+            raise FieldError("dates", f"unknown key {unknown[0]!r} (a date has label and date)")
+        label, when = item.get("label"), item.get("date")
+    elif isinstance(item, str) and not typed:
+        # "work anniversary=2019-04-01"; a date alone is an anniversary.
+        label, _, when = item.rpartition("=")
+    else:
+        raise FieldError("dates", "expected a list of {label, date}")
+    if not isinstance(when, str) or not when.strip():
+        raise FieldError("dates", f"{_shown(item)} has no date; give label=date, e.g. {DATE_EXAMPLE}")
+    try:
+        day = normalize_birthday(when)
+    except ValueError as exc:
+        raise FieldError("dates", str(exc)) from None
+    return {"label": clean_date_label(label, typed), "date": day}
+
+
+def clean_dates(value: Any, typed: bool = False) -> list[dict]:
+    """A contact's anniversaries as [{"label", "date"}] (date as a birthday is kept): from a list
+    of those, or typed as "label=date" entries separated by ';' or line breaks. The same label on
+    the same day twice is one date, the one with a year kept."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        if typed:
+            raise FieldError("dates", "expected a list of {label, date}")
+        value = [part for part in re.split(r"[;\n]", value) if part.strip()]
+    if not isinstance(value, (list, tuple)):
+        raise FieldError("dates", "expected a list of {label, date}")
+    out: list[dict] = []
+    for item in value:
+        if item is None and not typed:
+            continue
+        out = merge_dates(out, [_one_date(item, typed)])
+    if len(out) > MAX_LIST_ITEMS:
+        raise FieldError("dates", f"has {len(out)} entries (at most {MAX_LIST_ITEMS})")
+    return out
+
+
+def merge_dates(existing: list[dict], incoming) -> list[dict]:
+    """`existing` followed by what `incoming` adds: a label on a day already there is the same
+    date (a year it brings is taken into one kept without it), anything else is another."""
+    out = [dict(d) for d in existing]
+    for new in incoming:
+        key = (new["label"].casefold(), new["date"][-5:])
+        same = next((d for d in out if (d["label"].casefold(), d["date"][-5:]) == key), None)
+        if same is None:
+            out.append(dict(new))
+        elif same["date"].startswith("--") and not new["date"].startswith("--"):
+            same["date"] = new["date"]
+    return out
 
 
 # --- touches, follow-ups, goals, pauses -----------------------------------------------------

@@ -25,9 +25,11 @@ from netmaint_tui.services.common import (
     plain_date,
     to_db,
 )
+from netmaint_tui.services.occasions import dates_of, set_dates
 from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.models import (
     Contact,
+    ContactDate,
     ContactTag,
     FollowUp,
     Tag,
@@ -66,20 +68,31 @@ def _set_tags(contact_id: int, names: list[str]) -> None:
         ContactTag.insert(contact=contact_id, tag=tag.id).on_conflict_ignore().execute()
 
 
+def _own_table(key: str):
+    """How a field kept in a table of its own (rules.schema.OWN_TABLE_FIELDS) is read and written."""
+    return (tags_of, _set_tags) if key == "tags" else (dates_of, set_dates)
+
+
+def _own(data: dict) -> dict:
+    """The fields of `data` kept in tables of their own, taken out of it."""
+    return {key: data.pop(key) for key in schema.OWN_TABLE_FIELDS if key in data}
+
+
 def add_contact(ctx: Context, name: str, **fields) -> int:
     fields["name"] = name
     data = _clean(fields)
-    tags = data.pop("tags", [])
+    own = _own(data)
     now = to_db(ctx.now())
     with database.atomic():
         contact = Contact.create(created_at=now, updated_at=now, **data)
-        _set_tags(contact.id, tags)
-        delete_on_undo(Contact, contact.id, f"the contact {contact.name}", ignore=(ContactTag,))
+        _set_tags(contact.id, own.get("tags", []))
+        set_dates(contact.id, own.get("dates", []))
+        delete_on_undo(Contact, contact.id, f"the contact {contact.name}", ignore=(ContactTag, ContactDate))
     return contact.id
 
 
-def _write_fields(ctx: Context, contact_id: int, data: dict, tags: list[str] | None = None) -> None:
-    """Write cleaned fields of one contact, keeping what they replace for an undo."""
+def _write_fields(ctx: Context, contact_id: int, data: dict, own: dict | None = None) -> None:
+    """Write cleaned fields of one contact (`own`: tags and dates), keeping what they replace for an undo."""
     with database.atomic():
         before = Contact.get_or_none(Contact.id == contact_id)
         if before is None:
@@ -88,24 +101,24 @@ def _write_fields(ctx: Context, contact_id: int, data: dict, tags: list[str] | N
             Contact.update(**data, updated_at=to_db(ctx.now())).where(Contact.id == contact_id).execute()
             restore_on_undo(Contact, contact_id, {k: getattr(before, k) for k in [*data, "updated_at"]},
                             f"{before.name}'s")
-        if tags is not None:
-            old_tags = tags_of([contact_id]).get(contact_id, [])
-            _set_tags(contact_id, tags)
-            new_tags = tags_of([contact_id]).get(contact_id, [])
+        for key, values in (own or {}).items():
+            read, write = _own_table(key)
+            old = read([contact_id]).get(contact_id, [])
+            write(contact_id, values)
+            new = read([contact_id]).get(contact_id, [])
 
-            def put_tags_back() -> list[str]:
-                if tags_of([contact_id]).get(contact_id, []) != new_tags:
-                    return [f"{before.name}'s tags"]
-                _set_tags(contact_id, old_tags)
+            def put_back(key=key, read=read, write=write, old=old, new=new) -> list[str]:
+                if read([contact_id]).get(contact_id, []) != new:
+                    return [f"{before.name}'s {key}"]
+                write(contact_id, old)
                 return []
 
-            record(put_tags_back)
+            record(put_back)
 
 
 def update_contact(ctx: Context, contact_id: int, **fields) -> None:
     data = _clean(fields)
-    tags = data.pop("tags", None)
-    _write_fields(ctx, contact_id, data, tags)
+    _write_fields(ctx, contact_id, data, _own(data))
 
 
 class EditConflict(InputError):
@@ -125,9 +138,11 @@ def _stored_fields(contact_id: int, keys) -> dict:
     c = Contact.get_or_none(Contact.id == contact_id)
     if c is None:
         raise InputError(f"contact #{contact_id} does not exist (removed meanwhile?); nothing was changed")
-    values = {k: loads_list(getattr(c, k)) if k in ("emails", "phones") else getattr(c, k) for k in keys if k != "tags"}
-    if "tags" in keys:
-        values["tags"] = tags_of([contact_id]).get(contact_id, [])
+    values = {k: loads_list(getattr(c, k)) if k in ("emails", "phones") else getattr(c, k)
+              for k in keys if k not in schema.OWN_TABLE_FIELDS}
+    for key in schema.OWN_TABLE_FIELDS:
+        if key in keys:
+            values[key] = _own_table(key)[0]([contact_id]).get(contact_id, [])
     return schema.clean_contact(values)
 
 
@@ -152,9 +167,9 @@ def edit_contact(ctx: Context, contact_id: int, typed: dict, opened: dict, keep:
         values = merge.taking(keep or "ours")
         write = {k: v for k, v in values.items() if v != theirs.get(k)}
         data = _clean(write)
-        tags = data.pop("tags", None)
-        if data or tags is not None:
-            _write_fields(ctx, contact_id, data, tags)
+        own = _own(data)
+        if data or own:
+            _write_fields(ctx, contact_id, data, own)
     return list(write)
 
 
@@ -333,6 +348,7 @@ class ContactDetail:
     follow_ups: list[FollowUpView] = field(default_factory=list)
     history: list[TouchView] = field(default_factory=list)
     last_heard: dt.datetime | None = None  # aware, local: when they last wrote (a captured mail)
+    dates: list[dict] = field(default_factory=list)  # anniversaries: [{"label", "date"}]
 
 
 # tags_of and kind_counts are called for every page of the list as it is drawn: plain SQL,
@@ -447,7 +463,7 @@ def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
         last_touch=local_time(c.last_touch_at, ctx.clock.tz),
         gives=gives, asks=asks, balance=balance(gives, asks),
         leads=leads, leads_done=leads_done, follow_ups=follow_ups, history=history,
-        last_heard=local_time(c.last_heard_at, ctx.clock.tz),
+        last_heard=local_time(c.last_heard_at, ctx.clock.tz), dates=dates_of([c.id]).get(c.id, []),
     )
 
 

@@ -2,7 +2,9 @@
 
 contact.last_touch_at is kept by triggers, and the formula itself is rules.priority, which
 SQLite calls as nm_score() for the rows returned; the order comes from _RANK_SQL, the same
-formula in SQL arithmetic; only the rows asked for are enriched with their reason.
+formula in SQL arithmetic; only the rows asked for are enriched with their reason. Whether a
+birthday or anniversary makes a contact due now is one more column, from a set SQLite builds once
+(_date_due_sql).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import compress
 
-from netmaint_tui.rules.dates import calendar_months, is_after
+from netmaint_tui.rules.dates import calendar_months, is_after, local_midnight_utc
+from netmaint_tui.rules.occasions import DUE_BEFORE, SOON_DAYS, due_for_date, month_days_ahead, soon_words, upcoming
 from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, due_on, reason
 from netmaint_tui.services.common import Context, local_day, local_time, plain_date, to_db
 from netmaint_tui.services.contacts import kind_counts, tags_of
+from netmaint_tui.services.occasions import dates_of, occasions
 from netmaint_tui.store.models import database
 
 URGENT_WITHIN = dt.timedelta(days=1)
@@ -103,15 +107,17 @@ def _where(ctx: Context, text: str, include_snoozed: bool, include_archived: boo
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-# rules.priority.score as SQL over the ranking's columns (tier, dst, dsa, cad), giving the same
-# floats: weight × max(0, days since touch) / cadence, or for a contact never touched
-# weight × (1 + max(0, days since added) / cadence), the cadence an integer of at least 1.
+# rules.priority.score as SQL over the ranking's columns (tier, dst, dsa, cad, date_due), giving
+# the same floats: weight × max(0, days since touch) / cadence, or for a contact never touched
+# weight × (1 + max(0, days since added) / cadence), the cadence an integer of at least 1; at
+# least weight × 1 while a birthday or anniversary makes them due (date_due is 0 or 1).
 # Sorting 30,000 contacts calls a Python function 30,000 times (most of the command's time);
 # this keeps the sort inside SQLite and nm_score for the returned rows, so it must change with it.
 _CADENCE_SQL = "MAX(1, CAST(IFNULL(NULLIF(cad, 0), 1) AS INTEGER))"
 _RANK_SQL = (
     "(CASE tier " + " ".join(f"WHEN '{t}' THEN {int(w)}" for t, w in TIER_WEIGHT.items()) + " ELSE 1 END) * "
-    f"(CASE WHEN dst IS NULL THEN 1.0 + MAX(0.0, dsa) / {_CADENCE_SQL} ELSE MAX(0.0, dst) / {_CADENCE_SQL} END)"
+    f"MAX(CASE WHEN dst IS NULL THEN 1.0 + MAX(0.0, dsa) / {_CADENCE_SQL} ELSE MAX(0.0, dst) / {_CADENCE_SQL} END, "
+    "date_due * 1.0)"
 )
 
 # Each order ends on the id, so it is total: contacts alike in every sorted respect keep one
@@ -130,6 +136,32 @@ def count_due(ctx: Context, text: str = "", include_snoozed: bool = False, inclu
     return database.execute_sql(f"SELECT COUNT(*) FROM contact c{where}", params).fetchone()[0]
 
 
+def _date_due_sql(ctx: Context) -> tuple[str, list]:
+    """rules.occasions.due_for_date in SQL, for the dates DUE_BEFORE days ahead or fewer: the
+    contacts that one of them makes due now, as a set SQLite builds once (so ranking 30,000 costs
+    one lookup a row), with the values it binds. A stored date ends in 'MM-DD': each month-day of
+    the window maps to the local midnight from which a touch counts for its date, and the
+    month-day indexes (migration 4) find the few dates in the window."""
+    today, tz = ctx.today(), ctx.clock.tz
+    window = month_days_ahead(today, DUE_BEFORE)
+    starts = {k: to_db(local_midnight_utc(today + dt.timedelta(days=k - DUE_BEFORE), tz)).isoformat(" ")
+              for k in range(DUE_BEFORE + 1)}
+    marks = ",".join("?" * len(window))
+    days = [md for md, _ in window]
+
+    def start_of(column: str) -> tuple[str, list]:
+        return (f"CASE substr({column}, -5) {' '.join('WHEN ? THEN ?' for _ in window)} END",
+                [v for md, k in window for v in (md, starts[k])])
+
+    birthday, birthday_params = start_of("b.birthday")
+    date, date_params = start_of("d.date")
+    sql = (f"SELECT b.id FROM contact b WHERE substr(b.birthday, -5) IN ({marks})"
+           f" AND (b.last_touch_at IS NULL OR b.last_touch_at < {birthday})"
+           f" UNION SELECT d.contact_id FROM contact_date d JOIN contact a ON a.id = d.contact_id"
+           f" WHERE substr(d.date, -5) IN ({marks}) AND (a.last_touch_at IS NULL OR a.last_touch_at < {date})")
+    return sql, [*days, *birthday_params, *days, *date_params]
+
+
 def _ranking_sql(ctx: Context, where: str, sort: str, columns: str = "*") -> tuple[str, list]:
     now_db = to_db(ctx.now())
     soon_db = to_db(ctx.now() + URGENT_WITHIN)
@@ -137,23 +169,25 @@ def _ranking_sql(ctx: Context, where: str, sort: str, columns: str = "*") -> tup
     leads_column = (
         "(SELECT COUNT(*) FROM follow_up f WHERE f.suggested_by_id = c.id)" if sort == "leads" else "0"
     )
+    date_due, date_params = _date_due_sql(ctx)
     sql = f"""
         SELECT {columns} FROM (
-          SELECT *, nm_score(tier, dst, dsa, cad) AS score, nm_overdue(dst, dsa, cad) AS overdue,
+          SELECT *, nm_score(tier, dst, dsa, cad, date_due) AS score, nm_overdue(dst, dsa, cad, date_due) AS overdue,
                  {_RANK_SQL} AS rank_score FROM (
             SELECT c.id, c.name, c.company, c.tier, c.last_touch_at, c.last_heard_at, c.snoozed_until, c.archived,
-                   c.created_at,
+                   c.created_at, c.birthday,
                    COALESCE(c.cadence_days, CASE c.tier WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END) AS cad,
                    julianday(?) - julianday(c.last_touch_at) AS dst,
                    julianday(?) - julianday(c.created_at) AS dsa,
                    c.id IN (SELECT COALESCE(f.about_id, f.suggested_by_id) FROM follow_up f
                             WHERE f.status = 'open' AND f.due <= ?) AS urgent,
-                   {leads_column} AS leads
+                   {leads_column} AS leads,
+                   c.id IN ({date_due}) AS date_due
             FROM contact c{where}
           )
         ) ORDER BY {_ORDER.get(sort, _ORDER['priority'])}
     """
-    return sql, [cad.get("A", 30), cad.get("B", 90), cad.get("C", 180), now_db, now_db, soon_db]
+    return sql, [cad.get("A", 30), cad.get("B", 90), cad.get("C", 180), now_db, now_db, soon_db, *date_params]
 
 
 def due_list(
@@ -243,11 +277,15 @@ def rows_for_ids(ctx: Context, ids: list[int]) -> list[DueRow]:
     return [rows[i] for i in ids if i in rows]
 
 
-def contact_due_day(ctx: Context, last_touch_at, created_at, cadence: int) -> dt.date:
+def contact_due_day(ctx: Context, last_touch_at, created_at, cadence: int, dates=()) -> dt.date:
     """The day a contact falls due (rules.priority.due_on) from its stored last touch and
-    creation time, read as local days: what the list, the exports and the calendar all show."""
+    creation time, read as local days, or earlier for a birthday or anniversary among `dates`
+    (rules.occasions.due_for_date): what the list, the exports and the calendar all show."""
     tz = ctx.clock.tz
-    return due_on(local_day(last_touch_at, tz), local_day(created_at, tz) or ctx.today(), cadence)
+    last_day = local_day(last_touch_at, tz)
+    day = due_on(last_day, local_day(created_at, tz) or ctx.today(), cadence)
+    early = due_for_date(dates, ctx.today(), last_day) if dates else None
+    return min(day, early) if early is not None else day
 
 
 def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
@@ -279,6 +317,7 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
         [soon_db, *ids],
     ).fetchall():
         urgent.setdefault(cid, (what, due))
+    anniversaries = dates_of(ids)
     tz = ctx.clock.tz
     today = ctx.today()
     rows = []
@@ -286,7 +325,8 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
         gives, asks = counts.get(r["id"], (0, 0))
         last = local_time(r["last_touch_at"], tz)
         heard = local_time(r["last_heard_at"], tz)
-        due_day = contact_due_day(ctx, r["last_touch_at"], r["created_at"], r["cad"])
+        dates = occasions(r["birthday"], anniversaries.get(r["id"], []))
+        due_day = contact_due_day(ctx, r["last_touch_at"], r["created_at"], r["cad"], dates)
         until = (due_day - today).days
         urgent_text = None
         if r["id"] in urgent:
@@ -304,6 +344,7 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
             snoozed_until=snoozed.isoformat() if snoozed and snoozed > today else None,
             days_since_heard=None if heard is None else float((today - plain_date(heard.date())).days),
             months_since_heard=0 if heard is None else calendar_months(plain_date(heard.date()), today),
+            dates=tuple(soon_words(o, today) for o, _, _ in upcoming(dates, today, SOON_DAYS)),
         )
         rows.append(
             DueRow(

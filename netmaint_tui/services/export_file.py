@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from netmaint_tui.io.formats import CALENDAR, CONTACTS, DOCUMENT, file_format
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context
 from netmaint_tui.services.exporting import (
     CalendarContact,
+    CalendarDate,
     CalendarFollowUp,
     contacts_due_within,
     export_contacts,
     open_follow_ups,
     snapshot,
+    yearly_dates,
 )
 
 CALENDAR_DAYS = 30  # a calendar shows the contacts falling due this many days ahead
@@ -27,6 +29,7 @@ class Upcoming:
     follow_ups: list[CalendarFollowUp]
     due_contacts: list[CalendarContact]
     now: dt.datetime
+    dates: list[CalendarDate] = field(default_factory=list)  # birthdays and anniversaries, every year
 
 
 def _document(ctx: Context) -> tuple[dict, str]:
@@ -43,9 +46,10 @@ def _contacts(ctx: Context) -> tuple[list[dict], str]:
 
 
 def _calendar(ctx: Context) -> tuple[Upcoming, str]:
-    upcoming = Upcoming(open_follow_ups(), contacts_due_within(ctx, CALENDAR_DAYS), ctx.now())
-    return upcoming, (f"{plural(len(upcoming.follow_ups), 'open follow-up')} and "
-                      f"{plural(len(upcoming.due_contacts), 'contact')} due")
+    upcoming = Upcoming(open_follow_ups(), contacts_due_within(ctx, CALENDAR_DAYS), ctx.now(), yearly_dates())
+    return upcoming, (f"{plural(len(upcoming.follow_ups), 'open follow-up')}, "
+                      f"{plural(len(upcoming.due_contacts), 'contact')} due and "
+                      f"{plural(len(upcoming.dates), 'yearly date')}")
 
 
 # What each kind of file is written from, and a few words saying what is in it.

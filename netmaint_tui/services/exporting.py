@@ -14,6 +14,7 @@ from netmaint_tui.io.json_io import FORMAT, VERSION
 from netmaint_tui.rules.schema import CONTACT_FIELDS
 from netmaint_tui.services.common import Context, UnreadableValue, from_db, local_time
 from netmaint_tui.services.due import contact_due_day
+from netmaint_tui.services.occasions import all_dates, occasions
 from netmaint_tui.store.models import database
 from netmaint_tui.store.rows import from_row
 
@@ -50,10 +51,12 @@ def export_contacts() -> list[dict]:
         "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id ORDER BY t.name, t.id"
     ).fetchall():
         tags.setdefault(cid, []).append(name)
+    dates = all_dates()
     out = []
     for r in _rows("SELECT * FROM contact ORDER BY id"):
         values = from_row(r)
         values["tags"] = tags.get(r["id"], [])
+        values["dates"] = dates.get(r["id"], [])
         out.append({
             "id": r["id"],
             **{f.key: values[f.key] for f in CONTACT_FIELDS},
@@ -185,6 +188,15 @@ class CalendarContact:
     last_touch: dt.datetime | None  # aware, local
 
 
+@dataclass
+class CalendarDate:
+    contact_id: int
+    name: str
+    what: str  # "birthday" or the anniversary's label
+    date: str  # as stored: 'YYYY-MM-DD' or '--MM-DD'
+    key: str  # which of the contact's dates it is, the same from one export to the next
+
+
 def open_follow_ups() -> list[CalendarFollowUp]:
     rows = _rows(
         """SELECT f.id, f.what, f.due, f.about_text, s.name AS suggested_by, a.name AS about
@@ -203,16 +215,39 @@ def contacts_due_within(ctx: Context, days: int = 30) -> list[CalendarContact]:
     (services.due.contact_due_day), so the calendar and `due` never disagree."""
     today = ctx.today()
     rows = _rows(
-        """SELECT id, name, company, tier, source, source_id, cadence_days, last_touch_at, created_at
+        """SELECT id, name, company, tier, source, source_id, cadence_days, last_touch_at, created_at, birthday
            FROM contact WHERE archived = 0 AND (snoozed_until IS NULL OR snoozed_until <= ?) ORDER BY id""",
         (today.isoformat(),),
     )
+    dates = all_dates()
     out = []
     for r in rows:
         cadence = r["cadence_days"] if r["cadence_days"] is not None else ctx.cadence_for(r["tier"])
-        due = contact_due_day(ctx, r["last_touch_at"], r["created_at"], cadence)
+        due = contact_due_day(ctx, r["last_touch_at"], r["created_at"], cadence,
+                              occasions(r["birthday"], dates.get(r["id"], [])))
         if 0 <= (due - today).days <= days:
             out.append(CalendarContact(r["id"], r["name"], r["company"], r["tier"], r["source"], r["source_id"],
                                        due, local_time(r["last_touch_at"], ctx.clock.tz)))
     out.sort(key=lambda c: (c.due, c.name.casefold(), c.id))
+    return out
+
+
+def yearly_dates() -> list[CalendarDate]:
+    """Every birthday and anniversary of a contact who is not archived (a snooze is for a while,
+    a yearly event is for good), by contact. Each has a key of its own: 'birthday', or 'date-'
+    and a digest of its label, so an anniversary moved to another day keeps its calendar event
+    (a second date of the same label gets '-2')."""
+    import hashlib
+
+    anniversaries = all_dates()
+    out = []
+    for r in _rows("SELECT id, name, birthday FROM contact WHERE archived = 0 ORDER BY id"):
+        if r["birthday"]:
+            out.append(CalendarDate(r["id"], r["name"], "birthday", r["birthday"], "birthday"))
+        seen: dict[str, int] = {}
+        for d in anniversaries.get(r["id"], []):
+            digest = hashlib.sha1(d["label"].casefold().encode("utf-8")).hexdigest()[:10]
+            seen[digest] = seen.get(digest, 0) + 1
+            key = f"date-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else "")
+            out.append(CalendarDate(r["id"], r["name"], d["label"], d["date"], key))
     return out

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from netmaint_tui.rules import schema
 from netmaint_tui.rules.dates import local_midnight_utc, week_start
+from netmaint_tui.rules.occasions import SOON_DAYS
 from netmaint_tui.rules.streaks import (
     GoalRow,
     HabitResult,
@@ -24,6 +25,7 @@ from netmaint_tui.rules.streaks import (
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import Context, InputError, local_day, plain_date, to_db
 from netmaint_tui.services.due import due_list, rows_for_ids
+from netmaint_tui.services.occasions import upcoming_dates
 from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.models import Goal, Pause, database
 
@@ -45,6 +47,8 @@ class WeekSummary:
     heat: list[tuple[dt.date, str]] = field(default_factory=list)  # oldest first; status or 'none'
     suggestions: list[str] = field(default_factory=list)
     has_goal: bool = False
+    # Birthdays and anniversaries in the next week (services.occasions.UpcomingDate), soonest first.
+    coming: list = field(default_factory=list)
 
     def progress_text(self) -> str:
         """`3/5 touches · 40/60 min`: counts against the goal in force (plain counts without one)."""
@@ -151,7 +155,8 @@ def habit(ctx: Context) -> tuple[HabitResult, dict[dt.date, Tally], list[dt.date
     return evaluate(goals, pause_ranges(ctx), tallies, today, start_day), tallies, heat_weeks
 
 
-def week_summary(ctx: Context, with_suggestions: bool = True, ranked_ids: list[int] | None = None) -> WeekSummary:
+def week_summary(ctx: Context, with_suggestions: bool = True, ranked_ids: list[int] | None = None,
+                 with_dates: bool = True) -> WeekSummary:
     """This week at a glance. `ranked_ids` (the prioritized list, most urgent first) lets a caller
     that has just ranked name the suggestions without ranking again."""
     result, tallies, heat_weeks = habit(ctx)
@@ -174,6 +179,7 @@ def week_summary(ctx: Context, with_suggestions: bool = True, ranked_ids: list[i
         strength=result.strength,
         heat=heat,
         has_goal=current is not None,
+        coming=upcoming_dates(ctx, SOON_DAYS) if with_dates else [],
     )
     if with_suggestions and summary.goal_touches and summary.status != "met":
         need = max(0, summary.goal_touches - summary.touches)

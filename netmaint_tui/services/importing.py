@@ -7,7 +7,7 @@ records whose LinkedIn URLs differ are never taken for the same person, even wit
 and company.
 
 Merging never loses what the user typed:
-- lists (emails, phones, tags) are merged, never replaced;
+- lists (emails, phones, tags, anniversaries) are merged, never replaced;
 - a field the file leaves empty never blanks the contact's value;
 - the fields a source is the authority on (its entry's `trusted` in io.formats: LinkedIn's
   company, position and connected on; an address book's company and role; everything of a
@@ -31,6 +31,7 @@ from netmaint_tui.io.records import ImportRecord
 from netmaint_tui.rules import schema
 from netmaint_tui.rules.links import normalize_linkedin_url
 from netmaint_tui.services.common import Context
+from netmaint_tui.services.occasions import all_dates, insert_dates
 from netmaint_tui.services.import_common import (
     Change,
     ImportReport,
@@ -46,9 +47,9 @@ from netmaint_tui.store.rows import CONTACT_COLUMNS, INSERT_CONTACT, column_valu
 
 DEFAULT_IMPORT_TIER = "C"  # a bulk import is mostly weak ties: they must not bury hand-picked contacts
 
-# The contact's fields (rules.schema): the lists are merged, the rest are single values.
+# The contact's fields (rules.schema): the lists and the dates are merged, the rest are single values.
 LISTS = schema.LIST_FIELDS
-SCALARS = tuple(f.key for f in schema.CONTACT_FIELDS if f.key not in LISTS)
+SCALARS = tuple(f.key for f in schema.CONTACT_FIELDS if f.key not in LISTS and f.key != "dates")
 
 
 # --- normalizing ------------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class ContactIndex:
         for values in cursor.fetchall():
             row = from_row(dict(zip(names, values)))
             row["tags"] = []
+            row["dates"] = []
             index.rows[row["id"]] = row
         for cid, tag in database.execute_sql(
             "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id ORDER BY t.name"
@@ -104,6 +106,9 @@ class ContactIndex:
             if cid in index.rows:
                 index.rows[cid]["tags"].append(tag)
         index.tag_ids = dict(database.execute_sql("SELECT name, id FROM tag").fetchall())
+        for cid, dates in all_dates().items():
+            if cid in index.rows:
+                index.rows[cid]["dates"] = dates
         for cid, row in index.rows.items():
             index._index(cid, row)
             if row.get("source") == "linkedin":
@@ -188,7 +193,7 @@ def _from_record(record: ImportRecord, source: str) -> dict:
         "name": record.name, "company": record.company, "role": record.role,
         "emails": list(record.emails), "phones": list(record.phones), "tags": list(record.tags),
         "linkedin_url": record.linkedin_url, "location": record.location, "birthday": record.birthday,
-        "notes": record.notes, "source": record.source or source, "source_id": record.source_id or None,
+        "dates": [dict(d) for d in record.dates], "notes": record.notes, "source": record.source or source, "source_id": record.source_id or None,
         "connected_on": record.connected_on,
     }
 
@@ -279,6 +284,11 @@ def merge(existing: dict, incoming: dict, source: str) -> dict[str, tuple[Any, A
         new_list = schema.merge_lists(old_list, incoming[key], key)
         if new_list != old_list:
             changes[key] = (old_list, new_list)
+    if incoming.get("dates"):
+        old_dates = list(existing.get("dates") or [])
+        new_dates = schema.merge_dates(old_dates, incoming["dates"])
+        if new_dates != old_dates:
+            changes["dates"] = (old_dates, new_dates)
     return changes
 
 
@@ -307,6 +317,7 @@ class Writer:
         self.pending: list[list] = []
         self.pending_ids: set[int] = set()
         self.pending_tags: list[tuple[int, int]] = []
+        self.pending_dates: list[tuple[int, dict]] = []
 
     def next_fake_id(self) -> int:
         self.fake_id -= 1
@@ -326,6 +337,7 @@ class Writer:
         self.pending_ids.add(contact_id)
         for name in values.get("tags") or ():
             self.pending_tags.append((contact_id, self._tag_id(name)))
+        self.pending_dates += [(contact_id, d) for d in values.get("dates") or ()]
         if len(self.pending) >= self.BATCH:
             self.flush()
         return contact_id
@@ -340,6 +352,9 @@ class Writer:
                 "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", self.pending_tags
             )
             self.pending_tags.clear()
+        if self.pending_dates:
+            insert_dates(self.pending_dates, self.cursor)
+            self.pending_dates.clear()
 
     def update_contact(self, cid: int, changes: dict[str, tuple[Any, Any]], now: str) -> None:
         if self.dry_run or cid < 0:
@@ -348,7 +363,7 @@ class Writer:
             self.flush()
         sets, params = [], []
         for key, (_, new) in changes.items():
-            if key == "tags":
+            if key in schema.OWN_TABLE_FIELDS:
                 continue
             sets.append(f"{key} = ?")
             params.append(column_value(key, new))
@@ -362,6 +377,10 @@ class Writer:
                     self.cursor.execute(
                         "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", (cid, self._tag_id(name))
                     )
+        if "dates" in changes:
+            # Merged, the list may also have given a year to a date kept without one: written again whole.
+            self.cursor.execute("DELETE FROM contact_date WHERE contact_id = ?", (cid,))
+            insert_dates([(cid, d) for d in changes["dates"][1]], self.cursor)
 
     def _tag_id(self, name: str) -> int:
         tag_id = self.index.tag_ids.get(name)
@@ -372,7 +391,7 @@ class Writer:
 
 
 def _new_contact(item: dict, source: str, tier: str, now: str) -> dict:
-    values = {k: item.get(k) for k in SCALARS + LISTS}
+    values = {k: item.get(k) for k in SCALARS + LISTS + ("dates",)}
     values["tier"] = item.get("tier") or tier
     values["source"] = item.get("source") or source
     values["created_at"] = item.get("created_at") or now

@@ -118,8 +118,10 @@ def _register_functions(conn: sqlite3.Connection) -> None:
     # (ORDER BY … LIMIT) while the formula stays in one place.
     from netmaint_tui.rules.priority import overdue_ratio, score
 
-    conn.create_function("nm_score", 4, score, deterministic=True)
-    conn.create_function("nm_overdue", 3, overdue_ratio, deterministic=True)
+    # Four arguments, or five with the flag saying a birthday or anniversary makes them due.
+    for arity in (4, 5):
+        conn.create_function("nm_score", arity, score, deterministic=True)
+        conn.create_function("nm_overdue", arity - 1, overdue_ratio, deterministic=True)
     # SQLite's lower() and LIKE fold ASCII only: 'Ölaf' would never match 'ölaf'.
     conn.create_function("nm_fold", 1, fold, deterministic=True)
 

@@ -10,7 +10,7 @@ from typing import Callable
 
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.errors import MigrationFailed, StoreError
-from netmaint_tui.store.models import ALL_MODELS, CapturedItem, Correspondent, SyncChange, SyncFolder, SyncItem
+from netmaint_tui.store.models import ALL_MODELS, CapturedItem, ContactDate, Correspondent, SyncChange, SyncFolder, SyncItem
 
 
 def _migration_1(db) -> None:
@@ -120,7 +120,18 @@ def _migration_3(db) -> None:
                              {_note_change(kind, "OLD." + column)} END""")
 
 
-MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3]
+def _migration_4(db) -> None:
+    """Dates worth a touch: anniversaries with their labels (the birthday stays on the contact),
+    and the due time each follow-up was last reminded of outside the app."""
+    db.create_tables([ContactDate], safe=True)
+    _add_column(db, "follow_up", "notified_due", "DATETIME")
+    # The dates of the coming days, found by their month-day ('MM-DD', the end of every stored
+    # date) without reading every contact: the ranking and `today` ask for them each time.
+    db.execute_sql("CREATE INDEX IF NOT EXISTS contact_birthday_month_day ON contact (substr(birthday, -5))")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS contact_date_month_day ON contact_date (substr(date, -5))")
+
+
+MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OWN_TABLES = frozenset(model._meta.table_name for model in ALL_MODELS)

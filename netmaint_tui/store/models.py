@@ -59,6 +59,15 @@ class Contact(BaseModel):
     uid = TextField(null=True, unique=True)
 
 
+class ContactDate(BaseModel):
+    """A date worth a touch besides the birthday (kept on the contact): an anniversary, and what
+    it marks ("work anniversary", "met"). Migration 4."""
+
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="dates")
+    label = TextField()
+    date = TextField()  # 'YYYY-MM-DD' or '--MM-DD', as a birthday
+
+
 class Tag(BaseModel):
     name = TextField(unique=True)
 
@@ -104,6 +113,9 @@ class FollowUp(BaseModel):
     created_at = DateTimeField()
     closed_at = DateTimeField(null=True)
     uid = TextField(null=True, unique=True)  # as Contact.uid: its task's UID
+    # The due time a reminder outside the app was sent for (`today --notify due`), so each is
+    # sent once; a follow-up moved to a later time is reminded of again then (migration 4).
+    notified_due = DateTimeField(null=True)
 
 
 class Goal(BaseModel):
@@ -199,5 +211,5 @@ class SyncChange(BaseModel):
         without_rowid = True
 
 
-ALL_MODELS = (Contact, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent,
-              SyncFolder, SyncItem, SyncChange)
+ALL_MODELS = (Contact, ContactDate, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem,
+              Correspondent, SyncFolder, SyncItem, SyncChange)

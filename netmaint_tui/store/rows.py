@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from netmaint_tui.rules.schema import CONTACT_FIELDS, EDITABLE, LIST_FIELDS
+from netmaint_tui.rules.schema import CONTACT_FIELDS, EDITABLE, LIST_FIELDS, OWN_TABLE_FIELDS
 
-# Tags live in their own table; the rest of the fields are columns, then the two stamps.
-CONTACT_COLUMNS: tuple[str, ...] = tuple(f.key for f in CONTACT_FIELDS if f.key != "tags") + ("created_at", "updated_at")
+# Tags and dates live in their own tables; the rest of the fields are columns, then the two stamps.
+CONTACT_COLUMNS: tuple[str, ...] = (
+    tuple(f.key for f in CONTACT_FIELDS if f.key not in OWN_TABLE_FIELDS) + ("created_at", "updated_at")
+)
 _JSON_LISTS = tuple(k for k in LIST_FIELDS if k != "tags")  # stored as JSON text in their column
 _DAYS = tuple(f.key for f in CONTACT_FIELDS if f.kind == "day")
 # The text a person types in the form is stored as "" when left empty; where a contact came from

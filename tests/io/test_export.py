@@ -47,6 +47,7 @@ def build_network(ctx) -> dict[str, int]:
         ctx, "Dana [bold]Haddad[/]", company="Northwind, \"Labs\"", role="=CTO", emails=["dana@x.org", "d@y.org"],
         phones=["+1 555 0100", "(030) 1234"], linkedin_url="https://www.linkedin.com/in/dana", location="Berlin",
         how_met="PyCon", tier="A", cadence_days=14, tags=["mentor", "=cmd", "\u00fcber"], birthday="--02-29",
+        dates=[{"label": "work anniversary", "date": "2019-06-14"}, {"label": "met \x1b[2J", "date": "--12-01"}],
         notes=BIG_NOTE, source="linkedin", source_id="https://www.linkedin.com/in/dana", connected_on=dt.date(2020, 5, 1),
     )
     ids["omar"] = add_contact(ctx, "Omar \x1b[2J", company="Acme", tier="C", birthday="1980-03-04",
@@ -91,10 +92,13 @@ def test_the_document_has_the_stable_shape(network):
     assert {"contacts", "touches", "follow_ups", "goals", "pauses"} <= set(doc)
     dana = doc["contacts"][0]
     for key in ("name", "company", "role", "emails", "phones", "linkedin_url", "tier", "cadence_days", "tags",
-                "birthday", "notes", "source", "location", "how_met", "source_id", "connected_on",
+                "birthday", "dates", "notes", "source", "location", "how_met", "source_id", "connected_on",
                 "snoozed_until", "archived", "created_at"):
         assert key in dana
     assert dana["emails"] == ["dana@x.org", "d@y.org"] and dana["birthday"] == "--02-29"
+    assert dana["dates"] == [{"label": "work anniversary", "date": "2019-06-14"},
+                             {"label": "met \x1b[2J", "date": "--12-01"}]
+    assert doc["contacts"][1]["dates"] == []
     assert dana["connected_on"] == "2020-05-01" and dana["created_at"] == "2025-03-12T09:00:00Z"
     assert doc["contacts"][1]["birthday"] == "1980-03-04"
     touch = doc["touches"][0]
@@ -387,7 +391,7 @@ def test_the_calendar_puts_every_contact_on_the_day_the_due_list_gives(env, monk
     ics = env.tmp / "due.ics"
     assert main(["export", "ics", "-o", str(ics)]) == 0
     events = {str(e["uid"]): e.decoded("dtstart") for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
-              if str(e["uid"]).startswith("contact-")}
+              if str(e["uid"]).endswith("-due@netmaint")}
     coming = {f"contact-{cid}-due@netmaint": dt.date.fromisoformat(row["due"])
               for cid, row in due.items() if 0 <= row["days_until_due"] <= 30}
     assert len(coming) >= 60

@@ -38,6 +38,13 @@ LIST = st.lists(st.sampled_from(["a@x.org", "A@X.org", " b@y.org ", "+1 555 0100
 # Who a captured meeting or mail names: contacts' addresses (any case), and one nobody has.
 PEOPLE = st.lists(st.sampled_from(["a@x.org", "B@y.org", "lee@example.net"]), min_size=1, max_size=3, unique=True)
 BIRTHDAY = st.sampled_from([None, "", "1985-07-09", "--02-29", "02-29", "1604-03-01", "1980-02-30"])
+# Anniversaries as `add --date` and the form take them, and as an export holds them; some refused.
+DATES = st.one_of(
+    st.sampled_from([None, "", "met=2019-04-01", " work  anniversary =--02-29; met=1604-06-12\nMET=2019-06-12",
+                     "2020-01-01", "birthday=2000-01-01", "met=1980-02-30", "x=1776-07-04"]),
+    st.lists(st.fixed_dictionaries({"label": PADDED, "date": st.sampled_from(["2019-04-01", "--12-31", "--02-29"])}),
+             max_size=3),
+)
 
 CONTACT = st.fixed_dictionaries({
     "name": NAME,
@@ -46,7 +53,7 @@ CONTACT = st.fixed_dictionaries({
     "linkedin_url": URL, "emails": LIST, "phones": LIST, "tags": LIST,
     "tier": st.sampled_from(["A", "b", " C ", "D", ""]),
     "cadence_days": st.one_of(st.none(), st.integers(-1, 4000), st.sampled_from(["30", " 7 ", "x"])),
-    "birthday": BIRTHDAY,
+    "birthday": BIRTHDAY, "dates": DATES,
 })
 
 OPERATION = st.one_of(

@@ -37,7 +37,7 @@ IO_PARSERS = modules("io")
 SERVICES = modules("services")
 CLI = ["netmaint_tui.cli", *modules("cli")]
 CONFIG = ["netmaint_tui.config", *modules("config"), "netmaint_tui.safe_yaml"]
-ALL = [*RULES, *STORE, *IO_PARSERS, *SERVICES, *CLI, *CONFIG, "netmaint_tui.clock"]
+ALL = [*RULES, *STORE, *IO_PARSERS, *SERVICES, *CLI, *CONFIG, "netmaint_tui.clock", "netmaint_tui.notify"]
 
 
 @pytest.fixture(scope="module")

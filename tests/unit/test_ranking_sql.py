@@ -21,11 +21,12 @@ days = st.one_of(st.none(), st.floats(min_value=-30, max_value=5000, allow_nan=F
     dst=days,
     dsa=st.floats(min_value=-30, max_value=5000, allow_nan=False),
     cad=st.one_of(st.none(), st.integers(min_value=-5, max_value=4000)),
+    date_due=st.sampled_from([0, 1]),
 )
-def test_sql_rank_score_equals_the_rule(tier, dst, dsa, cad):
-    sql = f"SELECT {_RANK_SQL} FROM (SELECT ? AS tier, ? AS dst, ? AS dsa, ? AS cad)"
-    (in_sql,) = conn.execute(sql, (tier, dst, dsa, cad)).fetchone()
-    assert in_sql == score(tier, dst, dsa, cad)
+def test_sql_rank_score_equals_the_rule(tier, dst, dsa, cad, date_due):
+    sql = f"SELECT {_RANK_SQL} FROM (SELECT ? AS tier, ? AS dst, ? AS dsa, ? AS cad, ? AS date_due)"
+    (in_sql,) = conn.execute(sql, (tier, dst, dsa, cad, date_due)).fetchone()
+    assert in_sql == score(tier, dst, dsa, cad, date_due)
 
 
 def test_search_index_matches_the_due_filter(tmp_db, ctx):

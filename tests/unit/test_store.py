@@ -631,7 +631,7 @@ def test_copy_to_an_existing_folder_keeps_its_permissions(tmp_db, tmp_path, umas
 
 def test_every_contact_field_of_the_schema_is_a_column_and_every_column_a_field(tmp_db):
     """One schema (rules.schema): the table, the bulk writers and the export carry the same fields."""
-    from netmaint_tui.rules.schema import CONTACT_FIELDS
+    from netmaint_tui.rules.schema import CONTACT_FIELDS, OWN_TABLE_FIELDS
     from netmaint_tui.store.models import Contact
     from netmaint_tui.store.rows import CONTACT_COLUMNS
 
@@ -640,7 +640,9 @@ def test_every_contact_field_of_the_schema_is_a_column_and_every_column_a_field(
     # what a capture keeps (when they last wrote).
     derived = {"id", "uid", "last_touch_at", "last_heard_at"}
     assert set(CONTACT_COLUMNS) | derived == columns
-    assert {f.key for f in CONTACT_FIELDS} - {"tags"} | {"created_at", "updated_at"} | derived == columns
+    # Tags and anniversaries have tables of their own.
+    assert set(OWN_TABLE_FIELDS) == {"tags", "dates"}
+    assert {f.key for f in CONTACT_FIELDS} - {"tags", "dates"} | {"created_at", "updated_at"} | derived == columns
     assert set(Contact._meta.fields) - {"id"} <= columns
 
 

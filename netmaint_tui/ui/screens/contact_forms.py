@@ -115,6 +115,8 @@ class ContactForm(FormScreen[T]):
         yield self.row("Cadence", SteadyInput(str(v.get("cadence_days") or ""), id="f-cadence", placeholder="days (blank: the tier's default)"))
         yield self.row("Tags", SteadyInput(", ".join(v.get("tags", [])), id="f-tags", placeholder="comma-separated", highlighter=ControlsShown()))
         yield self.row("Birthday", SteadyInput(v.get("birthday") or "", id="f-birthday", placeholder="YYYY-MM-DD or --MM-DD", highlighter=ControlsShown()))
+        yield self.row("Dates", SteadyInput("; ".join(f"{d['label']}={d['date']}" for d in v.get("dates", [])), id="f-dates",
+                                            placeholder="work anniversary=2019-04-01; met=--06-12", highlighter=ControlsShown()))
         yield Label("Notes")
         yield SteadyTextArea(v.get("notes", ""), id="f-notes")
 
@@ -129,7 +131,8 @@ class ContactForm(FormScreen[T]):
             "location": q("#f-location"), "how_met": q("#f-how-met"),
             "tier": self.query_one("#f-tier", Select).value, "cadence_days": q("#f-cadence") or None,
             "tags": [t.strip() for t in q("#f-tags").split(",") if t.strip()],
-            "birthday": q("#f-birthday") or None, "notes": self.query_one("#f-notes", TextArea).text,
+            "birthday": q("#f-birthday") or None, "dates": q("#f-dates"),
+            "notes": self.query_one("#f-notes", TextArea).text,
         }
 
 

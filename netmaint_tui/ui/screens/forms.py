@@ -168,7 +168,9 @@ class ConflictDialog(ModalScreen[str | None]):
 
     @staticmethod
     def _shown(value) -> str:
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value):
+            value = "; ".join(f"{v['label']}={v['date']}" for v in value)  # anniversaries, as the form takes them
+        elif isinstance(value, (list, tuple)):
             value = ", ".join(value)
         return f"“{safe(str(value))}”" if value not in (None, "") else "(empty)"
 

@@ -21,6 +21,8 @@ from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
 from netmaint_tui.ui.workers import on_own_connection, reading
 
+SHORT_SCREEN = 32  # rows: a terminal shorter than this is "-short" (see widgets.week_tracker)
+
 
 class MainFooter(Footer):
     """Below 108 columns the footer keeps the keys a newcomer needs first (Filter, Add, Log,
@@ -128,6 +130,8 @@ class MainScreen(Screen):
         footer = self.query_one(MainFooter)
         footer.compact = event.size.width < 120
         footer.set_class(event.size.width < 108, "-narrow")
+        # The week pane then shows its dates in a row, not a row each: the details need the rows.
+        self.set_class(event.size.height < SHORT_SCREEN, "-short")
 
     @property
     def at_list(self) -> bool:

@@ -6,11 +6,14 @@ and passes through `safe` so control characters are shown, not obeyed.
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from netmaint_tui.rules.occasions import describe, parse
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.ui.format import ago, safe, signed
 
@@ -25,6 +28,14 @@ def clipped(text: str) -> tuple[str, int]:
     if len(text) <= NOTE_SHOWN:
         return text, 0
     return text[:NOTE_SHOWN], len(text) - NOTE_SHOWN
+
+
+def _date_text(what: str, stored: str | None, now) -> str:
+    """'9 Jul 1985 · turns 41 in 12 days'; a stored value that is no date, as it is written."""
+    occasion = parse(what, stored)
+    if occasion is None or now is None:
+        return stored or ""
+    return describe(occasion, date(now.year, now.month, now.day))  # a plain date: pendulum's subtracts otherwise
 
 
 def _left_out(count: int) -> tuple:
@@ -192,10 +203,12 @@ class ContactDetail(VerticalScroll, can_focus=True):
         for label, value in (
             ("Company", d.company), ("Role", d.role), ("Email", ", ".join(d.emails)),
             ("Phone", ", ".join(d.phones)), ("LinkedIn", d.linkedin_url), ("Location", d.location),
-            ("Met", d.how_met), ("Tags", ", ".join(d.tags)), ("Birthday", d.birthday or ""),
+            ("Met", d.how_met), ("Tags", ", ".join(d.tags)), ("Birthday", _date_text("birthday", d.birthday, now)),
         ):
             if value:
                 parts += line(label, value)
+        for i, marked in enumerate(d.dates):  # anniversaries: "work anniversary: 1 Apr 2019 · 6 years in 12 days"
+            parts += line("Dates" if i == 0 else "", f"{marked['label']}: {_date_text(marked['label'], marked['date'], now)}")
         if d.connected_on:
             parts += line("Connected", d.connected_on.isoformat())
         parts += line("Source", d.source)

@@ -1,5 +1,5 @@
 """The "This week" pane: progress toward the goal, streaks, strength, a 26-week heat strip,
-and who would meet this week's goal."""
+who would meet this week's goal, and the birthdays and anniversaries coming this week."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from textual.widget import Widget
 from textual.strip import Strip
 from textual.widgets import ProgressBar, Static
 
+from netmaint_tui.rules.occasions import years_words
 from netmaint_tui.ui.format import rows, safe
 
+DATES_SHOWN = 3  # the pane stays short: the rest are counted, and `netmaint today` lists them all
 GLYPH = {"met": "█", "missed": "▁", "paused": "‖", "open": "▒", "none": "·"}
 
 
@@ -51,6 +53,8 @@ class WeekTracker(Vertical):
     WeekTracker ProgressBar { width: 1fr; }
     WeekTracker ProgressBar Bar { width: 1fr; }
     WeekTracker #week-progress-text { width: 1fr; }
+    WeekTracker #week-dates-short { display: none; }
+    WeekTracker.-no-dates #week-dates { display: none; }
     """
 
     def compose(self):
@@ -60,6 +64,8 @@ class WeekTracker(Vertical):
         yield HeatStrip(id="week-heat")
         yield Static(id="week-legend")
         yield Static(id="week-next")
+        yield Static(id="week-dates")
+        yield Static(id="week-dates-short")
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -117,3 +123,38 @@ class WeekTracker(Vertical):
         else:
             text = Content("")
         self.query_one("#week-next", Static).update(text)
+        # Both ways of showing the week's dates are kept: the screen's class -short (a terminal of
+        # few rows, screens.main) says which one shows.
+        self.set_class(not s.coming, "-no-dates")
+        self.query_one("#week-dates", Static).update(coming_up(s.coming, width))
+        self.query_one("#week-dates-short", Static).update(coming_up(s.coming, width, full=False))
+
+
+def coming_up(coming, width: int, full: bool = True) -> Content:
+    """The birthdays and anniversaries of the week: a row for each of the first few (when, who,
+    what), or in a short terminal, where the details need the rows, the first and a count."""
+    if not coming:
+        return Content("")
+
+    def what(u) -> str:
+        return safe(u.what) + (f", {years_words(u.occasion, u.turns)}" if u.turns is not None else "")
+
+    def when(u) -> Content:
+        words = {0: "today", 1: "tomorrow"}.get(u.in_days, f"{u.on:%a} {u.on.day}")
+        return Content.styled(words, "$warning bold" if u.in_days == 0 else "$text-muted")
+
+    if not full:
+        first = coming[0]
+        pieces: list = [Content.styled("Coming up:", "bold"), when(first),
+                        Content(safe(first.name)), Content.styled(f"({what(first)})", "$text-muted")]
+        if len(coming) > 1:
+            pieces.append(Content.styled(f"and {len(coming) - 1} more", "$text-muted"))
+        return rows(pieces, " ", width)
+    lines = [Content.styled("Coming up this week", "bold")]
+    for u in coming[:DATES_SHOWN]:
+        head = Content.assemble(when(u), " ", safe(u.name))
+        lines.append(rows([head, Content.styled(f"· {what(u)}", "$text-muted")], " ", width))
+    more = len(coming) - DATES_SHOWN
+    if more > 0:
+        lines.append(Content.styled(f"… and {more} more: netmaint today", "$text-muted"))
+    return Content("\n").join(lines)
