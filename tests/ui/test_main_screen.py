@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import Input
 
@@ -332,11 +334,32 @@ def test_filter_as_you_type_and_escape_clears(demo_db):
         await settle(app, pilot)
         filtered = contacts(app).ids
         assert 0 < len(filtered) < total
-        assert all("Lumen" in line for line in list_lines(app)[1:len(filtered) + 1])
+        # Those who work there first; then those whose touches or follow-ups name the company.
+        companies = ["Lumen" in line for line in list_lines(app)[1:len(filtered) + 1]]
+        assert companies[0] and companies == sorted(companies, reverse=True) and not all(companies)
+        assert static_text(app, "#reason").startswith("found: Lumen (company) · ")
         await pilot.press("escape")
         await settle(app, pilot)
         assert len(contacts(app).ids) == total
         assert isinstance(app.focused, ContactList)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_the_filter_finds_words_in_touch_notes_and_says_where(demo_db):
+    """"fundraising" is in no name or field of the sample network, only in what was said."""
+    async def scenario(app, pilot):
+        await pilot.press("slash", *"fundrais")
+        await settle(app, pilot)
+        assert contacts(app).ids
+        assert re.match(r"found: fundraising \((touch|\d+ touches, latest) 20\d\d-\d\d-\d\d\) · ",
+                        static_text(app, "#reason"))
+        assert "fundrais" in title_text(contacts(app))
+        # A second word narrows: both must be there, in any field or note.
+        await pilot.press("space", *"lisb")
+        await settle(app, pilot)
+        both = contacts(app).ids
+        assert both and "Lisbon (location)" in static_text(app, "#reason")
 
     drive(new_app(demo_db), scenario)
 
