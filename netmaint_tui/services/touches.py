@@ -109,17 +109,22 @@ def save_quick_note(
     return result, new_ids
 
 
-def delete_touch(ctx: Context, touch_id: int) -> None:
+def delete_touch(ctx: Context, touch_id: int) -> bool:
+    """Delete a touch; it is kept whole for 30 days (services.touch_edits.restore_touch brings it
+    back), and undo puts it back at once. False when there was no such touch."""
+    from netmaint_tui.services.touch_edits import forget_deleted, keep_deleted, purge_deleted
+
     with database.atomic():
         touch = Touch.get_or_none(Touch.id == touch_id)
         if touch is None:
-            return
+            return False
         members = [c for (c,) in TouchContact.select(TouchContact.contact).where(TouchContact.touch == touch_id).tuples()]
         from_it = [f for (f,) in FollowUp.select(FollowUp.id).where(FollowUp.touch == touch_id).tuples()]
         # A captured touch: the calendar or mail items it was made from (they outlive it).
         made_from = [i for (i,) in CapturedItem.select(CapturedItem.id).where(CapturedItem.touch == touch_id).tuples()]
-        row = {f: getattr(touch, f) for f in ("id", "at", "channel", "kind", "minutes", "note", "created_at",
-                                              "source", "source_id", "uid")}
+        row = {f: getattr(touch, f) for f in TOUCH_COLUMNS}
+        purge_deleted(ctx)
+        kept = keep_deleted(ctx, row, members, from_it, made_from)
 
         def put_back() -> list[str]:
             if Touch.get_or_none(Touch.id == touch_id) is not None:
@@ -128,7 +133,12 @@ def delete_touch(ctx: Context, touch_id: int) -> None:
             TouchContact.insert_many([(touch_id, c) for c in members], fields=[TouchContact.touch, TouchContact.contact]).execute()
             FollowUp.update(touch=touch_id).where(FollowUp.id.in_(from_it)).execute()
             CapturedItem.update(touch=touch_id).where(CapturedItem.id.in_(made_from)).execute()
+            forget_deleted(kept)
             return []
 
         record(put_back)
         Touch.delete().where(Touch.id == touch_id).execute()
+    return True
+
+
+TOUCH_COLUMNS = ("id", "at", "channel", "kind", "minutes", "note", "created_at", "source", "source_id", "uid")

@@ -10,7 +10,9 @@ from typing import Callable
 
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.errors import MigrationFailed, StoreError
-from netmaint_tui.store.models import ALL_MODELS, CapturedItem, Correspondent, SyncChange, SyncFolder, SyncItem
+from netmaint_tui.store.models import (
+    ALL_MODELS, CapturedItem, Correspondent, DeletedTouch, SyncChange, SyncFolder, SyncItem,
+)
 
 
 def _migration_1(db) -> None:
@@ -215,7 +217,12 @@ def _migration_4(db) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4]
+def _migration_5(db) -> None:
+    """Deleted touches kept for 30 days (`touch list --deleted`, `touch restore`)."""
+    db.create_tables([DeletedTouch], safe=True)
+
+
+MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OWN_TABLES = frozenset(

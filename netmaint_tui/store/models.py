@@ -199,5 +199,18 @@ class SyncChange(BaseModel):
         without_rowid = True
 
 
+class DeletedTouch(BaseModel):
+    """A deleted touch, kept whole for 30 days so that it can be brought back (migration 5).
+
+    Out of the touch table, it is out of every count at once (the last touch, streaks, goodwill,
+    the ranking); the payload has all it takes to put it back as it was.
+    """
+
+    touch_id = IntegerField(index=True)  # its number when it was deleted
+    # JSON: the touch's row, its people (ids and names), the follow-ups and captured items that pointed at it.
+    payload = TextField()
+    deleted_at = DateTimeField(index=True)  # UTC
+
+
 ALL_MODELS = (Contact, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent,
-              SyncFolder, SyncItem, SyncChange)
+              SyncFolder, SyncItem, SyncChange, DeletedTouch)

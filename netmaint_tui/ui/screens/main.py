@@ -311,6 +311,16 @@ class MainScreen(Screen):
         self._show_detail(self.selected_id)
         self._show_reason()
 
+    # By name: the detail pane's module is imported after the first frame (see _mount_rest).
+    def on_contact_detail_touch_chosen(self, event) -> None:
+        """`e` or `d` on a touch in the detail pane's history."""
+        from netmaint_tui.ui.screens.touch_forms import delete_touch_now, open_edit_touch
+
+        if event.what == "edit":
+            open_edit_touch(self.app, event.contact_id, event.touch_id)
+        else:
+            delete_touch_now(self.app, event.contact_id, event.touch_id)
+
     @on(ContactList.Opened)
     async def opened(self, event: ContactList.Opened) -> None:
         await self._complete_layout()
