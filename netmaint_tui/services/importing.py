@@ -108,6 +108,12 @@ class ContactIndex:
             index._index(cid, row)
             if row.get("source") == "linkedin":
                 index.linkedin_by_name.setdefault(_name_key(row["name"], ""), []).append(cid)
+        # The source ids of contacts merged into another one: that one is who they are now.
+        for cid, source, source_id in database.execute_sql(
+            "SELECT contact_id, source, source_id FROM contact_alias ORDER BY id"
+        ).fetchall():
+            if cid in index.rows:
+                index.by_source.setdefault((source or "", source_id), []).append(cid)
         return index
 
     def _index(self, cid: int, row: dict) -> None:

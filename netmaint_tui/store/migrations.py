@@ -11,7 +11,7 @@ from typing import Callable
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.errors import MigrationFailed, StoreError
 from netmaint_tui.store.models import (
-    ALL_MODELS, CapturedItem, Correspondent, DeletedTouch, SyncChange, SyncFolder, SyncItem,
+    ALL_MODELS, CapturedItem, ContactAlias, Correspondent, DeletedTouch, SyncChange, SyncFolder, SyncItem,
 )
 
 
@@ -222,7 +222,12 @@ def _migration_5(db) -> None:
     db.create_tables([DeletedTouch], safe=True)
 
 
-MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5]
+def _migration_6(db) -> None:
+    """The source ids of contacts merged into another, for the next import to match."""
+    db.create_tables([ContactAlias], safe=True)
+
+
+MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OWN_TABLES = frozenset(

@@ -212,5 +212,17 @@ class DeletedTouch(BaseModel):
     deleted_at = DateTimeField(index=True)  # UTC
 
 
+class ContactAlias(BaseModel):
+    """Another source's id for a contact: the one a contact merged into it had (migration 6), so
+    that the next import of that source finds this contact instead of adding the other again."""
+
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="aliases")
+    source = TextField()
+    source_id = TextField()
+
+    class Meta:
+        indexes = ((("source", "source_id"), False),)
+
+
 ALL_MODELS = (Contact, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent,
-              SyncFolder, SyncItem, SyncChange, DeletedTouch)
+              SyncFolder, SyncItem, SyncChange, DeletedTouch, ContactAlias)

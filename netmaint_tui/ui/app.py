@@ -59,6 +59,8 @@ class NetmaintApp(HoldsKeysUntilReady):
         ("Weekly session", "main.session"),
         ("Import contacts", "main.import"),
         ("Sync with your phone and other computers", "main.sync"),
+        ("Mark a contact to merge", "main.mark"),
+        ("Merge duplicates", "main.merge"),
         ("Go to contact…", None),
         ("Help: every key", "app.help"),
     )

@@ -59,6 +59,9 @@ class MainScreen(Screen):
         Binding("w", "weekly_session", "Session", id="main.session", tooltip="Walk through this week's plan"),
         Binding("i", "import_file", "Import", show=False, id="main.import", tooltip="Import contacts from a file"),
         Binding("S", "sync", "Sync", show=False, id="main.sync", tooltip="Sync with the folders in the config"),
+        Binding("m", "mark", "Mark", show=False, id="main.mark", tooltip="Mark a contact; mark two, then M merges them"),
+        Binding("M", "merge", "Merge", show=False, id="main.merge",
+                tooltip="Merge the two marked contacts (with a preview), or pick from the likely duplicates"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="main.next_pane"),
     ]
 
@@ -427,6 +430,19 @@ class MainScreen(Screen):
 
     def action_undo(self) -> None:
         self.app.action_undo()
+
+    # --- merging duplicates ------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        from netmaint_tui.ui.screens.merging import toggle_mark
+
+        if self._require_selection() is not None:
+            toggle_mark(self.app, self.query_one(ContactList))
+
+    def action_merge(self) -> None:
+        from netmaint_tui.ui.screens.merging import merge_marked
+
+        merge_marked(self.app, self.query_one(ContactList), lambda _result: self.changed())
 
     # --- other screens ---------------------------------------------------------------------
 
