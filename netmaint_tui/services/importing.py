@@ -181,6 +181,14 @@ class ContactIndex:
         return None, ""
 
 
+def _another_name(record: str, stored: str) -> bool:
+    """The record's name is not the contact's in any spelling (case, accents, order, titles,
+    middle names): a match by email or id that is worth saying."""
+    from netmaint_tui.rules.duplicates import name_reason
+
+    return record != stored and name_reason(record, stored) is None
+
+
 # --- checking one incoming contact ------------------------------------------------------------
 
 
@@ -421,7 +429,7 @@ def upsert_contacts(
         item.setdefault("source", source)
         if not item.get("source"):
             item["source"] = source
-        cid, _how = index.find(item, claimed)
+        cid, how = index.find(item, claimed)
         if cid is None:
             values = _new_contact(item, source, tier, now)
             wanted_id = raw.get("id") if keep_ids and isinstance(raw.get("id"), int) and raw.get("id") > 0 else None
@@ -432,6 +440,14 @@ def upsert_contacts(
         else:
             existing = index.rows[cid]
             changes = merge(existing, item, source)
+            # Whom the record was taken for, and why: an email shared by two people would
+            # otherwise merge one into the other without a word.
+            change = Change("update" if changes else "same", line, item["name"], changes, matched=existing["name"],
+                            how=how, other_name=_another_name(item["name"], existing["name"]))
+            report.changes.append(change)
+            if change.other_name:
+                verb = "would be merged into" if writer.dry_run else "merged into"
+                report.issue(line, f"{change.match_words()}; {verb} it")
             if changes:
                 writer.update_contact(cid, changes, now)
                 updated = dict(existing)
@@ -439,7 +455,6 @@ def upsert_contacts(
                 updated["updated_at"] = now
                 index.replace(cid, updated)
                 report.updated += 1
-                report.changes.append(Change("update", line, existing["name"], changes))
             else:
                 report.unchanged += 1
         if claimed is not None:
