@@ -457,6 +457,21 @@ def names_of(contact_ids) -> list[str]:
     return [names[i] for i in contact_ids if i in names]
 
 
+def names_as_typed(contact_ids) -> str:
+    """Contacts as a form's people field shows them: names joined by commas, `#id` for a name
+    that a comma, a control character or another contact's name would make unclear, so that the
+    field saved as it is resolves to the same people (resolve_contacts)."""
+    from netmaint_tui.rules.text import visible
+
+    ids = list(contact_ids)
+    shown = []
+    for cid, name in zip(ids, names_of(ids)):
+        shared = Contact.select().where((Contact.name == name) & (Contact.id != cid)).exists()
+        plain = "," not in name and name.strip() == name and visible(name, single_line=True) == name
+        shown.append(name if plain and not shared else f"#{cid}")
+    return ", ".join(shown)
+
+
 def contact_names(text: str = "", limit: int = 20) -> list[tuple[int, str, str]]:
     """(id, name, company) of active contacts whose name contains `text`, prefix matches first."""
     q = Contact.select(Contact.id, Contact.name, Contact.company).where(Contact.archived == False)  # noqa: E712

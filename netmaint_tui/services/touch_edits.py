@@ -89,14 +89,10 @@ def edit_touch(ctx: Context, touch_id: int, *, at: dt.datetime | None = None, ch
 
 
 def people_as_typed(touch_id: int) -> str:
-    """The touch's people as a form shows them: names joined by commas; `#id` for a name with a
-    comma in it or shared with someone else, so that saving the form unchanged changes nothing."""
-    ids = people_of(touch_id)
-    shown = []
-    for cid, name in zip(ids, names_of(ids)):
-        shared = Contact.select().where((Contact.name == name) & (Contact.id != cid)).exists()
-        shown.append(f"#{cid}" if shared or "," in name or name.strip() != name else name)
-    return ", ".join(shown)
+    """The touch's people as a form shows them (contacts.names_as_typed)."""
+    from netmaint_tui.services.contacts import names_as_typed
+
+    return names_as_typed(people_of(touch_id))
 
 
 def edit_touch_as_typed(ctx: Context, touch_id: int, people: str, **values) -> list[str]:

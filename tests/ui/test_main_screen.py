@@ -1107,15 +1107,19 @@ def test_the_week_pane_breaks_its_rows_between_whole_pieces(demo_db):
     drive(new_app(demo_db), scenario, size=(80, 24))
 
 
-def test_tab_moves_between_the_list_and_the_detail(demo_db):
+def test_tab_moves_between_the_list_the_detail_and_the_week(demo_db):
     async def scenario(app, pilot):
+        from netmaint_tui.ui.widgets.week_tracker import WeekTracker
+
         assert isinstance(app.focused, ContactList)
         await pilot.press("tab")
         assert isinstance(app.focused, ContactDetail)
+        await pilot.press("tab")
+        assert isinstance(app.focused, WeekTracker)
         await pilot.press("tab")
         assert isinstance(app.focused, ContactList)
         await pilot.press("shift+tab")
-        assert isinstance(app.focused, ContactDetail)
+        assert isinstance(app.focused, WeekTracker)
 
     drive(new_app(demo_db), scenario)
 

@@ -314,6 +314,18 @@ class MainScreen(Screen):
         self._show_detail(self.selected_id)
         self._show_reason()
 
+    def on_week_tracker_asked(self, event) -> None:
+        """`e`, `p` or `d` in the week pane: the goal, a pause added, a pause taken back."""
+        from netmaint_tui.ui.screens.habit_forms import PausesDialog, open_add_pause, open_set_goal
+
+        if event.what == "goal":
+            open_set_goal(self.app, self._week.goal_touches if self._week else None,
+                          self._week.goal_minutes if self._week else None)
+        elif event.what == "pause":
+            open_add_pause(self.app)
+        else:
+            self.app.push_screen(PausesDialog())
+
     # By name: the detail pane's module is imported after the first frame (see _mount_rest).
     def on_contact_detail_touch_chosen(self, event) -> None:
         """`e` or `d` on a touch in the detail pane's history."""
@@ -377,6 +389,10 @@ class MainScreen(Screen):
         self._start_ranking(self.filter_text, self.selected_id)
 
     # --- actions on the selected contact ---------------------------------------------------
+
+    def highlighted_row(self):
+        """The list's highlighted row (a DueRow), or None."""
+        return self.query_one(ContactList).selected_row()
 
     def _require_selection(self) -> int | None:
         # The list's cursor is the truth: a key typed right after j/k can arrive before the
