@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from netmaint_tui.cli.base import command, dump_json, out, show
+from netmaint_tui.rules.schema import label
 from netmaint_tui.services.contacts import resolve_contact
+from netmaint_tui.services.merging import duplicate_pairs, merge_contacts, merge_preview, shown_value
 
 
 def _duplicates_arguments(d) -> None:
@@ -12,8 +14,6 @@ def _duplicates_arguments(d) -> None:
 
 @command("duplicates", help="contacts that are likely one person, and why", arguments=_duplicates_arguments)
 def duplicates(ctx, args):
-    from netmaint_tui.services.merging import duplicate_pairs
-
     pairs = duplicate_pairs(ctx)
     if args.json:
         dump_json([p.as_json() for p in pairs])
@@ -37,8 +37,6 @@ def _merge_arguments(m) -> None:
 @command("merge", help="merge OTHER into KEEP: one contact with both histories", arguments=_merge_arguments,
          writes=lambda args: not args.dry_run)
 def merge(ctx, args):
-    from netmaint_tui.services.merging import merge_contacts, merge_preview
-
     keep = resolve_contact(args.keep, include_archived=True)
     other = resolve_contact(args.other, include_archived=True)
     if args.dry_run:
@@ -50,9 +48,6 @@ def merge(ctx, args):
 
 
 def preview_lines(p, dry_run: bool) -> list[str]:
-    from netmaint_tui.rules.schema import label
-    from netmaint_tui.services.merging import shown_value
-
     verb = "would merge" if dry_run else "merged"
     lines = [f"{verb} #{p.other.id} {show(p.other.name)} into #{p.keep.id} {show(p.keep.name)}"
              + (f" ({show('; '.join(p.reasons))})" if p.reasons else "")]

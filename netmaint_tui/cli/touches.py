@@ -6,7 +6,10 @@ from __future__ import annotations
 import sys
 
 from netmaint_tui.cli.base import command, dump_json, number, out, parse_when, show
-from netmaint_tui.services.contacts import names_of, resolve_contacts
+from netmaint_tui.services import touch_edits
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.contacts import names_of, resolve_contact, resolve_contacts
+from netmaint_tui.services.deleted_touches import deleted_touches, restore_touch
 from netmaint_tui.services.touches import delete_touch, log_touch
 
 
@@ -52,9 +55,6 @@ TOUCH_USAGE = ("netmaint touch list NAME [--json] | list --deleted [--json] | ed
 @command("touch", help="a contact's touches: list NAME, edit ID, delete ID, restore ID (deleted: list --deleted)",
          arguments=_touch_arguments, usage=TOUCH_USAGE, writes=lambda args: args.words[:1] != ["list"])
 def touch(ctx, args):
-    from netmaint_tui.services import touch_edits
-    from netmaint_tui.services.common import InputError
-
     action, rest = args.words[0], args.words[1:]
     if action == "list":
         _list(ctx, args, rest)
@@ -68,7 +68,7 @@ def touch(ctx, args):
         out(f"deleted touch #{tid}: {_summary(view)}; it can be restored for 30 days: netmaint touch restore {tid}")
         return
     if action == "restore":
-        new_id = touch_edits.restore_touch(ctx, tid)
+        new_id = restore_touch(ctx, tid)
         again = "" if new_id == tid else f" as touch #{new_id} (#{tid} is another touch now)"
         out(f"restored touch #{tid}{again}: {_summary(touch_edits.touch_view(ctx, new_id))}")
         return
@@ -84,14 +84,10 @@ def touch(ctx, args):
 
 
 def _list(ctx, args, rest) -> None:
-    from netmaint_tui.services import touch_edits
-    from netmaint_tui.services.common import InputError
-    from netmaint_tui.services.contacts import resolve_contact
-
     if args.deleted:
         if rest:
             raise InputError("'touch list --deleted' lists every touch deleted in the last 30 days; give no name")
-        gone = touch_edits.deleted_touches(ctx)
+        gone = deleted_touches(ctx)
         if args.json:
             dump_json([{**_as_json(g), "deleted_at": g.deleted_at.isoformat(),
                         "restorable_until": g.restorable_until.isoformat()} for g in gone])

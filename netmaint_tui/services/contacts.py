@@ -13,6 +13,7 @@ from peewee import fn
 from netmaint_tui.rules import schema
 from netmaint_tui.rules.dates import is_after
 from netmaint_tui.rules.priority import balance
+from netmaint_tui.rules.text import visible
 from netmaint_tui.services.common import (
     AmbiguousContact,
     ArchivedContact,
@@ -461,8 +462,6 @@ def names_as_typed(contact_ids) -> str:
     """Contacts as a form's people field shows them: names joined by commas, `#id` for a name
     that a comma, a control character or another contact's name would make unclear, so that the
     field saved as it is resolves to the same people (resolve_contacts)."""
-    from netmaint_tui.rules.text import visible
-
     ids = list(contact_ids)
     shown = []
     for cid, name in zip(ids, names_of(ids)):

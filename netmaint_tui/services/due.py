@@ -15,6 +15,7 @@ from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, due_o
 from netmaint_tui.rules.search import describe
 from netmaint_tui.services.common import Context, local_day, local_time, plain_date, to_db
 from netmaint_tui.services.contacts import kind_counts, tags_of
+from netmaint_tui.services.search import Finder, found_in
 from netmaint_tui.store.models import database
 
 URGENT_WITHIN = dt.timedelta(days=1)
@@ -127,8 +128,6 @@ def count_due(ctx: Context, text: str = "", include_snoozed: bool = False, inclu
 
 def _found(ctx: Context, text: str, include_snoozed: bool, include_archived: bool, sort: str) -> list[int]:
     """The ranking narrowed by a filter, best matches first (services.search)."""
-    from netmaint_tui.services.search import Finder
-
     return Finder().order(rank_ids(ctx, include_snoozed=include_snoozed, include_archived=include_archived,
                                    sort=sort), text)
 
@@ -171,8 +170,6 @@ def due_list(
     """The ranking, a page of it; with a filter `text`, the contacts it finds (services.search),
     each row's reason saying where."""
     if (text or "").strip():
-        from netmaint_tui.services.search import found_in
-
         ids = _found(ctx, text, include_snoozed, include_archived, sort)
         rows = rows_for_ids(ctx, ids[int(offset):None if limit is None else int(offset) + int(limit)])
         for row in rows:

@@ -29,6 +29,7 @@ from typing import Any, Callable
 from netmaint_tui.io.formats import file_format
 from netmaint_tui.io.records import ImportRecord
 from netmaint_tui.rules import schema
+from netmaint_tui.rules.duplicates import name_reason
 from netmaint_tui.rules.links import normalize_linkedin_url
 from netmaint_tui.services.common import Context
 from netmaint_tui.services.import_common import (
@@ -184,8 +185,6 @@ class ContactIndex:
 def _another_name(record: str, stored: str) -> bool:
     """The record's name is not the contact's in any spelling (case, accents, order, titles,
     middle names): a match by email or id that is worth saying."""
-    from netmaint_tui.rules.duplicates import name_reason
-
     return record != stored and name_reason(record, stored) is None
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from netmaint_tui.rules import schema
 from netmaint_tui.rules.contact_merge import MergePlan, plan_merge
-from netmaint_tui.rules.duplicates import find_pairs
-from netmaint_tui.services.common import Context, InputError, loads_list
+from netmaint_tui.rules.duplicates import find_pairs, pair_reasons
+from netmaint_tui.services.common import Context, InputError
 from netmaint_tui.services.contacts import tags_of, update_contact
 from netmaint_tui.services.undo import record, restore_on_undo
+from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.models import Contact, ContactAlias, ContactTag, FollowUp, Tag, TouchContact, database
-from netmaint_tui.store.rows import CONTACT_COLUMNS, from_row
+from netmaint_tui.store.rows import CONTACT_COLUMNS, from_row, loads_list
 
 SHOWN = ("name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met", "tier",
          "cadence_days", "tags", "birthday")
@@ -100,8 +101,6 @@ def _side(cid: int, name: str) -> Side:
 
 def merge_preview(ctx: Context, keep_id: int, other_id: int) -> MergePreview:
     """What merging `other_id` into `keep_id` would do, without doing it."""
-    from netmaint_tui.rules.duplicates import pair_reasons
-
     if keep_id == other_id:
         raise InputError("that is one contact; give two different ones to merge")
     keep, other = _fields(keep_id), _fields(other_id)
@@ -122,8 +121,6 @@ def merge_preview(ctx: Context, keep_id: int, other_id: int) -> MergePreview:
 def merge_contacts(ctx: Context, keep_id: int, other_id: int, backup: bool = True) -> MergePreview:
     """Merge `other_id` into `keep_id`, after a copy of the database; what was done."""
     if backup:
-        from netmaint_tui.store.backup import auto_backup
-
         merge_preview(ctx, keep_id, other_id)  # refused before a copy is made for nothing
         auto_backup(getattr(database.obj, "path"), reason="before-merge")
     with database.atomic():

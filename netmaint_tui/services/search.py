@@ -10,8 +10,9 @@ from __future__ import annotations
 from netmaint_tui.rules.search import DESCRIBING, Found, TermHits, describe, find_in_fields, match_expression, order
 from netmaint_tui.rules.search import terms as words_of
 from netmaint_tui.rules.search import words_in
-from netmaint_tui.services.common import Context, loads_list, local_day
+from netmaint_tui.services.common import Context, local_day
 from netmaint_tui.store.models import database
+from netmaint_tui.store.rows import loads_list
 
 LOW_BITS = 0xFFFFFFFF  # touch_fts rowid = (contact id << 32) | touch id
 

@@ -11,6 +11,7 @@ from netmaint_tui.rules import schema
 from netmaint_tui.rules.dates import is_after
 from netmaint_tui.services.common import Context, InputError, check_moment, to_db
 from netmaint_tui.services.contacts import add_contact
+from netmaint_tui.services.deleted_touches import TOUCH_COLUMNS, forget_deleted, keep_deleted, purge_deleted
 from netmaint_tui.services.undo import delete_on_undo, record
 from netmaint_tui.store.models import CapturedItem, Contact, FollowUp, Touch, TouchContact, database
 
@@ -110,10 +111,8 @@ def save_quick_note(
 
 
 def delete_touch(ctx: Context, touch_id: int) -> bool:
-    """Delete a touch; it is kept whole for 30 days (services.touch_edits.restore_touch brings it
-    back), and undo puts it back at once. False when there was no such touch."""
-    from netmaint_tui.services.touch_edits import forget_deleted, keep_deleted, purge_deleted
-
+    """Delete a touch; it is kept whole for 30 days (services.deleted_touches.restore_touch brings
+    it back), and undo puts it back at once. False when there was no such touch."""
     with database.atomic():
         touch = Touch.get_or_none(Touch.id == touch_id)
         if touch is None:
@@ -140,5 +139,3 @@ def delete_touch(ctx: Context, touch_id: int) -> bool:
         Touch.delete().where(Touch.id == touch_id).execute()
     return True
 
-
-TOUCH_COLUMNS = ("id", "at", "channel", "kind", "minutes", "note", "created_at", "source", "source_id", "uid")

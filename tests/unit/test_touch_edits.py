@@ -13,15 +13,8 @@ from netmaint_tui.services.common import InputError, to_db
 from netmaint_tui.services.contacts import add_contact, contact_detail, kind_counts
 from netmaint_tui.services.due import rows_for_ids
 from netmaint_tui.services.habit import week_summary
-from netmaint_tui.services.touch_edits import (
-    deleted_touches,
-    edit_touch,
-    edit_touch_as_typed,
-    people_as_typed,
-    people_of,
-    restore_touch,
-    touches_of,
-)
+from netmaint_tui.services.deleted_touches import deleted_touches, restore_touch
+from netmaint_tui.services.touch_edits import edit_touch, edit_touch_as_typed, people_as_typed, people_of, touches_of
 from netmaint_tui.services.touches import delete_touch, log_touch
 from netmaint_tui.services.undo import History
 from netmaint_tui.store.models import CapturedItem, Contact, DeletedTouch, FollowUp, Touch

@@ -15,6 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from netmaint_tui.rules.dates import DateInputError, parse_date
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.habit import add_pause, list_pauses, remove_pause, set_goal
 from netmaint_tui.ui.format import ControlsShown, safe
 from netmaint_tui.ui.screens.forms import FormScreen, T
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
@@ -22,9 +25,6 @@ from netmaint_tui.ui.widgets.contact_field import SteadyInput
 
 def typed_day(text: str, today):
     """A day as typed ("2025-08-01", "mon", "in 2w"); InputError saying why not."""
-    from netmaint_tui.rules.dates import DateInputError, parse_date
-    from netmaint_tui.services.common import InputError
-
     try:
         return parse_date(text.strip(), today=today)
     except DateInputError as exc:
@@ -32,8 +32,6 @@ def typed_day(text: str, today):
 
 
 def typed_count(text: str, what: str) -> int | None:
-    from netmaint_tui.services.common import InputError
-
     text = text.strip()
     if not text:
         return None
@@ -42,9 +40,17 @@ def typed_count(text: str, what: str) -> int | None:
     return int(text)
 
 
-def open_set_goal(app, current_touches: int | None, current_minutes: int | None) -> None:
-    from netmaint_tui.services.habit import set_goal
+def week_pane_asked(app, what: str, week) -> None:
+    """`e` (what: "goal"), `p` ("pause") or `d` ("pauses") in the week pane; `week`: the WeekSummary shown."""
+    if what == "goal":
+        open_set_goal(app, week.goal_touches if week else None, week.goal_minutes if week else None)
+    elif what == "pause":
+        open_add_pause(app)
+    else:
+        app.push_screen(PausesDialog())
 
+
+def open_set_goal(app, current_touches: int | None, current_minutes: int | None) -> None:
     def save(values: dict) -> str:
         app.act("Set the weekly goal", lambda: set_goal(app.ctx, **values))
         return "saved"
@@ -58,8 +64,6 @@ def open_set_goal(app, current_touches: int | None, current_minutes: int | None)
 
 
 def open_add_pause(app) -> None:
-    from netmaint_tui.services.habit import add_pause
-
     def save(values: dict) -> str:
         app.act("Add a pause", lambda: add_pause(app.ctx, **values))
         return f"{values['start']} to {values['end']}"
@@ -91,8 +95,6 @@ class GoalForm(FormScreen[T]):
         self.query_one("#g-touches", Input).focus()
 
     def values(self) -> dict:
-        from netmaint_tui.services.common import InputError
-
         touches = typed_count(self.query_one("#g-touches", Input).value, "touches")
         minutes = typed_count(self.query_one("#g-minutes", Input).value, "minutes")
         if touches is None and minutes is None:
@@ -148,8 +150,6 @@ class PausesDialog(ModalScreen[None]):
         self.query_one(OptionList).focus()
 
     def _fill(self) -> None:
-        from netmaint_tui.services.habit import list_pauses
-
         options = self.query_one(OptionList)
         options.clear_options()
         pauses = list_pauses()
@@ -167,8 +167,6 @@ class PausesDialog(ModalScreen[None]):
         self.action_remove()
 
     def action_remove(self) -> None:
-        from netmaint_tui.services.habit import remove_pause
-
         options = self.query_one(OptionList)
         if options.highlighted is None or options.get_option_at_index(options.highlighted).id is None:
             return

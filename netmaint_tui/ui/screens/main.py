@@ -316,20 +316,14 @@ class MainScreen(Screen):
 
     def on_week_tracker_asked(self, event) -> None:
         """`e`, `p` or `d` in the week pane: the goal, a pause added, a pause taken back."""
-        from netmaint_tui.ui.screens.habit_forms import PausesDialog, open_add_pause, open_set_goal
+        from netmaint_tui.ui.screens.habit_forms import week_pane_asked  # lazy: not needed for the first frame
 
-        if event.what == "goal":
-            open_set_goal(self.app, self._week.goal_touches if self._week else None,
-                          self._week.goal_minutes if self._week else None)
-        elif event.what == "pause":
-            open_add_pause(self.app)
-        else:
-            self.app.push_screen(PausesDialog())
+        week_pane_asked(self.app, event.what, self._week)
 
     # By name: the detail pane's module is imported after the first frame (see _mount_rest).
     def on_contact_detail_touch_chosen(self, event) -> None:
         """`e` or `d` on a touch in the detail pane's history."""
-        from netmaint_tui.ui.screens.touch_forms import delete_touch_now, open_edit_touch
+        from netmaint_tui.ui.screens.touch_forms import delete_touch_now, open_edit_touch  # lazy: first frame
 
         if event.what == "edit":
             open_edit_touch(self.app, event.contact_id, event.touch_id)
@@ -450,13 +444,13 @@ class MainScreen(Screen):
     # --- merging duplicates ------------------------------------------------------------------
 
     def action_mark(self) -> None:
-        from netmaint_tui.ui.screens.merging import toggle_mark
+        from netmaint_tui.ui.screens.merging import toggle_mark  # lazy: not needed for the first frame
 
         if self._require_selection() is not None:
             toggle_mark(self.app, self.query_one(ContactList))
 
     def action_merge(self) -> None:
-        from netmaint_tui.ui.screens.merging import merge_marked
+        from netmaint_tui.ui.screens.merging import merge_marked  # lazy: not needed for the first frame
 
         merge_marked(self.app, self.query_one(ContactList), lambda _result: self.changed())
 

@@ -16,16 +16,17 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from netmaint_tui.rules.schema import label
 from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.merging import SHOWN, duplicate_pairs, merge_contacts, merge_preview, shown_value
+from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe, signed
+from netmaint_tui.ui.workers import on_own_connection
 
 
 def open_merge(app, keep: int, other: int, done=None) -> None:
     """The preview of merging `other` into `keep`; merged on `y`. `done(kept_id)` after a merge."""
-    from netmaint_tui.services.common import InputError
-    from netmaint_tui.services.merging import merge_contacts, merge_preview
-    from netmaint_tui.store.errors import StoreError
-
     try:
         preview = merge_preview(app.ctx, keep, other)
     except (InputError, StoreError) as exc:
@@ -80,9 +81,6 @@ def merge_marked(app, contacts, closed) -> None:
 
 
 def preview_content(p) -> Content:
-    from netmaint_tui.rules.schema import label
-    from netmaint_tui.services.merging import SHOWN, shown_value
-
     parts: list = [("Keep    ", "$text-muted"), (safe(p.keep.name), "bold"), f"  #{p.keep.id}\n",
                    ("Merge in ", "$text-muted"), safe(p.other.name), f"  #{p.other.id}  (removed after)\n"]
     if p.reasons:
@@ -182,9 +180,6 @@ class DuplicatesScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _find(self) -> None:
-        from netmaint_tui.services.merging import duplicate_pairs
-        from netmaint_tui.ui.workers import on_own_connection
-
         pairs = on_own_connection(lambda: duplicate_pairs(self.app.ctx))
         self.app.call_from_thread(self._show, pairs)
 

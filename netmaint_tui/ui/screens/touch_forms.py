@@ -10,15 +10,15 @@ from typing import Callable
 
 from textual.widgets import Input, Label, Select, TextArea
 
-from netmaint_tui.store.models import CHANNELS, KINDS
+from netmaint_tui.rules.vocabulary import CHANNELS, KINDS
+from netmaint_tui.services.touch_edits import edit_touch_as_typed, people_as_typed, touch_view
+from netmaint_tui.services.touches import delete_touch
 from netmaint_tui.ui.format import ControlsShown
 from netmaint_tui.ui.screens.forms import FormScreen, T, typed_moment
 from netmaint_tui.ui.widgets.contact_field import SteadyInput, SteadySelect, SteadyTextArea
 
 
 def open_edit_touch(app, contact_id: int, touch_id: int) -> None:
-    from netmaint_tui.services.touch_edits import edit_touch_as_typed, people_as_typed, touch_view
-
     ctx = app.ctx
     view = touch_view(ctx, touch_id)
     people = people_as_typed(touch_id)
@@ -37,9 +37,6 @@ def open_edit_touch(app, contact_id: int, touch_id: int) -> None:
 
 def delete_touch_now(app, contact_id: int, touch_id: int) -> None:
     """At once, without asking: u undoes it, and the command line restores it for 30 days."""
-    from netmaint_tui.services.touch_edits import touch_view
-    from netmaint_tui.services.touches import delete_touch
-
     view = touch_view(app.ctx, touch_id)
     when = view.at.strftime("%d %b %Y %H:%M")
     app.act(f"Delete the {view.channel} of {when}", lambda: delete_touch(app.ctx, touch_id),
