@@ -19,7 +19,9 @@ TITLES = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame lord lady rev fr herr frau jr sr ii iii iv phd md mba esq "
     "msc bsc ma ba dipl ing".split()
 )
-PHONE_DIGITS = 7  # the shortest tail of a number that stands for it ("555 0142" in "+1 555 0142")
+# A number is its last nine digits ("+49 30 1234567" and "030 1234567" are one number), or all of
+# them from seven up: a shorter one says too little to call two contacts one person.
+PHONE_DIGITS, PHONE_TAIL = 7, 9
 # A name shared by more contacts than this is a common name, not a duplicate: its pairs would bury the rest.
 COMMON_NAME = 12
 
@@ -43,7 +45,7 @@ def name_words(name: str) -> list[str]:
 
 def phone_key(phone: str) -> str:
     digits = "".join(ch for ch in phone if ch.isdigit())
-    return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS else ""
+    return digits[-PHONE_TAIL:] if len(digits) >= PHONE_DIGITS else ""
 
 
 def _url_key(url: str) -> str:
