@@ -32,7 +32,7 @@ def test_pick_a_pair_from_the_likely_duplicates_see_the_result_merge_and_undo(tm
         await settle(app, pilot)
         assert isinstance(app.screen, DuplicatesScreen)
         text = screen_text(app)
-        assert "1 likely duplicate pairs" in text and "same name with and without middle names or titles" in text
+        assert "1 likely duplicate pair" in text and "same name with and without middle names or titles" in text
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, MergeDialog)

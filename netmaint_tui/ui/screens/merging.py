@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -80,6 +80,11 @@ def merge_marked(app, contacts, closed) -> None:
     open_merge(app, pair[0], pair[1], done=merged)
 
 
+def _title(key: str) -> str:
+    words = label(key)
+    return words[:1].upper() + words[1:]  # "LinkedIn" stays so
+
+
 def preview_content(p) -> Content:
     parts: list = [("Keep    ", "$text-muted"), (safe(p.keep.name), "bold"), f"  #{p.keep.id}\n",
                    ("Merge in ", "$text-muted"), safe(p.other.name), f"  #{p.other.id}  (removed after)\n"]
@@ -91,15 +96,15 @@ def preview_content(p) -> Content:
         value = shown_value(key, p.result[key])
         if not value:
             continue
-        parts += ["\n", (f"{label(key).capitalize():<10}", "$text-muted"), safe(value)]
+        parts += ["\n", (f"{_title(key):<10}", "$text-muted"), safe(value)]
         if key in taken or (key in united and united[key] == p.result[key]):
             parts += [("  ← theirs", "$success")]
         elif key in united:
-            parts += [(f"  (+ {safe(', '.join(united[key]))})", "$success")]
+            parts += [(f"  (+{len(united[key])} theirs)", "$success")]
     if p.plan.noted:
         parts += ["\n\n", ("Into the notes (both differ; the kept contact's value stays)", "bold")]
         for key, mine, theirs in p.plan.noted:
-            parts += ["\n", (f"{label(key).capitalize():<10}", "$text-muted"), safe(shown_value(key, theirs)),
+            parts += ["\n", (f"{_title(key):<10}", "$text-muted"), safe(shown_value(key, theirs)),
                       (f"  (kept: {safe(shown_value(key, mine))})", "$text-muted")]
     parts += ["\n\n", ("History   ", "$text-muted"),
               f"{p.keep.touches} + {p.other.touches} touches"
@@ -125,6 +130,7 @@ class MergeDialog(ModalScreen[str | None]):
     MergeDialog { align: center middle; }
     MergeDialog > Vertical { width: 80; max-width: 96%; height: auto; max-height: 94%; border: thick $warning;
         background: $surface; padding: 0 1; }
+    MergeDialog #merge-scroll { height: auto; }
     MergeDialog #merge-preview { height: auto; }
     MergeDialog #merge-help { color: $text-muted; margin-top: 1; }
     """
@@ -136,9 +142,15 @@ class MergeDialog(ModalScreen[str | None]):
     def compose(self):
         with Vertical() as box:
             box.border_title = "Merge two contacts into one"
-            yield Static(preview_content(self.preview), id="merge-preview")
+            # Scrolls on a short terminal, so that the keys below stay in view.
+            with VerticalScroll(id="merge-scroll"):
+                yield Static(preview_content(self.preview), id="merge-preview")
             yield Static(Content("y merge (a copy of the database is made first; u undoes it) · "
                                  "s keep the other one · Esc cancel"), id="merge-help")
+
+    def on_resize(self) -> None:
+        # The box's border, its help line and a margin take 6 rows of the screen.
+        self.query_one("#merge-scroll").styles.max_height = max(3, self.size.height - 8)
 
     def action_answer(self, answer: str | None) -> None:
         self.dismiss(answer)
@@ -187,7 +199,7 @@ class DuplicatesScreen(ModalScreen[None]):
         self.pairs = pairs[:self.SHOWN]
         more = f" (the first {self.SHOWN}; netmaint duplicates lists all)" if len(pairs) > self.SHOWN else ""
         self.query_one("#dup-status", Static).update(
-            Content(f"{len(pairs)} likely duplicate pairs{more}" if pairs else "No likely duplicates."))
+            Content(f"{plural(len(pairs), 'likely duplicate pair')}{more}" if pairs else "No likely duplicates."))
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(Content.assemble(
