@@ -66,9 +66,16 @@ def name_reason(a: str, b: str) -> tuple[int, str] | None:
         return None
     if words_a == words_b or sorted(words_a) == sorted(words_b):
         return ALIKE, "same name with and without titles"
-    if (words_a[0], words_a[-1]) == (words_b[0], words_b[-1]):
+    if (words_a[0], words_a[-1]) == (words_b[0], words_b[-1]) and _middles_agree(words_a[1:-1], words_b[1:-1]):
         return ALIKE, "same name with and without middle names or titles"
     return None
+
+
+def _middles_agree(a: list[str], b: list[str]) -> bool:
+    """Middle names that can be one person's: none on one side, or each of the fewer is one of
+    the others or its initial ("R." for "Richter"). "Diego E. Khan" and "Diego H. Khan" are two."""
+    fewer, more = sorted((a, b), key=len)
+    return all(any(w == m or (len(w) == 1 and m.startswith(w)) for m in more) for w in fewer)
 
 
 def pair_reasons(a: dict, b: dict) -> tuple[int, list[str]]:

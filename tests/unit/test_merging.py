@@ -38,6 +38,7 @@ def _commits_without_waiting_for_the_disk(monkeypatch):
     ("Dr. John Doe", "John Doe", "same name with and without titles"),
     ("Mr. John Richter James Doe Sr.", "John Doe", "same name with and without middle names or titles"),
     ("John R. Doe", "John Doe", "same name with and without middle names or titles"),
+    ("John R. Doe", "John Richter James Doe", "same name with and without middle names or titles"),
 ])
 def test_names_of_one_person(a, b, reason):
     assert name_reason(a, b)[1] == reason
@@ -45,7 +46,7 @@ def test_names_of_one_person(a, b, reason):
 
 
 @pytest.mark.parametrize("a, b", [("John Doe", "Jane Doe"), ("John", "John Doe"), ("Only FN", "Test X-Mobil"),
-                                  ("Dr.", "Mr.")])
+                                  ("Dr.", "Mr."), ("Diego E. Khan", "Diego H. Khan")])
 def test_names_of_other_people(a, b):
     assert name_reason(a, b) is None
 
