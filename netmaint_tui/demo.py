@@ -122,7 +122,10 @@ def _contacts(db, rng, n, first_day, now):
         birthday = f"--{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.3 else None
         rows.append({
             "name": name, "company": company, "role": rng.choice(ROLES), "emails": [email],
-            "phones": [f"+1 555 01{rng.randint(0, 99):02d}"] if rng.random() < 0.5 else [],
+            # A number of their own (people do not share phones): the same draws as ever, so the
+            # rest of the network stays as it was.
+            "phones": [f"+1 555 {100 + i % 900:03d} {rng.randint(0, 99):02d}{i // 900 % 100:02d}"]
+            if rng.random() < 0.5 else [],
             "linkedin_url": f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{i}",
             "location": rng.choice(CITIES), "how_met": rng.choice(HOW_MET), "tier": tier,
             "cadence_days": 14 if (tier == "A" and rng.random() < 0.1) else None, "birthday": birthday,

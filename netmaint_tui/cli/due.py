@@ -11,7 +11,7 @@ from netmaint_tui.services.due import due_list
 def _arguments(du) -> None:
     du.add_argument("--limit", type=count, default=20)
     du.add_argument("--json", action="store_true")
-    du.add_argument("--filter", default="", help="only names, companies or tags containing this")
+    du.add_argument("--filter", default="", help="only contacts with these words anywhere: name, any field, tag, notes, a touch or a follow-up")
     du.add_argument("--snoozed", action="store_true", help="include snoozed contacts")
 
 
@@ -33,4 +33,4 @@ def print_due(ctx, *, limit: int = 20, as_json: bool = False, text: str = "", sn
     width = min(28, max(len(show(r.name)) for r in rows))
     for i, r in enumerate(rows, 1):
         when = humanize_in(r.days_until_due)
-        out(f"{i:>3}. {show(r.name)[:width]:<{width}}  {show(r.company)[:20]:<20}  {r.tier}  {when:>12}  {show(r.reason)}")
+        out(f"{i:>3}. {show(r.name)[:width]:<{width}}  {show(r.company)[:20]:<20}  {r.tier}  {when:>12}  {show(r.reason_shown)}")

@@ -68,7 +68,10 @@ def _change_lines(report) -> list[str]:
                     parts.append(f"{field_label(key)} + {show(', '.join(added))}")
                 else:
                     parts.append(f"{field_label(key)} {show(repr(old if old is not None else ''))} → {show(repr(new))}")
-            out.append(f"{where}would update {show(change.name)}: {'; '.join(parts)}")
+            out.append(f"{where}would update {show(change.matched)}: {'; '.join(parts)} "
+                       f"({show(change.match_words())})")
+        elif change.action == "same":
+            out.append(f"{where}unchanged: {show(change.matched)} ({show(change.match_words())})")
     return out
 
 

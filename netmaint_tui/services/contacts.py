@@ -13,6 +13,7 @@ from peewee import fn
 from netmaint_tui.rules import schema
 from netmaint_tui.rules.dates import is_after
 from netmaint_tui.rules.priority import balance
+from netmaint_tui.rules.text import visible
 from netmaint_tui.services.common import (
     AmbiguousContact,
     ArchivedContact,
@@ -471,6 +472,19 @@ def names_of(contact_ids) -> list[str]:
     """The contacts' names, in the order given: what a command says it acted on."""
     names = dict(Contact.select(Contact.id, Contact.name).where(Contact.id.in_(list(contact_ids))).tuples())
     return [names[i] for i in contact_ids if i in names]
+
+
+def names_as_typed(contact_ids) -> str:
+    """Contacts as a form's people field shows them: names joined by commas, `#id` for a name
+    that a comma, a control character or another contact's name would make unclear, so that the
+    field saved as it is resolves to the same people (resolve_contacts)."""
+    ids = list(contact_ids)
+    shown = []
+    for cid, name in zip(ids, names_of(ids)):
+        shared = Contact.select().where((Contact.name == name) & (Contact.id != cid)).exists()
+        plain = "," not in name and name.strip() == name and visible(name, single_line=True) == name
+        shown.append(name if plain and not shared else f"#{cid}")
+    return ", ".join(shown)
 
 
 def contact_names(text: str = "", limit: int = 20) -> list[tuple[int, str, str]]:

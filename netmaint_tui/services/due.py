@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from itertools import compress
 
 from netmaint_tui.rules.dates import calendar_months, is_after, local_midnight_utc
 from netmaint_tui.rules.occasions import DUE_BEFORE, SOON_DAYS, due_for_date, month_days_ahead, soon_words, upcoming
 from netmaint_tui.rules.priority import TIER_WEIGHT, ReasonFacts, balance, due_on, reason
+from netmaint_tui.rules.search import describe
 from netmaint_tui.services.common import Context, local_day, local_time, plain_date, to_db
 from netmaint_tui.services.contacts import kind_counts, tags_of
 from netmaint_tui.services.occasions import dates_of, occasions
+from netmaint_tui.services.search import Finder, found_in
 from netmaint_tui.store.models import database
 
 URGENT_WITHIN = dt.timedelta(days=1)
@@ -49,6 +50,13 @@ class DueRow:
     reason: str
     tags: list[str] = field(default_factory=list)
     last_heard: dt.datetime | None = None  # aware, local: when they last wrote (a captured mail)
+    # Where a filter found this contact (rules.search.Found); empty without a filter.
+    found: list = field(default_factory=list)
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason, and first where the filter found the contact: the words of the list's reason line."""
+        return " · ".join(p for p in (describe(self.found), self.reason) if p)
 
     def as_json(self) -> dict:
         return {
@@ -70,7 +78,8 @@ class DueRow:
             "follow_up_due": self.urgent,
             "snoozed_until": self.snoozed_until.isoformat() if self.snoozed_until else None,
             "tags": self.tags,
-            "reason": self.reason,
+            "found": [{"word": f.word, "where": f.where} for f in self.found],
+            "reason": self.reason_shown,
         }
 
 
@@ -82,28 +91,13 @@ def _follow_up_when(due_local, now, today: dt.date) -> str:
     return f"due {word} {due_local.strftime('%H:%M')}"
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _where(ctx: Context, text: str, include_snoozed: bool, include_archived: bool) -> tuple[str, list]:
+def _where(ctx: Context, include_snoozed: bool, include_archived: bool) -> tuple[str, list]:
     clauses, params = [], []
     if not include_archived:
         clauses.append("c.archived = 0")
     if not include_snoozed:
         clauses.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)")
         params.append(ctx.today().isoformat())
-    text = (text or "").strip()
-    if text:
-        # instr on folded text: case-insensitive for every script ('ölaf' finds 'Ölaf'),
-        # and '%' or '_' in the filter are plain characters.
-        folded = text.casefold()
-        clauses.append(
-            "(instr(nm_fold(c.name), ?) > 0 OR instr(nm_fold(c.company), ?) > 0 OR c.id IN ("
-            "SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id "
-            "WHERE instr(nm_fold(t.name), ?) > 0))"
-        )
-        params += [folded, folded, folded]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -132,7 +126,9 @@ _ORDER = {
 
 
 def count_due(ctx: Context, text: str = "", include_snoozed: bool = False, include_archived: bool = False) -> int:
-    where, params = _where(ctx, text, include_snoozed, include_archived)
+    if (text or "").strip():
+        return len(_found(ctx, text, include_snoozed, include_archived, "priority"))
+    where, params = _where(ctx, include_snoozed, include_archived)
     return database.execute_sql(f"SELECT COUNT(*) FROM contact c{where}", params).fetchone()[0]
 
 
@@ -160,6 +156,12 @@ def _date_due_sql(ctx: Context) -> tuple[str, list]:
            f" UNION SELECT d.contact_id FROM contact_date d JOIN contact a ON a.id = d.contact_id"
            f" WHERE substr(d.date, -5) IN ({marks}) AND (a.last_touch_at IS NULL OR a.last_touch_at < {date})")
     return sql, [*days, *birthday_params, *days, *date_params]
+
+
+def _found(ctx: Context, text: str, include_snoozed: bool, include_archived: bool, sort: str) -> list[int]:
+    """The ranking narrowed by a filter, best matches first (services.search)."""
+    return Finder().order(rank_ids(ctx, include_snoozed=include_snoozed, include_archived=include_archived,
+                                   sort=sort), text)
 
 
 def _ranking_sql(ctx: Context, where: str, sort: str, columns: str = "*") -> tuple[str, list]:
@@ -199,7 +201,15 @@ def due_list(
     include_archived: bool = False,
     sort: str = "priority",
 ) -> list[DueRow]:
-    where, params = _where(ctx, text, include_snoozed, include_archived)
+    """The ranking, a page of it; with a filter `text`, the contacts it finds (services.search),
+    each row's reason saying where."""
+    if (text or "").strip():
+        ids = _found(ctx, text, include_snoozed, include_archived, sort)
+        rows = rows_for_ids(ctx, ids[int(offset):None if limit is None else int(offset) + int(limit)])
+        for row in rows:
+            row.found = found_in(ctx, row.id, text)
+        return rows
+    where, params = _where(ctx, include_snoozed, include_archived)
     sql, head = _ranking_sql(ctx, where, sort)
     cursor = database.execute_sql(sql + " LIMIT ? OFFSET ?", [*head, *params, -1 if limit is None else int(limit), int(offset)])
     names = [d[0] for d in cursor.description]
@@ -209,8 +219,11 @@ def due_list(
 def rank_ids(
     ctx: Context, text: str = "", include_snoozed: bool = False, include_archived: bool = False, sort: str = "priority"
 ) -> list[int]:
-    """The whole ranking as ids only: the app keeps this and fetches visible rows with rows_for_ids."""
-    where, params = _where(ctx, text, include_snoozed, include_archived)
+    """The whole ranking as ids only: the app keeps this and fetches visible rows with rows_for_ids.
+    With a filter `text`, the contacts it finds, best matches first."""
+    if (text or "").strip():
+        return _found(ctx, text, include_snoozed, include_archived, sort)
+    where, params = _where(ctx, include_snoozed, include_archived)
     sql, head = _ranking_sql(ctx, where, sort, columns="id")
     # One row holding every id, not 30,000 rows: each row fetched takes the interpreter lock
     # back, and at start-up this runs on a thread beside the interface's imports. An aggregate
@@ -218,51 +231,6 @@ def rank_ids(
     # tests compare it with due_list row by row for every sort.
     (joined,) = database.execute_sql(f"SELECT group_concat(id) FROM ({sql})", [*head, *params]).fetchone()
     return [int(i) for i in joined.split(",")] if joined else []
-
-
-class SearchIndex:
-    """Each contact's name, company and tags, case-folded, for narrowing a ranking as the user
-    types: a keystroke costs one substring test per listed contact, not a query. Typing one
-    more letter only re-tests the contacts the previous text kept."""
-
-    def __init__(self, texts: dict[int, str]) -> None:
-        self.texts = texts
-        # Each state is one tuple, replaced whole, so a worker thread and the screen can both
-        # narrow: (ranking, its texts in ranking order) and (ranking, needle, matched ids, their texts).
-        self._aligned: tuple[list[int] | None, list[str]] = (None, [])
-        self._last: tuple[list[int] | None, str, list[int], list[str]] = (None, "", [], [])
-
-    def narrow(self, ranking: list[int], text: str) -> list[int]:
-        needle = (text or "").strip().casefold()
-        if not needle:
-            return list(ranking)
-        order, previous, ids, texts = self._last
-        # Whatever contains the new text contains the old one when the old one is part of it.
-        if not (order is ranking and previous and previous in needle):
-            ids, texts = ranking, self.align(ranking)
-        hits = [needle in t for t in texts]
-        ids, texts = list(compress(ids, hits)), list(compress(texts, hits))
-        self._last = (ranking, needle, ids, texts)
-        return list(ids)
-
-    def align(self, ranking: list[int]) -> list[str]:
-        """The texts in ranking order, once per ranking (a worker can do it ahead)."""
-        order, texts = self._aligned
-        if order is not ranking:
-            get = self.texts.get
-            texts = [get(i, "") for i in ranking]
-            self._aligned = (ranking, texts)
-        return texts
-
-
-def search_index() -> SearchIndex:
-    """Matches what the `text` filter of due_list matches (name, company or a tag contains it)."""
-    rows = database.execute_sql(
-        "SELECT c.id, c.name, c.company, (SELECT group_concat(t.name, char(10)) FROM contact_tag ct "
-        "JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id) FROM contact c"
-    ).fetchall()
-    # Newlines separate the fields so a typed text never matches across two of them.
-    return SearchIndex({cid: f"{name}\n{company}\n{tags or ''}".casefold() for cid, name, company, tags in rows})
 
 
 def rows_for_ids(ctx: Context, ids: list[int]) -> list[DueRow]:

@@ -22,11 +22,22 @@ Progress = Callable[[int, int], None]
 class Change:
     """One record's fate, for a dry run's listing and the app's import screen."""
 
-    action: str  # 'add' | 'update' | 'skip'
+    action: str  # 'add' | 'update' | 'same' (matched, nothing to change) | 'skip'
     line: int
-    name: str
+    name: str  # as the record has it
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # update: field -> (old, new)
     message: str = ""
+    # update and same: the contact it matched, by its stored name, and how ("email", "LinkedIn URL"…).
+    matched: str = ""
+    how: str = ""
+    other_name: bool = False  # matched a contact whose name is not the record's in any spelling
+
+    def match_words(self) -> str:
+        """`matched by email`, or with another name: `Only FN matched Test X-Mobil by email, a
+        contact with another name`."""
+        if self.other_name:
+            return f"{self.name} matched {self.matched} by {self.how}, a contact with another name"
+        return f"matched by {self.how}"
 
 
 @dataclass

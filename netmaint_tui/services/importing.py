@@ -29,6 +29,7 @@ from typing import Any, Callable
 from netmaint_tui.io.formats import file_format
 from netmaint_tui.io.records import ImportRecord
 from netmaint_tui.rules import schema
+from netmaint_tui.rules.duplicates import name_reason
 from netmaint_tui.rules.links import normalize_linkedin_url
 from netmaint_tui.services.common import Context
 from netmaint_tui.services.occasions import all_dates, insert_dates
@@ -113,6 +114,12 @@ class ContactIndex:
             index._index(cid, row)
             if row.get("source") == "linkedin":
                 index.linkedin_by_name.setdefault(_name_key(row["name"], ""), []).append(cid)
+        # The source ids of contacts merged into another one: that one is who they are now.
+        for cid, source, source_id in database.execute_sql(
+            "SELECT contact_id, source, source_id FROM contact_alias ORDER BY id"
+        ).fetchall():
+            if cid in index.rows:
+                index.by_source.setdefault((source or "", source_id), []).append(cid)
         return index
 
     def _index(self, cid: int, row: dict) -> None:
@@ -178,6 +185,12 @@ class ContactIndex:
             if len(ids) == 1 and key not in self.names_repeated and (claimed is None or ids[0] not in claimed):
                 return ids[0], "name (the one LinkedIn contact of that name)"
         return None, ""
+
+
+def _another_name(record: str, stored: str) -> bool:
+    """The record's name is not the contact's in any spelling (case, accents, order, titles,
+    middle names): a match by email or id that is worth saying."""
+    return record != stored and name_reason(record, stored) is None
 
 
 # --- checking one incoming contact ------------------------------------------------------------
@@ -434,7 +447,7 @@ def upsert_contacts(
         item.setdefault("source", source)
         if not item.get("source"):
             item["source"] = source
-        cid, _how = index.find(item, claimed)
+        cid, how = index.find(item, claimed)
         if cid is None:
             values = _new_contact(item, source, tier, now)
             wanted_id = raw.get("id") if keep_ids and isinstance(raw.get("id"), int) and raw.get("id") > 0 else None
@@ -445,6 +458,14 @@ def upsert_contacts(
         else:
             existing = index.rows[cid]
             changes = merge(existing, item, source)
+            # Whom the record was taken for, and why: an email shared by two people would
+            # otherwise merge one into the other without a word.
+            change = Change("update" if changes else "same", line, item["name"], changes, matched=existing["name"],
+                            how=how, other_name=_another_name(item["name"], existing["name"]))
+            report.changes.append(change)
+            if change.other_name:
+                verb = "would be merged into" if writer.dry_run else "merged into"
+                report.issue(line, f"{change.match_words()}; {verb} it")
             if changes:
                 writer.update_contact(cid, changes, now)
                 updated = dict(existing)
@@ -452,7 +473,6 @@ def upsert_contacts(
                 updated["updated_at"] = now
                 index.replace(cid, updated)
                 report.updated += 1
-                report.changes.append(Change("update", line, existing["name"], changes))
             else:
                 report.unchanged += 1
         if claimed is not None:

@@ -11,6 +11,7 @@ from netmaint_tui.rules import schema
 from netmaint_tui.rules.dates import is_after
 from netmaint_tui.services.common import Context, InputError, check_moment, to_db
 from netmaint_tui.services.contacts import add_contact
+from netmaint_tui.services.deleted_touches import TOUCH_COLUMNS, forget_deleted, keep_deleted, purge_deleted
 from netmaint_tui.services.undo import delete_on_undo, record
 from netmaint_tui.store.models import CapturedItem, Contact, FollowUp, Touch, TouchContact, database
 
@@ -109,17 +110,20 @@ def save_quick_note(
     return result, new_ids
 
 
-def delete_touch(ctx: Context, touch_id: int) -> None:
+def delete_touch(ctx: Context, touch_id: int) -> bool:
+    """Delete a touch; it is kept whole for 30 days (services.deleted_touches.restore_touch brings
+    it back), and undo puts it back at once. False when there was no such touch."""
     with database.atomic():
         touch = Touch.get_or_none(Touch.id == touch_id)
         if touch is None:
-            return
+            return False
         members = [c for (c,) in TouchContact.select(TouchContact.contact).where(TouchContact.touch == touch_id).tuples()]
         from_it = [f for (f,) in FollowUp.select(FollowUp.id).where(FollowUp.touch == touch_id).tuples()]
         # A captured touch: the calendar or mail items it was made from (they outlive it).
         made_from = [i for (i,) in CapturedItem.select(CapturedItem.id).where(CapturedItem.touch == touch_id).tuples()]
-        row = {f: getattr(touch, f) for f in ("id", "at", "channel", "kind", "minutes", "note", "created_at",
-                                              "source", "source_id", "uid")}
+        row = {f: getattr(touch, f) for f in TOUCH_COLUMNS}
+        purge_deleted(ctx)
+        kept = keep_deleted(ctx, row, members, from_it, made_from)
 
         def put_back() -> list[str]:
             if Touch.get_or_none(Touch.id == touch_id) is not None:
@@ -128,7 +132,10 @@ def delete_touch(ctx: Context, touch_id: int) -> None:
             TouchContact.insert_many([(touch_id, c) for c in members], fields=[TouchContact.touch, TouchContact.contact]).execute()
             FollowUp.update(touch=touch_id).where(FollowUp.id.in_(from_it)).execute()
             CapturedItem.update(touch=touch_id).where(CapturedItem.id.in_(made_from)).execute()
+            forget_deleted(kept)
             return []
 
         record(put_back)
         Touch.delete().where(Touch.id == touch_id).execute()
+    return True
+

@@ -10,7 +10,10 @@ from typing import Callable
 
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.errors import MigrationFailed, StoreError
-from netmaint_tui.store.models import ALL_MODELS, CapturedItem, ContactDate, Correspondent, SyncChange, SyncFolder, SyncItem
+from netmaint_tui.store.models import (
+    ALL_MODELS, CapturedItem, ContactAlias, ContactDate, Correspondent, DeletedTouch, SyncChange, SyncFolder,
+    SyncItem,
+)
 
 
 def _migration_1(db) -> None:
@@ -131,10 +134,118 @@ def _migration_4(db) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS contact_date_month_day ON contact_date (substr(date, -5))")
 
 
-MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4]
+# The search index (migration 5): what the filter and `due --filter` look words up in.
+# contact_fts holds a copy of each contact's searchable fields and its tags, one row per contact
+# (rowid = the contact's id): small, and a copy can be rewritten from the contact at any time.
+# touch_fts holds each touch's note once per person in it, and nothing else (contentless): its
+# rowid is (contact id << 32) | touch id, so a word's matches give their contacts without a join
+# over hundreds of thousands of links; a contentless row is removed by giving its old text
+# back, which the triggers below do. follow_up_fts indexes the follow-up table in place.
+SEARCH_TABLES = ("contact_fts", "touch_fts", "follow_up_fts")
+_FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
+CONTACT_FTS_COLUMNS = ("name", "company", "role", "location", "emails", "tags", "how_met", "notes")
+_TOKENS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '1'"
+_CONTACT_ROWS = (
+    "INSERT INTO contact_fts (rowid, name, company, role, location, emails, tags, how_met, notes) "
+    "SELECT c.id, c.name, c.company, c.role, c.location, c.emails, "
+    "IFNULL((SELECT group_concat(t.name, char(10)) FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id "
+    "WHERE ct.contact_id = c.id), ''), c.how_met, c.notes FROM contact c"
+)
+
+
+def _refresh_contact(which: str) -> str:
+    """SQL rewriting contact_fts rows for the contacts `which` selects (their ids)."""
+    return f"DELETE FROM contact_fts WHERE rowid IN ({which}); {_CONTACT_ROWS} WHERE c.id IN ({which});"
+
+
+def _touch_rows(verb: str, rowid: str, note: str, source: str) -> str:
+    """SQL adding (verb 'insert') or removing ('delete') touch_fts rows; an empty note has none."""
+    if verb == "delete":
+        return (f"INSERT INTO touch_fts (touch_fts, rowid, note) SELECT 'delete', {rowid}, {note} "
+                f"FROM {source} AND {note} != '';")
+    return f"INSERT INTO touch_fts (rowid, note) SELECT {rowid}, {note} FROM {source} AND {note} != '';"
+
+
+def _migration_5(db) -> None:
+    """Search: every field, tag, note, touch and follow-up, kept in step by triggers, and built
+    for what the file holds already. IF NOT EXISTS and a rebuild from scratch: run again on a
+    file that has it (its version lost, or numbered differently), it leaves one whole index."""
+    link = "(tc.contact_id << 32) | tc.touch_id"
+    new_link, old_link = "(NEW.contact_id << 32) | NEW.touch_id", "(OLD.contact_id << 32) | OLD.touch_id"
+    statements = [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS contact_fts USING fts5({', '.join(CONTACT_FTS_COLUMNS)}, {_TOKENS})",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS touch_fts USING fts5(note, content = '', {_TOKENS})",
+        "CREATE VIRTUAL TABLE IF NOT EXISTS follow_up_fts USING fts5(what, about_text, content = 'follow_up', "
+        f"content_rowid = 'id', {_TOKENS})",
+        # A contact's own fields; last_touch_at and the like change far more often and are not searched.
+        f"""CREATE TRIGGER IF NOT EXISTS contact_fts_ai AFTER INSERT ON contact BEGIN
+              {_refresh_contact("NEW.id")} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS contact_fts_au
+              AFTER UPDATE OF name, company, role, location, emails, how_met, notes ON contact BEGIN
+              {_refresh_contact("NEW.id")} END""",
+        """CREATE TRIGGER IF NOT EXISTS contact_fts_ad AFTER DELETE ON contact BEGIN
+             DELETE FROM contact_fts WHERE rowid = OLD.id; END""",
+        f"""CREATE TRIGGER IF NOT EXISTS contact_tag_fts_ai AFTER INSERT ON contact_tag BEGIN
+              {_refresh_contact("NEW.contact_id")} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS contact_tag_fts_ad AFTER DELETE ON contact_tag BEGIN
+              {_refresh_contact("OLD.contact_id")} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS tag_fts_au AFTER UPDATE OF name ON tag BEGIN
+              {_refresh_contact("SELECT contact_id FROM contact_tag WHERE tag_id = NEW.id")} END""",
+        # A link's row holds its touch's note. Deleting a touch removes its links' rows first
+        # (BEFORE: they are still there); the links then go by cascade, finding no touch.
+        f"""CREATE TRIGGER IF NOT EXISTS touch_contact_fts_ai AFTER INSERT ON touch_contact BEGIN
+              {_touch_rows("insert", new_link, "t.note", "touch t WHERE t.id = NEW.touch_id")} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS touch_contact_fts_ad AFTER DELETE ON touch_contact BEGIN
+              {_touch_rows("delete", old_link, "t.note", "touch t WHERE t.id = OLD.touch_id")} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS touch_contact_fts_au AFTER UPDATE ON touch_contact BEGIN
+              {_touch_rows("delete", old_link, "t.note", "touch t WHERE t.id = OLD.touch_id")}
+              {_touch_rows("insert", new_link, "t.note", "touch t WHERE t.id = NEW.touch_id")} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS touch_fts_bd BEFORE DELETE ON touch BEGIN
+              {_touch_rows("delete", "(tc.contact_id << 32) | OLD.id", "OLD.note",
+                           "touch_contact tc WHERE tc.touch_id = OLD.id")} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS touch_fts_au AFTER UPDATE OF note ON touch BEGIN
+              {_touch_rows("delete", "(tc.contact_id << 32) | OLD.id", "OLD.note",
+                           "touch_contact tc WHERE tc.touch_id = OLD.id")}
+              {_touch_rows("insert", "(tc.contact_id << 32) | NEW.id", "NEW.note",
+                           "touch_contact tc WHERE tc.touch_id = NEW.id")} END""",
+        """CREATE TRIGGER IF NOT EXISTS follow_up_fts_ai AFTER INSERT ON follow_up BEGIN
+             INSERT INTO follow_up_fts (rowid, what, about_text) VALUES (NEW.id, NEW.what, NEW.about_text); END""",
+        """CREATE TRIGGER IF NOT EXISTS follow_up_fts_ad AFTER DELETE ON follow_up BEGIN
+             INSERT INTO follow_up_fts (follow_up_fts, rowid, what, about_text)
+             VALUES ('delete', OLD.id, OLD.what, OLD.about_text); END""",
+        """CREATE TRIGGER IF NOT EXISTS follow_up_fts_au AFTER UPDATE OF what, about_text ON follow_up BEGIN
+             INSERT INTO follow_up_fts (follow_up_fts, rowid, what, about_text)
+             VALUES ('delete', OLD.id, OLD.what, OLD.about_text);
+             INSERT INTO follow_up_fts (rowid, what, about_text) VALUES (NEW.id, NEW.what, NEW.about_text); END""",
+        # Built afresh for what the file holds.
+        "DELETE FROM contact_fts",
+        _CONTACT_ROWS,
+        "INSERT INTO touch_fts (touch_fts) VALUES ('delete-all')",
+        f"INSERT INTO touch_fts (rowid, note) SELECT {link}, t.note FROM touch_contact tc "
+        "JOIN touch t ON t.id = tc.touch_id WHERE t.note != ''",
+        "INSERT INTO follow_up_fts (follow_up_fts) VALUES ('rebuild')",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
+def _migration_6(db) -> None:
+    """Deleted touches kept for 30 days (`touch list --deleted`, `touch restore`)."""
+    db.create_tables([DeletedTouch], safe=True)
+
+
+def _migration_7(db) -> None:
+    """The source ids of contacts merged into another, for the next import to match."""
+    db.create_tables([ContactAlias], safe=True)
+
+
+MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-OWN_TABLES = frozenset(model._meta.table_name for model in ALL_MODELS)
+OWN_TABLES = frozenset(
+    [model._meta.table_name for model in ALL_MODELS]
+    + [f"{name}{shadow}" for name in SEARCH_TABLES for shadow in ("", *_FTS_SHADOWS)]
+)
 
 
 def foreign_tables(tables) -> list[str]:

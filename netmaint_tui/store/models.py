@@ -211,5 +211,30 @@ class SyncChange(BaseModel):
         without_rowid = True
 
 
-ALL_MODELS = (Contact, ContactDate, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem,
-              Correspondent, SyncFolder, SyncItem, SyncChange)
+class DeletedTouch(BaseModel):
+    """A deleted touch, kept whole for 30 days so that it can be brought back (migration 6).
+
+    Out of the touch table, it is out of every count at once (the last touch, streaks, goodwill,
+    the ranking); the payload has all it takes to put it back as it was.
+    """
+
+    touch_id = IntegerField(index=True)  # its number when it was deleted
+    # JSON: the touch's row, its people (ids and names), the follow-ups and captured items that pointed at it.
+    payload = TextField()
+    deleted_at = DateTimeField(index=True)  # UTC
+
+
+class ContactAlias(BaseModel):
+    """Another source's id for a contact: the one a contact merged into it had (migration 7), so
+    that the next import of that source finds this contact instead of adding the other again."""
+
+    contact = ForeignKeyField(Contact, on_delete="CASCADE", backref="aliases")
+    source = TextField()
+    source_id = TextField()
+
+    class Meta:
+        indexes = ((("source", "source_id"), False),)
+
+
+ALL_MODELS = (Contact, ContactDate, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent,
+              SyncFolder, SyncItem, SyncChange, DeletedTouch, ContactAlias)

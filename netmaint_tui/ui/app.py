@@ -60,6 +60,8 @@ class NetmaintApp(HoldsKeysUntilReady):
         ("Import a file: contacts, or touches from a calendar or mailbox", "main.import"),
         ("People worth adding", "main.people"),
         ("Sync with your phone and other computers", "main.sync"),
+        ("Mark a contact to merge", "main.mark"),
+        ("Merge duplicates", "main.merge"),
         ("Go to contact…", None),
         ("Help: every key", "app.help"),
     )
@@ -407,7 +409,10 @@ class NetmaintApp(HoldsKeysUntilReady):
     def action_quick_note(self) -> None:
         from netmaint_tui.ui.screens.quick_note import open_quick_note  # loaded when first opened
 
-        open_quick_note(self)
+        # From the list: the highlighted contact is filled in (and selected: typing a name replaces it).
+        main = self.main
+        row = main.highlighted_row() if main is not None and self.screen is main and main.at_list else None
+        open_quick_note(self, with_contact=(row.id, row.name) if row is not None else None)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):

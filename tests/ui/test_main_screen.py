@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import Input
 
@@ -332,11 +334,32 @@ def test_filter_as_you_type_and_escape_clears(demo_db):
         await settle(app, pilot)
         filtered = contacts(app).ids
         assert 0 < len(filtered) < total
-        assert all("Lumen" in line for line in list_lines(app)[1:len(filtered) + 1])
+        # Those who work there first; then those whose touches or follow-ups name the company.
+        companies = ["Lumen" in line for line in list_lines(app)[1:len(filtered) + 1]]
+        assert companies[0] and companies == sorted(companies, reverse=True) and not all(companies)
+        assert static_text(app, "#reason").startswith("found: Lumen (company) · ")
         await pilot.press("escape")
         await settle(app, pilot)
         assert len(contacts(app).ids) == total
         assert isinstance(app.focused, ContactList)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_the_filter_finds_words_in_touch_notes_and_says_where(demo_db):
+    """"fundraising" is in no name or field of the sample network, only in what was said."""
+    async def scenario(app, pilot):
+        await pilot.press("slash", *"fundrais")
+        await settle(app, pilot)
+        assert contacts(app).ids
+        assert re.match(r"found: fundraising \((touch|\d+ touches, latest) 20\d\d-\d\d-\d\d\) · ",
+                        static_text(app, "#reason"))
+        assert "fundrais" in title_text(contacts(app))
+        # A second word narrows: both must be there, in any field or note.
+        await pilot.press("space", *"lisb")
+        await settle(app, pilot)
+        both = contacts(app).ids
+        assert both and "Lisbon (location)" in static_text(app, "#reason")
 
     drive(new_app(demo_db), scenario)
 
@@ -720,26 +743,33 @@ def test_help_lists_the_keys_of_the_focused_pane_and_the_app(demo_db):
     drive(new_app(demo_db), scenario)
 
 
-def test_the_detail_pane_scrolls_with_the_lists_keys_and_help_lists_them(demo_db):
-    """Enter moves to the detail; j/k, G/g and space scroll its history as the list's keys move
-    the list, and `?` there lists them under "Detail pane"."""
+def test_the_detail_pane_moves_through_the_history_with_the_lists_keys_and_help_lists_them(demo_db):
+    """Enter moves to the detail; j/k select one touch after another (the pane scrolls to show
+    it), G/g go to the oldest touch and back to the fields, space scrolls a page, and `?` there
+    lists them under "Detail pane"."""
     async def scenario(app, pilot):
         await pilot.press("enter")
         await settle(app, pilot)
         detail = app.screen.query_one(ContactDetail)
-        assert app.focused is detail and detail.max_scroll_y > 10
+        assert app.focused is detail and detail.max_scroll_y > 10 and detail.cursor is None
+        history = detail._detail.history
         await pilot.press("j", "j")
         await settle(app, pilot)
-        assert detail.scroll_y == 2
+        assert detail.selected_touch() is history[1] and detail.scroll_y > 0
+        shown = screen_text(app)
+        assert history[1].at.strftime("%Y-%m-%d %H:%M") in shown
         await pilot.press("k")
         await settle(app, pilot)
-        assert detail.scroll_y == 1
+        assert detail.selected_touch() is history[0]
+        await pilot.press("k")  # above the newest touch: the fields again
+        await settle(app, pilot)
+        assert detail.cursor is None and detail.scroll_y == 0
         await pilot.press("G")
         await settle(app, pilot)
-        assert detail.scroll_y == detail.max_scroll_y
+        assert detail.selected_touch() is history[-1] and detail.scroll_y == detail.max_scroll_y
         await pilot.press("g")
         await settle(app, pilot)
-        assert detail.scroll_y == 0
+        assert detail.scroll_y == 0 and detail.cursor is None
         await pilot.press("space")
         await settle(app, pilot)
         assert detail.scroll_y > 5
@@ -747,6 +777,7 @@ def test_the_detail_pane_scrolls_with_the_lists_keys_and_help_lists_them(demo_db
         await pilot.pause()
         text = str(app.screen.query_one("Static").render())
         assert "Detail pane" in text and "The oldest touch" in text and "Contacts pane" not in text
+        assert "Correct the selected touch" in text and "Delete the selected touch" in text
         await pilot.press("escape", "escape")
         await settle(app, pilot)
         assert isinstance(app.focused, ContactList)
@@ -1076,31 +1107,35 @@ def test_the_week_pane_breaks_its_rows_between_whole_pieces(demo_db):
     drive(new_app(demo_db), scenario, size=(80, 24))
 
 
-def test_tab_moves_between_the_list_and_the_detail(demo_db):
+def test_tab_moves_between_the_list_the_detail_and_the_week(demo_db):
     async def scenario(app, pilot):
+        from netmaint_tui.ui.widgets.week_tracker import WeekTracker
+
         assert isinstance(app.focused, ContactList)
         await pilot.press("tab")
         assert isinstance(app.focused, ContactDetail)
+        await pilot.press("tab")
+        assert isinstance(app.focused, WeekTracker)
         await pilot.press("tab")
         assert isinstance(app.focused, ContactList)
         await pilot.press("shift+tab")
-        assert isinstance(app.focused, ContactDetail)
+        assert isinstance(app.focused, WeekTracker)
 
     drive(new_app(demo_db), scenario)
 
 
-def test_keys_that_arrive_together_all_scroll_the_detail(demo_db):
-    """A held j, or ten typed at once, scrolls ten rows, as it moves the list ten rows."""
+def test_keys_that_arrive_together_all_move_through_the_history(demo_db):
+    """A held j, or ten typed at once, moves ten touches, as it moves the list ten rows."""
 
     async def scenario(app, pilot):
         await pilot.press("enter")
         await settle(app, pilot)
         detail = app.screen.query_one(ContactDetail)
-        assert app.focused is detail and detail.max_scroll_y >= 12
+        assert app.focused is detail and len(detail._detail.history) >= 11
         await burst(app, pilot, *"j" * 10)
-        assert detail.scroll_y == 10
+        assert detail.cursor == 9
         await burst(app, pilot, *"k" * 4)
-        assert detail.scroll_y == 6
+        assert detail.cursor == 5
 
     drive(new_app(demo_db), scenario)
 

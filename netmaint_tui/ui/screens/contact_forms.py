@@ -20,7 +20,9 @@ from textual.widgets.option_list import Option
 
 from netmaint_tui.rules.vocabulary import CHANNELS, KINDS, TIERS
 from netmaint_tui.services.common import InputError
-from netmaint_tui.services.contacts import add_contact, contact_detail, edit_contact, snooze
+from netmaint_tui.services.contacts import (
+    add_contact, contact_detail, edit_contact, names_as_typed, resolve_contacts, snooze,
+)
 from netmaint_tui.services.touches import log_touch
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import ControlsShown, safe
@@ -68,17 +70,19 @@ def open_edit_contact(app, cid: int) -> None:
 
 
 def open_log_touch(app, cid: int, names: str, channel: str = "meeting", kind: str = "catch-up") -> None:
+    """The log form, with the contact filled in; more people, by names or #numbers and commas."""
     ctx = app.ctx
 
     def save(values: dict):
-        return app.act(f"Log a {values['channel']}", lambda: log_touch(ctx, [cid], **values))[0]
+        ids = resolve_contacts([p.strip() for p in values.pop("people").split(",") if p.strip()])
+        return app.act(f"Log a {values['channel']}", lambda: log_touch(ctx, ids, **values))[0]
 
     def logged(result) -> None:
         if result is not None:
             app.announce_log(result)
             app.changed(keep=cid)
 
-    app.push_screen(LogTouchForm(names, save, channel, kind), logged)
+    app.push_screen(LogTouchForm(names, save, channel, kind, people=names_as_typed([cid])), logged)
 
 
 def open_snooze(app, cid: int) -> None:
@@ -139,15 +143,20 @@ class ContactForm(FormScreen[T]):
 class LogTouchForm(FormScreen[T]):
     """Its values hold the moment typed, read against the app's clock ("now" when left blank)."""
 
-    def __init__(self, names: str, save: Callable[[dict], T], channel: str = "meeting", kind: str = "catch-up") -> None:
+    def __init__(self, names: str, save: Callable[[dict], T], channel: str = "meeting", kind: str = "catch-up",
+                 people: str | None = None) -> None:
         super().__init__(f"Log a touch with {names}", save)
         self.channel, self.kind = channel, kind
+        self.people = names if people is None else people
 
     def fields(self):
         yield self.row("Channel", SteadySelect([(c, c) for c in CHANNELS], value=self.channel, allow_blank=False, id="t-channel"))
         yield self.row("Kind", SteadySelect([(k, k) for k in KINDS], value=self.kind, allow_blank=False, id="t-kind"))
         yield self.row("When", SteadyInput("now", id="t-when", placeholder="now, yesterday 3pm, fri, 2h ago"))
         yield self.row("Minutes", SteadyInput("", id="t-minutes", placeholder="optional"))
+        # After the others: Tab from the note (where the form starts) still goes to Channel first.
+        yield self.row("With", SteadyInput(self.people, id="t-people", highlighter=ControlsShown(),
+                                           placeholder="names or #numbers, by commas: Dana, Omar"))
         yield Label("Note (lines starting - [ ] or todo: become follow-ups)")
         yield SteadyTextArea("", id="t-note")
 
@@ -161,6 +170,7 @@ class LogTouchForm(FormScreen[T]):
             "at": typed_moment(self.query_one("#t-when", Input).value or "now", self.app.ctx.now()),
             "minutes": self.query_one("#t-minutes", Input).value or None,
             "note": self.query_one("#t-note", TextArea).text,
+            "people": self.query_one("#t-people", Input).value,
         }
 
 

@@ -333,7 +333,8 @@ def report_content(name: str, r) -> Content:
         parts += ["\n", ("backup first: ", "$text-muted"), safe(str(r.backup))]
     changes = [c for c in r.changes if c.action != "skip"]
     if changes:
-        verbs = {"add": "would add" if r.dry_run else "added", "update": "would update" if r.dry_run else "updated"}
+        verbs = {"add": "would add" if r.dry_run else "added", "update": "would update" if r.dry_run else "updated",
+                 "same": "unchanged"}
         parts += ["\n\n", ("First rows", "bold")]
         for c in changes[:ROWS_SHOWN]:
             parts += ["\n", (f"line {c.line:<6}", "$text-muted"), (f"{verbs.get(c.action, c.action):<13}", ""),
@@ -342,6 +343,8 @@ def report_content(name: str, r) -> Content:
                 shown = ", ".join(f"{field_label(k)}: {safe(str(old or '—'))} → {safe(str(new or '—'))}"
                                   for k, (old, new) in list(c.fields.items())[:3])
                 parts += [("  " + shown, "$text-muted")]
+            if c.how:  # whom it was taken for, and why; another name in warning colours
+                parts += [("  " + safe(c.match_words()), "$warning" if c.other_name else "$text-muted")]
         if len(changes) > ROWS_SHOWN:
             parts += ["\n", (f"… and {len(changes) - ROWS_SHOWN} more", "$text-muted")]
     if r.issues:

@@ -14,8 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from netmaint_tui.services.contacts import contact_detail, set_archived
-from netmaint_tui.services.due import SORTS, rank_ids, rows_for_ids, search_index
+from netmaint_tui.services.due import SORTS, rank_ids, rows_for_ids
 from netmaint_tui.services.habit import week_summary
+from netmaint_tui.services.search import Finder, found_words
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
@@ -44,7 +45,7 @@ class MainScreen(Screen):
     BINDINGS = [
         # priority: the field takes focus before the next keys arrive, so "/" and a name typed in one
         # go (or ahead, while the app starts) all land in it; in the field itself "/" is a letter.
-        Binding("slash", "filter", "Filter", id="main.filter", tooltip="Filter by name, company or tag",
+        Binding("slash", "filter", "Filter", id="main.filter", tooltip="Search names, fields, tags, notes, touches and follow-ups",
                 priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear_filter"),
         Binding("a", "add_contact", "Add", id="main.add", tooltip="Add a contact"),
@@ -63,6 +64,9 @@ class MainScreen(Screen):
         Binding("P", "people", "People", show=False, id="main.people",
                 tooltip="People you met or wrote to three times or more who are no contacts"),
         Binding("S", "sync", "Sync", show=False, id="main.sync", tooltip="Sync with the folders in the config"),
+        Binding("m", "mark", "Mark", show=False, id="main.mark", tooltip="Mark a contact; mark two, then M merges them"),
+        Binding("M", "merge", "Merge", show=False, id="main.merge",
+                tooltip="Merge the two marked contacts (with a preview), or pick from the likely duplicates"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="main.next_pane"),
     ]
 
@@ -79,7 +83,8 @@ class MainScreen(Screen):
         self._ranking: list[int] = []  # the whole ranking for the current sort; the filter narrows it
         self._defer_detail = False
         self._detail_timer = None
-        self._index = None  # services.due.SearchIndex, built in a worker after each reload
+        # Each filter word's matches, kept while the data stays as it is (a reload starts afresh).
+        self._finder = Finder()
         # Set by reload, cleared once a ranking worker's count of the week is shown: a re-sort or
         # filter started meanwhile replaces that worker (same group), and recounts in its place.
         # Workers only compute: what they find is kept here by the screen, on its own thread.
@@ -180,8 +185,6 @@ class MainScreen(Screen):
         self._show_detail(self.selected_id)
         if self._week is not None:
             self._show_week(self._week)
-        if ranking is not None:
-            self._build_index(self._ranking)
 
     def _show_week(self, summary) -> None:
         self._week = summary
@@ -200,14 +203,14 @@ class MainScreen(Screen):
         keep = keep if keep is not None else self.selected_id
         self._week_due = True
         self._uncounted = None
-        self.workers.cancel_group(self, "index")  # this reload brings a newer one
+        self._finder = Finder()  # the data changed: words are looked up afresh
         self._start_ranking(self.filter_text, keep)
 
     def _start_ranking(self, text: str, keep: int | None) -> None:
-        self._rank(text, self.show_snoozed, self.show_archived, self.sort, keep, self._index, self._week_due)
+        self._rank(text, self.show_snoozed, self.show_archived, self.sort, keep, self._finder, self._week_due)
 
     @work(thread=True, exclusive=True, group="rank", exit_on_error=False)
-    def _rank(self, text: str, snoozed: bool, archived: bool, sort: str, keep: int | None, index,
+    def _rank(self, text: str, snoozed: bool, archived: bool, sort: str, keep: int | None, finder,
               count_week: bool) -> None:
         from textual.worker import get_current_worker
 
@@ -215,27 +218,21 @@ class MainScreen(Screen):
 
         def rank() -> None:
             ranking = rank_ids(ctx, include_snoozed=snoozed, include_archived=archived, sort=sort)
-            built = search_index() if text.strip() and index is None else None
-            ids = (index or built).narrow(ranking, text) if text.strip() else list(ranking)
-            deliver(self._ranked, worker, ranking, ids, keep, built)
+            deliver(self._ranked, worker, ranking, finder.order(ranking, text), keep, text)
             if count_week:
                 # In order: the list first, then the week, whose suggestions are the top of the
                 # default ranking (reused when that is what is on screen).
                 default = sort == "priority" and not snoozed and not archived
                 deliver(self._counted, worker, week_summary(ctx, ranked_ids=ranking if default else None))
-                # Names may have changed: the filter's index is rebuilt after every reload.
-                fresh = search_index()
-                fresh.align(ranking)
-                deliver(self._indexed, worker, fresh)
 
         on_own_connection(rank)
 
-    def _ranked(self, worker, ranking: list[int], ids: list[int], keep: int | None, index) -> None:
+    def _ranked(self, worker, ranking: list[int], ids: list[int], keep: int | None, text: str) -> None:
         if worker.is_cancelled:
             return  # a newer ranking is on its way
         self._ranking = ranking
-        if self._index is None:
-            self._index = index  # built to narrow this ranking, for want of one
+        if text != self.filter_text:  # typed on meanwhile: narrowed again, as typed now
+            ids = reading(self.app, lambda: self._finder.order(ranking, self.filter_text), ids)
         self._apply_ranking(ids, keep)
 
     def _counted(self, worker, summary) -> None:
@@ -243,25 +240,12 @@ class MainScreen(Screen):
             self._week_due = False
             self._show_week(summary)
 
-    def _indexed(self, worker, index) -> None:
-        if not worker.is_cancelled:
-            self._index = index
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _build_index(self, ranking: list[int]) -> None:
-        """The filter's index, ahead of the first keystroke. A reload meanwhile brings a newer one."""
-        from textual.worker import get_current_worker
-
-        index = on_own_connection(search_index)
-        index.align(ranking)
-        self.app.call_from_thread(self._indexed, get_current_worker(), index)
-
     def _filter(self, text: str, keep: int | None = None) -> None:
-        """A keystroke in the filter narrows the ranking already held: no query, no re-ranking."""
-        if self._index is None:
-            self._start_ranking(text, keep)
-            return
-        self._apply_ranking(self._index.narrow(self._ranking, text), keep, bool(text.strip()))
+        """A keystroke in the filter narrows the ranking already held: the typed word is looked
+        up in the search index (the others were, a keystroke ago), the list is not ranked again."""
+        # Typed before the first ranking is there: _ranked narrows it as the filter is by then.
+        found = reading(self.app, lambda: self._finder.order(self._ranking, text), [])
+        self._apply_ranking(found, keep, bool(text.strip()))
 
     def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False) -> None:
         contacts = self.query_one(ContactList)
@@ -273,6 +257,13 @@ class MainScreen(Screen):
         elif not typing:
             self._show_detail(self.selected_id)  # same contact, but its data may have changed
             self._show_reason()
+        elif self._detail_timer is None:
+            # Same contact, other words: where they were found, once typing pauses.
+            self._detail_timer = self.set_timer(0.15, self._show_reason_later)
+
+    def _show_reason_later(self) -> None:
+        self._detail_timer = None
+        self._show_reason()
 
     def _update_title(self) -> None:
         contacts = self.query_one(ContactList)
@@ -292,7 +283,9 @@ class MainScreen(Screen):
 
     def _show_reason(self) -> None:
         row = self.query_one(ContactList).selected_row()
-        self.query_one("#reason", Static).update(Content(safe(row.reason)) if row else Content(""))
+        found = reading(self.app, lambda: found_words(self.app.ctx, row.id, self.filter_text), "") if row else ""
+        words = " · ".join(p for p in (found, row.reason) if p) if row else ""
+        self.query_one("#reason", Static).update(Content(safe(words)))
 
     def _show_detail(self, contact_id: int | None) -> None:
         if not self._completed:
@@ -324,8 +317,25 @@ class MainScreen(Screen):
             self._show_selected()
 
     def _show_selected(self) -> None:
+        self._detail_timer = None
         self._show_detail(self.selected_id)
         self._show_reason()
+
+    def on_week_tracker_asked(self, event) -> None:
+        """`e`, `p` or `d` in the week pane: the goal, a pause added, a pause taken back."""
+        from netmaint_tui.ui.screens.habit_forms import week_pane_asked  # lazy: not needed for the first frame
+
+        week_pane_asked(self.app, event.what, self._week)
+
+    # By name: the detail pane's module is imported after the first frame (see _mount_rest).
+    def on_contact_detail_touch_chosen(self, event) -> None:
+        """`e` or `d` on a touch in the detail pane's history."""
+        from netmaint_tui.ui.screens.touch_forms import delete_touch_now, open_edit_touch  # lazy: first frame
+
+        if event.what == "edit":
+            open_edit_touch(self.app, event.contact_id, event.touch_id)
+        else:
+            delete_touch_now(self.app, event.contact_id, event.touch_id)
 
     @on(ContactList.Opened)
     async def opened(self, event: ContactList.Opened) -> None:
@@ -381,6 +391,10 @@ class MainScreen(Screen):
 
     # --- actions on the selected contact ---------------------------------------------------
 
+    def highlighted_row(self):
+        """The list's highlighted row (a DueRow), or None."""
+        return self.query_one(ContactList).selected_row()
+
     def _require_selection(self) -> int | None:
         # The list's cursor is the truth: a key typed right after j/k can arrive before the
         # Highlighted message has updated `selected_id`.
@@ -433,6 +447,19 @@ class MainScreen(Screen):
 
     def action_undo(self) -> None:
         self.app.action_undo()
+
+    # --- merging duplicates ------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        from netmaint_tui.ui.screens.merging import toggle_mark  # lazy: not needed for the first frame
+
+        if self._require_selection() is not None:
+            toggle_mark(self.app, self.query_one(ContactList))
+
+    def action_merge(self) -> None:
+        from netmaint_tui.ui.screens.merging import merge_marked  # lazy: not needed for the first frame
+
+        merge_marked(self.app, self.query_one(ContactList), lambda _result: self.changed())
 
     # --- other screens ---------------------------------------------------------------------
 

@@ -114,7 +114,12 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
         if not self.draft.get("started_at"):
             self.draft["started_at"] = self.app.ctx.now().isoformat()
         # set_focus, not focus(): at once, so keys already on their way land in the field.
-        if self.draft.get("contacts"):
+        if self._only_prefilled(self.draft):
+            # The highlighted contact, selected: Tab takes it, a letter typed starts another name.
+            field = self.query_one(ContactField).input
+            self.set_focus(field)
+            field.select_all()
+        elif self.draft.get("contacts"):
             note = self.query_one("#qn-note", TextArea)
             note.move_cursor(note.document.end)
             self.set_focus(note)
@@ -169,6 +174,11 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
             return
         self._draft_timer = self.set_timer(self.draft_delay, self.save_draft_now)
 
+    def _only_prefilled(self, payload: dict) -> bool:
+        """Nothing typed yet: the contact filled in from the list, and no note."""
+        prefilled = self.draft.get("prefilled")
+        return bool(prefilled) and payload.get("contacts") == prefilled and not str(payload.get("note", "")).strip()
+
     def save_draft_now(self) -> None:
         self._draft_timer = None
         if self._finished or self.app.readonly:
@@ -177,7 +187,7 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
 
         payload = self.values()
         try:
-            if draft_is_empty(payload):
+            if draft_is_empty(payload) or self._only_prefilled(payload):
                 discard_draft()
             else:
                 save_draft(self.app.ctx, payload)
@@ -280,8 +290,9 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
         ask_to_discard(self.app, "Discard this note? What you typed will be lost.", lambda: self._finish(None))
 
 
-def open_quick_note(app, draft: dict | None = None) -> None:
-    """`n` from anywhere; a second `n` while one is open does nothing."""
+def open_quick_note(app, draft: dict | None = None, with_contact: tuple[int, str] | None = None) -> None:
+    """`n` from anywhere; a second `n` while one is open does nothing. `with_contact` (id, name),
+    opened from the list: that contact is filled in, unless an unsaved note comes back."""
     if any(isinstance(s, QuickNoteScreen) for s in app.screen_stack):
         return
     if getattr(app, "readonly", False):
@@ -293,6 +304,9 @@ def open_quick_note(app, draft: dict | None = None) -> None:
         if not draft_is_empty(saved):
             draft = _dated(saved)
             app.notify("Your unsaved quick note is back", markup=False)
+        elif with_contact is not None:
+            cid, name = with_contact
+            draft = {"contacts": name, "picked": {name: cid}, "prefilled": name}
 
     def saved(note: SavedNote | None) -> None:
         if note is None:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
+from textual.message import Message
 from textual.widgets import Static
 
 from netmaint_tui.rules.occasions import describe, parse
@@ -69,16 +72,30 @@ class ContactDetail(VerticalScroll, can_focus=True):
     HELP_GROUP = "Detail pane"
     RELAYOUT_AFTER = 0.1  # seconds a new width must hold before the history is laid out again
 
-    # The list's keys, so moving between the panes does not mean changing hands; Esc (the
+    # The list's keys, so moving between the panes does not mean changing hands: j and k move
+    # from touch to touch in the history, which scrolls to show the one selected; Esc (the
     # screen's) goes back to the list.
     BINDINGS = [
-        Binding("down,j", "scroll_down", "Down", show=False, id="detail.down", tooltip="Scroll the history down"),
-        Binding("up,k", "scroll_up", "Up", show=False, id="detail.up", tooltip="Scroll up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top", tooltip="The contact's fields"),
+        Binding("down,j", "next_touch", "Down", show=False, id="detail.down", tooltip="The next (older) touch"),
+        Binding("up,k", "previous_touch", "Up", show=False, id="detail.up", tooltip="The newer touch"),
+        Binding("g,home", "first", "Top", show=False, id="detail.top", tooltip="The contact's fields"),
         Binding("G,end", "history_end", "Bottom", show=False, id="detail.bottom", tooltip="The oldest touch"),
         Binding("pagedown,ctrl+d,space", "page_down", "Page down", show=False, id="detail.page_down"),
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="detail.page_up"),
+        Binding("e", "edit_touch", "Edit touch", id="detail.edit_touch",
+                tooltip="Correct the selected touch: when, channel, kind, minutes, people, note"),
+        Binding("d", "delete_touch", "Delete touch", id="detail.delete_touch",
+                tooltip="Delete the selected touch (u undoes; restorable for 30 days)"),
     ]
+
+    class TouchChosen(Message):
+        """The user asked to edit or delete the selected touch (`what`: "edit" or "delete")."""
+
+        def __init__(self, contact_id: int, touch_id: int, what: str) -> None:
+            self.contact_id = contact_id
+            self.touch_id = touch_id
+            self.what = what
+            super().__init__()
 
     DEFAULT_CSS = """
     ContactDetail { height: 1fr; padding: 0 1; }
@@ -99,16 +116,35 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self._relayout = None  # the timer laying it out again once a resize settles
         self._history_shown = HISTORY_PAGE  # touches laid out, newest first
         self._page_pending = False  # a page laid out by scrolling, until the layout has it
+        self.cursor: int | None = None  # the selected touch: its place in the history, newest 0
+        self._cursor_line = 0  # the selected touch's first row in the history's text
 
     def show(self, detail, now) -> None:
-        # Another contact starts at the first page; the same one again (after a change) keeps its place.
-        if detail is None or self._detail is None or detail.id != self._detail.id:
+        # Another contact starts at the first page; the same one again (after a change) keeps its
+        # place, and the selection stays on the same touch (or the one now in its place).
+        same = detail is not None and self._detail is not None and detail.id == self._detail.id
+        selected = self.selected_touch() if same else None
+        if not same:
             self._history_shown = HISTORY_PAGE
+            self.cursor = None
+        elif self.cursor is not None:
+            ids = [t.id for t in detail.history]
+            self.cursor = ids.index(selected.id) if selected and selected.id in ids else (
+                min(self.cursor, len(ids) - 1) if ids else None)
         self._detail, self._now = detail, now
         self._lay_out()
         # A plain str would be parsed as markup; a name like "[b]x[/b]" must stay as typed.
         self.border_title = Content(safe(detail.name)) if detail else "Details"
-        self.scroll_home(animate=False)
+        if self.cursor is None:
+            self.scroll_home(animate=False)
+        else:
+            self.call_after_refresh(self._show_cursor)
+
+    def selected_touch(self):
+        d = self._detail
+        if d is None or self.cursor is None or not 0 <= self.cursor < len(d.history):
+            return None
+        return d.history[self.cursor]
 
     def _note_width(self) -> int:
         # A scrollbar's width is always left free: the pane's own scrollbar comes and goes with
@@ -128,6 +164,8 @@ class ContactDetail(VerticalScroll, can_focus=True):
 
     def _show_history(self) -> None:
         d, width = self._detail, self._width
+        if d and self.cursor is not None and self.cursor >= self._history_shown:
+            self._history_shown = self.cursor + 1  # the selected touch is laid out
         content = self._history(d, width, self._history_shown) if d else Content("")
         # A page that does not fill the pane could never be scrolled to its end: more, now.
         height = self.scrollable_content_region.height
@@ -164,11 +202,58 @@ class ContactDetail(VerticalScroll, can_focus=True):
     def _scroll_by(self, rows: int) -> None:
         self.scroll_to(y=self.scroll_y + rows, animate=False, immediate=True)
 
-    def action_scroll_down(self) -> None:
-        self._scroll_by(1)
+    # --- the selected touch ---------------------------------------------------------------------
 
-    def action_scroll_up(self) -> None:
-        self._scroll_by(-1)
+    def _select(self, index: int | None) -> None:
+        self.cursor = index
+        self._show_history()
+        self.call_after_refresh(self._show_cursor)
+
+    def _show_cursor(self) -> None:
+        """Scroll so the selected touch's first rows are in view."""
+        if self.cursor is None:
+            return
+        history = self.query_one("#detail-history", Static)
+        top = history.virtual_region.y + self._cursor_line
+        self.scroll_to_region(Region(0, top, 1, min(3, self.scrollable_content_region.height)),
+                              animate=False, immediate=True)
+
+    def action_next_touch(self) -> None:
+        d = self._detail
+        if d is None or not d.history:
+            self._scroll_by(1)  # nothing to select: the fields and notes scroll
+            return
+        self._select(0 if self.cursor is None else min(self.cursor + 1, len(d.history) - 1))
+
+    def action_previous_touch(self) -> None:
+        d = self._detail
+        if d is not None and d.history and self.cursor:
+            self._select(self.cursor - 1)
+        elif self.cursor == 0:  # above the newest touch: back to the fields, nothing selected
+            self._select(None)
+            self.scroll_home(animate=False)
+        else:
+            self._scroll_by(-1)
+
+    def action_first(self) -> None:
+        if self.cursor is not None:
+            self._select(None)
+        self.scroll_home(animate=False)
+
+    def action_edit_touch(self) -> None:
+        if self.selected_touch() is None:
+            raise SkipAction()  # no touch selected: `e` edits the contact, as on the list
+        self._choose("edit")
+
+    def action_delete_touch(self) -> None:
+        self._choose("delete")
+
+    def _choose(self, what: str) -> None:
+        touch = self.selected_touch()
+        if touch is None:
+            self.notify("Select a touch first: j and k move through the history", severity="warning", markup=False)
+            return
+        self.post_message(self.TouchChosen(self._detail.id, touch.id, what))
 
     def action_page_down(self) -> None:
         self._scroll_by(self.scrollable_content_region.height)
@@ -177,8 +262,11 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self._scroll_by(-self.scrollable_content_region.height)
 
     def action_history_end(self) -> None:
-        if self._detail is not None:
-            self._more_history(len(self._detail.history))  # G means the oldest touch: all of them
+        d = self._detail
+        if d is not None and d.history:
+            self._history_shown = len(d.history)  # G means the oldest touch: all of them
+            self.cursor = len(d.history) - 1
+            self._show_history()
         self.call_after_refresh(self.scroll_end, animate=False)
 
     def on_resize(self) -> None:
@@ -250,9 +338,16 @@ class ContactDetail(VerticalScroll, can_focus=True):
         parts: list = [(f"History ({len(d.history)})", "bold")]
         if not d.history:
             parts += ["\n", ("no touches yet — press l to log one", "$text-muted")]
-        for t in d.history[:shown]:
+        rows = 0
+        for index, t in enumerate(d.history[:shown]):
             head = f"{t.at.strftime('%Y-%m-%d %H:%M')}  {t.channel}"
-            parts += ["\n", (head, "bold"), "  ", (t.kind, KIND_STYLE.get(t.kind, ""))]
+            if index == self.cursor:
+                # Counted before this touch's rows: where the pane scrolls to show it.
+                self._cursor_line = rows + 1
+                parts += ["\n", (f"{head}  {t.kind}", "reverse bold")]
+            else:
+                parts += ["\n", (head, "bold"), "  ", (t.kind, KIND_STYLE.get(t.kind, ""))]
+            rows += 1
             if t.minutes:
                 parts += [(f"  {t.minutes} min", "$text-muted")]
             others = [n for n in t.with_names if n != d.name]
@@ -265,11 +360,15 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 text = Content(safe(note, single_line=False))
                 if source is not None and not rest:
                     text, source = text + Content("  ") + source, None
-                parts += ["\n", *_hanging("  ", text, width, 2)]
+                note_parts = _hanging("  ", text, width, 2)
+                parts += ["\n", *note_parts]
+                rows += 1 + note_parts.count("\n")
                 if rest:
                     parts += ["\n  ", _left_out(rest)]
+                    rows += 1
             if source is not None:
                 parts += ["\n  ", source]
+                rows += 1
         older = len(d.history) - shown
         if older > 0:
             parts += ["\n", (f"… {plural(older, 'older touch')}: scroll on, or G for all of them", "$text-muted")]

@@ -88,6 +88,7 @@ class ContactList(ScrollView, can_focus=True):
         self._now = now
         self.ids: list[int] = []
         self.show_leads = False  # the Leads column in place of Bal (the list sorted by leads)
+        self.marked: list[int] = []  # contacts marked to be merged (m), in the order marked
         self._rows: dict[int, object] = {}
         self._primed: dict[int, object] = {}
         self._style_key: tuple | None = None
@@ -253,7 +254,7 @@ class ContactList(ScrollView, can_focus=True):
         # redraws the whole list, but most of its rows look exactly as before.
         self._style("")  # brings _style_key up to date with the theme and focus
         last = ago(row.last_touch, self._now())
-        key = (row.id, width, index == self.cursor, self._style_key, last, self.show_leads)
+        key = (row.id, width, index == self.cursor, self._style_key, last, self.show_leads, row.id in self.marked)
         strip = self._lines.get(key)
         if strip is None:
             if len(self._lines) > 4 * PAGE:
@@ -322,6 +323,8 @@ class ContactList(ScrollView, can_focus=True):
             "bal": (signed(row.balance).rjust(3), bal_style),
             "leads": (str(row.leads).rjust(5), base if row.leads else dim),
         }
+        if row.id in self.marked:
+            marker = "*"  # marked to be merged (m, then M)
         segments = [Segment(marker, self._style("contact-list--urgent"))]
         for key, w in columns:
             text, style = cells[key]

@@ -16,7 +16,7 @@ class FilterField(Input):
     def __init__(self, changed: Callable[[str], None], **kwargs) -> None:
         # select_on_focus off: the Focus event can reach the field after keys typed in one go with
         # "/", and selecting then would let the next key replace the letters before it.
-        super().__init__(placeholder="filter: name, company or tag (Esc clears)", highlighter=ControlsShown(),
+        super().__init__(placeholder="find: names, fields, tags, notes, touches, follow-ups (Esc clears)", highlighter=ControlsShown(),
                          select_on_focus=False, **kwargs)
         self._changed = changed
 

@@ -4,8 +4,10 @@ who would meet this week's goal, and the birthdays and anniversaries coming this
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.content import Content
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.strip import Strip
 from textual.widgets import ProgressBar, Static
@@ -47,7 +49,27 @@ class HeatStrip(Widget):
         return Strip(segments).adjust_cell_length(width)
 
 
-class WeekTracker(Vertical):
+class WeekTracker(Vertical, can_focus=True):
+    """Tab reaches it: e sets the weekly goal, p adds a pause, d takes one back."""
+
+    HELP_GROUP = "Week pane"
+    BINDINGS = [
+        Binding("e", "ask('goal')", "Set goal", id="week.goal", tooltip="Set the weekly goal: touches and/or minutes"),
+        Binding("p", "ask('pause')", "Add pause", id="week.pause",
+                tooltip="Pause the habit for a vacation or an illness: those weeks neither break nor count"),
+        Binding("d", "ask('pauses')", "Remove pause", id="week.pauses", tooltip="Take back a pause entered by mistake"),
+    ]
+
+    class Asked(Message):
+        """The user asked, from this pane, to set the goal ("goal"), add a pause ("pause") or remove one ("pauses")."""
+
+        def __init__(self, what: str) -> None:
+            self.what = what
+            super().__init__()
+
+    def action_ask(self, what: str) -> None:
+        self.post_message(self.Asked(what))
+
     DEFAULT_CSS = """
     WeekTracker { height: auto; padding: 0 1; }
     WeekTracker ProgressBar { width: 1fr; }
@@ -93,7 +115,8 @@ class WeekTracker(Vertical):
         bar.update(total=100, progress=round(100 * min(ratios)) if ratios else (100 if s.status == "met" else 0))
         if not s.has_goal:
             self.query_one("#week-streak", Static).update(
-                Content.assemble(("No weekly goal yet: ", "$text-muted"), "netmaint goal set --touches 5")
+                Content.assemble(("No weekly goal yet: ", "$text-muted"), "Tab to this pane, then e",
+                                 (" (or netmaint goal set --touches 5)", "$text-muted"))
             )
         else:
             weeks = "week" if s.current_streak == 1 else "weeks"

@@ -1,0 +1,134 @@
+"""Finding contacts by any word they hold, in the index that migration 3 keeps in step with the
+data (contact_fts, touch_fts, follow_up_fts); the rules of a match are rules.search.
+
+One Finder answers for one state of the database: it keeps each word's matches, so typing a
+filter looks up only the word being typed. After a write, a new Finder.
+"""
+
+from __future__ import annotations
+
+from netmaint_tui.rules.search import DESCRIBING, Found, TermHits, describe, find_in_fields, match_expression, order
+from netmaint_tui.rules.search import terms as words_of
+from netmaint_tui.rules.search import words_in
+from netmaint_tui.services.common import Context, local_day
+from netmaint_tui.store.models import database
+from netmaint_tui.store.rows import loads_list
+
+LOW_BITS = 0xFFFFFFFF  # touch_fts rowid = (contact id << 32) | touch id
+
+# A follow-up belongs to whoever suggested it and whom it is about; with neither, to the people
+# of the touch it came from (as the detail pane lists it).
+_FOLLOW_UP_CONTACTS = """
+    SELECT f.suggested_by_id AS id FROM follow_up f WHERE f.id IN ({hits}) AND f.suggested_by_id IS NOT NULL
+    UNION SELECT f.about_id FROM follow_up f WHERE f.id IN ({hits}) AND f.about_id IS NOT NULL
+    UNION SELECT tc.contact_id FROM follow_up f JOIN touch_contact tc ON tc.touch_id = f.touch_id
+          WHERE f.id IN ({hits}) AND f.suggested_by_id IS NULL AND f.about_id IS NULL
+"""
+_FOLLOW_UP_HITS = "SELECT rowid FROM follow_up_fts WHERE follow_up_fts MATCH ?"
+
+
+def _ids(sql: str, params) -> set[int]:
+    # One row holding every id: 30,000 rows fetched one by one cost more than the search itself.
+    (joined,) = database.execute_sql(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()
+    return {int(i) for i in joined.split(",")} if joined else set()
+
+
+def term_hits(term: str) -> TermHits:
+    """Who holds a word starting with `term`: by name, by a field or tag, anywhere."""
+    anywhere = match_expression(term)
+    return TermHits(
+        name=_ids("SELECT rowid AS id FROM contact_fts WHERE contact_fts MATCH ?", [match_expression(term, ("name",))]),
+        fields=_ids("SELECT rowid AS id FROM contact_fts WHERE contact_fts MATCH ?",
+                    [match_expression(term, DESCRIBING)]),
+        anywhere=_ids(
+            "SELECT rowid AS id FROM contact_fts WHERE contact_fts MATCH ? "
+            # A touch's contact is in its row's upper bits: no join over the links.
+            "UNION SELECT rowid >> 32 FROM touch_fts WHERE touch_fts MATCH ? "
+            f"UNION {_FOLLOW_UP_CONTACTS.format(hits=_FOLLOW_UP_HITS)}",
+            [match_expression(term, ("notes",)), anywhere, anywhere, anywhere, anywhere],
+        ),
+    )
+
+
+def _containing(text: str) -> set[int]:
+    """Contacts whose name or company contains `text` as typed: a filter without a letter or
+    digit in it ('%', an emoji) has no word to look up."""
+    folded = text.strip().casefold()
+    return _ids("SELECT id FROM contact WHERE instr(nm_fold(name), ?) > 0 OR instr(nm_fold(company), ?) > 0",
+                [folded, folded])
+
+
+class Finder:
+    def __init__(self) -> None:
+        self._hits: dict[str, TermHits] = {}
+
+    def hits(self, term: str) -> TermHits:
+        found = self._hits.get(term)
+        if found is None:
+            found = self._hits[term] = term_hits(term)
+        return found
+
+    def order(self, ranking: list[int], text: str) -> list[int]:
+        """The contacts of `ranking` the filter `text` finds, best matches first (rules.search.order)."""
+        if not (text or "").strip():
+            return list(ranking)
+        words = words_of(text)
+        if not words:
+            inside = _containing(text)
+            return [cid for cid in ranking if cid in inside]
+        return order(ranking, [self.hits(w) for w in words])
+
+
+def found_in(ctx: Context, contact_id: int, text: str) -> list[Found]:
+    """Where each word of the filter `text` is in this contact: the first of its fields that
+    has it, else its touches (the newest), else a follow-up. A word found nowhere is left out."""
+    words = words_of(text)
+    if not words:
+        return []
+    row = database.execute_sql(
+        "SELECT name, company, role, location, emails, how_met, notes, (SELECT group_concat(t.name, char(10)) "
+        "FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id) FROM contact c WHERE id = ?",
+        [contact_id],
+    ).fetchone()
+    if row is None:
+        return []
+    values = dict(zip(("name", "company", "role", "location", "emails", "how_met", "notes", "tags"), row))
+    values["emails"] = "\n".join(loads_list(values["emails"]))
+    out = []
+    for term in words:
+        found = find_in_fields(values, term) or _in_touches(ctx, contact_id, term) or _in_follow_ups(contact_id, term)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _in_touches(ctx: Context, contact_id: int, term: str) -> Found | None:
+    low = contact_id << 32
+    touch_ids = [r & LOW_BITS for (r,) in database.execute_sql(
+        "SELECT rowid FROM touch_fts WHERE touch_fts MATCH ? AND rowid BETWEEN ? AND ?",
+        [match_expression(term), low, low | LOW_BITS]).fetchall()]
+    if not touch_ids:
+        return None
+    at, note = database.execute_sql(
+        f"SELECT at, note FROM touch WHERE id IN ({','.join('?' * len(touch_ids))}) ORDER BY at DESC, id DESC LIMIT 1",
+        touch_ids).fetchone()
+    words = words_in(note, term) or [term]
+    day = local_day(at, ctx.clock.tz)
+    return Found(term, words[0], "touch", day.isoformat() if day else "", len(touch_ids))
+
+
+def _in_follow_ups(contact_id: int, term: str) -> Found | None:
+    for what, about_text in database.execute_sql(
+        f"SELECT what, about_text FROM follow_up WHERE id IN ({_FOLLOW_UP_HITS}) AND ("
+        "suggested_by_id = ? OR about_id = ? OR (suggested_by_id IS NULL AND about_id IS NULL AND touch_id IN "
+        "(SELECT touch_id FROM touch_contact WHERE contact_id = ?))) ORDER BY due DESC LIMIT 1",
+        [match_expression(term), contact_id, contact_id, contact_id],
+    ).fetchall():
+        words = words_in(what, term) or words_in(about_text, term) or [term]
+        return Found(term, words[0], "follow-up")
+    return None
+
+
+def found_words(ctx: Context, contact_id: int, text: str) -> str:
+    """The reason line's words for where the filter found this contact ('' without a filter)."""
+    return describe(found_in(ctx, contact_id, text)) if (text or "").strip() else ""
