@@ -329,7 +329,9 @@ class NetmaintApp(HoldsKeysUntilReady):
             error = translate_error(error, self.db_path)
         if not isinstance(error, StoreError):
             return False
-        if isinstance(error, DatabaseDamaged) and self.damage is None:
+        if isinstance(error, DatabaseDamaged):
+            if self.damage is not None:
+                return True  # said once already: each cursor move reads the damage again
             self.damage = str(error)
             self.sub_title = "damaged: nothing is saved"
         self.notify(str(error), severity="error", markup=False, timeout=30)

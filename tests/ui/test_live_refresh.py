@@ -115,8 +115,10 @@ def test_a_damage_found_while_the_app_runs_is_said_and_nothing_more_is_saved(dem
         await calm(app, pilot)
         assert any("is damaged" in n for n in notifications(app))
         await pilot.press("A")  # archive the selected contact: refused, said
+        await pilot.press("j", "j", "k")  # each move reads the damaged table again
         await calm(app, pilot)
         assert app.damage is not None and "damaged" in app.sub_title
+        assert len([n for n in notifications(app) if "is damaged" in n]) == 1  # said once
 
     drive(new_app(demo_db), scenario, settled=False)
     assert demo_db.read_bytes() == before
