@@ -246,6 +246,10 @@ def _migration_8(db) -> None:
     _add_column(db, "sync_folder", "stamp", "INTEGER")
     _add_column(db, "sync_folder", "full_at", "DATETIME")
     _add_column(db, "sync_folder", "options", "TEXT")
+    # A full pass reads the etag of every file synced: from an index holding it, not from rows that
+    # also hold each item's values.
+    db.execute_sql("DROP INDEX IF EXISTS sync_item_folder_href")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS sync_item_folder_href_etag ON sync_item (folder, href, etag)")
     db.create_tables([HistoryNote], safe=True)
 
 

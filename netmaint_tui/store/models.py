@@ -204,7 +204,8 @@ class SyncItem(BaseModel):
     base = TextField()  # JSON of the values both sides held
 
     class Meta:
-        indexes = ((("folder", "uid"), True), (("folder", "href"), False), (("kind", "local_id"), False))
+        # (folder, href, etag) covers a full pass, which reads every file's etag (migration 8).
+        indexes = ((("folder", "uid"), True), (("folder", "href", "etag"), False), (("kind", "local_id"), False))
 
 
 class SyncChange(BaseModel):
