@@ -5,8 +5,11 @@ with --contacts contacts and --touches touches, then, each in a child process th
 time and peak memory (resource.getrusage, ru_maxrss):
   1. the first sync of contacts, follow-ups and the journal to empty folders;
   2. a sync with nothing changed;
-  3. a sync after ten changes: five contacts edited in netmaint, five cards edited in the folder;
-  4. a second database's first sync from the folders A wrote (everything comes in).
+  3. a sync after ten changes: five contacts edited in netmaint, five cards edited in the folder
+     (as vdirsyncer writes them: a new file renamed over the old one);
+  4. a touch logged in netmaint (its journal folder is written while nothing else changed);
+  5. one journal entry changed by another program (the journal folder is listed: one stat per file);
+  6. a second database's first sync from the folders A wrote (everything comes in).
 
 Targets (the issue's): first sync under 60 s, nothing changed under 2 s, ten changes under 3 s.
 Usage: python benchmarks/bench_sync.py [--contacts 30000] [--touches 300000] [--keep DIR]
@@ -35,18 +38,31 @@ from pathlib import Path
 from netmaint_tui.cli.base import load_settings, make_context
 from netmaint_tui.store.db import close_database, open_database
 from netmaint_tui.services.sync import sync
-db, folders, change = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3] == "change"
+db, folders, change = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 open_database(db)
 ctx = make_context(load_settings(warn=False))
-if change:
+if change == "touch":
+    from netmaint_tui.services.touches import log_touch
+    from netmaint_tui.store.models import Contact
+    log_touch(ctx, [Contact.select().order_by(Contact.id).first().id], note="coffee")
+elif change == "entry":
+    # Another computer's (or app's) edit of one journal entry: the folder's time moves.
+    entry = min(p for p in Path(folders["journal"]).iterdir() if p.suffix == ".ics")
+    temp = entry.with_name(f".{entry.name}.other")
+    temp.write_bytes(entry.read_bytes().replace(b"END:VJOURNAL", b"X-OTHER-APP:1\r\nEND:VJOURNAL"))
+    os.replace(temp, entry)
+elif change == "change":
     from netmaint_tui.services.contacts import update_contact
     from netmaint_tui.store.models import Contact
     for i, contact in enumerate(Contact.select().order_by(Contact.id).limit(10)):
         if i < 5:
             update_contact(ctx, contact.id, role=f"changed {i}")
         else:
+            # As vdirsyncer brings a phone's edit: a new file, renamed over the old one.
             card = Path(folders["contacts"]) / f"{contact.uid}.vcf"
-            card.write_bytes(card.read_bytes().replace(b"END:VCARD", b"NOTE:changed on a phone\r\nEND:VCARD"))
+            temp = card.with_name(f".{card.name}.phone")
+            temp.write_bytes(card.read_bytes().replace(b"END:VCARD", b"NOTE:changed on a phone\r\nEND:VCARD"))
+            os.replace(temp, card)
 start = time.perf_counter()
 report = sync(ctx, {k: Path(v) for k, v in folders.items()})
 seconds = time.perf_counter() - start
@@ -56,9 +72,9 @@ print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUS
 """
 
 
-def run(db: Path, folders: dict, change: bool = False) -> dict:
+def run(db: Path, folders: dict, change: str = "") -> dict:
     env = dict(os.environ, NETMAINT_NOW=NOW, TZ=ZONE, NETMAINT_CONFIG=str(db.parent / "none.yaml"))
-    done = subprocess.run([sys.executable, "-c", CHILD, str(db), json.dumps(folders), "change" if change else ""],
+    done = subprocess.run([sys.executable, "-c", CHILD, str(db), json.dumps(folders), change],
                           env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
@@ -84,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         results = {
             "first": run(db, folders),
             "unchanged": run(db, folders),
-            "ten changes": run(db, folders, change=True),
+            "ten changes": run(db, folders, change="change"),
+            "one touch logged here": run(db, folders, change="touch"),
+            "a journal entry changed elsewhere": run(db, folders, change="entry"),
             "second database, first sync": run(root / "b.db", folders),
         }
         failed = False
@@ -94,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             mark = "" if target is None else (" (target %.0f s)" % target)
             if target is not None and result["seconds"] > target:
                 failed, mark = True, mark + " MISSED"
-            print(f"{name:<28} {result['seconds']:7.2f} s  {result['peak_mb']:6.0f} MB peak  {result['summary']}{mark}")
+            print(f"{name:<34} {result['seconds']:8.3f} s  {result['peak_mb']:6.0f} MB peak  {result['summary']}{mark}")
         return 1 if failed else 0
     finally:
         if args.keep is None:

@@ -22,6 +22,7 @@ from netmaint_tui.config.values import (
     email_addresses,
     file_path,
     key_bindings,
+    one_of,
     plain,
     theme_name,
     weekday,
@@ -149,10 +150,12 @@ SETTINGS: tuple[Entry, ...] = (
             Setting("contacts", file_path, None, optional=True),
             Setting("follow_ups", file_path, None, optional=True),
             Setting("journal", file_path, None, optional=True),
+            Setting("archived", one_of("keep", "remove"), "keep", optional=True),
         ),
-        example="{contacts: ~/contacts, follow_ups: ~/tasks, journal: ~/journal}",
+        example="{contacts: ~/contacts, follow_ups: ~/tasks, journal: ~/journal, archived: keep}",
         fallback="no syncing",
-        help="folders netmaint sync keeps in step with the network (vdirs; any may be left out)",
+        help="folders netmaint sync keeps in step with the network (vdirs; any may be left out); an archived "
+             "contact's card stays, marked (keep), or leaves the folder (remove)",
     ),
     Group(
         "me",

@@ -118,6 +118,20 @@ def whole_number(low: int, high: int, fallback: str) -> Reader:
     return read
 
 
+def one_of(*choices: str) -> Reader:
+    """One of a few words (any case)."""
+
+    def read(node: Node, place: Place) -> str:
+        value = scalar(node) if isinstance(node, ScalarNode) else None
+        word = value.strip().lower() if isinstance(value, str) else None
+        if word not in choices:
+            raise Unusable(node_line(node), f"{place.name} must be {' or '.join(choices)}, not {shown(value)}; "
+                                            f"using {place.default}")
+        return word
+
+    return read
+
+
 def days_per_tier(high: int) -> Reader:
     """{A: 30, B: 90, C: 180}: each tier given is from 1 to `high` days; the others keep their default."""
 

@@ -15,8 +15,13 @@ CRLF = "\r\n"
 _FOLD_AT = 75  # octets, not counting the line break
 
 
+_SPECIAL = re.compile(r"[\\;,\r\n]")
+
+
 def escape_text(text: str) -> str:
     """A TEXT value: backslash, semicolon and comma escaped, line breaks as \\n."""
+    if not _SPECIAL.search(text):
+        return text  # most values: a channel, a UID, a name
     text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
@@ -43,6 +48,8 @@ def param_value(text: str) -> str:
 
 def fold(line: str) -> str:
     """One content line as lines of at most 75 octets, never splitting a UTF-8 character."""
+    if len(line) <= _FOLD_AT // 4 or (len(line) <= _FOLD_AT and line.isascii()):
+        return line + CRLF  # short enough whatever it holds: no need to count its octets
     data = line.encode("utf-8")
     if len(data) <= _FOLD_AT:
         return line + CRLF

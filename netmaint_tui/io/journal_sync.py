@@ -52,25 +52,35 @@ def _day(iso: str) -> str:
     return iso[:10].replace("-", "")
 
 
+_HEAD = CRLF.join(["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "BEGIN:VJOURNAL"]) + CRLF
+_TAIL = "END:VJOURNAL" + CRLF + "END:VCALENDAR" + CRLF
+
+
 def write_entry(kind: str, values: dict[str, Any], uid: str, names: dict[str, str], original: bytes | None = None) -> bytes:
     """The journal entry of a touch, goal or pause; `names` gives contacts' names by UID."""
     lines = [f"UID:{escape_text(uid)}"]
     if kind == "touch":
-        people = [names.get(u, "") for u in values.get("contacts") or []]
-        shown = ", ".join(n for n in people if n) or "someone"
-        lines += [f"DTSTAMP:{_stamp(values['at'])}", f"DTSTART:{_stamp(values['at'])}",
-                  f"SUMMARY:{escape_text(values['channel'] + ' with ' + shown)}"]
+        contacts = values.get("contacts") or []
+        shown = ", ".join(n for n in (names.get(u, "") for u in contacts) if n) or "someone"
+        stamp = _stamp(values["at"])
+        minutes = values.get("minutes")
+        # Lines of netmaint's own short values need no folding: 300,000 touches are written at once.
+        fixed = [f"DTSTAMP:{stamp}", f"DTSTART:{stamp}"]
+        lines += [f"SUMMARY:{escape_text(values['channel'] + ' with ' + shown)}"]
         if values.get("note"):
             lines.append(f"DESCRIPTION:{escape_text(values['note'])}")
-        lines += ["CATEGORIES:netmaint", "X-NETMAINT-TYPE:touch", f"X-NETMAINT-CHANNEL:{values['channel']}",
-                  f"X-NETMAINT-KIND:{values['kind']}",
-                  f"X-NETMAINT-MINUTES:{'' if values.get('minutes') is None else values['minutes']}"]
-        for contact_uid in values.get("contacts") or []:
+        fixed += ["CATEGORIES:netmaint", "X-NETMAINT-TYPE:touch", f"X-NETMAINT-CHANNEL:{values['channel']}",
+                  f"X-NETMAINT-KIND:{values['kind']}", f"X-NETMAINT-MINUTES:{'' if minutes is None else minutes}"]
+        for contact_uid in contacts:
             name = names.get(contact_uid)
             params = f";CN={param_value(name)}" if name else ""
             lines.append(f"X-NETMAINT-CONTACT{params}:{escape_text(contact_uid)}")
         lines += [f"X-NETMAINT-SOURCE:{escape_text(values.get('source') or '')}",
                   f"X-NETMAINT-SOURCE-ID:{escape_text(values.get('source_id') or '')}"]
+        text = _HEAD + fold(lines[0]) + CRLF.join(fixed) + CRLF + "".join(map(fold, lines[1:]))
+        if original:
+            text += "".join(_kept_lines(original))
+        return (text + _TAIL).encode("utf-8")
     elif kind == "goal":
         goal = [f"{values[k]} {k}" for k in ("touches", "minutes") if values.get(k) is not None]
         lines += [f"DTSTAMP:{_day(values['from_date'])}T000000Z", f"DTSTART;VALUE=DATE:{_day(values['from_date'])}",
@@ -84,10 +94,10 @@ def write_entry(kind: str, values: dict[str, Any], uid: str, names: dict[str, st
                   f"SUMMARY:{escape_text('habit paused to ' + values['end'] + (': ' + reason if reason else ''))}",
                   "CATEGORIES:netmaint", "X-NETMAINT-TYPE:pause", f"X-NETMAINT-PAUSE-END;VALUE=DATE:{_day(values['end'])}",
                   f"X-NETMAINT-REASON:{escape_text(reason)}"]
-    out = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "BEGIN:VJOURNAL"]
-    text = CRLF.join(out) + CRLF + "".join(fold(line) for line in lines)
-    text += "".join(_kept_lines(original)) if original else ""
-    return (text + "END:VJOURNAL" + CRLF + "END:VCALENDAR" + CRLF).encode("utf-8")
+    text = _HEAD + "".join(map(fold, lines))
+    if original:
+        text += "".join(_kept_lines(original))
+    return (text + _TAIL).encode("utf-8")
 
 
 def _kept_lines(original: bytes) -> list[str]:

@@ -3,18 +3,17 @@ summed up. Pure: the service (services.sync) reads both sides and applies what t
 
 An item changed on one side only takes that side. Changed on both, the fields are merged as an
 edit made underneath a form is (rules.merge): a field changed on one side takes that side's
-value; the same field changed on both keeps netmaint's value, and the other is written into the
-contact's notes ("the card said: …"), so nothing typed anywhere is lost.
+value; the same field changed on both keeps netmaint's value, and the other is noted in the
+history of the contact it concerns ("the card said phones: …"), so nothing typed anywhere is lost.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from netmaint_tui.rules.merge import Conflict, merge_fields
-from netmaint_tui.rules.schema import label
+from netmaint_tui.rules.schema import LIST_FIELDS, label, merge_lists
 from netmaint_tui.rules.vocabulary import plural
 
 FOLDERS = ("contacts", "follow_ups", "journal")  # as the config and the command line name them
@@ -40,7 +39,31 @@ def settle(base: dict[str, Any], ours: dict[str, Any], theirs_changes: dict[str,
     return Settled(merged.taking("ours"), dict(merged.conflicts))
 
 
-def _shown(value: Any) -> str:
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def first_meeting(ours: dict[str, Any], theirs: dict[str, Any]) -> Settled:
+    """The same person on both sides with no sync between (a card matched to a contact netmaint
+    already had): what one side lacks is taken from the other, emails, phones and tags are
+    joined, and where both hold a different value netmaint's is kept (a conflict)."""
+    values = dict(ours)
+    conflicts: dict[str, Conflict] = {}
+    for key, value in theirs.items():
+        mine = ours.get(key)
+        if value == mine or _empty(value):
+            continue
+        if _empty(mine):
+            values[key] = value
+        elif key in LIST_FIELDS and isinstance(mine, list):
+            joined = merge_lists(mine, value, key)
+            values[key] = sorted(joined) if key == "tags" else joined
+        else:
+            conflicts[key] = Conflict(None, mine, value)
+    return Settled(values, conflicts)
+
+
+def shown_value(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "(nothing)"
     if isinstance(value, list):
@@ -50,18 +73,13 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def conflict_note(conflicts: dict[str, Conflict], day: dt.date, where: str) -> str:
-    """Lines for a contact's notes keeping what the folder said where netmaint's value was kept:
-    `2025-03-04, sync: the card said phones: +1 555 0100 (kept: +1 555 0199)`."""
-    lines = []
-    for key, conflict in conflicts.items():
-        lines.append(f"{day.isoformat()}, sync: {where} said {label(key)}: {_shown(conflict.theirs)} "
-                     f"(kept: {_shown(conflict.ours)})")
-    return "\n".join(lines)
-
-
-def with_note(notes: str, note: str) -> str:
-    return f"{notes.rstrip()}\n\n{note}" if notes.strip() else note
+def conflict_lines(conflicts: dict[str, Conflict], where: str, shown=None) -> list[str]:
+    """What the folder said where netmaint's value was kept, a line per field, for the history
+    of the contact it concerns: `the card said phones: +1 555 0100 (kept: +1 555 0199)`.
+    `shown(key, value)` gives a value as the user knows it, where the stored form is not."""
+    show = shown or (lambda key, value: shown_value(value))
+    return [f"{where} said {label(key)}: {show(key, c.theirs)} (kept: {show(key, c.ours)})"
+            for key, c in conflicts.items()]
 
 
 @dataclass
@@ -70,16 +88,19 @@ class FolderCount:
     went_out: int = 0  # files written or removed
     conflicts: int = 0
     unreadable: int = 0
+    matched: int = 0  # items new to the folder found to be ones netmaint had (a contact imported before)
 
     def as_json(self) -> dict:
-        return {"in": self.came_in, "out": self.went_out, "conflicts": self.conflicts, "unreadable": self.unreadable}
+        return {"in": self.came_in, "out": self.went_out, "conflicts": self.conflicts, "unreadable": self.unreadable,
+                "matched": self.matched}
 
 
 def summary_line(counts: dict[str, FolderCount], dry_run: bool = False) -> str:
-    """`synced: contacts 3 in, 5 out; follow-ups 1 in, 2 out; journal 40 out; 1 conflict kept`."""
+    """`synced: contacts 3 in, 5 out, 2 matched; follow-ups 1 in, 2 out; journal 40 out; 1 conflict kept`."""
     parts = []
     for name, count in counts.items():
-        moves = [f"{n} {word}" for n, word in ((count.came_in, "in"), (count.went_out, "out")) if n]
+        moves = [f"{n} {word}" for n, word in ((count.came_in, "in"), (count.went_out, "out"),
+                                                (count.matched, "matched")) if n]
         parts.append(f"{FOLDER_WORDS[name]} {', '.join(moves) if moves else 'unchanged'}")
     conflicts = sum(c.conflicts for c in counts.values())
     if conflicts:

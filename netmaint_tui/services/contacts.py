@@ -26,6 +26,7 @@ from netmaint_tui.services.common import (
     plain_date,
     to_db,
 )
+from netmaint_tui.services.history import HistoryNoteView, contact_notes, follow_up_notes
 from netmaint_tui.services.occasions import dates_of, set_dates
 from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.models import (
@@ -316,6 +317,7 @@ class FollowUpView:
     about_text: str
     touch_id: int | None
     overdue: bool
+    notes: list[HistoryNoteView] = field(default_factory=list)  # what a sync kept of a task's other values
 
 
 @dataclass
@@ -350,6 +352,8 @@ class ContactDetail:
     history: list[TouchView] = field(default_factory=list)
     last_heard: dt.datetime | None = None  # aware, local: when they last wrote (a captured mail)
     dates: list[dict] = field(default_factory=list)  # anniversaries: [{"label", "date"}]
+    # Lines of the history that are no touch (what a sync kept), newest first.
+    history_notes: list[HistoryNoteView] = field(default_factory=list)
 
 
 # tags_of and kind_counts are called for every page of the list as it is drawn: plain SQL,
@@ -414,6 +418,7 @@ def follow_up_views(ctx: Context, query) -> list[FollowUpView]:
     ids = {r.suggested_by_id for r in rows} | {r.about_id for r in rows}
     ids.discard(None)
     names = dict(C.select(C.id, C.name).where(C.id.in_(list(ids))).tuples()) if ids else {}
+    notes = follow_up_notes(ctx, [r.id for r in rows])
     now = ctx.now()
     out = []
     for r in rows:
@@ -423,7 +428,7 @@ def follow_up_views(ctx: Context, query) -> list[FollowUpView]:
                 r.id, r.what, due, r.status,
                 names.get(r.suggested_by_id), r.suggested_by_id,
                 names.get(r.about_id), r.about_id, r.about_text, r.touch_id,
-                r.status == "open" and is_after(now, due),
+                r.status == "open" and is_after(now, due), notes.get(r.id, []),
             )
         )
     return out
@@ -465,6 +470,7 @@ def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
         gives=gives, asks=asks, balance=balance(gives, asks),
         leads=leads, leads_done=leads_done, follow_ups=follow_ups, history=history,
         last_heard=local_time(c.last_heard_at, ctx.clock.tz), dates=dates_of([c.id]).get(c.id, []),
+        history_notes=contact_notes(ctx, c.id),
     )
 
 

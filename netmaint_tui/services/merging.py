@@ -18,7 +18,7 @@ from netmaint_tui.services.common import Context, InputError
 from netmaint_tui.services.contacts import tags_of, update_contact
 from netmaint_tui.services.undo import record, restore_on_undo
 from netmaint_tui.store.backup import auto_backup
-from netmaint_tui.store.models import Contact, ContactAlias, ContactTag, FollowUp, Tag, TouchContact, database
+from netmaint_tui.store.models import Contact, ContactAlias, ContactTag, FollowUp, HistoryNote, Tag, TouchContact, database
 from netmaint_tui.store.rows import CONTACT_COLUMNS, from_row, loads_list
 
 SHOWN = ("name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met", "tier",
@@ -132,6 +132,8 @@ def merge_contacts(ctx: Context, keep_id: int, other_id: int, backup: bool = Tru
         suggested = [f for (f,) in FollowUp.select(FollowUp.id).where(FollowUp.suggested_by == other_id).tuples()]
         about = [f for (f,) in FollowUp.select(FollowUp.id).where(FollowUp.about == other_id).tuples()]
         moved_aliases = [a for (a,) in ContactAlias.select(ContactAlias.id).where(ContactAlias.contact == other_id).tuples()]
+        # What syncs kept of the other's values stays in the history of the one kept.
+        moved_notes = [n for (n,) in HistoryNote.select(HistoryNote.id).where(HistoryNote.contact == other_id).tuples()]
         if done.plan.values:
             update_contact(ctx, keep_id, **done.plan.values)
         _dates(keep_id, other_row)
@@ -141,6 +143,7 @@ def merge_contacts(ctx: Context, keep_id: int, other_id: int, backup: bool = Tru
         FollowUp.update(suggested_by=keep_id).where(FollowUp.id.in_(suggested)).execute()
         FollowUp.update(about=keep_id).where(FollowUp.id.in_(about)).execute()
         ContactAlias.update(contact=keep_id).where(ContactAlias.id.in_(moved_aliases)).execute()
+        HistoryNote.update(contact=keep_id).where(HistoryNote.id.in_(moved_notes)).execute()
         alias_id = ContactAlias.create(contact=keep_id, source=done.alias[0], source_id=done.alias[1]).id \
             if done.alias else None
         Contact.delete().where(Contact.id == other_id).execute()
@@ -159,6 +162,7 @@ def merge_contacts(ctx: Context, keep_id: int, other_id: int, backup: bool = Tru
             FollowUp.update(suggested_by=other_id).where(FollowUp.id.in_(suggested) & (FollowUp.suggested_by == keep_id)).execute()
             FollowUp.update(about=other_id).where(FollowUp.id.in_(about) & (FollowUp.about == keep_id)).execute()
             ContactAlias.update(contact=other_id).where(ContactAlias.id.in_(moved_aliases)).execute()
+            HistoryNote.update(contact=other_id).where(HistoryNote.id.in_(moved_notes)).execute()
             if alias_id is not None:
                 ContactAlias.delete().where(ContactAlias.id == alias_id).execute()
             return []

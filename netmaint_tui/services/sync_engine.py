@@ -1,39 +1,20 @@
-"""The engine of a sync run (services.sync runs it): one folder listed and read before the
-database is locked, its items decided and written under the lock. The kinds of item each folder
-holds (services.sync_kinds, services.sync_items) build on what is here."""
+"""The engine of a sync run (services.sync runs it): each folder read before the database is
+locked (services.sync_scan), its items decided and written under the lock. The kinds of item each
+folder holds (services.sync_kinds, services.sync_items) build on what is here."""
 
 
 from __future__ import annotations
 
 import json
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
 
 from netmaint_tui.io import vdir
 from netmaint_tui.rules import sync as rules
 from netmaint_tui.services.common import Context, InputError, to_db
+from netmaint_tui.services.sync_scan import Incoming, Scan, chunks, folder_row, marks
 from netmaint_tui.store.models import database
-
-CHUNK = 500  # rows per IN (...) query and per batch of local items
-
-
-class Unreadable(ValueError):
-    """A file that holds no item netmaint can take; the message says why, in one line. A quiet
-    one is not netmaint's at all (someone's own journal entry in the same folder): left alone
-    without a word."""
-
-    def __init__(self, message: str, quiet: bool = False):
-        super().__init__(message)
-        self.quiet = quiet
-
-
-@dataclass
-class Parsed:
-    uid: str
-    kind: str
-    values: dict[str, Any]
-    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -70,44 +51,6 @@ class SyncReport:
         }
 
 
-@dataclass
-class StateRow:
-    kind: str
-    local_id: int
-    href: str
-    etag: str
-    hash: str
-
-
-@dataclass
-class Incoming:
-    href: str
-    data: bytes
-    etag: str
-    hash: str
-    parsed: Parsed
-
-
-@dataclass
-class Scan:
-    """One folder as listed and read before the database is locked."""
-
-    folder: Any  # a services.sync_kinds.Folder
-    path: Path
-    fresh: bool
-    state: dict[str, StateRow]
-    listing: dict[str, vdir.Entry]
-    incoming: dict[str, Incoming] = field(default_factory=dict)
-    touched: list[tuple[str, str]] = field(default_factory=list)  # (uid, etag): same bytes, new stat
-    unreadable: set[str] = field(default_factory=set)  # hrefs
-    last_run: Any = None
-
-    def gone(self) -> list[str]:
-        """UIDs synced before whose file is no longer in the folder."""
-        return [uid for uid, row in self.state.items()
-                if row.href not in self.listing and uid not in self.incoming]
-
-
 class Run:
     """What one run shares across its folders: the context, the report, and whether it writes."""
 
@@ -121,96 +64,59 @@ class Run:
         self.report.problems.append(Problem(folder, href, message))
 
 
-def _dumps(values: dict[str, Any]) -> str:
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+WRITES_AHEAD = 2000  # files handed to the writing thread before the run waits for it
+
+# One encoder for the whole run: json.dumps with options makes a new one for each of 300,000 items.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+class _Taken:
+    """The names a new file must not take: the folder's, and those given out in this run."""
 
+    def __init__(self, *names) -> None:
+        self.names = names
 
-def marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-# --- reading the folder (no lock held) ------------------------------------------------------------
-
-
-def _state(name: str) -> dict[str, StateRow]:
-    rows = database.execute_sql(
-        "SELECT uid, kind, local_id, href, etag, hash FROM sync_item WHERE folder = ?", [name]).fetchall()
-    return {uid: StateRow(kind, local_id, href, etag, digest) for uid, kind, local_id, href, etag, digest in rows}
-
-
-def _last_run(name: str) -> tuple[str | None, Any]:
-    row = database.execute_sql("SELECT path, last_run FROM sync_folder WHERE name = ?", [name]).fetchone()
-    return (row[0], row[1]) if row else (None, None)
-
-
-def scan_folder(run: Run, folder, path: Path) -> Scan:
-    known_path, last_run = _last_run(folder.name)
-    fresh = known_path != str(path)
-    state = {} if fresh else _state(folder.name)
-    listing = vdir.list_items(path, folder.extension)
-    if len(state) > 1 and not listing:
-        # A folder emptied (a mount missing, a server's collection recreated) is not a request to
-        # archive the whole network: it is filled again.
-        run.report.notices.append(f"{path} holds none of the {len(state)} items synced with it before; "
-                                  "everything is written to it again and nothing was archived")
-        fresh, state = True, {}
-    scan = Scan(folder, path, fresh, state, listing, last_run=last_run)
-    by_href = {row.href: uid for uid, row in state.items()}
-    for href in sorted(listing):
-        entry = listing[href]
-        known = by_href.get(href)
-        if known is not None and state[known].etag == entry.etag:
-            continue
-        try:
-            data, etag = vdir.read_item(path, href)
-        except OSError:
-            continue  # removed meanwhile: the next run sees it gone
-        digest = vdir.content_hash(data)
-        if known is not None and state[known].hash == digest:
-            scan.touched.append((known, etag))
-            continue
-        try:
-            parsed = folder.parse(data, run.ctx.clock.tz)
-        except Unreadable as exc:
-            if not exc.quiet:
-                run.problem(folder.name, href, f"{exc}; left as it is")
-                scan.unreadable.add(href)
-            continue
-        for message in parsed.problems:
-            run.problem(folder.name, href, message)
-        other = scan.incoming.get(parsed.uid)
-        if other is not None:
-            run.problem(folder.name, href, f"holds the same UID as {other.href}; left as it is")
-            scan.unreadable.add(href)
-            continue
-        scan.incoming[parsed.uid] = Incoming(href, data, etag, digest, parsed)
-    # A file that cannot be read now is not a file removed: its item is left alone.
-    for uid, row in list(state.items()):
-        if row.href in scan.unreadable and uid not in scan.incoming:
-            scan.listing.setdefault(row.href, vdir.Entry(row.href, row.etag))
-    return scan
-
-
-# --- deciding and writing (under the write lock) --------------------------------------------------
+    def __contains__(self, name: str) -> bool:
+        return any(name in names for names in self.names)
 
 
 class _FolderRun:
     def __init__(self, run: Run, scan: Scan) -> None:
         self.run = run
         self.scan = scan
+        self.state = scan.state
         self.folder = scan.folder
         self.count = run.report.counts[self.folder.name]
         self.count.unreadable = len(scan.unreadable)
         self.records: list[tuple] = []
         self.forget: list[str] = []
         self.retry: list[tuple[str, int]] = []  # local changes left for the next run
-        self.handled: set[str] = set()
-        self.taken = set(scan.listing)
+        self.pending = 0  # items the folder holds that wait for a later run (see the kinds' create)
+        self.handled: set[str] = set()  # UIDs
+        self.handled_rows: set[tuple[str, int]] = set()  # (kind, local id): a matched contact's old UID too
+        self.given: set[str] = set()  # names of the new files of this run
+        self.written: dict[str, int] = {}  # name: inode of each file written
+        self.removed: set[str] = set()
+        self._names = scan.listing.inodes if scan.listing is not None else None
+        self.baseline = True  # the names above are the folder as this run found it
+        self.writer = None if run.dry_run else vdir.Writer(scan.path)
+        self.writes: deque[tuple] = deque()  # files handed to the writer, in order, and what to note of each
+        self.options = _dumps(self.folder.options(run.ctx.settings))
+        # Settings that shape what the folder holds changed: every item they concern is looked at again.
+        self.revisit = not scan.fresh and (scan.options or "{}") != self.options
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def names(self) -> dict[str, int]:
+        """Every entry of the folder before this run changed it (by name: its inode)."""
+        if self._names is None:
+            self._names = vdir.entries(self.scan.path)
+            # A quiet folder is read here for the first time: only as the last run left it is it
+            # a base to check the folder against at the end.
+            self.baseline = vdir.folder_time(self.scan.path) == self.scan.time_before
+        return self._names
 
     # -- the pieces --
 
@@ -224,36 +130,51 @@ class _FolderRun:
         return out
 
     def write(self, uid: str, kind: str, local_id: int, values: dict, href: str | None,
-              original: bytes | None, expected_etag: str | None) -> bool:
-        """Write the item's file (a new one when `href` is None) and note its state; False when
-        the file changed since it was listed (then the next run takes it)."""
-        new = href is None
-        if new:
-            href = vdir.item_name(uid, self.folder.extension, self.taken)
-            self.taken.add(href)
+              original: bytes | None, expected_etag: str | None) -> None:
+        """Write the item's file (a new one when `href` is None) and note its state (see settle:
+        a file changed since it was listed is left for the next run)."""
+        if href is None:
+            href = uid + self.folder.extension
+            names = self.names()
+            if href in names or href in self.given or not vdir.safe_name(uid):
+                href = vdir.item_name(uid, self.folder.extension, _Taken(names, self.given))
+            self.given.add(href)
         data = self.folder.kinds[kind].render(uid, values, original)
         self.count.went_out += 1
         if self.run.dry_run:
             return True
-        target = self.scan.path / href
-        if not new and expected_etag is not None:
-            try:
-                now = vdir.etag_of(target.stat())
-            except FileNotFoundError:
-                now = None
-            if now != expected_etag:
+        self.names()
+        future = self.writer.submit(href, data, expected_etag)
+        self.writes.append((future, uid, kind, local_id, href, vdir.content_hash(data), _dumps(values)))
+        if len(self.writes) > WRITES_AHEAD:
+            self.settle(len(self.writes) - WRITES_AHEAD // 2)
+
+    def settle(self, at_least: int | None = None) -> None:
+        """Take the results of the writes done (at least `at_least` of them, waiting for them;
+        None: every one): a file written is noted, one changed meanwhile left for the next run."""
+        writes = self.writes
+        while writes and (at_least is None or at_least > 0 or writes[0][0].done()):
+            future, uid, kind, local_id, href, digest, base = writes.popleft()
+            at_least = None if at_least is None else at_least - 1
+            result = future.result()  # a write that failed (a full disk) fails the run here
+            if uid is None:
+                self.written.pop(href, None)  # a file removed
+                continue
+            if result is None:
                 self.count.went_out -= 1
                 self.retry.append((kind, local_id))
-                return False
-        etag = vdir.write_item(self.scan.path, href, data)
-        self.records.append((self.folder.name, uid, kind, local_id, href, etag, vdir.content_hash(data), _dumps(values)))
-        return True
+                continue
+            etag, inode = result
+            self.written[href] = inode
+            self.records.append((self.folder.name, uid, kind, local_id, href, etag, digest, base))
 
     def remove(self, uid: str) -> None:
-        row = self.scan.state[uid]
+        href = self.state.rows[uid].href
         self.count.went_out += 1
         if not self.run.dry_run:
-            vdir.remove_item(self.scan.path, row.href)
+            self.names()
+            self.writes.append((self.writer.drop(href), None, "", 0, href, "", ""))
+            self.removed.add(href)
         self.forget.append(uid)
 
     def keep(self, uid: str, kind: str, local_id: int, item: Incoming, values: dict) -> None:
@@ -262,20 +183,22 @@ class _FolderRun:
     # -- the steps --
 
     def incoming(self) -> None:
-        scan = self.scan
+        scan, state = self.scan, self.state
         items = scan.incoming
         if not items:
             return
-        known = [uid for uid in items if uid in scan.state]
-        bases = self.bases(known)
+        if not scan.fresh:  # a fresh folder's rows of before do not count, though a dry run leaves them
+            state.by_uid(list(items))
+        bases = self.bases([uid for uid in items if state.get(uid)])
         by_kind: dict[str, list[str]] = {}
         for uid, item in items.items():
             by_kind.setdefault(item.parsed.kind, []).append(uid)
         for kind_name, uids in by_kind.items():
             kind = self.folder.kinds[kind_name]
-            ids = {uid: scan.state[uid].local_id for uid in uids
-                   if uid in scan.state and scan.state[uid].kind == kind_name}
+            ids = {uid: state.rows[uid].local_id for uid in uids
+                   if state.get(uid) and state.rows[uid].kind == kind_name}
             ids.update(kind.ids_by_uid([uid for uid in uids if uid not in ids]))
+            self.match(kind, {uid: items[uid].parsed.values for uid in uids if uid not in ids}, ids)
             for chunk in chunks(uids):
                 loaded = kind.load([ids[uid] for uid in chunk if uid in ids])
                 for uid in chunk:
@@ -283,9 +206,30 @@ class _FolderRun:
                     current = loaded.get(local_id) if local_id is not None else None
                     self.one_incoming(kind, uid, items[uid], local_id, current and current[1], bases.get(uid))
 
+    def match(self, kind, unknown: dict[str, dict], ids: dict[str, int]) -> None:
+        """New items that are ones netmaint has already (a contact imported from the same card)
+        join them instead of coming in twice."""
+        if not unknown:
+            return
+
+        def synced(local_ids: list[int]) -> set[int]:
+            return set() if self.scan.fresh else set(self.state.by_local(kind.name, local_ids))
+
+        matched, unclear = kind.match(unknown, synced)
+        if matched and not self.run.dry_run:
+            kind.adopt(matched)
+        ids.update(matched)
+        self.count.matched += len(matched)
+        if unclear:
+            self.run.report.notices.append(
+                f"{unclear} new {'card shares' if unclear == 1 else 'cards share'} an email with more than one "
+                "contact, or with another new card: added as contacts of their own, not matched")
+
     def one_incoming(self, kind, uid: str, item: Incoming, local_id: int | None, ours: dict | None,
                      base: dict | None) -> None:
         self.handled.add(uid)
+        if local_id is not None:
+            self.handled_rows.add((kind.name, local_id))
         theirs = item.parsed.values
         if base is not None and ours is None:
             self.remove(uid)  # removed here since the last sync: the folder follows
@@ -295,24 +239,27 @@ class _FolderRun:
             values = kind.complete(theirs, self.run)
         else:
             if base is None:
-                settled = rules.settle({}, ours, theirs)  # both hold it, with no sync between
+                settled = kind.first_meeting(ours, theirs)  # both hold it, with no sync between
             else:
                 changes = rules.folder_changes(theirs, kind.as_file(uid, base))
                 settled = rules.settle(base, ours, changes) if ours != base else rules.Settled({**ours, **changes})
             values, conflicts = settled.values, settled.conflicts
             if conflicts:
-                values = kind.conflict(self.run, uid, values, conflicts, self.report_conflict)
+                values = kind.conflict(self.run, local_id, values, conflicts, self.report_conflict)
                 self.count.conflicts += len(conflicts)
         if ours is None:
             local_id = None if self.run.dry_run else kind.create(self.run, uid, values)
             if local_id is None and not self.run.dry_run:
+                self.pending += 1
                 return  # said why; the file is read again next run
             self.count.came_in += 1
         elif values != ours:
             if not self.run.dry_run:
                 kind.update(self.run, local_id, ours, values)
             self.count.came_in += 1
-        if kind.as_file(uid, values) != theirs:
+        if kind.hidden(self.run, values) and self.state.get(uid):
+            self.remove(uid)  # archived, and the folder keeps no archived contacts
+        elif kind.as_file(uid, values) != theirs:
             self.write(uid, kind.name, local_id or 0, values, item.href, item.data, item.etag)
         else:
             self.keep(uid, kind.name, local_id or 0, item, values)
@@ -321,47 +268,57 @@ class _FolderRun:
         self.run.report.conflicts.append(line)
 
     def gone(self) -> None:
-        for uid in self.scan.gone():
-            row = self.scan.state[uid]
+        for uid in self.scan.gone:
             if uid in self.handled:
                 continue
             self.handled.add(uid)
+            row = self.state.rows[uid]
             kind = self.folder.kinds.get(row.kind)
             if kind is not None and kind.gone(self.run, row.local_id):
                 self.count.came_in += 1
             self.forget.append(uid)
 
     def local(self) -> None:
-        scan = self.scan
-        by_local = {(row.kind, row.local_id): uid for uid, row in scan.state.items()}
+        scan, state = self.scan, self.state
         for kind in self.folder.kinds.values():
             if scan.fresh:
                 ids = kind.all_ids()
             else:
                 ids = [i for (i,) in database.execute_sql(
                     "SELECT local_id FROM sync_change WHERE kind = ? ORDER BY local_id", [kind.name]).fetchall()]
+                if self.revisit:
+                    ids = sorted(set(ids) | set(kind.revisit()))
             for chunk in chunks(ids):
                 loaded = kind.load(chunk)
-                uids = [loaded[i][0] if i in loaded else by_local.get((kind.name, i)) for i in chunk]
-                bases = self.bases([u for u in uids if u in scan.state and u not in self.handled])
+                deleted: dict[int, str] = {}
+                if not scan.fresh:
+                    state.by_uid([loaded[i][0] for i in chunk if i in loaded])
+                    deleted = state.by_local(kind.name, [i for i in chunk if i not in loaded])
+                uids = [loaded[i][0] if i in loaded else deleted.get(i) for i in chunk]
+                bases = self.bases([u for u in uids if u and u not in self.handled and state.get(u)])
                 for local_id, uid in zip(chunk, uids):
-                    if uid is None or uid in self.handled:
+                    if uid is None or uid in self.handled or (kind.name, local_id) in self.handled_rows:
                         continue
                     self.handled.add(uid)
-                    row = scan.state.get(uid)
+                    row = state.get(uid)
                     if local_id not in loaded:
                         if row is not None:
                             self.remove(uid)
                         continue
                     values = loaded[local_id][1]
+                    hidden = kind.hidden(self.run, values)
                     if row is None:
-                        self.write(uid, kind.name, local_id, values, None, None, None)
+                        if not hidden:
+                            self.write(uid, kind.name, local_id, values, None, None, None)
+                    elif hidden:
+                        self.remove(uid)
                     elif values != bases.get(uid):
                         original = _read(scan.path, row.href)
                         self.write(uid, kind.name, local_id, values, row.href, original, row.etag)
                 self.flush()
 
     def flush(self) -> None:
+        self.settle(0)
         if self.run.dry_run:
             self.records.clear()
             self.forget.clear()
@@ -377,7 +334,27 @@ class _FolderRun:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.records)
             self.records.clear()
 
+    def stamp(self) -> int | None:
+        """The folder's time, when the next run may trust it to say that nothing changed: only
+        when nothing in the folder waits for a later run, and when no one else changed the folder
+        since it was listed (it holds what it held then, with this run's changes)."""
+        scan = self.scan
+        if self.count.unreadable or self.pending or self.retry:
+            return None
+        if not self.written and not self.removed:
+            if vdir.folder_time(scan.path) != scan.time_before:
+                return None
+            if scan.quiet or scan.settled_before:
+                return scan.time_before
+            return vdir.unchanged_since(scan.path, scan.listing.inodes)
+        if not self.baseline:
+            return None
+        expected = {name: inode for name, inode in self.names().items() if name not in self.removed}
+        expected.update(self.written)
+        return vdir.unchanged_since(scan.path, expected)
+
     def finish(self) -> None:
+        self.settle()
         self.flush()
         if self.run.dry_run:
             return
@@ -390,10 +367,12 @@ class _FolderRun:
         if self.retry:
             database.connection().executemany("INSERT OR IGNORE INTO sync_change (kind, local_id) VALUES (?, ?)",
                                               self.retry)
+        full_at = self.scan.full_at if self.scan.quiet else self.run.now
         database.execute_sql(
-            "INSERT INTO sync_folder (name, path, last_run) VALUES (?, ?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET path = excluded.path, last_run = excluded.last_run",
-            [name, str(self.scan.path), self.run.now])
+            "INSERT INTO sync_folder (name, path, last_run, stamp, full_at, options) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET path = excluded.path, last_run = excluded.last_run, "
+            "stamp = excluded.stamp, full_at = excluded.full_at, options = excluded.options",
+            [name, str(self.scan.path), self.run.now, self.stamp(), full_at, self.options])
 
 
 def _read(path: Path, href: str) -> bytes | None:
@@ -406,13 +385,13 @@ def _read(path: Path, href: str) -> bytes | None:
 def sync_one(run: Run, scan: Scan) -> None:
     if not run.dry_run and scan.fresh:
         database.execute_sql("DELETE FROM sync_item WHERE folder = ?", [scan.folder.name])
-    if _last_run(scan.folder.name)[1] != scan.last_run:
+    if folder_row(scan.folder.name)[1] != scan.last_run:
         raise InputError("another netmaint synced these folders meanwhile; run netmaint sync again")
     folder_run = _FolderRun(run, scan)
-    folder_run.incoming()
-    folder_run.gone()
-    folder_run.local()
-    folder_run.finish()
-
-
-# --- the use case -------------------------------------------------------------------------------
+    try:
+        folder_run.incoming()
+        folder_run.gone()
+        folder_run.local()
+        folder_run.finish()
+    finally:
+        folder_run.close()

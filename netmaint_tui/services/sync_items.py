@@ -15,9 +15,12 @@ from typing import Any, Callable
 from netmaint_tui.io.journal_sync import UnreadableEntry, read_entry, write_entry
 from netmaint_tui.io.task_sync import TASK_FIELDS, UnreadableTask, read_task, write_task
 from netmaint_tui.rules import schema
+from netmaint_tui.rules import sync as rules
 from netmaint_tui.rules.dates import day_problem
 from netmaint_tui.rules.vocabulary import CHANNELS, KINDS
-from netmaint_tui.services.sync_engine import Parsed, Unreadable, chunks, marks
+from netmaint_tui.services.sync_scan import Parsed, Unreadable, chunks, marks
+from netmaint_tui.services.common import local_time
+from netmaint_tui.services.history import add_notes
 from netmaint_tui.services.sync_kinds import ContactKind, ids_by_uid, parse_card
 from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY
 from netmaint_tui.store.models import database
@@ -36,9 +39,31 @@ def _stored_time(value) -> str | None:
     return None if value in (None, "") else str(value)[:19]
 
 
-def _report_kept(report: Callable[[str], None], what: str, conflicts: dict, where: str) -> None:
-    for key, conflict in conflicts.items():
-        report(f"{what}: {where} said {key.replace('_', ' ')} {conflict.theirs!r} (kept: {conflict.ours!r})")
+_TIMES = ("due", "closed_at", "at")
+_PEOPLE = ("suggested_by", "about", "contacts")
+
+
+def _shower(run):
+    """How a value of a task or a touch is said in a conflict's line: times in the user's zone,
+    people by name, not as stored."""
+
+    def shown(key: str, value) -> str:
+        if key in _TIMES and value:
+            return local_time(value, run.ctx.clock.tz).strftime("%Y-%m-%d %H:%M")
+        if key in _PEOPLE and value:
+            uids = value if isinstance(value, list) else [value]
+            names = _names(uids)
+            return ", ".join(names.get(u, "someone") for u in uids)
+        return rules.shown_value(value)
+
+    return shown
+
+
+def _note_kept(run, report: Callable[[str], None], lines: list[str], notes: list[tuple]) -> None:
+    if not run.dry_run:
+        add_notes(run.now, notes)
+    for line in lines:
+        report(line)
 
 
 class _Kind:
@@ -59,8 +84,11 @@ class _Kind:
     def gone(self, run, local_id: int) -> bool:
         return False  # a journal entry removed from the folder leaves its touch, goal or pause
 
-    def conflict(self, run, uid: str, values: dict, conflicts: dict, report) -> dict:
-        _report_kept(report, f"the {self.name} {self.label(values)}", conflicts, "the folder")
+    def conflict(self, run, local_id: int, values: dict, conflicts: dict, report) -> dict:
+        """netmaint's values are kept; a goal or a pause concerns nobody's history: the report
+        says what the folder held."""
+        for line in rules.conflict_lines(conflicts, "the folder", _shower(run)):
+            report(f"the {self.name} {self.label(values)}: {line}")
         return values
 
     def label(self, values: dict) -> str:
@@ -68,6 +96,18 @@ class _Kind:
 
     def complete(self, values: dict[str, Any], run) -> dict[str, Any]:
         return values
+
+    def first_meeting(self, ours: dict[str, Any], theirs: dict[str, Any]) -> rules.Settled:
+        return rules.settle({}, ours, theirs)  # both hold it, with no sync between
+
+    def match(self, items: dict, synced) -> tuple[dict[str, int], int]:
+        return {}, 0  # an item netmaint wrote carries its UID; nothing else is the same item
+
+    def hidden(self, run, values: dict[str, Any]) -> bool:
+        return False  # every follow-up, touch, goal and pause is in its folder
+
+    def revisit(self) -> list[int]:
+        return []
 
     def shape(self, row: dict[str, Any]) -> dict[str, Any]:
         return row
@@ -115,6 +155,16 @@ class FollowUpKind(_Kind):
 
     def label(self, values: dict) -> str:
         return repr(values.get("what") or "")
+
+    def conflict(self, run, local_id: int, values: dict, conflicts: dict, report) -> dict:
+        """netmaint's values are kept; what the task said instead is noted with the follow-up,
+        and in the history of the contact it is about (else of who suggested it)."""
+        lines = [f"follow-up {self.label(values)}: {line}"
+                 for line in rules.conflict_lines(conflicts, "the task", _shower(run))]
+        people = ids_by_uid("contact", [u for u in (values.get("about"), values.get("suggested_by")) if u])
+        contact = people.get(values.get("about")) or people.get(values.get("suggested_by"))
+        _note_kept(run, report, lines, [(contact, local_id, line) for line in lines])
+        return values
 
     def render(self, uid: str, values: dict[str, Any], original: bytes | None) -> bytes:
         return write_task(values, uid, _names([values.get("suggested_by"), values.get("about")]), original)
@@ -183,6 +233,16 @@ class TouchKind(_Kind):
 
     def label(self, values: dict) -> str:
         return f"of {values.get('at', '')[:16]} UTC"
+
+    def conflict(self, run, local_id: int, values: dict, conflicts: dict, report) -> dict:
+        """netmaint's values are kept; what the journal said instead is noted in the history of
+        each contact of the touch."""
+        when = local_time(values["at"], run.ctx.clock.tz).strftime("%Y-%m-%d %H:%M")
+        lines = [f"the {values['channel']} of {when}: {line}"
+                 for line in rules.conflict_lines(conflicts, "the journal", _shower(run))]
+        people = sorted(ids_by_uid("contact", values.get("contacts") or []).values())
+        _note_kept(run, report, lines, [(cid, None, line) for cid in people for line in lines])
+        return values
 
     def render(self, uid: str, values: dict[str, Any], original: bytes | None) -> bytes:
         contacts = values.get("contacts") or []
@@ -278,16 +338,27 @@ def parse_journal(data: bytes, tz) -> Parsed:
     return Parsed(entry.uid, entry.type, {k: values[k] for k in values}, [])
 
 
+def _no_options(settings) -> dict:
+    return {}
+
+
+def _contact_options(settings) -> dict:
+    # Only what differs from the defaults: a folder written before the setting existed kept its
+    # archived contacts, as the default does.
+    return {"archived": "remove"} if settings.sync_archived == "remove" else {}
+
+
 @dataclass(frozen=True)
 class Folder:
     name: str  # as the config and the command line name it
     extension: str
     kinds: dict[str, Any]
     parse: Callable[..., Parsed]
+    options: Callable[[Any], dict] = _no_options  # the settings that shape what the folder holds
 
 
 FOLDERS: dict[str, Folder] = {
-    "contacts": Folder("contacts", ".vcf", {"contact": ContactKind()}, parse_card),
+    "contacts": Folder("contacts", ".vcf", {"contact": ContactKind()}, parse_card, _contact_options),
     "journal": Folder("journal", ".ics", {"touch": TouchKind(), "goal": GoalKind(), "pause": PauseKind()}, parse_journal),
     "follow_ups": Folder("follow_ups", ".ics", {"follow_up": FollowUpKind()}, parse_task),
 }

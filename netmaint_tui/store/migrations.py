@@ -11,8 +11,8 @@ from typing import Callable
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.errors import MigrationFailed, StoreError
 from netmaint_tui.store.models import (
-    ALL_MODELS, CapturedItem, ContactAlias, ContactDate, Correspondent, DeletedTouch, SyncChange, SyncFolder,
-    SyncItem,
+    ALL_MODELS, CapturedItem, ContactAlias, ContactDate, Correspondent, DeletedTouch, HistoryNote, SyncChange,
+    SyncFolder, SyncItem,
 )
 
 
@@ -239,7 +239,23 @@ def _migration_7(db) -> None:
     db.create_tables([ContactAlias], safe=True)
 
 
-MIGRATIONS: list[Callable] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7]
+def _migration_8(db) -> None:
+    """Sync: the folder's time that the last run trusted, so a run leaves a folder nobody changed
+    unlisted, when every file was last looked at, and the settings the folder was written with;
+    and notes in a contact's history of what a synced folder said where netmaint kept its own value."""
+    _add_column(db, "sync_folder", "stamp", "INTEGER")
+    _add_column(db, "sync_folder", "full_at", "DATETIME")
+    _add_column(db, "sync_folder", "options", "TEXT")
+    # A full pass reads the etag of every file synced: from an index holding it, not from rows that
+    # also hold each item's values.
+    db.execute_sql("DROP INDEX IF EXISTS sync_item_folder_href")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS sync_item_folder_href_etag ON sync_item (folder, href, etag)")
+    db.create_tables([HistoryNote], safe=True)
+
+
+MIGRATIONS: list[Callable] = [
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7, _migration_8,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OWN_TABLES = frozenset(

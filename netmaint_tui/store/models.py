@@ -54,8 +54,10 @@ class Contact(BaseModel):
     # When they last wrote to the user: a mail they sent is no touch (the habit counts what the
     # user does), but it is worth knowing. Kept by services.capture (migration 2), only ever moved later.
     last_heard_at = DateTimeField(null=True)
-    # Who this contact is in every synced folder and on every other netmaint: set once, by a
-    # trigger when the row is inserted (migration 3), never changed afterwards.
+    # Who this contact is in every synced folder and on every other netmaint: set by a trigger
+    # when the row is inserted (migration 3), and changed at most once: when a first sync finds
+    # the contact's card already in the folder (a card imported before, or one sharing an email),
+    # the contact takes that card's UID, which no server lets change.
     uid = TextField(null=True, unique=True)
 
 
@@ -180,6 +182,12 @@ class SyncFolder(BaseModel):
     name = CharField(unique=True)  # 'contacts' | 'follow_ups' | 'journal'
     path = TextField()  # as resolved at the last run: another folder starts afresh
     last_run = DateTimeField(null=True)
+    # The folder's own modification time (ns) when the last run ended, when that run made sure it
+    # will move with any change to the folder: while it has not moved, no file is looked at
+    # (migration 8). None: the next run lists the folder.
+    stamp = IntegerField(null=True)
+    full_at = DateTimeField(null=True)  # the last run that listed every file (at least one a day)
+    options = TextField(null=True)  # JSON of the settings that shape the folder, as at the last run
 
 
 class SyncItem(BaseModel):
@@ -196,7 +204,8 @@ class SyncItem(BaseModel):
     base = TextField()  # JSON of the values both sides held
 
     class Meta:
-        indexes = ((("folder", "uid"), True), (("folder", "href"), False), (("kind", "local_id"), False))
+        # (folder, href, etag) covers a full pass, which reads every file's etag (migration 8).
+        indexes = ((("folder", "uid"), True), (("folder", "href", "etag"), False), (("kind", "local_id"), False))
 
 
 class SyncChange(BaseModel):
@@ -236,5 +245,17 @@ class ContactAlias(BaseModel):
         indexes = ((("source", "source_id"), False),)
 
 
+class HistoryNote(BaseModel):
+    """A line in a contact's history that is no touch (migration 8): what a synced folder said
+    where netmaint kept its own value, so nothing typed anywhere is lost. A note about a
+    follow-up is shown with it too."""
+
+    contact = ForeignKeyField(Contact, null=True, on_delete="CASCADE", backref="history_notes")
+    follow_up = ForeignKeyField(FollowUp, null=True, on_delete="CASCADE", backref="history_notes")
+    at = DateTimeField(index=True)  # UTC
+    source = CharField(default="sync")  # what wrote it
+    text = TextField()
+
+
 ALL_MODELS = (Contact, ContactDate, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent,
-              SyncFolder, SyncItem, SyncChange, DeletedTouch, ContactAlias)
+              SyncFolder, SyncItem, SyncChange, DeletedTouch, ContactAlias, HistoryNote)

@@ -154,6 +154,20 @@ def test_undo_puts_both_contacts_back_as_they_were(pair, ctx):
     assert after["follow_ups"] == before["follow_ups"] and ContactAlias.select().count() == 0
 
 
+def test_what_syncs_kept_of_the_other_goes_with_the_merge_and_back_with_its_undo(pair, ctx):
+    import datetime as dt
+
+    from netmaint_tui.services.history import add_notes
+
+    add_notes(dt.datetime(2025, 3, 11, 9), [(pair["other"], None, "the card said role: CFO (kept: CEO)")])
+    history = History()
+    history.run("merge", lambda: merge_contacts(ctx, pair["keep"], pair["other"], backup=False))
+    assert [n.text for n in contact_detail(ctx, pair["keep"]).history_notes] == ["the card said role: CFO (kept: CEO)"]
+    history.undo_last()
+    assert contact_detail(ctx, pair["keep"]).history_notes == []
+    assert [n.text for n in contact_detail(ctx, pair["other"]).history_notes] == ["the card said role: CFO (kept: CEO)"]
+
+
 def test_a_merge_is_refused_for_one_contact_or_one_that_is_gone(pair, ctx):
     from netmaint_tui.services.common import InputError
 

@@ -36,7 +36,7 @@ def test_the_example_of_every_setting_reads_back_without_a_problem(tmp_path):
 def test_settings_has_one_field_per_value_of_the_table():
     names = [f.name for f in dataclasses.fields(Settings)]
     assert names == ["theme", "week_start", "cadence_days", "goal_touches", "goal_minutes", "keys", "data_file",
-                     "sync_contacts", "sync_follow_ups", "sync_journal", "me_emails"]
+                     "sync_contacts", "sync_follow_ups", "sync_journal", "sync_archived", "me_emails"]
     assert list(yaml.safe_load(effective_settings_text(Settings()))) == [entry.key for entry in SETTINGS]
 
 

@@ -38,6 +38,13 @@ def two(tmp_path):
     close_database()
 
 
+def save_as_a_phone_does(path, data: bytes):
+    """A new file, then a rename over the old one: how vdirsyncer and every vdir program write."""
+    temp = path.with_name(f".{path.name}.phone")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
 def cards(folder):
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".vcf"}
 
@@ -89,8 +96,7 @@ def test_a_card_changed_by_a_phone_comes_in_and_keeps_netmaint_s_fields_it_dropp
     text = path.read_bytes().decode()
     # A phone that drops what it does not know and changes the number.
     kept = "\r\n".join(line for line in text.split("\r\n") if not line.startswith("X-NETMAINT"))
-    path.write_bytes(kept.replace("TEL:+1 555 0199", "TEL;TYPE=CELL:+1 555 0100").encode())
-    os.utime(path, ns=(1, 1))
+    save_as_a_phone_does(path, kept.replace("TEL:+1 555 0199", "TEL;TYPE=CELL:+1 555 0100").encode())
     assert two.sync(ctx).summary() == "synced: contacts 1 in, 1 out"
     c = contact_detail(ctx, cid)
     assert (c.phones, c.tier) == (["+1 555 0100"], "A")
@@ -113,7 +119,7 @@ def test_changes_to_different_fields_on_both_sides_merge(two, ctx):
     assert (c.company, c.role, c.location) == ("Acme", "CTO", "Berlin")
 
 
-def test_the_same_field_changed_on_both_sides_keeps_netmaint_s_value_and_notes_the_other(two, ctx):
+def test_the_same_field_changed_on_both_sides_keeps_netmaint_s_value_and_notes_the_other_in_its_history(two, ctx):
     cid = add_contact(ctx, "Dana Lee", phones=["+1 555 0199"], notes="met at PyCon")
     two.sync(ctx)
     two.use("b")
@@ -123,14 +129,15 @@ def test_the_same_field_changed_on_both_sides_keeps_netmaint_s_value_and_notes_t
     two.use("a")
     update_contact(ctx, cid, phones=["+1 555 0111"])
     report = two.sync(ctx)
-    assert report.summary() == "synced: contacts 1 in, 1 out; 1 conflict kept"
+    assert report.summary() == "synced: contacts 1 out; 1 conflict kept"
     c = contact_detail(ctx, cid)
-    assert c.phones == ["+1 555 0111"]
-    assert c.notes == "met at PyCon\n\n2025-03-12, sync: the card said phones: +1 555 0100 (kept: +1 555 0111)"
+    assert (c.phones, c.notes) == (["+1 555 0111"], "met at PyCon")  # the notes are the user's own
+    assert [(n.at.isoformat(), n.source, n.text) for n in c.history_notes] == [
+        ("2025-03-12T10:00:00+01:00", "sync", "the card said phones: +1 555 0100 (kept: +1 555 0111)")]
     assert report.conflicts == ["Dana Lee: the card said phones: +1 555 0100 (kept: +1 555 0111)"]
     two.use("b")
     two.sync(ctx)
-    assert contact_detail(ctx, by_name("Dana Lee").id).notes == c.notes  # and the other computer hears of it
+    assert contact_detail(ctx, by_name("Dana Lee").id).phones == ["+1 555 0111"]  # the other computer follows
 
 
 def test_a_card_removed_from_the_folder_archives_its_contact(two, ctx):
@@ -215,7 +222,7 @@ def test_the_command_prints_one_summary_line_and_json(env, capsys):
     assert capsys.readouterr().out == "synced: contacts 1 out\n"
     assert main(["sync", "--contacts", str(folder), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["folders"] == {"contacts": {"in": 0, "out": 0, "conflicts": 0, "unreadable": 0}}
+    assert report["folders"] == {"contacts": {"in": 0, "out": 0, "conflicts": 0, "unreadable": 0, "matched": 0}}
     env.config.parent.mkdir(parents=True, exist_ok=True)
     env.config.write_text(f"sync: {{contacts: {folder}}}\n")
     assert main(["sync"]) == 0
@@ -223,3 +230,39 @@ def test_the_command_prints_one_summary_line_and_json(env, capsys):
     assert main(["sync", "--contacts", str(env.tmp / "nowhere")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "does not exist" in err
+
+
+def test_with_archived_remove_an_archived_contact_s_card_leaves_the_folder_and_comes_back_with_it(two, make_ctx):
+    from netmaint_tui.services.contacts import set_archived
+
+    keep, remove = make_ctx(), make_ctx(sync_archived="remove")
+    dana = add_contact(keep, "Dana Lee")
+    omar = add_contact(keep, "Omar Haddad", archived=True)
+    assert two.sync(remove).summary() == "synced: contacts 1 out"  # an archived contact is not written
+    assert sorted(cards(two.folder)) == [f"{Contact.get_by_id(dana).uid}.vcf"]
+    two.use("b")
+    two.sync(remove)
+    two.use("a")
+    set_archived(remove, dana)
+    assert two.sync(remove).summary() == "synced: contacts 1 out" and cards(two.folder) == {}
+    two.use("b")
+    assert two.sync(remove).summary() == "synced: contacts 1 in"  # the other computer archives it too
+    assert by_name("Dana Lee").archived is True
+    two.use("a")
+    set_archived(remove, dana, False)
+    assert two.sync(remove).summary() == "synced: contacts 1 out"
+    # Back to keeping them: every archived contact is in the folder again, marked.
+    assert two.sync(keep).summary() == "synced: contacts 1 out"
+    assert b"X-NETMAINT-ARCHIVED:TRUE" in cards(two.folder)[f"{Contact.get_by_id(omar).uid}.vcf"]
+    assert two.sync(keep).summary() == "synced: contacts unchanged"
+    assert two.sync(remove).summary() == "synced: contacts 1 out" and len(cards(two.folder)) == 1
+
+
+def test_the_archived_setting_is_read_from_the_config(tmp_path):
+    from netmaint_tui.config.reading import settings_from_text
+
+    settings, problems = settings_from_text("sync: {contacts: cards, archived: Remove}\n", base_dir=tmp_path)
+    assert (settings.sync_archived, problems) == ("remove", [])
+    settings, problems = settings_from_text("sync: {archived: delete}\n", base_dir=tmp_path)
+    assert settings.sync_archived == "keep"
+    assert problems == ['config.yaml line 1: sync.archived must be keep or remove, not "delete"; using keep']

@@ -9,7 +9,7 @@ import os
 import pendulum
 import pytest
 
-from netmaint_tui.services.contacts import add_contact
+from netmaint_tui.services.contacts import add_contact, contact_detail
 from netmaint_tui.services.followups import add_follow_up, list_follow_ups, set_status
 from netmaint_tui.services.habit import add_pause, set_goal, week_summary
 from netmaint_tui.services.sync import sync
@@ -44,8 +44,10 @@ def files(folder):
 
 
 def rewrite(path, old, new):
-    path.write_bytes(path.read_bytes().replace(old, new))
-    os.utime(path, ns=(1, 1))
+    """As a vdir program changes a file: a new one, renamed over it."""
+    temp = path.with_name(f".{path.name}.phone")
+    temp.write_bytes(path.read_bytes().replace(old, new))
+    os.replace(temp, path)
 
 
 def synced_file(two, ctx, folder, holding: bytes):
@@ -160,3 +162,72 @@ def test_a_touch_naming_nobody_this_netmaint_knows_waits_for_its_contacts(two, c
     assert "names no contact this netmaint has" in report.problems[0].message
     two.sync(ctx)
     assert Touch.select().count() == 8 and Contact.select().count() == 2
+
+
+def test_the_same_field_changed_on_both_sides_is_noted_with_the_follow_up_and_its_contact(two, ctx):
+    task = synced_file(two, ctx, "follow_ups", b"intro to Acme")
+    rewrite(task, b"SUMMARY:intro to Acme", b"SUMMARY:intro to Acme Corp")
+    follow_up = FollowUp.get(FollowUp.what == "intro to Acme")
+    FollowUp.update(what="intro to Acme GmbH").where(FollowUp.id == follow_up.id).execute()
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts unchanged; follow-ups 1 out; journal unchanged; 1 conflict kept"
+    line = "follow-up 'intro to Acme GmbH': the task said what: intro to Acme Corp (kept: intro to Acme GmbH)"
+    assert report.conflicts == [line]
+    kept = next(f for f in list_follow_ups(ctx) if f.what == "intro to Acme GmbH")
+    assert [(n.source, n.text) for n in kept.notes] == [("sync", line)]
+    omar = Contact.get(Contact.name == "Omar Haddad").id  # who suggested it
+    assert [n.text for n in contact_detail(ctx, omar).history_notes] == [line]
+
+
+def test_a_touch_s_note_changed_on_both_sides_is_noted_in_each_of_its_people_s_history(two, ctx):
+    path = synced_file(two, ctx, "journal", b"week 2")
+    rewrite(path, b"DESCRIPTION:week 2", b"DESCRIPTION:week two on the phone")
+    Touch.update(note="week 2, here").where(Touch.note == "week 2").execute()
+    report = two.sync(ctx)
+    assert "1 conflict kept" in report.summary()
+    line = "the meeting of 2025-01-27 12:00: the journal said note: week two on the phone (kept: week 2, here)"
+    for name in ("Dana Lee", "Omar Haddad"):
+        assert [n.text for n in contact_detail(ctx, Contact.get(Contact.name == name).id).history_notes] == [line]
+
+
+def test_a_folder_nobody_changed_is_not_listed_and_a_file_changed_in_place_is_found_within_a_day(
+        two, ctx, make_ctx, monkeypatch):
+    from netmaint_tui.io import vdir
+
+    path = synced_file(two, ctx, "journal", b"week 2")
+    listed = []
+    real = vdir.list_items
+    monkeypatch.setattr(vdir, "list_items", lambda folder, *a, **kw: listed.append(folder.name) or real(folder, *a, **kw))
+    Touch.update(minutes=45).where(Touch.note == "week 2").execute()  # written while the folder is not listed
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal 1 out"
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal unchanged"
+    assert listed == []
+    # Written in place, against the vdir format: the folder's time does not move.
+    path.write_bytes(path.read_bytes().replace(b"DESCRIPTION:week 2", b"DESCRIPTION:week two"))
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal unchanged"
+    tomorrow = make_ctx(now="2025-03-13T10:00:01")
+    assert two.sync(tomorrow).summary() == "synced: contacts unchanged; follow-ups unchanged; journal 1 in"
+    assert sorted(listed) == ["contacts", "follow_ups", "journal"]
+    assert Touch.select().where(Touch.note == "week two").exists()
+
+
+def test_a_file_added_by_someone_else_during_a_run_is_read_by_the_next(two, ctx, monkeypatch):
+    from netmaint_tui.services import sync_engine
+
+    network(ctx)
+    two.sync(ctx)
+    add_follow_up(ctx, "send the slides")
+    real = sync_engine._FolderRun.finish
+
+    def meanwhile(self):
+        if self.folder.name == "follow_ups":  # vdirsyncer brings a task while netmaint writes
+            (two.folders["follow_ups"] / "phone-2.ics").write_bytes(
+                b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:phone-2\r\nSUMMARY:Call Lena\r\n"
+                b"END:VTODO\r\nEND:VCALENDAR\r\n")
+        real(self)
+
+    monkeypatch.setattr(sync_engine._FolderRun, "finish", meanwhile)
+    assert "follow-ups 1 out" in two.sync(ctx).summary()
+    monkeypatch.setattr(sync_engine._FolderRun, "finish", real)
+    assert "follow-ups 1 in, 1 out" in two.sync(ctx).summary()
+    assert FollowUp.select().where(FollowUp.what == "Call Lena").exists()

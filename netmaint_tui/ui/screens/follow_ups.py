@@ -192,6 +192,9 @@ class FollowUpsScreen(Screen):
                       ("  (x offers to thank them)", "$text-muted")]
         if f.about or f.about_text:
             parts += ["\n", ("about ", "$text-muted"), safe(f.about or f.about_text)]
+        for note in f.notes:  # what a sync kept of the task's other values: nothing is lost
+            parts += ["\n", (f"{note.at.strftime('%Y-%m-%d %H:%M')} {note.source}: ", "$warning"),
+                      safe(note.text, single_line=False)]
         info.update(Content.assemble(*parts))
 
     # --- actions ------------------------------------------------------------------------------------

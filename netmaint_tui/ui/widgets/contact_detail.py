@@ -335,13 +335,28 @@ class ContactDetail(VerticalScroll, can_focus=True):
         return Content.assemble(*parts)
 
     def _history(self, d, width: int, shown: int) -> Content:
-        parts: list = [(f"History ({len(d.history)})", "bold")]
+        notes = d.history_notes
+        title = f"History ({len(d.history)}"
+        title += f" · {plural(len(notes), 'note')} from syncing)" if notes else ")"
+        parts: list = [(title, "bold")]
         if not d.history:
             parts += ["\n", ("no touches yet — press l to log one", "$text-muted")]
+        touches = d.history[:shown]
+        # A note sits among the touches by its time; those older than the touches laid out wait
+        # with them for the next page.
+        oldest = touches[-1].at if touches and shown < len(d.history) else None
+        lines = [(t.at, 1, -index, t) for index, t in enumerate(touches)]
+        lines += [(n.at, 0, 0, n) for n in notes if oldest is None or n.at >= oldest]
         rows = 0
-        for index, t in enumerate(d.history[:shown]):
+        for _, is_touch, index, item in sorted(lines, key=lambda line: line[:3], reverse=True):
+            if not is_touch:
+                note_parts = self._note(item, width)
+                parts += note_parts
+                rows += note_parts.count("\n")
+                continue
+            t = item
             head = f"{t.at.strftime('%Y-%m-%d %H:%M')}  {t.channel}"
-            if index == self.cursor:
+            if -index == self.cursor:
                 # Counted before this touch's rows: where the pane scrolls to show it.
                 self._cursor_line = rows + 1
                 parts += ["\n", (f"{head}  {t.kind}", "reverse bold")]
@@ -373,3 +388,9 @@ class ContactDetail(VerticalScroll, can_focus=True):
         if older > 0:
             parts += ["\n", (f"… {plural(older, 'older touch')}: scroll on, or G for all of them", "$text-muted")]
         return Content.assemble(*parts)
+
+    @staticmethod
+    def _note(n, width: int) -> list:
+        """What a sync kept of the other side's value: no touch, so in the warning colour."""
+        return ["\n", (f"{n.at.strftime('%Y-%m-%d %H:%M')}  {n.source}", "$warning bold"), "\n",
+                *_hanging("  ", safe(n.text, single_line=False), width, 2)]
