@@ -55,7 +55,7 @@ def capture(args, settings) -> int:
             raise UsageError("capture people reads no file; it takes only --json")
         return _people(ctx, args, settings)
     # Loaded here, not with the module: every command's start-up would pay for the readers.
-    from netmaint_tui.services.capture import NoAddresses, capture as run_capture, check_inputs
+    from netmaint_tui.services.capture import NoAddresses, capture as run_capture, check_inputs  # lazy: the readers load icalendar
 
     me = settings.me_emails
     try:
