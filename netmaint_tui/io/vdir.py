@@ -18,8 +18,10 @@ import os
 import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.@-]{1,100}")
 _LEFTOVER = ".netmaint-"  # in the names of temporary files: `.<name>.netmaint-<pid>.tmp`
@@ -206,6 +208,33 @@ class Writer:
             os.unlink(self._path(href), dir_fd=self.fd)
         except FileNotFoundError:
             pass
+
+
+LOCK_NAME = ".netmaint-sync.lock"  # hidden: vdirsyncer, khard and todoman read only their own endings
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the folder for one netmaint run: two runs at once (cron and the app, or two
+    databases given one folder) would each write what they read before the other's change.
+    FolderProblem when another run holds it. The lock file stays (made once, it leaves the
+    folder's time as it was for the next run); the system lets the lock go when the process ends,
+    also when it is killed."""
+    try:
+        import fcntl  # lazy: not on Windows, where a run is not kept from another
+    except ImportError:
+        yield
+        return
+    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderProblem(f"another netmaint is syncing {folder} now; run netmaint sync again when it "
+                                "has finished") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def write_item(folder: Path, href: str, data: bytes) -> str:

@@ -200,12 +200,14 @@ def clean_value(key: str, value: Any, *, typed: bool = False) -> Any:
                 item = str(item)
             if problem := text_problem(item):
                 raise FieldError(key, problem)
-            item = item.strip()
-            if not item:
-                continue
-            if len(item) > MAX_LIST_ITEM:
-                raise FieldError(key, f"{_shown(item)} is {_size(len(item))} long (at most {MAX_LIST_ITEM})")
-            items.append(item)
+            # A tag is one line without a comma: vCard's CATEGORIES (the cards a sync writes and a
+            # phone reads) is a list by commas, and most writers do not escape the ones in a tag.
+            parts = [" ".join(p.split()) for p in item.split(",")] if key == "tags" else [item.strip()]
+            for part in parts:
+                if len(part) > MAX_LIST_ITEM:
+                    raise FieldError(key, f"{_shown(part)} is {_size(len(part))} long (at most {MAX_LIST_ITEM})")
+                if part:
+                    items.append(part)
         items = merge_lists([], items, key)
         if len(items) > field.limit:
             raise FieldError(key, f"has {len(items)} entries (at most {field.limit})")

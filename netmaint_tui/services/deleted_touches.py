@@ -79,6 +79,11 @@ def restore_touch(ctx: Context, touch_id: int) -> int:
                              "see: netmaint touch list --deleted")
         data = json.loads(kept.payload)
         row = dict(data["touch"])
+        back = Touch.get_or_none(Touch.uid == row.get("uid")) if row.get("uid") else None
+        if back is not None:
+            # Restored on another computer and brought back by a sync meanwhile.
+            raise InputError(f"touch #{touch_id} is back already, as touch #{back.id} (a sync brought it back); "
+                             "nothing was restored")
         people = [c for (c,) in Contact.select(Contact.id).where(Contact.id.in_(data["people"])).tuples()]
         if not people:
             raise InputError(f"touch #{touch_id} was with {', '.join(data['names'])}, who are no contacts any more; "

@@ -78,8 +78,10 @@ class WeekSummary:
 
 def goal_rows(ctx: Context) -> list[GoalRow]:
     # A row outside the habit's span (written before it was checked) is left out, not counted
-    # through: it would make every week's count fail or crawl.
-    rows = [GoalRow(g.from_date, g.touches, g.minutes) for g in Goal.select().order_by(Goal.from_date, Goal.id)
+    # through: it would make every week's count fail or crawl. Of two goals from the same day
+    # (set on two computers before they synced) the one with the greater UID counts: the same
+    # one on both.
+    rows = [GoalRow(g.from_date, g.touches, g.minutes) for g in Goal.select().order_by(Goal.from_date, Goal.uid)
             if habit_date_problem(plain_date(g.from_date), ctx.today()) is None]
     s = ctx.settings
     if not rows and (getattr(s, "goal_touches", None) or getattr(s, "goal_minutes", None)):
@@ -206,7 +208,7 @@ def set_goal(ctx: Context, touches: int | None, minutes: int | None, from_date: 
     _check_habit_date(ctx, "the goal's first day", start)
     with database.atomic():
         # A goal from the same day replaces it: "the goal from that day is now this".
-        same = Goal.get_or_none(Goal.from_date == start)
+        same = Goal.select().where(Goal.from_date == start).order_by(Goal.uid.desc()).first()
         if same is not None:
             Goal.update(touches=touches, minutes=minutes).where(Goal.id == same.id).execute()
             restore_on_undo(Goal, same.id, {"touches": same.touches, "minutes": same.minutes}, "the goal's")
@@ -240,7 +242,7 @@ def _check_habit_date(ctx: Context, label: str, day: dt.date) -> None:
 
 
 def list_goals() -> list[Goal]:
-    return list(Goal.select().order_by(Goal.from_date, Goal.id))
+    return list(Goal.select().order_by(Goal.from_date, Goal.uid))
 
 
 def remove_pause(ctx: Context, pause_id: int) -> Pause:

@@ -14,13 +14,15 @@ contacts, a task its contacts and its touch):
    hash for the next run). A file written before a run is killed is read back by the next one,
    which then finds both sides agreeing: nothing is duplicated, nothing lost.
 
-Nothing is deleted by a sync: a card removed from the folder archives its contact, a task
-removed drops its follow-up; a journal entry removed leaves its touch as it is. What netmaint
-deletes (an undone contact) is removed from the folder.
+Nothing is lost by a sync: a card removed from the folder archives its contact, a task removed
+drops its follow-up, a journal entry removed deletes its touch as a user's deletion does (kept 30
+days: touch list --deleted) or takes its goal or pause back; most of a folder gone at once is
+written again instead (services.sync_scan). What netmaint deletes is removed from the folder.
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable
 
@@ -62,6 +64,19 @@ def sync(ctx: Context, folders: dict[str, Path], *, dry_run: bool = False,
                 raise InputError(f"{path} is given for two kinds of items; each needs a folder of its own")
             checked[name] = path
     order = [name for name in ("contacts", "journal", "follow_ups") if name in checked]
+    with ExitStack() as held:
+        if not dry_run:
+            try:
+                for name in order:
+                    held.enter_context(vdir.locked(checked[name]))
+            except vdir.FolderProblem as exc:
+                raise InputError(str(exc)) from None
+        _run(ctx, run, report, checked, order, dry_run, progress)
+    return report
+
+
+def _run(ctx: Context, run: Run, report: SyncReport, checked: dict[str, Path], order: list[str], dry_run: bool,
+         progress: Callable[[str], None] | None) -> None:
     scans = []
     for name in order:
         report.counts[name] = rules.FolderCount()
@@ -86,7 +101,6 @@ def sync(ctx: Context, folders: dict[str, Path], *, dry_run: bool = False,
         write_transaction(work, dry_run)
     finally:
         database.execute_sql(f"PRAGMA cache_size = {int(cache)}")
-    return report
 
 
 def _backup() -> Path | None:

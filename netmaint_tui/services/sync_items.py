@@ -22,7 +22,7 @@ from netmaint_tui.services.sync_scan import Parsed, Unreadable, chunks, marks
 from netmaint_tui.services.common import local_time
 from netmaint_tui.services.history import add_notes
 from netmaint_tui.services.sync_kinds import ContactKind, ids_by_uid, parse_card
-from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY
+from netmaint_tui.services.touches import DEFAULT_FOLLOW_UP_DELAY, delete_touch
 from netmaint_tui.store.models import database
 
 
@@ -82,7 +82,9 @@ class _Kind:
         return values  # what these files carry reads back exactly
 
     def gone(self, run, local_id: int) -> bool:
-        return False  # a journal entry removed from the folder leaves its touch, goal or pause
+        """A goal or a pause removed from the folder (taken back on another computer) is taken
+        back here: both netmaints then judge the same weeks."""
+        return database.execute_sql(f'DELETE FROM "{self.table}" WHERE id = ?', [local_id]).rowcount > 0
 
     def conflict(self, run, local_id: int, values: dict, conflicts: dict, report) -> dict:
         """netmaint's values are kept; a goal or a pause concerns nobody's history: the report
@@ -233,6 +235,11 @@ class TouchKind(_Kind):
 
     def label(self, values: dict) -> str:
         return f"of {values.get('at', '')[:16]} UTC"
+
+    def gone(self, run, local_id: int) -> bool:
+        """A touch removed from the folder (deleted on another computer) is deleted here as a
+        user's deletion is: kept whole for 30 days (netmaint touch list --deleted, touch restore)."""
+        return delete_touch(run.ctx, local_id)
 
     def conflict(self, run, local_id: int, values: dict, conflicts: dict, report) -> dict:
         """netmaint's values are kept; what the journal said instead is noted in the history of

@@ -27,6 +27,9 @@ from netmaint_tui.store.models import database
 
 CHUNK = 500  # rows per IN (...) query and per batch of local items
 FULL_PASS_EVERY = dt.timedelta(days=1)
+# More items than this gone from a folder since the last run, and more than half of it, are
+# taken for a folder that lost its data, not for the user's removals (see scan_folder).
+MASS_REMOVAL = 20
 
 
 class Unreadable(ValueError):
@@ -164,11 +167,14 @@ def scan_folder(run, folder, path: Path) -> Scan:
     state = State(folder.name)
     if not fresh:
         state.read_etags()
-    if len(state.etags) > 1 and not listing.etags:
-        # A folder emptied (a mount missing, a server's collection recreated) is not a request to
-        # archive the whole network: it is filled again.
-        run.report.notices.append(f"{path} holds none of the {len(state.etags)} items synced with it before; "
-                                  "everything is written to it again and nothing was archived")
+    lost = sum(1 for href in state.etags if href not in listing.etags)
+    if len(state.etags) > 1 and (not listing.etags or (lost > MASS_REMOVAL and lost * 2 > len(state.etags))):
+        # A folder emptied, or most of it gone at once (a mount missing, a server's collection
+        # recreated, an app that lost its data) is not a request to archive or delete half the
+        # network: it is filled again.
+        run.report.notices.append(f"{path} holds {len(state.etags) - lost or 'none'} of the {len(state.etags)} "
+                                  "items synced with it before; the others are written to it again and nothing "
+                                  "was archived or deleted")
         fresh, state = True, State(folder.name)
     scan = Scan(folder, path, fresh, state, listing, before, settled_before=started - before >= vdir.SETTLE_NS,
                 full_at=full_at, last_run=last_run, options=options)

@@ -266,3 +266,22 @@ def test_the_archived_setting_is_read_from_the_config(tmp_path):
     settings, problems = settings_from_text("sync: {archived: delete}\n", base_dir=tmp_path)
     assert settings.sync_archived == "keep"
     assert problems == ['config.yaml line 1: sync.archived must be keep or remove, not "delete"; using keep']
+
+
+def test_a_tag_typed_with_a_comma_or_a_line_break_reaches_the_second_netmaint_as_the_first_holds_it(two, ctx):
+    # A card's CATEGORIES is a list by commas that phones do not escape: a tag holds none.
+    add_contact(ctx, "Dana Lee", tags=["ml, infra", "two\nlines"])
+    assert sorted(contact_detail(ctx, by_name("Dana Lee").id).tags) == ["infra", "ml", "two lines"]
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    assert sorted(contact_detail(ctx, by_name("Dana Lee").id).tags) == ["infra", "ml", "two lines"]
+
+
+def test_a_second_run_on_the_same_folder_while_one_runs_is_refused_in_one_line(two, ctx):
+    add_contact(ctx, "Dana Lee")
+    with vdir.locked(two.folder):  # another netmaint (cron, or the app) syncing this folder now
+        with pytest.raises(InputError, match="another netmaint is syncing .* now; run netmaint sync again"):
+            two.sync(ctx)
+        assert two.sync(ctx, dry_run=True).summary().endswith("contacts 1 out")
+    assert two.sync(ctx).summary() == "synced: contacts 1 out"

@@ -11,11 +11,15 @@ import pytest
 
 from netmaint_tui.services.contacts import add_contact, contact_detail
 from netmaint_tui.services.followups import add_follow_up, list_follow_ups, set_status
-from netmaint_tui.services.habit import add_pause, set_goal, week_summary
+from netmaint_tui.services.common import InputError
+from netmaint_tui.services.deleted_touches import deleted_touches, restore_touch
+from netmaint_tui.rules.streaks import goal_for_week
+from netmaint_tui.services.habit import add_pause, goal_rows, remove_pause, set_goal, week_summary
+from netmaint_tui.services import sync_scan
 from netmaint_tui.services.sync import sync
 from netmaint_tui.services.touches import delete_touch, log_touch
 from netmaint_tui.store.db import close_database, open_database
-from netmaint_tui.store.models import Contact, FollowUp, Touch
+from netmaint_tui.store.models import Contact, FollowUp, Goal, Pause, Touch
 
 
 @pytest.fixture
@@ -40,7 +44,7 @@ def two(tmp_path):
 
 
 def files(folder):
-    return sorted(folder.iterdir())
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def rewrite(path, old, new):
@@ -119,7 +123,7 @@ def test_a_task_a_phone_wrote_comes_in_with_its_own_way_of_saying_when(two, ctx)
     assert "follow-ups unchanged" in two.sync(ctx).summary()
 
 
-def test_journal_entries_of_other_apps_are_left_alone_and_removed_ones_leave_the_touch(two, ctx):
+def test_journal_entries_of_other_apps_are_left_alone_and_a_removed_one_deletes_its_touch_for_30_days(two, ctx):
     network(ctx)
     two.sync(ctx)
     own = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:jtx\r\nBEGIN:VJOURNAL\r\nUID:diary-1\r\n"
@@ -128,9 +132,69 @@ def test_journal_entries_of_other_apps_are_left_alone_and_removed_ones_leave_the
     touch = next(p for p in files(two.folders["journal"]) if b"week 2" in p.read_bytes())
     touch.unlink()
     report = two.sync(ctx)
-    assert report.summary() == "synced: contacts unchanged; follow-ups unchanged; journal unchanged"
-    assert report.problems == [] and Touch.select().where(Touch.note == "week 2").exists()
+    assert report.summary() == "synced: contacts unchanged; follow-ups unchanged; journal 1 in"
+    assert report.problems == [] and not Touch.select().where(Touch.note == "week 2").exists()
+    assert [t.note for t in deleted_touches(ctx)] == ["week 2"]  # brought back with touch restore
     assert (two.folders["journal"] / "diary-1.ics").read_bytes() == own
+
+
+def test_a_touch_deleted_on_one_computer_is_deleted_on_the_other_and_a_restore_travels_back(two, ctx):
+    network(ctx)
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    two.use("a")
+    doomed = Touch.get(Touch.note == "week 2")
+    delete_touch(ctx, doomed.id)
+    two.sync(ctx)
+    two.use("b")
+    assert "journal 1 in" in two.sync(ctx).summary()
+    assert not Touch.select().where(Touch.note == "week 2").exists()
+    week_b = week_summary(ctx).as_json()
+    two.use("a")
+    assert week_summary(ctx).as_json() == week_b
+    restore_touch(ctx, doomed.id)
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    back = Touch.get(Touch.note == "week 2")
+    assert back.uid == doomed.uid
+    kept = deleted_touches(ctx)[0].id  # B's own copy of the deletion: restoring it would make a second
+    with pytest.raises(InputError, match="is back already"):
+        restore_touch(ctx, kept)
+    assert Touch.select().where(Touch.note == "week 2").count() == 1
+
+
+def test_a_pause_taken_back_and_a_goal_set_again_on_one_computer_agree_on_the_other(two, ctx):
+    network(ctx)
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    two.use("a")
+    remove_pause(ctx, Pause.get().id)
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    assert Pause.select().count() == 0
+
+
+def test_goals_set_for_the_same_day_on_two_computers_count_the_same_on_both(two, ctx):
+    network(ctx)
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    set_goal(ctx, 5, None, dt.date(2025, 2, 3))
+    two.use("a")
+    set_goal(ctx, 2, None, dt.date(2025, 2, 3))
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    two.use("a")
+    two.sync(ctx)
+    in_force_a = goal_for_week(goal_rows(ctx), dt.date(2025, 2, 3))
+    two.use("b")
+    assert Goal.select().count() == 3
+    assert goal_for_week(goal_rows(ctx), dt.date(2025, 2, 3)) == in_force_a
 
 
 def test_a_touch_changed_by_another_app_keeps_that_app_s_properties(two, ctx):
@@ -231,3 +295,16 @@ def test_a_file_added_by_someone_else_during_a_run_is_read_by_the_next(two, ctx,
     monkeypatch.setattr(sync_engine._FolderRun, "finish", real)
     assert "follow-ups 1 in, 1 out" in two.sync(ctx).summary()
     assert FollowUp.select().where(FollowUp.what == "Call Lena").exists()
+
+
+def test_most_of_the_journal_gone_at_once_is_written_again_and_deletes_nothing(two, ctx, monkeypatch):
+    monkeypatch.setattr(sync_scan, "MASS_REMOVAL", 3)
+    network(ctx)
+    two.sync(ctx)
+    entries = files(two.folders["journal"])
+    for path in entries[:7]:  # 7 of 10: an app that lost its data, not the user's deletions
+        path.unlink()
+    report = two.sync(ctx)
+    assert Touch.select().count() == 8 and deleted_touches(ctx) == []
+    assert len(files(two.folders["journal"])) == 10
+    assert any("3 of the 10 items" in notice for notice in report.notices)

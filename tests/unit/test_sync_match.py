@@ -118,11 +118,11 @@ def test_the_journal_names_a_matched_contact_by_its_new_uid(tmp_path, folder, ct
     old = Contact.get_by_id(cid).uid
     log_touch(ctx, [cid], note="coffee")
     sync(ctx, {"journal": journal})  # the journal first, the contacts folder added later
-    assert old.encode() in next(journal.iterdir()).read_bytes()
+    assert old.encode() in next(journal.glob("*.ics")).read_bytes()
     (folder / "x1.vcf").write_bytes(phone_card("x1", "Dana Lee", "EMAIL:dana@example.com"))
     report = sync(ctx, {"contacts": folder, "journal": journal})
     assert report.summary() == "synced: contacts 1 out, 1 matched; journal 1 out"
-    entry = next(journal.iterdir()).read_bytes()
+    entry = next(journal.glob("*.ics")).read_bytes()
     assert b"X-NETMAINT-CONTACT;CN=Dana Lee:x1" in entry and old.encode() not in entry
 
 
