@@ -139,7 +139,7 @@ class _FolderRun:
             if href in names or href in self.given or not vdir.safe_name(uid):
                 href = vdir.item_name(uid, self.folder.extension, _Taken(names, self.given))
             self.given.add(href)
-        data = self.folder.kinds[kind].render(uid, values, original)
+        data = self.folder.kinds[kind].render(uid, values, original, self.run.ctx.clock.tz)
         self.count.went_out += 1
         if self.run.dry_run:
             return True

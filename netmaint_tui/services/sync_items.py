@@ -122,7 +122,7 @@ class _Kind:
                                     ids).fetchall()
         return {row[0]: (row[1], self.shape(dict(zip(self.columns, row[2:])))) for row in rows}
 
-    def render(self, uid: str, values: dict[str, Any], original: bytes | None) -> bytes:
+    def render(self, uid: str, values: dict[str, Any], original: bytes | None, tz=None) -> bytes:
         return write_entry(self.name, values, uid, {}, original)
 
     def create(self, run, uid: str, values: dict[str, Any]) -> int | None:
@@ -168,8 +168,8 @@ class FollowUpKind(_Kind):
         _note_kept(run, report, lines, [(contact, local_id, line) for line in lines])
         return values
 
-    def render(self, uid: str, values: dict[str, Any], original: bytes | None) -> bytes:
-        return write_task(values, uid, _names([values.get("suggested_by"), values.get("about")]), original)
+    def render(self, uid: str, values: dict[str, Any], original: bytes | None, tz=None) -> bytes:
+        return write_task(values, uid, _names([values.get("suggested_by"), values.get("about")]), original, tz)
 
     def complete(self, values: dict[str, Any], run) -> dict[str, Any]:
         full = {key: None for key in TASK_FIELDS}
@@ -251,7 +251,7 @@ class TouchKind(_Kind):
         _note_kept(run, report, lines, [(cid, None, line) for cid in people for line in lines])
         return values
 
-    def render(self, uid: str, values: dict[str, Any], original: bytes | None) -> bytes:
+    def render(self, uid: str, values: dict[str, Any], original: bytes | None, tz=None) -> bytes:
         contacts = values.get("contacts") or []
         names = self.names if all(c in self.names for c in contacts) else _names(contacts)
         return write_entry("touch", values, uid, names, original)

@@ -48,7 +48,7 @@ class ContactKind:
     def as_file(self, uid: str, values: dict[str, Any]) -> dict[str, Any]:
         return card_text_values(values, uid)
 
-    def render(self, uid: str, values: dict[str, Any], original: bytes | None) -> bytes:
+    def render(self, uid: str, values: dict[str, Any], original: bytes | None, tz=None) -> bytes:
         return write_card(values, uid, original)
 
     def complete(self, values: dict[str, Any], run) -> dict[str, Any]:

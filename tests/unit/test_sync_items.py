@@ -120,7 +120,32 @@ def test_a_task_a_phone_wrote_comes_in_with_its_own_way_of_saying_when(two, ctx)
     assert (str(made.due), made.status) == ("2025-03-14 08:00:00", "open")  # 9:00 in Berlin
     text = (two.folders["follow_ups"] / "phone-1.ics").read_bytes()
     assert b"DESCRIPTION:about the role" in text and b"X-APPLE-SORT-ORDER:12" in text
+    assert b"DUE;VALUE=DATE:20250314" in text  # still due on a day, as the phone shows it
     assert "follow-ups unchanged" in two.sync(ctx).summary()
+    FollowUp.update(due="2025-03-15 16:30:00").where(FollowUp.id == made.id).execute()
+    two.sync(ctx)
+    assert b"DUE:20250315T163000Z" in (two.folders["follow_ups"] / "phone-1.ics").read_bytes()
+
+
+def test_a_task_due_out_of_range_is_named_and_left_as_it_is(two, ctx):
+    task = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTODO\r\nUID:far-1\r\n"
+            b"SUMMARY:Someday\r\nDUE;VALUE=DATE:00010101\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
+    (two.folders["follow_ups"] / "far-1.ics").write_bytes(task)
+    report = two.sync(ctx)
+    assert [p.href for p in report.problems] == ["far-1.ics"] and "out of range" in report.problems[0].message
+    assert not FollowUp.select().exists()
+    assert (two.folders["follow_ups"] / "far-1.ics").read_bytes() == task
+
+
+def test_a_dropped_follow_up_reaches_the_second_netmaint_with_when_it_was_dropped(two, ctx):
+    network(ctx)
+    set_status(ctx, FollowUp.get(FollowUp.what == "intro to Acme").id, "dropped")
+    closed = str(FollowUp.get(FollowUp.what == "intro to Acme").closed_at)
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    dropped = FollowUp.get(FollowUp.what == "intro to Acme")
+    assert (dropped.status, str(dropped.closed_at)) == ("dropped", closed)
 
 
 def test_journal_entries_of_other_apps_are_left_alone_and_a_removed_one_deletes_its_touch_for_30_days(two, ctx):
