@@ -207,8 +207,16 @@ def _read_file(run, scan: Scan, href: str, known: str | None) -> None:
     for message in parsed.problems:
         run.problem(folder.name, href, message)
     other = scan.incoming.get(parsed.uid)
+    if other is None and known is None and not scan.fresh:
+        scan.state.by_uid([parsed.uid])
+        synced = scan.state.get(parsed.uid)
+        # A new file with the UID of an item synced from another file still there (a card copied
+        # to make someone else's): taking it would overwrite that item, and the next run would
+        # take the other file back. A file renamed (the old name gone) is the same item.
+        if synced is not None and synced.href != href and synced.href in scan.listing.etags:
+            other = synced
     if other is not None:
-        run.problem(folder.name, href, f"holds the same UID as {other.href}; left as it is")
+        run.problem(folder.name, href, f"holds the same UID as {other.href}; left as it is (give it a UID of its own)")
         scan.unreadable.add(href)
         return
     scan.incoming[parsed.uid] = Incoming(href, data, etag, digest, parsed)

@@ -285,3 +285,15 @@ def test_a_second_run_on_the_same_folder_while_one_runs_is_refused_in_one_line(t
             two.sync(ctx)
         assert two.sync(ctx, dry_run=True).summary().endswith("contacts 1 out")
     assert two.sync(ctx).summary() == "synced: contacts 1 out"
+
+
+def test_a_card_copied_with_its_uid_to_make_someone_else_is_named_and_changes_nobody(two, ctx):
+    add_contact(ctx, "Dana Lee", company="Acme")
+    two.sync(ctx)
+    (name, data), = cards(two.folder).items()
+    save_as_a_phone_does(two.folder / "copy.vcf", data.replace(b"Dana Lee", b"Omar Haddad"))
+    for _ in range(2):
+        report = two.sync(ctx)
+        assert [(p.href, "same UID" in p.message) for p in report.problems] == [("copy.vcf", True)]
+        assert [c.name for c in Contact.select()] == ["Dana Lee"]
+    assert cards(two.folder)[name] == data
