@@ -46,12 +46,18 @@ def _empty(value: Any) -> bool:
 def first_meeting(ours: dict[str, Any], theirs: dict[str, Any]) -> Settled:
     """The same person on both sides with no sync between (a card matched to a contact netmaint
     already had): what one side lacks is taken from the other, emails, phones and tags are
-    joined, and where both hold a different value netmaint's is kept (a conflict)."""
+    joined, and where both hold a different value netmaint's is kept (a conflict), but for
+    archived: active on either side is active."""
     values = dict(ours)
     conflicts: dict[str, Conflict] = {}
     for key, value in theirs.items():
         mine = ours.get(key)
         if value == mine or _empty(value):
+            continue
+        if key == "archived":
+            # Kept active on one side (brought back after its card was removed, or never archived
+            # there): a contact someone keeps is not hidden; archiving is taken back, never lost.
+            values[key] = False
             continue
         if _empty(mine):
             values[key] = value

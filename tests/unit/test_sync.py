@@ -9,7 +9,7 @@ import pytest
 
 from netmaint_tui.io import vdir
 from netmaint_tui.services.common import InputError
-from netmaint_tui.services.contacts import add_contact, contact_detail, update_contact
+from netmaint_tui.services.contacts import add_contact, contact_detail, set_archived, update_contact
 from netmaint_tui.services.sync import sync
 from netmaint_tui.store.db import close_database, open_database
 from netmaint_tui.store.models import Contact
@@ -297,3 +297,24 @@ def test_a_card_copied_with_its_uid_to_make_someone_else_is_named_and_changes_no
         assert [(p.href, "same UID" in p.message) for p in report.problems] == [("copy.vcf", True)]
         assert [c.name for c in Contact.select()] == ["Dana Lee"]
     assert cards(two.folder)[name] == data
+
+
+def test_a_contact_brought_back_on_one_computer_after_its_card_was_removed_comes_back_on_the_other(two, ctx):
+    dana = add_contact(ctx, "Dana Lee")
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    for p in two.folder.glob("*.vcf"):
+        p.unlink()  # removed on the phone: both computers archive Dana
+    two.sync(ctx)
+    two.use("a")
+    two.sync(ctx)
+    assert by_name("Dana Lee").archived
+    set_archived(ctx, dana, False)
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    assert not by_name("Dana Lee").archived
+    two.use("a")
+    two.sync(ctx)
+    assert not by_name("Dana Lee").archived
