@@ -1,6 +1,6 @@
 """Two contacts made one: what the kept contact holds afterwards.
 
-Emails, phones and tags are united. A field the kept contact leaves empty takes the other's
+Emails, phones, tags and anniversaries are united. A field the kept contact leaves empty takes the other's
 value; a field both fill differently keeps the kept contact's, and the other value is written
 into the notes, under a line naming whom it came from, so nothing either held is lost. The notes
 of both are kept. Being snoozed or archived is the kept contact's state, not data to take over.
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netmaint_tui.rules import schema
+from netmaint_tui.rules.occasions import shown_stored
 
 LISTS = ("emails", "phones", "tags")
 # The other's value fills these in when the kept contact has none, else goes into the notes.
@@ -24,6 +25,11 @@ STATE = ("snoozed_until", "archived")  # the kept contact's, whatever the other'
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
+
+
+def shown_date(date: dict) -> str:
+    """An anniversary as a preview lists it: 'met 12 Jun 2015'."""
+    return f"{date['label']} {shown_stored(date['date'])}"
 
 
 def _shown(value: Any) -> str:
@@ -48,6 +54,11 @@ def plan_merge(keep: dict, other: dict, day: str) -> MergePlan:
         if merged != list(keep.get(key) or []):
             values[key] = merged
             plan.united[key] = merged[len(keep.get(key) or []):]
+    # Anniversaries as an import unites them: a label on the same day is one date.
+    dates = schema.merge_dates(list(keep.get("dates") or []), list(other.get("dates") or []))
+    if dates != list(keep.get("dates") or []):
+        values["dates"] = dates
+        plan.united["dates"] = [shown_date(d) for d in dates[len(keep.get("dates") or []):]]
     for key in FILLED:
         mine, theirs = keep.get(key), other.get(key)
         if _empty(theirs) or theirs == mine:

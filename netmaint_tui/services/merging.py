@@ -12,17 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netmaint_tui.rules import schema
-from netmaint_tui.rules.contact_merge import MergePlan, plan_merge
+from netmaint_tui.rules.contact_merge import MergePlan, plan_merge, shown_date
+from netmaint_tui.rules.occasions import shown_stored
 from netmaint_tui.rules.duplicates import find_pairs, pair_reasons
 from netmaint_tui.services.common import Context, InputError
 from netmaint_tui.services.contacts import tags_of, update_contact
+from netmaint_tui.services.occasions import dates_of, set_dates
 from netmaint_tui.services.undo import record, restore_on_undo
 from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.models import Contact, ContactAlias, ContactTag, FollowUp, HistoryNote, Tag, TouchContact, database
 from netmaint_tui.store.rows import CONTACT_COLUMNS, from_row, loads_list
 
 SHOWN = ("name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met", "tier",
-         "cadence_days", "tags", "birthday")
+         "cadence_days", "tags", "birthday", "dates")
 
 
 @dataclass
@@ -88,6 +90,7 @@ def _fields(cid: int) -> dict:
         raise InputError(f"contact #{cid} does not exist (removed or merged meanwhile?); nothing was merged")
     values = from_row(dict(zip(CONTACT_COLUMNS, row)))
     values["tags"] = tags_of([cid]).get(cid, [])
+    values["dates"] = dates_of([cid]).get(cid, [])
     return values
 
 
@@ -127,6 +130,7 @@ def merge_contacts(ctx: Context, keep_id: int, other_id: int, backup: bool = Tru
         done = merge_preview(ctx, keep_id, other_id)
         other_row = Contact.select().where(Contact.id == other_id).dicts().get()
         other_tags = tags_of([other_id]).get(other_id, [])
+        other_dates = dates_of([other_id]).get(other_id, [])
         theirs = [t for (t,) in TouchContact.select(TouchContact.touch).where(TouchContact.contact == other_id).tuples()]
         mine = {t for (t,) in TouchContact.select(TouchContact.touch).where(TouchContact.contact == keep_id).tuples()}
         suggested = [f for (f,) in FollowUp.select(FollowUp.id).where(FollowUp.suggested_by == other_id).tuples()]
@@ -155,6 +159,7 @@ def merge_contacts(ctx: Context, keep_id: int, other_id: int, backup: bool = Tru
             for name in other_tags:
                 tag, _ = Tag.get_or_create(name=name)
                 ContactTag.insert(contact=other_id, tag=tag.id).on_conflict_ignore().execute()
+            set_dates(other_id, other_dates)
             there = [t for (t,) in TouchContact.select(TouchContact.touch).where(TouchContact.touch.in_(theirs)).tuples()]
             TouchContact.insert_many([(t, other_id) for t in dict.fromkeys(there)],
                                      fields=[TouchContact.touch, TouchContact.contact]).on_conflict_ignore().execute()
@@ -186,7 +191,11 @@ def _dates(keep_id: int, other_row: dict) -> None:
 
 
 def shown_value(key: str, value) -> str:
-    """A field's value as the preview lists it."""
+    """A field's value as the preview lists it (dates as people read them)."""
+    if key == "dates":
+        return ", ".join(shown_date(d) for d in value or [])
+    if key == "birthday":
+        return shown_stored(value) if value else ""
     if isinstance(value, list):
         return ", ".join(value)
     return "" if value is None else str(value)

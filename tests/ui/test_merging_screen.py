@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netmaint_tui.store.models import Contact
 from netmaint_tui.ui.screens.merging import DuplicatesScreen, MergeDialog
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from tests.ui.conftest import NOW, drive, list_lines, new_app, notifications, opened, screen_text, settle
@@ -42,6 +43,9 @@ def test_pick_a_pair_from_the_likely_duplicates_see_the_result_merge_and_undo(tm
                       "Name      Mr. John Richter James Doe Sr.  (kept: John Doe)", "History   1 + 1 touches → 2",
                       "Goodwill  +1 and −1 → 0"):
             assert shown in preview, shown
+        await pilot.press("enter")  # a second Enter (the one that opened the preview, pressed twice) is no yes
+        await settle(app, pilot)
+        assert isinstance(app.screen, MergeDialog) and Contact.get_or_none(Contact.id == other) is not None
         await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen, DuplicatesScreen) and "No likely duplicates." in screen_text(app)

@@ -12,7 +12,7 @@ from netmaint_tui.rules.duplicates import find_pairs, name_reason, name_words, p
 from netmaint_tui.services import followups
 from netmaint_tui.services.contacts import add_contact, contact_detail
 from netmaint_tui.services.due import rows_for_ids
-from netmaint_tui.services.merging import duplicate_pairs, merge_contacts, merge_preview
+from netmaint_tui.services.merging import duplicate_pairs, merge_contacts, merge_preview, shown_value
 from netmaint_tui.services.search import Finder
 from netmaint_tui.services.touches import log_touch
 from netmaint_tui.services.undo import History
@@ -223,3 +223,18 @@ def test_duplicates_and_merge_on_the_command_line(env, capsys):
     assert ok(capsys, "duplicates") == "no likely duplicates\n"
     assert "that is one contact" in fails(capsys, "merge", "John", "#1")
     assert "no contact named" in fails(capsys, "merge", "John", "Nobody")
+
+
+def test_a_merge_unites_the_anniversaries_and_its_undo_gives_the_other_its_own_back(tmp_db, ctx):
+    keep = add_contact(ctx, "Dana Fischer", dates=["work anniversary=2019-04-01"], birthday="--09-23")
+    other = add_contact(ctx, "Dr. Dana Fischer", dates=["met=2015-06-12", "wedding=--08-20", "work anniversary=2019-04-01"])
+    preview = merge_preview(ctx, keep, other)
+    assert preview.plan.united["dates"] == ["met 12 Jun 2015", "wedding 20 Aug"]
+    assert shown_value("birthday", preview.result["birthday"]) == "23 Sep"
+    history = History()
+    history.run("merge", lambda: merge_contacts(ctx, keep, other, backup=False))
+    assert [(d["label"], d["date"]) for d in contact_detail(ctx, keep).dates] == [
+        ("work anniversary", "2019-04-01"), ("met", "2015-06-12"), ("wedding", "--08-20")]
+    history.undo_last()
+    assert len(contact_detail(ctx, keep).dates) == 1
+    assert [d["label"] for d in contact_detail(ctx, other).dates] == ["met", "wedding", "work anniversary"]

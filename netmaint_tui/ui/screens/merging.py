@@ -122,7 +122,7 @@ class MergeDialog(ModalScreen[str | None]):
     """A merge's preview: y merges, s keeps the other one instead, Esc cancels."""
 
     BINDINGS = [
-        Binding("y,enter", "answer('merge')", "Merge", id="merge.yes", tooltip="Merge them into one"),
+        Binding("y", "answer('merge')", "Merge", id="merge.yes", tooltip="Merge them into one"),
         Binding("s", "answer('swap')", "Keep the other", id="merge.swap", tooltip="Keep the other contact instead"),
         Binding("escape,n", "answer(None)", "Cancel", id="merge.cancel"),
     ]
