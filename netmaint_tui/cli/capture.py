@@ -98,6 +98,9 @@ def summary_line(paths: list[Path], report) -> str:
         parts[0] += f" with {plural(report.contacts, 'contact')}"
     if report.joined:
         parts[0] += f" (and {plural(report.joined, 'mail')} added to a conversation's touch of that day)"
+    if report.added_to:
+        parts.append(f"{plural(report.added_to, 'touch' if report.source == 'calendar' else 'mail')} captured "
+                     "before now with the people you added since")
     if report.heard:
         parts.append(f"last heard from {plural(report.heard, 'contact')}")
     skipped = report.skipped_words()

@@ -97,6 +97,7 @@ class CaptureReport:
     touches: list[CapturedTouch] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # rules.SKIP_WORDS key -> how many
     joined: int = 0  # mails that joined a touch captured earlier from their conversation that day
+    added_to: int = 0  # items captured before whose touch took in people added as contacts since
     heard: int = 0  # contacts whose last heard moved forward
     problems: list[Problem] = field(default_factory=list)
     backup: Path | None = None
@@ -116,7 +117,7 @@ class CaptureReport:
     def as_json(self) -> dict:
         return {
             "source": self.source, "dry_run": self.dry_run, "read": self.read, "captured": self.captured,
-            "contacts": self.contacts, "joined": self.joined, "heard": self.heard,
+            "contacts": self.contacts, "joined": self.joined, "added_to": self.added_to, "heard": self.heard,
             "skipped": dict(sorted(self.skipped.items())),
             "problems": [{"where": p.where, "message": p.message} for p in self.problems],
             "backup": str(self.backup) if self.backup else None,
@@ -293,12 +294,17 @@ def capture_calendar(
     def work() -> None:
         writer = Writer(ctx, CALENDAR, dry_run)
         before = writer.existing([i.source_id for i in items])
+        joining = _newcomers(writer, before, {i.source_id: i.contact_ids for i in items})
         writer.hands_between([i.at for i in items], None)
         tick = _saving(progress, items)
         for done, item in enumerate(items, 1):
             outcome = before.get(item.source_id)
-            if outcome is not None and (outcome[0] != "no-contact" or not item.contact_ids):
-                report.skipped[rules.ALREADY_CAPTURED] += 1
+            if item.source_id in joining:
+                writer.join_newcomers(item.source_id, outcome[1], joining[item.source_id])
+                report.added_to += 1
+            elif outcome is not None and (outcome[0] != "no-contact" or not item.contact_ids):
+                # Still nobody who is a contact: said as the first run said it.
+                report.skipped[rules.NO_CONTACT if outcome[0] == "no-contact" else rules.ALREADY_CAPTURED] += 1
             else:
                 if outcome is not None:
                     item.reevaluated = frozenset(item.keys)
@@ -371,17 +377,21 @@ def capture_mail(
     def work() -> None:
         writer = Writer(ctx, MAIL, dry_run)
         before = writer.existing([m.key for m in sent])
+        joining = _newcomers(writer, before, {m.key: tuple(m.contact_ids) for m in sent})
         fresh, again = [], set()
         for mail in sent:
             outcome = before.get(mail.key)
-            if outcome is None:
+            if mail.key in joining:
+                writer.join_newcomers(mail.key, outcome[1], joining[mail.key])
+                report.added_to += 1
+            elif outcome is None:
                 fresh.append(mail)
             elif outcome[0] == "no-contact" and mail.contact_ids:
                 again.add(mail.key)
                 mail.strangers = ()  # counted when it was first read
                 fresh.append(mail)
             else:
-                report.skipped[rules.ALREADY_CAPTURED] += 1
+                report.skipped[rules.NO_CONTACT if outcome[0] == "no-contact" else rules.ALREADY_CAPTURED] += 1
         conversations = rules.conversations(fresh, ctx.clock.tz)
         writer.hands_between([c.at for c in conversations], rules.EMAIL)
         tick = _saving(progress, conversations)
@@ -410,6 +420,13 @@ def capture_mail(
     write_transaction(work, dry_run)
     return report
 
+
+
+def _newcomers(writer, before: dict, contacts: dict[str, tuple[int, ...]]) -> dict[str, list[int]]:
+    """The items captured before into a touch that people added as contacts since then join."""
+    wanted = {key: (outcome[1], contacts[key]) for key, outcome in before.items()
+              if outcome[0] == "captured" and outcome[1] is not None and contacts.get(key)}
+    return writer.newcomers(wanted) if wanted else {}
 
 
 def capture(ctx: Context, source: str, paths: Iterable[str | Path], me_emails: Iterable[str] | None,

@@ -99,6 +99,27 @@ class Writer:
                 found[key] = (outcome, touch)
         return found
 
+    def newcomers(self, wanted: dict[str, tuple[int, tuple[int, ...]]]) -> dict[str, list[int]]:
+        """Of the people of items captured before ({key: (their touch, the item's contacts)}),
+        those who became contacts after the item was captured and are not in its touch: the person
+        the user added from the people worth adding. One the user took out of a touch stays out."""
+        out: dict[str, list[int]] = {}
+        keys = list(wanted)
+        for i in range(0, len(keys), BATCH):
+            part = keys[i:i + BATCH]
+            rows = self.cursor.execute(
+                f"SELECT source_id, captured_at FROM captured_item WHERE source = ? "
+                f"AND source_id IN ({','.join('?' * len(part))})", [self.source, *part]).fetchall()
+            for key, captured_at in rows:
+                touch, contact_ids = wanted[key]
+                found = self.cursor.execute(
+                    f"SELECT id FROM contact WHERE id IN ({','.join('?' * len(contact_ids))}) AND created_at > ? "
+                    "AND id NOT IN (SELECT contact_id FROM touch_contact WHERE touch_id = ?)",
+                    [*contact_ids, captured_at, touch]).fetchall()
+                if found:
+                    out[key] = [cid for (cid,) in found]
+        return out
+
     def earlier_touch(self, group_key: str) -> tuple[bool, int | None]:
         """(whether a run captured this conversation on this day before, the touch it made)."""
         row = self.cursor.execute(
@@ -147,6 +168,14 @@ class Writer:
                              self.source, item.source_id))
         self.join(touch_id, contact_ids)
         return touch_id
+
+    def join_newcomers(self, key: str, touch_id: int, contact_ids: list[int]) -> None:
+        """The people `newcomers` found join the item's touch, which now counts as captured with
+        them: one the user later takes out of it stays out."""
+        self.join(touch_id, contact_ids)
+        if not self.dry_run:
+            self.cursor.execute("UPDATE captured_item SET captured_at = ? WHERE source = ? AND source_id = ?",
+                                (self.now, self.source, key))
 
     def join(self, touch_id: int, contact_ids: Iterable[int]) -> None:
         if not self.dry_run:

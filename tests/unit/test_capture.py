@@ -176,11 +176,29 @@ def test_undoing_the_delete_of_a_captured_touch_brings_back_where_it_came_from(t
 def test_a_meeting_with_nobody_known_is_captured_once_one_of_them_is_added(tmp_path, ctx, people):
     path = calendar(tmp_path, vevent("a", MONDAY, attendees=("lee@example.net",)))
     assert capture_calendar(ctx, [path], MINE).skipped[rules.NO_CONTACT] == 1
-    assert capture_calendar(ctx, [path], MINE).skipped[rules.ALREADY_CAPTURED] == 1
+    assert capture_calendar(ctx, [path], MINE).skipped[rules.NO_CONTACT] == 1  # said alike on every run
     add_contact(ctx, "Lee Kim", emails=["lee@example.net"])
     report = capture_calendar(ctx, [path], MINE)
     assert [t.names for t in report.touches] == [["Lee Kim"]]
     assert capture_calendar(ctx, [path], MINE).captured == 0
+
+
+def test_someone_met_in_meetings_captured_before_joins_their_touches_once_added(tmp_path, ctx, people):
+    path = calendar(tmp_path, vevent("a", MONDAY, attendees=("dana@example.com", "lee@example.net")))
+    capture_calendar(ctx, [path], MINE)
+    CapturedItem.update(captured_at=dt.datetime(2025, 3, 1)).execute()  # the clock stands still here
+    touch = Touch.get()
+    omar = people["omar"]
+    TouchContact.create(touch=touch.id, contact=omar)  # the user added Omar by hand: he stays
+    lee = add_contact(ctx, "Lee Kim", emails=["lee@example.net"])  # from the people worth adding
+    report = capture_calendar(ctx, [path], MINE)
+    assert (report.captured, report.added_to, report.skipped[rules.ALREADY_CAPTURED]) == (0, 1, 0)
+    assert touches()[0][5] == ["Dana Haddad", "Lee Kim", "Omar Fischer"]
+    TouchContact.delete().where((TouchContact.touch == touch.id) & (TouchContact.contact == lee)).execute()
+    TouchContact.delete().where((TouchContact.touch == touch.id) & (TouchContact.contact == people["dana"])).execute()
+    report = capture_calendar(ctx, [path], MINE)  # whom the user took out stays out
+    assert (report.added_to, report.skipped[rules.ALREADY_CAPTURED]) == (0, 1)
+    assert touches()[0][5] == ["Omar Fischer"]
 
 
 def test_a_zip_of_calendars_and_a_vdir(tmp_path, ctx, people):
@@ -456,3 +474,14 @@ def test_the_report_as_json(tmp_path, ctx, people):
         "source": "calendar", "dry_run": False, "read": 2, "captured": 1, "contacts": 1, "skipped": {"alone": 1},
         "problems": [],
     }
+
+
+def test_someone_written_to_in_mail_captured_before_joins_its_touch_once_added(tmp_path, ctx, people):
+    path = box(tmp_path, message(ME, "dana@example.com, lee@example.net", "Plan", T, msgid="1@x"))
+    capture_mail(ctx, [path], MINE)
+    CapturedItem.update(captured_at=dt.datetime(2025, 3, 1)).execute()
+    add_contact(ctx, "Lee Kim", emails=["lee@example.net"])
+    report = capture_mail(ctx, [path], MINE)
+    assert (report.added_to, report.skipped[rules.ALREADY_CAPTURED]) == (1, 0)
+    assert [t[5] for t in touches()] == [["Dana Haddad", "Lee Kim"]]
+    assert capture_mail(ctx, [path], MINE).skipped[rules.ALREADY_CAPTURED] == 1
