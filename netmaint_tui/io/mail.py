@@ -63,12 +63,31 @@ def maildirs(path: str | os.PathLike) -> list[Path]:
     return found
 
 
+def mbox_files(path: str | os.PathLike) -> list[Path]:
+    """The mbox files in a folder tree: Thunderbird keeps each mail folder as one (beside its
+    .msf index), and Google Takeout may give several. Maildirs' own files are not looked at."""
+    found = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if d not in ("cur", "new", "tmp") and not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or name.endswith(".msf"):
+                continue
+            file = Path(root) / name
+            try:
+                with open(file, "rb") as handle:
+                    if is_mbox(handle.read(4096)):
+                        found.append(file)
+            except OSError:
+                continue
+    return found
+
+
 def mailbox_kind(path: str | os.PathLike) -> str | None:
-    """'mbox' or 'maildir' when `path` holds mail, else None."""
+    """'mbox' or 'maildir' when `path` holds mail (a folder: Maildirs, or mbox files), else None."""
     path = Path(path)
     try:
         if path.is_dir():
-            return "maildir" if maildirs(path) else None
+            return "maildir" if maildirs(path) else ("mbox" if mbox_files(path) else None)
         with open(path, "rb") as handle:
             return "mbox" if is_mbox(handle.read(4096)) else None
     except OSError:
@@ -451,16 +470,17 @@ def read_mailboxes(paths: Iterable[str | os.PathLike], problems: Report,
                    progress: Progress | None = None) -> Iterator[Message]:
     """Every message of the mboxes and Maildirs at `paths`, in order; `progress(bytes)` as they are read."""
     done = 0
-    for path in paths:
-        base = done
+    for given in paths:
+        # A folder: its Maildirs, then the mbox files among its files.
+        parts = [(maildir_messages, given), *((mbox_messages, f) for f in mbox_files(given))] \
+            if Path(given).is_dir() else [(mbox_messages, given)]
+        for read, path in parts:
+            base = done
 
-        def step(n: int, base=base) -> None:
-            nonlocal done
-            done = base + n
-            if progress is not None:
-                progress(done)
+            def step(n: int, base=base) -> None:
+                nonlocal done
+                done = base + n
+                if progress is not None:
+                    progress(done)
 
-        if Path(path).is_dir():
-            yield from maildir_messages(path, problems, step)
-        else:
-            yield from mbox_messages(path, problems, step)
+            yield from read(path, problems, step)

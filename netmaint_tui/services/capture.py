@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 
 from netmaint_tui.io.calendar import Problem, calendar_kind, read_calendars
 from netmaint_tui.io.formats import file_format, locate_capture
-from netmaint_tui.io.mail import mailbox_kind, maildirs, read_mailboxes
+from netmaint_tui.io.mail import mailbox_kind, maildirs, mbox_files, read_mailboxes
 from netmaint_tui.rules import capture as rules
 from netmaint_tui.rules.dates import moment_problem
 from netmaint_tui.services.common import (
@@ -150,7 +150,7 @@ def _me(me_emails: Iterable[str] | None) -> frozenset[str]:
 _INPUTS = {
     CALENDAR: (calendar_kind, "a calendar", "an .ics file, a .zip of them (Google Calendar's export) or a folder of "
                                             ".ics files"),
-    MAIL: (mailbox_kind, "a mailbox", "an mbox file (Google Takeout, Thunderbird) or a Maildir folder"),
+    MAIL: (mailbox_kind, "a mailbox", "an mbox file (Google Takeout, Thunderbird), a folder of them, or a Maildir folder"),
 }
 
 
@@ -199,7 +199,8 @@ def _size(path: Path, calendar: bool) -> int:
             return path.stat().st_size
         if calendar:
             return sum(p.stat().st_size for p in path.rglob("*.ics"))
-        return sum(f.stat().st_size for m in maildirs(path) for sub in ("cur", "new") for f in (m / sub).iterdir())
+        return (sum(f.stat().st_size for m in maildirs(path) for sub in ("cur", "new") for f in (m / sub).iterdir())
+                + sum(f.stat().st_size for f in mbox_files(path)))
     except OSError:
         return 0
 

@@ -414,6 +414,20 @@ def test_a_maildir_read_twice_and_an_overlapping_mbox(tmp_path, ctx, people):
     assert [t.note for t in again.touches] == ["Three"] and again.skipped[rules.ALREADY_CAPTURED] == 3
 
 
+def test_a_thunderbird_folder_of_mbox_files_with_their_indexes(tmp_path, ctx, people):
+    profile = tmp_path / "Mail" / "Local Folders"
+    profile.mkdir(parents=True)
+    (profile / "Sent").write_bytes(mbox(message(ME, "dana@example.com", "One", T, msgid="1@x")))
+    (profile / "Sent.msf").write_bytes(b"// <!-- <mdb:mork:z v=\"1.4\"/> -->")
+    (profile / "Archives.sbd").mkdir()
+    (profile / "Archives.sbd" / "2024").write_bytes(mbox(message(ME, "omar@example.org", "Two", T, msgid="2@x")))
+    seen = []
+    report = capture_mail(ctx, [tmp_path / "Mail"], MINE, progress=lambda *args: seen.append(args))
+    assert sorted(t.note for t in report.touches) == ["One", "Two"] and report.problems == []
+    total = sum(f.stat().st_size for f in (profile / "Sent", profile / "Archives.sbd" / "2024"))
+    assert ("reading", total, total) in seen
+
+
 def test_a_mail_without_message_id_is_captured_once(tmp_path, ctx, people):
     path = box(tmp_path, message(ME, "dana@example.com", "No id", T))
     assert capture_mail(ctx, [path], MINE).captured == 1
