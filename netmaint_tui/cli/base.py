@@ -106,6 +106,21 @@ def count(text: str) -> int:
     return number
 
 
+def count_up_to(most: int):
+    """An argparse type: a count from 0 to `most`, said as that range when it is not one."""
+
+    def bounded(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give 0 to {most:,}") from None
+        if not 0 <= number <= most:
+            raise argparse.ArgumentTypeError(f"{text} is out of range; give 0 to {most:,}")
+        return number
+
+    return bounded
+
+
 def number(text: str, what: str, listing: str) -> int:
     """A follow-up's or a pause's number as typed (`12` or `#12`), small enough for SQLite."""
     if not re.fullmatch(r"#?\d{1,18}", text.strip()):

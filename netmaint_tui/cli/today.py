@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from netmaint_tui.cli.base import command, count, dump_json, out, say, show
+from netmaint_tui.cli.base import command, count_up_to, dump_json, out, say, show
 from netmaint_tui.cli.followups import follow_up_json
 from netmaint_tui.notify import NotifyError, send
 from netmaint_tui.rules.occasions import SOON_DAYS, in_days_words, years_words
@@ -22,7 +22,7 @@ ONE_EACH = 3  # up to this many follow-ups falling due at once get a notificatio
 
 def _arguments(t) -> None:
     t.add_argument("--json", action="store_true")
-    t.add_argument("--days", type=count, default=SOON_DAYS,
+    t.add_argument("--days", type=count_up_to(MAX_DAYS_AHEAD), default=SOON_DAYS,
                    help=f"birthdays and anniversaries this many days ahead (default {SOON_DAYS}, at most {MAX_DAYS_AHEAD})")
     t.add_argument("--notify", nargs="?", const="digest", choices=("digest", "due"), default=None,
                    help="send it as a desktop notification instead; 'due': each follow-up that has just fallen due, "
@@ -34,8 +34,6 @@ def _arguments(t) -> None:
 def today(ctx, args):
     if args.json and args.notify:
         raise InputError("--json prints the digest and --notify sends it: give one of them")
-    if args.days > MAX_DAYS_AHEAD:
-        raise InputError(f"--days {args.days} is more than a year; give 0 to {MAX_DAYS_AHEAD}")
     if args.notify == "due":
         return _remind(ctx)
     d = digest(ctx, args.days)

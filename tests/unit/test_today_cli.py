@@ -112,7 +112,8 @@ def test_today_with_nothing_says_so_and_exits_0(env, capsys):
 def test_days_ahead(morning, capsys):
     assert [d["what"] for d in json.loads(ok(capsys, "today", "--json", "--days", "0"))["dates"]] == ["birthday"]
     assert len(json.loads(ok(capsys, "today", "--json", "--days", "366"))["dates"]) == 3  # each date once
-    assert "366" in fails(capsys, "today", "--days", "367")
+    assert "give 0 to 366" in fails(capsys, "today", "--days", "367")
+    assert "give 0 to 366" in fails(capsys, "today", "--days", "-1")  # one range, whichever side
     assert "--json" in fails(capsys, "today", "--json", "--notify")
 
 
