@@ -15,6 +15,8 @@ from netmaint_tui.cli.base import (
     say,
     show,
 )
+from netmaint_tui.paths import config_file
+from netmaint_tui.services.common import InputError
 from netmaint_tui.store.db import close_database, open_database, open_snapshot
 
 FOLDER_OPTIONS = (("contacts", "--contacts"), ("follow_ups", "--follow-ups"), ("journal", "--journal"))
@@ -47,6 +49,9 @@ def sync_command(args, settings) -> int:
     from netmaint_tui.services.sync import sync  # lazy: icalendar, for this command only
 
     folders = chosen_folders(args, settings)
+    if not folders:
+        raise InputError(f"no folder to sync with: give --contacts DIR (and/or --follow-ups, --journal) or add "
+                         f"sync: {{contacts: DIR}} to {config_file()} (netmaint config edit opens it)")
     path = db_path(args, settings)
     if args.dry_run:
         open_snapshot(path)  # a dry run creates and changes no file

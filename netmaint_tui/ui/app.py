@@ -57,7 +57,7 @@ class NetmaintApp(HoldsKeysUntilReady):
         ("Change the sort", "main.sort"),
         ("Follow-ups", "main.follow_ups"),
         ("Weekly session", "main.session"),
-        ("Import a file: contacts, or touches from a calendar or mailbox", "main.import"),
+        ("Import a file: contacts, or capture touches from a calendar or mailbox", "main.import"),
         ("People worth adding", "main.people"),
         ("Sync with your phone and other computers", "main.sync"),
         ("Mark a contact to merge", "main.mark"),

@@ -3,6 +3,7 @@ summary line shown when it is done, and when the last one ran shown in the palet
 
 from __future__ import annotations
 
+from netmaint_tui.paths import config_file
 from netmaint_tui.rules.dates import in_zone
 from netmaint_tui.services.common import from_db
 from netmaint_tui.services.sync import last_sync, sync
@@ -28,7 +29,7 @@ def last_sync_text(app) -> str:
 def start_sync(app) -> None:
     folders = configured_folders(app.settings)
     if not folders:
-        app.notify("No folders to sync with: add sync: {contacts: DIR} to the config file (netmaint config edit); "
+        app.notify(f"No folders to sync with: add sync: {{contacts: DIR}} to {config_file()} (netmaint config edit); "
                    "see the README's \"Sync with your phone\"", severity="warning", markup=False, timeout=10)
         return
     if app.readonly:
