@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from netmaint_tui.cli.base import command, dump_json, out, show
 from netmaint_tui.rules.schema import label
-from netmaint_tui.services.contacts import resolve_contact
-from netmaint_tui.services.merging import duplicate_pairs, merge_contacts, merge_preview, shown_value
+from netmaint_tui.services.contacts import names_of, resolve_contact
+from netmaint_tui.services.merging import duplicate_pairs, merge_contacts, merge_preview, not_duplicates, shown_value
 
 
 def _duplicates_arguments(d) -> None:
     d.add_argument("--json", action="store_true")
+    d.add_argument("--not", nargs=2, metavar=("NAME", "NAME"), dest="apart",
+                   help="these two are two people: list them no more")
 
 
-@command("duplicates", help="contacts that are likely one person, and why", arguments=_duplicates_arguments)
+@command("duplicates", help="contacts that are likely one person, and why", arguments=_duplicates_arguments,
+         writes=lambda args: bool(args.apart))
 def duplicates(ctx, args):
+    if args.apart:
+        first, second = (resolve_contact(name, include_archived=True) for name in args.apart)
+        done = not_duplicates(ctx, first, second)
+        names = " and ".join(f"#{c} {show(n)}" for c, n in zip((first, second), names_of([first, second])))
+        out(f"{names} are two people: no longer listed as duplicates" if done
+            else f"{names} were already marked as two people")
+        return
     pairs = duplicate_pairs(ctx)
     if args.json:
         dump_json([p.as_json() for p in pairs])
@@ -25,7 +35,8 @@ def duplicates(ctx, args):
         out(f"#{p.first} {show(p.first_name)}  and  #{p.second} {show(p.second_name)}: {show('; '.join(p.reasons))}")
     out(f"{len(pairs)} likely duplicate pair{'s' if len(pairs) != 1 else ''}; "
         "merge one with: netmaint merge KEEP OTHER (e.g. netmaint merge '#"
-        f"{pairs[0].first}' '#{pairs[0].second}'), --dry-run to see what it would do")
+        f"{pairs[0].first}' '#{pairs[0].second}'), --dry-run to see what it would do; two people, not one: "
+        "netmaint duplicates --not A B")
 
 
 def _merge_arguments(m) -> None:

@@ -15,12 +15,14 @@ from netmaint_tui.rules import schema
 from netmaint_tui.rules.contact_merge import MergePlan, plan_merge, shown_date
 from netmaint_tui.rules.occasions import shown_stored
 from netmaint_tui.rules.duplicates import find_pairs, pair_reasons
-from netmaint_tui.services.common import Context, InputError
+from netmaint_tui.services.common import Context, InputError, to_db
 from netmaint_tui.services.contacts import tags_of, update_contact
 from netmaint_tui.services.occasions import dates_of, set_dates
-from netmaint_tui.services.undo import record, restore_on_undo
+from netmaint_tui.services.undo import delete_on_undo, record, restore_on_undo
 from netmaint_tui.store.backup import auto_backup
-from netmaint_tui.store.models import Contact, ContactAlias, ContactTag, FollowUp, HistoryNote, Tag, TouchContact, database
+from netmaint_tui.store.models import (
+    Contact, ContactAlias, ContactTag, FollowUp, HistoryNote, NotDuplicate, Tag, TouchContact, database,
+)
 from netmaint_tui.store.rows import CONTACT_COLUMNS, from_row, loads_list
 
 SHOWN = ("name", "company", "role", "emails", "phones", "linkedin_url", "location", "how_met", "tier",
@@ -49,12 +51,32 @@ def duplicate_pairs(ctx: Context) -> list[DuplicatePair]:
     rows = database.execute_sql("SELECT id, name, company, emails, phones, linkedin_url FROM contact").fetchall()
     contacts = {r[0]: {"id": r[0], "name": r[1], "company": r[2], "emails": loads_list(r[3]),
                        "phones": loads_list(r[4]), "linkedin_url": r[5]} for r in rows}
+    apart = set(NotDuplicate.select(NotDuplicate.first, NotDuplicate.second).tuples())
     out = []
     for p in find_pairs(list(contacts.values())):
+        if (min(p.first, p.second), max(p.first, p.second)) in apart:
+            continue
         a, b = contacts[p.first], contacts[p.second]
         out.append(DuplicatePair(a["id"], a["name"], a["company"], b["id"], b["name"], b["company"],
                                  p.reasons, p.strength))
     return out
+
+
+def not_duplicates(ctx: Context, first: int, second: int) -> bool:
+    """The user says the two are two people: they are no longer listed as likely duplicates
+    (undo lists them again). False when that was said already."""
+    if first == second:
+        raise InputError("that is one contact; give two different ones")
+    low, high = sorted((first, second))
+    with database.atomic():
+        for cid in (low, high):
+            if not Contact.select().where(Contact.id == cid).exists():
+                raise InputError(f"contact #{cid} does not exist; nothing was changed")
+        if NotDuplicate.select().where((NotDuplicate.first == low) & (NotDuplicate.second == high)).exists():
+            return False
+        row = NotDuplicate.create(first=low, second=high, created_at=to_db(ctx.now()))
+        delete_on_undo(NotDuplicate, row.id)
+    return True
 
 
 @dataclass

@@ -12,7 +12,7 @@ from netmaint_tui.store.backup import auto_backup
 from netmaint_tui.store.errors import MigrationFailed, StoreError
 from netmaint_tui.store.models import (
     ALL_MODELS, CapturedItem, ContactAlias, ContactDate, Correspondent, DeletedTouch, HistoryNote, SyncChange,
-    SyncFolder, SyncItem,
+    NotDuplicate, SyncFolder, SyncItem,
 )
 
 
@@ -253,8 +253,14 @@ def _migration_8(db) -> None:
     db.create_tables([HistoryNote], safe=True)
 
 
+def _migration_9(db) -> None:
+    """Pairs of contacts the user said are two people, left out of the likely duplicates."""
+    db.create_tables([NotDuplicate], safe=True)
+
+
 MIGRATIONS: list[Callable] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7, _migration_8,
+    _migration_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -245,6 +245,18 @@ class ContactAlias(BaseModel):
         indexes = ((("source", "source_id"), False),)
 
 
+class NotDuplicate(BaseModel):
+    """Two contacts the user said are two people (migration 9): no longer listed as likely
+    duplicates. `first` is the smaller id. Removed with either contact."""
+
+    first = ForeignKeyField(Contact, on_delete="CASCADE")
+    second = ForeignKeyField(Contact, on_delete="CASCADE")
+    created_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("first", "second"), True),)
+
+
 class HistoryNote(BaseModel):
     """A line in a contact's history that is no touch (migration 8): what a synced folder said
     where netmaint kept its own value, so nothing typed anywhere is lost. A note about a
@@ -258,4 +270,4 @@ class HistoryNote(BaseModel):
 
 
 ALL_MODELS = (Contact, ContactDate, Tag, ContactTag, Touch, TouchContact, FollowUp, Goal, Pause, Draft, CapturedItem, Correspondent,
-              SyncFolder, SyncItem, SyncChange, DeletedTouch, ContactAlias, HistoryNote)
+              SyncFolder, SyncItem, SyncChange, DeletedTouch, ContactAlias, HistoryNote, NotDuplicate)

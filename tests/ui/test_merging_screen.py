@@ -87,3 +87,24 @@ def test_mark_two_then_merge_keeping_the_other_or_cancel(tmp_path):
         assert len(listed(app)) == 2 and not any(line.startswith("*") for line in list_lines(app))
 
     drive(new_app(tmp_path / "n.db", NOW), scenario)
+
+
+def test_two_people_not_one_leave_the_list_and_undo_brings_them_back(tmp_path):
+    network(tmp_path / "n.db")
+
+    async def scenario(app, pilot):
+        await pilot.press("M")
+        await settle(app, pilot)
+        assert "1 likely duplicate pair" in screen_text(app)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DuplicatesScreen) and "No likely duplicates." in screen_text(app)
+        assert any("are two people: no longer listed · u to undo" in n for n in notifications(app))
+        await pilot.press("escape", "M")
+        await settle(app, pilot)
+        assert "No likely duplicates." in screen_text(app)  # remembered, not only hidden
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "1 likely duplicate pair" in screen_text(app)
+
+    drive(new_app(tmp_path / "n.db", NOW), scenario)

@@ -238,3 +238,17 @@ def test_a_merge_unites_the_anniversaries_and_its_undo_gives_the_other_its_own_b
     history.undo_last()
     assert len(contact_detail(ctx, keep).dates) == 1
     assert [d["label"] for d in contact_detail(ctx, other).dates] == ["met", "wedding", "work anniversary"]
+
+
+def test_two_people_not_one_are_listed_no_more(env, capsys):
+    ok(capsys, "add", "John Doe")
+    ok(capsys, "add", "Mr. John Doe Sr.")
+    ok(capsys, "add", "Dana Lee", "--email", "d@x.example")
+    ok(capsys, "add", "Dana Leigh", "--email", "D@x.example")
+    assert ok(capsys, "duplicates", "--not", "#2", "#1") == \
+        "#2 Mr. John Doe Sr. and #1 John Doe are two people: no longer listed as duplicates\n"
+    assert [p["first"]["name"] for p in json.loads(ok(capsys, "duplicates", "--json"))] == ["Dana Lee"]
+    assert "were already marked" in ok(capsys, "duplicates", "--not", "John Doe", "Mr. John Doe Sr.")
+    assert "that is one contact" in fails(capsys, "duplicates", "--not", "#1", "#1")
+    ok(capsys, "merge", "#3", "#4")  # a pair set apart goes with either contact
+    assert ok(capsys, "duplicates") == "no likely duplicates\n"

@@ -19,7 +19,9 @@ from textual.widgets.option_list import Option
 from netmaint_tui.rules.schema import label
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import InputError
-from netmaint_tui.services.merging import SHOWN, duplicate_pairs, merge_contacts, merge_preview, shown_value
+from netmaint_tui.services.merging import (
+    SHOWN, duplicate_pairs, merge_contacts, merge_preview, not_duplicates, shown_value,
+)
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe, signed
 from netmaint_tui.ui.workers import on_own_connection
@@ -163,6 +165,9 @@ class DuplicatesScreen(ModalScreen[None]):
     SHOWN = 500  # pairs listed; the command line lists them all
     BINDINGS = [
         Binding("escape", "close", "Close", id="duplicates.close"),
+        Binding("x", "apart", "Two people", id="duplicates.apart",
+                tooltip="Not one person: list this pair no more (u undoes it)"),
+        Binding("u", "app.undo", "Undo", id="duplicates.undo", tooltip="Undo the last change (a merge, two people)"),
         Binding("j", "down", "Down", show=False, id="duplicates.down"),
         Binding("k", "up", "Up", show=False, id="duplicates.up"),
     ]
@@ -183,7 +188,8 @@ class DuplicatesScreen(ModalScreen[None]):
             box.border_title = "Likely duplicates"
             yield Static(Content("Looking for contacts that are one person…"), id="dup-status")
             yield OptionList(id="dup-list")
-            yield Static(Content("Enter: see the merge · Esc: close · or mark two in the list with m, then M"),
+            yield Static(Content("Enter: see the merge · x: two people, not one · Esc: close · "
+                                 "or mark two in the list with m, then M"),
                          id="dup-help")
 
     def on_mount(self) -> None:
@@ -213,6 +219,18 @@ class DuplicatesScreen(ModalScreen[None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         pair = self.pairs[event.option_index]
         open_merge(self.app, pair.first, pair.second, done=lambda _kept: self._find())
+
+    def action_apart(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or index >= len(self.pairs):
+            return
+        pair = self.pairs[index]
+        self.app.act(f"Two people: {pair.first_name} and {pair.second_name}",
+                     lambda: not_duplicates(self.app.ctx, pair.first, pair.second))
+        self.app.notify(f"{pair.first_name} and {pair.second_name} are two people: no longer listed · u to undo",
+                        markup=False)
+        del self.pairs[index]
+        self._show(self.pairs)
 
     def action_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
