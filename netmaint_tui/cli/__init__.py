@@ -15,7 +15,7 @@ import sys
 from peewee import PeeweeException
 
 # Importing a feature's module declares its commands; --help lists them in this order.
-from netmaint_tui.cli import contacts, touches, followups, due, today, merging, habit, files, capture, sync, backups, config, app  # noqa: F401, I001
+from netmaint_tui.cli import contacts, contact_view, touches, followups, due, today, merging, habit, files, capture, sync, backups, config, app  # noqa: F401, I001
 from netmaint_tui.cli.base import (
     COMMANDS,
     USAGE_ERROR,

@@ -89,7 +89,7 @@ def _list(ctx, args, rest) -> None:
             raise InputError("'touch list --deleted' lists every touch deleted in the last 30 days; give no name")
         gone = deleted_touches(ctx)
         if args.json:
-            dump_json([{**_as_json(g), "deleted_at": g.deleted_at.isoformat(),
+            dump_json([{**touch_json(g), "deleted_at": g.deleted_at.isoformat(),
                         "restorable_until": g.restorable_until.isoformat()} for g in gone])
         elif not gone:
             out("no touch was deleted in the last 30 days")
@@ -102,12 +102,17 @@ def _list(ctx, args, rest) -> None:
     cid = resolve_contact(rest[0], include_archived=True)
     found = touch_edits.touches_of(ctx, cid)
     if args.json:
-        dump_json([_as_json(t) for t in found])
+        dump_json([touch_json(t) for t in found])
         return
     if not found:
         out(f"no touches with {show(names_of([cid])[0])} yet")
     for t in found:
-        out(f"#{t.id:<5} {_summary(t, leave_out=names_of([cid])[0])}")
+        out(touch_line(t, leave_out=names_of([cid])[0]))
+
+
+def touch_line(t, leave_out: str | None = None) -> str:
+    """`#12    2025-03-10 09:00  call  catch-up  30 min  with Omar  — the note's first line`."""
+    return f"#{t.id:<5} {_summary(t, leave_out)}"
 
 
 def _summary(t, leave_out: str | None = None) -> str:
@@ -122,6 +127,7 @@ def _summary(t, leave_out: str | None = None) -> str:
     return f"{line}  — {show(note)[:60]}" if note else line
 
 
-def _as_json(t) -> dict:
+def touch_json(t) -> dict:
+    """A touch as `touch list --json` and `show --json` give it."""
     return {"id": t.id, "at": t.at.isoformat(), "channel": t.channel, "kind": t.kind, "minutes": t.minutes,
             "note": t.note, "with": list(t.with_names), "source": getattr(t, "source", None)}

@@ -166,12 +166,27 @@ def edit_contact(ctx: Context, contact_id: int, typed: dict, opened: dict, keep:
         merge = merge_fields({k: base.get(k) for k in changed}, changed, theirs)
         if merge.conflicts and keep is None:
             raise EditConflict(contact_id, merge.conflicts)
-        values = merge.taking(keep or "ours")
-        write = {k: v for k, v in values.items() if v != theirs.get(k)}
-        data = _clean(write)
-        own = _own(data)
-        if data or own:
-            _write_fields(ctx, contact_id, data, own)
+        return _write_differing(ctx, contact_id, merge.taking(keep or "ours"), theirs)
+
+
+def edit_fields(ctx: Context, contact_id: int, values: dict) -> list[str]:
+    """Set the given fields of a contact (the command line's edit), writing only those that differ
+    from what is stored; the keys written, in one transaction."""
+    try:
+        typed = schema.clean_contact({k: v for k, v in values.items() if k in schema.EDITABLE})
+    except schema.FieldError as exc:
+        raise InputError(str(exc)) from None
+    with database.atomic():
+        return _write_differing(ctx, contact_id, typed, _stored_fields(contact_id, typed))
+
+
+def _write_differing(ctx: Context, contact_id: int, values: dict, stored: dict) -> list[str]:
+    """Write the cleaned `values` that differ from what is `stored`; their keys."""
+    write = {k: v for k, v in values.items() if v != stored.get(k)}
+    data = _clean(write)
+    own = _own(data)
+    if data or own:
+        _write_fields(ctx, contact_id, data, own)
     return list(write)
 
 
