@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from netmaint_tui.cli.base import command, dump_json, number, out, parse_when, show
+from netmaint_tui.rules.vocabulary import CHANNELS
 from netmaint_tui.services import touch_edits
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.contacts import names_of, resolve_contact, resolve_contacts
@@ -13,10 +14,15 @@ from netmaint_tui.services.deleted_touches import deleted_touches, restore_touch
 from netmaint_tui.services.touches import delete_touch, log_touch
 
 
+def _word(text: str) -> str:
+    """A channel or kind as typed: `Call` is `call`."""
+    return text.strip().lower()
+
+
 def _arguments(lg) -> None:
     lg.add_argument("names", nargs="+", metavar="NAME")
-    lg.add_argument("--channel", default="meeting")
-    lg.add_argument("--kind", default="catch-up", help="give, ask or catch-up")
+    lg.add_argument("--channel", default="meeting", type=_word, help=f"{', '.join(CHANNELS)} (any case)")
+    lg.add_argument("--kind", default="catch-up", type=_word, help="give, ask or catch-up")
     lg.add_argument("--at", default=None, help="when (default now): 2025-03-04 15:30, yesterday 3pm, fri, 2h ago")
     lg.add_argument("--minutes", default=None)
     lg.add_argument("--note", default="", help="the note; - reads it from standard input")
@@ -40,8 +46,8 @@ def _touch_arguments(t) -> None:
     t.add_argument("--json", action="store_true")
     t.add_argument("--deleted", action="store_true", help="list: the touches deleted in the last 30 days")
     t.add_argument("--at", default=None, help="edit: when it was")
-    t.add_argument("--channel", default=None)
-    t.add_argument("--kind", default=None, help="give, ask or catch-up")
+    t.add_argument("--channel", default=None, type=_word, help=", ".join(CHANNELS))
+    t.add_argument("--kind", default=None, type=_word, help="give, ask or catch-up")
     t.add_argument("--minutes", default=None, help='edit: minutes ("" for none)')
     t.add_argument("--note", default=None, help="edit: the note; - reads it from standard input")
     t.add_argument("--add", action="append", default=[], metavar="NAME", help="edit: someone else was there too")

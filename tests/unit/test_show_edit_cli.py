@@ -51,3 +51,11 @@ def test_edit_changes_only_what_is_given(env, capsys, monkeypatch):
     assert "give what to change" in fails(capsys, "edit", "Dana")
     assert "not A, B or C" in fails(capsys, "edit", "Dana", "--tier", "Q")
     assert json.loads(ok(capsys, "show", "Dana", "--json"))["tier"] == "A"  # a refused edit writes nothing
+
+
+def test_a_channel_or_kind_is_taken_in_any_case(env, capsys):
+    ok(capsys, "add", "Dana Okafor")
+    assert ok(capsys, "log", "Dana", "--channel", "Call", "--kind", "GIVE") == \
+        "logged give call with Dana Okafor (touch #1)\n"
+    assert "channel 'fax' is not one of" in fails(capsys, "log", "Dana", "--channel", "Fax")
+    assert "channel" in ok(capsys, "touch", "edit", "1", "--channel", "Email")
