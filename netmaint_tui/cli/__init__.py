@@ -92,7 +92,8 @@ def dispatch(argv: list[str]) -> int:
     path = db_path(args, settings)
     # A command that only reads, on a database that is not there (a first run, a mistyped --db),
     # reads an empty one: it creates no file and no folder.
-    db = open_snapshot(path) if not declared.writes_now(args) and not path.exists() else open_database(path)
+    missing = not path.exists()
+    db = open_snapshot(path) if missing and not (declared.writes_now(args) and declared.creates) else open_database(path)
     try:
         # Read-only, a write is refused with one line: no copy is made for it first.
         if declared.daily_backup and declared.writes_now(args) and not db.readonly:

@@ -54,6 +54,8 @@ class Command:
       itself: import and export check their files before the database, backup and restore copy it.
     writes: whether this invocation may change the database (`follow-up list` does not, `follow-up
       NAME WHAT` does): a bool, or a function of the parsed arguments.
+    creates: a writing invocation creates a missing database; False, it reads an empty one instead
+      (a reminder timer with a mistyped --db must not leave a new file behind and stay silent).
     daily_backup: a writing invocation gets the day's first automatic backup before it.
     warn_config: problems in the config file are printed before the command runs (`config` shows
       them itself, with the settings they concern).
@@ -66,6 +68,7 @@ class Command:
     usage: str | None = None
     database: bool = True
     writes: bool | Callable[[argparse.Namespace], bool] = False
+    creates: bool = True
     daily_backup: bool = True
     warn_config: bool = True
 

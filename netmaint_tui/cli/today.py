@@ -30,7 +30,7 @@ def _arguments(t) -> None:
 
 
 @command("today", help="the morning's digest: follow-ups, birthdays, whom to reach, the week", arguments=_arguments,
-         writes=lambda args: args.notify == "due")
+         writes=lambda args: args.notify == "due", creates=False)
 def today(ctx, args):
     if args.json and args.notify:
         raise InputError("--json prints the digest and --notify sends it: give one of them")

@@ -305,3 +305,8 @@ def test_a_large_network_still_fits_one_screen(env, capsys):
     assert lines[dates + 1] == "  today       Person 13  birthday"  # key contacts first on a day
     assert lines[dates + 11] == "  … and 4 more: netmaint today --json"
     assert len(lines) <= 40
+
+
+def test_a_reminder_timer_on_a_database_that_is_not_there_creates_none(env, capsys, notifier):
+    assert ok(capsys, "today", "--notify", "due") == ""
+    assert not env.db.exists() and not env.db.parent.exists() and notifier.calls() == []
