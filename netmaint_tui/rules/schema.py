@@ -174,6 +174,9 @@ def clean_value(key: str, value: Any, *, typed: bool = False) -> Any:
             text = text.strip()  # one line of text: the spaces around it are never meant
         if kind == "name" and not text:
             raise FieldError(key, "is empty", "a contact needs a name")
+        if kind == "name" and re.fullmatch(r"#\s*\d+", text):
+            # Every command and form reads `#5` as contact number 5: such a name could not be named.
+            raise FieldError(key, f"{text!r} reads as a contact's number; give a name")
         if len(text) > field.limit:
             raise FieldError(key, f"is {_size(len(text))} long (at most {field.limit:,})")
         if key == "linkedin_url":

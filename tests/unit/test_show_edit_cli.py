@@ -59,3 +59,10 @@ def test_a_channel_or_kind_is_taken_in_any_case(env, capsys):
         "logged give call with Dana Okafor (touch #1)\n"
     assert "channel 'fax' is not one of" in fails(capsys, "log", "Dana", "--channel", "Fax")
     assert "channel" in ok(capsys, "touch", "edit", "1", "--channel", "Email")
+
+
+def test_a_name_that_reads_as_a_number_is_refused(env, capsys):
+    assert "'#5' reads as a contact's number; give a name" in fails(capsys, "add", "#5")
+    ok(capsys, "add", "Dana Okafor")
+    assert "reads as a contact's number" in fails(capsys, "edit", "Dana", "--name", "# 12")
+    assert "Dana Okafor" in ok(capsys, "show", "#1")
