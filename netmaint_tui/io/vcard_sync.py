@@ -207,6 +207,8 @@ def _date_lines(kept, wanted: list[dict], version: str, unchanged: bool) -> list
     date: the card's own for a date it held already, new ones for the rest, in netmaint's order,
     each new group numbered past the groups the card keeps (`item3.URL`, a phone's label)."""
     if kept is None:
+        if not wanted:
+            return []
         kept = _OriginalCard(b"")
     if unchanged:
         return [line for _, unit in kept.dates for line in kept.text(unit)]
