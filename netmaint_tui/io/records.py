@@ -156,14 +156,13 @@ def normalize_birthday(value: str, omit_year: bool = False) -> str | None:
         return None
 
 
-_APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
 _STANDARD_LABELS = {"anniversary", "other", "birthday"}  # Google's own types for an event
 
 
 def date_label(label: str) -> str:
     """What an export calls a date, as a person would: Apple's `_$!<Anniversary>!$_` and
     Google's "Anniversary" are "anniversary"; a label of the user's own stays as written."""
-    m = _APPLE_LABEL.fullmatch(label.strip())
+    m = schema.APPLE_LABEL.fullmatch(label.strip())
     if m:
         return m.group(1).strip().lower()
     label = collapse(label)

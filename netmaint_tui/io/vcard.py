@@ -53,7 +53,7 @@ _WANTED = {
 _OWN = "X-NETMAINT-"  # netmaint's own fields in a synced card (io.vcard_sync)
 # Dates worth a touch besides the birthday: 4.0's ANNIVERSARY, what Evolution, KAddressBook and
 # Outlook write for it before 4.0, and Apple's labelled dates (`item1.X-ABDATE`, `item1.X-ABLabel`).
-_DATES = {"ANNIVERSARY", "X-ABDATE", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY"}
+DATE_PROPERTIES = {"ANNIVERSARY", "X-ABDATE", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY"}
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 # A property's name and params are short; anything longer is not a vCard line.
 _MAX_HEAD = 1 << 16
@@ -318,7 +318,8 @@ def _qp_value(buf: bytes, start: int, eol: int, nxt: int, version: str) -> tuple
 
 
 def _finish(card: _Card, result: ParseResult) -> None:
-    labels = {group: text.strip() for _, group, name, _, text in card.props if name == "X-ABLABEL" and group}
+    labels = {group: unescape(text).strip() for _, group, name, _, text in card.props
+              if name == "X-ABLABEL" and group}
     fn = n_name = company = title = role = uid = location = linkedin = ""
     birthday: str | None = None
     dates: list[dict] = []
@@ -365,7 +366,7 @@ def _finish(card: _Card, result: ParseResult) -> None:
         elif name == "BDAY":
             if birthday is None:
                 birthday = _birthday(line, params, unescape(text), result)
-        elif name in _DATES:
+        elif name in DATE_PROPERTIES:
             label = (labels.get(group) if name == "X-ABDATE" else "") or "anniversary"
             if date_label(label).casefold() == "birthday":
                 birthday = birthday or _birthday(line, params, unescape(text), result)

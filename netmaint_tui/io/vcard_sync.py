@@ -5,20 +5,26 @@ makes vCard 3.0 (or 4.0, when the card was 4.0 before) with the contact's UID an
 fields as X-NETMAINT-* properties, which other address books keep without showing.
 
 A card that another app wrote or edited is rewritten around what that app put there: its
-properties netmaint does not know (photos, addresses, anniversaries, its own X- properties) are
-kept as they were, line for line, and so are the lines of a field netmaint did not change (an
-email's TYPE=work, the department after the company in ORG). Only what changed is written anew.
+properties netmaint does not know (photos, addresses, its own X- properties) are kept as they
+were, line for line, and so are the lines of a field netmaint did not change (an email's
+TYPE=work, the department after the company in ORG, a phone's anniversaries). Only what changed
+is written anew.
+
+Anniversaries are written the way phones write them: Apple's grouped `item1.X-ABDATE` with its
+`item1.X-ABLabel`, as iOS and macOS write them and Google's export does too (vCard 3.0 has no
+property for them); a 4.0 card may hold one plain `ANNIVERSARY`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from netmaint_tui.io.contentline import CRLF, escape_text, fold, property_name, split_line, unescape_text
 from netmaint_tui.io.records import clean_email, clean_phone
 from netmaint_tui.rules.links import is_linkedin_url
-from netmaint_tui.io.vcard import parse_vcard
+from netmaint_tui.io.vcard import DATE_PROPERTIES, parse_vcard
 from netmaint_tui.rules import schema
 
 PRODID = "-//netmaint//netmaint//EN"
@@ -46,8 +52,7 @@ _FIELD_PROPERTIES = {
     "notes": ("NOTE",),
     "tags": ("CATEGORIES",),
 }
-# Anniversaries are not synced yet: a card's own ANNIVERSARY and X-ABDATE lines are kept as they are.
-CARD_FIELDS = tuple(f.key for f in schema.CONTACT_FIELDS if f.key != "dates")
+CARD_FIELDS = tuple(f.key for f in schema.CONTACT_FIELDS)
 
 
 class UnreadableCard(ValueError):
@@ -79,7 +84,7 @@ def read_card(data: bytes) -> Card:
     given: dict[str, Any] = {
         "name": record.name, "company": record.company, "role": record.role, "emails": record.emails,
         "phones": record.phones, "linkedin_url": record.linkedin_url, "location": record.location,
-        "birthday": record.birthday, "notes": record.notes, "tags": record.tags,
+        "birthday": record.birthday, "dates": record.dates, "notes": record.notes, "tags": record.tags,
     }
     for key, suffix in OWN_PROPERTIES.items():
         if suffix in record.own:
@@ -144,6 +149,7 @@ def write_card(values: dict[str, Any], uid: str, original: bytes | None = None) 
         lines += kept.lines("BDAY")
     elif values.get("birthday"):
         lines.append(_bday_line(values["birthday"], version))
+    lines += _date_lines(kept, values.get("dates") or [], version, same("dates"))
     if same("notes"):
         lines += kept.lines("NOTE")
     elif values.get("notes"):
@@ -181,6 +187,57 @@ def _bday_line(birthday: str, version: str) -> str:
         return f"BDAY:--{birthday[2:4]}{birthday[5:7]}"
     # vCard 3.0 has no birthday without a year; Apple's way is the one other apps understand.
     return f"BDAY;X-APPLE-OMIT-YEAR=1604:1604-{birthday[2:]}"
+
+
+# Apple's labels for the standard kinds of date, which its apps show in the reader's language.
+_APPLE_DATE_LABELS = {"anniversary": "_$!<Anniversary>!$_", "other": "_$!<Other>!$_"}
+
+
+def _date_value(date: str, version: str) -> tuple[str, str]:
+    """(params, value) of a date: a year-less one in 3.0 the way Apple writes it (as BDAY)."""
+    if not date.startswith("--"):
+        return "", date
+    if version == "4.0":
+        return "", f"--{date[2:4]}{date[5:7]}"
+    return ";X-APPLE-OMIT-YEAR=1604", f"1604-{date[2:]}"
+
+
+def _date_lines(kept, wanted: list[dict], version: str, unchanged: bool) -> list[str]:
+    """The card's own date lines when the dates did not change. Else a line (and its label) per
+    date: the card's own for a date it held already, new ones for the rest, in netmaint's order,
+    each new group numbered past the groups the card keeps (`item3.URL`, a phone's label)."""
+    if kept is None:
+        if not wanted:
+            return []
+        kept = _OriginalCard(b"")
+    if unchanged:
+        return [line for _, unit in kept.dates for line in kept.text(unit)]
+    spare = list(kept.dates)
+    reused: list[list[int] | None] = []
+    for date in wanted:
+        at = next((i for i, (entry, _) in enumerate(spare) if entry == date), None)
+        reused.append(spare.pop(at)[1] if at is not None else None)
+    dropped = {i for _, unit in spare for i in unit}
+    groups = {group for i, group in enumerate(kept.groups) if group and i not in dropped}
+    # vCard 4.0 has ANNIVERSARY, once in a card.
+    plain = version == "4.0" and not any(kept.names[i] == "ANNIVERSARY" for unit in reused if unit for i in unit)
+    out: list[str] = []
+    number = 0
+    for date, unit in zip(wanted, reused):
+        if unit is not None:
+            out += kept.text(unit)
+            continue
+        params, value = _date_value(date["date"], version)
+        if plain and date["label"] == "anniversary":
+            out.append(f"ANNIVERSARY:{value}")
+            plain = False
+            continue
+        number += 1
+        while f"ITEM{number}" in groups:
+            number += 1
+        label = _APPLE_DATE_LABELS.get(date["label"]) or escape_text(date["label"])
+        out += [f"item{number}.X-ABDATE{params}:{value}", f"item{number}.X-ABLabel:{label}"]
+    return out
 
 
 def _list_lines(kept, name: str, wanted: list[str], clean, key: str) -> list[str]:
@@ -254,16 +311,30 @@ class _OriginalCard:
         self.others: list[str] = []
         self.linkedin: list[str] = []
         try:
-            self.values = read_card(data).values
+            self.values = read_card(data).values if data else {}
         except UnreadableCard:
             self.values = {}
         owned = {p for props in _FIELD_PROPERTIES.values() for p in props}
+        # Every line of the card but BEGIN and END, with its name and group (upper case, '' for none).
+        self.physical: list[str] = []
+        self.names: list[str] = []
+        self.groups: list[str] = []
+        logicals = []
         for physical in _physical_lines(text):
             logical = physical.replace(CRLF + " ", "").replace(CRLF + "\t", "").rstrip(CRLF)
             name = property_name(logical)
             if name == "VERSION":
                 self.version = logical.split(":", 1)[-1].strip()
             if name == "END" or name == "BEGIN":
+                continue
+            self.physical.append(physical)
+            self.names.append(name)
+            self.groups.append(_group(logical))
+            logicals.append(logical)
+        self.dates = self._dates()
+        dated = {i for _, unit in self.dates for i in unit}
+        for i, (physical, logical, name) in enumerate(zip(self.physical, logicals, self.names)):
+            if i in dated:
                 continue
             self.by_name.setdefault(name, []).append(physical)
             if name in ("URL", "X-SOCIALPROFILE") and is_linkedin_url(unescape_text(logical.split(":", 1)[-1]).strip()):
@@ -275,12 +346,48 @@ class _OriginalCard:
             else:
                 self.others.append(physical)
 
+    def _dates(self) -> list[tuple[dict, list[int]]]:
+        """Each anniversary of the card ({"label", "date"} as read) with its lines (by number):
+        the date's, and its group's X-ABLabel when the group holds nothing else. A date line
+        netmaint does not read as an anniversary (a birthday labelled so, a value no calendar
+        has) stays with the card's other lines."""
+        members: dict[str, list[int]] = {}
+        for i, group in enumerate(self.groups):
+            if group:
+                members.setdefault(group, []).append(i)
+        out = []
+        for i, name in enumerate(self.names):
+            if name not in DATE_PROPERTIES:
+                continue
+            group = self.groups[i]
+            labels = [j for j in members.get(group, []) if self.names[j] == "X-ABLABEL"]
+            head = f"BEGIN:VCARD{CRLF}VERSION:{self.version}{CRLF}FN:-{CRLF}"
+            found = parse_vcard((head + "".join(self.physical[j] for j in [i, *labels])
+                                 + f"END:VCARD{CRLF}").encode()).records
+            if not found or len(found[0].dates) != 1:
+                continue
+            alone = group and len(members[group]) == len(labels) + 1
+            out.append((found[0].dates[0], [i, *labels] if alone else [i]))
+        return out
+
+    def text(self, unit: list[int]) -> list[str]:
+        return [self.physical[i] for i in unit]
+
     def lines(self, *names: str) -> list[str]:
         return [line for name in names for line in self.by_name.get(name, [])]
 
     def first(self, name: str) -> str:
         found = self.by_name.get(name)
         return found[0].replace(CRLF + " ", "").replace(CRLF + "\t", "").rstrip(CRLF) if found else ""
+
+
+_GROUP = re.compile(r"\s*([A-Za-z0-9-]+)\.[A-Za-z0-9-]+\s*[;:]")
+
+
+def _group(line: str) -> str:
+    """The group of a logical line (`item1` of `item1.X-ABLabel:…`) in upper case, or ''."""
+    found = _GROUP.match(line)
+    return found.group(1).upper() if found else ""
 
 
 def _physical_lines(text: str) -> list[str]:

@@ -322,10 +322,22 @@ def normalize_birthday(value: str, omit_year: bool = False) -> str:
 DATE_EXAMPLE = '"work anniversary=2019-04-01"'
 
 
+# Apple's own labels, `_$!<Anniversary>!$_`, which its apps show in the reader's language.
+APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
+STANDARD_DATE_LABELS = ("anniversary", "other")  # what address books call a date of no label of the user's
+
+
 def clean_date_label(value: Any, typed: bool = False) -> str:
     """What a date marks, as one short line; "anniversary" when nothing says. The birthday has
-    a field of its own, so a date may not be called that."""
+    a field of its own, so a date may not be called that. The standard labels are kept in lower
+    case, so that "Anniversary" typed, imported or read from a card is one label, as a card
+    carries it (Apple's `_$!<Anniversary>!$_`)."""
     label = " ".join(_text("dates", value, typed).split())
+    apple = APPLE_LABEL.fullmatch(label)
+    if apple:
+        label = " ".join(apple.group(1).split()).lower()
+    if label.casefold() in STANDARD_DATE_LABELS:
+        label = label.casefold()
     if not label:
         return "anniversary"
     if label.casefold() == "birthday":

@@ -5,6 +5,8 @@ An item changed on one side only takes that side. Changed on both, the fields ar
 edit made underneath a form is (rules.merge): a field changed on one side takes that side's
 value; the same field changed on both keeps netmaint's value, and the other is noted in the
 history of the contact it concerns ("the card said phones: …"), so nothing typed anywhere is lost.
+A contact's anniversaries changed on both sides are merged as a list: each side's additions and
+removals are taken.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from netmaint_tui.rules.contact_merge import shown_date
 from netmaint_tui.rules.merge import Conflict, merge_fields
-from netmaint_tui.rules.schema import LIST_FIELDS, label, merge_lists
+from netmaint_tui.rules.occasions import shown_stored
+from netmaint_tui.rules.schema import LIST_FIELDS, label, merge_dates, merge_lists
 from netmaint_tui.rules.vocabulary import plural
 
 FOLDERS = ("contacts", "follow_ups", "journal")  # as the config and the command line name them
@@ -36,7 +40,40 @@ def settle(base: dict[str, Any], ours: dict[str, Any], theirs_changes: dict[str,
     """Both sides changed since `base`: netmaint's values `ours`, the folder's changed fields
     `theirs_changes`. A conflicting field keeps ours."""
     merged = merge_fields(base, ours, {**base, **theirs_changes})
-    return Settled(merged.taking("ours"), dict(merged.conflicts))
+    values, conflicts = merged.taking("ours"), dict(merged.conflicts)
+    if "dates" in conflicts:
+        c = conflicts.pop("dates")
+        values["dates"] = merge_changed_dates(c.base or [], c.ours or [], c.theirs or [])
+    return Settled(values, conflicts)
+
+
+def settle_changed(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
+                   base_as_file: dict[str, Any]) -> Settled:
+    """An item the folder changed since the last sync (`base`, which reads as `base_as_file` in
+    the file): the folder's changed fields taken, or merged with netmaint's (settle). A field
+    the last sync did not carry (one that travels since a newer netmaint, as anniversaries) is
+    met for the first time: both sides' values joined (first_meeting)."""
+    fresh = {key for key in theirs if key in ours and key not in base}
+    changes = folder_changes({k: v for k, v in theirs.items() if k not in fresh}, base_as_file)
+    settled = settle(base, ours, changes) if ours != base else Settled({**ours, **changes})
+    if fresh:
+        met = first_meeting({k: ours[k] for k in fresh}, {k: theirs[k] for k in fresh})
+        settled.values.update(met.values)
+        settled.conflicts.update(met.conflicts)
+    return settled
+
+
+def _date_key(date: dict) -> tuple[str, str]:
+    return date["label"].casefold(), date["date"][-5:]  # one date, as schema.merge_dates has it
+
+
+def merge_changed_dates(base: list[dict], ours: list[dict], theirs: list[dict]) -> list[dict]:
+    """Anniversaries changed on both sides since `base`: netmaint's, less those the folder took
+    out, with those the folder added or changed (a year given to one, say) united in."""
+    before = {_date_key(d): d for d in base}
+    theirs_keys = {_date_key(d) for d in theirs}
+    kept = [d for d in ours if _date_key(d) in theirs_keys or _date_key(d) not in before]
+    return merge_dates(kept, [d for d in theirs if before.get(_date_key(d)) != d])
 
 
 def _empty(value: Any) -> bool:
@@ -64,14 +101,21 @@ def first_meeting(ours: dict[str, Any], theirs: dict[str, Any]) -> Settled:
         elif key in LIST_FIELDS and isinstance(mine, list):
             joined = merge_lists(mine, value, key)
             values[key] = sorted(joined) if key == "tags" else joined
+        elif key == "dates" and isinstance(mine, list):
+            values[key] = merge_dates(mine, value)  # a label on the same day is one date
         else:
             conflicts[key] = Conflict(None, mine, value)
     return Settled(values, conflicts)
 
 
-def shown_value(value: Any) -> str:
+def shown_value(value: Any, key: str = "") -> str:
+    """A value as a conflict's line says it; a contact's dates as people read them."""
     if value is None or value == "" or value == []:
         return "(nothing)"
+    if key == "dates" and isinstance(value, list):
+        return ", ".join(shown_date(d) for d in value)
+    if key == "birthday" and isinstance(value, str):
+        return shown_stored(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
@@ -83,7 +127,7 @@ def conflict_lines(conflicts: dict[str, Conflict], where: str, shown=None) -> li
     """What the folder said where netmaint's value was kept, a line per field, for the history
     of the contact it concerns: `the card said phones: +1 555 0100 (kept: +1 555 0199)`.
     `shown(key, value)` gives a value as the user knows it, where the stored form is not."""
-    show = shown or (lambda key, value: shown_value(value))
+    show = shown or (lambda key, value: shown_value(value, key))
     return [f"{where} said {label(key)}: {show(key, c.theirs)} (kept: {show(key, c.ours)})"
             for key, c in conflicts.items()]
 

@@ -241,8 +241,7 @@ class _FolderRun:
             if base is None:
                 settled = kind.first_meeting(ours, theirs)  # both hold it, with no sync between
             else:
-                changes = rules.folder_changes(theirs, kind.as_file(uid, base))
-                settled = rules.settle(base, ours, changes) if ours != base else rules.Settled({**ours, **changes})
+                settled = rules.settle_changed(base, ours, theirs, kind.as_file(uid, base))
             values, conflicts = settled.values, settled.conflicts
             if conflicts:
                 values = kind.conflict(self.run, local_id, values, conflicts, self.report_conflict)

@@ -15,11 +15,12 @@ from netmaint_tui.rules import schema
 from netmaint_tui.rules import sync as rules
 from netmaint_tui.services.contacts import tags_of
 from netmaint_tui.services.history import add_notes
+from netmaint_tui.services.occasions import dates_of, set_dates
 from netmaint_tui.services.sync_scan import Parsed, Unreadable, chunks, marks
 from netmaint_tui.store.models import database
 from netmaint_tui.store.rows import column_value, from_row, loads_list
 
-_CONTACT_COLUMNS = [key for key in CARD_FIELDS if key != "tags"]
+_CONTACT_COLUMNS = [key for key in CARD_FIELDS if key not in schema.OWN_TABLE_FIELDS]
 
 
 class ContactKind:
@@ -37,11 +38,12 @@ class ContactKind:
             return {}
         columns = ", ".join(f'"{c}"' for c in _CONTACT_COLUMNS)
         cursor = database.execute_sql(f"SELECT id, uid, {columns} FROM contact WHERE id IN ({marks(len(ids))})", ids)
-        tags = tags_of(ids)
+        tags, dates = tags_of(ids), dates_of(ids)
         out = {}
         for row in cursor.fetchall():
             values = from_row(dict(zip(_CONTACT_COLUMNS, row[2:])))
             values["tags"] = tags.get(row[0], [])
+            values["dates"] = dates.get(row[0], [])
             out[row[0]] = (row[1], {key: values[key] for key in CARD_FIELDS})
         return out
 
@@ -66,10 +68,11 @@ class ContactKind:
             f"VALUES (?, {marks(len(columns))}, ?, ?)", [uid, *params, run.now, run.now])
         contact_id = cursor.lastrowid
         _set_tags(contact_id, values.get("tags") or [])
+        set_dates(contact_id, values.get("dates") or [])
         return contact_id
 
     def update(self, run, local_id: int, before: dict[str, Any], after: dict[str, Any]) -> None:
-        changed = [key for key in after if after[key] != before.get(key) and key != "tags"]
+        changed = [key for key in after if after[key] != before.get(key) and key not in schema.OWN_TABLE_FIELDS]
         if changed:
             sets = ", ".join(f'"{key}" = ?' for key in changed)
             database.execute_sql(f"UPDATE contact SET {sets}, updated_at = ? WHERE id = ?",
@@ -77,6 +80,8 @@ class ContactKind:
         if after.get("tags") != before.get("tags"):
             database.execute_sql("DELETE FROM contact_tag WHERE contact_id = ?", [local_id])
             _set_tags(local_id, after.get("tags") or [])
+        if after.get("dates") != before.get("dates"):
+            set_dates(local_id, after.get("dates") or [])
 
     def first_meeting(self, ours: dict[str, Any], theirs: dict[str, Any]) -> rules.Settled:
         return rules.first_meeting(ours, theirs)

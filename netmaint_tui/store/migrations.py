@@ -258,9 +258,25 @@ def _migration_9(db) -> None:
     db.create_tables([NotDuplicate], safe=True)
 
 
+def _migration_10(db) -> None:
+    """Anniversaries travel with their contact's card: a change to a contact's dates is a change
+    of the contact for the next sync. Every card synced before is read again at the next run,
+    once, so that the dates a phone put in a card and those netmaint holds are joined, not
+    taken for a change of one side."""
+    db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS contact_date_sync_ai AFTER INSERT ON contact_date BEGIN
+                         {_note_change("contact", "NEW.contact_id")} END""")
+    db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS contact_date_sync_ad AFTER DELETE ON contact_date BEGIN
+                         {_note_change("contact", "OLD.contact_id")} END""")
+    db.execute_sql(f"""CREATE TRIGGER IF NOT EXISTS contact_date_sync_au AFTER UPDATE ON contact_date BEGIN
+                         {_note_change("contact", "OLD.contact_id")} {_note_change("contact", "NEW.contact_id")} END""")
+    # An etag and a hash no file has: the next run reads each card; the folder's time is not trusted.
+    db.execute_sql("UPDATE sync_item SET etag = '', hash = '' WHERE kind = 'contact'")
+    db.execute_sql("UPDATE sync_folder SET stamp = NULL WHERE name = 'contacts'")
+
+
 MIGRATIONS: list[Callable] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7, _migration_8,
-    _migration_9,
+    _migration_9, _migration_10,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -180,7 +180,8 @@ def test_two_netmaints_and_a_phone_stay_in_step_through_radicale_and_vdirsyncer(
                                                                               monkeypatch, capsys):
     # `env` fixes the clock (2025-03-12 10:00) and the zone (Berlin) for both computers.
     a = Computer(tmp_path, "a", radicale, monkeypatch, capsys)
-    a.netmaint("add", "Dana Lee", "--tier", "A", "--company", "Acme", "--phone", "+1 555 0199", "--tag", "vip")
+    a.netmaint("add", "Dana Lee", "--tier", "A", "--company", "Acme", "--phone", "+1 555 0199", "--tag", "vip",
+               "--date", "work anniversary=2019-04-01", "--date", "met=--06-12")
     a.netmaint("add", "Omar Haddad", "--tier", "C", "--email", "omar@example.com")
     for day in ("2025-02-04", "2025-02-12", "2025-02-26", "2025-03-05"):
         a.netmaint("log", "Dana", "--at", f"{day} 12:00", "--minutes", "30", "--note", f"coffee {day}")
@@ -192,18 +193,23 @@ def test_two_netmaints_and_a_phone_stay_in_step_through_radicale_and_vdirsyncer(
 
     b = Computer(tmp_path, "b", radicale, monkeypatch, capsys)
     assert b.sync() == "synced: contacts 2 in; follow-ups 2 in; journal 7 in\n"
-    # 1. B has A's contacts, follow-ups, touches, goals and pauses; and the same list and week.
+    # 1. B has A's contacts (anniversaries too), follow-ups, touches, goals and pauses; and the same list and week.
     assert _without_ids(b.export()) == _without_ids(a.export())
+    assert next(c for c in b.export()["contacts"] if c["name"] == "Dana Lee")["dates"] == [
+        {"label": "work anniversary", "date": "2019-04-01"}, {"label": "met", "date": "--06-12"}]
     assert b.netmaint("week", "--json") == a.netmaint("week", "--json")
     assert json.loads(a.netmaint("week", "--json"))["current_streak"] >= 3
     strip = re.compile(r'"id": \d+,?')
     assert strip.sub("", b.netmaint("due", "--json")) == strip.sub("", a.netmaint("due", "--json"))
 
-    # 2. A card changed on the server, as a phone does, reaches A with its tier kept.
-    _phone_edit(radicale, "contacts", "Dana Lee", lambda card: card.replace("+1 555 0199", "+1 555 0100"))
+    # 2. A card changed on the server, as a phone does, reaches A with its tier kept; so does an
+    # anniversary the phone added, in Apple's labelled form.
+    _phone_edit(radicale, "contacts", "Dana Lee", lambda card: card.replace("+1 555 0199", "+1 555 0100").replace(
+        "END:VCARD", "item7.X-ABDATE:2010-09-30\r\nitem7.X-ABLabel:_$!<Anniversary>!$_\r\nEND:VCARD"))
     assert a.sync() == "synced: contacts 1 in; follow-ups unchanged; journal unchanged\n"
     dana = next(c for c in a.export()["contacts"] if c["name"] == "Dana Lee")
     assert (dana["phones"], dana["tier"]) == (["+1 555 0100"], "A")
+    assert dana["dates"][-1] == {"label": "anniversary", "date": "2010-09-30"}
 
     # 3. A task completed on the server is done in A and in B.
     _phone_edit(radicale, "follow_ups", "intro to Acme",
@@ -224,6 +230,7 @@ def test_two_netmaints_and_a_phone_stay_in_step_through_radicale_and_vdirsyncer(
     for computer in (a, b):
         dana = next(c for c in computer.export()["contacts"] if c["name"] == "Dana Lee")
         assert (dana["role"], dana["location"], dana["phones"]) == ("CTO", "Berlin", ["+1 555 0122"])
+        assert [d["date"] for d in dana["dates"]] == ["2019-04-01", "--06-12", "2010-09-30"]
     # A's phone number is kept in Dana's history on the computer that kept its own.
     assert _history_notes(b, "Dana Lee") == ["the card said phones: +1 555 0111 (kept: +1 555 0122)"]
 

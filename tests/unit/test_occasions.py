@@ -183,6 +183,14 @@ def test_the_same_date_twice_is_one_and_keeps_its_year():
         {"label": "met", "date": "2001-06-12"}]
 
 
+def test_the_standard_labels_are_one_label_however_written():
+    # As a card carries them (Apple's `_$!<Anniversary>!$_`), so that a synced date reads back the same.
+    assert schema.clean_dates("Anniversary=2019-04-01; OTHER=--06-12; _$!<Anniversary>!$_=--07-01") == [
+        {"label": "anniversary", "date": "2019-04-01"}, {"label": "other", "date": "--06-12"},
+        {"label": "anniversary", "date": "--07-01"}]
+    assert schema.clean_dates("Work Anniversary=2019-04-01") == [{"label": "Work Anniversary", "date": "2019-04-01"}]
+
+
 @pytest.mark.parametrize("value, why", [
     ("birthday=1985-07-09", "has its own field"),
     ("met=", "has no date"),

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
 from netmaint_tui.io import vdir
+from netmaint_tui.io.contentline import unfold
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.contacts import add_contact, contact_detail, set_archived, update_contact
+from netmaint_tui.services.occasions import dates_of
 from netmaint_tui.services.sync import sync
 from netmaint_tui.store.db import close_database, open_database
 from netmaint_tui.store.models import Contact
@@ -318,3 +321,142 @@ def test_a_contact_brought_back_on_one_computer_after_its_card_was_removed_comes
     two.use("a")
     two.sync(ctx)
     assert not by_name("Dana Lee").archived
+
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+WORK = {"label": "work anniversary", "date": "2019-04-01"}
+MET = {"label": "met", "date": "--06-12"}
+
+
+def dates(name):
+    return dates_of([by_name(name).id]).get(by_name(name).id, [])
+
+
+def test_a_second_netmaint_gets_the_anniversaries_with_their_labels_and_days_with_and_without_a_year(two, ctx):
+    add_contact(ctx, "Dana Lee", dates=[WORK, MET])
+    two.sync(ctx)
+    two.use("b")
+    assert two.sync(ctx).summary() == "synced: contacts 1 in"
+    assert dates("Dana Lee") == [WORK, MET]
+    assert two.sync(ctx).summary() == "synced: contacts unchanged"
+
+
+def test_a_change_to_the_dates_alone_is_a_change_for_the_next_sync(two, ctx):
+    cid = add_contact(ctx, "Dana Lee", dates=[WORK])
+    two.sync(ctx)
+    update_contact(ctx, cid, dates=[WORK, MET])  # only contact_date rows change
+    assert two.sync(ctx).summary() == "synced: contacts 1 out"
+    two.use("b")
+    two.sync(ctx)
+    assert dates("Dana Lee") == [WORK, MET]
+    two.use("a")
+    update_contact(ctx, cid, dates=[MET])
+    assert two.sync(ctx).summary() == "synced: contacts 1 out"
+    two.use("b")
+    two.sync(ctx)
+    assert dates("Dana Lee") == [MET]
+
+
+def _phone_card() -> bytes:
+    """A real Gmail card with two labelled dates (item9, item10), given the UID a server gives it."""
+    data = (SAMPLES / "google_gmail_export_v30.vcf").read_bytes()
+    return data.replace(b"VERSION:3.0\r\n", b"VERSION:3.0\r\nUID:gmail-1\r\n", 1)
+
+
+def test_a_phone_s_card_comes_in_with_its_dates_and_goes_back_with_all_its_lines(two, ctx):
+    data = _phone_card()
+    (two.folder / "gmail-1.vcf").write_bytes(data)
+    assert two.sync(ctx).summary() == "synced: contacts 1 in, 1 out"  # netmaint's own fields added to it
+    assert dates("VCard Test") == [{"label": "anniversary", "date": "1930-03-20"},
+                                   {"label": "CustomDateCategory", "date": "2000-09-12"}]
+    written = cards(two.folder)["gmail-1.vcf"]
+    assert set(unfold(data.decode())) <= set(unfold(written.decode()))
+    assert b"item9.X-ABDATE:1930-03-20\r\nitem9.X-ABLabel:_$!<Anniversary>!$_\r\n" in written
+    assert two.sync(ctx).summary() == "synced: contacts unchanged"
+    update_contact(ctx, by_name("VCard Test").id, role="Boss")  # the dates did not change: their lines stay
+    assert two.sync(ctx).summary() == "synced: contacts 1 out"
+    assert b"item10.X-ABDATE:2000-09-12\r\nitem10.X-ABLabel:CustomDateCategory\r\n" in cards(two.folder)["gmail-1.vcf"]
+    update_contact(ctx, by_name("VCard Test").id, dates=dates("VCard Test") + [MET])
+    two.sync(ctx)
+    after = cards(two.folder)["gmail-1.vcf"]
+    assert set(unfold(data.decode())) - set(unfold(after.decode())) == {"TITLE:TheJobTitle"}
+    assert b"item26.X-ABDATE;X-APPLE-OMIT-YEAR=1604:1604-06-12\r\nitem26.X-ABLabel:met\r\n" in after  # 1-25 are taken
+
+
+def test_a_date_added_on_each_side_merges(two, ctx):
+    cid = add_contact(ctx, "Dana Lee", dates=[WORK])
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    update_contact(ctx, by_name("Dana Lee").id, dates=[WORK, MET])
+    two.sync(ctx)
+    two.use("a")
+    wedding = {"label": "wedding", "date": "2015-06-12"}
+    update_contact(ctx, cid, dates=[wedding], company="Acme")  # and the work anniversary taken out here
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts 1 in, 1 out" and report.conflicts == []
+    assert dates("Dana Lee") == [wedding, MET]
+    two.use("b")
+    two.sync(ctx)
+    assert dates("Dana Lee") == [wedding, MET]
+
+
+def test_a_card_matched_to_a_contact_on_a_first_sync_unites_their_dates(two, ctx):
+    add_contact(ctx, "Dana Lee", emails=["dana@example.com"], dates=[WORK, {"label": "met", "date": "--06-12"}])
+    card = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-1\r\nFN:Dana Lee\r\nEMAIL:dana@example.com\r\n"
+            b"item1.X-ABDATE:2015-06-12\r\nitem1.X-ABLabel:met\r\n"
+            b"item2.X-ABDATE:2010-09-30\r\nitem2.X-ABLabel:_$!<Anniversary>!$_\r\nEND:VCARD\r\n")
+    (two.folder / "phone-1.vcf").write_bytes(card)
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts 1 in, 1 out, 1 matched" and report.conflicts == []
+    # The same label on the same day is one date, with the year the card knew.
+    assert dates("Dana Lee") == [WORK, {"label": "met", "date": "2015-06-12"},
+                                 {"label": "anniversary", "date": "2010-09-30"}]
+
+
+def test_a_folder_synced_before_dates_travelled_joins_the_phone_s_dates_and_netmaint_s(two, ctx):
+    from netmaint_tui.store import migrations
+    from netmaint_tui.store.models import database
+
+    cid = add_contact(ctx, "Dana Lee", dates=[WORK])
+    two.sync(ctx)
+    path = two.folder / f"{Contact.get_by_id(cid).uid}.vcf"
+    # What a netmaint of before left: a card without Dana's dates but with the one a phone added
+    # (kept as a line it did not know), and a state without the field.
+    phone = b"item1.X-ABDATE:2010-09-30\r\nitem1.X-ABLabel:_$!<Anniversary>!$_\r\n"
+    save_as_a_phone_does(path, path.read_bytes().replace(
+        b"item1.X-ABDATE:2019-04-01\r\nitem1.X-ABLabel:work anniversary\r\n", phone))
+    data, etag = vdir.read_item(two.folder, path.name)
+    database.execute_sql("UPDATE sync_item SET base = json_remove(base, '$.dates'), etag = ?, hash = ?",
+                         [etag, vdir.content_hash(data)])
+    with database.atomic():
+        migrations._migration_10(database)
+    report = two.sync(ctx)
+    assert report.summary() == "synced: contacts 1 in, 1 out" and report.conflicts == []
+    assert dates("Dana Lee") == [WORK, {"label": "anniversary", "date": "2010-09-30"}]
+    assert phone in path.read_bytes() and b"X-ABLabel:work anniversary" in path.read_bytes()
+    assert two.sync(ctx).summary() == "synced: contacts unchanged"
+
+
+def test_anniversaries_changed_on_both_sides_take_each_side_s_additions_and_removals():
+    from netmaint_tui.rules.sync import settle
+
+    base = {"name": "Dana", "dates": [WORK, MET]}
+    ours = {"name": "Dana", "dates": [MET, {"label": "wedding", "date": "2015-06-12"}]}  # work anniversary out
+    theirs = {"dates": [WORK, {"label": "met", "date": "2015-06-12"}, {"label": "first call", "date": "--01-05"}]}
+    settled = settle(base, ours, theirs)
+    assert settled.conflicts == {}
+    assert settled.values["dates"] == [{"label": "met", "date": "2015-06-12"},  # the year the card gave
+                                       {"label": "wedding", "date": "2015-06-12"},
+                                       {"label": "first call", "date": "--01-05"}]
+
+
+def test_a_conflict_line_says_dates_as_people_read_them():
+    from netmaint_tui.rules.merge import Conflict
+    from netmaint_tui.rules.sync import conflict_lines
+
+    conflicts = {"dates": Conflict(None, [WORK], [{"label": "met", "date": "2015-06-12"}, MET]),
+                 "birthday": Conflict(None, "1985-07-09", "--07-10")}
+    assert conflict_lines(conflicts, "the card") == [
+        "the card said dates: met 12 Jun 2015, met 12 Jun (kept: work anniversary 1 Apr 2019)",
+        "the card said birthday: 10 Jul (kept: 9 Jul 1985)"]

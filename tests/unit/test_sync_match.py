@@ -149,6 +149,7 @@ def test_each_sample_card_imported_before_is_matched_not_doubled(folder, ctx, na
     assert Contact.select().count() == 1
     after = contact_detail(ctx, Contact.get().id)
     assert (after.name, after.emails, after.phones) == (before.name, before.emails, before.phones)
+    assert after.dates == before.dates  # Outlook's X-MS-ANNIVERSARY, Thunderbird's X-ANNIVERSARY, Apple's X-ABDATE
     assert cards(folder) == [name]
     assert run(ctx, folder).summary() == "synced: contacts unchanged"
 
