@@ -71,3 +71,21 @@ def rows(pieces: list, sep: Content | str, width: int) -> Content:
         else:
             out, used = out + sep + piece, used + sep.cell_length + piece.cell_length
     return out
+
+
+def fit_rows(text: str, width: int, height: int) -> str:
+    """`text` wrapped to `width` and cut after `height` rows at a word, an ellipsis saying so:
+    the reason line under the list never stops mid-sentence at the pane's edge."""
+    if width <= 0:
+        return text
+    rows = [row.plain for row in Content(text).wrap(width)]
+    if len(rows) <= height:
+        return text
+    kept = rows[:height]
+    last = kept[-1].rstrip()
+    while last and len(last) + 2 > width:  # room for " …"
+        cut = last.rfind(" ")
+        last = last[:cut].rstrip() if cut > 0 else last[: width - 2]
+    cut = last.rstrip(" ·,")
+    kept[-1] = cut + " …"
+    return " ".join(kept)  # rows broke at spaces: the pane wraps them again the same way

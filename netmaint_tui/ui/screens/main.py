@@ -17,11 +17,12 @@ from netmaint_tui.services.contacts import contact_detail, set_archived
 from netmaint_tui.services.due import SORTS, rank_ids, rows_for_ids
 from netmaint_tui.services.habit import week_summary
 from netmaint_tui.services.search import Finder, found_words
-from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.format import fit_rows, safe
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
 from netmaint_tui.ui.workers import on_own_connection, reading
 
+REASON_ROWS = 3  # the reason line's height (see app.tcss #reason)
 SHORT_SCREEN = 32  # rows: a terminal shorter than this is "-short" (see widgets.week_tracker)
 
 
@@ -30,12 +31,20 @@ class MainFooter(Footer):
     Follow-ups, Help, Note, Quit); the others are in ? and ctrl+p, and all of them still work."""
 
     SECONDARY = {"edit_contact", "snooze", "archive", "weekly_session"}
-    DEFAULT_CSS = "MainFooter.-narrow FooterKey.-secondary { display: none; }"
+    # Below 64 columns, Filter, Help and Quit (and ctrl+p) are what fits on one row.
+    TERTIARY = {"add_contact", "log_touch", "follow_ups", "quick_note_key"}
+    DEFAULT_CSS = """
+    MainFooter.-narrow FooterKey.-secondary { display: none; }
+    MainFooter.-tiny FooterKey.-tertiary { display: none; }
+    """
 
     def compose(self):
         for widget in super().compose():
-            if getattr(widget, "action", None) in self.SECONDARY:  # a FooterKey: one key's label
+            action = getattr(widget, "action", None)  # a FooterKey: one key's label
+            if action in self.SECONDARY:
                 widget.add_class("-secondary")
+            elif action in self.TERTIARY:
+                widget.add_class("-tertiary")
             yield widget
 
 
@@ -94,6 +103,7 @@ class MainScreen(Screen):
         self._uncounted: list[int] | None = None
         self._rest = None  # the task mounting the panes that follow the list's first frame
         self._completed = False  # True once they are mounted
+        self._reason_words = ""  # the reason line's words, fitted to its width on each resize
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -135,8 +145,10 @@ class MainScreen(Screen):
         footer = self.query_one(MainFooter)
         footer.compact = event.size.width < 120
         footer.set_class(event.size.width < 108, "-narrow")
+        footer.set_class(event.size.width < 64, "-tiny")
         # The week pane then shows its dates in a row, not a row each: the details need the rows.
         self.set_class(event.size.height < SHORT_SCREEN, "-short")
+        self.call_after_refresh(self._fit_reason)
 
     @property
     def at_list(self) -> bool:
@@ -280,12 +292,21 @@ class MainScreen(Screen):
         if self.filter_text:
             bits.append(f"matching “{safe(self.filter_text)}”")
         contacts.border_title = Content(" · ".join(bits))  # plain text: the filter is user text
+        if self.filter_text.strip():
+            contacts.empty_hint = "Nobody matches. Esc clears the filter; a adds a contact."
+        else:
+            contacts.empty_hint = "Nobody listed. a adds a contact, i imports a file, z shows snoozed ones."
 
     def _show_reason(self) -> None:
         row = self.query_one(ContactList).selected_row()
         found = reading(self.app, lambda: found_words(self.app.ctx, row.id, self.filter_text), "") if row else ""
-        words = " · ".join(p for p in (found, row.reason) if p) if row else ""
-        self.query_one("#reason", Static).update(Content(safe(words)))
+        self._reason_words = safe(" · ".join(p for p in (found, row.reason) if p)) if row else ""
+        self._fit_reason()
+
+    def _fit_reason(self) -> None:
+        # Three rows under the list: what does not fit is cut at a word, with an ellipsis.
+        line = self.query_one("#reason", Static)
+        line.update(Content(fit_rows(self._reason_words, line.content_region.width, REASON_ROWS)))
 
     def _show_detail(self, contact_id: int | None) -> None:
         if not self._completed:
