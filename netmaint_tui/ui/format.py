@@ -7,17 +7,13 @@ import re
 from rich.highlighter import Highlighter
 from textual.content import Content
 
-from netmaint_tui.rules.dates import humanize_ago, humanize_in
+from netmaint_tui.rules.dates import humanize_ago
 from netmaint_tui.rules.text import visible
 
 
 def safe(text, single_line: bool = True) -> str:
     """User text made inert for the terminal (controls shown as placeholders)."""
     return visible("" if text is None else str(text), single_line=single_line)
-
-
-def due_words(days_until_due: int) -> str:
-    return humanize_in(days_until_due)
 
 
 def ago(then, now) -> str:

@@ -62,7 +62,7 @@ class MainScreen(Screen):
         Binding("l", "log_touch", "Log", id="main.log", tooltip="Log a touch with the selected contact"),
         Binding("s", "snooze", "Snooze", id="main.snooze", tooltip="Hide the contact for a while"),
         Binding("A", "archive", "Archive", id="main.archive", tooltip="Archive the contact (undo with u)"),
-        Binding("u", "undo", "Undo", show=False, id="main.undo", tooltip="Undo the last change, whole"),
+        Binding("u,ctrl+z", "undo", "Undo", show=False, id="main.undo", tooltip="Undo the last change, whole"),
         Binding("z", "toggle_snoozed", "Snoozed", show=False, id="main.snoozed", tooltip="Show or hide snoozed contacts"),
         Binding("Z", "toggle_archived", "Archived", show=False, id="main.archived", tooltip="Show or hide archived contacts"),
         Binding("o", "cycle_sort", "Sort", show=False, id="main.sort", tooltip="Sort by priority, leads, last touch, name"),

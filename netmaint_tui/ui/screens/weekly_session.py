@@ -19,8 +19,8 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 
 from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.rules.vocabulary import plural
@@ -80,7 +80,9 @@ class WeeklySessionScreen(Screen):
         Binding("g", "toggle_give", "Give", id="session.give", tooltip="The next touch is a give, not a catch-up"),
         Binding("z", "snooze", "Snooze 1w", id="session.snooze", tooltip="Snooze this contact for a week"),
         Binding("x", "follow_up_done", "Follow-up done", id="session.follow_up_done",
-                tooltip="Mark the first open follow-up shown done"),
+                tooltip="Mark an open follow-up done (with several, pick which)"),
+        Binding("u,ctrl+z", "undo", "Undo", show=False, id="session.undo",
+                tooltip="Undo the last change: a touch logged, a snooze, a follow-up done"),
         Binding("n", "next", "Next", id="session.next", tooltip="Next in the plan"),
         Binding("p", "previous", "Back", show=False, id="session.previous", tooltip="Back one in the plan"),
         Binding("escape", "escape", "End", id="session.end", tooltip="End the session and see the summary"),
@@ -262,7 +264,7 @@ class WeeklySessionScreen(Screen):
         self.refresh_bindings()
 
     KEYS = ("e email", "c call", "m meeting", "t card", "s social", "g give", "z snooze a week",
-            "x follow-up done", "n next", "p back", "Esc end")
+            "x follow-up done", "u undo", "n next", "p back", "Esc end")
 
     def on_resize(self) -> None:
         self._show_keys()
@@ -356,15 +358,19 @@ class WeeklySessionScreen(Screen):
         self._advance()
 
     def action_follow_up_done(self) -> None:
-
         cid = self.current_id()
         if cid is None:
             return
         follow_ups = contact_detail(self.app.ctx, cid).follow_ups
         if not follow_ups:
             self.notify("No open follow-up here", markup=False)
-            return
-        f = follow_ups[0]
+        elif len(follow_ups) == 1:
+            self._close_follow_up(follow_ups[0])
+        else:
+            self.app.push_screen(PickFollowUp(follow_ups),
+                                 lambda chosen: chosen is not None and self._close_follow_up(chosen))
+
+    def _close_follow_up(self, f) -> None:
         try:
             _, entry = self.app.act(f"Done: {f.what}", lambda: set_status(self.app.ctx, f.id, "done"))
         except (InputError, StoreError) as exc:
@@ -372,7 +378,7 @@ class WeeklySessionScreen(Screen):
             self._show()
             return
         self.tally.follow_ups_done += 1
-        self.notify(f"Done: {safe(f.what)}", markup=False)
+        self.notify(f"Done: {safe(f.what)} · u undoes", markup=False)
         self.app.changed()
         self._show()
 
@@ -382,5 +388,43 @@ class WeeklySessionScreen(Screen):
 
         offer_thanks(self.app, f, after=thanked, into=entry)
 
+    def action_undo(self) -> None:
+        if self.pending is None:
+            self.app.action_undo()  # the app shows the change on this screen too (data_changed)
+
     def action_close(self) -> None:
         self.dismiss(self.tally)
+
+
+class PickFollowUp(ModalScreen):
+    """Which of a contact's open follow-ups `x` closes: Enter on one, Esc none."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick_follow_up.cancel")]
+    DEFAULT_CSS = """
+    PickFollowUp { align: center middle; }
+    PickFollowUp > Vertical { width: 72; max-width: 96%; height: auto; max-height: 80%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    PickFollowUp OptionList { height: auto; max-height: 16; border: none; }
+    PickFollowUp #pick-help { color: $text-muted; }
+    """
+
+    def __init__(self, follow_ups) -> None:
+        super().__init__()
+        self.follow_ups = list(follow_ups)
+
+    def compose(self):
+        with Vertical() as box:
+            box.border_title = "Which follow-up is done?"
+            yield OptionList(*[Content.assemble((f.due.strftime("%a %d %b %H:%M"), "$text-muted"), "  ", safe(f.what))
+                               for f in self.follow_ups], id="pick-list")
+            yield Static(Content("Enter marks it done · Esc cancels"), id="pick-help")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.follow_ups[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -20,7 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from netmaint_tui.ui.format import ago, due_words, safe, signed
+from netmaint_tui.rules.priority import due_label
+from netmaint_tui.ui.format import ago, safe, signed
 
 PAGE = 60  # rows kept either side of the cursor when the cache is trimmed
 AHEAD = 6  # rows fetched beyond the visible ones
@@ -316,7 +317,7 @@ class ContactList(ScrollView, can_focus=True):
             "contact-list--give" if row.balance > 0 else ("contact-list--ask" if row.balance < 0 else "contact-list--dim")
         )
         marker = "!" if row.urgent else " "
-        due = "follow-up" if row.urgent else due_words(row.days_until_due)
+        due = due_label(row.days_until_due, row.urgent)
         name_style = tier_style if row.tier == "A" else base
         # Listed only because z or Z asked for them: dimmed, and the Due column says why.
         if row.archived:
