@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from netmaint_tui.ui.widgets.contact_detail import ContactDetail
 from netmaint_tui.ui.widgets.contact_list import ContactList
-from tests.ui.conftest import drive, list_lines, new_app, opened, screen_text, settle, static_text
+from tests.ui.conftest import drive, list_lines, new_app, notifications, opened, screen_text, settle, static_text
 
 
 def contacts(app) -> ContactList:
@@ -139,3 +139,84 @@ def test_snooze_until_a_date_shows_its_whole_hint_with_a_date_to_come(demo_db):
         assert "a date (2027-01-03), fri or in 10d, then Enter" in screen_text(app)  # the clock + 6 weeks
 
     drive(new_app(demo_db), scenario, size=(80, 24))
+
+
+def test_the_detail_panes_help_lists_esc_and_esc_goes_back_to_the_list(demo_db):
+    from netmaint_tui.ui.screens.help import HelpScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.focused, ContactDetail)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        assert "Detail pane" in shown and "Back to the list" in shown
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.focused, ContactList)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_ctrl_z_undoes_on_the_main_screen_too(demo_db):
+    async def scenario(app, pilot):
+        first = contacts(app).selected_id
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert first not in contacts(app).ids
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert first in contacts(app).ids and any(n.startswith("Undone: Archive") for n in notifications(app))
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_a_follow_up_moved_into_the_past_is_kept_and_said(demo_db):
+    from netmaint_tui.ui.screens.follow_ups import FollowUpsScreen
+
+    async def scenario(app, pilot):
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FollowUpsScreen)
+        await pilot.press("u", "ctrl+u", *"yesterday 9am", "enter")
+        await settle(app, pilot)
+        said = [n for n in notifications(app) if "already past" in n]
+        assert said and "1d overdue" in said[0] and "listed as overdue" in said[0]
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert any(n.startswith("Undone: New due time") for n in notifications(app))
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_a_failed_preview_does_not_say_nothing_was_imported_and_each_file_is_guessed_anew(demo_db, tmp_path):
+    from textual.widgets import Input, Select
+
+    google = tmp_path / "contacts.csv"
+    google.write_text("Name,Given Name\nDana Okafor,Dana\n")
+    readme = tmp_path / "README.md"
+    readme.write_text("# notes\n\nnothing to import here\n")
+
+    async def scenario(app, pilot):
+        await pilot.press("i")
+        await settle(app, pilot)
+        screen = app.screen
+        field, kind = screen.query_one("#imp-path", Input), screen.query_one("#imp-format", Select)
+        field.value = str(google)
+        await pilot.pause()
+        assert kind.value == "google"
+        kind.value = "vcard"  # picked by hand, for this file
+        await pilot.pause()
+        field.value = str(readme)  # another file: its own guess, not the last choice
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "README.md: neither its name nor its content says what it holds" in shown
+        assert "nothing to preview" in shown and "nothing was imported" not in shown
+
+    drive(new_app(demo_db), scenario)

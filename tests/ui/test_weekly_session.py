@@ -255,3 +255,55 @@ def test_the_session_footer_keeps_help_in_view_at_120_columns(db, stopwatch):
         assert "? Help" in footer and "x Follow-up done" in footer
 
     drive(new_app(path, NOW), go, size=(120, 40))
+
+
+def test_x_asks_which_follow_up_is_done_and_u_takes_it_back(db, stopwatch):
+    from netmaint_tui.services.followups import add_follow_up, list_follow_ups
+    from netmaint_tui.ui.screens.weekly_session import PickFollowUp
+
+    path, ids = db
+    with opened(path, NOW) as ctx:
+        add_follow_up(ctx, "book the workshop room", due=at(2025, 3, 13, 9), about=ids["lena"])
+
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        session = app.screen
+        session.index = session.plan.index(ids["lena"])
+        session._show()
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickFollowUp)
+        assert "book the workshop room" in screen_text(app) and "send Lena the paper" in screen_text(app)
+        await pilot.press("down", "enter")  # the second: the paper (due later)
+        await settle(app, pilot)
+        if isinstance(app.screen, ConfirmDialog):  # the thanks to Omar: not now
+            await pilot.press("n")
+            await settle(app, pilot)
+        return session
+
+    drive(new_app(path, NOW), go)
+    with opened(path, NOW) as ctx:
+        still = {f.what for f in list_follow_ups(ctx, "open")}
+    assert still == {"book the workshop room"}
+
+    # The undo history lives in the app: in one run, done then u.
+    async def both(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        session = app.screen
+        session.index = session.plan.index(ids["lena"])
+        session._show()
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the first: the room
+        await settle(app, pilot)
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("n")
+            await settle(app, pilot)
+        await pilot.press("u")
+        await settle(app, pilot)
+
+    drive(new_app(path, NOW), both)
+    with opened(path, NOW) as ctx:
+        assert {f.what for f in list_follow_ups(ctx, "open")} == {"book the workshop room"}

@@ -86,6 +86,9 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 tooltip="Correct the selected touch: when, channel, kind, minutes, people, note"),
         Binding("d", "delete_touch", "Delete touch", id="detail.delete_touch",
                 tooltip="Delete the selected touch (u undoes; restorable for 30 days)"),
+        # Listed here so the pane's help says it; the screen's Esc does it (see action_back).
+        Binding("escape", "back", "Back to the list", show=False, id="detail.back",
+                tooltip="Back to the contacts list (a filter is cleared)"),
     ]
 
     class TouchChosen(Message):
@@ -254,6 +257,9 @@ class ContactDetail(VerticalScroll, can_focus=True):
             self.notify("Select a touch first: j and k move through the history", severity="warning", markup=False)
             return
         self.post_message(self.TouchChosen(self._detail.id, touch.id, what))
+
+    def action_back(self) -> None:
+        raise SkipAction()  # on to the screen's Esc: back to the list, as from anywhere on it
 
     def action_page_down(self) -> None:
         self._scroll_by(self.scrollable_content_region.height)
