@@ -101,6 +101,8 @@ def open_snooze(app, cid: int) -> None:
 
 
 class ContactForm(FormScreen[T]):
+    DEFAULT_CSS = "ContactForm #f-notes { height: 4; }"  # with every field, the form is whole at 80×24
+
     def __init__(self, title: str, save: Callable[..., T], initial: dict | None = None) -> None:
         super().__init__(title, save)
         self.initial = initial or {}
@@ -122,7 +124,7 @@ class ContactForm(FormScreen[T]):
         yield self.row("Dates", SteadyInput("; ".join(f"{d['label']}={d['date']}" for d in v.get("dates", [])), id="f-dates",
                                             placeholder="work anniversary=2019-04-01; met=--06-12", highlighter=ControlsShown()))
         yield Label("Notes")
-        yield SteadyTextArea(v.get("notes", ""), id="f-notes")
+        yield SteadyTextArea(v.get("notes", ""), id="f-notes", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netmaint_tui.rules.dates import humanize_ago
@@ -28,6 +28,7 @@ from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen, typed_moment
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
 from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
+from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import reading
 
 DUE_FORMS = "fri 3pm, tomorrow, in 3d, 2025-03-20 14:00"
@@ -78,7 +79,7 @@ class FollowUpsScreen(Screen):
         self.items: list = []
 
     def compose(self):
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Vertical(id="fu-box"):  # the column titles inside the box, above the rows they name
             yield Static(id="fu-head")
             yield FollowUpList(id="fu-list")
@@ -86,6 +87,7 @@ class FollowUpsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.sub_title = "Follow-ups"
         self.reload()
         self.query_one(FollowUpList).focus()
 

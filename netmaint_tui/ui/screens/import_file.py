@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
 from netmaint_tui.io.formats import (
     CAPTURE,
@@ -42,6 +42,7 @@ from netmaint_tui.ui.workers import on_own_connection
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.people import PeopleScreen
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
+from netmaint_tui.ui.widgets.title_bar import TitleBar
 
 FORMATS = tuple((f.picker, f.name) for f in READABLE)
 ROWS_SHOWN = 12
@@ -128,7 +129,7 @@ class ImportScreen(Screen):
         self._format_set = guess_format(path) or "linkedin"
 
     def compose(self):
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Vertical(id="imp-form"):
             with Horizontal(classes="row"):
                 yield Label("File")

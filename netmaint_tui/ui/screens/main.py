@@ -11,15 +11,18 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
+from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.services.common import from_db
 from netmaint_tui.services.contacts import contact_detail, set_archived
 from netmaint_tui.services.due import SORTS, rank_ids, rows_for_ids
 from netmaint_tui.services.habit import week_summary
 from netmaint_tui.services.search import Finder, found_words
-from netmaint_tui.ui.format import fit_rows, safe
+from netmaint_tui.ui.format import ago, fit_rows, safe
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
+from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import on_own_connection, reading
 
 REASON_ROWS = 3  # the reason line's height (see app.tcss #reason)
@@ -112,7 +115,7 @@ class MainScreen(Screen):
         # is there. The detail and the week pane are mounted right after that frame (see
         # _complete_layout): their styles, layout and drawing would otherwise delay it. The
         # filter field is here from the start, so `/` and a name typed at once all reach it.
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield FilterField(self._filter_typed, id="filter")
@@ -200,10 +203,34 @@ class MainScreen(Screen):
 
     def _show_week(self, summary) -> None:
         self._week = summary
+        self._show_info()
         if self._completed:
             self.query_one("#week").show(summary)
             # The whole screen is there: the app's own start-up chores may run (once) now.
             self.call_after_refresh(self.app.start_up_done)
+
+    def _show_info(self) -> None:
+        """The title bar's right side: how many are listed, this week against the goal, the last sync."""
+        bits = [plural(len(self._ranking), "contact")]
+        week = self._week
+        if week is not None:
+            bits.append("this week " + week.progress_text() + (" ✓" if week.status == "met" else ""))
+        synced = self._last_sync_words()
+        if synced:
+            bits.append(synced)
+        self.query_one(TitleBar).show_info(" · ".join(bits))
+
+    def _last_sync_words(self) -> str:
+        settings = self.app.settings
+        if not any(getattr(settings, f"sync_{name}", None) for name in ("contacts", "follow_ups", "journal")):
+            return ""  # sync is not set up: nothing to say
+        from netmaint_tui.services.sync import last_sync  # lazy: only where sync is set up
+
+        try:
+            when = last_sync()
+        except Exception:  # busy or older than sync: the bar says the rest
+            return ""
+        return f"synced {ago(from_db(when), self.app.ctx.now())}" if when else "never synced"
 
     # --- data -----------------------------------------------------------------------------
 
@@ -246,6 +273,7 @@ class MainScreen(Screen):
         if text != self.filter_text:  # typed on meanwhile: narrowed again, as typed now
             ids = reading(self.app, lambda: self._finder.order(ranking, self.filter_text), ids)
         self._apply_ranking(ids, keep)
+        self._show_info()
 
     def _counted(self, worker, summary) -> None:
         if not worker.is_cancelled:

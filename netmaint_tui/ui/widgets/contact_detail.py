@@ -379,8 +379,8 @@ class ContactDetail(VerticalScroll, can_focus=True):
             stamp_text = Content.styled(stamp, stamp_style)
             if width - len(stamp) > NARROW or len(stamp) + line.cell_length <= width:
                 head_parts = _hanging(stamp_text, line, width, len(stamp))
-            else:  # too narrow beside the date: the rest on the rows below it, indented
-                head_parts = [stamp_text, "\n", *_hanging("  ", line, width, 2)]
+            else:  # too narrow to wrap beside the date: further rows indented under it
+                head_parts = _hanging("", stamp_text + line, width, 2)
             parts += ["\n", *head_parts]
             rows += 1 + sum(part == "\n" for part in head_parts)
             # A captured touch says where it came from, after its note (the head line is full).
