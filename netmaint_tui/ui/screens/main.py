@@ -31,9 +31,10 @@ SHORT_SCREEN = 32  # rows: a terminal shorter than this is "-short" (see widgets
 
 class MainFooter(Footer):
     """Below 108 columns the footer keeps the keys a newcomer needs first (Filter, Add, Log,
-    Follow-ups, Help, Note, Quit); the others are in ? and ctrl+p, and all of them still work."""
+    Follow-ups, Help, Note, Quit); the others (the detail pane's touch keys too) are in ? and ctrl+p,
+    and all of them still work."""
 
-    SECONDARY = {"edit_contact", "snooze", "archive", "weekly_session"}
+    SECONDARY = {"edit_contact", "snooze", "archive", "weekly_session", "edit_touch", "delete_touch"}
     # Below 64 columns, Filter, Help and Quit (and ctrl+p) are what fits on one row.
     TERTIARY = {"add_contact", "log_touch", "follow_ups", "quick_note_key"}
     DEFAULT_CSS = """
