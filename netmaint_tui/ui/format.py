@@ -36,6 +36,10 @@ def _one_cell(match: re.Match) -> str:
     return "\ufffd"  # C1 controls and bidirectional overrides
 
 
+def has_controls(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
 def one_for_one(text: str) -> str:
     """Like `safe`, but every control character becomes exactly one visible character, so a
     field's cursor (counted in characters) stays where it is."""

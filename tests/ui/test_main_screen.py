@@ -1005,7 +1005,7 @@ def test_a_drawn_row_is_redrawn_when_its_age_theme_or_data_changes(empty_db):
 
     def build(ctx):
         cid = add_contact(ctx, "Dana Lee", company="Cobalt")
-        log_touch(ctx, [cid], at=start.subtract(seconds=30))
+        log_touch(ctx, [cid], at=start.subtract(seconds=20))
 
     with opened(empty_db) as ctx:
         build(ctx)
