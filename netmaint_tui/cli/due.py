@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netmaint_tui.cli.base import command, count, dump_json, out, show
-from netmaint_tui.rules.dates import humanize_in
+from netmaint_tui.rules.priority import due_label
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.due import due_list
 
@@ -32,5 +32,5 @@ def print_due(ctx, *, limit: int = 20, as_json: bool = False, text: str = "", sn
         return
     width = min(28, max(len(show(r.name)) for r in rows))
     for i, r in enumerate(rows, 1):
-        when = humanize_in(r.days_until_due)
+        when = due_label(r.days_until_due, r.urgent)
         out(f"{i:>3}. {show(r.name)[:width]:<{width}}  {show(r.company)[:20]:<20}  {r.tier}  {when:>12}  {show(r.reason_shown)}")

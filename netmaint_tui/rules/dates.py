@@ -406,12 +406,31 @@ def calendar_months(earlier: date, later: date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
 
 
+def nearest(amount: float) -> int:
+    """The one rounding rule of every "in 5h", "3w ago", "2 weeks ago" the app and the command line
+    show: to the nearest whole unit, halves up (4 h 56 min is "5h", as 3 d 14 h is "4d")."""
+    return int(amount + 0.5)
+
+
+def day_amount(days: int, months: int) -> tuple[int, str]:
+    """`days` calendar days (and `months` calendar months) as one amount and its unit: "d" below
+    14 days, "w" below 120, "mo" below 730, then "y". Days and months are calendar counts, whole
+    already; weeks and years are rounded with `nearest`."""
+    if days < 14:
+        return days, "d"
+    if days < 120:
+        return nearest(days / 7), "w"
+    if days < 730:
+        return months, "mo"
+    return nearest(days / 365.25), "y"
+
+
 def humanize_ago(then: datetime, now: datetime) -> str:
     """A short age for list columns: `just now`, `5m ago`, `3h ago`, `2d ago`, `9w ago`, `14mo ago`, `3y ago`.
 
-    Below a day the elapsed time is used; from a day on, calendar days/months/years in now's zone
-    (so a DST change does not turn three days into "2d"). Days below 14 show as d, below 120 as w,
-    below 730 as mo, then y. A moment after `now` reads `in 5m`, `in 3d`, … with the same steps.
+    Below a day the elapsed time is used; from a day on, calendar days/months in now's zone (so a
+    DST change does not turn three days into "2d"), see day_amount. Every amount is rounded as
+    `nearest` says. A moment after `now` reads `in 5m`, `in 3d`, … with the same steps.
     """
     a, b = _as_pendulum(then), _as_pendulum(now)
     if a.tzinfo is not None and b.tzinfo is not None:
@@ -419,22 +438,17 @@ def humanize_ago(then: datetime, now: datetime) -> str:
     future = a > b
     early, late = (b, a) if future else (a, b)
     seconds = (late - early).total_seconds()
-    if seconds < 60:
+    if seconds < 30:
         return "just now"
-    if seconds < 3600:
-        amount = f"{int(seconds // 60)}m"
-    elif seconds < 86400:
-        amount = f"{int(seconds // 3600)}h"
-    else:
+    amount = ""
+    if nearest(seconds / 60) < 60:
+        amount = f"{nearest(seconds / 60)}m"
+    elif nearest(seconds / 3600) < 24:
+        amount = f"{nearest(seconds / 3600)}h"
+    if not amount:
         days = max(1, (late.date() - early.date()).days)  # calendar days, as the reason line counts them
-        if days < 14:
-            amount = f"{days}d"
-        elif days < 120:
-            amount = f"{days // 7}w"
-        elif days < 730:
-            amount = f"{calendar_months(early.date(), late.date())}mo"
-        else:
-            amount = f"{days // 365}y"
+        count, unit = day_amount(days, calendar_months(early.date(), late.date()))
+        amount = f"{count}{unit}"
     return f"in {amount}" if future else f"{amount} ago"
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from netmaint_tui.rules.dates import day_amount, humanize_in
+
 
 TIER_WEIGHT = {"A": 3, "B": 2, "C": 1}
 
@@ -67,19 +69,29 @@ def times(n: int) -> str:
 
 def weeks_ago(days: float, months: int) -> str:
     """`days` and `months`: calendar days and months (rules.dates.calendar_months) since the touch,
-    as the list's "9w ago" counts them."""
+    in the list's steps and rounding (rules.dates.day_amount): its "9w ago" is "9 weeks ago" here."""
     d = int(round(days))  # whole days, as the list's "9w ago" counts them
     if d <= 0:
         return "today"
     if d == 1:
         return "yesterday"
-    if d < 14:
-        return f"{d} days ago"
-    if d < 120:
-        return f"{d // 7} weeks ago"
-    if d < 730:
-        return f"{months} months ago"
-    return f"{d // 365} years ago"
+    count, unit = day_amount(d, months)
+    word = {"d": "day", "w": "week", "mo": "month", "y": "year"}[unit]
+    return f"{count} {word}{'' if count == 1 else 's'} ago"
+
+
+def due_label(days_until_due: int, follow_up: bool = False) -> str:
+    """The Due column of the app's list and of `netmaint due`, in one vocabulary: `follow-up` when an
+    open follow-up lifts the contact (see the reason for which), else `12d overdue`, `today`, `in 5d`."""
+    return "follow-up" if follow_up else humanize_in(days_until_due)
+
+
+def standing(overdue: float, days_until_due: int | None) -> str:
+    """How far along the cadence: `2.3× overdue` once due, else when it falls due (`due in 14d`,
+    `due today`), never "0.0× overdue" for someone touched today."""
+    if overdue >= 1 or days_until_due is None:
+        return f"{overdue:.1f}× overdue"
+    return "due today" if days_until_due <= 0 else f"due in {days_until_due}d"
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,8 @@ class ReasonFacts:
     months_since_heard: int = 0
     # Birthdays and anniversaries in the next week, soonest first: "birthday in 3 days".
     dates: tuple[str, ...] = ()
+    # Calendar days until the cadence makes them due (rules.priority.due_on); None: say the ratio.
+    days_until_due: int | None = None
 
 
 def balance(gives: int, asks: int) -> int:
@@ -118,7 +132,7 @@ def reason(f: ReasonFacts) -> str:
     if f.urgent_follow_up:
         parts.append(f.urgent_follow_up)
     parts.extend(f.dates)
-    parts.append(f"{f.overdue:.1f}× overdue")
+    parts.append(standing(f.overdue, f.days_until_due))
     parts.append(f.tier)
     if f.days_since_touch is None:
         parts.append("never touched")

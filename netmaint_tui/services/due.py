@@ -313,6 +313,7 @@ def _enrich(ctx: Context, raw: list[dict]) -> list[DueRow]:
             days_since_heard=None if heard is None else float((today - plain_date(heard.date())).days),
             months_since_heard=0 if heard is None else calendar_months(plain_date(heard.date()), today),
             dates=tuple(soon_words(o, today) for o, _, _ in upcoming(dates, today, SOON_DAYS)),
+            days_until_due=until,
         )
         rows.append(
             DueRow(

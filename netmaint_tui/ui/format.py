@@ -7,17 +7,13 @@ import re
 from rich.highlighter import Highlighter
 from textual.content import Content
 
-from netmaint_tui.rules.dates import humanize_ago, humanize_in
+from netmaint_tui.rules.dates import humanize_ago
 from netmaint_tui.rules.text import visible
 
 
 def safe(text, single_line: bool = True) -> str:
     """User text made inert for the terminal (controls shown as placeholders)."""
     return visible("" if text is None else str(text), single_line=single_line)
-
-
-def due_words(days_until_due: int) -> str:
-    return humanize_in(days_until_due)
 
 
 def ago(then, now) -> str:
@@ -38,6 +34,10 @@ def _one_cell(match: re.Match) -> str:
     if code == 0x7F:
         return "\u2421"  # ␡
     return "\ufffd"  # C1 controls and bidirectional overrides
+
+
+def has_controls(text: str) -> bool:
+    return _CONTROL.search(text) is not None
 
 
 def one_for_one(text: str) -> str:
@@ -71,3 +71,21 @@ def rows(pieces: list, sep: Content | str, width: int) -> Content:
         else:
             out, used = out + sep + piece, used + sep.cell_length + piece.cell_length
     return out
+
+
+def fit_rows(text: str, width: int, height: int) -> str:
+    """`text` wrapped to `width` and cut after `height` rows at a word, an ellipsis saying so:
+    the reason line under the list never stops mid-sentence at the pane's edge."""
+    if width <= 0:
+        return text
+    rows = [row.plain for row in Content(text).wrap(width)]
+    if len(rows) <= height:
+        return text
+    kept = rows[:height]
+    last = kept[-1].rstrip()
+    while last and len(last) + 2 > width:  # room for " …"
+        cut = last.rfind(" ")
+        last = last[:cut].rstrip() if cut > 0 else last[: width - 2]
+    cut = last.rstrip(" ·,")
+    kept[-1] = cut + " …"
+    return " ".join(kept)  # rows broke at spaces: the pane wraps them again the same way

@@ -17,9 +17,9 @@ import pytest
 from textual.widgets import Input, Select, TextArea
 
 from netmaint_tui.ui.screens.forms import ConfirmDialog
-from netmaint_tui.ui.screens.quick_note import QuickNoteScreen, RestoreDraftDialog
+from netmaint_tui.ui.screens.quick_note import CloseNoteDialog, QuickNoteScreen, RestoreDraftDialog
 from netmaint_tui.ui.widgets.contact_field import Completions, ContactField, entries_from, match_names
-from tests.ui.conftest import NOW, ZONE, burst, drive, key_event, new_app, notifications, opened, settle, widget_text
+from tests.ui.conftest import NOW, ZONE, burst, drive, key_event, new_app, notifications, opened, screen_text, settle, widget_text
 
 HOSTILE_MARKUP = "[bold red]Eve[/]"
 HOSTILE_ESCAPE = "Mal\x1b]0;pwned\x07lory"
@@ -227,29 +227,38 @@ def test_a_date_it_cannot_read_or_a_future_one_stays_in_the_form_and_nothing_is_
         assert touches_with(ctx, db.ids["dana"]) == []
 
 
-def test_esc_asks_before_throwing_away_a_note_and_an_empty_one_just_closes(db):
+def test_esc_asks_to_keep_or_discard_a_note_and_an_empty_one_just_closes(db):
     async def go(app, pilot):
         await pilot.press("n")
         await pilot.pause()
+        assert "Esc close: keep as draft or discard" in screen_text(app)
         await burst(app, pilot, *"dana", "tab", *"half a thought")
         await pilot.pause()
         assert draft_row()["note"] == "half a thought"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, CloseNoteDialog)
+        assert "Keep as draft (k)" in screen_text(app) and "Discard (d)" in screen_text(app)
+        await pilot.press("escape")  # back to the note
+        await pilot.pause()
+        assert app.screen.query_one("#qn-note", TextArea).text == "half a thought"
+        await pilot.press("escape", "k")  # kept as a draft: closed, and the next n brings it back
+        await pilot.pause()
+        assert not isinstance(app.screen, (QuickNoteScreen, CloseNoteDialog))
+        assert draft_row()["note"] == "half a thought"
         await pilot.press("n")
         await pilot.pause()
         assert app.screen.query_one("#qn-note", TextArea).text == "half a thought"
-        await pilot.press("escape", "y")
+        await pilot.press("escape", "d")  # discarded deliberately
         await pilot.pause()
-        assert not isinstance(app.screen, (QuickNoteScreen, ConfirmDialog))
-        assert draft_row() is None  # deliberately discarded
+        assert not isinstance(app.screen, (QuickNoteScreen, CloseNoteDialog))
+        assert draft_row() is None
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, QuickNoteScreen)
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, (QuickNoteScreen, ConfirmDialog))
+        assert not isinstance(app.screen, (QuickNoteScreen, CloseNoteDialog))
 
     drive(new_app(db, NOW), go)
     with opened(db, NOW) as ctx:

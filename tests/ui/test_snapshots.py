@@ -1,4 +1,5 @@
-"""A few pictures of the app on the fixed sample network: a small terminal, help, and the log form.
+"""Pictures of the app on the fixed sample network, at 120×40 and 80×24: the main screen, the
+detail with a long history, the weekly session, the quick note, the follow-ups, the forms and help.
 
 Update after an intended change to the look: pytest tests/ui/test_snapshots.py --snapshot-update,
 then look at the new SVGs under __snapshots__/ before committing them.
@@ -6,7 +7,11 @@ then look at the new SVGs under __snapshots__/ before committing them.
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import new_app, settle
+
+SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 
 
 async def loaded(pilot) -> None:
@@ -33,13 +38,55 @@ def _snap(snap_compare, app, size, keys=()):
         close_database()
 
 
-def test_main_screen_at_80x24(snap_compare, demo_db):
-    assert _snap(snap_compare, new_app(demo_db), (80, 24))
-
-
 def test_help_screen(snap_compare, demo_db):
     assert _snap(snap_compare, new_app(demo_db), (120, 40), keys=["question_mark"])
 
 
 def test_log_form(snap_compare, demo_db):
     assert _snap(snap_compare, new_app(demo_db), (120, 40), keys=["j", "l"])
+
+
+@pytest.fixture
+def still_stopwatch(monkeypatch):
+    """The weekly session's stopwatch, stopped: its ⏱ reads 0:00 however long the picture takes."""
+    from netmaint_tui.ui.screens import weekly_session
+
+    monkeypatch.setattr(weekly_session, "monotonic", lambda: 1000.0)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_main_screen(snap_compare, demo_db, size):
+    assert _snap(snap_compare, new_app(demo_db), size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_detail_with_a_long_history(snap_compare, demo_db, size):
+    assert _snap(snap_compare, new_app(demo_db), size, keys=["enter", "j", "j", "j"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_weekly_session(snap_compare, demo_db, still_stopwatch, size):
+    assert _snap(snap_compare, new_app(demo_db), size, keys=["w"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_quick_note(snap_compare, demo_db, size):
+    assert _snap(snap_compare, new_app(demo_db), size, keys=["n", "tab", "t", "o", "d", "o", "colon", "space", "c", "a", "l", "l"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_follow_ups(snap_compare, demo_db, size):
+    assert _snap(snap_compare, new_app(demo_db), size, keys=["f"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_add_contact_form(snap_compare, demo_db, size):
+    assert _snap(snap_compare, new_app(demo_db), size, keys=["a"])
+
+
+def test_help_screen_at_80x24(snap_compare, demo_db):
+    assert _snap(snap_compare, new_app(demo_db), (80, 24), keys=["question_mark"])
+
+
+def test_log_form_at_80x24(snap_compare, demo_db):
+    assert _snap(snap_compare, new_app(demo_db), (80, 24), keys=["j", "l"])

@@ -94,16 +94,16 @@ def test_a_whole_session_by_keys_logs_snoozes_thanks_and_ends_with_the_streak(db
         assert "next touch: give" in screen_text(app)
         await pilot.press("e")
         await pilot.pause()
-        await burst(app, pilot, *"todo: send the intro fri")
+        await burst(app, pilot, *"Sent the intro.", "enter", *"todo: send the intro fri")
         stopwatch.now += 754
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert screen.current_id() == plan[1]
         assert "Session 2/3" in screen_text(app) and "⏱ 12:34" in screen_text(app)
         assert "next touch: catch-up" in screen_text(app)  # give is for one touch only
 
-        # c, then Enter with no note: a call, a catch-up
-        await pilot.press("c", "enter")
+        # c, then ctrl+s with no note: a call, a catch-up
+        await pilot.press("c", "ctrl+s")
         await settle(app, pilot)
         assert screen.current_id() == ids["lena"]
         assert "send Lena the paper" in screen_text(app)
@@ -141,7 +141,7 @@ def test_a_whole_session_by_keys_logs_snoozes_thanks_and_ends_with_the_streak(db
 
     with opened(path, NOW) as ctx:
         (email,) = contact_detail(ctx, first).history
-        assert (email.channel, email.kind, email.note) == ("email", "give", "todo: send the intro fri")
+        assert (email.channel, email.kind, email.note) == ("email", "give", "Sent the intro.\ntodo: send the intro fri")
         assert email.at == at(2025, 3, 12, 10)
         assert [f.what for f in list_follow_ups(ctx)] == ["send the intro"]
         assert [(t.channel, t.kind, t.note) for t in contact_detail(ctx, second).history] == [("call", "catch-up", "")]
@@ -245,13 +245,68 @@ def test_the_summary_offers_only_its_own_keys(db, stopwatch):
     drive(new_app(path, NOW), go, size=(80, 24))
 
 
-def test_the_session_footer_keeps_help_in_view_at_120_columns(db, stopwatch):
+def test_the_session_says_its_keys_once_and_shows_the_plan_beside_the_contact(db, stopwatch):
     path, _ = db
 
     async def go(app, pilot):
         await pilot.press("w")
         await settle(app, pilot)
-        footer = screen_text(app).split("\n")[-1]
-        assert "? Help" in footer and "x Follow-up done" in footer
+        shown = screen_text(app)
+        assert shown.count("x follow-up done") == 1 and "? help" in shown
+        assert "Follow-up done" not in shown  # no footer saying them a second time
+        plan = str(app.screen.query_one("#ws-plan").render())
+        assert plan.startswith("Plan") and "›  1. " in plan and len(plan.split("\n")) == 1 + len(app.screen.plan)
 
     drive(new_app(path, NOW), go, size=(120, 40))
+
+
+def test_x_asks_which_follow_up_is_done_and_u_takes_it_back(db, stopwatch):
+    from netmaint_tui.services.followups import add_follow_up, list_follow_ups
+    from netmaint_tui.ui.screens.weekly_session import PickFollowUp
+
+    path, ids = db
+    with opened(path, NOW) as ctx:
+        add_follow_up(ctx, "book the workshop room", due=at(2025, 3, 13, 9), about=ids["lena"])
+
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        session = app.screen
+        session.index = session.plan.index(ids["lena"])
+        session._show()
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickFollowUp)
+        assert "book the workshop room" in screen_text(app) and "send Lena the paper" in screen_text(app)
+        await pilot.press("down", "enter")  # the second: the paper (due later)
+        await settle(app, pilot)
+        if isinstance(app.screen, ConfirmDialog):  # the thanks to Omar: not now
+            await pilot.press("n")
+            await settle(app, pilot)
+        return session
+
+    drive(new_app(path, NOW), go)
+    with opened(path, NOW) as ctx:
+        still = {f.what for f in list_follow_ups(ctx, "open")}
+    assert still == {"book the workshop room"}
+
+    # The undo history lives in the app: in one run, done then u.
+    async def both(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        session = app.screen
+        session.index = session.plan.index(ids["lena"])
+        session._show()
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the first: the room
+        await settle(app, pilot)
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("n")
+            await settle(app, pilot)
+        await pilot.press("u")
+        await settle(app, pilot)
+
+    drive(new_app(path, NOW), both)
+    with opened(path, NOW) as ctx:
+        assert {f.what for f in list_follow_ups(ctx, "open")} == {"book the workshop room"}

@@ -98,7 +98,7 @@ def test_log_a_touch_and_see_it_in_due(net, capsys):
     assert dana["last_touch"] == "2025-03-11T15:00:00+01:00"
     assert dana["balance"] == 1
     assert dana["due"] == "2025-04-10"
-    assert dana["reason"] == "0.0× overdue · A · last: call yesterday · gave once"
+    assert dana["reason"] == "due in 29d · A · last: call yesterday · gave once"
 
 
 def test_log_several_contacts_at_once(net, capsys):
@@ -914,3 +914,10 @@ def test_a_reading_command_on_a_database_that_is_not_there_creates_nothing(env, 
     (tmp_path / "text.db").write_text("hello\n")
     assert "is not a database file" in fails(capsys, "--db", str(tmp_path / "text.db"), "due", code=1)
     assert (tmp_path / "text.db").read_text() == "hello\n"
+
+
+def test_due_says_follow_up_where_the_app_does(net, capsys):
+    """A contact lifted by a follow-up reads "follow-up" in the Due column, as in the app's list."""
+    ok(capsys, "follow-up", "Dana", "send", "the", "deck", "--due", "2025-03-01 09:00")
+    dana = next(line for line in ok(capsys, "due").splitlines() if "Dana Haddad" in line)
+    assert "   follow-up  follow-up overdue: send the deck" in dana and "overdue  follow-up" not in dana

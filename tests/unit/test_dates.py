@@ -336,15 +336,19 @@ def test_local_midnight_utc_accepts_a_timezone_object_and_week_lengths_follow_ds
 @pytest.mark.parametrize(
     "then, expected",
     [
-        (berlin(2025, 3, 12, 9, 59, 30), "just now"),
+        (berlin(2025, 3, 12, 9, 59, 45), "just now"),
+        (berlin(2025, 3, 12, 9, 59, 30), "1m ago"),  # every amount to the nearest unit, halves up
         (berlin(2025, 3, 12, 9, 55), "5m ago"),
-        (berlin(2025, 3, 12, 9, 0, 1), "59m ago"),
+        (berlin(2025, 3, 12, 9, 0, 31), "59m ago"),
+        (berlin(2025, 3, 12, 9, 0, 1), "1h ago"),
         (berlin(2025, 3, 12, 7, 0), "3h ago"),
-        (berlin(2025, 3, 11, 10, 1), "23h ago"),
+        (berlin(2025, 3, 12, 5, 4), "5h ago"),  # 4 h 56 min
+        (berlin(2025, 3, 11, 11, 1), "23h ago"),
         (berlin(2025, 3, 10, 10, 0), "2d ago"),
         (berlin(2025, 2, 27, 10, 0), "13d ago"),
         (berlin(2025, 2, 26, 10, 0), "2w ago"),
         (berlin(2025, 1, 8, 10, 0), "9w ago"),
+        (berlin(2025, 1, 4, 10, 0), "10w ago"),     # 67 days: 9.6 weeks
         (berlin(2024, 11, 13, 10, 0), "17w ago"),   # 119 days
         (berlin(2024, 11, 12, 10, 0), "4mo ago"),   # 120 days
         (berlin(2024, 1, 12, 10, 0), "14mo ago"),
@@ -355,6 +359,12 @@ def test_local_midnight_utc_accepts_a_timezone_object_and_week_lengths_follow_ds
 )
 def test_humanize_ago(then, expected):
     assert humanize_ago(then, NOW) == expected
+
+
+def test_the_future_is_rounded_as_the_past():
+    assert humanize_ago(NOW.add(hours=4, minutes=56), NOW) == "in 5h"
+    assert humanize_ago(NOW.add(hours=4, minutes=29), NOW) == "in 4h"
+    assert humanize_ago(NOW.add(days=3, hours=14), NOW) == "in 4d"  # Sunday 00:00 from Wednesday 10:00
 
 
 def test_humanize_ago_counts_calendar_days_across_dst():
@@ -417,8 +427,8 @@ def test_in_zone_keeps_a_moment_the_zone_would_carry_off_the_calendar():
     assert in_zone(last, "Asia/Tokyo") == last
     assert in_zone(first, "Asia/Tokyo").date() == date(1, 1, 1)  # east of UTC it still fits
     assert in_zone(NOW, NEW_YORK) == NOW and in_zone(NOW, NEW_YORK).utcoffset().total_seconds() == -4 * 3600
-    assert humanize_ago(first, NOW.in_timezone(NEW_YORK)) == "2025y ago"
-    assert humanize_ago(last, NOW.in_timezone("Asia/Tokyo")) == "in 7980y"
+    assert humanize_ago(first, NOW.in_timezone(NEW_YORK)) == "2024y ago"  # 2024.2 years of 365.25 days
+    assert humanize_ago(last, NOW.in_timezone("Asia/Tokyo")) == "in 7975y"
 
 
 def test_now_in_the_hour_that_repeats_when_summer_time_ends_is_not_in_the_future(tmp_db, make_ctx):

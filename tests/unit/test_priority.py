@@ -183,3 +183,27 @@ def test_reason_says_when_they_last_wrote_if_after_the_last_touch():
 def test_reason_rounds_overdue_to_one_place():
     facts = ReasonFacts(tier="A", overdue=1.26, days_since_touch=38, last_channel="email", gives=0, asks=0)
     assert reason(facts).startswith("1.3× overdue")
+
+
+def test_a_contact_not_yet_due_says_when_it_falls_due_not_a_ratio_below_one():
+    from netmaint_tui.rules.priority import standing
+
+    touched_today = ReasonFacts(tier="A", overdue=0.0, days_since_touch=0, last_channel="call", gives=0, asks=0,
+                                days_until_due=30)
+    assert reason(touched_today) == "due in 30d · A · last: call today"
+    assert standing(0.9, 14) == "due in 14d" and standing(0.99, 0) == "due today"
+    assert standing(1.4, -3) == "1.4× overdue" and standing(1.0, 3) == "1.0× overdue"  # a birthday made them due
+
+
+def test_the_due_column_says_follow_up_wherever_a_follow_up_lifts_the_contact():
+    from netmaint_tui.rules.priority import due_label
+
+    assert due_label(-11, follow_up=True) == "follow-up"
+    assert [due_label(d) for d in (-11, 0, 5)] == ["11d overdue", "today", "in 5d"]
+
+
+def test_the_reasons_weeks_are_rounded_as_the_lists():
+    from netmaint_tui.rules.dates import day_amount
+
+    assert weeks_ago(66, 2) == "9 weeks ago" and weeks_ago(67, 2) == "10 weeks ago"
+    assert day_amount(67, 2) == (10, "w")

@@ -456,7 +456,9 @@ def test_reasons_and_balance(network, ctx):
     assert ana.reason == "2.1× overdue · A · last: meeting 9 weeks ago · asked twice, gave once · suggest a give, not an ask"
     assert (ana.gives, ana.asks, ana.balance) == (1, 2, -1)
     assert by["Dia Dubois"].reason == "1.1× overdue · B · never touched"
-    assert by["Eli Evans"].reason == "0.5× overdue · A · last: message 7 days ago · gave once"
+    # not due yet: when it falls due, not a ratio below 1 beside the list's "in 7d"
+    assert by["Eli Evans"].reason == "due in 7d · A · last: message 7 days ago · gave once"
+    assert by["Eli Evans"].days_until_due == 7
     assert by["Eli Evans"].balance == 1
 
 
@@ -484,7 +486,7 @@ def test_an_open_follow_up_due_within_a_day_comes_first(network, ctx):
     followups.add_follow_up(ctx, "far away", due=ctx.now().add(days=3), suggested_by=network["Cem"])
     rows = due_list(ctx)
     assert names(rows)[0] == "Ben Becker"
-    assert rows[0].urgent and rows[0].reason.startswith("follow-up due today 15:00: send the deck · 0.5× overdue")
+    assert rows[0].urgent and rows[0].reason.startswith("follow-up due today 15:00: send the deck · due in 45d")
     assert not any(r.urgent for r in rows[1:])
     assert names(rows)[1:] == ["Ana Alvarez", "Dia Dubois", "Cem Çelik", "Eli Evans"]
 

@@ -101,6 +101,8 @@ def open_snooze(app, cid: int) -> None:
 
 
 class ContactForm(FormScreen[T]):
+    DEFAULT_CSS = "ContactForm #f-notes { height: 4; }"  # with every field, the form is whole at 80×24
+
     def __init__(self, title: str, save: Callable[..., T], initial: dict | None = None) -> None:
         super().__init__(title, save)
         self.initial = initial or {}
@@ -122,7 +124,7 @@ class ContactForm(FormScreen[T]):
         yield self.row("Dates", SteadyInput("; ".join(f"{d['label']}={d['date']}" for d in v.get("dates", [])), id="f-dates",
                                             placeholder="work anniversary=2019-04-01; met=--06-12", highlighter=ControlsShown()))
         yield Label("Notes")
-        yield SteadyTextArea(v.get("notes", ""), id="f-notes")
+        yield SteadyTextArea(v.get("notes", ""), id="f-notes", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
@@ -181,8 +183,11 @@ class SnoozeDialog(ModalScreen[dt.date | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="snooze.cancel")]
     DEFAULT_CSS = """
     SnoozeDialog { align: center middle; }
-    SnoozeDialog > Vertical { width: 50; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
+    SnoozeDialog > Vertical { width: 56; max-width: 96%; height: auto; border: thick $primary; background: $surface;
+        padding: 0 1; }
     SnoozeDialog OptionList { height: auto; }
+    SnoozeDialog #snooze-date { margin-top: 1; }
+    SnoozeDialog #snooze-help { color: $text-muted; }
     SnoozeDialog #snooze-error { color: $error; }
     """
     CHOICES = (("1w", "1 week"), ("1m", "1 month"), ("3m", "3 months"), ("date", "until a date…"))
@@ -196,11 +201,15 @@ class SnoozeDialog(ModalScreen[dt.date | None]):
         with Vertical() as box:
             box.border_title = Content(f"Snooze {safe(self.contact_name)}")
             yield OptionList(*[Option(label, id=key) for key, label in self.CHOICES], id="snooze-choices")
-            yield SteadyInput(placeholder="a date: 2026-01-15, fri, in 10d — then Enter", id="snooze-date")
+            yield SteadyInput(placeholder="until…", compact=True, id="snooze-date")
+            # The example is a date to come, whatever today is: six weeks on.
+            example = self.app.ctx.now().add(weeks=6).date().isoformat()
+            yield Static(Content(f"a date ({example}), fri or in 10d, then Enter"), id="snooze-help")
             yield Static(id="snooze-error")
 
     def on_mount(self) -> None:
         self.query_one("#snooze-date").display = False
+        self.query_one("#snooze-help").display = False
         self.query_one(OptionList).focus()
 
     @on(OptionList.OptionSelected)
@@ -208,6 +217,7 @@ class SnoozeDialog(ModalScreen[dt.date | None]):
         if event.option.id == "date":
             field = self.query_one("#snooze-date", Input)
             field.display = True
+            self.query_one("#snooze-help").display = True
             field.focus()
             return
         self._try(event.option.id)

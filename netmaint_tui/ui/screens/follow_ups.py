@@ -15,17 +15,20 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netmaint_tui.rules.dates import humanize_ago
 from netmaint_tui.services.common import InputError, UnknownContact
-from netmaint_tui.services.followups import add_follow_up_with_people, list_follow_ups, reschedule, set_status, thank
+from netmaint_tui.services.followups import (
+    add_follow_up_with_people, get_follow_up, list_follow_ups, reschedule, set_status, thank,
+)
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen, typed_moment
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
 from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
+from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import reading
 
 DUE_FORMS = "fri 3pm, tomorrow, in 3d, 2025-03-20 14:00"
@@ -76,7 +79,7 @@ class FollowUpsScreen(Screen):
         self.items: list = []
 
     def compose(self):
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Vertical(id="fu-box"):  # the column titles inside the box, above the rows they name
             yield Static(id="fu-head")
             yield FollowUpList(id="fu-list")
@@ -84,6 +87,7 @@ class FollowUpsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.sub_title = "Follow-ups"
         self.reload()
         self.query_one(FollowUpList).focus()
 
@@ -249,6 +253,7 @@ class FollowUpsScreen(Screen):
 
         def rescheduled(due: dt.datetime | None) -> None:
             if due is not None:
+                self._say_if_past(due)
                 self._saved(keep=f.id)
 
         self.app.push_screen(DueDialog(f.what, f.due.strftime("%Y-%m-%d %H:%M"), save), rescheduled)
@@ -262,9 +267,17 @@ class FollowUpsScreen(Screen):
         def added(follow_up_id: int | None) -> None:
             if follow_up_id is not None:
                 self.notify("Follow-up added", markup=False)
+                self._say_if_past(get_follow_up(ctx, follow_up_id).due)
                 self._saved(keep=follow_up_id)
 
         self.app.push_screen(AddFollowUpForm(save), added)
+
+    def _say_if_past(self, due: dt.datetime) -> None:
+        """A due time already gone is kept (catching up on last week's promises is normal), and said."""
+        now = self.app.ctx.now()
+        if due < now:
+            self.notify(f"That due time is already past ({when_words(due, now)}): it is listed as overdue",
+                        severity="warning", markup=False, timeout=6)
 
     def action_open_contact(self) -> None:
         f = self._need()

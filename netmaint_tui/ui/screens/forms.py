@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from netmaint_tui.rules.dates import DateInputError, parse_when
 from netmaint_tui.rules.schema import label
@@ -50,7 +50,10 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     FormScreen #form-fields { height: auto; max-height: 30; }
     FormScreen .row { height: auto; }
     FormScreen .row > Label { width: 12; padding: 1 1 0 0; color: $text-muted; }
+    FormScreen .row.-compact { height: 1; margin-top: 0; }
+    FormScreen .row.-compact > Label { padding: 0 1 0 0; }
     FormScreen .row > Input, FormScreen .row > Select { width: 1fr; }
+    FormScreen #form-fields > Label { color: $text-muted; }
     FormScreen TextArea { height: 6; }
     FormScreen #form-error { color: $error; height: auto; }
     FormScreen #form-help { color: $text-muted; }
@@ -103,6 +106,11 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     @staticmethod
     def row(label: str, widget):
+        """The label beside its field. A one-line field is drawn compact, one row high, so a
+        whole contact fits at 80×24; a name field with its suggestions keeps its own height."""
+        if isinstance(widget, (Input, Select)):
+            widget.compact = True
+            return Horizontal(Label(label), widget, classes="row -compact")
         return Horizontal(Label(label), widget, classes="row")
 
     def values(self) -> dict:  # pragma: no cover - overridden

@@ -5,7 +5,7 @@ HELP_GROUP ("Contacts pane", "Everywhere")."""
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -48,6 +48,11 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 84; max-width: 96%; height: 90%; border: thick $primary;
         background: $surface; padding: 0 1; }
+    HelpScreen .help-pane { margin-top: 1; }
+    HelpScreen .help-pane:first-child { margin-top: 0; }
+    HelpScreen .help-row { height: auto; }
+    HelpScreen .help-keys { width: 20; padding-left: 2; }
+    HelpScreen .help-desc { width: 1fr; }
     """
 
     def __init__(self, groups: dict[str, list[tuple[str, str]]]) -> None:
@@ -55,18 +60,18 @@ class HelpScreen(ModalScreen[None]):
         self.groups = groups
 
     def compose(self):
+        # A row per key: its description wraps beside the keys, not under them.
         with VerticalScroll() as box:
             box.border_title = "Keys (Esc to close)"
-            parts: list = []
             order = ["Contacts pane", "Detail pane", "Main screen", "Everywhere"]
             for pane in sorted(self.groups, key=lambda p: order.index(p) if p in order else -1):
-                parts += [(pane, "bold $accent"), "\n"]
+                yield Static(Content.styled(pane, "bold $accent"), classes="help-pane")
                 for keys, desc in self.groups[pane]:
-                    parts += [(f"  {keys:<18}", "bold"), desc, "\n"]
-                parts.append("\n")
-            parts += [("Dates you can type: ", "$text-muted"),
-                      "now, 2025-03-04 15:30, yesterday 3pm, fri, 2h ago, 3d ago, in 2d"]
-            yield Static(Content.assemble(*parts))
+                    yield Horizontal(Static(Content.styled(keys, "bold"), classes="help-keys"),
+                                     Static(Content(desc), classes="help-desc"), classes="help-row")
+            yield Static(Content.assemble(("Dates you can type: ", "$text-muted"),
+                                          "now, 2025-03-04 15:30, yesterday 3pm, fri, 2h ago, 3d ago, in 2d"),
+                         classes="help-pane")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
 from netmaint_tui.io.formats import (
     CAPTURE,
@@ -29,6 +29,7 @@ from netmaint_tui.io.formats import (
     WrongFormat,
     file_format,
     guess_format,
+    identify,
     locate_capture,
 )
 from netmaint_tui.paths import config_file
@@ -41,6 +42,7 @@ from netmaint_tui.ui.workers import on_own_connection
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.people import PeopleScreen
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
+from netmaint_tui.ui.widgets.title_bar import TitleBar
 
 FORMATS = tuple((f.picker, f.name) for f in READABLE)
 ROWS_SHOWN = 12
@@ -123,10 +125,11 @@ class ImportScreen(Screen):
         self.busy = False
         self.outcome: Outcome | None = None
         self._format_chosen = False  # the user picked one: stop guessing from the name
+        self._chosen_for = ""  # the path the user picked it for
         self._format_set = guess_format(path) or "linkedin"
 
     def compose(self):
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Vertical(id="imp-form"):
             with Horizontal(classes="row"):
                 yield Label("File")
@@ -163,6 +166,9 @@ class ImportScreen(Screen):
 
     @on(Input.Changed, "#imp-path")
     def _path_changed(self, event: Input.Changed) -> None:
+        # A format picked by hand is for the file it was picked for: another file is guessed anew.
+        if self._format_chosen and event.value.strip() != self._chosen_for:
+            self._format_chosen = False
         guessed = guess_format(event.value)
         if guessed and not self._format_chosen:
             self._format_set = guessed
@@ -173,6 +179,7 @@ class ImportScreen(Screen):
         # Only a value this screen did not set itself is the user's choice.
         if event.value != self._format_set:
             self._format_chosen = True
+            self._chosen_for = self.query_one("#imp-path", Input).value.strip()
 
     @on(Input.Submitted, "#imp-path")
     def _submitted(self) -> None:
@@ -215,11 +222,14 @@ class ImportScreen(Screen):
         self.query_one("#imp-progress-box").display = True
         self._progress("reading", 0, 0)
         self._show_text(Content.assemble(("Previewing…" if dry_run else "Importing…", "$text-muted")))
-        self._work(path, fmt, dry_run)
+        self._work(path, fmt, dry_run, guessed=not self._format_chosen)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _work(self, path: Path, fmt: str, dry_run: bool) -> None:
+    def _work(self, path: Path, fmt: str, dry_run: bool, guessed: bool = False) -> None:
+        """`guessed`: the format was not picked by hand, so what the file's content says wins."""
         outcome = Outcome(dry_run=dry_run, name=path.name)
+        # Said when it stops: a preview never writes, so it did not "import nothing".
+        stopped = "nothing to preview" if dry_run else "nothing was imported"
         if file_format(fmt).kind != CAPTURE and path.is_dir():
             held = locate_capture(path)  # a vdir or a Maildir: what else would a folder be
             if held is not None:
@@ -233,6 +243,14 @@ class ImportScreen(Screen):
             data = read_import_file(path)
         except InputError as exc:
             outcome.error = str(exc)
+        if not outcome.error and guessed:
+            found = identify(data)
+            if found is not None and found != fmt and file_format(found).reader:
+                fmt = found
+                self.app.call_from_thread(self._set_format, found)
+            elif found is None and guess_format(str(path)) is None:
+                outcome.error = (f"{path.name}: neither its name nor its content says what it holds; "
+                                 f"choose its format under “As”; {stopped}")
         if not outcome.error:
             def progress(phase: str, done: int, total: int) -> None:
                 self.app.call_from_thread(self._progress, phase, done, total)
@@ -243,12 +261,12 @@ class ImportScreen(Screen):
             except WrongFormat as exc:
                 found = file_format(exc.found)
                 outcome.error = (f"{path.name} looks like a {found.label}: choose “{found.picker}” as the format; "
-                                 "nothing was imported")
+                                 f"{stopped}")
             except FormatError as exc:
                 where = f" line {exc.line}" if exc.line else ""
-                outcome.error = f"{path.name}{where}: {exc.message}; nothing was imported"
+                outcome.error = f"{path.name}{where}: {exc.message}; {stopped}"
             except (InputError, StoreError) as exc:
-                outcome.error = f"{exc}; nothing was imported"
+                outcome.error = f"{exc}; {stopped}"
         self.app.call_from_thread(self._done, outcome)
 
     def _capture(self, path: Path, fmt: str, outcome: Outcome) -> None:
@@ -266,7 +284,7 @@ class ImportScreen(Screen):
         except NoAddresses:
             outcome.error = str(NoAddresses(str(config_file()), "netmaint config edit opens it"))
         except (InputError, StoreError) as exc:
-            outcome.error = f"{exc}; nothing was captured"
+            outcome.error = f"{exc}; " + ("nothing to preview" if outcome.dry_run else "nothing was captured")
 
     def _set_format(self, name: str) -> None:
         self._format_set = name

@@ -11,31 +11,44 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
+from netmaint_tui.rules.vocabulary import plural
+from netmaint_tui.services.common import from_db
 from netmaint_tui.services.contacts import contact_detail, set_archived
 from netmaint_tui.services.due import SORTS, rank_ids, rows_for_ids
 from netmaint_tui.services.habit import week_summary
 from netmaint_tui.services.search import Finder, found_words
-from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.format import ago, fit_rows, safe
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
+from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import on_own_connection, reading
 
+REASON_ROWS = 3  # the reason line's height (see app.tcss #reason)
 SHORT_SCREEN = 32  # rows: a terminal shorter than this is "-short" (see widgets.week_tracker)
 
 
 class MainFooter(Footer):
     """Below 108 columns the footer keeps the keys a newcomer needs first (Filter, Add, Log,
-    Follow-ups, Help, Note, Quit); the others are in ? and ctrl+p, and all of them still work."""
+    Follow-ups, Help, Note, Quit); the others (the detail pane's touch keys too) are in ? and ctrl+p,
+    and all of them still work."""
 
-    SECONDARY = {"edit_contact", "snooze", "archive", "weekly_session"}
-    DEFAULT_CSS = "MainFooter.-narrow FooterKey.-secondary { display: none; }"
+    SECONDARY = {"edit_contact", "snooze", "archive", "weekly_session", "edit_touch", "delete_touch"}
+    # Below 64 columns, Filter, Help and Quit (and ctrl+p) are what fits on one row.
+    TERTIARY = {"add_contact", "log_touch", "follow_ups", "quick_note_key"}
+    DEFAULT_CSS = """
+    MainFooter.-narrow FooterKey.-secondary { display: none; }
+    MainFooter.-tiny FooterKey.-tertiary { display: none; }
+    """
 
     def compose(self):
         for widget in super().compose():
-            if getattr(widget, "action", None) in self.SECONDARY:  # a FooterKey: one key's label
+            action = getattr(widget, "action", None)  # a FooterKey: one key's label
+            if action in self.SECONDARY:
                 widget.add_class("-secondary")
+            elif action in self.TERTIARY:
+                widget.add_class("-tertiary")
             yield widget
 
 
@@ -53,7 +66,7 @@ class MainScreen(Screen):
         Binding("l", "log_touch", "Log", id="main.log", tooltip="Log a touch with the selected contact"),
         Binding("s", "snooze", "Snooze", id="main.snooze", tooltip="Hide the contact for a while"),
         Binding("A", "archive", "Archive", id="main.archive", tooltip="Archive the contact (undo with u)"),
-        Binding("u", "undo", "Undo", show=False, id="main.undo", tooltip="Undo the last change, whole"),
+        Binding("u,ctrl+z", "undo", "Undo", show=False, id="main.undo", tooltip="Undo the last change, whole"),
         Binding("z", "toggle_snoozed", "Snoozed", show=False, id="main.snoozed", tooltip="Show or hide snoozed contacts"),
         Binding("Z", "toggle_archived", "Archived", show=False, id="main.archived", tooltip="Show or hide archived contacts"),
         Binding("o", "cycle_sort", "Sort", show=False, id="main.sort", tooltip="Sort by priority, leads, last touch, name"),
@@ -94,6 +107,7 @@ class MainScreen(Screen):
         self._uncounted: list[int] | None = None
         self._rest = None  # the task mounting the panes that follow the list's first frame
         self._completed = False  # True once they are mounted
+        self._reason_words = ""  # the reason line's words, fitted to its width on each resize
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -102,7 +116,7 @@ class MainScreen(Screen):
         # is there. The detail and the week pane are mounted right after that frame (see
         # _complete_layout): their styles, layout and drawing would otherwise delay it. The
         # filter field is here from the start, so `/` and a name typed at once all reach it.
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield FilterField(self._filter_typed, id="filter")
@@ -135,8 +149,10 @@ class MainScreen(Screen):
         footer = self.query_one(MainFooter)
         footer.compact = event.size.width < 120
         footer.set_class(event.size.width < 108, "-narrow")
+        footer.set_class(event.size.width < 64, "-tiny")
         # The week pane then shows its dates in a row, not a row each: the details need the rows.
         self.set_class(event.size.height < SHORT_SCREEN, "-short")
+        self.call_after_refresh(self._fit_reason)
 
     @property
     def at_list(self) -> bool:
@@ -188,10 +204,34 @@ class MainScreen(Screen):
 
     def _show_week(self, summary) -> None:
         self._week = summary
+        self._show_info()
         if self._completed:
             self.query_one("#week").show(summary)
             # The whole screen is there: the app's own start-up chores may run (once) now.
             self.call_after_refresh(self.app.start_up_done)
+
+    def _show_info(self) -> None:
+        """The title bar's right side: how many are listed, this week against the goal, the last sync."""
+        bits = [plural(len(self._ranking), "contact")]
+        week = self._week
+        if week is not None:
+            bits.append("this week " + week.progress_text() + (" ✓" if week.status == "met" else ""))
+        synced = self._last_sync_words()
+        if synced:
+            bits.append(synced)
+        self.query_one(TitleBar).show_info(" · ".join(bits))
+
+    def _last_sync_words(self) -> str:
+        settings = self.app.settings
+        if not any(getattr(settings, f"sync_{name}", None) for name in ("contacts", "follow_ups", "journal")):
+            return ""  # sync is not set up: nothing to say
+        from netmaint_tui.services.sync import last_sync  # lazy: only where sync is set up
+
+        try:
+            when = last_sync()
+        except Exception:  # busy or older than sync: the bar says the rest
+            return ""
+        return f"synced {ago(from_db(when), self.app.ctx.now())}" if when else "never synced"
 
     # --- data -----------------------------------------------------------------------------
 
@@ -234,6 +274,7 @@ class MainScreen(Screen):
         if text != self.filter_text:  # typed on meanwhile: narrowed again, as typed now
             ids = reading(self.app, lambda: self._finder.order(ranking, self.filter_text), ids)
         self._apply_ranking(ids, keep)
+        self._show_info()
 
     def _counted(self, worker, summary) -> None:
         if not worker.is_cancelled:
@@ -280,12 +321,21 @@ class MainScreen(Screen):
         if self.filter_text:
             bits.append(f"matching “{safe(self.filter_text)}”")
         contacts.border_title = Content(" · ".join(bits))  # plain text: the filter is user text
+        if self.filter_text.strip():
+            contacts.empty_hint = "Nobody matches. Esc clears the filter; a adds a contact."
+        else:
+            contacts.empty_hint = "Nobody listed. a adds a contact, i imports a file, z shows snoozed ones."
 
     def _show_reason(self) -> None:
         row = self.query_one(ContactList).selected_row()
         found = reading(self.app, lambda: found_words(self.app.ctx, row.id, self.filter_text), "") if row else ""
-        words = " · ".join(p for p in (found, row.reason) if p) if row else ""
-        self.query_one("#reason", Static).update(Content(safe(words)))
+        self._reason_words = safe(" · ".join(p for p in (found, row.reason) if p)) if row else ""
+        self._fit_reason()
+
+    def _fit_reason(self) -> None:
+        # Three rows under the list: what does not fit is cut at a word, with an ellipsis.
+        line = self.query_one("#reason", Static)
+        line.update(Content(fit_rows(self._reason_words, line.content_region.width, REASON_ROWS)))
 
     def _show_detail(self, contact_id: int | None) -> None:
         if not self._completed:

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netmaint_tui.rules.capture import contact_name
@@ -22,6 +22,7 @@ from netmaint_tui.services.contacts import add_contact
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
+from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import reading
 
 EMPTY = ("Nobody yet. After a capture (i: a calendar or a mailbox), the people you met or wrote to three "
@@ -52,7 +53,7 @@ class PeopleScreen(Screen):
         self.added = 0
 
     def compose(self):
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Vertical(id="people-box"):
             yield Static(id="people-head")
             yield PeopleList(id="people-list")

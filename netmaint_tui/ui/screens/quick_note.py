@@ -25,7 +25,7 @@ from netmaint_tui.services.drafts import discard_draft, load_draft, save_draft
 from netmaint_tui.services.touches import LogResult, save_quick_note, validate_touch
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
-from netmaint_tui.ui.screens.forms import ConfirmDialog, ask_to_discard
+from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput, SteadySelect, SteadyTextArea
 
 FIELDS = ("contacts", "channel", "kind", "when", "minutes", "note")
@@ -53,7 +53,8 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="quick_note.save", tooltip="Log the touch and close"),
-        Binding("escape", "close", "Close", id="quick_note.close", tooltip="Close (asks first if there is a note)"),
+        Binding("escape", "close", "Close", id="quick_note.close",
+                tooltip="Close; with a note typed, asks: keep it as a draft or discard it"),
     ]
     DEFAULT_CSS = """
     QuickNoteScreen { align: center middle; }
@@ -108,7 +109,7 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
                 yield Label("Minutes", classes="second")
                 yield SteadyInput(d.get("minutes", ""), placeholder="optional", compact=True, id="qn-minutes")
             yield Static(id="qn-error")
-            yield Static(Content("Tab takes the name · ctrl+s save · Esc close · drafts are kept as you type"), id="qn-help")
+            yield Static(Content("Tab takes the name · ctrl+s save · Esc close: keep as draft or discard"), id="qn-help")
 
     def on_mount(self) -> None:
         if not self.draft.get("started_at"):
@@ -287,7 +288,57 @@ class QuickNoteScreen(ModalScreen[SavedNote | None]):
         if not self.query_one("#qn-note", TextArea).text.strip():
             self._finish(None)
             return
-        ask_to_discard(self.app, "Discard this note? What you typed will be lost.", lambda: self._finish(None))
+
+        def answer(choice: str | None) -> None:
+            if choice == "keep":
+                self._keep_as_draft()
+            elif choice == "discard":
+                self._finish(None)
+
+        self.app.push_screen(CloseNoteDialog(), answer)
+
+    def _keep_as_draft(self) -> None:
+        """Close with the note kept: the next `n` (or the next start) brings it back."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.save_draft_now()
+        if self._draft_error:
+            return  # not written: the note stays open, the line under it says why
+        self._finished = True
+        self._draft_timer = None
+        self.app.notify("Kept as a draft: n brings it back", markup=False)
+        self.dismiss(None)
+
+
+class CloseNoteDialog(ModalScreen[str | None]):
+    """Esc on a note with text: k keeps it as a draft, d discards it, Esc goes back to it."""
+
+    BINDINGS = [
+        Binding("k,enter", "answer('keep')", "Keep as draft", id="close_note.keep"),
+        Binding("d", "answer('discard')", "Discard", id="close_note.discard"),
+        Binding("escape", "answer(None)", "Back to the note", id="close_note.back"),
+    ]
+    DEFAULT_CSS = """
+    CloseNoteDialog { align: center middle; }
+    CloseNoteDialog > Vertical { width: 64; max-width: 96%; height: auto; border: thick $warning;
+        background: $surface; padding: 1 2; }
+    CloseNoteDialog Horizontal { height: auto; margin-top: 1; }
+    CloseNoteDialog Button { margin-right: 2; }
+    """
+
+    def compose(self):
+        with Vertical():
+            yield Static(Content("Close this note? Kept as a draft, the next n brings it back."))
+            with Horizontal():
+                yield Button("Keep as draft (k)", id="keep", variant="primary")
+                yield Button("Discard (d)", id="discard", variant="warning")
+                yield Button("Back (Esc)", id="back")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "back" else event.button.id)
+
+    def action_answer(self, choice: str | None) -> None:
+        self.dismiss(choice)
 
 
 def open_quick_note(app, draft: dict | None = None, with_contact: tuple[int, str] | None = None) -> None:

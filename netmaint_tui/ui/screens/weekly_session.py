@@ -17,10 +17,10 @@ from typing import Callable
 
 from textual import on
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, OptionList, Static, TextArea
 
 from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.rules.vocabulary import plural
@@ -33,14 +33,15 @@ from netmaint_tui.services.touches import log_touch
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import ago, rows, safe, signed
 from netmaint_tui.ui.screens.follow_ups import offer_thanks
-from netmaint_tui.ui.widgets.contact_field import SteadyInput
+from netmaint_tui.ui.widgets.contact_field import SteadyTextArea
+from netmaint_tui.ui.widgets.title_bar import TitleBar
 
 # The session's stopwatch; tests replace it (the rest of the app's time comes from ctx.clock).
 monotonic: Callable[[], float] = time.monotonic
 
 CHANNEL_KEYS = {"e": "email", "c": "call", "m": "meeting", "t": "card", "s": "social"}
 DEFAULT_PLAN = 10
-NOTES_SHOWN = 3
+NOTES_SHOWN = 6
 SNOOZE = dt.timedelta(weeks=1)
 
 
@@ -80,18 +81,25 @@ class WeeklySessionScreen(Screen):
         Binding("g", "toggle_give", "Give", id="session.give", tooltip="The next touch is a give, not a catch-up"),
         Binding("z", "snooze", "Snooze 1w", id="session.snooze", tooltip="Snooze this contact for a week"),
         Binding("x", "follow_up_done", "Follow-up done", id="session.follow_up_done",
-                tooltip="Mark the first open follow-up shown done"),
+                tooltip="Mark an open follow-up done (with several, pick which)"),
+        Binding("u,ctrl+z", "undo", "Undo", show=False, id="session.undo",
+                tooltip="Undo the last change: a touch logged, a snooze, a follow-up done"),
         Binding("n", "next", "Next", id="session.next", tooltip="Next in the plan"),
         Binding("p", "previous", "Back", show=False, id="session.previous", tooltip="Back one in the plan"),
         Binding("escape", "escape", "End", id="session.end", tooltip="End the session and see the summary"),
         Binding("enter", "enter", "Close", show=False, id="session.close", tooltip="Close the summary"),
+        Binding("ctrl+s", "log_note", "Log", show=False, id="session.log", tooltip="Log the touch with the note typed"),
     ]
     DEFAULT_CSS = """
     WeeklySessionScreen #ws-status { height: 1; padding: 0 1; background: $boost; }
-    WeeklySessionScreen #ws-body { height: 1fr; padding: 0 2; }
+    WeeklySessionScreen #ws-main { height: 1fr; }
+    WeeklySessionScreen #ws-body { height: 1fr; width: 1fr; padding: 0 2; }
+    WeeklySessionScreen #ws-plan { width: 34; height: 1fr; padding: 0 1; border-left: solid $panel-lighten-2; }
+    WeeklySessionScreen.-narrow #ws-plan { display: none; }
     WeeklySessionScreen #ws-note-box { height: auto; padding: 0 1; border-top: solid $primary; display: none; }
     WeeklySessionScreen #ws-note-label { color: $text-muted; }
-    WeeklySessionScreen #ws-keys { height: auto; padding: 0 1; color: $text-muted; }
+    WeeklySessionScreen #ws-note { height: 5; }
+    WeeklySessionScreen #ws-keys { height: auto; padding: 0 1; color: $text-muted; background: $boost; }
     """
 
     def __init__(self, clock: Callable[[], float] | None = None) -> None:
@@ -106,6 +114,7 @@ class WeeklySessionScreen(Screen):
         self.summary = None
         self._started = 0.0
         self._ended_at: float | None = None
+        self._names: dict[int, str] = {}  # the plan's names, for the column beside the contact
 
     def _now(self) -> float:
         return (self._monotonic or monotonic)()
@@ -113,20 +122,24 @@ class WeeklySessionScreen(Screen):
     # --- layout -----------------------------------------------------------------------------------
 
     def compose(self):
-        yield Header(show_clock=False)
+        yield TitleBar()
         yield Static(id="ws-status")
-        with VerticalScroll(id="ws-body", can_focus=False):
-            yield Static(id="ws-contact")
+        with Horizontal(id="ws-main"):
+            with VerticalScroll(id="ws-body", can_focus=False):
+                yield Static(id="ws-contact")
+            yield Static(id="ws-plan")  # the whole plan beside the contact: where the session is
         with Vertical(id="ws-note-box"):
             yield Label(id="ws-note-label")
-            yield SteadyInput(placeholder="optional; Enter logs the touch, Esc cancels it", id="ws-note")
+            # Several lines: a todo: line anywhere in the note becomes a follow-up.
+            yield SteadyTextArea(id="ws-note", soft_wrap=True, tab_behavior="focus")
+        # The keys once, in rows that break between keys (a footer cut them off at 80 columns).
         yield Static(id="ws-keys")
-        yield Footer(compact=True)  # ten keys of its own: spaced out, "? Help" fell off at 120 columns
 
     def on_mount(self) -> None:
         self.sub_title = "Weekly session"
         self._started = self._now()
         self.plan = build_plan(self.app.ctx)
+        self._names = {row.id: row.name for row in rows_for_ids(self.app.ctx, self.plan)}
         self.set_interval(1, self._show_status)
         self._show()
 
@@ -157,6 +170,7 @@ class WeeklySessionScreen(Screen):
     def _show(self) -> None:
         self._show_status()
         self._show_keys()
+        self._show_plan()
         body = self.query_one("#ws-contact", Static)
         if self.ended:
             body.update(self._summary_content())
@@ -262,10 +276,20 @@ class WeeklySessionScreen(Screen):
         self.refresh_bindings()
 
     KEYS = ("e email", "c call", "m meeting", "t card", "s social", "g give", "z snooze a week",
-            "x follow-up done", "n next", "p back", "Esc end")
+            "x follow-up done", "u undo", "n next", "p back", "Esc end", "? help")
 
-    def on_resize(self) -> None:
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < 90, "-narrow")  # the contact keeps the room
         self._show_keys()
+
+    def _show_plan(self) -> None:
+        done = {c for c, _, _ in self.tally.touches}
+        lines: list = [Content.styled("Plan", "bold")]
+        for i, cid in enumerate(self.plan):
+            mark = "✓" if cid in done else ("›" if i == self.index and not self.ended else " ")
+            style = "bold reverse" if i == self.index and not self.ended else ("$success" if cid in done else "")
+            lines.append(Content.assemble((f"{mark} {i + 1:>2}. ", "$text-muted"), (safe(self._names.get(cid, "")), style)))
+        self.query_one("#ws-plan", Static).update(Content("\n").join(lines))
 
     def _show_keys(self) -> None:
         # Every key of a step, in rows that break between keys; the summary has only Esc and
@@ -278,6 +302,8 @@ class WeeklySessionScreen(Screen):
         # Once the session has ended, its keys would act on nobody: out of the footer, and inert.
         if self.ended and action not in ("escape", "enter", "help", "command_palette"):
             return False
+        if action == "enter" and self.pending is not None:
+            return False  # Enter starts a new line of the note being typed
         return True
 
     def action_escape(self) -> None:
@@ -309,9 +335,10 @@ class WeeklySessionScreen(Screen):
         box = self.query_one("#ws-note-box")
         box.display = True
         self.query_one("#ws-note-label", Label).update(Content.assemble(
-            (f"{self.pending} · {self.kind}", "bold"), " — a note, if you like (lines starting todo: become follow-ups)"))
-        note = self.query_one("#ws-note", Input)
-        note.value = ""
+            (f"{self.pending} · {self.kind}", "bold"),
+            " — a note, if you like; todo: lines become follow-ups · ctrl+s logs it · Esc cancels"))
+        note = self.query_one("#ws-note", TextArea)
+        note.text = ""
         self.set_focus(note)
 
     def _cancel_note(self) -> None:
@@ -319,16 +346,14 @@ class WeeklySessionScreen(Screen):
         self.query_one("#ws-note-box").display = False
         self.set_focus(None)
 
-    @on(Input.Submitted, "#ws-note")
-    def _log(self, event: Input.Submitted) -> None:
-
-        event.stop()
+    def action_log_note(self) -> None:
         cid, channel = self.current_id(), self.pending
         if cid is None or channel is None:
             return
+        note = self.query_one("#ws-note", TextArea).text.strip()
         try:
             result, _ = self.app.act(f"Log a {channel}", lambda: log_touch(
-                self.app.ctx, [cid], channel=channel, kind=self.kind, note=event.value.strip()))
+                self.app.ctx, [cid], channel=channel, kind=self.kind, note=note))
         except (InputError, StoreError) as exc:
             self.query_one("#ws-note-label", Label).update(Content.assemble((str(exc), "$error")))
             return
@@ -356,15 +381,19 @@ class WeeklySessionScreen(Screen):
         self._advance()
 
     def action_follow_up_done(self) -> None:
-
         cid = self.current_id()
         if cid is None:
             return
         follow_ups = contact_detail(self.app.ctx, cid).follow_ups
         if not follow_ups:
             self.notify("No open follow-up here", markup=False)
-            return
-        f = follow_ups[0]
+        elif len(follow_ups) == 1:
+            self._close_follow_up(follow_ups[0])
+        else:
+            self.app.push_screen(PickFollowUp(follow_ups),
+                                 lambda chosen: chosen is not None and self._close_follow_up(chosen))
+
+    def _close_follow_up(self, f) -> None:
         try:
             _, entry = self.app.act(f"Done: {f.what}", lambda: set_status(self.app.ctx, f.id, "done"))
         except (InputError, StoreError) as exc:
@@ -372,7 +401,7 @@ class WeeklySessionScreen(Screen):
             self._show()
             return
         self.tally.follow_ups_done += 1
-        self.notify(f"Done: {safe(f.what)}", markup=False)
+        self.notify(f"Done: {safe(f.what)} · u undoes", markup=False)
         self.app.changed()
         self._show()
 
@@ -382,5 +411,43 @@ class WeeklySessionScreen(Screen):
 
         offer_thanks(self.app, f, after=thanked, into=entry)
 
+    def action_undo(self) -> None:
+        if self.pending is None:
+            self.app.action_undo()  # the app shows the change on this screen too (data_changed)
+
     def action_close(self) -> None:
         self.dismiss(self.tally)
+
+
+class PickFollowUp(ModalScreen):
+    """Which of a contact's open follow-ups `x` closes: Enter on one, Esc none."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick_follow_up.cancel")]
+    DEFAULT_CSS = """
+    PickFollowUp { align: center middle; }
+    PickFollowUp > Vertical { width: 72; max-width: 96%; height: auto; max-height: 80%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    PickFollowUp OptionList { height: auto; max-height: 16; border: none; }
+    PickFollowUp #pick-help { color: $text-muted; }
+    """
+
+    def __init__(self, follow_ups) -> None:
+        super().__init__()
+        self.follow_ups = list(follow_ups)
+
+    def compose(self):
+        with Vertical() as box:
+            box.border_title = "Which follow-up is done?"
+            yield OptionList(*[Content.assemble((f.due.strftime("%a %d %b %H:%M"), "$text-muted"), "  ", safe(f.what))
+                               for f in self.follow_ups], id="pick-list")
+            yield Static(Content("Enter marks it done · Esc cancels"), id="pick-help")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.follow_ups[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

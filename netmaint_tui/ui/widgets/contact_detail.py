@@ -86,6 +86,9 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 tooltip="Correct the selected touch: when, channel, kind, minutes, people, note"),
         Binding("d", "delete_touch", "Delete touch", id="detail.delete_touch",
                 tooltip="Delete the selected touch (u undoes; restorable for 30 days)"),
+        # Listed here so the pane's help says it; the screen's Esc does it (see action_back).
+        Binding("escape", "back", "Back to the list", show=False, id="detail.back",
+                tooltip="Back to the contacts list (a filter is cleared)"),
     ]
 
     class TouchChosen(Message):
@@ -255,6 +258,9 @@ class ContactDetail(VerticalScroll, can_focus=True):
             return
         self.post_message(self.TouchChosen(self._detail.id, touch.id, what))
 
+    def action_back(self) -> None:
+        raise SkipAction()  # on to the screen's Esc: back to the list, as from anywhere on it
+
     def action_page_down(self) -> None:
         self._scroll_by(self.scrollable_content_region.height)
 
@@ -355,19 +361,28 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 rows += note_parts.count("\n")
                 continue
             t = item
-            head = f"{t.at.strftime('%Y-%m-%d %H:%M')}  {t.channel}"
+            stamp = f"{t.at.strftime('%Y-%m-%d %H:%M')}  "
             if -index == self.cursor:
                 # Counted before this touch's rows: where the pane scrolls to show it.
                 self._cursor_line = rows + 1
-                parts += ["\n", (f"{head}  {t.kind}", "reverse bold")]
+                line = Content.styled(f"{t.channel}  {t.kind}", "reverse bold")
+                stamp_style = "reverse bold"
             else:
-                parts += ["\n", (head, "bold"), "  ", (t.kind, KIND_STYLE.get(t.kind, ""))]
-            rows += 1
+                line = Content.assemble((t.channel, "bold"), "  ", (t.kind, KIND_STYLE.get(t.kind, "")))
+                stamp_style = "bold"
             if t.minutes:
-                parts += [(f"  {t.minutes} min", "$text-muted")]
+                line += Content.styled(f"  {t.minutes} min", "$text-muted")
             others = [n for n in t.with_names if n != d.name]
             if others:
-                parts += [("  with ", "$text-muted"), safe(", ".join(others))]
+                line += Content.assemble(("  with ", "$text-muted"), safe(", ".join(others)))
+            # Wrapped under the channel, not under the date: the date column stays clear.
+            stamp_text = Content.styled(stamp, stamp_style)
+            if width - len(stamp) > NARROW or len(stamp) + line.cell_length <= width:
+                head_parts = _hanging(stamp_text, line, width, len(stamp))
+            else:  # too narrow to wrap beside the date: further rows indented under it
+                head_parts = _hanging("", stamp_text + line, width, 2)
+            parts += ["\n", *head_parts]
+            rows += 1 + sum(part == "\n" for part in head_parts)
             # A captured touch says where it came from, after its note (the head line is full).
             source = Content.styled(f"· from {t.source}", "$text-muted") if t.source else None
             note, rest = clipped(t.note)

@@ -11,18 +11,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rich.segment import Segment
 from textual import events, on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from netmaint_tui.services.common import UnknownContact
 from netmaint_tui.services.contacts import contact_names, resolve_contact
 from netmaint_tui.ui.compat import SelectCurrent, SelectOverlay
-from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.format import has_controls, one_for_one, safe
 
 NEW = "new"
 TEXT = "text"  # keep what was typed as plain text (a company, someone not in the network)
@@ -138,7 +140,17 @@ class SteadyInput(SteadyKeys, Input):
 
 
 class SteadyTextArea(SteadyKeys, TextArea):
-    pass
+    """Draws control characters as visible placeholders (␛, ␇): Textual's TextArea hands them to the
+    terminal as they are, so a note holding an escape sequence would act on the terminal (a new
+    clipboard, a cleared screen) as soon as the form showing it is drawn. The text stays as stored."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if not any(has_controls(segment.text) for segment in strip):
+            return strip
+        width = strip.cell_length
+        shown = Strip([Segment(one_for_one(s.text), s.style, s.control) for s in strip])
+        return shown.crop(0, width).adjust_cell_length(width)
 
 
 class SteadyOverlay(SteadyKeys, SelectOverlay):

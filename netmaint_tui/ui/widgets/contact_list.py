@@ -13,13 +13,15 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from netmaint_tui.ui.format import ago, due_words, safe, signed
+from netmaint_tui.rules.priority import due_label
+from netmaint_tui.ui.format import ago, safe, signed
 
 PAGE = 60  # rows kept either side of the cursor when the cache is trimmed
 AHEAD = 6  # rows fetched beyond the visible ones
@@ -89,6 +91,8 @@ class ContactList(ScrollView, can_focus=True):
         self.ids: list[int] = []
         self.show_leads = False  # the Leads column in place of Bal (the list sorted by leads)
         self.marked: list[int] = []  # contacts marked to be merged (m), in the order marked
+        # What an empty list says, set by the screen: it knows whether a filter emptied it.
+        self.empty_hint = "Nobody listed. a adds a contact, i imports a file, z shows snoozed ones."
         self._rows: dict[int, object] = {}
         self._primed: dict[int, object] = {}
         self._style_key: tuple | None = None
@@ -173,12 +177,14 @@ class ContactList(ScrollView, can_focus=True):
         height = max(1, self.scrollable_content_region.height - 1)
         top = self.scroll_offset.y
         line = self.cursor
+        # force: a list that just grew from a few rows has no scrollbar yet, and Textual would
+        # refuse the scroll until the next layout gives it one (the cursor then left off screen).
         if center:
-            self.scroll_to(y=max(0, line - height // 2), animate=False)
+            self.scroll_to(y=max(0, line - height // 2), animate=False, force=True)
         elif line < top:
-            self.scroll_to(y=line, animate=False)
+            self.scroll_to(y=line, animate=False, force=True)
         elif line >= top + height:
-            self.scroll_to(y=line - height + 1, animate=False)
+            self.scroll_to(y=line - height + 1, animate=False, force=True)
 
     def move_to(self, index: int) -> None:
         if not self.ids:
@@ -215,6 +221,8 @@ class ContactList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        # A shorter window keeps the highlighted contact in view, not only the rows above it.
+        self.call_after_refresh(self._scroll_to_cursor)
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -242,8 +250,10 @@ class ContactList(ScrollView, can_focus=True):
             return self._header(columns, width)
         index = self.scroll_offset.y + y - 1
         if index >= len(self.ids):
-            if not self.ids and y == 1:
-                return self._message("No contacts here. Press a to add one, or clear the filter with Esc.", width)
+            if not self.ids:
+                hint = Content(self.empty_hint).wrap(max(8, width - 2))
+                if y - 1 < len(hint):
+                    return self._message(hint[y - 1].plain, width)
             return Strip.blank(width, self._style(""))
         self._ensure(index)
         row = self._rows.get(self.ids[index])
@@ -307,7 +317,7 @@ class ContactList(ScrollView, can_focus=True):
             "contact-list--give" if row.balance > 0 else ("contact-list--ask" if row.balance < 0 else "contact-list--dim")
         )
         marker = "!" if row.urgent else " "
-        due = "follow-up" if row.urgent else due_words(row.days_until_due)
+        due = due_label(row.days_until_due, row.urgent)
         name_style = tier_style if row.tier == "A" else base
         # Listed only because z or Z asked for them: dimmed, and the Due column says why.
         if row.archived:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from textual.binding import Binding
 from textual.widgets import Input
 
 from netmaint_tui.ui.format import ControlsShown
@@ -12,6 +13,11 @@ from netmaint_tui.ui.format import ControlsShown
 class FilterField(Input):
     """Narrows the list from inside the keystroke, so the field and the list are drawn in one
     frame: an Input.Changed message reaches the screen only after the field has been drawn."""
+
+    BINDINGS = [
+        Binding("down", "to_list", "To the list", show=False, id="filter.to_list",
+                tooltip="Into the list, the filter kept (as Enter)"),
+    ]
 
     def __init__(self, changed: Callable[[str], None], **kwargs) -> None:
         # select_on_focus off: the Focus event can reach the field after keys typed in one go with
@@ -22,3 +28,6 @@ class FilterField(Input):
 
     def watch_value(self, value: str) -> None:
         self._changed(value)
+
+    def action_to_list(self) -> None:
+        self.post_message(self.Submitted(self, self.value))

@@ -46,6 +46,10 @@ class HeatStrip(Widget):
             return Strip.blank(width)
         shown = self.weeks[-width:] if width < len(self.weeks) else self.weeks
         segments = [Segment(GLYPH.get(s, "·"), self.get_component_rich_style(f"heat-strip--{s}")) for _, s in shown]
+        # This week (the last cell) keeps its ▒ once met, in the met colour: it never blends into
+        # the met weeks before it, and the legend's "▒ this week" stays true.
+        _, status = shown[-1]
+        segments[-1] = Segment(GLYPH["open"], self.get_component_rich_style(f"heat-strip--{status}"))
         return Strip(segments).adjust_cell_length(width)
 
 
