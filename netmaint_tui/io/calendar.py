@@ -78,6 +78,8 @@ def calendar_kind(path: str | os.PathLike) -> str | None:
     try:
         if path.is_dir():
             return "folder" if any(True for _ in _folder_files(path)) else None
+        if not path.is_file():
+            return None  # a device or a pipe (/dev/zero) would be read without end
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 return "zip" if any(_is_ics_name(n) for n in archive.namelist()) else None
@@ -237,6 +239,52 @@ def _ical_events(cal: CalendarParts, blocks: list[Block], facts: list[Facts] | N
 
 _RECURRING = frozenset({"RRULE", "RDATE", "RECURRENCE-ID"})
 
+# A series is laid out from its first occurrence: one that repeats every minute since 1900 would
+# be laid out without end. No meeting series comes near this many (daily for 50 years).
+MAX_OCCURRENCES = 20_000
+_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 7 * 86400,
+            "MONTHLY": 30 * 86400, "YEARLY": 365 * 86400}
+# The BY parts that make more than one occurrence per period, for the rules they expand.
+_EXPANDS = {"BYSECOND": "SECONDLY", "BYMINUTE": "MINUTELY", "BYHOUR": "HOURLY", "BYDAY": "DAILY",
+            "BYMONTHDAY": "DAILY", "BYMONTH": "MONTHLY"}
+_ORDER = list(_SECONDS)
+_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def _too_many(block: Block, end: dt.datetime) -> str | None:
+    """Why a series' rule would make more occurrences than a calendar holds (counted from its
+    first one to the window's end, or its COUNT), or None. A rough count: exact enough to tell a
+    weekly meeting from a rule that repeats every minute."""
+    rule = next((line for line, name in zip(block.lines, block.names) if name == "RRULE"), None)
+    begins = next((line for line, name in zip(block.lines, block.names) if name == "DTSTART"), None)
+    if rule is None or begins is None:
+        return None
+    parts = dict(part.partition("=")[::2] for part in rule.partition(":")[2].strip().upper().split(";") if part)
+    freq = parts.get("FREQ", "")
+    first = _DIGITS.search(begins.partition(":")[2])
+    if freq not in _SECONDS or first is None:
+        return None  # recurring-ical-events says what is wrong with it
+    try:
+        interval = max(1, int(parts.get("INTERVAL") or 1))
+        start = dt.datetime(*map(int, first.groups()), tzinfo=dt.timezone.utc)
+        last = end
+        until = _DIGITS.search(parts.get("UNTIL", ""))
+        if until:
+            last = min(last, dt.datetime(*map(int, until.groups()), tzinfo=dt.timezone.utc))
+        count = int(parts["COUNT"]) if "COUNT" in parts else None
+    except ValueError:
+        return None
+    many = max(0.0, (last - start).total_seconds()) / (_SECONDS[freq] * interval)
+    for by, finer in _EXPANDS.items():
+        if by in parts and _ORDER.index(finer) < _ORDER.index(freq):
+            many *= max(1, len(parts[by].split(",")))
+    if count is not None:
+        many = min(many, count)
+    if many <= MAX_OCCURRENCES:
+        return None
+    return (f"repeats about {many:,.0f} times ({freq.lower()} from {start:%Y-%m-%d}); a series of more than "
+            f"{MAX_OCCURRENCES:,} is no meeting series")
+
 
 def _in_window(occ: Occurrence, first: float, last: float) -> bool:
     """It overlaps the window [first, last) (timestamps: an aware datetime's costs each time)."""
@@ -264,13 +312,19 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
     local = own_zone or zone
     first, last = start.timestamp(), end.timestamp()
     series: dict[str, list[Block]] = {}
+    endless: set[str] = set()
     for block in cal.events:
         block.where = f"{where}, event at line {block.line}"
         if not _RECURRING.isdisjoint(block.names):
             series.setdefault(block.uid, [])
+            problem = _too_many(block, end)
+            if problem is not None:
+                endless.add(block.uid)
+                problems(Problem(block.where, f"{problem}; skipped"))
     for block in cal.events:
         if block.uid in series:
-            series[block.uid].append(block)
+            if block.uid not in endless:
+                series[block.uid].append(block)
             continue
         try:
             if not plain:
@@ -286,7 +340,7 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
         else:
             yield from (o for o in occurrences if _in_window(o, first, last))
     lean, full = [], []
-    for blocks in series.values():
+    for blocks in (blocks for blocks in series.values() if blocks):
         facts = _facts_of(blocks, plain)
         (lean if facts is not None else full).append((blocks, facts))
     # Every series at once: recurring-ical-events costs much less per call than per series. If

@@ -183,6 +183,32 @@ def test_a_series_that_cannot_be_read_leaves_the_other_series_whole():
     assert by_start(found) == by_start(read(data, plain=False)[0])
 
 
+@pytest.mark.parametrize("rule, first", [
+    ("FREQ=SECONDLY", dt.datetime(1990, 1, 1, 9)),
+    ("FREQ=MINUTELY;COUNT=99999999", dt.datetime(1990, 1, 1, 9)),
+    ("FREQ=HOURLY", dt.datetime(2020, 1, 1, 9)),
+    ("FREQ=DAILY;BYHOUR=9,10,11,12", dt.datetime(2010, 1, 1, 9)),
+])
+def test_a_rule_that_repeats_beyond_any_meeting_series_is_named_and_left_out_at_once(rule, first):
+    def event(uid, rule):
+        return vevent(uid, first.replace(tzinfo=BERLIN), attendees=("dana@example.com",), extra=(f"RRULE:{rule}",))
+
+    found, problems = read(ics(event("endless", rule), event("weekly", "FREQ=WEEKLY;COUNT=3")))
+    assert [o.key.split("/")[0] for o in found] == ["weekly"] * 3
+    assert len(problems) == 1 and "a series of more than 20,000 is no meeting series; skipped" in problems[0].message
+
+
+def test_a_long_weekly_series_is_read_whole():
+    weekly = vevent("w", dt.datetime(1995, 1, 2, 9, tzinfo=BERLIN), attendees=("dana@example.com",),
+                    extra=("RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR",))
+    found, problems = read(ics(weekly))
+    assert problems == [] and len(found) > 5000
+
+
+def test_a_device_is_no_calendar():
+    assert calendar_kind("/dev/zero") is None and calendar_kind("/dev/null") is None
+
+
 def test_a_file_that_is_no_calendar_is_reported():
     found, problems = read(b"BEGIN:VCARD\r\nFN:Dana\r\nEND:VCARD\r\n")
     assert found == [] and "not a calendar" in problems[0].message
