@@ -4,9 +4,9 @@ Only headers are read, and a message at a time: an mbox is scanned in chunks for
 separator lines and each body is skipped without being kept, so a 1 GB file takes a few MB. The
 scanner works on bytes, because real files have `From ` lines in other encodings than ASCII
 (Python's mailbox module stops on them with UnicodeDecodeError). A separator is a line starting
-`From ` at the start of the file, or after a blank line (mboxo, mboxrd and Thunderbird all write
-one there) and ending in a date (so a body's "From what I hear…" that a writer did not escape is
-not one), or one among a message's headers (a message cut off before its body).
+`From ` and ending in a date (so a body's "From what I hear…" that a writer did not escape is not
+one): mboxo, mboxrd and Thunderbird write a blank line before it, but a file without one loses no
+message; or one among a message's headers (a message cut off before its body).
 
 Each message comes out as a rules.capture.Message: its Message-ID (else a hash of its headers),
 date (else the one on its `From ` line), sender, recipients (RFC 2047 names decoded, a list
@@ -301,7 +301,10 @@ def _earliest(buf: bytearray, needles: tuple[bytes, ...], start: int, end: int |
     return best, size
 
 
-_SEPARATORS = (b"\n\nFrom ", b"\n\r\nFrom ")  # a blank line, then `From `
+# A line starting `From ` and ending in a date: writers put a blank line before it, but not all
+# do, and a message lost without a word is worse than a body line taken for one (which the date
+# at its end makes rare).
+_SEPARATORS = (b"\nFrom ",)
 _HEADER_ENDS = (b"\n\n", b"\n\r\n")
 
 
@@ -398,7 +401,7 @@ def _mbox_blocks(handle, progress: Progress | None) -> Iterator[tuple[int, bytes
                 if eof:
                     return
                 # The last bytes stay: a separator may begin in them and end in the next chunk.
-                drop(max(0, len(buf) - len(_SEPARATORS[1])))
+                drop(max(0, len(buf) - len(_SEPARATORS[0])))
                 search = 0
                 fill()
                 continue
@@ -412,7 +415,7 @@ def _mbox_blocks(handle, progress: Progress | None) -> Iterator[tuple[int, bytes
             if _ENVELOPE_DATE.search(buf, start, line_end if line_end >= 0 else min(len(buf), start + MAX_ENVELOPE)):
                 drop(start)
                 break
-            search = start  # a body line "From …" after a blank line that a writer did not escape
+            search = start  # a body line "From …" that a writer did not escape
 
 
 

@@ -75,6 +75,17 @@ def test_body_lines_starting_with_from_do_not_split_a_message(tmp_path):
     assert problems == [] and [m.key for m in found] == ["<1@x>", "<2@x>"]
 
 
+@pytest.mark.parametrize("chunk", [3, 1 << 20])
+def test_a_writer_that_puts_no_blank_line_before_a_separator_loses_no_message(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(mail, "CHUNK", chunk)
+    body = "Hi\nFrom the start of a line in body\nBye"  # no blank line after it, none before the next
+    data = b"".join(b"From me@example.com Wed Mar 12 10:00:00 2025\n"
+                    + message("me@example.com", "dana@example.com", f"S{i}", T, msgid=f"{i}@x", body=body).rstrip(b"\n")
+                    + b"\n" for i in range(12))
+    found, problems = read(write(tmp_path / "box.mbox", data))
+    assert problems == [] and [m.key for m in found] == [f"<{i}@x>" for i in range(12)]
+
+
 def test_gmails_from_lines_carry_a_zone_before_the_year(tmp_path):
     data = mbox(message("me@example.com", "dana@example.com", "One", T, msgid="1@x", body="Hi\n\nFrom me\n"),
                 message("dana@example.com", "me@example.com", "Two", T, msgid="2@x"),
