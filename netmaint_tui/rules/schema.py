@@ -393,9 +393,14 @@ def merge_dates(existing: list[dict], incoming) -> list[dict]:
     """`existing` followed by what `incoming` adds: a label on a day already there is the same
     date (a year it brings is taken into one kept without it), anything else is another."""
     out = [dict(d) for d in existing]
+
+    def one(a: dict, b: dict) -> bool:
+        # The same label on the same day; a day without a year is any year's.
+        return (a["label"].casefold() == b["label"].casefold() and a["date"][-5:] == b["date"][-5:]
+                and (a["date"] == b["date"] or a["date"].startswith("--") or b["date"].startswith("--")))
+
     for new in incoming:
-        key = (new["label"].casefold(), new["date"][-5:])
-        same = next((d for d in out if (d["label"].casefold(), d["date"][-5:]) == key), None)
+        same = next((d for d in out if one(d, new)), None)
         if same is None:
             out.append(dict(new))
         elif same["date"].startswith("--") and not new["date"].startswith("--"):

@@ -183,6 +183,11 @@ def test_the_same_date_twice_is_one_and_keeps_its_year():
         {"label": "met", "date": "2001-06-12"}]
 
 
+def test_one_label_on_the_same_day_of_two_years_is_two_dates():
+    assert schema.clean_dates(["met=2020-01-01", "met=2021-01-01", "met=2020-01-01"]) == [
+        {"label": "met", "date": "2020-01-01"}, {"label": "met", "date": "2021-01-01"}]
+
+
 def test_the_standard_labels_are_one_label_however_written():
     # As a card carries them (Apple's `_$!<Anniversary>!$_`), so that a synced date reads back the same.
     assert schema.clean_dates("Anniversary=2019-04-01; OTHER=--06-12; _$!<Anniversary>!$_=--07-01") == [
