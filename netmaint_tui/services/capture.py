@@ -183,8 +183,13 @@ def _since(ctx: Context, since: dt.date | dt.datetime | None) -> dt.datetime:
     if isinstance(since, dt.datetime):
         if since.tzinfo is None:
             raise ValueError("naive datetime given where an aware one is required")
-        return since
-    return dt.datetime(since.year, since.month, since.day, tzinfo=ctx.clock.tz)
+        start = since
+    else:
+        start = dt.datetime(since.year, since.month, since.day, tzinfo=ctx.clock.tz)
+    if start.timestamp() > ctx.now().timestamp():
+        raise InputError(f"--since {start:%Y-%m-%d} is in the future: only what has happened is captured; "
+                         "give a day before today")
+    return start
 
 
 def _size(path: Path, calendar: bool) -> int:

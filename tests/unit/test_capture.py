@@ -290,6 +290,8 @@ def test_since_leaves_out_what_came_before(tmp_path, ctx, people):
     assert [t.source_id for t in report.touches] == ["new/20250310T080000Z"] and report.read == 1
     later = capture_calendar(ctx, [path], MINE, since=dt.datetime(2025, 1, 1, tzinfo=BERLIN))
     assert [t.source_id for t in later.touches] == ["old/20250129T080000Z"]
+    with pytest.raises(InputError, match="--since 2099-01-01 is in the future"):
+        capture_calendar(ctx, [path], MINE, since=dt.date(2099, 1, 1))
 
 
 def test_progress_is_told_while_reading_and_saving(tmp_path, ctx, people):
