@@ -96,7 +96,7 @@ class CaptureReport:
     read: int = 0  # occurrences or messages read
     touches: list[CapturedTouch] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # rules.SKIP_WORDS key -> how many
-    joined: int = 0  # mails that joined a touch captured earlier from their conversation that day
+    joined: int = 0  # mails that joined the touch of their conversation that day (so every mail read is counted)
     added_to: int = 0  # items captured before whose touch took in people added as contacts since
     heard: int = 0  # contacts whose last heard moved forward
     problems: list[Problem] = field(default_factory=list)
@@ -217,6 +217,7 @@ def _place(writer: Writer, item: Item, report: CaptureReport, book: AddressBook,
     if made is None:
         return
     contact_ids, touch_id = made
+    report.joined += len(item.keys) - 1  # the other mails of its conversation that day
     report.touches.append(CapturedTouch(
         at=item.at.replace(microsecond=0).astimezone(writer.ctx.clock.tz), channel=item.channel, kind=rules.KIND,
         minutes=item.minutes, contact_ids=contact_ids, names=[book.names.get(c, "") for c in contact_ids],

@@ -338,6 +338,7 @@ def test_ten_replies_on_one_day_are_one_touch_and_the_next_day_another(tmp_path,
         ("2025-03-11 08:00:00", "Re: Lunch", ["Dana Haddad"]),
     ]
     assert report.captured == 2 and CapturedItem.select().count() == 11
+    assert report.joined == 9  # every mail read is counted: 2 touches, 9 replies in them
 
 
 def test_a_later_mail_of_a_conversation_joins_its_touch_of_that_day(tmp_path, ctx, people):
