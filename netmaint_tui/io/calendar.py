@@ -302,6 +302,9 @@ def read_calendar(data: bytes, where: str, start: dt.datetime, end: dt.datetime,
     if not cal.found:
         problems(Problem(where, "is not a calendar (no BEGIN:VCALENDAR); skipped"))
         return
+    if not cal.ended:
+        problems(Problem(where, f"is cut off (no END:VCALENDAR): the {len(cal.events):,} whole event(s) before the cut "
+                                "are read; export the calendar again for the rest"))
     own_zone = None
     if cal.zone_name:
         try:

@@ -68,6 +68,7 @@ class CalendarParts:
         self.timezones: dict[str, list[str]] = {}
         self.events: list[Block] = []
         self.found = False
+        self.ended = False  # its END:VCALENDAR was there: the file is whole
 
 
 def _value_of(lines: list[str], names: list[str], wanted: str) -> str:
@@ -104,6 +105,7 @@ def split_calendar(text: str) -> CalendarParts:
             elif block is not None and kind == "VTIMEZONE":
                 block.append(line)
                 names.append(name)
+            cal.ended = cal.ended or (what == "VCALENDAR" and stack[:1] == ["VCALENDAR"])
             if what in stack:  # a stray END closes nothing
                 while stack.pop() != what:
                     pass  # what was left open inside it ends with it

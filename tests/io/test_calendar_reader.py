@@ -247,3 +247,14 @@ def test_a_zip_and_a_vdir_folder(tmp_path):
     assert calendar_kind(write(tmp_path / "x.vcf", b"BEGIN:VCARD\r\n")) is None
     assert calendar_kind(write(tmp_path / "empty" / "readme.txt", b"")) is None
     assert calendar_kind(tmp_path / "empty") is None
+
+
+def test_a_calendar_cut_off_is_said_and_its_whole_events_read():
+    whole = ics(vevent("a", dt.datetime(2025, 3, 3, 9, tzinfo=BERLIN), attendees=("dana@example.com",)),
+                vevent("b", dt.datetime(2025, 3, 4, 9, tzinfo=BERLIN), attendees=("dana@example.com",)))
+    cut = whole[:whole.index(b"UID:b") + 20]
+    found, problems = read(cut)
+    assert [o.key.split("/")[0] for o in found] == ["a"]
+    assert [p.message for p in problems] == [
+        "is cut off (no END:VCALENDAR): the 1 whole event(s) before the cut are read; export the calendar again for the rest"]
+    assert read(whole)[1] == []
