@@ -86,11 +86,15 @@ def due_label(days_until_due: int, follow_up: bool = False) -> str:
     return "follow-up" if follow_up else humanize_in(days_until_due)
 
 
-def standing(overdue: float, days_until_due: int | None) -> str:
+def standing(overdue: float, days_until_due: int | None, beside_other_due: bool = False) -> str:
     """How far along the cadence: `2.3× overdue` once due, else when it falls due (`due in 14d`,
-    `due today`), never "0.0× overdue" for someone touched today."""
+    `due today`), never "0.0× overdue" for someone touched today. Beside a follow-up's or a date's
+    own due words, it names what falls due (`next touch in 11d`), so that two "due" do not read as
+    one contradicting the other."""
     if overdue >= 1 or days_until_due is None:
         return f"{overdue:.1f}× overdue"
+    if beside_other_due:
+        return "next touch today" if days_until_due <= 0 else f"next touch in {days_until_due}d"
     return "due today" if days_until_due <= 0 else f"due in {days_until_due}d"
 
 
@@ -132,7 +136,7 @@ def reason(f: ReasonFacts) -> str:
     if f.urgent_follow_up:
         parts.append(f.urgent_follow_up)
     parts.extend(f.dates)
-    parts.append(standing(f.overdue, f.days_until_due))
+    parts.append(standing(f.overdue, f.days_until_due, beside_other_due=bool(f.urgent_follow_up or f.dates)))
     parts.append(f.tier)
     if f.days_since_touch is None:
         parts.append("never touched")

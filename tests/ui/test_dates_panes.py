@@ -38,7 +38,7 @@ def test_the_reason_the_detail_and_the_week_show_the_dates(empty_db):
                                        "Mon 17 Omar Haddad · work anniversary, 6 years"]
         await pilot.press("j")
         await settle(app, pilot)
-        assert static_text(app, "#reason").startswith("work anniversary in 5 days · due in 2d · A")
+        assert static_text(app, "#reason").startswith("work anniversary in 5 days · next touch in 2d · A")
         assert "Dates work anniversary: 17 Mar 2019 · 6 years in 5 days met: 1 Sep · in 173 days" in words(
             app, "#detail-fields")
 

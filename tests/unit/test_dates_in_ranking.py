@@ -81,9 +81,9 @@ def test_a_birthday_within_three_days_makes_them_due_and_says_so(tmp_db, make_ct
     assert found["Soon"].reason.startswith("birthday in 3 days · 1.0× overdue · C")
     assert (found["Soon"].due, found["Soon"].days_until_due) == (dt.date(2025, 3, 12), 0)
     # In five days: named, and due in two, but not due yet.
-    assert found["Later"].reason.startswith("birthday in 5 days · due in 2d · C")
+    assert found["Later"].reason.startswith("birthday in 5 days · next touch in 2d · C")
     assert (found["Later"].due, found["Later"].days_until_due) == (dt.date(2025, 3, 14), 2)
-    assert found["Touched"].overdue < 0.01 and found["Touched"].reason.startswith("birthday in 2 days · due in 364d")
+    assert found["Touched"].overdue < 0.01 and found["Touched"].reason.startswith("birthday in 2 days · next touch in 364d")
     assert found["Touched"].due == dt.date(2026, 3, 11)
     assert "birthday" not in found["Plain"].reason
     assert [r.name for r in due_list(ctx)][:1] == ["Soon"]

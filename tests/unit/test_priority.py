@@ -192,6 +192,8 @@ def test_a_contact_not_yet_due_says_when_it_falls_due_not_a_ratio_below_one():
                                 days_until_due=30)
     assert reason(touched_today) == "due in 30d · A · last: call today"
     assert standing(0.9, 14) == "due in 14d" and standing(0.99, 0) == "due today"
+    # Beside a follow-up's own "due", it says what falls due, so the two do not read as one.
+    assert standing(0.5, 11, beside_other_due=True) == "next touch in 11d"
     assert standing(1.4, -3) == "1.4× overdue" and standing(1.0, 3) == "1.0× overdue"  # a birthday made them due
 
 

@@ -486,7 +486,7 @@ def test_an_open_follow_up_due_within_a_day_comes_first(network, ctx):
     followups.add_follow_up(ctx, "far away", due=ctx.now().add(days=3), suggested_by=network["Cem"])
     rows = due_list(ctx)
     assert names(rows)[0] == "Ben Becker"
-    assert rows[0].urgent and rows[0].reason.startswith("follow-up due today 15:00: send the deck · due in 45d")
+    assert rows[0].urgent and rows[0].reason.startswith("follow-up due today 15:00: send the deck · next touch in 45d")
     assert not any(r.urgent for r in rows[1:])
     assert names(rows)[1:] == ["Ana Alvarez", "Dia Dubois", "Cem Çelik", "Eli Evans"]
 
