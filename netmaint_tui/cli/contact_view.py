@@ -10,6 +10,7 @@ from netmaint_tui.cli.followups import follow_up_json
 from netmaint_tui.cli.touches import touch_json, touch_line
 from netmaint_tui.rules import occasions, schema
 from netmaint_tui.rules.text import visible
+from netmaint_tui.rules.vocabulary import plural, signed
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.contacts import contact_detail, edit_fields, resolve_contact
 
@@ -30,7 +31,7 @@ def show_contact(ctx, args):
         return
     today = ctx.today()
     state = " · archived" if d.archived else (f" · snoozed until {d.snoozed_until}" if d.snoozed_until else "")
-    cadence = f"every {d.effective_cadence} days" + ("" if d.cadence_days else " (the tier's)")
+    cadence = f"every {plural(d.effective_cadence, 'day')}" + ("" if d.cadence_days else " (tier default)")
     out(f"{show(d.name)} (#{d.id}) · tier {d.tier} · {cadence}{state}")
     rows = [("company", d.company), ("role", d.role), ("emails", ", ".join(d.emails)),
             ("phones", ", ".join(d.phones)), ("linkedin_url", d.linkedin_url), ("location", d.location),
@@ -44,7 +45,8 @@ def show_contact(ctx, args):
     for key, value in rows:
         if value:
             out(f"  {schema.label(key):<16} {show(value)}")
-    out(f"  {'goodwill':<16} {d.balance:+d} (gave {d.gives}, asked {d.asks}) · leads {d.leads} ({d.leads_done} done)")
+    out(f"  {'goodwill':<16} {signed(d.balance)} (gave {d.gives}, asked {d.asks})")
+    out(f"  {'leads':<16} {plural(d.leads, 'follow-up')} suggested, {d.leads_done} done")
     if d.last_touch:
         out(f"  {'last touch':<16} {d.last_touch:%Y-%m-%d %H:%M}")
     if d.last_heard:

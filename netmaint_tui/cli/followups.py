@@ -65,8 +65,9 @@ def follow_up(ctx, args):
     view = followups.get_follow_up(ctx, fid)
     about_shown = f", about {show(view.about or view.about_text)}" if (view.about or view.about_text) else ""
     # Whom it acted on, as stored: "lee" may have been Lee Wong.
+    past = " (already past: it is listed as overdue)" if view.overdue else ""
     out(f"follow-up #{fid}: {show(view.what)} (suggested by {show(view.suggested_by)}{about_shown}) — "
-        f"due {view.due.strftime('%a %Y-%m-%d %H:%M')}")
+        f"due {view.due.strftime('%a %Y-%m-%d %H:%M')}{past}")
 
 
 def follow_up_json(f) -> dict:

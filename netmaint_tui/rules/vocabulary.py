@@ -14,6 +14,11 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}es" if word.endswith(("ch", "sh", "s", "x")) else f"{n} {word}s"
 
 
+def signed(n: int) -> str:
+    """A balance as the app and the command line show it: +3, −2 (a minus sign), 0."""
+    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
+
+
 def byte_size(n: float) -> str:
     """A file's size as people say it: "512 bytes", "3.4 MB", "1 GB"."""
     for unit in ("bytes", "KB", "MB", "GB"):

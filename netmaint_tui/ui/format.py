@@ -9,6 +9,7 @@ from textual.content import Content
 
 from netmaint_tui.rules.dates import humanize_ago
 from netmaint_tui.rules.text import visible
+from netmaint_tui.rules.vocabulary import signed  # noqa: F401 (the screens take it from here)
 
 
 def safe(text, single_line: bool = True) -> str:
@@ -18,10 +19,6 @@ def safe(text, single_line: bool = True) -> str:
 
 def ago(then, now) -> str:
     return humanize_ago(then, now) if then is not None else "never"
-
-
-def signed(n: int) -> str:
-    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

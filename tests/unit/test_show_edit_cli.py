@@ -20,10 +20,10 @@ def _dana(capsys):
 def test_show_gives_the_contact_whole_in_text_and_json(env, capsys):
     _dana(capsys)
     text = ok(capsys, "show", "dana")
-    assert text.startswith("Dana Okafor (#1) · tier B · every 90 days (the tier's)\n")
+    assert text.startswith("Dana Okafor (#1) · tier B · every 90 days (tier default)\n")
     assert "  birthday         9 Jul 1985 · turns 40 in 119 days\n" in text
     assert "  met              12 Jun 2015 · 10 years in 92 days\n" in text
-    assert "goodwill         +1 (gave 1, asked 0)" in text
+    assert "goodwill         +1 (gave 1, asked 0)\n  leads            1 follow-up suggested, 0 done\n" in text
     assert "  [bold]cake[/] ␛[31m\n" in text and "\x1b" not in text  # user text is data
     assert "due 2025-03-13 10:00  send the deck" in text and "call  give  30 min  — coffee" in text
     data = json.loads(ok(capsys, "show", "#1", "--json"))
@@ -66,3 +66,10 @@ def test_a_name_that_reads_as_a_number_is_refused(env, capsys):
     ok(capsys, "add", "Dana Okafor")
     assert "reads as a contact's number" in fails(capsys, "edit", "Dana", "--name", "# 12")
     assert "Dana Okafor" in ok(capsys, "show", "#1")
+
+
+def test_a_follow_up_due_in_the_past_is_said_on_the_command_line_as_in_the_app(env, capsys):
+    ok(capsys, "add", "Dana Okafor")
+    assert ok(capsys, "follow-up", "Dana", "x", "--due", "yesterday").endswith(
+        "(already past: it is listed as overdue)\n")
+    assert "already past" not in ok(capsys, "follow-up", "Dana", "y", "--due", "tomorrow")
