@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 import yaml
 
@@ -35,10 +35,84 @@ SECTIONS = ("contacts", "touches", "follow_ups", "goals", "pauses", "captured_it
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def dumps_json(doc: dict) -> str:
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
+def _safe(text: str) -> str:
     # json leaves DEL, C1 and bidi controls raw; escaped, they stay data and the file stays readable.
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def dumps_json(doc: dict) -> str:
+    return "".join(iter_json(doc))
+
+
+_STRING = json.encoder.encode_basestring  # the C function when there is one, as json.dumps uses
+_FLOAT = json.encoder.JSONEncoder(allow_nan=True).iterencode  # floats spelled as json.dumps does
+_SCALAR: dict[type, Any] = {
+    str: _STRING,
+    int: int.__repr__,
+    type(None): lambda value: "null",
+    bool: lambda value: "true" if value else "false",
+    float: lambda value: "".join(_FLOAT(value)),
+}
+
+
+def _pretty(value: Any, indent: str) -> str:
+    """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it at `indent`, without
+    the pure-Python encoder json uses whenever it indents (several times slower)."""
+    scalar = _SCALAR.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        parts = []
+        for key, item in value.items():
+            encode = _SCALAR.get(type(item))
+            parts.append(f"{inner}{_STRING(key)}: {encode(item) if encode else _pretty(item, inner)}")
+        return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + indent + "]"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _pieces(doc: Mapping[str, Any]) -> Iterator[str]:
+    yield "{"
+    first_key = True
+    for key, value in doc.items():
+        yield ("\n" if first_key else ",\n") + f"  {_STRING(key)}: "
+        first_key = False
+        if type(value) in _SCALAR or isinstance(value, (dict, list, tuple)):
+            yield _pretty(value, "  ")
+            continue
+        first_item = True
+        for item in value:
+            yield ("[\n    " if first_item else ",\n    ") + _pretty(item, "    ")
+            first_item = False
+        yield "[]" if first_item else "\n  ]"
+    yield "\n}\n" if not first_key else "}\n"
+
+
+def iter_json(doc: Mapping[str, Any], size: int = 1 << 16) -> Iterator[str]:
+    """The document as `json.dumps(doc, ensure_ascii=False, indent=2)` and a newline would write it,
+    made safe to show, in blocks of about `size` characters that end at a line's end, as its
+    sections are read: a section may be any iterable of items (a generator reading rows), so an
+    export of any size holds one item at a time."""
+    held: list[str] = []
+    length = 0
+    for piece in _pieces(doc):
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            text = "".join(held)
+            cut = text.rfind("\n") + 1
+            if cut:
+                yield _safe(text[:cut])
+                held, length = [text[cut:]], len(text) - cut
+    rest = "".join(held)
+    if rest:
+        yield _safe(rest)
 
 
 _YAML_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
