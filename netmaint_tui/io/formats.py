@@ -127,7 +127,7 @@ FORMATS: tuple[FileFormat, ...] = (
     ),
     FileFormat(
         "json", DOCUMENT, "netmaint export", "netmaint JSON", (".json", ".yaml", ".yml"),
-        recognizer="json_io:is_netmaint_export", reader="json_io:loads_document",
+        recognizer="json_io:is_netmaint_export", reader="json_io:read_document",
         writer="json_io:dumps_json", streamer="json_io:iter_json", trusts_everything=True,
     ),
     FileFormat(

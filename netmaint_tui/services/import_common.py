@@ -76,10 +76,12 @@ class Ticker:
     def __init__(self, progress: Progress | None, total: int):
         self.progress, self.total = progress, total
         self.step = max(1, total // 100)
+        self.next = self.step
 
     def __call__(self, done: int) -> None:
-        if self.progress is not None and (done % self.step == 0 or done == self.total):
+        if self.progress is not None and (done >= self.next or done == self.total):
             self.progress(done, self.total)
+            self.next = done + self.step
 
 
 def is_empty(value: Any) -> bool:
@@ -120,6 +122,9 @@ def now_stored(ctx: Context) -> str:
     return to_db(ctx.now()).isoformat(sep=" ")
 
 
+IMPORT_CACHE_KIB = -65536  # 64 MB
+
+
 def run_import(work: Callable[[], None], dry_run: bool) -> None:
     """`work` in one transaction (none for a dry run), its SQLite errors said as the store says them."""
     # Tens of thousands of small dicts and no reference cycles: the cyclic garbage collector
@@ -130,8 +135,15 @@ def run_import(work: Callable[[], None], dry_run: bool) -> None:
         if dry_run:
             work()
             return
-        with database.atomic("IMMEDIATE"):
-            work()
+        # A large import updates the touch and search indexes all over: with SQLite's small default
+        # page cache it would write the same pages over and over.
+        cache = database.execute_sql("PRAGMA cache_size").fetchone()[0]
+        database.execute_sql(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+        try:
+            with database.atomic("IMMEDIATE"):
+                work()
+        finally:
+            database.execute_sql(f"PRAGMA cache_size = {int(cache)}")
     except sqlite3.Error as exc:
         raise translate_error(exc, getattr(database.obj, "path", "the database")) from exc
     finally:
