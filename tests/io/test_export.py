@@ -522,3 +522,26 @@ def test_what_captures_keep_is_read_back_item_by_item_and_merged(tmp_db, ctx):
     assert CapturedItem.get(CapturedItem.source_id == "<3@x>").touch_id == 1
     assert (Correspondent.get().times, str(Correspondent.get().last_at)) == (3, "2025-03-05 10:00:00")
     assert str(Contact.get_by_id(1).last_heard_at) == "2025-03-02 09:00:00"  # only ever later
+
+
+def test_a_streamed_import_that_meets_a_fault_late_in_the_file_leaves_the_database_as_it_was(network, tmp_path, ctx):
+    from netmaint_tui.io.json_io import StreamedDocument
+    from netmaint_tui.services.import_file import import_file
+
+    good = dumps_json(snapshot())
+    switch_to(tmp_path / "restored.db")
+    before = dumps_json(snapshot())
+    broken = good.rstrip().rstrip("}") + ', "pauses": []}'  # a section twice, after everything else
+    with pytest.raises(DocumentError, match="appears twice"):
+        import_file(ctx, "json", broken.encode())
+    assert dumps_json(snapshot()) == before
+    torn = good[: good.index('"follow_ups"')]  # cut off after the touches
+    with pytest.raises(DocumentError, match="not valid JSON"):
+        import_file(ctx, "json", torn.encode())
+    assert dumps_json(snapshot()) == before
+    StreamedDocument.BLOCK, block = 97, StreamedDocument.BLOCK  # items split across reads
+    try:
+        import_file(ctx, "json", good.encode())
+    finally:
+        StreamedDocument.BLOCK = block
+    assert dumps_json(snapshot()) == good
