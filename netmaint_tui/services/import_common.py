@@ -122,9 +122,6 @@ def now_stored(ctx: Context) -> str:
     return to_db(ctx.now()).isoformat(sep=" ")
 
 
-IMPORT_CACHE_KIB = -65536  # 64 MB
-
-
 def run_import(work: Callable[[], None], dry_run: bool) -> None:
     """`work` in one transaction (none for a dry run), its SQLite errors said as the store says them."""
     # Tens of thousands of small dicts and no reference cycles: the cyclic garbage collector
@@ -135,15 +132,8 @@ def run_import(work: Callable[[], None], dry_run: bool) -> None:
         if dry_run:
             work()
             return
-        # A large import updates the touch and search indexes all over: with SQLite's small default
-        # page cache it would write the same pages over and over.
-        cache = database.execute_sql("PRAGMA cache_size").fetchone()[0]
-        database.execute_sql(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-        try:
-            with database.atomic("IMMEDIATE"):
-                work()
-        finally:
-            database.execute_sql(f"PRAGMA cache_size = {int(cache)}")
+        with database.atomic("IMMEDIATE"):
+            work()
     except sqlite3.Error as exc:
         raise translate_error(exc, getattr(database.obj, "path", "the database")) from exc
     finally:

@@ -132,6 +132,46 @@ def test_a_ranking_overtaken_by_a_newer_one_is_not_shown(demo_db, monkeypatch):
     assert shown == by_leads and "by leads" in title
 
 
+def test_sorting_again_answers_from_the_rankings_held_and_a_change_ranks_afresh(demo_db, monkeypatch):
+    """After the first `o` the other orders are ranked on a worker and kept: each later `o` shows
+    the same list SQL gives for that sort, without ranking again, until the data changes."""
+    import netmaint_tui.ui.screens.main as screen
+    from netmaint_tui.services.due import SORTS
+
+    real, asked = screen.rank_ids, []
+
+    def rank_ids(ctx, include_snoozed=False, include_archived=False, sort="priority"):
+        asked.append(sort)
+        return real(ctx, include_snoozed=include_snoozed, include_archived=include_archived, sort=sort)
+
+    async def scenario(app, pilot):
+        monkeypatch.setattr(screen, "rank_ids", rank_ids)
+        seen = {}
+        for _ in range(len(SORTS) * 2):
+            await pilot.press("o")
+            await settle(app, pilot)
+            seen[app.screen.sort] = (contacts(app).ids, real(app.ctx, sort=app.screen.sort), contacts(app).border_title)
+        ranked_while_sorting = list(asked)
+        # A touch logged with the last contact in name order moves it in "last touch" order.
+        while app.screen.sort != "last touch":
+            await pilot.press("o")
+            await settle(app, pilot)
+        before = contacts(app).ids
+        app.screen.reload()
+        await settle(app, pilot)
+        asked.clear()
+        await pilot.press("o", "o", "o", "o")
+        await settle(app, pilot)
+        return seen, ranked_while_sorting, list(asked), before
+
+    seen, ranked, again, _ = drive(new_app(demo_db), scenario)
+    for sort, (shown, expected, title) in seen.items():
+        assert shown == expected, sort
+        assert sort == "priority" or f"by {sort}" in title
+    assert sorted(ranked) == sorted(SORTS[1:] + ("priority",))  # each order ranked once, then held
+    assert again  # after a reload the held orders are gone: ranked afresh
+
+
 def test_vim_keys_move_and_detail_follows(demo_db):
     async def scenario(app, pilot):
         ids = contacts(app).ids
