@@ -1276,3 +1276,43 @@ def test_dates_stored_out_of_range_are_shown_in_the_list_detail_and_follow_ups(e
         assert "edge 0" in text and "edge 1" in text
 
     drive(new_app(empty_db), scenario)
+
+
+def test_g_in_a_long_history_lays_out_the_oldest_page_and_newer_pages_come_back_upward(empty_db):
+    """G in a history of hundreds of touches lays out its last page only (not every touch before
+    it); k from the top of that page and scrolling up bring the newer ones back; g is the top."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.touches import log_touch
+    from netmaint_tui.ui.widgets.contact_detail import HISTORY_PAGE
+
+    with opened(empty_db) as ctx:
+        cid = add_contact(ctx, "Dana Haddad")
+        for i in range(200):
+            log_touch(ctx, [cid], at=ctx.now().subtract(days=i + 1), note=f"day {i}")
+
+    def laid_out(app) -> int:
+        return len(re.findall(r"^\d{4}-\d\d-\d\d \d\d:\d\d  ", static_text(app, "#detail-history"), re.M))
+
+    async def scenario(app, pilot):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        detail = app.screen.query_one(ContactDetail)
+        await pilot.press("G")
+        await settle(app, pilot)
+        history = static_text(app, "#detail-history")
+        assert detail.cursor == 199 and detail.scroll_y == detail.max_scroll_y
+        assert laid_out(app) == HISTORY_PAGE and "day 199" in history
+        assert f"… {200 - HISTORY_PAGE} newer touches above" in history
+        for _ in range(HISTORY_PAGE):
+            await pilot.press("k")
+        await settle(app, pilot)
+        assert detail.cursor == 199 - HISTORY_PAGE and laid_out(app) > HISTORY_PAGE
+        for _ in range(60):
+            await pilot.press("pageup")
+            await settle(app, pilot)
+        assert laid_out(app) == 200 or detail.scroll_y == 0
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert detail.scroll_y == 0 and detail.cursor is None and "newer touch" not in static_text(app, "#detail-history")
+
+    drive(new_app(empty_db), scenario)
