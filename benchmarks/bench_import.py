@@ -10,6 +10,16 @@ blank, some names with accents, commas and quotes, a few removed members), then 
 
 Target: each under 10 s. Usage: python benchmarks/bench_import.py [--rows N] [--keep DIR]
 Exit status 1 if a run misses the target or reports the wrong counts.
+
+With --network DB (a database built by generate.py), it times the streamed files instead, each
+a whole process with its peak memory (the child's own maximum resident size, from wait4):
+
+  1. `export json` of the whole network           target < 5 s, < 150 MB
+  2. `import json` of that file into an empty one  target < 20 s, < 300 MB
+  3. `import linkedin --dry-run` of a --big-mb CSV (default 200 MB) into an empty database:
+     target < 300 MB
+
+    python benchmarks/bench_import.py --network bench-data/large.db [--runs 2]
 """
 
 from __future__ import annotations
@@ -86,11 +96,69 @@ def run(cmd: list[str], env: dict) -> tuple[float, str, int]:
     return elapsed, (done.stdout.strip().splitlines() or [""])[-1], done.returncode
 
 
+def measured(cmd: list[str], env: dict) -> tuple[float, float, str, int]:
+    """Seconds, peak resident MB of the child alone, its last line of output, its exit status."""
+    began = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - began
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        lines = out.read().decode("utf-8", "replace").strip().splitlines() or [""]
+    return elapsed, usage.ru_maxrss / 1024, lines[-1][:90], child.returncode
+
+
+def bench_network(network: Path, folder: Path, runs: int, big_mb: int) -> int:
+    netmaint = [sys.executable, "-m", "netmaint_tui"]
+    env = dict(os.environ, NETMAINT_CONFIG=str(folder / "config.yaml"))
+    env.pop("NETMAINT_NOW", None)
+    exported = folder / "network.json"
+    big = folder / "Connections-big.csv"
+    rows = big_mb * 1_000_000 // 108  # a row of the generated file is about 108 bytes
+    write_connections(big, rows)
+    print(f"network {network}; LinkedIn file {big.stat().st_size / 1e6:.0f} MB ({rows:,} rows)")
+    print()
+    print(f"{'run':<40} {'seconds':>8} {'peak MB':>8}  {'ok':<3} summary")
+    print(f"{'-' * 40} {'-' * 8} {'-' * 8}  {'-' * 3} {'-' * 40}")
+    failed = False
+    for _ in range(runs):
+        target_db = folder / "restored.db"
+        for stale in folder.glob("restored.db*"):
+            stale.unlink()
+        empty_db = folder / "empty.db"
+        steps = [
+            ("export json (whole network)", [*netmaint, "--db", str(network), "export", "json", "-o", str(exported)],
+             5.0, 150),
+            ("import json into an empty database", [*netmaint, "--db", str(target_db), "import", "json",
+                                                    str(exported)], 20.0, 300),
+            (f"import linkedin --dry-run ({big_mb} MB)", [*netmaint, "--db", str(empty_db), "import", "linkedin",
+                                                         "--dry-run", str(big)], None, 300),
+        ]
+        for label, cmd, seconds, megabytes in steps:
+            elapsed, peak, summary, code = measured(cmd, env)
+            ok = code == 0 and peak < megabytes and (seconds is None or elapsed < seconds)
+            failed |= not ok
+            print(f"{label:<40} {elapsed:>8.2f} {peak:>8.0f}  {'yes' if ok else 'NO':<3} {summary}")
+    return 1 if failed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=30_000)
     parser.add_argument("--keep", default=None, help="write files here and keep them")
+    parser.add_argument("--network", type=Path, default=None, help="time export and import json of this database")
+    parser.add_argument("--runs", type=int, default=2, help="with --network: rounds of the three runs")
+    parser.add_argument("--big-mb", type=int, default=200, help="with --network: size of the LinkedIn file")
     args = parser.parse_args()
+    if args.network:
+        folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="netmaint-bench-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return bench_network(args.network.resolve(), folder, args.runs, args.big_mb)
+        finally:
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="netmaint-bench-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,12 @@
 2. Filter keystrokes: the app driven by Textual's Pilot; for each keystroke typed into the
    filter (`/` then letters and backspaces), the time until the list shows the narrowed result.
    Target: median under 50 ms.
+3. Keys (`--keys-only` runs this alone): the app driven by Pilot on a copy of DB in which the top
+   contact has 3,000 more touches; each key timed from the press to the first frame the app
+   draws that shows its result (Textual's App._display, called with each frame, checks), over
+   --presses presses: `o` (sort), PgDn in the list, `n` (the quick note opens), `w` (the weekly
+   session opens), first `G` in that contact's history, and filter keystrokes. Median and 95th
+   percentile; targets from issue 21.
 """
 
 from __future__ import annotations
@@ -178,12 +184,149 @@ def bench_filter(db: Path, keys: str) -> list[float]:
     return times
 
 
+def with_long_history(db: Path, folder: Path, touches: int = 3000) -> tuple[Path, int]:
+    """A copy of `db` whose top contact has `touches` more touches, a day apart: the contact."""
+    import shutil
+    import sqlite3
+
+    copy = folder / "keys.db"
+    shutil.copyfile(db, copy)
+    top = None
+    from netmaint_tui.clock import fixed_clock
+    from netmaint_tui.config import Settings
+    from netmaint_tui.services.common import Context
+    from netmaint_tui.services.due import due_list
+    from netmaint_tui.store.db import close_database, open_database
+
+    open_database(copy)
+    try:
+        top = due_list(Context(fixed_clock(NOW, ZONE), Settings()), limit=1)[0].id
+    finally:
+        close_database()
+    con = sqlite3.connect(copy)
+    with con:
+        first = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM touch").fetchone()[0]
+        rows = [(first + n, f"2018-01-01 10:00:00", "call", "catch-up", 20,
+                 f"call number {n} about the roadmap and the hiring plan", "2018-01-01 10:00:00")
+                for n in range(touches)]
+        con.executemany("INSERT INTO touch (id, at, channel, kind, minutes, note, created_at) "
+                        "VALUES (?, datetime(?, '-' || ? || ' days'), ?, ?, ?, ?, ?)",
+                        [(i, at, n, ch, k, m, note, c) for n, (i, at, ch, k, m, note, c) in enumerate(rows)])
+        con.executemany("INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)",
+                        [(first + n, top) for n in range(touches)])
+    con.close()
+    return copy, top
+
+
+def bench_keys(db: Path, presses: int) -> dict[str, list[float]]:
+    """Seconds from each press to the first frame showing its result, by key."""
+    from netmaint_tui.clock import fixed_clock
+    from netmaint_tui.config import Settings
+    from netmaint_tui.ui.app import make_app
+    from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
+    from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen
+    from netmaint_tui.ui.widgets.contact_detail import ContactDetail
+    from netmaint_tui.ui.widgets.contact_list import ContactList
+
+    app = make_app(db, clock=fixed_clock(NOW, ZONE), settings=Settings())
+    times: dict[str, list[float]] = {}
+    state = {"when": None, "frame": None}
+    original = app._display
+
+    def display(screen, renderable):
+        original(screen, renderable)
+        if state["when"] is not None and state["frame"] is None and renderable is not None and state["when"]():
+            state["frame"] = time.perf_counter()
+
+    app._display = display
+
+    async def press(pilot, key: str, when, label: str) -> None:
+        state["frame"], state["when"] = None, when
+        start = time.perf_counter()
+        await pilot.press(key)
+        for _ in range(400):
+            if state["frame"] is not None:
+                break
+            await asyncio.sleep(0.002)
+        state["when"] = None
+        times.setdefault(label, []).append((state["frame"] or time.perf_counter()) - start)
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    async def main():
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            contacts = app.screen.query_one(ContactList)
+            for _ in range(presses):
+                before = list(contacts.ids) if hasattr(contacts, "ids") else None
+                sort = app.screen.sort
+                await press(pilot, "o", lambda s=sort: app.screen.sort != s and contacts.ids != before, "o (sort)")
+            while app.screen.sort != "priority":
+                await press(pilot, "o", lambda: True, "settle")
+            for _ in range(presses):
+                at = (contacts.cursor, contacts.scroll_y)
+                await press(pilot, "pagedown",
+                            lambda a=at: (contacts.cursor, contacts.scroll_y) != a, "PgDn (list)")
+            await press(pilot, "home", lambda: True, "settle")
+            for _ in range(presses):
+                await press(pilot, "n", lambda: isinstance(app.screen, QuickNoteScreen), "n (quick note opens)")
+                await press(pilot, "escape", lambda: not isinstance(app.screen, QuickNoteScreen), "settle")
+            for _ in range(presses):
+                await press(pilot, "w", lambda: isinstance(app.screen, WeeklySessionScreen), "w (session opens)")
+                await press(pilot, "escape", lambda: True, "settle")
+                while isinstance(app.screen, WeeklySessionScreen):
+                    await press(pilot, "escape", lambda: True, "settle")
+            detail = app.screen.query_one(ContactDetail)
+            for _ in range(presses):
+                # The top contact, its history laid out afresh: g, then another contact and back.
+                await press(pilot, "j", lambda: True, "settle")
+                await press(pilot, "k", lambda: True, "settle")
+                detail.focus()
+                await pilot.pause()
+                size = len(detail._detail.history)
+                await press(pilot, "G", lambda n=size: detail.cursor == n - 1 and detail.scroll_y >= detail.max_scroll_y - 1,
+                            "G (history end, 3,000 touches)")
+                contacts.focus()
+                await pilot.pause()
+            await press(pilot, "slash", lambda: True, "settle")
+            for key in "ann<<<mar<<<lumen<<<<<ber":
+                before = list(contacts.ids) if hasattr(contacts, "ids") else None
+                await press(pilot, "backspace" if key == "<" else key,
+                            lambda b=before: contacts.ids != b, "filter keystroke")
+
+    asyncio.run(main())
+    times.pop("settle", None)
+    return times
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(share * (len(ordered) - 1)))))]
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--db", type=Path, required=True)
     p.add_argument("--runs", type=int, default=7)
     p.add_argument("--keys", default="ann<<<mar<<<lumen<<<<<ber")
+    p.add_argument("--keys-only", action="store_true", help="time the keys (3.) alone")
+    p.add_argument("--presses", type=int, default=20)
     args = p.parse_args(argv)
+    if args.keys_only:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="netmaint-keys-") as folder:
+            db, _ = with_long_history(args.db, Path(folder))
+            results = bench_keys(db, args.presses)
+        print("| key | presses | median ms | 95th percentile ms | max ms |")
+        print("|---|---:|---:|---:|---:|")
+        for label, values in results.items():
+            print(f"| {label} | {len(values)} | {statistics.median(values) * 1000:.0f} | "
+                  f"{percentile(values, 0.95) * 1000:.0f} | {max(values) * 1000:.0f} |")
+        return 0
     ours, ours_empty, theirs, whole, floor = bench_start(args.db, args.runs)
     ratio = ours / theirs
     filt = bench_filter(args.db, args.keys)

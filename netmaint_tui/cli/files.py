@@ -161,7 +161,7 @@ def _export_arguments(ex) -> None:
 @command("export", help=f"export {'|'.join(EXPORT_NAMES)} [-o FILE]", arguments=_export_arguments, database=False)
 def export(args, settings) -> int:
     # Loaded here, not with the module: every command's start-up would pay for the export's readers.
-    from netmaint_tui.services.export_file import render_export
+    from netmaint_tui.services.export_file import stream_export
 
     databases = known_databases(args, settings)
     if args.output:
@@ -172,16 +172,20 @@ def export(args, settings) -> int:
         if fd is not None:
             refuse_overwrite_stream(fd, databases)
     _open(args, settings, must_exist=True)
+    target = Path(args.output).expanduser() if args.output else None
     try:
-        data, what = render_export(make_context(settings), args.format)
+        # Written as it is read: a whole network's export is never held in memory.
+        with stream_export(make_context(settings), args.format) as out:
+            if target is not None:
+                write_private(target, out.chunks, protect=databases)
+            else:
+                stream = sys.stdout.buffer
+                shown = sys.stdout.isatty()
+                for chunk in out.chunks:
+                    stream.write(_for_terminal(chunk) if shown else chunk)
+                stream.flush()
     finally:
         close_database()
-    if args.output:
-        target = Path(args.output).expanduser()
-        write_private(target, data, protect=databases)
-        print(f"exported {what} to {show(str(target))}")
-    else:
-        stream = sys.stdout.buffer
-        stream.write(_for_terminal(data) if sys.stdout.isatty() else data)
-        stream.flush()
+    if target is not None:
+        print(f"exported {out.what()} to {show(str(target))}")
     return 0

@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 CONTACTS = "contacts"  # read into records.ParseResult; written from export dicts
 DOCUMENT = "document"  # read into, and written from, the document dict (json_io)
@@ -80,6 +80,7 @@ class FileFormat:
     recognizer: str = ""  # module:function, bytes -> True when the file is clearly this format
     reader: str = ""  # module:function, (bytes, progress) -> ParseResult (CONTACTS) or a document (DOCUMENT)
     writer: str = ""  # module:function, the content of its kind -> str or bytes
+    streamer: str = ""  # module:function, the content with its sections as iterators -> pieces of str
     trusted: frozenset[str] = frozenset()  # contact fields an import overwrites; others it only fills in
     trusts_everything: bool = False
     locator: str = ""  # CAPTURE: module:function, path -> what of this format it holds ('zip', 'maildir'…) or None
@@ -102,6 +103,9 @@ class FileFormat:
         written = _load(self.writer)(content)
         return written.encode("utf-8") if isinstance(written, str) else written
 
+    def stream(self, content: Any) -> Iterator[str]:
+        return _load(self.streamer)(content)
+
     def trusts(self, key: str) -> bool:
         return self.trusts_everything or key in self.trusted
 
@@ -123,8 +127,8 @@ FORMATS: tuple[FileFormat, ...] = (
     ),
     FileFormat(
         "json", DOCUMENT, "netmaint export", "netmaint JSON", (".json", ".yaml", ".yml"),
-        recognizer="json_io:is_netmaint_export", reader="json_io:loads_document",
-        writer="json_io:dumps_json", trusts_everything=True,
+        recognizer="json_io:is_netmaint_export", reader="json_io:read_document",
+        writer="json_io:dumps_json", streamer="json_io:iter_json", trusts_everything=True,
     ),
     FileFormat(
         "calendar", CAPTURE, "calendar", "Calendar .ics", (".ics", ".zip"),

@@ -14,9 +14,10 @@ silently change NEL and U+2028.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 import yaml
 
@@ -35,10 +36,84 @@ SECTIONS = ("contacts", "touches", "follow_ups", "goals", "pauses", "captured_it
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def dumps_json(doc: dict) -> str:
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
+def _safe(text: str) -> str:
     # json leaves DEL, C1 and bidi controls raw; escaped, they stay data and the file stays readable.
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def dumps_json(doc: dict) -> str:
+    return "".join(iter_json(doc))
+
+
+_STRING = json.encoder.encode_basestring  # the C function when there is one, as json.dumps uses
+_FLOAT = json.encoder.JSONEncoder(allow_nan=True).iterencode  # floats spelled as json.dumps does
+_SCALAR: dict[type, Any] = {
+    str: _STRING,
+    int: int.__repr__,
+    type(None): lambda value: "null",
+    bool: lambda value: "true" if value else "false",
+    float: lambda value: "".join(_FLOAT(value)),
+}
+
+
+def _pretty(value: Any, indent: str) -> str:
+    """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it at `indent`, without
+    the pure-Python encoder json uses whenever it indents (several times slower)."""
+    scalar = _SCALAR.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        parts = []
+        for key, item in value.items():
+            encode = _SCALAR.get(type(item))
+            parts.append(f"{inner}{_STRING(key)}: {encode(item) if encode else _pretty(item, inner)}")
+        return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + indent + "]"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _pieces(doc: Mapping[str, Any]) -> Iterator[str]:
+    yield "{"
+    first_key = True
+    for key, value in doc.items():
+        yield ("\n" if first_key else ",\n") + f"  {_STRING(key)}: "
+        first_key = False
+        if type(value) in _SCALAR or isinstance(value, (dict, list, tuple)):
+            yield _pretty(value, "  ")
+            continue
+        first_item = True
+        for item in value:
+            yield ("[\n    " if first_item else ",\n    ") + _pretty(item, "    ")
+            first_item = False
+        yield "[]" if first_item else "\n  ]"
+    yield "\n}\n" if not first_key else "}\n"
+
+
+def iter_json(doc: Mapping[str, Any], size: int = 1 << 16) -> Iterator[str]:
+    """The document as `json.dumps(doc, ensure_ascii=False, indent=2)` and a newline would write it,
+    made safe to show, in blocks of about `size` characters that end at a line's end, as its
+    sections are read: a section may be any iterable of items (a generator reading rows), so an
+    export of any size holds one item at a time."""
+    held: list[str] = []
+    length = 0
+    for piece in _pieces(doc):
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            text = "".join(held)
+            cut = text.rfind("\n") + 1
+            if cut:
+                yield _safe(text[:cut])
+                held, length = [text[cut:]], len(text) - cut
+    rest = "".join(held)
+    if rest:
+        yield _safe(rest)
 
 
 _YAML_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
@@ -133,6 +208,208 @@ def loads_document(data: bytes, progress: Progress | None = None) -> dict:
     if progress is not None:
         progress(len(data), len(data))
     return doc
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class StreamedDocument:
+    """A netmaint export in JSON, read as it is used: the outer object's keys one after the other,
+    a section's items parsed one at a time as the import takes them, from the file's bytes decoded
+    a block at a time. Nothing but the item in hand is held when the sections are taken in the
+    order the file has them (the export's order, which is the order an import takes them in); a
+    section asked for before the file reaches it has the ones before it read whole and kept.
+
+    Raises DocumentError when the file is not valid JSON or not a netmaint export: at once for its
+    outer shape (`format` and `version`), otherwise where the fault is met, which inside an import's
+    transaction leaves the database as it was. `position` is how many bytes have been read."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.size = len(data)
+        self.position = 0
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self._text = ""
+        self._at = 0  # where in _text reading has got to
+        self._line = 1  # the line _text begins on
+        self._scan = json.JSONDecoder()
+        self.header: dict[str, Any] = {}
+        self._held: dict[str, list] = {}  # sections read whole, met before they were asked for
+        self._ended = False
+        self._taken: set[str] = set()  # sections asked for
+        self._met: set[str] = set()  # keys met in the file
+        if not self._peek():
+            raise DocumentError(1, "the file is empty")
+        if self._peek() not in "{[":
+            raise DocumentError(1, "not valid JSON: Expecting value (column 1)")
+        if self._peek() == "[":
+            self._value()
+            raise DocumentError(1, 'not a netmaint export (expected {"format": "netmaint", ...})')
+        self._at += 1
+        self._first_key = True
+        while "format" not in self.header or "version" not in self.header:
+            key = self._next_key()
+            if key is None:
+                break
+            self._hold(key)
+        check_document(self.header)
+
+    # --- the text, a block at a time
+
+    def _more(self) -> bool:
+        if self.position >= self.size:
+            return False
+        block = self.data[self.position:self.position + self.BLOCK]
+        self.position += len(block)
+        try:
+            new = self._decoder.decode(block, final=self.position >= self.size)
+        except UnicodeDecodeError as exc:
+            start = self.position - len(block) + exc.start
+            raise DocumentError(self.data.count(b"\n", 0, start) + 1, "not UTF-8 text") from None
+        self._line += self._text.count("\n", 0, self._at)
+        self._text = self._text[self._at:] + new
+        self._at = 0
+        return True
+
+    def _peek(self) -> str:
+        while True:
+            self._at = _SPACE.match(self._text, self._at).end()
+            if self._at < len(self._text):
+                return self._text[self._at]
+            if not self._more():
+                return ""
+
+    def _fault(self, message: str, at: int | None = None) -> DocumentError:
+        at = self._at if at is None else at
+        line = self._line + self._text.count("\n", 0, at)
+        column = at - self._text.rfind("\n", 0, at)
+        return DocumentError(line, f"not valid JSON: {message} (column {column})")
+
+    def _expect(self, char: str) -> None:
+        if self._peek() != char:
+            raise self._fault(f"Expecting '{char}' delimiter" if char in ",:" else f"Expecting '{char}'")
+        self._at += 1
+
+    def _value(self) -> Any:
+        """One JSON value from where reading has got to; more of the file is read until it is whole."""
+        self._peek()
+        while True:
+            try:
+                value, end = self._scan.raw_decode(self._text, self._at)
+            except json.JSONDecodeError as exc:
+                if self._more():
+                    continue
+                raise self._fault(exc.msg, exc.pos) from None
+            except RecursionError:
+                raise DocumentError(0, "not valid JSON: nested too deeply") from None
+            except ValueError as exc:  # a number of thousands of digits: Python refuses to read it
+                raise DocumentError(0, f"not a netmaint export: {str(exc).split(';')[0]}") from None
+            if end == len(self._text) and self._more():  # a number cut by the block's end
+                continue
+            self._at = end
+            return value
+
+    # --- the outer object
+
+    def _next_key(self) -> str | None:
+        """Read up to the next key's value. A value that is not a section's list is read into the
+        header; a section's list is left for the caller to read (the key is returned). None at the
+        end of the object."""
+        if self._ended:
+            return None
+        if self._peek() == "}":
+            self._at += 1
+            self._ended = True
+            if self._peek():
+                raise self._fault("Extra data")
+            return None
+        if not self._first_key:
+            self._expect(",")
+        self._first_key = False
+        if self._peek() != '"':
+            raise self._fault("Expecting property name enclosed in double quotes")
+        key = self._value()
+        self._expect(":")
+        if key in self._met:
+            raise DocumentError(0, f"{key!r} appears twice in the file")
+        self._met.add(key)
+        if self._peek() != "[" or key not in SECTIONS:
+            value = self._value()
+            if key in SECTIONS and value is not None:
+                raise DocumentError(1, f"{key!r} must be a list")
+            self.header[key] = value
+        return key
+
+    def _hold(self, key: str) -> None:
+        """The section whose key was just read, kept whole (it is not the one asked for)."""
+        if key in SECTIONS and key not in self.header:
+            self._held[key] = list(self._items())
+
+    def _items(self) -> Iterator[Any]:
+        self._expect("[")
+        if self._peek() == "]":
+            self._at += 1
+            return
+        while True:
+            yield self._value()
+            if self._peek() == "]":
+                self._at += 1
+                return
+            self._expect(",")
+
+    def get(self, section: str, default: Any = None) -> Any:
+        """A section's items, as an iterator read from the file as it is taken; each section once."""
+        if section in self._taken:
+            raise RuntimeError(f"{section} was already read")
+        self._taken.add(section)
+        return _checked(section, self._section(section))
+
+    def _section(self, section: str) -> Iterator[Any]:
+        if section in self.header:
+            yield from self.header.pop(section) or ()
+            return
+        if section in self._held:
+            yield from self._held.pop(section)
+            return
+        while (key := self._next_key()) is not None:
+            if key != section:
+                self._hold(key)
+            elif section in self.header:
+                yield from self.header.pop(section) or ()
+                return
+            else:
+                yield from self._items()
+                return
+
+    def finish(self) -> None:
+        """Read to the end of the file, so that a fault after the last section is still said."""
+        while (key := self._next_key()) is not None:
+            if key in SECTIONS and key not in self.header:
+                for _ in self._items():
+                    pass
+
+
+def _checked(section: str, items: Iterator[Any]) -> Iterator[Any]:
+    """A section's items as check_document checks them: each id a whole number, once."""
+    seen: set[int] = set()
+    for position, item in enumerate(items):
+        ident = item.get("id") if isinstance(item, dict) else None
+        if ident is not None:
+            if isinstance(ident, bool) or not isinstance(ident, int) or not 0 < ident < 2**63:
+                raise DocumentError(0, f"{section}[{position}].id: {str(ident)[:30]} is not a whole number from 1 up")
+            if ident in seen:
+                raise DocumentError(0, f"{section}[{position}]: id {ident} appears twice")
+            seen.add(ident)
+        yield item
+
+
+def read_document(data: bytes, progress: Progress | None = None) -> dict | StreamedDocument:
+    """The registry's reader: a JSON export streamed (StreamedDocument), a YAML one parsed whole."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return StreamedDocument(data)
+    return loads_document(data, progress)
 
 
 def check_document(doc: Any) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from netmaint_tui.io.formats import CALENDAR, CONTACTS, DOCUMENT, file_format
 from netmaint_tui.rules.vocabulary import plural
@@ -16,6 +18,7 @@ from netmaint_tui.services.exporting import (
     export_contacts,
     open_follow_ups,
     snapshot,
+    streamed_snapshot,
     yearly_dates,
 )
 
@@ -32,12 +35,13 @@ class Upcoming:
     dates: list[CalendarDate] = field(default_factory=list)  # birthdays and anniversaries, every year
 
 
+_SAID = (("contacts", "contact"), ("touches", "touch"), ("follow_ups", "follow-up"), ("goals", "goal"),
+         ("pauses", "pause"))
+
+
 def _document(ctx: Context) -> tuple[dict, str]:
     doc = snapshot(ctx)
-    what = ", ".join(plural(len(doc[k]), w) for k, w in (
-        ("contacts", "contact"), ("touches", "touch"), ("follow_ups", "follow-up"),
-        ("goals", "goal"), ("pauses", "pause")))
-    return doc, what
+    return doc, ", ".join(plural(len(doc[k]), w) for k, w in _SAID)
 
 
 def _contacts(ctx: Context) -> tuple[list[dict], str]:
@@ -61,3 +65,28 @@ def render_export(ctx: Context, fmt: str) -> tuple[bytes, str]:
     chosen = file_format(fmt)
     content, what = _READ_OUT[chosen.kind](ctx)
     return chosen.write(content), what
+
+
+@dataclass
+class Streamed:
+    """An export being written: `chunks` are its bytes in pieces of whole lines (a piece can be shown
+    on a terminal line by line, its control characters made visible), and `what()` says
+    what was in it once they have all been taken."""
+
+    chunks: Iterator[bytes]
+    what: Callable[[], str]
+
+
+@contextmanager
+def stream_export(ctx: Context, fmt: str) -> Iterator[Streamed]:
+    """The export in format `fmt`, read from the database while its chunks are taken within the
+    block: a format that can be streamed (json) never holds the network whole; the others are
+    rendered first, as render_export does."""
+    chosen = file_format(fmt)
+    if chosen.kind != DOCUMENT or not chosen.streamer:
+        data, what = render_export(ctx, fmt)
+        yield Streamed(iter([data]), lambda: what)
+        return
+    with streamed_snapshot(ctx) as doc:
+        yield Streamed((block.encode("utf-8") for block in chosen.stream(doc)),
+                       lambda: ", ".join(plural(doc[k].count, w) for k, w in _SAID))

@@ -8,7 +8,10 @@ touches and follow-ups name their contacts by `id`, and a restore keeps them.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from netmaint_tui.io.json_io import FORMAT, VERSION
 from netmaint_tui.rules.schema import CONTACT_FIELDS
@@ -19,12 +22,22 @@ from netmaint_tui.store.models import database
 from netmaint_tui.store.rows import from_row
 
 
+_STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?")
+
+
 def utc_text(value) -> str | None:
     """Stored naive UTC ('YYYY-MM-DD HH:MM:SS[.ffffff]') -> 'YYYY-MM-DDTHH:MM:SS[.ffffff]Z'."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(value, str) and _STORED.fullmatch(value) and not value.endswith(".000000"):
+        # As stored (nearly every value): checked to be a real time, spelled without parsing it back.
+        try:
+            dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise UnreadableValue(value, "a time") from None
+        return f"{value[:10]}T{value[11:]}Z"
     try:
         return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None).isoformat() + "Z"
     except ValueError:
@@ -38,12 +51,22 @@ def day_text(value) -> str | None:
 
 
 def _rows(sql: str, params=()) -> list[dict]:
+    return list(_iter_rows(sql, params))
+
+
+def _iter_rows(sql: str, params=()) -> Iterator[dict]:
+    """Rows as they are read: an export holds one at a time, whatever the network's size."""
     cursor = database.execute_sql(sql, params)
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values)) for values in cursor.fetchall()]
+    for values in cursor:
+        yield dict(zip(names, values))
 
 
 def export_contacts() -> list[dict]:
+    return list(iter_contacts())
+
+
+def iter_contacts() -> Iterator[dict]:
     """Every contact in the stable shape: its id, each field of rules.schema in order, the
     stamps, and the time of its last touch (derived from the touches; ignored on import)."""
     tags: dict[int, list[str]] = {}
@@ -52,48 +75,50 @@ def export_contacts() -> list[dict]:
     ).fetchall():
         tags.setdefault(cid, []).append(name)
     dates = all_dates()
-    out = []
-    for r in _rows("SELECT * FROM contact ORDER BY id"):
+    for r in _iter_rows("SELECT * FROM contact ORDER BY id"):
         values = from_row(r)
         values["tags"] = tags.get(r["id"], [])
         values["dates"] = dates.get(r["id"], [])
-        out.append({
+        yield {
             "id": r["id"],
             **{f.key: values[f.key] for f in CONTACT_FIELDS},
             "created_at": utc_text(r["created_at"]),
             "updated_at": utc_text(r["updated_at"]),
             "last_touch_at": utc_text(r["last_touch_at"]),
             "last_heard_at": utc_text(r["last_heard_at"]),  # when they last wrote (a captured mail)
-        })
-    return out
-
-
-def export_touches() -> list[dict]:
-    members: dict[int, list[int]] = {}
-    for tid, cid in database.execute_sql(
-        "SELECT touch_id, contact_id FROM touch_contact ORDER BY touch_id, contact_id"
-    ).fetchall():
-        members.setdefault(tid, []).append(cid)
-    return [
-        {
-            "id": r["id"],
-            "at": utc_text(r["at"]),
-            "channel": r["channel"],
-            "kind": r["kind"],
-            "minutes": r["minutes"],
-            "contacts": members.get(r["id"], []),
-            "note": r["note"],
-            "created_at": utc_text(r["created_at"]),
-            "source": r["source"],  # 'calendar' or 'mail' for a captured touch, None for one typed
-            "source_id": r["source_id"],
         }
-        for r in _rows("SELECT * FROM touch ORDER BY id")
-    ]
 
 
-def export_follow_ups() -> list[dict]:
-    return [
-        {
+def iter_touches() -> Iterator[dict]:
+    # The touches and their links, both read in touch order and walked side by side: no map of
+    # 300,000 touches' members is held.
+    links = database.execute_sql("SELECT touch_id, contact_id FROM touch_contact ORDER BY touch_id, contact_id")
+    link = next(links, None)
+    for tid, at, channel, kind, minutes, note, created_at, source, source_id in database.execute_sql(
+        "SELECT id, at, channel, kind, minutes, note, created_at, source, source_id FROM touch ORDER BY id"
+    ):
+        members = []
+        while link is not None and link[0] <= tid:
+            if link[0] == tid:
+                members.append(link[1])
+            link = next(links, None)
+        yield {
+            "id": tid,
+            "at": utc_text(at),
+            "channel": channel,
+            "kind": kind,
+            "minutes": minutes,
+            "contacts": members,
+            "note": note,
+            "created_at": utc_text(created_at),
+            "source": source,  # 'calendar' or 'mail' for a captured touch, None for one typed
+            "source_id": source_id,
+        }
+
+
+def iter_follow_ups() -> Iterator[dict]:
+    for r in _iter_rows("SELECT * FROM follow_up ORDER BY id"):
+        yield {
             "id": r["id"],
             "what": r["what"],
             "due": utc_text(r["due"]),
@@ -105,62 +130,70 @@ def export_follow_ups() -> list[dict]:
             "created_at": utc_text(r["created_at"]),
             "closed_at": utc_text(r["closed_at"]),
         }
-        for r in _rows("SELECT * FROM follow_up ORDER BY id")
-    ]
 
 
-def export_goals() -> list[dict]:
-    return [
-        {"id": r["id"], "from_date": day_text(r["from_date"]), "touches": r["touches"], "minutes": r["minutes"],
-         "created_at": utc_text(r["created_at"])}
-        for r in _rows("SELECT * FROM goal ORDER BY id")
-    ]
+def iter_goals() -> Iterator[dict]:
+    for r in _iter_rows("SELECT * FROM goal ORDER BY id"):
+        yield {"id": r["id"], "from_date": day_text(r["from_date"]), "touches": r["touches"],
+               "minutes": r["minutes"], "created_at": utc_text(r["created_at"])}
 
 
-def export_pauses() -> list[dict]:
-    return [
-        {"id": r["id"], "start": day_text(r["start"]), "end": day_text(r["end"]), "reason": r["reason"],
-         "created_at": utc_text(r["created_at"])}
-        for r in _rows('SELECT * FROM pause ORDER BY id')
-    ]
+def iter_pauses() -> Iterator[dict]:
+    for r in _iter_rows("SELECT * FROM pause ORDER BY id"):
+        yield {"id": r["id"], "start": day_text(r["start"]), "end": day_text(r["end"]), "reason": r["reason"],
+               "created_at": utc_text(r["created_at"])}
 
 
-def export_captured_items() -> list[dict]:
+def iter_captured_items() -> Iterator[dict]:
     """What captures have read, so that a restored database captures nothing twice, nor a deleted
     touch again."""
-    return [
-        {"id": r["id"], "source": r["source"], "source_id": r["source_id"], "touch": r["touch_id"],
-         "outcome": r["outcome"], "group_key": r["group_key"], "at": utc_text(r["at"]),
-         "captured_at": utc_text(r["captured_at"])}
-        for r in _rows("SELECT * FROM captured_item ORDER BY id")
-    ]
+    for r in _iter_rows("SELECT * FROM captured_item ORDER BY id"):
+        yield {"id": r["id"], "source": r["source"], "source_id": r["source_id"], "touch": r["touch_id"],
+               "outcome": r["outcome"], "group_key": r["group_key"], "at": utc_text(r["at"]),
+               "captured_at": utc_text(r["captured_at"])}
 
 
-def export_correspondents() -> list[dict]:
+def iter_correspondents() -> Iterator[dict]:
     """The addresses captures met that are nobody's yet: the people worth adding."""
-    return [
-        {"id": r["id"], "email": r["email"], "name": r["name"], "times": r["times"],
-         "first_at": utc_text(r["first_at"]), "last_at": utc_text(r["last_at"])}
-        for r in _rows("SELECT * FROM correspondent ORDER BY id")
-    ]
+    for r in _iter_rows("SELECT * FROM correspondent ORDER BY id"):
+        yield {"id": r["id"], "email": r["email"], "name": r["name"], "times": r["times"],
+               "first_at": utc_text(r["first_at"]), "last_at": utc_text(r["last_at"])}
+
+
+_SECTIONS = (("contacts", iter_contacts), ("touches", iter_touches), ("follow_ups", iter_follow_ups),
+             ("goals", iter_goals), ("pauses", iter_pauses), ("captured_items", iter_captured_items),
+             ("correspondents", iter_correspondents))
+
+
+class Counted:
+    """A section's items passed on as they are read, counted on the way."""
+
+    def __init__(self, items: Iterator[dict]):
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[dict]:
+        for item in self.items:
+            self.count += 1
+            yield item
+
+
+@contextmanager
+def streamed_snapshot(ctx: Context | None = None) -> Iterator[dict]:
+    """The export's document with each section a Counted stream of its items, read while the
+    block runs, in one transaction: a touch logged meanwhile in the app is either wholly in the
+    export or not at all. DEFERRED: a read needs no write lock, so an export never waits for (or
+    holds up) a writer."""
+    with database.atomic("DEFERRED"):
+        yield {"format": FORMAT, "version": VERSION,
+               **{name: Counted(read()) for name, read in _SECTIONS}}
 
 
 def snapshot(ctx: Context | None = None) -> dict:
-    """Everything the user owns, in the stable export shape. Read in one transaction, so
-    a touch logged meanwhile in the app is either wholly in the export or not at all.
-    DEFERRED: a read needs no write lock, so an export never waits for (or holds up) a writer."""
+    """Everything the user owns, in the stable export shape, read whole (streamed_snapshot
+    reads it as it is written)."""
     with database.atomic("DEFERRED"):
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "contacts": export_contacts(),
-            "touches": export_touches(),
-            "follow_ups": export_follow_ups(),
-            "goals": export_goals(),
-            "pauses": export_pauses(),
-            "captured_items": export_captured_items(),
-            "correspondents": export_correspondents(),
-        }
+        return {"format": FORMAT, "version": VERSION, **{name: list(read()) for name, read in _SECTIONS}}
 
 
 # --- for a calendar ---------------------------------------------------------------------------

@@ -76,10 +76,12 @@ class Ticker:
     def __init__(self, progress: Progress | None, total: int):
         self.progress, self.total = progress, total
         self.step = max(1, total // 100)
+        self.next = self.step
 
     def __call__(self, done: int) -> None:
-        if self.progress is not None and (done % self.step == 0 or done == self.total):
+        if self.progress is not None and (done >= self.next or done == self.total):
             self.progress(done, self.total)
+            self.next = done + self.step
 
 
 def is_empty(value: Any) -> bool:

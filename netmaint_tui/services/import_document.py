@@ -9,10 +9,12 @@ that item out with its place in the file (`touches[3].at: ...; skipped`) while t
 
 from __future__ import annotations
 
-from netmaint_tui.io.json_io import SECTIONS, check_document
+import datetime as dt
+
+from netmaint_tui.io.json_io import SECTIONS, StreamedDocument, check_document
 from netmaint_tui.rules import schema
 from netmaint_tui.rules.capture import SOURCES
-from netmaint_tui.services.common import Context, from_db
+from netmaint_tui.services.common import Context
 from netmaint_tui.services.document_items import (
     Bad,
     Item,
@@ -45,13 +47,15 @@ OTHERS = tuple(section for section in SECTIONS if section != "contacts")
 
 def import_document(
     ctx: Context,
-    doc: dict,
+    doc: dict | StreamedDocument,
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Merge a netmaint export into the database, in one transaction; io.formats.DocumentError
-    (nothing written) when `doc` does not have the export's outer shape.
+    (nothing written) when `doc` does not have the export's outer shape. A StreamedDocument is
+    read as it is imported, in the same transaction: a fault met in the file part way rolls back
+    what was written before it.
 
     Into an empty database it is an exact restore, ids included, so exporting again gives the
     same document. Into one with data it merges: contacts as any import does; touches match on
@@ -59,11 +63,17 @@ def import_document(
     values, pauses on their dates, what captures read on where it was read from, the people worth
     adding on their address, so importing the same export twice changes nothing.
     """
-    check_document(doc)
+    streamed = isinstance(doc, StreamedDocument)
+    if not streamed:
+        check_document(doc)
     report = ImportReport(dry_run=dry_run)
-    contacts = doc.get("contacts") or []
-    total = len(contacts) + sum(len(doc.get(s) or []) for s in OTHERS)
-    tick = Ticker(progress, total)
+    contacts = list(doc.get("contacts") or [])
+    if streamed:
+        # Read as it is imported: progress is how far into the file reading has got.
+        ticker = Ticker(progress, doc.size)
+        tick = lambda done: ticker(doc.position)  # noqa: E731
+    else:
+        tick = Ticker(progress, len(contacts) + sum(len(doc.get(s) or []) for s in OTHERS))
     for name in OTHERS:
         report.others[name] = Counts()
 
@@ -104,6 +114,8 @@ def import_document(
         done = import_captured_items(ctx, doc.get("captured_items") or [], writer, report, keep["captured_item"],
                                      tick, done)
         import_correspondents(ctx, doc.get("correspondents") or [], writer, report, keep["correspondent"], tick, done)
+        if streamed:
+            doc.finish()  # a fault after the last section still leaves the database as it was
 
     run_import(work, dry_run)
     return report
@@ -120,6 +132,10 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
         existing.setdefault((as_stored(at), ids, channel), []).append((tid, kind, minutes, note, source))
     touch_ids: dict[int, int] = {}
     now = now_stored(ctx)
+    moment = dt.datetime.fromtimestamp(ctx.now().timestamp(), dt.timezone.utc)  # plain: cheap to compare
+    # Into an empty table each touch keeps its id, so rows and links go in a few thousand at a
+    # time (the links after their touches: their triggers read the touch).
+    batch = Batch(writer) if keep_ids and not writer.dry_run else None
     for position, raw in enumerate(touches):
         done += 1
         tick(done)
@@ -131,7 +147,7 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
             minutes, note, refs = t.whole("minutes"), t.text("note"), t.refs("contacts")
             source, source_id = t.choice("source", SOURCES), t.text("source_id") or None
             # What `log` refuses (a touch in the future, a day of minutes), a file cannot bring in.
-            checked(lambda: validate_touch(ctx, from_db(at), channel, kind, minutes, note))
+            checked(lambda: validate_touch(ctx, _utc(at), channel, kind, minutes, note, now=moment))
         except Bad as bad:
             section_issue(report, "touches", position, bad.message, bad.key)
             continue
@@ -161,7 +177,13 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
                     )
             else:
                 counts.unchanged += 1
+        elif batch is not None and _usable_id(raw.get("id")):  # ids are unique (checked as read)
+            tid = raw["id"]
+            batch.add(tid, (tid, at, channel, kind, minutes, note, created, source, source_id), members)
+            counts.added += 1
         else:
+            if batch is not None:
+                batch.flush()
             tid = insert_row(writer, "touch", {"at": at, "channel": channel, "kind": kind, "minutes": minutes,
                                                "note": note, "created_at": created, "source": source,
                                                "source_id": source_id}, raw.get("id"), keep_ids)
@@ -172,8 +194,45 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
             counts.added += 1
         if isinstance(raw.get("id"), int):
             touch_ids[raw["id"]] = tid
+    if batch is not None:
+        batch.flush()
     writer.touch_ids = touch_ids
     return done
+
+
+def _usable_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _utc(stored: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stored).replace(tzinfo=dt.timezone.utc)
+
+
+class Batch:
+    """Touches with the ids they bring, and their links, written a few thousand at a time."""
+
+    SIZE = 5000
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.rows: list[tuple] = []
+        self.links: list[tuple[int, int]] = []
+
+    def add(self, tid: int, row: tuple, members: list[int]) -> None:
+        self.rows.append(row)
+        self.links.extend((tid, c) for c in members)
+        if len(self.rows) >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        cursor = self.writer.cursor
+        cursor.executemany(
+            "INSERT INTO touch (id, at, channel, kind, minutes, note, created_at, source, source_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows)
+        cursor.executemany("INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", self.links)
+        self.rows, self.links = [], []
 
 
 _FOLLOW_UP_COLUMNS = ("what", "due", "status", "suggested_by_id", "about_id", "about_text", "touch_id",

@@ -31,15 +31,17 @@ def check_due(due: dt.datetime) -> None:
     check_moment("the follow-up's due time", due)
 
 
-def validate_touch(ctx: Context, at: dt.datetime, channel: str, kind: str, minutes, note: str = "") -> int | None:
+def validate_touch(ctx: Context, at: dt.datetime, channel: str, kind: str, minutes, note: str = "",
+                   now: dt.datetime | None = None) -> int | None:
     """The touch's minutes as stored, or InputError for what no touch may hold (rules.schema),
-    a time outside the years kept, or a time in the future: follow-ups are the place for plans."""
+    a time outside the years kept, or a time in the future: follow-ups are the place for plans.
+    `now`: the moment judged against, when many touches are checked at once (ctx.now())."""
     check_moment("the touch's time", at)
     problem = schema.touch_problem(channel, kind, minutes, note)
     if problem is not None:
         key, why = problem
         raise InputError(f"{key} {why}")
-    if is_after(at, ctx.now() + FUTURE_GRACE):
+    if is_after(at, (now or ctx.now()) + FUTURE_GRACE):
         raise InputError(
             f"{at.strftime('%Y-%m-%d %H:%M')} is in the future; log touches that happened, "
             "and use a follow-up for what is planned"

@@ -156,23 +156,26 @@ def _message(target: Path, what: str) -> str:
     return f"{target} is {what}; netmaint never writes over it and nothing was written — choose another file"
 
 
-def write_private(path: str | os.PathLike, data: bytes | str, *, protect: Iterable[Path]) -> None:
-    """Write `data` (text as UTF-8) to `path` as a 0600 file: a temporary file beside it, then a
-    rename, so a crash leaves the old file or the new one, never half of one. `protect`: the
-    databases (known_databases) it must not be."""
+def write_private(path: str | os.PathLike, data: bytes | str | Iterable[bytes], *, protect: Iterable[Path]) -> None:
+    """Write `data` (text as UTF-8, or chunks of bytes written as they come) to `path` as a 0600
+    file: a temporary file beside it, then a rename, so a crash leaves the old file or the new one,
+    never half of one. `protect`: the databases (known_databases) it must not be."""
     path = Path(path)
     refuse_overwrite(path, protect)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    chunks = [data] if isinstance(data, (bytes, bytearray)) else data
     if path.exists() and not path.is_file():
         # A pipe or a device (/dev/stdout): there is nothing to replace atomically.
         with open(path, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
         return
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for chunk in chunks:
+                stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp_name, 0o600)

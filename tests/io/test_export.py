@@ -13,14 +13,17 @@ import stat
 import pendulum
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from netmaint_tui.cli import main
 from netmaint_tui.io.csv_export import contacts_csv, neutralize
 from netmaint_tui.io.ics_export import build_calendar
 from netmaint_tui.io.formats import DocumentError
-from netmaint_tui.io.json_io import dumps_json, dumps_yaml, loads_document
+from netmaint_tui.io.json_io import dumps_json, dumps_yaml, iter_json, loads_document
 from netmaint_tui.services.contacts import add_contact, set_archived, snooze
+from netmaint_tui.services.export_file import stream_export
 from netmaint_tui.services.exporting import contacts_due_within, export_contacts, open_follow_ups, snapshot
 from netmaint_tui.services.followups import add_follow_up, set_status
 from netmaint_tui.services.habit import add_pause, set_goal
@@ -125,6 +128,47 @@ def test_importing_the_same_json_again_changes_nothing(network, ctx):
     assert (report.added, report.updated, report.skipped) == (0, 0, 0)
     assert all((c.added, c.updated, c.skipped) == (0, 0, 0) for c in report.others.values())
     assert snapshot() == first
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=6), st.sampled_from([1, 7, 1 << 16]))
+def test_the_streamed_json_is_what_json_dumps_writes(doc, size):
+    reference = re.sub("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]",
+                       lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
+    assert dumps_json(doc) == reference
+    blocks = list(iter_json(doc, size=size))
+    assert "".join(blocks) == reference and all(block.endswith("\n") for block in blocks)
+
+
+def test_a_section_is_written_as_its_items_are_read():
+    taken = []
+
+    def touches():
+        for n in range(5000):
+            taken.append(n)
+            yield {"id": n, "note": "x" * 40}
+
+    blocks = iter_json({"format": "netmaint", "touches": touches()}, size=4096)
+    next(blocks)
+    assert len(taken) < 100  # the first block went out long before the last item was read
+    rest = "".join(blocks)
+    assert rest.endswith("  ]\n}\n") and len(taken) == 5000
+
+
+def test_the_export_command_streams_the_same_bytes_it_used_to_render(network, tmp_path, ctx):
+    streamed = b""
+    with stream_export(ctx, "json") as out:
+        for chunk in out.chunks:
+            streamed += chunk
+        assert out.what() == "6 contacts, 2 touches, 4 follow-ups, 2 goals, 1 pause"
+    assert streamed.decode() == dumps_json(snapshot())
 
 
 def test_the_json_file_escapes_terminal_controls_but_keeps_them_as_data(network):
@@ -478,3 +522,26 @@ def test_what_captures_keep_is_read_back_item_by_item_and_merged(tmp_db, ctx):
     assert CapturedItem.get(CapturedItem.source_id == "<3@x>").touch_id == 1
     assert (Correspondent.get().times, str(Correspondent.get().last_at)) == (3, "2025-03-05 10:00:00")
     assert str(Contact.get_by_id(1).last_heard_at) == "2025-03-02 09:00:00"  # only ever later
+
+
+def test_a_streamed_import_that_meets_a_fault_late_in_the_file_leaves_the_database_as_it_was(network, tmp_path, ctx):
+    from netmaint_tui.io.json_io import StreamedDocument
+    from netmaint_tui.services.import_file import import_file
+
+    good = dumps_json(snapshot())
+    switch_to(tmp_path / "restored.db")
+    before = dumps_json(snapshot())
+    broken = good.rstrip().rstrip("}") + ', "pauses": []}'  # a section twice, after everything else
+    with pytest.raises(DocumentError, match="appears twice"):
+        import_file(ctx, "json", broken.encode())
+    assert dumps_json(snapshot()) == before
+    torn = good[: good.index('"follow_ups"')]  # cut off after the touches
+    with pytest.raises(DocumentError, match="not valid JSON"):
+        import_file(ctx, "json", torn.encode())
+    assert dumps_json(snapshot()) == before
+    StreamedDocument.BLOCK, block = 97, StreamedDocument.BLOCK  # items split across reads
+    try:
+        import_file(ctx, "json", good.encode())
+    finally:
+        StreamedDocument.BLOCK = block
+    assert dumps_json(snapshot()) == good

@@ -132,6 +132,46 @@ def test_a_ranking_overtaken_by_a_newer_one_is_not_shown(demo_db, monkeypatch):
     assert shown == by_leads and "by leads" in title
 
 
+def test_sorting_again_answers_from_the_rankings_held_and_a_change_ranks_afresh(demo_db, monkeypatch):
+    """After the first `o` the other orders are ranked on a worker and kept: each later `o` shows
+    the same list SQL gives for that sort, without ranking again, until the data changes."""
+    import netmaint_tui.ui.screens.main as screen
+    from netmaint_tui.services.due import SORTS
+
+    real, asked = screen.rank_ids, []
+
+    def rank_ids(ctx, include_snoozed=False, include_archived=False, sort="priority"):
+        asked.append(sort)
+        return real(ctx, include_snoozed=include_snoozed, include_archived=include_archived, sort=sort)
+
+    async def scenario(app, pilot):
+        monkeypatch.setattr(screen, "rank_ids", rank_ids)
+        seen = {}
+        for _ in range(len(SORTS) * 2):
+            await pilot.press("o")
+            await settle(app, pilot)
+            seen[app.screen.sort] = (contacts(app).ids, real(app.ctx, sort=app.screen.sort), contacts(app).border_title)
+        ranked_while_sorting = list(asked)
+        # A touch logged with the last contact in name order moves it in "last touch" order.
+        while app.screen.sort != "last touch":
+            await pilot.press("o")
+            await settle(app, pilot)
+        before = contacts(app).ids
+        app.screen.reload()
+        await settle(app, pilot)
+        asked.clear()
+        await pilot.press("o", "o", "o", "o")
+        await settle(app, pilot)
+        return seen, ranked_while_sorting, list(asked), before
+
+    seen, ranked, again, _ = drive(new_app(demo_db), scenario)
+    for sort, (shown, expected, title) in seen.items():
+        assert shown == expected, sort
+        assert sort == "priority" or f"by {sort}" in title
+    assert sorted(ranked) == sorted(SORTS[1:] + ("priority",))  # each order ranked once, then held
+    assert again  # after a reload the held orders are gone: ranked afresh
+
+
 def test_vim_keys_move_and_detail_follows(demo_db):
     async def scenario(app, pilot):
         ids = contacts(app).ids
@@ -1234,5 +1274,45 @@ def test_dates_stored_out_of_range_are_shown_in_the_list_detail_and_follow_ups(e
         await settle(app, pilot)
         text = screen_text(app)
         assert "edge 0" in text and "edge 1" in text
+
+    drive(new_app(empty_db), scenario)
+
+
+def test_g_in_a_long_history_lays_out_the_oldest_page_and_newer_pages_come_back_upward(empty_db):
+    """G in a history of hundreds of touches lays out its last page only (not every touch before
+    it); k from the top of that page and scrolling up bring the newer ones back; g is the top."""
+    from netmaint_tui.services.contacts import add_contact
+    from netmaint_tui.services.touches import log_touch
+    from netmaint_tui.ui.widgets.contact_detail import HISTORY_PAGE
+
+    with opened(empty_db) as ctx:
+        cid = add_contact(ctx, "Dana Haddad")
+        for i in range(200):
+            log_touch(ctx, [cid], at=ctx.now().subtract(days=i + 1), note=f"day {i}")
+
+    def laid_out(app) -> int:
+        return len(re.findall(r"^\d{4}-\d\d-\d\d \d\d:\d\d  ", static_text(app, "#detail-history"), re.M))
+
+    async def scenario(app, pilot):
+        await pilot.press("enter")
+        await settle(app, pilot)
+        detail = app.screen.query_one(ContactDetail)
+        await pilot.press("G")
+        await settle(app, pilot)
+        history = static_text(app, "#detail-history")
+        assert detail.cursor == 199 and detail.scroll_y == detail.max_scroll_y
+        assert laid_out(app) == HISTORY_PAGE and "day 199" in history
+        assert f"… {200 - HISTORY_PAGE} newer touches above" in history
+        for _ in range(HISTORY_PAGE):
+            await pilot.press("k")
+        await settle(app, pilot)
+        assert detail.cursor == 199 - HISTORY_PAGE and laid_out(app) > HISTORY_PAGE
+        for _ in range(60):
+            await pilot.press("pageup")
+            await settle(app, pilot)
+        assert laid_out(app) == 200 or detail.scroll_y == 0
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert detail.scroll_y == 0 and detail.cursor is None and "newer touch" not in static_text(app, "#detail-history")
 
     drive(new_app(empty_db), scenario)

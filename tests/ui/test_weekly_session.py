@@ -11,7 +11,8 @@ import pytest
 from netmaint_tui.ui.screens import weekly_session
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
-from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen, build_plan
+from netmaint_tui.services.session import session_plan
+from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen
 from tests.ui.conftest import NOW, ZONE, burst, drive, new_app, opened, screen_text, settle
 
 HOSTILE = "[bold red]Eve[/]"
@@ -70,7 +71,8 @@ def test_the_plan_is_the_top_of_the_list_sized_by_the_goal_then_this_weeks_follo
     with opened(path, NOW) as ctx:
         top = [r.id for r in due_list(ctx, limit=2)]
         assert ids["lena"] not in top
-        assert build_plan(ctx) == [*top, ids["lena"]]
+        plan = session_plan(ctx)
+        assert plan.ids == [*top, ids["lena"]] and plan.waiting == 0
 
 
 def test_a_whole_session_by_keys_logs_snoozes_thanks_and_ends_with_the_streak(db, stopwatch):

@@ -1,7 +1,8 @@
 """The weekly session: walk through this week's plan, one contact at a time, one key per action.
 
-The plan is the top of the prioritized list (as many as the weekly goal, else 10) and then
-everyone with an open follow-up due by the end of this week. For each: the reason they are here,
+The plan is the top of the prioritized list (as many as the weekly goal, else 10) and then the
+people with an open follow-up due by the end of this week, most urgent first, at most as many
+again; the status line says how many more are waiting (services.session). For each: the reason they are here,
 the goodwill balance, open follow-ups and the last notes. `e` `c` `m` `t` `s` log an email, call,
 meeting, card or social touch (a catch-up; `g` first makes it a give) with an optional one-line
 note, `z` snoozes for a week, `x` marks the first open follow-up done, `n`/`p` move on or back,
@@ -22,13 +23,13 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, OptionList, Static, TextArea
 
-from netmaint_tui.rules.dates import local_midnight_utc, week_start
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.contacts import contact_detail, snooze
-from netmaint_tui.services.due import due_list, rows_for_ids
-from netmaint_tui.services.followups import list_follow_ups, set_status
+from netmaint_tui.services.due import rows_for_ids
+from netmaint_tui.services.followups import set_status
 from netmaint_tui.services.habit import week_summary
+from netmaint_tui.services.session import session_plan
 from netmaint_tui.services.touches import log_touch
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import ago, rows, safe, signed
@@ -40,7 +41,6 @@ from netmaint_tui.ui.widgets.title_bar import TitleBar
 monotonic: Callable[[], float] = time.monotonic
 
 CHANNEL_KEYS = {"e": "email", "c": "call", "m": "meeting", "t": "card", "s": "social"}
-DEFAULT_PLAN = 10
 NOTES_SHOWN = 6
 SNOOZE = dt.timedelta(weeks=1)
 
@@ -53,20 +53,6 @@ class SessionTally:
 
     def count(self, kind: str) -> int:
         return sum(1 for _, _, k in self.touches if k == kind)
-
-
-def build_plan(ctx) -> list[int]:
-    """Contact ids: the top of the list (goal-sized, else 10), then anyone with an open follow-up
-    due before this week ends. Pure service calls, so it is the same plan the CLI would show."""
-
-    goal = week_summary(ctx, with_suggestions=False).goal_touches
-    plan = [row.id for row in due_list(ctx, limit=goal or DEFAULT_PLAN)]
-    week_end = local_midnight_utc(week_start(ctx.today(), ctx.settings.week_start) + dt.timedelta(days=7), ctx.clock.tz)
-    for f in list_follow_ups(ctx, "open"):
-        cid = f.about_id or f.suggested_by_id
-        if f.due < week_end and cid is not None and cid not in plan:
-            plan.append(cid)
-    return plan
 
 
 class WeeklySessionScreen(Screen):
@@ -106,6 +92,7 @@ class WeeklySessionScreen(Screen):
         super().__init__()
         self._monotonic = clock
         self.plan: list[int] = []
+        self.waiting = 0  # people with a follow-up this week left out of the plan
         self.index = 0
         self.kind = "catch-up"
         self.pending: str | None = None  # channel of the touch waiting for its note
@@ -138,7 +125,8 @@ class WeeklySessionScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "Weekly session"
         self._started = self._now()
-        self.plan = build_plan(self.app.ctx)
+        planned = session_plan(self.app.ctx)
+        self.plan, self.waiting = planned.ids, planned.waiting
         self._names = {row.id: row.name for row in rows_for_ids(self.app.ctx, self.plan)}
         self.set_interval(1, self._show_status)
         self._show()
@@ -155,6 +143,8 @@ class WeeklySessionScreen(Screen):
         step = "summary" if self.ended else (f"{min(self.index + 1, len(self.plan))}/{len(self.plan)}" if self.plan else "no plan")
         parts: list = [("Session ", "bold"), step, (" · ", "$text-muted"), ("⏱ " + self.elapsed_text(), "bold"),
                        (" · ", "$text-muted"), f"{len(self.tally.touches)} logged"]
+        if self.waiting and not self.ended:
+            parts += [(" · ", "$text-muted"), (f"{plural(self.waiting, 'more follow-up')} waiting", "$text-muted")]
         if not self.ended:
             parts += [(" · next touch: ", "$text-muted"), (self.kind, "$give bold" if self.kind == "give" else "")]
         self.query_one("#ws-status", Static).update(Content.assemble(*parts))

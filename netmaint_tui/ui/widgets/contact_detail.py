@@ -117,7 +117,11 @@ class ContactDetail(VerticalScroll, can_focus=True):
         self._now = None  # the moment the detail was read: "6w ago" counts from it
         self._width = 0  # the width the pane was laid out for
         self._relayout = None  # the timer laying it out again once a resize settles
-        self._history_shown = HISTORY_PAGE  # touches laid out, newest first
+        self._history_shown = HISTORY_PAGE  # touches laid out, newest first: up to this one
+        # The first of them: 0, unless G went to the oldest touches, whose page is then laid out
+        # without the thousands between (pages of newer ones come back as the user scrolls up).
+        self._history_from = 0
+        self._history_rows = 0  # rows of the history as laid out
         self._page_pending = False  # a page laid out by scrolling, until the layout has it
         self.cursor: int | None = None  # the selected touch: its place in the history, newest 0
         self._cursor_line = 0  # the selected touch's first row in the history's text
@@ -128,7 +132,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
         same = detail is not None and self._detail is not None and detail.id == self._detail.id
         selected = self.selected_touch() if same else None
         if not same:
-            self._history_shown = HISTORY_PAGE
+            self._history_shown, self._history_from = HISTORY_PAGE, 0
             self.cursor = None
         elif self.cursor is not None:
             ids = [t.id for t in detail.history]
@@ -169,12 +173,19 @@ class ContactDetail(VerticalScroll, can_focus=True):
         d, width = self._detail, self._width
         if d and self.cursor is not None and self.cursor >= self._history_shown:
             self._history_shown = self.cursor + 1  # the selected touch is laid out
-        content = self._history(d, width, self._history_shown) if d else Content("")
+        if d and self.cursor is not None and self.cursor < self._history_from:
+            self._history_from = max(0, min(self._history_from - HISTORY_PAGE, self.cursor))
+        content = self._history(d, width, self._history_from, self._history_shown) if d else Content("")
         # A page that does not fill the pane could never be scrolled to its end: more, now.
         height = self.scrollable_content_region.height
-        while d and height and self._history_shown < len(d.history) and str(content).count("\n") < height:
-            self._history_shown += HISTORY_PAGE
-            content = self._history(d, width, self._history_shown)
+        while d and height and str(content).count("\n") < height and (
+                self._history_shown < len(d.history) or self._history_from > 0):
+            if self._history_shown < len(d.history):
+                self._history_shown += HISTORY_PAGE
+            else:
+                self._history_from = max(0, self._history_from - HISTORY_PAGE)
+            content = self._history(d, width, self._history_from, self._history_shown)
+        self._history_rows = str(content).count("\n")
         self.query_one("#detail-history", Static).update(content)
 
     def _more_history(self, count: int) -> None:
@@ -195,6 +206,20 @@ class ContactDetail(VerticalScroll, can_focus=True):
             self._page_pending = True
             self._more_history(HISTORY_PAGE)
             self.call_after_refresh(self._page_laid_out)
+        # Within a screenful of the newest touch laid out, after G: the page of newer ones above
+        # it, the view kept where it is (the rows added above are scrolled past).
+        top = self.query_one("#detail-history", Static).virtual_region.y
+        if height and self._history_from > 0 and new_value <= top + height and not self._page_pending:
+            self._page_pending = True
+            before = self._history_rows
+            self._history_from = max(0, self._history_from - HISTORY_PAGE)
+            self._show_history()
+            added = self._history_rows - before
+            self.call_after_refresh(self._keep_view, added)
+
+    def _keep_view(self, added: int) -> None:
+        self.scroll_to(y=self.scroll_y + added, animate=False, immediate=True)
+        self._page_pending = False
 
     def _page_laid_out(self) -> None:
         self._page_pending = False
@@ -239,7 +264,11 @@ class ContactDetail(VerticalScroll, can_focus=True):
             self._scroll_by(-1)
 
     def action_first(self) -> None:
-        if self.cursor is not None:
+        if self._history_from:
+            self._history_from, self._history_shown = 0, HISTORY_PAGE
+            self.cursor = None
+            self._show_history()
+        elif self.cursor is not None:
             self._select(None)
         self.scroll_home(animate=False)
 
@@ -270,7 +299,11 @@ class ContactDetail(VerticalScroll, can_focus=True):
     def action_history_end(self) -> None:
         d = self._detail
         if d is not None and d.history:
-            self._history_shown = len(d.history)  # G means the oldest touch: all of them
+            # G means the oldest touch: its page is laid out, and the touches between it and those
+            # laid out already only when they are no more than a page (not the thousands between).
+            if len(d.history) - self._history_shown > HISTORY_PAGE:
+                self._history_from = len(d.history) - HISTORY_PAGE
+            self._history_shown = len(d.history)
             self.cursor = len(d.history) - 1
             self._show_history()
         self.call_after_refresh(self.scroll_end, animate=False)
@@ -340,20 +373,25 @@ class ContactDetail(VerticalScroll, can_focus=True):
             parts += ["\n", *_hanging(when, what, width, len(when.plain))]
         return Content.assemble(*parts)
 
-    def _history(self, d, width: int, shown: int) -> Content:
+    def _history(self, d, width: int, start: int, shown: int) -> Content:
         notes = d.history_notes
         title = f"History ({len(d.history)}"
         title += f" · {plural(len(notes), 'note')} from syncing)" if notes else ")"
         parts: list = [(title, "bold")]
         if not d.history:
             parts += ["\n", ("no touches yet — press l to log one", "$text-muted")]
-        touches = d.history[:shown]
-        # A note sits among the touches by its time; those older than the touches laid out wait
-        # with them for the next page.
+        touches = d.history[start:shown]
+        # A note sits among the touches by its time; those older (or newer) than the touches laid
+        # out wait with them for the next page.
         oldest = touches[-1].at if touches and shown < len(d.history) else None
-        lines = [(t.at, 1, -index, t) for index, t in enumerate(touches)]
-        lines += [(n.at, 0, 0, n) for n in notes if oldest is None or n.at >= oldest]
+        newest = touches[0].at if touches and start > 0 else None
+        lines = [(t.at, 1, -index, t) for index, t in enumerate(touches, start)]
+        lines += [(n.at, 0, 0, n) for n in notes
+                  if (oldest is None or n.at >= oldest) and (newest is None or n.at <= newest)]
         rows = 0
+        if start > 0:
+            parts += ["\n", (f"… {plural(start, 'newer touch')} above: scroll up, or g for the top", "$text-muted")]
+            rows += 1
         for _, is_touch, index, item in sorted(lines, key=lambda line: line[:3], reverse=True):
             if not is_touch:
                 note_parts = self._note(item, width)

@@ -1,0 +1,38 @@
+"""The weekly session plans an hour: the goal's number of people, then at most as many follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from netmaint_tui.rules.session import plan_session
+from netmaint_tui.services.contacts import add_contact
+from netmaint_tui.services.followups import add_follow_up
+from netmaint_tui.services.habit import set_goal
+from netmaint_tui.services.session import session_plan
+
+
+def test_the_top_comes_first_then_follow_ups_up_to_the_same_number_and_the_rest_wait():
+    plan = plan_session([1, 2, 3], [9, 2, 8, 9, 7, 6, 5], size=3)
+    assert plan.ids == [1, 2, 3, 9, 8, 7]  # 2 is already planned; 9 counted once
+    assert plan.waiting == 2  # 6 and 5
+
+
+def test_a_short_week_plans_everyone_and_nobody_waits():
+    plan = plan_session([1, 2], [3], size=2)
+    assert plan.ids == [1, 2, 3] and plan.waiting == 0
+    assert plan_session([], [], size=10).ids == []
+
+
+def test_the_service_takes_the_most_overdue_follow_ups_and_counts_the_rest(tmp_db, ctx):
+    people = [add_contact(ctx, f"Person {n:02d}") for n in range(12)]
+    set_goal(ctx, 2, None, from_date=ctx.today() - dt.timedelta(days=ctx.today().weekday()))
+    now = ctx.now()
+    # One follow-up each for the last eight, the most overdue naming the last person.
+    for n, cid in enumerate(people[4:]):
+        add_follow_up(ctx, f"thing {n}", due=now - dt.timedelta(days=30 - n), suggested_by=cid)
+    add_follow_up(ctx, "next month", due=now + dt.timedelta(days=40), suggested_by=people[0])
+    plan = session_plan(ctx)
+    top = plan.ids[:2]
+    follow_ups = [cid for cid in people[4:] if cid not in top]
+    assert plan.ids == top + follow_ups[:2]
+    assert plan.waiting == len(follow_ups) - 2
