@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from netmaint_tui.cli.base import command, dump_json, number, out, parse_when, show
+from netmaint_tui.rules.dates import due_words
 from netmaint_tui.services import followups
 from netmaint_tui.services.common import InputError, UnknownContact
 from netmaint_tui.services.contacts import resolve_contact
@@ -33,10 +34,11 @@ def follow_up(ctx, args):
             return
         if not items:
             out("no open follow-ups")
+        now = ctx.now()
         for f in items:
-            flag = "OVERDUE " if f.overdue else ""
+            when = f"  {due_words(f.due, now)}" if f.status == "open" else ""
             who = f" (from {show(f.suggested_by)})" if f.suggested_by else ""
-            out(f"#{f.id:<4} {flag}{f.due.strftime('%a %Y-%m-%d %H:%M')}  {show(f.what)}{who}  [{f.status}]")
+            out(f"#{f.id:<4} {f.due.strftime('%a %Y-%m-%d %H:%M')}{when}  {show(f.what)}{who}  [{f.status}]")
         return
     if action == "list":
         raise InputError("'follow-up list' takes no more words; --all adds done and dropped ones, --json prints JSON")

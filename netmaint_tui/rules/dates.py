@@ -452,6 +452,12 @@ def humanize_ago(then: datetime, now: datetime) -> str:
     return f"in {amount}" if future else f"{amount} ago"
 
 
+def due_words(due: datetime, now: datetime) -> str:
+    """How far off a due time is, as the follow-ups say it: `in 3h`, `2d overdue`."""
+    words = humanize_ago(due, now)
+    return words.replace(" ago", " overdue") if words.endswith(" ago") else words
+
+
 def humanize_in(days: int) -> str:
     """Days remaining until something is due: `12d overdue`, `today`, `in 5d`."""
     if days < 0:

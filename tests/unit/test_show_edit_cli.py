@@ -73,3 +73,5 @@ def test_a_follow_up_due_in_the_past_is_said_on_the_command_line_as_in_the_app(e
     assert ok(capsys, "follow-up", "Dana", "x", "--due", "yesterday").endswith(
         "(already past: it is listed as overdue)\n")
     assert "already past" not in ok(capsys, "follow-up", "Dana", "y", "--due", "tomorrow")
+    listed = ok(capsys, "follow-up", "list").splitlines()
+    assert listed[0].startswith("#1    Tue 2025-03-11 09:00  1d overdue  x") and "  in 23h  y" in listed[1]
