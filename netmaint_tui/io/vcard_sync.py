@@ -124,8 +124,14 @@ def write_card(values: dict[str, Any], uid: str, original: bytes | None = None) 
     lines.append((kept.first("PRODID") if kept else "") or f"PRODID:{PRODID}")
     lines.append(f"UID:{escape_text(uid)}")
 
+    # A 2.1 card's own lines (quoted-printable with its soft line breaks, CHARSET, bare TYPEs) do
+    # not stand in the 3.0 card written: every field netmaint reads from it is written anew.
+    reuse = kept is not None and kept.version != "2.1"
+
     def same(key: str) -> bool:
-        return kept is not None and key in before and before[key] == values.get(key)
+        if kept is not None and key not in before and not values.get(key) and kept.lines(*_FIELD_PROPERTIES.get(key, ())):
+            return reuse  # the card holds it, netmaint could not take it (said so) and has none: it stays
+        return reuse and key in before and before[key] == values.get(key)
 
     name = values.get("name") or ""
     if same("name"):
@@ -394,9 +400,15 @@ def _physical_lines(text: str) -> list[str]:
     """The card's logical lines, each with its folds, ending in CRLF."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     out: list[str] = []
+    soft = False  # the line before ended in a quoted-printable soft line break (vCard 2.1)
     for line in text.split("\n"):
-        if line[:1] in (" ", "\t") and out:
+        if (soft or line[:1] in (" ", "\t")) and out:
             out[-1] += CRLF + line
         elif line.strip():
             out.append(line)
+        else:
+            soft = False
+            continue
+        head = out[-1].split(":", 1)[0].upper() if ":" in out[-1] else ""
+        soft = "QUOTED-PRINTABLE" in head and line.endswith("=")
     return [line + CRLF for line in out]
