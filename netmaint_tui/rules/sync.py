@@ -17,7 +17,7 @@ from typing import Any
 from netmaint_tui.rules.contact_merge import shown_date
 from netmaint_tui.rules.merge import Conflict, merge_fields
 from netmaint_tui.rules.occasions import shown_stored
-from netmaint_tui.rules.schema import LIST_FIELDS, label, merge_dates, merge_lists
+from netmaint_tui.rules.schema import LIST_FIELDS, label, list_key, merge_dates, merge_lists
 from netmaint_tui.rules.vocabulary import plural
 
 FOLDERS = ("contacts", "follow_ups", "journal")  # as the config and the command line name them
@@ -44,7 +44,26 @@ def settle(base: dict[str, Any], ours: dict[str, Any], theirs_changes: dict[str,
     if "dates" in conflicts:
         c = conflicts.pop("dates")
         values["dates"] = merge_changed_dates(c.base or [], c.ours or [], c.theirs or [])
+    for key in [k for k in conflicts if k in SET_FIELDS]:
+        c = conflicts.pop(key)
+        values[key] = merge_changed_set(key, c.base or [], c.ours or [], c.theirs or [])
     return Settled(values, conflicts)
+
+
+# Memberships: a tag (or a person of a touch) added on one side and another on the other side are
+# both kept, as anniversaries are; never a conflict that drops one side's addition. A phone or an
+# email changed on both sides stays a conflict: one of the two numbers is likely wrong, and the
+# other is noted, not mixed in.
+SET_FIELDS = ("tags", "contacts")
+
+
+def merge_changed_set(key: str, base: list[str], ours: list[str], theirs: list[str]) -> list[str]:
+    """netmaint's entries, less those the folder took out, with those the folder added."""
+    same = list_key(key)
+    before, there = {same(v) for v in base}, {same(v) for v in theirs}
+    kept = [v for v in ours if same(v) in there or same(v) not in before]
+    joined = merge_lists(kept, [v for v in theirs if same(v) not in before], key)
+    return sorted(joined)
 
 
 def settle_changed(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],

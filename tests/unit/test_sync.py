@@ -460,3 +460,20 @@ def test_a_conflict_line_says_dates_as_people_read_them():
     assert conflict_lines(conflicts, "the card") == [
         "the card said dates: met 12 Jun 2015, met 12 Jun (kept: work anniversary 1 Apr 2019)",
         "the card said birthday: 10 Jul (kept: 9 Jul 1985)"]
+
+
+def test_a_tag_added_on_each_side_between_two_syncs_is_kept_on_both(two, ctx):
+    dana = add_contact(ctx, "Dana Lee", tags=["x"])
+    two.sync(ctx)
+    two.use("b")
+    two.sync(ctx)
+    update_contact(ctx, by_name("Dana Lee").id, tags=["x", "b-side"])
+    two.use("a")
+    update_contact(ctx, dana, tags=["a-side"])  # x taken out here
+    two.sync(ctx)
+    two.use("b")
+    assert two.sync(ctx).conflicts == []
+    assert contact_detail(ctx, by_name("Dana Lee").id).tags == ["a-side", "b-side"]
+    two.use("a")
+    two.sync(ctx)
+    assert contact_detail(ctx, dana).tags == ["a-side", "b-side"]
