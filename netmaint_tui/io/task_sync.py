@@ -121,19 +121,33 @@ def write_task(values: dict[str, Any], uid: str, names: dict[str, str], original
         todo = icalendar.Todo()
         todo.add("UID", uid)
         calendar.add_component(todo)
+    # What the task app said of its state, kept while it says what netmaint holds: IN-PROCESS with
+    # its PERCENT-COMPLETE is open, and DTSTAMP is the app's to set.
+    status = str(todo.get("STATUS") or "").upper() if original else ""
+    same_state = bool(status) and _FROM_STATUS.get(status) == (values.get("status") or "open")
+    kept = {name: todo[name] for name in ("STATUS", "PERCENT-COMPLETE") if same_state and name in todo}
+    if "DTSTAMP" in todo:
+        kept["DTSTAMP"] = todo["DTSTAMP"]
     for name in _OWNED + ("UID", "DTSTAMP"):
         if name in todo:
             del todo[name]
     todo.add("UID", uid)
-    todo.add("DTSTAMP", _utc(values.get("closed_at") or values.get("due")) or dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    if "DTSTAMP" in kept:
+        todo["DTSTAMP"] = kept.pop("DTSTAMP")
+    else:
+        todo.add("DTSTAMP", _utc(values.get("closed_at") or values.get("due")) or dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
     todo.add("SUMMARY", values.get("what") or "")
     if values.get("due"):
         if due_day is not None and tz is not None and _moment(due_day, tz) == values["due"]:
             todo.add("DUE", due_day)
         else:
             todo.add("DUE", _utc(values["due"]))
-    todo.add("STATUS", STATUSES.get(values.get("status") or "open", "NEEDS-ACTION"))
-    if values.get("status") == "done":
+    if kept:
+        for name, value in kept.items():
+            todo[name] = value
+    else:
+        todo.add("STATUS", STATUSES.get(values.get("status") or "open", "NEEDS-ACTION"))
+    if values.get("status") == "done" and "PERCENT-COMPLETE" not in kept:
         todo.add("PERCENT-COMPLETE", 100)
         if values.get("closed_at"):
             todo.add("COMPLETED", _utc(values["closed_at"]))

@@ -333,3 +333,18 @@ def test_most_of_the_journal_gone_at_once_is_written_again_and_deletes_nothing(t
     assert Touch.select().count() == 8 and deleted_touches(ctx) == []
     assert len(files(two.folders["journal"])) == 10
     assert any("3 of the 10 items" in notice for notice in report.notices)
+
+
+def test_a_task_in_progress_on_the_phone_keeps_its_state_and_stamp_when_netmaint_writes_it(two, ctx):
+    task = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasks.org//EN\r\nBEGIN:VTODO\r\nUID:phone-2\r\n"
+            b"DTSTAMP:20250310T080000Z\r\nSUMMARY:Draft the intro\r\nDUE;VALUE=DATE:20250314\r\n"
+            b"STATUS:IN-PROCESS\r\nPERCENT-COMPLETE:40\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
+    (two.folders["follow_ups"] / "phone-2.ics").write_bytes(task)
+    two.sync(ctx)
+    assert FollowUp.get(FollowUp.what == "Draft the intro").status == "open"
+    text = (two.folders["follow_ups"] / "phone-2.ics").read_bytes()
+    assert b"STATUS:IN-PROCESS" in text and b"PERCENT-COMPLETE:40" in text and b"DTSTAMP:20250310T080000Z" in text
+    set_status(ctx, FollowUp.get(FollowUp.what == "Draft the intro").id, "done")
+    two.sync(ctx)
+    text = (two.folders["follow_ups"] / "phone-2.ics").read_bytes()
+    assert b"STATUS:COMPLETED" in text and b"PERCENT-COMPLETE:100" in text and b"IN-PROCESS" not in text
