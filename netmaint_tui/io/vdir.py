@@ -50,6 +50,22 @@ def check_folder(path: Path, what: str) -> Path:
     return path.resolve()
 
 
+def collections_inside(folder: Path, extension: str) -> list[str]:
+    """The subfolders of a folder that holds no item of its own: vdirsyncer's root (`path =
+    "~/.contacts/"`), whose collections are the folders inside, not a vdir itself. Empty when
+    the folder is one (it holds items, or nothing at all)."""
+    subfolders = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.name.endswith(extension):
+                return []
+            if entry.is_dir():
+                subfolders.append(entry.name)
+    return sorted(subfolders)
+
+
 def etag_of(stat: os.stat_result) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 

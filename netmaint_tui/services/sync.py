@@ -60,6 +60,11 @@ def sync(ctx: Context, folders: dict[str, Path], *, dry_run: bool = False,
                 path = vdir.check_folder(Path(folders[name]).expanduser(), rules.FOLDER_WORDS[name])
             except vdir.FolderProblem as exc:
                 raise InputError(str(exc)) from None
+            inside = vdir.collections_inside(path, FOLDERS[name].extension)
+            if inside:
+                raise InputError(f"{path} holds folders ({', '.join(inside[:3])}{', …' if len(inside) > 3 else ''}) and "
+                                 f"no {FOLDERS[name].extension} file: a folder of collections, as vdirsyncer's path; "
+                                 f"give the collection to sync, e.g. {path / inside[0]}")
             if path in checked.values():
                 raise InputError(f"{path} is given for two kinds of items; each needs a folder of its own")
             checked[name] = path

@@ -477,3 +477,13 @@ def test_a_tag_added_on_each_side_between_two_syncs_is_kept_on_both(two, ctx):
     two.use("a")
     two.sync(ctx)
     assert contact_detail(ctx, dana).tags == ["a-side", "b-side"]
+
+
+def test_a_folder_of_collections_is_refused_naming_one_of_them(two, ctx, tmp_path):
+    root = tmp_path / "contacts-root"
+    (root / "default").mkdir(parents=True)
+    (root / "work").mkdir()
+    with pytest.raises(InputError, match=r"holds folders \(default, work\) and no \.vcf file: .* e\.g\. .*default"):
+        sync(ctx, {"contacts": root})
+    assert sorted(p.name for p in root.iterdir()) == ["default", "work"]  # nothing written there
+    assert sync(ctx, {"contacts": root / "default"}).summary() == "synced: contacts unchanged"
