@@ -59,6 +59,10 @@ def show_contact(ctx, args):
         out("open follow-ups:")
         for f in d.follow_ups:
             out(f"  #{f.id:<5} due {f.due:%Y-%m-%d %H:%M}{' (overdue)' if f.overdue else ''}  {show(f.what)}")
+    if d.history_notes:
+        out("kept from syncing (what another computer or a phone said where this one kept its value):")
+        for n in d.history_notes:
+            out(f"  {n.at:%Y-%m-%d %H:%M}  {show(n.text)}")
     if d.history:
         more = (f" (the latest {SHOWN_TOUCHES} of {len(d.history)}; all: netmaint touch list '#{d.id}')"
                 if len(d.history) > SHOWN_TOUCHES else "")
@@ -82,6 +86,7 @@ def _as_json(d) -> dict:
         "leads": d.leads, "leads_done": d.leads_done,
         "follow_ups": [follow_up_json(f) for f in d.follow_ups],
         "touches": [touch_json(t) for t in d.history],
+        "history_notes": [{"at": n.at.isoformat(), "source": n.source, "text": n.text} for n in d.history_notes],
     }
 
 

@@ -75,3 +75,18 @@ def test_a_follow_up_due_in_the_past_is_said_on_the_command_line_as_in_the_app(e
     assert "already past" not in ok(capsys, "follow-up", "Dana", "y", "--due", "tomorrow")
     listed = ok(capsys, "follow-up", "list").splitlines()
     assert listed[0].startswith("#1    Tue 2025-03-11 09:00  1d overdue  x") and "  in 23h  y" in listed[1]
+
+
+def test_show_gives_what_a_sync_kept_in_the_history(env, capsys):
+    import datetime as dt
+
+    from netmaint_tui.services.history import add_notes
+    from netmaint_tui.store.db import close_database, open_database
+
+    ok(capsys, "add", "Dana Okafor")
+    open_database(env.db)
+    add_notes(dt.datetime(2025, 3, 11, 9), [(1, None, "the card said role: CFO (kept: CEO)")])
+    close_database()
+    assert "  2025-03-11 10:00  the card said role: CFO (kept: CEO)\n" in ok(capsys, "show", "Dana")
+    assert json.loads(ok(capsys, "show", "Dana", "--json"))["history_notes"][0]["text"] == \
+        "the card said role: CFO (kept: CEO)"
