@@ -402,3 +402,31 @@ def test_done_or_dropped_leaves_the_cursor_on_its_row_for_the_next_one(db):
         assert app.screen.query_one(FollowUpList).highlighted == len(listed) - 3  # the new last
 
     drive(new_app(path, NOW), go)
+
+
+# netmaint-contrast is drawn in the terminal's own ANSI colours, which have no values to measure here.
+@pytest.mark.parametrize("theme", ["netmaint-dark", "netmaint-amber", "netmaint-forest", "netmaint-light"])
+def test_the_highlighted_overdue_row_stays_readable_in_every_shipped_theme(db, theme):
+    from tests.ui.test_themes import contrast
+
+    path, _ = db
+
+    async def go(app, pilot):
+        app.theme = theme
+        await open_view(app, pilot)
+        await highlight(app, pilot, "send the deck")  # overdue
+        option_list = app.screen.query_one(FollowUpList)
+        assert "2d overdue" in rows(app)[option_list.highlighted]
+        lines = option_list.render_lines(option_list.region.reset_offset)
+        row = next(strip for strip in lines if "send the deck" in strip.text)
+        worst = min(contrast(s.style.color.triplet.hex, s.style.bgcolor.triplet.hex)
+                    for s in row if s.text.strip() and s.style.color and s.style.bgcolor)
+        assert worst >= 3, worst
+        assert any(s.style.bold for s in row if "overdue" in s.text)
+        await highlight(app, pilot, "call")  # the row it left is drawn in the error colour again
+        error = Color.parse(app.current_theme.error).rich_color
+        lines = option_list.render_lines(option_list.region.reset_offset)
+        deck = next(seg for strip in lines for seg in strip if "send the deck" in seg.text)
+        assert all(abs(a - b) <= 4 for a, b in zip(deck.style.color.triplet, error.triplet))
+
+    drive(new_app(path, NOW), go)

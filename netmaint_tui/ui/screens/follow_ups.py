@@ -77,6 +77,7 @@ class FollowUpsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list = []
+        self._lit: int | None = None  # the row drawn for the highlight
 
     def compose(self):
         yield TitleBar()
@@ -136,9 +137,14 @@ class FollowUpsScreen(Screen):
         }
         return {**fixed, "what": max(10, rest - sum(people.values())), **people}
 
-    def _row(self, f, w: dict[str, int], now) -> Content:
-        style = "$error" if f.overdue else ""
-        bold = "$error bold" if f.overdue else "bold"
+    def _row(self, f, w: dict[str, int], now, highlighted: bool = False) -> Content:
+        # On the highlight the error colour is unreadable in every theme (contrast under 2): the
+        # highlighted overdue row is in the highlight's own text colour, bold, and says "overdue".
+        if highlighted:
+            style, bold = ("bold" if f.overdue else ""), "bold"
+        else:
+            style = "$error" if f.overdue else ""
+            bold = "$error bold" if f.overdue else "bold"
         about = f.about or f.about_text or ""
         parts: list = [
             (f.due.strftime("%a %d %b %H:%M").ljust(w["due"]), bold), " ",
@@ -158,6 +164,7 @@ class FollowUpsScreen(Screen):
         w = self._widths()
         now = self.app.ctx.now()
         option_list.clear_options()
+        self._lit = None
         option_list.add_options([Option(self._row(f, w, now), id=str(f.id)) for f in self.items])
         head = "Due".ljust(w["due"]) + " " + "".rjust(w["when"]) + "  " + fit("What", w["what"])
         for key, title in (("from", "Suggested by"), ("about", "About")):
@@ -169,6 +176,7 @@ class FollowUpsScreen(Screen):
         if self.items:
             ids = [f.id for f in self.items]
             option_list.highlighted = ids.index(keep) if keep in ids else min(row, len(ids) - 1)
+            self._light_row()
         self._show_info()
 
     @on(OptionList.OptionSelected, "#fu-list")
@@ -177,7 +185,20 @@ class FollowUpsScreen(Screen):
 
     @on(OptionList.OptionHighlighted, "#fu-list")
     def _highlighted(self) -> None:
+        self._light_row()
         self._show_info()
+
+    def _light_row(self) -> None:
+        """The highlighted row drawn for the highlight, the one it left drawn as before."""
+        option_list = self.query_one(FollowUpList)
+        index = option_list.highlighted
+        if index == self._lit:
+            return
+        w, now = self._widths(), self.app.ctx.now()
+        for i, lit in ((self._lit, False), (index, True)):
+            if i is not None and 0 <= i < len(self.items) and i < option_list.option_count:
+                option_list.replace_option_prompt_at_index(i, self._row(self.items[i], w, now, highlighted=lit))
+        self._lit = index
 
     def _show_info(self) -> None:
         info = self.query_one("#fu-info", Static)
