@@ -17,6 +17,11 @@ def safe(text, single_line: bool = True) -> str:
     return visible("" if text is None else str(text), single_line=single_line)
 
 
+def example_date(now) -> str:
+    """A date for a hint to show as an example: one to come, whatever today is (six weeks on)."""
+    return now.add(weeks=6).date().isoformat()
+
+
 def ago(then, now) -> str:
     return humanize_ago(then, now) if then is not None else "never"
 

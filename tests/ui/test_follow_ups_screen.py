@@ -430,3 +430,21 @@ def test_the_highlighted_overdue_row_stays_readable_in_every_shipped_theme(db, t
         assert all(abs(a - b) <= 4 for a, b in zip(deck.style.color.triplet, error.triplet))
 
     drive(new_app(path, NOW), go)
+
+
+def test_the_dated_examples_for_a_due_time_are_to_come_by_the_apps_clock(db):
+    path, _ = db
+
+    async def go(app, pilot):
+        await open_view(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, DueDialog)
+        assert "2027-06-12 14:00" in str(app.screen.query_one("#due-help").render())  # six weeks on
+        assert "2027-06-12 14:00" in app.screen.query_one("#due-input").placeholder
+        await pilot.press("escape", "a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AddFollowUpForm)
+        assert "2027-06-12" in app.screen.query_one("#fu-due").placeholder
+
+    drive(new_app(path, "2027-05-01T10:00:00"), go)

@@ -24,14 +24,16 @@ from netmaint_tui.services.followups import (
     add_follow_up_with_people, get_follow_up, list_follow_ups, reschedule, set_status, thank,
 )
 from netmaint_tui.store.errors import StoreError
-from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.format import example_date, safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen, typed_moment
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
 from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
 from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import reading
 
-DUE_FORMS = "fri 3pm, tomorrow, in 3d, 2025-03-20 14:00"
+def due_forms(now) -> str:
+    """What a due time may look like, with a dated example still to come."""
+    return f"fri 3pm, tomorrow, in 3d, {example_date(now)} 14:00"
 DUE_TIME = dt.time(9, 0)  # a day without a time means the start of a working day
 
 
@@ -361,9 +363,9 @@ class DueDialog(ModalScreen[dt.datetime | None]):
         with Vertical() as box:
             box.border_title = "Due"
             yield Static(Content.assemble(("New due time for: ", "$text-muted"), safe(self.what)))
-            yield SteadyInput(self.current_text, placeholder=DUE_FORMS, id="due-input")
+            yield SteadyInput(self.current_text, placeholder=due_forms(self.app.ctx.now()), id="due-input")
             yield Static(id="due-error")
-            yield Static(Content(f"Enter saves · Esc cancels · {DUE_FORMS}"), id="due-help")
+            yield Static(Content(f"Enter saves · Esc cancels · {due_forms(self.app.ctx.now())}"), id="due-help")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#due-input", Input))
@@ -396,7 +398,7 @@ class AddFollowUpForm(FormScreen[int]):
         yield self.row("About", ContactField(self.contact, placeholder="a contact, or a company: whom it is about",
                                               id="fu-about", multiple=False, next_focus="#fu-what", allow_text=True))
         yield self.row("What", SteadyInput("", placeholder="send the deck, intro to Lee at Acme…", id="fu-what"))
-        yield self.row("Due", SteadyInput("", placeholder=f"blank: in 24 hours · {DUE_FORMS}", id="fu-due"))
+        yield self.row("Due", SteadyInput("", placeholder=f"blank: in 24 hours · {due_forms(self.app.ctx.now())}", id="fu-due"))
         yield self.row("Suggested", ContactField("", placeholder="who suggested it (optional; x offers to thank them)",
                                                   id="fu-by", multiple=False))
 
