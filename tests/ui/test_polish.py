@@ -220,3 +220,29 @@ def test_a_failed_preview_does_not_say_nothing_was_imported_and_each_file_is_gue
         assert "nothing to preview" in shown and "nothing was imported" not in shown
 
     drive(new_app(demo_db), scenario)
+
+
+def test_at_40_columns_focus_stays_on_the_list_the_only_pane_shown(demo_db):
+    async def scenario(app, pilot):
+        await settle(app, pilot)
+        assert app.screen.query_one("#right").display is False
+        await pilot.press("tab")
+        await pilot.pause()
+        assert isinstance(app.focused, ContactList)
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        assert isinstance(app.focused, ContactList)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.focused, ContactList)
+        assert any("56 columns" in n for n in notifications(app))
+        bottom = screen_text(app).split("\n")[-1]
+        assert "/ Filter" in bottom  # the list's keys, not a hidden pane's
+        # Wide again: Tab reaches the panes beside the list.
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert isinstance(app.focused, ContactDetail)
+
+    drive(new_app(demo_db), scenario, size=(40, 12))

@@ -27,6 +27,9 @@ from netmaint_tui.ui.workers import on_own_connection, reading
 
 REASON_ROWS = 3  # the reason line's height (see app.tcss #reason)
 SHORT_SCREEN = 32  # rows: a terminal shorter than this is "-short" (see widgets.week_tracker)
+# Columns: narrower than this, the list (at least 40) would leave the detail and week panes under
+# 16 columns, too few to read: they are hidden ("-list-only"), and out of Tab's and Enter's reach.
+LIST_ONLY = 56
 
 
 class MainFooter(Footer):
@@ -157,7 +160,14 @@ class MainScreen(Screen):
         footer.set_class(event.size.width < 64, "-tiny")
         # The week pane then shows its dates in a row, not a row each: the details need the rows.
         self.set_class(event.size.height < SHORT_SCREEN, "-short")
+        self.set_class(event.size.width < LIST_ONLY, "-list-only")
+        if self.list_only and self.focused is not None and self.query_one("#right") in self.focused.ancestors:
+            self.query_one(ContactList).focus()  # the pane that had the focus is gone from view
         self.call_after_refresh(self._fit_reason)
+
+    @property
+    def list_only(self) -> bool:
+        return self.has_class("-list-only")
 
     @property
     def at_list(self) -> bool:
@@ -415,6 +425,10 @@ class MainScreen(Screen):
     @on(ContactList.Opened)
     async def opened(self, event: ContactList.Opened) -> None:
         await self._complete_layout()
+        if self.list_only:
+            self.notify(f"The contact's details need a terminal at least {LIST_ONLY} columns wide: "
+                        "e edits, l logs a touch", markup=False)
+            return
         self.query_one("#detail").focus()
 
     def changed(self, keep: int | None = None) -> None:
