@@ -246,3 +246,40 @@ def test_at_40_columns_focus_stays_on_the_list_the_only_pane_shown(demo_db):
         assert isinstance(app.focused, ContactDetail)
 
     drive(new_app(demo_db), scenario, size=(40, 12))
+
+
+def whole_keys(app) -> list[str]:
+    """The footer's keys as shown, after checking that none runs under "^p Commands"."""
+    from textual.widgets._footer import FooterKey
+
+    keys = [k for k in app.screen.query(FooterKey) if k.display and k.region.width]
+    palette = next(k for k in keys if k.has_class("-command-palette"))
+    shown = [k for k in keys if k is not palette]
+    for key in shown:
+        assert key.region.right <= palette.region.x, (key.description, key.region, palette.region)
+    return [k.description for k in shown]
+
+
+def test_every_footer_shows_whole_keys_and_the_focused_panes_own(demo_db):
+    async def main_screen(app, pilot):
+        await settle(app, pilot)
+        await pilot.press("tab", "tab")  # the week pane
+        await settle(app, pilot)
+        assert "Set goal" in whole_keys(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("tab", "tab")  # round to the detail pane: its touch keys are what it is for
+        await settle(app, pilot)
+        assert isinstance(app.focused, ContactDetail)
+        assert {"Edit touch", "Delete touch"} <= set(whole_keys(app))
+        for width in (100, 64, 56, 48, 40):
+            await pilot.resize_terminal(width, 24)
+            await settle(app, pilot)
+            whole_keys(app)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert "Back" in whole_keys(app)
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert {"Done", "Drop", "Add", "Back"} <= set(whole_keys(app))
+
+    drive(new_app(demo_db), main_screen, size=(120, 40))

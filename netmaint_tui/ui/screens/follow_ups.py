@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netmaint_tui.rules.dates import humanize_ago
@@ -30,6 +30,7 @@ from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
 from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
 from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import reading
+from netmaint_tui.ui.widgets.fitting_footer import FittingFooter
 
 def due_forms(now) -> str:
     """What a due time may look like, with a dated example still to come."""
@@ -87,7 +88,7 @@ class FollowUpsScreen(Screen):
             yield Static(id="fu-head")
             yield FollowUpList(id="fu-list")
         yield Static(id="fu-info")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Follow-ups"

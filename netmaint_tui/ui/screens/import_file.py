@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from netmaint_tui.io.formats import (
     CAPTURE,
@@ -43,6 +43,7 @@ from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.people import PeopleScreen
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 from netmaint_tui.ui.widgets.title_bar import TitleBar
+from netmaint_tui.ui.widgets.fitting_footer import FittingFooter
 
 FORMATS = tuple((f.picker, f.name) for f in READABLE)
 ROWS_SHOWN = 12
@@ -155,7 +156,7 @@ class ImportScreen(Screen):
                  "the meetings you had and the mail you sent, each captured once. ctrl+o: the people worth adding.",
                  "$text-muted"),
             ), id="imp-text")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Import a file"

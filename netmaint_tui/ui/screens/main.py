@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import from_db
@@ -22,6 +22,7 @@ from netmaint_tui.services.search import Finder, found_words
 from netmaint_tui.ui.format import ago, fit_rows, safe
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
+from netmaint_tui.ui.widgets.fitting_footer import FittingFooter
 from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import on_own_connection, reading
 
@@ -32,27 +33,18 @@ SHORT_SCREEN = 32  # rows: a terminal shorter than this is "-short" (see widgets
 LIST_ONLY = 56
 
 
-class MainFooter(Footer):
+class MainFooter(FittingFooter):
     """Below 108 columns the footer keeps the keys a newcomer needs first (Filter, Add, Log,
-    Follow-ups, Help, Note, Quit); the others (the detail pane's touch keys too) are in ? and ctrl+p,
-    and all of them still work."""
+    Follow-ups, Help, Note, Quit) and the focused pane's own (the detail pane's touch keys); the
+    others are in ? and ctrl+p, and all of them still work."""
 
     SECONDARY = {"edit_contact", "snooze", "archive", "weekly_session", "edit_touch", "delete_touch"}
     # Below 64 columns, Filter, Help and Quit (and ctrl+p) are what fits on one row.
     TERTIARY = {"add_contact", "log_touch", "follow_ups", "quick_note_key"}
-    DEFAULT_CSS = """
-    MainFooter.-narrow FooterKey.-secondary { display: none; }
-    MainFooter.-tiny FooterKey.-tertiary { display: none; }
-    """
 
-    def compose(self):
-        for widget in super().compose():
-            action = getattr(widget, "action", None)  # a FooterKey: one key's label
-            if action in self.SECONDARY:
-                widget.add_class("-secondary")
-            elif action in self.TERTIARY:
-                widget.add_class("-tertiary")
-            yield widget
+    def dropped(self) -> set[str]:
+        width = self.size.width
+        return (self.SECONDARY if width < 108 else set()) | (self.TERTIARY if width < 64 else set())
 
 
 class MainScreen(Screen):
@@ -156,8 +148,6 @@ class MainScreen(Screen):
     def on_resize(self, event) -> None:
         footer = self.query_one(MainFooter)
         footer.compact = event.size.width < 120
-        footer.set_class(event.size.width < 108, "-narrow")
-        footer.set_class(event.size.width < 64, "-tiny")
         # The week pane then shows its dates in a row, not a row each: the details need the rows.
         self.set_class(event.size.height < SHORT_SCREEN, "-short")
         self.set_class(event.size.width < LIST_ONLY, "-list-only")
