@@ -218,6 +218,8 @@ def test_a_failed_preview_does_not_say_nothing_was_imported_and_each_file_is_gue
         shown = screen_text(app)
         assert "README.md: neither its name nor its content says what it holds" in shown
         assert "nothing to preview" in shown and "nothing was imported" not in shown
+        # ...and "As" shows that nothing is chosen, not the format of the file before.
+        assert kind.value == Select.NULL and "choose…" in shown and "Google" not in shown.split("\n")[2]
 
     drive(new_app(demo_db), scenario)
 
