@@ -448,3 +448,35 @@ def test_the_dated_examples_for_a_due_time_are_to_come_by_the_apps_clock(db):
         assert "2027-06-12" in app.screen.query_one("#fu-due").placeholder
 
     drive(new_app(path, "2027-05-01T10:00:00"), go)
+
+
+def test_the_suggested_field_offers_what_saving_accepts_and_its_fields_are_one_row(db):
+    from netmaint_tui.ui.widgets.contact_field import Completions, ContactField
+
+    path, ids = db
+
+    async def go(app, pilot):
+        await open_view(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        for field in form.query(ContactField):
+            assert field.input.region.height == 1  # as What and Due
+        await pilot.press("tab", *"call back", "tab", "tab", *"dle")
+        await pilot.pause()
+        offered = [str(o.prompt) for o in form.query_one("#fu-by Completions", Completions).options]
+        assert offered[0].startswith("Dana Lee") and offered[-1] == "+ new contact “dle”"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = str(form.query_one("#form-error").render())
+        assert "did you mean 'Dana Lee'" in error  # the names the list offered
+        await pilot.press("up", "tab", "ctrl+s")  # "+ new contact": added on save
+        await settle(app, pilot)
+        assert isinstance(app.screen, FollowUpsScreen)
+
+    drive(new_app(path, NOW), go)
+    from netmaint_tui.services.contacts import resolve_contact
+
+    with opened(path, NOW) as ctx:
+        added = follow_ups(ctx)["call back"]
+        assert added.suggested_by_id == resolve_contact("dle")
