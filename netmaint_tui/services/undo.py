@@ -44,6 +44,7 @@ class Entry:
     # What the action was about, e.g. ("contact", 12) or ("follow_up", 3): where the screen puts
     # its cursor once the action is undone.
     subject: tuple[str, int] | None = None
+    undone: bool = False  # taken back: whoever counted the action counts it no more
 
     @contextmanager
     def recording(self) -> Iterator["Entry"]:
@@ -156,5 +157,6 @@ class History:
             entry = self.entries.pop()
             if entry.steps:
                 undo(entry)
+                entry.undone = True
                 return entry
         return None

@@ -17,6 +17,11 @@ def safe(text, single_line: bool = True) -> str:
     return visible("" if text is None else str(text), single_line=single_line)
 
 
+def example_date(now) -> str:
+    """A date for a hint to show as an example: one to come, whatever today is (six weeks on)."""
+    return now.add(weeks=6).date().isoformat()
+
+
 def ago(then, now) -> str:
     return humanize_ago(then, now) if then is not None else "never"
 
@@ -86,3 +91,25 @@ def fit_rows(text: str, width: int, height: int) -> str:
     cut = last.rstrip(" ·,")
     kept[-1] = cut + " …"
     return " ".join(kept)  # rows broke at spaces: the pane wraps them again the same way
+
+
+NARROW = 12  # a column this narrow (or not laid out yet) leaves the text to the screen's own wrapping
+
+
+def hanging(head, text: Content | str, width: int, indent: int, long_word_apart: bool = True) -> list:
+    """`head` (`indent` columns wide) and `text` beside it, wrapped with every further row indented
+    as far (a hanging indent), so a long value or note still reads as part of its line.
+    `long_word_apart`: one long word (a web address) that fits the whole width goes on a row of
+    its own rather than be cut; otherwise it too is cut under the value column."""
+    text = Content(text) if isinstance(text, str) else text
+    if (long_word_apart and width - indent < text.cell_length <= width
+            and not any(c.isspace() for c in text.plain)):
+        return [head, "\n", text]  # one long word, a web address say: whole, on a row of its own
+    if width - indent <= NARROW:  # too narrow to wrap well, or not laid out yet
+        rows = text.split("\n", allow_blank=True)
+    else:
+        rows = text.wrap(width - indent)
+    parts: list = [head, rows[0]]
+    for row in rows[1:]:
+        parts += ["\n", " " * indent, row]
+    return parts

@@ -402,3 +402,81 @@ def test_done_or_dropped_leaves_the_cursor_on_its_row_for_the_next_one(db):
         assert app.screen.query_one(FollowUpList).highlighted == len(listed) - 3  # the new last
 
     drive(new_app(path, NOW), go)
+
+
+# netmaint-contrast is drawn in the terminal's own ANSI colours, which have no values to measure here.
+@pytest.mark.parametrize("theme", ["netmaint-dark", "netmaint-amber", "netmaint-forest", "netmaint-light"])
+def test_the_highlighted_overdue_row_stays_readable_in_every_shipped_theme(db, theme):
+    from tests.ui.test_themes import contrast
+
+    path, _ = db
+
+    async def go(app, pilot):
+        app.theme = theme
+        await open_view(app, pilot)
+        await highlight(app, pilot, "send the deck")  # overdue
+        option_list = app.screen.query_one(FollowUpList)
+        assert "2d overdue" in rows(app)[option_list.highlighted]
+        lines = option_list.render_lines(option_list.region.reset_offset)
+        row = next(strip for strip in lines if "send the deck" in strip.text)
+        worst = min(contrast(s.style.color.triplet.hex, s.style.bgcolor.triplet.hex)
+                    for s in row if s.text.strip() and s.style.color and s.style.bgcolor)
+        assert worst >= 3, worst
+        assert any(s.style.bold for s in row if "overdue" in s.text)
+        await highlight(app, pilot, "call")  # the row it left is drawn in the error colour again
+        error = Color.parse(app.current_theme.error).rich_color
+        lines = option_list.render_lines(option_list.region.reset_offset)
+        deck = next(seg for strip in lines for seg in strip if "send the deck" in seg.text)
+        assert all(abs(a - b) <= 4 for a, b in zip(deck.style.color.triplet, error.triplet))
+
+    drive(new_app(path, NOW), go)
+
+
+def test_the_dated_examples_for_a_due_time_are_to_come_by_the_apps_clock(db):
+    path, _ = db
+
+    async def go(app, pilot):
+        await open_view(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, DueDialog)
+        assert "2027-06-12 14:00" in str(app.screen.query_one("#due-help").render())  # six weeks on
+        assert "2027-06-12 14:00" in app.screen.query_one("#due-input").placeholder
+        await pilot.press("escape", "a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AddFollowUpForm)
+        assert "2027-06-12" in app.screen.query_one("#fu-due").placeholder
+
+    drive(new_app(path, "2027-05-01T10:00:00"), go)
+
+
+def test_the_suggested_field_offers_what_saving_accepts_and_its_fields_are_one_row(db):
+    from netmaint_tui.ui.widgets.contact_field import Completions, ContactField
+
+    path, ids = db
+
+    async def go(app, pilot):
+        await open_view(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        for field in form.query(ContactField):
+            assert field.input.region.height == 1  # as What and Due
+        await pilot.press("tab", *"call back", "tab", "tab", *"dle")
+        await pilot.pause()
+        offered = [str(o.prompt) for o in form.query_one("#fu-by Completions", Completions).options]
+        assert offered[0].startswith("Dana Lee") and offered[-1] == "+ new contact “dle”"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = str(form.query_one("#form-error").render())
+        assert "did you mean 'Dana Lee'" in error  # the names the list offered
+        await pilot.press("up", "tab", "ctrl+s")  # "+ new contact": added on save
+        await settle(app, pilot)
+        assert isinstance(app.screen, FollowUpsScreen)
+
+    drive(new_app(path, NOW), go)
+    from netmaint_tui.services.contacts import resolve_contact
+
+    with opened(path, NOW) as ctx:
+        added = follow_ups(ctx)["call back"]
+        assert added.suggested_by_id == resolve_contact("dle")

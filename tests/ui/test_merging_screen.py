@@ -108,3 +108,30 @@ def test_two_people_not_one_leave_the_list_and_undo_brings_them_back(tmp_path):
         assert "1 likely duplicate pair" in screen_text(app)
 
     drive(new_app(tmp_path / "n.db", NOW), scenario)
+
+
+def test_long_values_in_the_preview_wrap_under_their_value_column(tmp_path):
+    from netmaint_tui.services.contacts import add_contact
+
+    path = tmp_path / "n.db"
+    with opened(path, NOW) as ctx:
+        add_contact(ctx, "John Doe", emails=["john.doe.longname@northwind.example"])
+        add_contact(ctx, "Mr. John Doe", emails=["john.doe.other@evergreen.example"],
+                    linkedin_url="https://www.linkedin.com/in/john-doe-with-a-very-long-profile-name-1234567")
+
+    async def scenario(app, pilot):
+        await pilot.press("M")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MergeDialog)
+        preview = app.screen.query_one("#merge-preview")
+        lines = [strip.text for strip in preview.render_lines(preview.region.reset_offset)]
+        result = lines[lines.index(next(l for l in lines if l.startswith("The result"))) + 1:]
+        result = result[:next(i for i, l in enumerate(result) if not l.strip())]
+        assert any(l.startswith("LinkedIn  https://") for l in result)
+        continued = [l for l in result if not l[:10].strip()]
+        assert continued and all(l[10] != " " for l in continued)  # under the values, not at column 0
+        assert any("theirs)" in l for l in continued)
+
+    drive(new_app(path, NOW), scenario, size=(56, 30))

@@ -218,5 +218,70 @@ def test_a_failed_preview_does_not_say_nothing_was_imported_and_each_file_is_gue
         shown = screen_text(app)
         assert "README.md: neither its name nor its content says what it holds" in shown
         assert "nothing to preview" in shown and "nothing was imported" not in shown
+        # ...and "As" shows that nothing is chosen, not the format of the file before.
+        assert kind.value == Select.NULL and "choose…" in shown and "Google" not in shown.split("\n")[2]
 
     drive(new_app(demo_db), scenario)
+
+
+def test_at_40_columns_focus_stays_on_the_list_the_only_pane_shown(demo_db):
+    async def scenario(app, pilot):
+        await settle(app, pilot)
+        assert app.screen.query_one("#right").display is False
+        await pilot.press("tab")
+        await pilot.pause()
+        assert isinstance(app.focused, ContactList)
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        assert isinstance(app.focused, ContactList)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.focused, ContactList)
+        assert any("56 columns" in n for n in notifications(app))
+        bottom = screen_text(app).split("\n")[-1]
+        assert "/ Filter" in bottom  # the list's keys, not a hidden pane's
+        # Wide again: Tab reaches the panes beside the list.
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert isinstance(app.focused, ContactDetail)
+
+    drive(new_app(demo_db), scenario, size=(40, 12))
+
+
+def whole_keys(app) -> list[str]:
+    """The footer's keys as shown, after checking that none runs under "^p Commands"."""
+    from textual.widgets._footer import FooterKey
+
+    keys = [k for k in app.screen.query(FooterKey) if k.display and k.region.width]
+    palette = next(k for k in keys if k.has_class("-command-palette"))
+    shown = [k for k in keys if k is not palette]
+    for key in shown:
+        assert key.region.right <= palette.region.x, (key.description, key.region, palette.region)
+    return [k.description for k in shown]
+
+
+def test_every_footer_shows_whole_keys_and_the_focused_panes_own(demo_db):
+    async def main_screen(app, pilot):
+        await settle(app, pilot)
+        await pilot.press("tab", "tab")  # the week pane
+        await settle(app, pilot)
+        assert "Set goal" in whole_keys(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("tab", "tab")  # round to the detail pane: its touch keys are what it is for
+        await settle(app, pilot)
+        assert isinstance(app.focused, ContactDetail)
+        assert {"Edit touch", "Delete touch"} <= set(whole_keys(app))
+        for width in (100, 64, 56, 48, 40):
+            await pilot.resize_terminal(width, 24)
+            await settle(app, pilot)
+            whole_keys(app)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert "Back" in whole_keys(app)
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert {"Done", "Drop", "Add", "Back"} <= set(whole_keys(app))
+
+    drive(new_app(demo_db), main_screen, size=(120, 40))

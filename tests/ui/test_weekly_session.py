@@ -10,10 +10,10 @@ import pytest
 
 from netmaint_tui.ui.screens import weekly_session
 from netmaint_tui.ui.screens.forms import ConfirmDialog
-from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
+from netmaint_tui.ui.screens.quick_note import CloseNoteDialog, QuickNoteScreen
 from netmaint_tui.services.session import session_plan
 from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen
-from tests.ui.conftest import NOW, ZONE, burst, drive, new_app, opened, screen_text, settle
+from tests.ui.conftest import NOW, ZONE, burst, drive, new_app, opened, screen_text, settle, static_text
 
 HOSTILE = "[bold red]Eve[/]"
 
@@ -161,7 +161,10 @@ def test_esc_with_the_note_open_cancels_that_touch_n_and_p_move_and_n_is_not_a_q
         await pilot.press("w")
         await settle(app, pilot)
         screen = app.screen
-        await burst(app, pilot, "m", *"never mind", "escape")
+        await pilot.press("m", *"never mind", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CloseNoteDialog)  # a typed note is not thrown away unasked
+        await pilot.press("d")
         await pilot.pause()
         assert screen.index == 0 and not screen.ended
         assert screen.tally.touches == []
@@ -312,3 +315,72 @@ def test_x_asks_which_follow_up_is_done_and_u_takes_it_back(db, stopwatch):
     drive(new_app(path, NOW), both)
     with opened(path, NOW) as ctx:
         assert {f.what for f in list_follow_ups(ctx, "open")} == {"book the workshop room"}
+
+
+def test_the_summary_counts_only_what_stands_after_undo(db, stopwatch):
+    path, ids = db
+
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("c", "ctrl+s")  # a call, then taken back
+        await settle(app, pilot)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "0 logged" in screen_text(app)
+        await pilot.press("z")  # snoozed, then taken back
+        await settle(app, pilot)
+        await pilot.press("u")
+        await settle(app, pilot)
+        screen.index = screen.plan.index(ids["lena"])
+        screen._show()
+        await pilot.press("x")  # done (and Omar thanked), then both taken back
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        await pilot.press("u")
+        await settle(app, pilot)
+        await pilot.press("z")  # this snooze stands
+        await settle(app, pilot)
+        assert screen.ended
+        summary = screen_text(app)
+        assert "Touches   0" in summary
+        assert "1 snoozed · 0 follow-ups done" in summary
+
+    drive(new_app(path, NOW), go)
+
+
+def test_a_typed_session_note_closed_with_esc_can_be_kept_as_a_draft_and_its_keys_fit(db, stopwatch):
+    from netmaint_tui.services.drafts import load_draft
+
+    path, _ = db
+
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = app.screen
+        first = screen.current_id()
+        await pilot.press("c", *"hello")
+        await pilot.pause()
+        keys = static_text(app, "#ws-keys")
+        assert "ctrl+s" in keys and "e email" not in keys  # only the note's keys while it is typed
+        label = static_text(app, "#ws-note-label")
+        assert "ctrl+s logs it" in label and "Esc cancels" in label  # whole at 80 columns
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CloseNoteDialog)
+        await pilot.press("escape")  # back to the note, text and all
+        await pilot.pause()
+        assert app.screen is screen and screen.pending == "call"
+        assert screen.query_one("#ws-note").text == "hello"
+        await pilot.press("escape", "k")
+        await settle(app, pilot)
+        assert screen.pending is None and screen.tally.touches == []
+        assert "e email" in static_text(app, "#ws-keys")
+        return first
+
+    first = drive(new_app(path, NOW), go, size=(80, 24))
+    with opened(path, NOW):
+        draft = load_draft()
+    assert draft["note"] == "hello" and draft["channel"] == "call" and first in draft["picked"].values()

@@ -25,7 +25,7 @@ from netmaint_tui.services.contacts import (
 )
 from netmaint_tui.services.touches import log_touch
 from netmaint_tui.store.errors import StoreError
-from netmaint_tui.ui.format import ControlsShown, safe
+from netmaint_tui.ui.format import ControlsShown, example_date, safe
 from netmaint_tui.ui.screens.forms import FormScreen, T, typed_moment
 from netmaint_tui.ui.widgets.contact_field import SteadyInput, SteadySelect, SteadyTextArea
 
@@ -202,9 +202,8 @@ class SnoozeDialog(ModalScreen[dt.date | None]):
             box.border_title = Content(f"Snooze {safe(self.contact_name)}")
             yield OptionList(*[Option(label, id=key) for key, label in self.CHOICES], id="snooze-choices")
             yield SteadyInput(placeholder="until…", compact=True, id="snooze-date")
-            # The example is a date to come, whatever today is: six weeks on.
-            example = self.app.ctx.now().add(weeks=6).date().isoformat()
-            yield Static(Content(f"a date ({example}), fri or in 10d, then Enter"), id="snooze-help")
+            yield Static(Content(f"a date ({example_date(self.app.ctx.now())}), fri or in 10d, then Enter"),
+                         id="snooze-help")
             yield Static(id="snooze-error")
 
     def on_mount(self) -> None:

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netmaint_tui.rules.dates import humanize_ago
@@ -24,14 +24,17 @@ from netmaint_tui.services.followups import (
     add_follow_up_with_people, get_follow_up, list_follow_ups, reschedule, set_status, thank,
 )
 from netmaint_tui.store.errors import StoreError
-from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.format import example_date, safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog, FormScreen, typed_moment
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput
 from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
 from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import reading
+from netmaint_tui.ui.widgets.fitting_footer import FittingFooter
 
-DUE_FORMS = "fri 3pm, tomorrow, in 3d, 2025-03-20 14:00"
+def due_forms(now) -> str:
+    """What a due time may look like, with a dated example still to come."""
+    return f"fri 3pm, tomorrow, in 3d, {example_date(now)} 14:00"
 DUE_TIME = dt.time(9, 0)  # a day without a time means the start of a working day
 
 
@@ -77,6 +80,7 @@ class FollowUpsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list = []
+        self._lit: int | None = None  # the row drawn for the highlight
 
     def compose(self):
         yield TitleBar()
@@ -84,7 +88,7 @@ class FollowUpsScreen(Screen):
             yield Static(id="fu-head")
             yield FollowUpList(id="fu-list")
         yield Static(id="fu-info")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Follow-ups"
@@ -136,9 +140,14 @@ class FollowUpsScreen(Screen):
         }
         return {**fixed, "what": max(10, rest - sum(people.values())), **people}
 
-    def _row(self, f, w: dict[str, int], now) -> Content:
-        style = "$error" if f.overdue else ""
-        bold = "$error bold" if f.overdue else "bold"
+    def _row(self, f, w: dict[str, int], now, highlighted: bool = False) -> Content:
+        # On the highlight the error colour is unreadable in every theme (contrast under 2): the
+        # highlighted overdue row is in the highlight's own text colour, bold, and says "overdue".
+        if highlighted:
+            style, bold = ("bold" if f.overdue else ""), "bold"
+        else:
+            style = "$error" if f.overdue else ""
+            bold = "$error bold" if f.overdue else "bold"
         about = f.about or f.about_text or ""
         parts: list = [
             (f.due.strftime("%a %d %b %H:%M").ljust(w["due"]), bold), " ",
@@ -158,6 +167,7 @@ class FollowUpsScreen(Screen):
         w = self._widths()
         now = self.app.ctx.now()
         option_list.clear_options()
+        self._lit = None
         option_list.add_options([Option(self._row(f, w, now), id=str(f.id)) for f in self.items])
         head = "Due".ljust(w["due"]) + " " + "".rjust(w["when"]) + "  " + fit("What", w["what"])
         for key, title in (("from", "Suggested by"), ("about", "About")):
@@ -169,6 +179,7 @@ class FollowUpsScreen(Screen):
         if self.items:
             ids = [f.id for f in self.items]
             option_list.highlighted = ids.index(keep) if keep in ids else min(row, len(ids) - 1)
+            self._light_row()
         self._show_info()
 
     @on(OptionList.OptionSelected, "#fu-list")
@@ -177,7 +188,20 @@ class FollowUpsScreen(Screen):
 
     @on(OptionList.OptionHighlighted, "#fu-list")
     def _highlighted(self) -> None:
+        self._light_row()
         self._show_info()
+
+    def _light_row(self) -> None:
+        """The highlighted row drawn for the highlight, the one it left drawn as before."""
+        option_list = self.query_one(FollowUpList)
+        index = option_list.highlighted
+        if index == self._lit:
+            return
+        w, now = self._widths(), self.app.ctx.now()
+        for i, lit in ((self._lit, False), (index, True)):
+            if i is not None and 0 <= i < len(self.items) and i < option_list.option_count:
+                option_list.replace_option_prompt_at_index(i, self._row(self.items[i], w, now, highlighted=lit))
+        self._lit = index
 
     def _show_info(self) -> None:
         info = self.query_one("#fu-info", Static)
@@ -340,9 +364,9 @@ class DueDialog(ModalScreen[dt.datetime | None]):
         with Vertical() as box:
             box.border_title = "Due"
             yield Static(Content.assemble(("New due time for: ", "$text-muted"), safe(self.what)))
-            yield SteadyInput(self.current_text, placeholder=DUE_FORMS, id="due-input")
+            yield SteadyInput(self.current_text, placeholder=due_forms(self.app.ctx.now()), id="due-input")
             yield Static(id="due-error")
-            yield Static(Content(f"Enter saves · Esc cancels · {DUE_FORMS}"), id="due-help")
+            yield Static(Content(f"Enter saves · Esc cancels · {due_forms(self.app.ctx.now())}"), id="due-help")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#due-input", Input))
@@ -375,7 +399,7 @@ class AddFollowUpForm(FormScreen[int]):
         yield self.row("About", ContactField(self.contact, placeholder="a contact, or a company: whom it is about",
                                               id="fu-about", multiple=False, next_focus="#fu-what", allow_text=True))
         yield self.row("What", SteadyInput("", placeholder="send the deck, intro to Lee at Acme…", id="fu-what"))
-        yield self.row("Due", SteadyInput("", placeholder=f"blank: in 24 hours · {DUE_FORMS}", id="fu-due"))
+        yield self.row("Due", SteadyInput("", placeholder=f"blank: in 24 hours · {due_forms(self.app.ctx.now())}", id="fu-due"))
         yield self.row("Suggested", ContactField("", placeholder="who suggested it (optional; x offers to thank them)",
                                                   id="fu-by", multiple=False))
 

@@ -23,6 +23,7 @@ from netmaint_tui.services.common import InputError
 from netmaint_tui.services.contacts import EditConflict
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import safe
+from netmaint_tui.ui.widgets.contact_field import ContactField
 
 
 class FormFields(VerticalScroll, can_focus=False):
@@ -52,6 +53,8 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     FormScreen .row > Label { width: 12; padding: 1 1 0 0; color: $text-muted; }
     FormScreen .row.-compact { height: 1; margin-top: 0; }
     FormScreen .row.-compact > Label { padding: 0 1 0 0; }
+    FormScreen .row.-compact-name { height: auto; margin-top: 0; }
+    FormScreen .row.-compact-name > Label { padding: 0 1 0 0; }
     FormScreen .row > Input, FormScreen .row > Select { width: 1fr; }
     FormScreen #form-fields > Label { color: $text-muted; }
     FormScreen TextArea { height: 6; }
@@ -106,11 +109,14 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     @staticmethod
     def row(label: str, widget):
-        """The label beside its field. A one-line field is drawn compact, one row high, so a
-        whole contact fits at 80×24; a name field with its suggestions keeps its own height."""
+        """The label beside its field. A one-line field (a name field too) is drawn compact, one
+        row high, so a whole contact fits at 80×24; a name field's suggestions open under it."""
         if isinstance(widget, (Input, Select)):
             widget.compact = True
             return Horizontal(Label(label), widget, classes="row -compact")
+        if isinstance(widget, ContactField):  # one row too; its suggestions open under it
+            widget.compact = True
+            return Horizontal(Label(label), widget, classes="row -compact-name")
         return Horizontal(Label(label), widget, classes="row")
 
     def values(self) -> dict:  # pragma: no cover - overridden

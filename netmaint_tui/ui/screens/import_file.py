@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from netmaint_tui.io.formats import (
     CAPTURE,
@@ -43,6 +43,7 @@ from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.people import PeopleScreen
 from netmaint_tui.ui.widgets.contact_field import SteadyInput
 from netmaint_tui.ui.widgets.title_bar import TitleBar
+from netmaint_tui.ui.widgets.fitting_footer import FittingFooter
 
 FORMATS = tuple((f.picker, f.name) for f in READABLE)
 ROWS_SHOWN = 12
@@ -126,7 +127,7 @@ class ImportScreen(Screen):
         self.outcome: Outcome | None = None
         self._format_chosen = False  # the user picked one: stop guessing from the name
         self._chosen_for = ""  # the path the user picked it for
-        self._format_set = guess_format(path) or "linkedin"
+        self._format_set = guess_format(path) or Select.NULL  # blank: "choose…", nothing chosen yet
 
     def compose(self):
         yield TitleBar()
@@ -137,8 +138,7 @@ class ImportScreen(Screen):
                                                                  "(→ completes)",
                                   suggester=PathSuggester(), id="imp-path")
                 yield Label(" As")
-                yield Select(FORMATS, value=self._format_set, allow_blank=False,
-                             id="imp-format")
+                yield Select(FORMATS, value=self._format_set, prompt="choose…", id="imp-format")
             with Horizontal(id="imp-buttons"):
                 yield Button("Preview (ctrl+r)", id="imp-preview")
                 yield Button("Import (ctrl+s)", id="imp-run", variant="primary")
@@ -155,7 +155,7 @@ class ImportScreen(Screen):
                  "the meetings you had and the mail you sent, each captured once. ctrl+o: the people worth adding.",
                  "$text-muted"),
             ), id="imp-text")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Import a file"
@@ -169,15 +169,16 @@ class ImportScreen(Screen):
         # A format picked by hand is for the file it was picked for: another file is guessed anew.
         if self._format_chosen and event.value.strip() != self._chosen_for:
             self._format_chosen = False
-        guessed = guess_format(event.value)
-        if guessed and not self._format_chosen:
-            self._format_set = guessed
-            self.query_one("#imp-format", Select).value = guessed
+        if not self._format_chosen:
+            # A name that says nothing leaves nothing chosen, not the format of the file before.
+            self._set_format(guess_format(event.value) or Select.NULL)
 
     @on(Select.Changed, "#imp-format")
     def _format_changed(self, event: Select.Changed) -> None:
         # Only a value this screen did not set itself is the user's choice.
-        if event.value != self._format_set:
+        if event.value == Select.NULL:
+            self._format_chosen = False  # "choose…" picked: guessed again, from the name and the content
+        elif event.value != self._format_set:
             self._format_chosen = True
             self._chosen_for = self.query_one("#imp-path", Input).value.strip()
 
@@ -195,7 +196,9 @@ class ImportScreen(Screen):
 
     def chosen(self) -> tuple[Path, str]:
         raw = self.query_one("#imp-path", Input).value.strip()
-        return Path(raw).expanduser(), self.query_one("#imp-format", Select).value
+        value = self.query_one("#imp-format", Select).value
+        # Nothing chosen: the file's content decides (see _work), from the LinkedIn export as before.
+        return Path(raw).expanduser(), "linkedin" if value == Select.NULL else value
 
     # --- running ----------------------------------------------------------------------------------
 
@@ -251,6 +254,7 @@ class ImportScreen(Screen):
             elif found is None and guess_format(str(path)) is None:
                 outcome.error = (f"{path.name}: neither its name nor its content says what it holds; "
                                  f"choose its format under “As”; {stopped}")
+                self.app.call_from_thread(self._set_format, Select.NULL)
         if not outcome.error:
             def progress(phase: str, done: int, total: int) -> None:
                 self.app.call_from_thread(self._progress, phase, done, total)
@@ -286,7 +290,8 @@ class ImportScreen(Screen):
         except (InputError, StoreError) as exc:
             outcome.error = f"{exc}; " + ("nothing to preview" if outcome.dry_run else "nothing was captured")
 
-    def _set_format(self, name: str) -> None:
+    def _set_format(self, name) -> None:
+        """The format this screen found (a name, or Select.NULL for none), shown under "As"."""
         self._format_set = name
         self.query_one("#imp-format", Select).value = name
 

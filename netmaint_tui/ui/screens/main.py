@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import from_db
@@ -22,34 +22,29 @@ from netmaint_tui.services.search import Finder, found_words
 from netmaint_tui.ui.format import ago, fit_rows, safe
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
+from netmaint_tui.ui.widgets.fitting_footer import FittingFooter
 from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import on_own_connection, reading
 
 REASON_ROWS = 3  # the reason line's height (see app.tcss #reason)
 SHORT_SCREEN = 32  # rows: a terminal shorter than this is "-short" (see widgets.week_tracker)
+# Columns: narrower than this, the list (at least 40) would leave the detail and week panes under
+# 16 columns, too few to read: they are hidden ("-list-only"), and out of Tab's and Enter's reach.
+LIST_ONLY = 56
 
 
-class MainFooter(Footer):
+class MainFooter(FittingFooter):
     """Below 108 columns the footer keeps the keys a newcomer needs first (Filter, Add, Log,
-    Follow-ups, Help, Note, Quit); the others (the detail pane's touch keys too) are in ? and ctrl+p,
-    and all of them still work."""
+    Follow-ups, Help, Note, Quit) and the focused pane's own (the detail pane's touch keys); the
+    others are in ? and ctrl+p, and all of them still work."""
 
     SECONDARY = {"edit_contact", "snooze", "archive", "weekly_session", "edit_touch", "delete_touch"}
     # Below 64 columns, Filter, Help and Quit (and ctrl+p) are what fits on one row.
     TERTIARY = {"add_contact", "log_touch", "follow_ups", "quick_note_key"}
-    DEFAULT_CSS = """
-    MainFooter.-narrow FooterKey.-secondary { display: none; }
-    MainFooter.-tiny FooterKey.-tertiary { display: none; }
-    """
 
-    def compose(self):
-        for widget in super().compose():
-            action = getattr(widget, "action", None)  # a FooterKey: one key's label
-            if action in self.SECONDARY:
-                widget.add_class("-secondary")
-            elif action in self.TERTIARY:
-                widget.add_class("-tertiary")
-            yield widget
+    def dropped(self) -> set[str]:
+        width = self.size.width
+        return (self.SECONDARY if width < 108 else set()) | (self.TERTIARY if width < 64 else set())
 
 
 class MainScreen(Screen):
@@ -153,11 +148,16 @@ class MainScreen(Screen):
     def on_resize(self, event) -> None:
         footer = self.query_one(MainFooter)
         footer.compact = event.size.width < 120
-        footer.set_class(event.size.width < 108, "-narrow")
-        footer.set_class(event.size.width < 64, "-tiny")
         # The week pane then shows its dates in a row, not a row each: the details need the rows.
         self.set_class(event.size.height < SHORT_SCREEN, "-short")
+        self.set_class(event.size.width < LIST_ONLY, "-list-only")
+        if self.list_only and self.focused is not None and self.query_one("#right") in self.focused.ancestors:
+            self.query_one(ContactList).focus()  # the pane that had the focus is gone from view
         self.call_after_refresh(self._fit_reason)
+
+    @property
+    def list_only(self) -> bool:
+        return self.has_class("-list-only")
 
     @property
     def at_list(self) -> bool:
@@ -415,6 +415,10 @@ class MainScreen(Screen):
     @on(ContactList.Opened)
     async def opened(self, event: ContactList.Opened) -> None:
         await self._complete_layout()
+        if self.list_only:
+            self.notify(f"The contact's details need a terminal at least {LIST_ONLY} columns wide: "
+                        "e edits, l logs a touch", markup=False)
+            return
         self.query_one("#detail").focus()
 
     def changed(self, keep: int | None = None) -> None:

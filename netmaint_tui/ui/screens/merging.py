@@ -23,7 +23,7 @@ from netmaint_tui.services.merging import (
     SHOWN, duplicate_pairs, merge_contacts, merge_preview, not_duplicates, shown_value,
 )
 from netmaint_tui.store.errors import StoreError
-from netmaint_tui.ui.format import safe, signed
+from netmaint_tui.ui.format import hanging, safe, signed
 from netmaint_tui.ui.workers import on_own_connection
 
 
@@ -87,7 +87,17 @@ def _title(key: str) -> str:
     return words[:1].upper() + words[1:]  # "LinkedIn" stays so
 
 
-def preview_content(p) -> Content:
+VALUE_COLUMN = 10  # where the values start, under the field names beside them
+
+
+def preview_content(p, width: int = 0) -> Content:
+    """The preview; with `width` (the dialog's, once laid out) a long value wraps under its value
+    column, not under the field names."""
+
+    def row(title: str, value: Content) -> list:
+        return hanging((f"{title:<{VALUE_COLUMN}}", "$text-muted"), value, width, VALUE_COLUMN,
+                       long_word_apart=False)
+
     parts: list = [("Keep    ", "$text-muted"), (safe(p.keep.name), "bold"), f"  #{p.keep.id}\n",
                    ("Merge in ", "$text-muted"), safe(p.other.name), f"  #{p.other.id}  (removed after)\n"]
     if p.reasons:
@@ -98,16 +108,17 @@ def preview_content(p) -> Content:
         value = shown_value(key, p.result[key])
         if not value:
             continue
-        parts += ["\n", (f"{_title(key):<10}", "$text-muted"), safe(value)]
+        whose = ""
         if key in taken or (key in united and united[key] == p.result[key]):
-            parts += [("  ← theirs", "$success")]
+            whose = "  ← theirs"
         elif key in united:
-            parts += [(f"  (+{len(united[key])} theirs)", "$success")]
+            whose = f"  (+{len(united[key])} theirs)"
+        parts += ["\n", *row(_title(key), Content.assemble(safe(value), (whose, "$success")))]
     if p.plan.noted:
         parts += ["\n\n", ("Into the notes (both differ; the kept contact's value stays)", "bold")]
         for key, mine, theirs in p.plan.noted:
-            parts += ["\n", (f"{_title(key):<10}", "$text-muted"), safe(shown_value(key, theirs)),
-                      (f"  (kept: {safe(shown_value(key, mine))})", "$text-muted")]
+            parts += ["\n", *row(_title(key), Content.assemble(
+                safe(shown_value(key, theirs)), (f"  (kept: {safe(shown_value(key, mine))})", "$text-muted")))]
     parts += ["\n\n", ("History   ", "$text-muted"),
               f"{p.keep.touches} + {p.other.touches} touches"
               + (f", {p.shared_touches} with both" if p.shared_touches else "") + f" → {p.touches}",
@@ -153,6 +164,12 @@ class MergeDialog(ModalScreen[str | None]):
     def on_resize(self) -> None:
         # The box's border, its help line and a margin take 6 rows of the screen.
         self.query_one("#merge-scroll").styles.max_height = max(3, self.size.height - 8)
+        self.call_after_refresh(self._wrap)
+
+    def _wrap(self) -> None:
+        """Laid out anew for the width the preview has now: long values hang under their column."""
+        preview = self.query_one("#merge-preview", Static)
+        preview.update(preview_content(self.preview, preview.content_region.width))
 
     def action_answer(self, answer: str | None) -> None:
         self.dismiss(answer)

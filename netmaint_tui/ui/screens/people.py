@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from netmaint_tui.rules.capture import contact_name
@@ -24,6 +24,7 @@ from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.widgets.row_list import RowList, fit, vim_keys
 from netmaint_tui.ui.widgets.title_bar import TitleBar
 from netmaint_tui.ui.workers import reading
+from netmaint_tui.ui.widgets.fitting_footer import FittingFooter
 
 EMPTY = ("Nobody yet. After a capture (i: a calendar or a mailbox), the people you met or wrote to three "
          "times or more who are no contacts are listed here.")
@@ -58,7 +59,7 @@ class PeopleScreen(Screen):
             yield Static(id="people-head")
             yield PeopleList(id="people-list")
         yield Static(id="people-info")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "People worth adding"

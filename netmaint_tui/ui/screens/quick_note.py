@@ -326,9 +326,13 @@ class CloseNoteDialog(ModalScreen[str | None]):
     CloseNoteDialog Button { margin-right: 2; }
     """
 
+    def __init__(self, question: str = "Close this note? Kept as a draft, the next n brings it back.") -> None:
+        super().__init__()
+        self.question = question
+
     def compose(self):
         with Vertical():
-            yield Static(Content("Close this note? Kept as a draft, the next n brings it back."))
+            yield Static(Content(self.question))
             with Horizontal():
                 yield Button("Keep as draft (k)", id="keep", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="warning")

@@ -26,14 +26,17 @@ from textual.widgets import Label, OptionList, Static, TextArea
 from netmaint_tui.rules.vocabulary import plural
 from netmaint_tui.services.common import InputError
 from netmaint_tui.services.contacts import contact_detail, snooze
+from netmaint_tui.services.drafts import load_draft, save_draft
 from netmaint_tui.services.due import rows_for_ids
 from netmaint_tui.services.followups import set_status
 from netmaint_tui.services.habit import week_summary
 from netmaint_tui.services.session import session_plan
 from netmaint_tui.services.touches import log_touch
+from netmaint_tui.services.undo import Entry
 from netmaint_tui.store.errors import StoreError
 from netmaint_tui.ui.format import ago, rows, safe, signed
 from netmaint_tui.ui.screens.follow_ups import offer_thanks
+from netmaint_tui.ui.screens.quick_note import CloseNoteDialog, draft_is_empty
 from netmaint_tui.ui.widgets.contact_field import SteadyTextArea
 from netmaint_tui.ui.widgets.title_bar import TitleBar
 
@@ -47,9 +50,28 @@ SNOOZE = dt.timedelta(weeks=1)
 
 @dataclass
 class SessionTally:
-    touches: list[tuple[int, str, str]] = field(default_factory=list)  # (contact id, channel, kind)
-    snoozed: int = 0
-    follow_ups_done: int = 0
+    """What the session did that still stands: an action taken back with u counts no more."""
+
+    # (the undo entry, what: "touch", "snooze" or "done", and for a touch (contact id, channel, kind))
+    actions: list[tuple[Entry, str, tuple]] = field(default_factory=list)
+
+    def add(self, entry: Entry, what: str, touch: tuple = ()) -> None:
+        self.actions.append((entry, what, touch))
+
+    def _standing(self, what: str) -> list[tuple]:
+        return [touch for entry, w, touch in self.actions if w == what and not entry.undone]
+
+    @property
+    def touches(self) -> list[tuple[int, str, str]]:
+        return self._standing("touch")
+
+    @property
+    def snoozed(self) -> int:
+        return len(self._standing("snooze"))
+
+    @property
+    def follow_ups_done(self) -> int:
+        return len(self._standing("done"))
 
     def count(self, kind: str) -> int:
         return sum(1 for _, _, k in self.touches if k == kind)
@@ -83,7 +105,7 @@ class WeeklySessionScreen(Screen):
     WeeklySessionScreen #ws-plan { width: 34; height: 1fr; padding: 0 1; border-left: solid $panel-lighten-2; }
     WeeklySessionScreen.-narrow #ws-plan { display: none; }
     WeeklySessionScreen #ws-note-box { height: auto; padding: 0 1; border-top: solid $primary; display: none; }
-    WeeklySessionScreen #ws-note-label { color: $text-muted; }
+    WeeklySessionScreen #ws-note-label { width: 1fr; color: $text-muted; }
     WeeklySessionScreen #ws-note { height: 5; }
     WeeklySessionScreen #ws-keys { height: auto; padding: 0 1; color: $text-muted; background: $boost; }
     """
@@ -267,6 +289,7 @@ class WeeklySessionScreen(Screen):
 
     KEYS = ("e email", "c call", "m meeting", "t card", "s social", "g give", "z snooze a week",
             "x follow-up done", "u undo", "n next", "p back", "Esc end", "? help")
+    NOTE_KEYS = ("ctrl+s log the touch", "Esc cancel: keep the note as a draft or discard it")
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < 90, "-narrow")  # the contact keeps the room
@@ -286,7 +309,8 @@ class WeeklySessionScreen(Screen):
         # Enter, which it says itself.
         keys = self.query_one("#ws-keys", Static)
         keys.display = not self.ended
-        keys.update(rows(list(self.KEYS), " · ", keys.content_region.width or self.size.width - 2))
+        shown = self.NOTE_KEYS if self.pending is not None else self.KEYS  # the step's keys do not apply in a note
+        keys.update(rows(list(shown), " · ", keys.content_region.width or self.size.width - 2))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # Once the session has ended, its keys would act on nobody: out of the footer, and inert.
@@ -298,8 +322,7 @@ class WeeklySessionScreen(Screen):
 
     def action_escape(self) -> None:
         if self.pending is not None:
-            self._cancel_note()
-            self.notify("Touch not logged", markup=False)
+            self._close_note()
         elif not self.ended:
             self._end()
         else:
@@ -324,17 +347,66 @@ class WeeklySessionScreen(Screen):
         self.pending = CHANNEL_KEYS[key]
         box = self.query_one("#ws-note-box")
         box.display = True
+        # How to log and cancel first: at 80 columns the rest wraps rather than hiding them.
         self.query_one("#ws-note-label", Label).update(Content.assemble(
             (f"{self.pending} · {self.kind}", "bold"),
-            " — a note, if you like; todo: lines become follow-ups · ctrl+s logs it · Esc cancels"))
+            " — ctrl+s logs it · Esc cancels · a note if you like; todo: lines become follow-ups"))
         note = self.query_one("#ws-note", TextArea)
         note.text = ""
         self.set_focus(note)
+        self._show_keys()
 
     def _cancel_note(self) -> None:
         self.pending = None
         self.query_one("#ws-note-box").display = False
         self.set_focus(None)
+        self._show_keys()
+
+    def _close_note(self) -> None:
+        """Esc on the note: nothing typed closes it; a typed note is kept as a draft, discarded,
+        or gone back to, as the quick note asks."""
+        text = self.query_one("#ws-note", TextArea).text
+        if not text.strip():
+            self._cancel_note()
+            self.notify("Touch not logged", markup=False)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "keep":
+                self._keep_note_as_draft(text)
+            elif choice == "discard":
+                self._cancel_note()
+                self.notify("Touch not logged: the note is discarded", markup=False)
+            else:
+                self.set_focus(self.query_one("#ws-note", TextArea))
+
+        self.app.push_screen(CloseNoteDialog(
+            "Close this note without logging it? Kept as a draft, n on the main screen brings it back."), answer)
+
+    def _keep_note_as_draft(self, text: str) -> None:
+        """The note becomes the quick note's draft, for this contact with this channel and kind."""
+        cid, channel = self.current_id(), self.pending
+        if cid is None or channel is None:
+            return
+        label = self.query_one("#ws-note-label", Label)
+        try:
+            if not draft_is_empty(load_draft()):
+                label.update(Content.assemble(("A quick note is kept as a draft already: log this one "
+                                               "(ctrl+s) or discard it (Esc, then d)", "$error")))
+                self.set_focus(self.query_one("#ws-note", TextArea))
+                return
+            name = contact_detail(self.app.ctx, cid).name
+            save_draft(self.app.ctx, {
+                "contacts": name, "picked": {name: cid}, "channel": channel, "kind": self.kind,
+                "when": self.app.ctx.now().strftime("%Y-%m-%d %H:%M"), "minutes": "", "note": text,
+                "started_at": self.app.ctx.now().isoformat(),
+            })
+        except StoreError as exc:
+            label.update(Content.assemble((f"Draft not saved: {exc}", "$error")))
+            return
+        self._cancel_note()
+        self.notify("Touch not logged: the note is kept as a draft, n on the main screen brings it back",
+                    markup=False)
 
     def action_log_note(self) -> None:
         cid, channel = self.current_id(), self.pending
@@ -342,12 +414,12 @@ class WeeklySessionScreen(Screen):
             return
         note = self.query_one("#ws-note", TextArea).text.strip()
         try:
-            result, _ = self.app.act(f"Log a {channel}", lambda: log_touch(
+            result, entry = self.app.act(f"Log a {channel}", lambda: log_touch(
                 self.app.ctx, [cid], channel=channel, kind=self.kind, note=note))
         except (InputError, StoreError) as exc:
             self.query_one("#ws-note-label", Label).update(Content.assemble((str(exc), "$error")))
             return
-        self.tally.touches.append((cid, channel, self.kind))
+        self.tally.add(entry, "touch", (cid, channel, self.kind))
         self.app.announce_log(result)
         self._cancel_note()
         self.app.changed()
@@ -361,11 +433,11 @@ class WeeklySessionScreen(Screen):
         ctx = self.app.ctx
         until = ctx.today() + SNOOZE
         try:
-            self.app.act("Snooze", lambda: snooze(ctx, cid, until))
+            _, entry = self.app.act("Snooze", lambda: snooze(ctx, cid, until))
         except (InputError, StoreError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.tally.snoozed += 1
+        self.tally.add(entry, "snooze")
         self.notify(f"Snoozed {safe(contact_detail(ctx, cid).name)} until {until.isoformat()}", markup=False)
         self.app.changed()
         self._advance()
@@ -390,13 +462,13 @@ class WeeklySessionScreen(Screen):
             self.notify(str(exc), severity="error", markup=False)
             self._show()
             return
-        self.tally.follow_ups_done += 1
+        self.tally.add(entry, "done")
         self.notify(f"Done: {safe(f.what)} · u undoes", markup=False)
         self.app.changed()
         self._show()
 
         def thanked() -> None:
-            self.tally.touches.append((f.suggested_by_id, "email", "give"))
+            self.tally.add(entry, "touch", (f.suggested_by_id, "email", "give"))
             self._show()
 
         offer_thanks(self.app, f, after=thanked, into=entry)

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from netmaint_tui.rules.occasions import describe, parse
 from netmaint_tui.rules.vocabulary import plural
-from netmaint_tui.ui.format import ago, safe, signed
+from netmaint_tui.ui.format import NARROW, ago, hanging, safe, signed
 
 KIND_STYLE = {"give": "$give", "ask": "$ask", "catch-up": "$text-muted"}
 # Characters of one note drawn in the pane. Laying out a megabyte takes the screen seconds each
@@ -49,23 +49,6 @@ def _left_out(count: int) -> tuple:
 # the screen two seconds to lay out each time the cursor reached them. More come as the pane is
 # scrolled to the end of those shown.
 HISTORY_PAGE = 25
-NARROW = 12  # a pane this narrow (or not laid out yet) leaves notes to the screen's own wrapping
-
-
-def _hanging(head, text: Content | str, width: int, indent: int) -> list:
-    """`head` (`indent` columns wide) and `text` beside it, wrapped with every further row indented
-    as far (a hanging indent), so a long value or note still reads as part of its line."""
-    text = Content(text) if isinstance(text, str) else text
-    if width - indent < text.cell_length <= width and not any(c.isspace() for c in text.plain):
-        return [head, "\n", text]  # one long word, a web address say: whole, on a row of its own
-    if width - indent <= NARROW:  # too narrow to wrap well, or not laid out yet
-        rows = text.split("\n", allow_blank=True)
-    else:
-        rows = text.wrap(width - indent)
-    parts: list = [head, rows[0]]
-    for row in rows[1:]:
-        parts += ["\n", " " * indent, row]
-    return parts
 
 
 class ContactDetail(VerticalScroll, can_focus=True):
@@ -159,7 +142,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
         return self.content_region.width - self.styles.scrollbar_size_vertical
 
     def _lay_out(self) -> None:
-        """Every part, wrapped for the pane's width (see _hanging)."""
+        """Every part, wrapped for the pane's width (see format.hanging)."""
         if self._relayout is not None:
             self._relayout.stop()
             self._relayout = None
@@ -322,7 +305,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
 
     def _fields(self, d, now, width: int) -> Content:
         def line(label: str, value) -> list:
-            return [*_hanging((f"{label:<10}", "$text-muted"), safe(value, single_line=False), width, 10), "\n"]
+            return [*hanging((f"{label:<10}", "$text-muted"), safe(value, single_line=False), width, 10), "\n"]
 
         parts: list = []
         cadence = f"every {plural(d.effective_cadence, 'day')}" + ("" if d.cadence_days else " (tier default)")
@@ -370,7 +353,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
             if f.about or f.about_text:
                 what += Content.assemble(("  about ", "$text-muted"), safe(f.about or f.about_text))
             when = Content.styled(f.due.strftime("%a %d %b %H:%M"), style) + "  "
-            parts += ["\n", *_hanging(when, what, width, len(when.plain))]
+            parts += ["\n", *hanging(when, what, width, len(when.plain))]
         return Content.assemble(*parts)
 
     def _history(self, d, width: int, start: int, shown: int) -> Content:
@@ -416,9 +399,9 @@ class ContactDetail(VerticalScroll, can_focus=True):
             # Wrapped under the channel, not under the date: the date column stays clear.
             stamp_text = Content.styled(stamp, stamp_style)
             if width - len(stamp) > NARROW or len(stamp) + line.cell_length <= width:
-                head_parts = _hanging(stamp_text, line, width, len(stamp))
+                head_parts = hanging(stamp_text, line, width, len(stamp))
             else:  # too narrow to wrap beside the date: further rows indented under it
-                head_parts = _hanging("", stamp_text + line, width, 2)
+                head_parts = hanging("", stamp_text + line, width, 2)
             parts += ["\n", *head_parts]
             rows += 1 + sum(part == "\n" for part in head_parts)
             # A captured touch says where it came from, after its note (the head line is full).
@@ -428,7 +411,7 @@ class ContactDetail(VerticalScroll, can_focus=True):
                 text = Content(safe(note, single_line=False))
                 if source is not None and not rest:
                     text, source = text + Content("  ") + source, None
-                note_parts = _hanging("  ", text, width, 2)
+                note_parts = hanging("  ", text, width, 2)
                 parts += ["\n", *note_parts]
                 rows += 1 + note_parts.count("\n")
                 if rest:
@@ -446,4 +429,4 @@ class ContactDetail(VerticalScroll, can_focus=True):
     def _note(n, width: int) -> list:
         """What a sync kept of the other side's value: no touch, so in the warning colour."""
         return ["\n", (f"{n.at.strftime('%Y-%m-%d %H:%M')}  {n.source}", "$warning bold"), "\n",
-                *_hanging("  ", safe(n.text, single_line=False), width, 2)]
+                *hanging("  ", safe(n.text, single_line=False), width, 2)]

@@ -268,9 +268,12 @@ class ContactField(Vertical):
         self.new_names: set[str] = set(new_names)
         self._entries: list[Entry] | None = None
         self._completed_for: str | None = None
+        self.compact = False  # one row high, as a form's other one-line fields (set before mounting)
 
     def compose(self):
-        yield ContactInput(self._initial, placeholder=self._placeholder, id="cf-input")
+        field = ContactInput(self._initial, placeholder=self._placeholder, id="cf-input")
+        field.compact = self.compact
+        yield field
         yield Completions(id="cf-completions")
         yield Static(id="cf-new")
 
@@ -417,7 +420,8 @@ class ContactField(Vertical):
                     cid = resolve_contact(name)
                 except UnknownContact:
                     if name not in self.new_names:
-                        raise
+                        # The names the list under the field offered, not another guess.
+                        raise UnknownContact(name, [e.name for e in match_names(name, self.entries)]) from None
             if cid is None:
                 if name not in create:
                     create.append(name)
