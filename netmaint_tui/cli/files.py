@@ -160,8 +160,7 @@ def _export_arguments(ex) -> None:
 
 @command("export", help=f"export {'|'.join(EXPORT_NAMES)} [-o FILE]", arguments=_export_arguments, database=False)
 def export(args, settings) -> int:
-    # Loaded here, not with the module: every command's start-up would pay for the export's readers.
-    from netmaint_tui.services.export_file import stream_export
+    from netmaint_tui.services.export_file import stream_export  # lazy: every command's start-up would pay for the export's writers
 
     databases = known_databases(args, settings)
     if args.output:
