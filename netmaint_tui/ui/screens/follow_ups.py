@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from netmaint_tui.rules.dates import humanize_ago
+from netmaint_tui.rules.dates import due_words
 from netmaint_tui.services.common import InputError, UnknownContact
 from netmaint_tui.services.followups import (
     add_follow_up_with_people, get_follow_up, list_follow_ups, reschedule, set_status, thank,
@@ -36,12 +36,6 @@ def due_forms(now) -> str:
     """What a due time may look like, with a dated example still to come."""
     return f"fri 3pm, tomorrow, in 3d, {example_date(now)} 14:00"
 DUE_TIME = dt.time(9, 0)  # a day without a time means the start of a working day
-
-
-def when_words(due, now) -> str:
-    """`in 3h`, `2d overdue`: how far off, from the list's point of view."""
-    words = humanize_ago(due, now)
-    return words.replace(" ago", " overdue") if words.endswith(" ago") else words
 
 
 def parse_due(text: str, now):
@@ -151,7 +145,7 @@ class FollowUpsScreen(Screen):
         about = f.about or f.about_text or ""
         parts: list = [
             (f.due.strftime("%a %d %b %H:%M").ljust(w["due"]), bold), " ",
-            (when_words(f.due, now).rjust(w["when"]), style), "  ",
+            (due_words(f.due, now).rjust(w["when"]), style), "  ",
             (fit(safe(f.what), w["what"]), style),
         ]
         for key, value in (("from", f.suggested_by or ""), ("about", about)):
@@ -214,7 +208,7 @@ class FollowUpsScreen(Screen):
             return
         parts: list = [(safe(f.what, single_line=False), "bold"), "\n"]
         parts += [("due ", "$text-muted"), (f.due.strftime("%A %d %B %Y, %H:%M"), "$error bold" if f.overdue else ""),
-                  "  ", (when_words(f.due, self.app.ctx.now()), "$error" if f.overdue else "$text-muted")]
+                  "  ", (due_words(f.due, self.app.ctx.now()), "$error" if f.overdue else "$text-muted")]
         if f.suggested_by:
             parts += ["\n", ("suggested by ", "$text-muted"), safe(f.suggested_by),
                       ("  (x offers to thank them)", "$text-muted")]
@@ -300,7 +294,7 @@ class FollowUpsScreen(Screen):
         """A due time already gone is kept (catching up on last week's promises is normal), and said."""
         now = self.app.ctx.now()
         if due < now:
-            self.notify(f"That due time is already past ({when_words(due, now)}): it is listed as overdue",
+            self.notify(f"That due time is already past ({due_words(due, now)}): it is listed as overdue",
                         severity="warning", markup=False, timeout=6)
 
     def action_open_contact(self) -> None:
