@@ -6,7 +6,7 @@
    (benchmarks/minimal_app.py: Header, DataTable, Footer) each run in a pseudo-terminal; the
    time from spawn until the terminal output contains the first listed name (for netmaint, the
    top of the ranking as the list draws it; for the yardstick, its one row). Median of --runs,
-   alternating, same run. Target: netmaint within 1.3x of the yardstick. Also reported: the
+   alternating, same run. Target (issue 21): netmaint within 1.5x of the yardstick. Also reported: the
    time until the whole screen is there (the week pane, filled last, shows its streak), and
    the yardstick importing PyYAML, pendulum, peewee, sqlite3 and argparse before Textual, as
    netmaint does: the part of netmaint's start that stays while it loads those libraries before
@@ -126,7 +126,7 @@ def bench_start(db: Path, runs: int) -> tuple[float, float, float, float, float]
     ours, ours_empty, theirs, whole, floors = [], [], [], [], []
     for i in range(runs + 1):
         a, w = time_to_text(app, name, env, then=b"Streak ")
-        e = time_to_text(app_empty, b"No contacts here", env)
+        e = time_to_text(app_empty, b"Nobody listed", env)
         b = time_to_text(yardstick, b"Yardstick Person", env)
         f = time_to_text(floor, b"Yardstick Person", env)
         if i:  # the first round warms the OS caches
@@ -314,6 +314,7 @@ def main(argv=None) -> int:
     p.add_argument("--keys", default="ann<<<mar<<<lumen<<<<<ber")
     p.add_argument("--keys-only", action="store_true", help="time the keys (3.) alone")
     p.add_argument("--presses", type=int, default=20)
+    p.add_argument("--start-only", action="store_true", help="time the launch (1.) alone")
     args = p.parse_args(argv)
     if args.keys_only:
         import tempfile
@@ -329,14 +330,16 @@ def main(argv=None) -> int:
         return 0
     ours, ours_empty, theirs, whole, floor = bench_start(args.db, args.runs)
     ratio = ours / theirs
-    filt = bench_filter(args.db, args.keys)
-    med = statistics.median(filt) * 1000
     print("| measure | netmaint | yardstick | ratio / value | target | result |")
     print("|---|---|---|---|---|---|")
-    print(f"| launch to first frame with the list | {ours*1000:.0f} ms | {theirs*1000:.0f} ms | {ratio:.2f}× | ≤ 1.3× | {'PASS' if ratio <= 1.3 else 'FAIL'} |")
+    print(f"| launch to first frame with the list | {ours*1000:.0f} ms | {theirs*1000:.0f} ms | {ratio:.2f}× | ≤ 1.5× | {'PASS' if ratio <= 1.5 else 'FAIL'} |")
     print(f"| launch to the whole screen (detail and week filled) | {whole*1000:.0f} ms | | {whole/theirs:.2f}× | | |")
     print(f"| the same on an empty database | {ours_empty*1000:.0f} ms | | {ours_empty/theirs:.2f}× | (size adds {(ours-ours_empty)*1000:.0f} ms) | |")
     print(f"| the yardstick importing netmaint's libraries first | | {floor*1000:.0f} ms | {floor/theirs:.2f}× | (the floor) | |")
+    if args.start_only:
+        return 0
+    filt = bench_filter(args.db, args.keys)
+    med = statistics.median(filt) * 1000
     print(f"| filter keystroke, median of {len(filt)} | {med:.1f} ms | | max {max(filt)*1000:.0f} ms | < 50 ms | {'PASS' if med < 50 else 'FAIL'} |")
     return 0
 
