@@ -138,7 +138,7 @@ SETTINGS: tuple[Entry, ...] = (
     ),
     Setting(
         "keys", key_bindings, MappingProxyType({}), optional=True, example='{main.log: "L"}',
-        help='rebind any action by its binding id (shown in the help screen); "l,ctrl+l" for several keys',
+        help='rebind any action by its binding id (shown after each key in the help screen); "l,ctrl+l" for several keys',
     ),
     Setting(
         "data_file", file_path, None, optional=True, example="~/netmaint.db",

@@ -250,8 +250,20 @@ class NetmaintApp(HoldsKeysUntilReady):
             return
         self.start_up_complete = True
         self._load_other_themes()
+        self._check_keymap()
         self._draft_pending = not self.readonly
         self.offer_draft()
+
+    def _check_keymap(self) -> None:
+        """A `keys:` entry naming no binding would otherwise do nothing, silently."""
+        if not self.settings.keys:
+            return
+        from netmaint_tui.ui.screens.help import known_binding_ids  # lazy: every screen's module, once
+
+        unknown = sorted(set(self.settings.keys) - known_binding_ids(type(self)))
+        if unknown:
+            self.notify(f"keys: {', '.join(unknown)} {'is not a binding id' if len(unknown) == 1 else 'are not binding ids'}"
+                        "; ? shows each key's id", severity="warning", markup=False, timeout=10)
 
     def offer_draft(self) -> None:
         """Offer a crash's draft back, once the user is at the list: not over a form, or into the

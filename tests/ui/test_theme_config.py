@@ -340,3 +340,47 @@ def test_the_palette_shows_each_actions_key_as_bound_now(demo_db):
     assert (default["Archive the selected contact"], default["Help: every key"]) == ("key: A", "key: ?")
     assert default["Go to contact…"] == "type a name"
     assert (moved["Add a contact"], moved["Quick note"]) == ("key: +", "key: ^n")
+
+
+def test_a_keys_entry_naming_no_binding_is_reported_and_the_others_still_apply(demo_db):
+    """A mistyped id (main.ad for main.add) would otherwise do nothing, silently."""
+    async def scenario(app, pilot):
+        await settle(app, pilot)
+        await pilot.press("L")
+        await pilot.pause()
+        return notifications(app), type(app.screen)
+
+    messages, after = drive(new_app(demo_db, settings=Settings(keys={"main.ad": "plus", "main.log": "L"})), scenario)
+    assert [m for m in messages if "binding id" in m] == ["keys: main.ad is not a binding id; ? shows each key's id"]
+    assert after is LogTouchForm
+
+
+def test_every_binding_id_is_known_and_none_is_reported_for_a_correct_keymap(demo_db):
+    from netmaint_tui.ui.app import NetmaintApp
+    from netmaint_tui.ui.screens.help import known_binding_ids
+
+    known = known_binding_ids(NetmaintApp)
+    # The app's, the main screen's, and those of screens loaded only when opened.
+    assert {"app.quick_note", "main.add", "list.down", "session.next", "follow_ups.done"} <= known
+
+    async def scenario(app, pilot):
+        await settle(app, pilot)
+        return notifications(app)
+
+    messages = drive(new_app(demo_db, settings=Settings(keys={"follow_ups.done": "D"})), scenario)
+    assert not [m for m in messages if "binding id" in m]
+
+
+def test_the_help_shows_the_id_that_rebinds_each_key(demo_db):
+    from netmaint_tui.ui.screens.help import HelpScreen
+
+    async def scenario(app, pilot):
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = app.screen
+        return isinstance(screen, HelpScreen), " ".join(str(s.render()) for s in screen.query(".help-desc"))
+
+    is_help, text = drive(new_app(demo_db), scenario)
+    assert is_help
+    assert "Add — Add a contact  main.add" in text and "list.down" in text
