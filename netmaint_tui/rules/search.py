@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Letters and digits, as SQLite's unicode61 tokenizer cuts text into words.
 WORD = re.compile(r"[^\W_]+")
@@ -27,6 +28,9 @@ FIELDS = tuple(FIELD_WORDS)
 DESCRIBING = ("name", "company", "role", "location", "emails", "tags", "how_met")
 
 
+# Kept per text: names and words repeat across a network (the duplicates search folds each
+# name of 30,000 once per pair it is in).
+@lru_cache(maxsize=1 << 16)
 def plain(text: str) -> str:
     """Folded, without accents: how words are compared."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
