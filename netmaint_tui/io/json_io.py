@@ -17,11 +17,11 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from typing import Any, Iterator, Mapping
+from typing import Any, BinaryIO, Iterator, Mapping
 
 import yaml
 
-from .formats import DocumentError
+from .formats import DocumentError, ImportSource
 from .records import Progress, head_lines
 
 FORMAT = "netmaint"
@@ -226,10 +226,11 @@ class StreamedDocument:
 
     BLOCK = 1 << 20
 
-    def __init__(self, data: bytes):
-        self.data = data
-        self.size = len(data)
+    def __init__(self, stream: BinaryIO, size: int):
+        self.stream = stream
+        self.size = size
         self.position = 0
+        self._lines_read = 0  # line ends in the blocks read before the last one
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self._text = ""
         self._at = 0  # where in _text reading has got to
@@ -259,15 +260,20 @@ class StreamedDocument:
     # --- the text, a block at a time
 
     def _more(self) -> bool:
-        if self.position >= self.size:
+        if self._decoder is None:
             return False
-        block = self.data[self.position:self.position + self.BLOCK]
+        block = self.stream.read(self.BLOCK)
         self.position += len(block)
         try:
-            new = self._decoder.decode(block, final=self.position >= self.size)
+            new = self._decoder.decode(block, final=not block)
         except UnicodeDecodeError as exc:
-            start = self.position - len(block) + exc.start
-            raise DocumentError(self.data.count(b"\n", 0, start) + 1, "not UTF-8 text") from None
+            raise DocumentError(self._lines_read + block.count(b"\n", 0, exc.start) + 1, "not UTF-8 text") from None
+        self._lines_read += block.count(b"\n")
+        if not block:
+            self._decoder = None  # the end: nothing more will come
+            self.stream.close()
+            if not new:
+                return False
         self._line += self._text.count("\n", 0, self._at)
         self._text = self._text[self._at:] + new
         self._at = 0
@@ -405,11 +411,12 @@ def _checked(section: str, items: Iterator[Any]) -> Iterator[Any]:
         yield item
 
 
-def read_document(data: bytes, progress: Progress | None = None) -> dict | StreamedDocument:
-    """The registry's reader: a JSON export streamed (StreamedDocument), a YAML one parsed whole."""
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        return StreamedDocument(data)
-    return loads_document(data, progress)
+def read_document(source: ImportSource, progress: Progress | None = None) -> dict | StreamedDocument:
+    """The registry's reader: a JSON export streamed from the file (StreamedDocument), a YAML one
+    parsed whole."""
+    if source.head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return StreamedDocument(source.open(), source.size)
+    return loads_document(source.read(), progress)
 
 
 def check_document(doc: Any) -> None:
