@@ -10,6 +10,7 @@ that item out with its place in the file (`touches[3].at: ...; skipped`) while t
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 from netmaint_tui.io.json_io import SECTIONS, StreamedDocument, check_document
 from netmaint_tui.rules import schema
@@ -38,6 +39,7 @@ from netmaint_tui.services.import_common import (
 )
 from netmaint_tui.services.importing import ContactIndex, Writer, upsert_contacts
 from netmaint_tui.services.touches import validate_touch
+from netmaint_tui.store.bulk import touches_indexed_at_end
 from netmaint_tui.store.models import database
 
 # What a document brings besides its contacts, in the order they are imported: a follow-up
@@ -106,7 +108,11 @@ def import_document(
                 contact_ids[doc_id] = cid
         import_last_heard(items, placed, writer, report)
         done = len(contacts)
-        done = _import_touches(ctx, doc.get("touches") or [], contact_ids, writer, report, keep["touch"], tick, done)
+        # Into an empty table, the touches are indexed for search, move their contacts' last touch
+        # and are noted for sync once when all are in, not row by row (store.bulk).
+        with touches_indexed_at_end(database) if keep["touch"] and not dry_run else nullcontext():
+            done = _import_touches(ctx, doc.get("touches") or [], contact_ids, writer, report, keep["touch"], tick,
+                                   done)
         done = _import_follow_ups(ctx, doc.get("follow_ups") or [], contact_ids, writer, report,
                                   keep["follow_up"], tick, done)
         done = _import_goals(ctx, doc.get("goals") or [], writer, report, keep["goal"], tick, done)
