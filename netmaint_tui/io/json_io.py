@@ -56,6 +56,9 @@ _SCALAR: dict[type, Any] = {
 }
 
 
+_KEYS: dict[str, dict[str, str]] = {}  # indent -> key -> the key's line up to its value: '    "id": '
+
+
 def _pretty(value: Any, indent: str) -> str:
     """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it at `indent`, without
     the pure-Python encoder json uses whenever it indents (several times slower)."""
@@ -66,15 +69,27 @@ def _pretty(value: Any, indent: str) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
+        keys = _KEYS.get(inner)
+        if keys is None:
+            keys = _KEYS[inner] = {}
         parts = []
         for key, item in value.items():
+            start = keys.get(key)
+            if start is None:
+                start = f"{inner}{_STRING(key)}: "
+                if len(keys) < 1000:  # a document's keys are a few dozen; other dicts' are not kept
+                    keys[key] = start
             encode = _SCALAR.get(type(item))
-            parts.append(f"{inner}{_STRING(key)}: {encode(item) if encode else _pretty(item, inner)}")
+            parts.append(start + (encode(item) if encode else _pretty(item, inner)))
         return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
-        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + indent + "]"
+        try:  # most lists hold only scalars (a touch's contacts, a contact's emails)
+            parts = [_SCALAR[type(v)](v) for v in value]
+        except KeyError:
+            parts = [_pretty(v, inner) for v in value]
+        return "[\n" + inner + (",\n" + inner).join(parts) + "\n" + indent + "]"
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
