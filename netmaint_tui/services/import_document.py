@@ -39,7 +39,7 @@ from netmaint_tui.services.import_common import (
 )
 from netmaint_tui.services.importing import ContactIndex, Writer, upsert_contacts
 from netmaint_tui.services.touches import validate_touch
-from netmaint_tui.store.bulk import touches_indexed_at_end
+from netmaint_tui.store.bulk import contacts_indexed_at_end, touches_indexed_at_end
 from netmaint_tui.store.models import database
 
 # What a document brings besides its contacts, in the order they are imported: a follow-up
@@ -96,10 +96,12 @@ def import_document(
                 report.skip(0, "", f"contacts[{position}]: not an object; skipped")
         if keep["contact"]:
             writer.reserve(max((c["id"] for _, c in items if isinstance(c.get("id"), int)), default=0))
-        placed = upsert_contacts(
-            ctx, items, source="json", tier="B", writer=writer, report=report,
-            where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"], typed=True,
-        )
+        # Into empty tables, the search index is built once when all are in, not row by row (store.bulk).
+        with contacts_indexed_at_end(database) if keep["contact"] and not dry_run else nullcontext():
+            placed = upsert_contacts(
+                ctx, items, source="json", tier="B", writer=writer, report=report,
+                where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"], typed=True,
+            )
         contact_ids: dict[int, int] = {}
         by_position = dict(items)
         for position, cid in placed.items():
@@ -108,8 +110,7 @@ def import_document(
                 contact_ids[doc_id] = cid
         import_last_heard(items, placed, writer, report)
         done = len(contacts)
-        # Into an empty table, the touches are indexed for search, move their contacts' last touch
-        # and are noted for sync once when all are in, not row by row (store.bulk).
+        # The touches are indexed, move their contacts' last touch and are noted for sync at the end.
         with touches_indexed_at_end(database) if keep["touch"] and not dry_run else nullcontext():
             done = _import_touches(ctx, doc.get("touches") or [], contact_ids, writer, report, keep["touch"], tick,
                                    done)

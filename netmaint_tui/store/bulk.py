@@ -1,15 +1,16 @@
-"""Touches and their links written into an empty touch table (an import's restore), with the data
-derived from them built once for the whole table instead of once per row.
+"""Contacts, or touches and their links, written into an empty table (an import's restore), with
+the data derived from them built once for the whole table instead of once per row.
 
-Each touch and each link inserted runs triggers (store.migrations.TOUCH_INSERT_TRIGGERS): the
-link's touch note goes into the search index, its contact's last touch moves, and the change is
-noted for sync. For 300,000 touches they are most of an import's time. Inside
+Each row inserted runs triggers (store.migrations.CONTACT_INSERT_TRIGGERS, TOUCH_INSERT_TRIGGERS):
+a contact is indexed for search, again for each of its tags; a link's touch note is indexed, its
+contact's last touch moves, and the change is noted for sync. For 30,000 contacts and 300,000
+touches they are most of an import's time. Inside `contacts_indexed_at_end` and
 `touches_indexed_at_end` those triggers are dropped; at the end of the block the index is built
-with the statement migration 5 builds it with, each contact's last touch moves as the trigger
+with the statements migration 5 builds it with, each contact's last touch moves as the trigger
 would have moved it, the changes are noted as the triggers note them, and the triggers are made
 again from the very text they were stored with. SQLite's DDL is part of the transaction: other
 connections never see the triggers gone, and a fault in the block rolls the drop back with the
-rest. The UID trigger still runs for each touch: a UID is made as it always is.
+rest. The UID triggers still run for each row: a UID is made as it always is.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from netmaint_tui.store.migrations import TOUCH_FTS_ROWS, TOUCH_INSERT_TRIGGERS
+from netmaint_tui.store.migrations import (
+    CONTACT_FTS_ROWS, CONTACT_INSERT_TRIGGERS, TOUCH_FTS_ROWS, TOUCH_INSERT_TRIGGERS,
+)
 
 # The trigger's rule (migration 1) for all links at once: a contact's last touch only ever moves
 # later, to the latest of its touches.
@@ -33,24 +36,42 @@ _NOTE_CHANGES = ("INSERT OR IGNORE INTO sync_change (kind, local_id) SELECT 'tou
 
 
 @contextmanager
-def touches_indexed_at_end(db) -> Iterator[None]:
-    """Within a transaction the caller holds, on a touch table that is empty: the touches and links
-    inserted in the block are indexed for search, move their contacts' last touch and are noted
-    for sync once, at its end. Only inserts: a touch changed or deleted in the block would meet an
-    index that does not hold it yet."""
+def _without(db, table: str, triggers: tuple[str, ...]) -> Iterator[None]:
+    """The block run without `triggers`, in the caller's transaction, on `table` empty; they are
+    made again after it (the caller's work first), or rolled back with the rest on a fault."""
     if not db.in_transaction():
-        raise RuntimeError("touches_indexed_at_end needs a transaction")
-    if db.execute_sql("SELECT EXISTS (SELECT 1 FROM touch)").fetchone()[0]:
-        raise RuntimeError("touches_indexed_at_end needs an empty touch table")
-    marks = ", ".join("?" * len(TOUCH_INSERT_TRIGGERS))
+        raise RuntimeError(f"{table} rows are written in bulk only inside a transaction")
+    if db.execute_sql(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
+        raise RuntimeError(f"{table} rows are written in bulk only into an empty table")
+    marks = ", ".join("?" * len(triggers))
     saved = db.execute_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", TOUCH_INSERT_TRIGGERS
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", triggers
     ).fetchall()
     for name, _ in saved:
         db.execute_sql(f'DROP TRIGGER "{name}"')
-    yield  # a fault here leaves the transaction to be rolled back, the triggers with it
-    db.execute_sql(TOUCH_FTS_ROWS)
-    db.execute_sql(_LAST_TOUCH)
-    db.execute_sql(_NOTE_CHANGES)
+    yield
     for _, sql in saved:
         db.execute_sql(sql)
+
+
+@contextmanager
+def contacts_indexed_at_end(db) -> Iterator[None]:
+    """Within a transaction the caller holds, on an empty contact table: the contacts and tags
+    written in the block are indexed for search once, at its end."""
+    with _without(db, "contact", CONTACT_INSERT_TRIGGERS):
+        yield
+        db.execute_sql("DELETE FROM contact_fts")
+        db.execute_sql(CONTACT_FTS_ROWS)
+
+
+@contextmanager
+def touches_indexed_at_end(db) -> Iterator[None]:
+    """Within a transaction the caller holds, on an empty touch table: the touches and links
+    inserted in the block are indexed for search, move their contacts' last touch and are noted
+    for sync once, at its end. Only inserts: a touch changed or deleted in the block would meet
+    an index that does not hold it yet."""
+    with _without(db, "touch", TOUCH_INSERT_TRIGGERS):
+        yield
+        db.execute_sql(TOUCH_FTS_ROWS)
+        db.execute_sql(_LAST_TOUCH)
+        db.execute_sql(_NOTE_CHANGES)

@@ -548,8 +548,9 @@ def test_a_streamed_import_that_meets_a_fault_late_in_the_file_leaves_the_databa
 
 
 def test_a_restore_builds_the_search_index_and_last_touches_the_touches_would_have(network, tmp_path, ctx):
-    """Into an empty database the touches' triggers do their work once for all (store.bulk): the
-    same search hits, the same last touches and the same notes for sync as link by link."""
+    """Into an empty database the contacts' and touches' triggers do their work once for all
+    (store.bulk): the same search hits, the same last touches and the same notes for sync as row
+    by row."""
     from netmaint_tui.services.import_file import import_file
     from netmaint_tui.services.search import term_hits
     from netmaint_tui.store.models import Contact, SyncFolder, database
@@ -559,7 +560,8 @@ def test_a_restore_builds_the_search_index_and_last_touches_the_touches_would_ha
                                (60, ["twin1"], ""), (1, ["later", "dana", "twin2"], "Lunch at Café Ümlaut"),
                                (30, ["gone"], "kept, archived")):
         log_touch(ctx, [network[p] for p in people], at=now.subtract(days=days), channel="call", note=note)
-    terms = ["roadmap", "road", "uber", "cafe", "umlaut", "lunch", "deck", "coffee", "kept", "haddad", "zzz"]
+    terms = ["roadmap", "road", "uber", "cafe", "umlaut", "lunch", "deck", "coffee", "kept", "haddad", "mentor",
+             "berlin", "pycon", "northwind", "xxx", "zzz"]
 
     def state():
         touch_rows = {term: {r for (r,) in database.execute_sql(
@@ -570,6 +572,7 @@ def test_a_restore_builds_the_search_index_and_last_touches_the_touches_would_ha
 
     expected = state()
     assert expected[0]["roadmap"].anywhere == {network["dana"], network["omar"], network["twin1"]}
+    assert expected[0]["mentor"].fields == {network["dana"]} and expected[0]["xxx"].anywhere == {network["dana"]}
     assert expected[2][network["dana"]] == expected[2][network["later"]] > expected[2][network["omar"]]
     good = dumps_json(snapshot())
     switch_to(tmp_path / "restored.db")
