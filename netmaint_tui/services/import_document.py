@@ -110,6 +110,9 @@ def import_document(
                 contact_ids[doc_id] = cid
         import_last_heard(items, placed, writer, report)
         done = len(contacts)
+        # Read whole (a contact is matched against all the others); let go before the touches.
+        contacts.clear()
+        del items, by_position, placed
         # The touches are indexed, move their contacts' last touch and are noted for sync at the end.
         with touches_indexed_at_end(database) if keep["touch"] and not dry_run else nullcontext():
             done = _import_touches(ctx, doc.get("touches") or [], contact_ids, writer, report, keep["touch"], tick,

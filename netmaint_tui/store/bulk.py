@@ -72,6 +72,8 @@ def touches_indexed_at_end(db) -> Iterator[None]:
     an index that does not hold it yet."""
     with _without(db, "touch", TOUCH_INSERT_TRIGGERS):
         yield
-        db.execute_sql(TOUCH_FTS_ROWS)
+        # In rowid order: FTS5 writes out what it holds whenever a rowid is lower than the last one,
+        # and in the links' order that is nearly every row (5.8 s against 1.3 s for 330,000).
+        db.execute_sql(f"{TOUCH_FTS_ROWS} ORDER BY 1")
         db.execute_sql(_LAST_TOUCH)
         db.execute_sql(_NOTE_CHANGES)
