@@ -72,8 +72,9 @@ def touches_indexed_at_end(db) -> Iterator[None]:
     an index that does not hold it yet."""
     with _without(db, "touch", TOUCH_INSERT_TRIGGERS):
         yield
-        # In rowid order: FTS5 writes out what it holds whenever a rowid is lower than the last one,
-        # and in the links' order that is nearly every row (5.8 s against 1.3 s for 330,000).
-        db.execute_sql(f"{TOUCH_FTS_ROWS} ORDER BY 1")
+        # In rowid order (contact, then touch: read from the links' unique index, nothing sorted):
+        # FTS5 writes out what it holds whenever a rowid is lower than the last one, and in the
+        # links' own order that is nearly every row (5.8 s against 1.7 s for 330,000 links).
+        db.execute_sql(f"{TOUCH_FTS_ROWS} ORDER BY tc.contact_id, tc.touch_id")
         db.execute_sql(_LAST_TOUCH)
         db.execute_sql(_NOTE_CHANGES)
