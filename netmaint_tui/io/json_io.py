@@ -38,6 +38,8 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e
 
 def _safe(text: str) -> str:
     # json leaves DEL, C1 and bidi controls raw; escaped, they stay data and the file stays readable.
+    if text.isascii() and "\x7f" not in text:  # most blocks: two scans in C, not the regex's
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 

@@ -176,6 +176,7 @@ def test_the_json_file_escapes_terminal_controls_but_keeps_them_as_data(network)
     assert "\x1b" not in text and "\u202e" not in text and "\x85" not in text and "\u2028" not in text
     assert "\\u001b" in text and "\\u202e" in text
     assert "\U0001F468\u200d\U0001F469" in text  # readable emoji stay as they are
+    assert dumps_json({"note": "plain \x7f ascii"}) == '{\n  "note": "plain \\u007f ascii"\n}\n'  # DEL is ASCII too
 
 
 def test_yaml_round_trip(network, tmp_path, ctx):
