@@ -578,6 +578,11 @@ def test_a_restore_builds_the_search_index_and_last_touches_the_touches_would_ha
     good = dumps_json(snapshot())
     switch_to(tmp_path / "restored.db")
     SyncFolder.create(name="journal", path=str(tmp_path / "journal"))  # so changes are noted for sync
+    empty = state()
+    torn = good[: good.index('"note": "roadmap"')]  # a fault met while the touches go in, their triggers away
+    with pytest.raises(DocumentError, match="not valid JSON"):
+        import_file(ctx, "json", torn.encode())
+    assert state() == empty and empty[3] == expected[3]  # nothing in, every trigger as it was
     import_file(ctx, "json", good.encode())
     assert state() == expected
     noted = {i for (i,) in database.execute_sql("SELECT local_id FROM sync_change WHERE kind = 'touch'")}
