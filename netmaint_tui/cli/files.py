@@ -101,7 +101,7 @@ def import_(args, settings) -> int:
     source = Path(args.file)
     data = read_import_file(source)
     try:
-        check_format(args.format, data)  # before the database is opened, let alone created
+        check_format(args.format, data.head)  # before the database is opened, let alone created
     except WrongFormat as exc:
         found, given = file_format(exc.found), file_format(exc.given)
         raise UsageError(f"{source} looks like a {found.label}, not a {given.label}; nothing was imported. "

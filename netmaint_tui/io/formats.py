@@ -25,9 +25,10 @@ it is not.
 from __future__ import annotations
 
 import importlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 CONTACTS = "contacts"  # read into records.ParseResult; written from export dicts
 DOCUMENT = "document"  # read into, and written from, the document dict (json_io)
@@ -61,6 +62,33 @@ class WrongFormat(FormatError):
         self.found = found
 
 
+# Every recognizer reads no further than this: the header of a CSV export is within its first
+# lines, and the other formats say what they are in their first one.
+HEAD_BYTES = 1 << 16
+
+
+class ImportSource:
+    """A file given to an import: its first bytes (`head`), which are all a recognizer reads, and
+    the whole of it, which a reader takes whole (`read`) or as a stream (`open`), so a large file
+    need not be held to be recognised or read."""
+
+    def __init__(self, head: bytes, size: int, opener: Callable[[], BinaryIO]):
+        self.head = head[:HEAD_BYTES]
+        self.size = size
+        self._opener = opener
+
+    @classmethod
+    def of(cls, data: bytes) -> ImportSource:
+        return cls(data, len(data), lambda: io.BytesIO(data))
+
+    def open(self) -> BinaryIO:
+        return self._opener()
+
+    def read(self) -> bytes:
+        with self.open() as handle:
+            return handle.read()
+
+
 def _load(reference: str) -> Callable:
     """`module:function` in netmaint_tui.io, imported when first used: the command line builds its
     choices from this registry on every start, and a format's module (icalendar's, for a
@@ -79,6 +107,7 @@ class FileFormat:
     name_hints: tuple[str, ...] = ()  # words in a file name that choose it among formats of one ending
     recognizer: str = ""  # module:function, bytes -> True when the file is clearly this format
     reader: str = ""  # module:function, (bytes, progress) -> ParseResult (CONTACTS) or a document (DOCUMENT)
+    streams: bool = False  # its reader takes the ImportSource instead of its bytes, and reads it as it goes
     writer: str = ""  # module:function, the content of its kind -> str or bytes
     streamer: str = ""  # module:function, the content with its sections as iterators -> pieces of str
     trusted: frozenset[str] = frozenset()  # contact fields an import overwrites; others it only fills in
@@ -96,8 +125,8 @@ class FileFormat:
     def recognizes(self, data: bytes) -> bool:
         return bool(self.recognizer) and _load(self.recognizer)(data)
 
-    def read(self, data: bytes, progress: Callable[[int, int], None] | None = None) -> Any:
-        return _load(self.reader)(data, progress=progress)
+    def read(self, source: ImportSource, progress: Callable[[int, int], None] | None = None) -> Any:
+        return _load(self.reader)(source if self.streams else source.read(), progress=progress)
 
     def write(self, content: Any) -> bytes:
         written = _load(self.writer)(content)
@@ -127,7 +156,7 @@ FORMATS: tuple[FileFormat, ...] = (
     ),
     FileFormat(
         "json", DOCUMENT, "netmaint export", "netmaint JSON", (".json", ".yaml", ".yml"),
-        recognizer="json_io:is_netmaint_export", reader="json_io:read_document",
+        recognizer="json_io:is_netmaint_export", reader="json_io:read_document", streams=True,
         writer="json_io:dumps_json", streamer="json_io:iter_json", trusts_everything=True,
     ),
     FileFormat(
@@ -155,14 +184,15 @@ def file_format(name: str) -> FileFormat:
     return _BY_NAME[name]
 
 
-def identify(data: bytes) -> str | None:
-    """The format the file clearly is, or None when it does not say (then its reader decides)."""
-    return next((f.name for f in READABLE if f.recognizes(data)), None)
+def identify(head: bytes) -> str | None:
+    """The format the file clearly is, from its first bytes (HEAD_BYTES, or more), or None when it
+    does not say (then its reader decides)."""
+    return next((f.name for f in READABLE if f.recognizes(head)), None)
 
 
-def check_format(given: str, data: bytes) -> None:
+def check_format(given: str, head: bytes) -> None:
     """Raise WrongFormat if the file is clearly another format than `given`."""
-    found = identify(data)
+    found = identify(head)
     if found is not None and found != given:
         raise WrongFormat(given, found)
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from typing import Any, Iterator, Mapping
+from typing import Any, BinaryIO, Iterator, Mapping
 
 import yaml
 
-from .formats import DocumentError
+from .formats import DocumentError, ImportSource
 from .records import Progress, head_lines
 
 FORMAT = "netmaint"
@@ -38,6 +38,8 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e
 
 def _safe(text: str) -> str:
     # json leaves DEL, C1 and bidi controls raw; escaped, they stay data and the file stays readable.
+    if text.isascii() and "\x7f" not in text:  # most blocks: two scans in C, not the regex's
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
@@ -56,6 +58,9 @@ _SCALAR: dict[type, Any] = {
 }
 
 
+_KEYS: dict[str, dict[str, str]] = {}  # indent -> key -> the key's line up to its value: '    "id": '
+
+
 def _pretty(value: Any, indent: str) -> str:
     """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it at `indent`, without
     the pure-Python encoder json uses whenever it indents (several times slower)."""
@@ -66,15 +71,27 @@ def _pretty(value: Any, indent: str) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
+        keys = _KEYS.get(inner)
+        if keys is None:
+            keys = _KEYS[inner] = {}
         parts = []
         for key, item in value.items():
+            start = keys.get(key)
+            if start is None:
+                start = f"{inner}{_STRING(key)}: "
+                if len(keys) < 1000:  # a document's keys are a few dozen; other dicts' are not kept
+                    keys[key] = start
             encode = _SCALAR.get(type(item))
-            parts.append(f"{inner}{_STRING(key)}: {encode(item) if encode else _pretty(item, inner)}")
+            parts.append(start + (encode(item) if encode else _pretty(item, inner)))
         return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
-        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + indent + "]"
+        try:  # most lists hold only scalars (a touch's contacts, a contact's emails)
+            parts = [_SCALAR[type(v)](v) for v in value]
+        except KeyError:
+            parts = [_pretty(v, inner) for v in value]
+        return "[\n" + inner + (",\n" + inner).join(parts) + "\n" + indent + "]"
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -226,10 +243,11 @@ class StreamedDocument:
 
     BLOCK = 1 << 20
 
-    def __init__(self, data: bytes):
-        self.data = data
-        self.size = len(data)
+    def __init__(self, stream: BinaryIO, size: int):
+        self.stream = stream
+        self.size = size
         self.position = 0
+        self._lines_read = 0  # line ends in the blocks read before the last one
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self._text = ""
         self._at = 0  # where in _text reading has got to
@@ -259,15 +277,20 @@ class StreamedDocument:
     # --- the text, a block at a time
 
     def _more(self) -> bool:
-        if self.position >= self.size:
+        if self._decoder is None:
             return False
-        block = self.data[self.position:self.position + self.BLOCK]
+        block = self.stream.read(self.BLOCK)
         self.position += len(block)
         try:
-            new = self._decoder.decode(block, final=self.position >= self.size)
+            new = self._decoder.decode(block, final=not block)
         except UnicodeDecodeError as exc:
-            start = self.position - len(block) + exc.start
-            raise DocumentError(self.data.count(b"\n", 0, start) + 1, "not UTF-8 text") from None
+            raise DocumentError(self._lines_read + block.count(b"\n", 0, exc.start) + 1, "not UTF-8 text") from None
+        self._lines_read += block.count(b"\n")
+        if not block:
+            self._decoder = None  # the end: nothing more will come
+            self.stream.close()
+            if not new:
+                return False
         self._line += self._text.count("\n", 0, self._at)
         self._text = self._text[self._at:] + new
         self._at = 0
@@ -405,11 +428,12 @@ def _checked(section: str, items: Iterator[Any]) -> Iterator[Any]:
         yield item
 
 
-def read_document(data: bytes, progress: Progress | None = None) -> dict | StreamedDocument:
-    """The registry's reader: a JSON export streamed (StreamedDocument), a YAML one parsed whole."""
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        return StreamedDocument(data)
-    return loads_document(data, progress)
+def read_document(source: ImportSource, progress: Progress | None = None) -> dict | StreamedDocument:
+    """The registry's reader: a JSON export streamed from the file (StreamedDocument), a YAML one
+    parsed whole."""
+    if source.head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return StreamedDocument(source.open(), source.size)
+    return loads_document(source.read(), progress)
 
 
 def check_document(doc: Any) -> None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
+from netmaint_tui.io.formats import HEAD_BYTES
 from netmaint_tui.rules import schema
 
 Progress = Callable[[int, int], None]
@@ -401,9 +402,6 @@ HEADER_SEARCH_ROWS = 50  # rows read looking for the header before deciding the 
 # ---------------------------------------------------------------------------------------------
 # Recognizing a format from the file's first bytes (io.formats asks each format's recognizer)
 
-# Every recognizer reads no further than this: the header of a CSV export is within its first
-# lines, and the other formats say what they are in their first one.
-HEAD_BYTES = 1 << 16
 
 
 def head_lines(data: bytes) -> list[str]:

@@ -10,6 +10,7 @@ that item out with its place in the file (`touches[3].at: ...; skipped`) while t
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 from netmaint_tui.io.json_io import SECTIONS, StreamedDocument, check_document
 from netmaint_tui.rules import schema
@@ -38,6 +39,7 @@ from netmaint_tui.services.import_common import (
 )
 from netmaint_tui.services.importing import ContactIndex, Writer, upsert_contacts
 from netmaint_tui.services.touches import validate_touch
+from netmaint_tui.store.bulk import contacts_indexed_at_end, touches_indexed_at_end
 from netmaint_tui.store.models import database
 
 # What a document brings besides its contacts, in the order they are imported: a follow-up
@@ -94,10 +96,12 @@ def import_document(
                 report.skip(0, "", f"contacts[{position}]: not an object; skipped")
         if keep["contact"]:
             writer.reserve(max((c["id"] for _, c in items if isinstance(c.get("id"), int)), default=0))
-        placed = upsert_contacts(
-            ctx, items, source="json", tier="B", writer=writer, report=report,
-            where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"], typed=True,
-        )
+        # Into empty tables, the search index is built once when all are in, not row by row (store.bulk).
+        with contacts_indexed_at_end(database) if keep["contact"] and not dry_run else nullcontext():
+            placed = upsert_contacts(
+                ctx, items, source="json", tier="B", writer=writer, report=report,
+                where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"], typed=True,
+            )
         contact_ids: dict[int, int] = {}
         by_position = dict(items)
         for position, cid in placed.items():
@@ -106,7 +110,13 @@ def import_document(
                 contact_ids[doc_id] = cid
         import_last_heard(items, placed, writer, report)
         done = len(contacts)
-        done = _import_touches(ctx, doc.get("touches") or [], contact_ids, writer, report, keep["touch"], tick, done)
+        # Read whole (a contact is matched against all the others); let go before the touches.
+        contacts.clear()
+        del items, by_position, placed
+        # The touches are indexed, move their contacts' last touch and are noted for sync at the end.
+        with touches_indexed_at_end(database) if keep["touch"] and not dry_run else nullcontext():
+            done = _import_touches(ctx, doc.get("touches") or [], contact_ids, writer, report, keep["touch"], tick,
+                                   done)
         done = _import_follow_ups(ctx, doc.get("follow_ups") or [], contact_ids, writer, report,
                                   keep["follow_up"], tick, done)
         done = _import_goals(ctx, doc.get("goals") or [], writer, report, keep["goal"], tick, done)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
-from netmaint_tui.io.formats import CONTACTS, DOCUMENT, IMPORTS, NotThisFormat, check_format, file_format
+from netmaint_tui.io.formats import (
+    CONTACTS, DOCUMENT, HEAD_BYTES, IMPORTS, ImportSource, NotThisFormat, check_format, file_format,
+)
 from netmaint_tui.io.records import ParseResult
 from netmaint_tui.rules.vocabulary import byte_size
 from netmaint_tui.services.common import Context, InputError
@@ -39,9 +41,11 @@ def _has_data() -> bool:
     ).fetchone()[0])
 
 
-def read_import_file(path) -> bytes:
-    """The bytes of a file to import, or InputError (one line) before it is read: a file over
-    MAX_FILE_BYTES is judged by its size, and from a pipe or a device no more than that is read."""
+def read_import_file(path) -> ImportSource:
+    """A file to import, its first bytes read (a format is recognised from them), or InputError (one
+    line): a file over MAX_FILE_BYTES is judged by its size, and from a pipe or a device, read here
+    whole, no more than that is read. A file's whole content is read when its reader needs it, as
+    a stream by a reader that can take one (a JSON export)."""
     if not str(path).strip():
         raise InputError("give the file to import")
     path = Path(path)
@@ -54,26 +58,40 @@ def read_import_file(path) -> bytes:
                 if size == byte_size(MAX_FILE_BYTES):  # "256 MB" for 256 MB and a byte: say the bytes
                     size = f"{info.st_size:,} bytes"
                 raise InputError(f"{path} is {size}: {limit}")
+            if stat.S_ISREG(info.st_mode):
+                return ImportSource(handle.read(HEAD_BYTES), info.st_size, lambda: _opened(path, limit))
             data = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         raise InputError(f"cannot read {path}: it is a folder") from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_FILE_BYTES:  # no size to go by, or it grew meanwhile
+    if len(data) > MAX_FILE_BYTES:  # no size to go by
         raise InputError(f"{path} is larger than {byte_size(MAX_FILE_BYTES)}: {limit}")
-    return data
+    return ImportSource.of(data)
+
+
+def _opened(path: Path, limit: str) -> BinaryIO:
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:  # it grew since it was first read
+        handle.close()
+        raise InputError(f"{path} is larger than {byte_size(MAX_FILE_BYTES)}: {limit}")
+    return handle
 
 
 def import_file(
     ctx: Context,
     fmt: str,
-    data: bytes,
+    data: ImportSource | bytes,
     *,
     dry_run: bool = False,
     progress: PhasedProgress | None = None,
     backup: bool = True,
 ) -> ImportReport:
-    """Read and import one file's bytes as format `fmt` (an io.formats name that can be read).
+    """Read and import one file (read_import_file, or its bytes) as format `fmt` (an io.formats
+    name that can be read).
 
     `progress(phase, done, total)` runs with phase "reading" (bytes) and then "saving" (records).
     Unless it is a dry run, the database is copied first (store.backup.auto_backup), once it
@@ -86,12 +104,13 @@ def import_file(
     if fmt not in {f.name for f in IMPORTS}:
         raise InputError(f"unknown import format {fmt!r}; use one of: {', '.join(f.name for f in IMPORTS)}")
     chosen = file_format(fmt)
-    check_format(fmt, data)
+    source = data if isinstance(data, ImportSource) else ImportSource.of(data)
+    check_format(fmt, source.head)
 
     def phase(name: str):
         return None if progress is None else (lambda done, total: progress(name, done, total))
 
-    content = chosen.read(data, progress=phase("reading"))
+    content = chosen.read(source, progress=phase("reading"))
     if chosen.kind == CONTACTS and content.wrong_format and not content.records:
         # Not this kind of file at all (random bytes, another format): one clear line,
         # no backup made and no import of nothing reported.

@@ -145,7 +145,7 @@ SEARCH_TABLES = ("contact_fts", "touch_fts", "follow_up_fts")
 _FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
 CONTACT_FTS_COLUMNS = ("name", "company", "role", "location", "emails", "tags", "how_met", "notes")
 _TOKENS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '1'"
-_CONTACT_ROWS = (
+CONTACT_FTS_ROWS = (
     "INSERT INTO contact_fts (rowid, name, company, role, location, emails, tags, how_met, notes) "
     "SELECT c.id, c.name, c.company, c.role, c.location, c.emails, "
     "IFNULL((SELECT group_concat(t.name, char(10)) FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id "
@@ -155,7 +155,20 @@ _CONTACT_ROWS = (
 
 def _refresh_contact(which: str) -> str:
     """SQL rewriting contact_fts rows for the contacts `which` selects (their ids)."""
-    return f"DELETE FROM contact_fts WHERE rowid IN ({which}); {_CONTACT_ROWS} WHERE c.id IN ({which});"
+    return f"DELETE FROM contact_fts WHERE rowid IN ({which}); {CONTACT_FTS_ROWS} WHERE c.id IN ({which});"
+
+
+# Every touch_fts row for the links between touches and contacts, as migration 5 builds the
+# index; store.bulk adds a WHERE on the links it indexes.
+TOUCH_FTS_ROWS = ("INSERT INTO touch_fts (rowid, note) SELECT (tc.contact_id << 32) | tc.touch_id, t.note "
+                  "FROM touch_contact tc JOIN touch t ON t.id = tc.touch_id WHERE t.note != ''")
+# The triggers that index each contact inserted, and again for each of its tags (migration 5):
+# store.bulk builds the index once for a whole table of contacts.
+CONTACT_INSERT_TRIGGERS = ("contact_fts_ai", "contact_tag_fts_ai")
+# The triggers that run for each touch and each link inserted, besides the touch's UID: its note
+# indexed (migration 5), its contact's last touch moved (migration 1), the change noted for sync
+# (migration 3). store.bulk does their work once for a whole table of touches.
+TOUCH_INSERT_TRIGGERS = ("touch_contact_ai", "touch_contact_fts_ai", "touch_contact_sync_ai", "touch_sync_ai")
 
 
 def _touch_rows(verb: str, rowid: str, note: str, source: str) -> str:
@@ -170,7 +183,6 @@ def _migration_5(db) -> None:
     """Search: every field, tag, note, touch and follow-up, kept in step by triggers, and built
     for what the file holds already. IF NOT EXISTS and a rebuild from scratch: run again on a
     file that has it (its version lost, or numbered differently), it leaves one whole index."""
-    link = "(tc.contact_id << 32) | tc.touch_id"
     new_link, old_link = "(NEW.contact_id << 32) | NEW.touch_id", "(OLD.contact_id << 32) | OLD.touch_id"
     statements = [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS contact_fts USING fts5({', '.join(CONTACT_FTS_COLUMNS)}, {_TOKENS})",
@@ -219,10 +231,9 @@ def _migration_5(db) -> None:
              INSERT INTO follow_up_fts (rowid, what, about_text) VALUES (NEW.id, NEW.what, NEW.about_text); END""",
         # Built afresh for what the file holds.
         "DELETE FROM contact_fts",
-        _CONTACT_ROWS,
+        CONTACT_FTS_ROWS,
         "INSERT INTO touch_fts (touch_fts) VALUES ('delete-all')",
-        f"INSERT INTO touch_fts (rowid, note) SELECT {link}, t.note FROM touch_contact tc "
-        "JOIN touch t ON t.id = tc.touch_id WHERE t.note != ''",
+        TOUCH_FTS_ROWS,
         "INSERT INTO follow_up_fts (follow_up_fts) VALUES ('rebuild')",
     ]
     for sql in statements:

@@ -176,6 +176,7 @@ def test_the_json_file_escapes_terminal_controls_but_keeps_them_as_data(network)
     assert "\x1b" not in text and "\u202e" not in text and "\x85" not in text and "\u2028" not in text
     assert "\\u001b" in text and "\\u202e" in text
     assert "\U0001F468\u200d\U0001F469" in text  # readable emoji stay as they are
+    assert dumps_json({"note": "plain \x7f ascii"}) == '{\n  "note": "plain \\u007f ascii"\n}\n'  # DEL is ASCII too
 
 
 def test_yaml_round_trip(network, tmp_path, ctx):
@@ -545,3 +546,49 @@ def test_a_streamed_import_that_meets_a_fault_late_in_the_file_leaves_the_databa
     finally:
         StreamedDocument.BLOCK = block
     assert dumps_json(snapshot()) == good
+
+
+def test_a_restore_builds_the_search_index_and_last_touches_the_touches_would_have(network, tmp_path, ctx):
+    """Into an empty database the contacts' and touches' triggers do their work once for all
+    (store.bulk): the same search hits, the same last touches and the same notes for sync as row
+    by row."""
+    from netmaint_tui.services.import_file import import_file
+    from netmaint_tui.services.search import term_hits
+    from netmaint_tui.store.models import Contact, SyncFolder, database
+
+    now = ctx.now()
+    for days, people, note in ((9, ["dana"], "Quarterly roadmap über alles"), (2, ["omar", "twin1"], "roadmap"),
+                               (60, ["twin1"], ""), (1, ["later", "dana", "twin2"], "Lunch at Café Ümlaut"),
+                               (30, ["gone"], "kept, archived")):
+        log_touch(ctx, [network[p] for p in people], at=now.subtract(days=days), channel="call", note=note)
+    terms = ["roadmap", "road", "uber", "cafe", "umlaut", "lunch", "deck", "coffee", "kept", "haddad", "mentor",
+             "berlin", "pycon", "northwind", "xxx", "zzz"]
+
+    def state():
+        touch_rows = {term: {r for (r,) in database.execute_sql(
+            "SELECT rowid FROM touch_fts WHERE touch_fts MATCH ?", [f'"{term}"*']).fetchall()} for term in terms}
+        return ({term: term_hits(term) for term in terms}, touch_rows,
+                {c.id: c.last_touch_at for c in Contact.select()},
+                sorted(database.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()))
+
+    expected = state()
+    assert expected[0]["roadmap"].anywhere == {network["dana"], network["omar"], network["twin1"]}
+    assert expected[0]["mentor"].fields == {network["dana"]} and expected[0]["xxx"].anywhere == {network["dana"]}
+    assert expected[2][network["dana"]] == expected[2][network["later"]] > expected[2][network["omar"]]
+    good = dumps_json(snapshot())
+    switch_to(tmp_path / "restored.db")
+    SyncFolder.create(name="journal", path=str(tmp_path / "journal"))  # so changes are noted for sync
+    empty = state()
+    torn = good[: good.index('"note": "roadmap"')]  # a fault met while the touches go in, their triggers away
+    with pytest.raises(DocumentError, match="not valid JSON"):
+        import_file(ctx, "json", torn.encode())
+    assert state() == empty and empty[3] == expected[3]  # nothing in, every trigger as it was
+    import_file(ctx, "json", good.encode())
+    assert state() == expected
+    noted = {i for (i,) in database.execute_sql("SELECT local_id FROM sync_change WHERE kind = 'touch'")}
+    assert noted == {t["id"] for t in json.loads(good)["touches"]}
+
+    # The triggers are back: a touch logged now is found, and moves its contact's last touch.
+    log_touch(ctx, [network["omar"]], at=now.subtract(hours=1), channel="call", note="zzz")
+    assert term_hits("zzz").anywhere == {network["omar"]}
+    assert Contact.get_by_id(network["omar"]).last_touch_at > expected[2][network["omar"]]

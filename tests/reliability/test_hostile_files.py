@@ -211,9 +211,9 @@ FUZZ = settings(max_examples=150, deadline=2000, derandomize=True, database=None
 
 def parse(fmt: str, data: bytes):
     """The reader's result; json raises DocumentError for anything that is not an export."""
-    from netmaint_tui.io.formats import file_format
+    from netmaint_tui.io.formats import ImportSource, file_format
 
-    return file_format(fmt).read(data)
+    return file_format(fmt).read(ImportSource.of(data))
 
 
 @pytest.mark.parametrize("fmt", sorted(PREFIXES))

@@ -247,7 +247,7 @@ class ImportScreen(Screen):
         except InputError as exc:
             outcome.error = str(exc)
         if not outcome.error and guessed:
-            found = identify(data)
+            found = identify(data.head)
             if found is not None and found != fmt and file_format(found).reader:
                 fmt = found
                 self.app.call_from_thread(self._set_format, found)
