@@ -716,6 +716,9 @@ def test_what_merges_and_syncs_keep_is_merged_into_a_database_with_data_once(tmp
     switch_to(tmp_path / "other.db")
     add_contact(ctx, "Zoe Zed")  # numbers taken: every contact of the file gets another
     add_contact(ctx, "Yan Yu")
+    dry = import_document(ctx, json.loads(first), dry_run=True)
+    assert [dry.others[s].added for s in ("contact_aliases", "not_duplicates", "history_notes")] == [1, 1, 3]
+    assert not dry.issues and kept_rows() == ([], [], [])
     report = import_document(ctx, json.loads(first))
     assert not report.issues
     assert [report.others[s].added for s in ("contact_aliases", "not_duplicates", "history_notes")] == [1, 1, 3]
