@@ -1,7 +1,7 @@
 """netmaint's own export format, as JSON or YAML, and reading it back.
 
 The document is `{"format": "netmaint", "version": 1, "contacts": [...], "touches": [...],
-"follow_ups": [...], "goals": [...], "pauses": [...]}` (the shape is described in PRODUCT.md and
+"follow_ups": [...], "goals": [...], "pauses": [...], ...}`, one list for each of SECTIONS (the shape is described in PRODUCT.md and
 services/exporting.py, which reads it out; services/import_document.py reads it in). `export json`
 followed by `import json` into an empty database gives a database whose export is byte for byte
 the same document.
@@ -26,9 +26,11 @@ from .records import Progress, head_lines
 
 FORMAT = "netmaint"
 VERSION = 1
-# captured_items and correspondents came with capture (keys added, so still version 1): an older
-# netmaint reads such a file and leaves them out.
-SECTIONS = ("contacts", "touches", "follow_ups", "goals", "pauses", "captured_items", "correspondents")
+# captured_items and correspondents came with capture, contact_aliases, not_duplicates and
+# history_notes later (keys added, so still version 1): an older netmaint reads such a file and
+# leaves them out, and a file without them imports as before.
+SECTIONS = ("contacts", "touches", "follow_ups", "goals", "pauses", "captured_items", "correspondents",
+            "contact_aliases", "not_duplicates", "history_notes")
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Importing a netmaint export: its contacts as any import brings them (services.importing),
-then its touches, follow-ups, goals and pauses, and what captures keep (services.import_captured),
-all in one transaction.
+then its touches, follow-ups, goals and pauses, what captures keep (services.import_captured),
+and what merges and syncs keep (services.import_kept), all in one transaction.
 
 Into an empty database it is an exact restore, ids included. Each item is read with the types
 the export writes: a value of another type, or one `log`, `follow-up` or `goal` would refuse, leaves
@@ -27,6 +27,7 @@ from netmaint_tui.services.document_items import (
     table_empty,
 )
 from netmaint_tui.services.import_captured import import_captured_items, import_correspondents, import_last_heard
+from netmaint_tui.services.import_kept import import_contact_aliases, import_history_notes, import_not_duplicates
 from netmaint_tui.services.import_common import (
     Counts,
     ImportReport,
@@ -63,7 +64,8 @@ def import_document(
     same document. Into one with data it merges: contacts as any import does; touches match on
     (time, contacts, channel), follow-ups on (what, due, suggested by), goals on all their
     values, pauses on their dates, what captures read on where it was read from, the people worth
-    adding on their address, so importing the same export twice changes nothing.
+    adding on their address, aliases, pairs that are two people and history notes on all their
+    values, so importing the same export twice changes nothing.
     """
     streamed = isinstance(doc, StreamedDocument)
     if not streamed:
@@ -89,7 +91,7 @@ def import_document(
         index = ContactIndex.load()
         writer = Writer(index, dry_run)
         keep = {t: table_empty(t) for t in ("contact", "touch", "follow_up", "goal", "pause", "captured_item",
-                                            "correspondent")}
+                                            "correspondent", "contact_alias", "not_duplicate", "history_note")}
         items = [(i, c) for i, c in enumerate(contacts) if isinstance(c, dict)]
         for position, c in enumerate(contacts):
             if not isinstance(c, dict):
@@ -123,7 +125,14 @@ def import_document(
         done = _import_pauses(ctx, doc.get("pauses") or [], writer, report, keep["pause"], tick, done)
         done = import_captured_items(ctx, doc.get("captured_items") or [], writer, report, keep["captured_item"],
                                      tick, done)
-        import_correspondents(ctx, doc.get("correspondents") or [], writer, report, keep["correspondent"], tick, done)
+        done = import_correspondents(ctx, doc.get("correspondents") or [], writer, report, keep["correspondent"],
+                                     tick, done)
+        done = import_contact_aliases(doc.get("contact_aliases") or [], contact_ids, writer, report,
+                                      keep["contact_alias"], tick, done)
+        done = import_not_duplicates(ctx, doc.get("not_duplicates") or [], contact_ids, writer, report,
+                                     keep["not_duplicate"], tick, done)
+        import_history_notes(doc.get("history_notes") or [], contact_ids, writer, report, keep["history_note"],
+                             tick, done)
         if streamed:
             doc.finish()  # a fault after the last section still leaves the database as it was
 
@@ -251,7 +260,7 @@ _FOLLOW_UP_COLUMNS = ("what", "due", "status", "suggested_by_id", "about_id", "a
 
 def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["follow_ups"]
-    touch_ids = writer.touch_ids
+    touch_ids, follow_up_ids = writer.touch_ids, writer.follow_up_ids
     existing: dict[tuple, list[dict]] = {}
     cursor = database.execute_sql(f"SELECT id, {', '.join(_FOLLOW_UP_COLUMNS)} FROM follow_up ORDER BY id")
     names = [d[0] for d in cursor.description]
@@ -287,9 +296,13 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
         row = claim(existing.get((what, due, values["suggested_by_id"]), []),
                     lambda row: all(row[k] == values[k] for k in ("status", "about_id", "about_text", "closed_at")))
         if row is None:
-            insert_row(writer, "follow_up", values, raw.get("id"), keep_ids)
+            fid = insert_row(writer, "follow_up", values, raw.get("id"), keep_ids)
+            if isinstance(raw.get("id"), int):
+                follow_up_ids[raw["id"]] = fid
             counts.added += 1
             continue
+        if isinstance(raw.get("id"), int):
+            follow_up_ids[raw["id"]] = row["id"]
         sets = {k: v for k, v in values.items()
                 if k in ("status", "closed_at", "about_id", "about_text", "touch_id") and not is_empty(v) and v != row.get(k)}
         if sets.get("status") == "open" and row.get("status") != "open":

@@ -323,6 +323,7 @@ class Writer:
         self.dry_run = dry_run
         self.fake_id = 0
         self.touch_ids: dict[int, int] = {}  # export's touch id -> stored id, for follow-ups
+        self.follow_up_ids: dict[int, int] = {}  # export's follow-up id -> stored id, for history notes
         self.cursor = None if dry_run else database.connection().cursor()
         self.next_id = max(index.rows, default=0) + 1
         if self.cursor is not None:
