@@ -36,3 +36,16 @@ def test_the_service_takes_the_most_overdue_follow_ups_and_counts_the_rest(tmp_d
     follow_ups = [cid for cid in people[4:] if cid not in top]
     assert plan.ids == top + follow_ups[:2]
     assert plan.waiting == len(follow_ups) - 2
+
+
+def test_a_plan_from_a_held_ranking_and_goal_is_the_plan_made_from_the_database(tmp_db, ctx):
+    from netmaint_tui.services.due import rank_ids
+
+    people = [add_contact(ctx, f"Person {n:02d}") for n in range(8)]
+    set_goal(ctx, 3, None, from_date=ctx.today() - dt.timedelta(days=ctx.today().weekday()))
+    add_follow_up(ctx, "thing", due=ctx.now() - dt.timedelta(days=2), suggested_by=people[-1])
+    assert session_plan(ctx, ranked_ids=rank_ids(ctx), goal=3) == session_plan(ctx)
+    # No goal (0): the default size, as without one.
+    assert session_plan(ctx, ranked_ids=rank_ids(ctx), goal=0).ids == session_plan(ctx, goal=0).ids
+    # The held order is the one followed (its follow-up person is at its top already).
+    assert session_plan(ctx, ranked_ids=list(reversed(people)), goal=2).ids == [people[7], people[6]]

@@ -137,6 +137,7 @@ class MainScreen(Screen):
             # Computed while the interface loaded: the first frame already shows the list.
             self._uncounted = first.ranking
             self._ranking = first.ranking
+            self._sorted[("priority", False, False)] = first.ranking
             self.query_one(ContactList).prime(first.rows)
             self._apply_ranking(list(first.ranking), None)
             self._show_reason()  # the watcher waits for the screen to be mounted, which is after this
@@ -563,7 +564,20 @@ class MainScreen(Screen):
     def action_weekly_session(self) -> None:
         from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen  # lazy: not needed for the first frame
 
-        self._open(WeeklySessionScreen())
+        ranked_ids, goal = self.held_ranking()
+        self._open(WeeklySessionScreen(ranked_ids=ranked_ids, goal=goal))
+
+    def held_ranking(self) -> tuple[list[int] | None, int | None]:
+        """The default ranking (priority, no snoozed or archived) and this week's goal (0: none)
+        as this screen holds them, or (None, None) while a reload is on its way or before the
+        week is counted: what is held is then not the data as it is."""
+        if self._week is None or self._week_due or self._uncounted is not None:
+            return None, None
+        key = ("priority", False, False)
+        ranking = self._sorted.get(key)
+        if ranking is None:
+            return None, None
+        return list(ranking), self._week.goal_touches or 0
 
     def action_import_file(self) -> None:
         from netmaint_tui.ui.screens.import_file import ImportScreen  # lazy: not needed for the first frame

@@ -110,9 +110,13 @@ class WeeklySessionScreen(Screen):
     WeeklySessionScreen #ws-keys { height: auto; padding: 0 1; color: $text-muted; background: $boost; }
     """
 
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+    def __init__(self, clock: Callable[[], float] | None = None, ranked_ids: list[int] | None = None,
+                 goal: int | None = None) -> None:
         super().__init__()
         self._monotonic = clock
+        # The default ranking and this week's goal as the list holds them, if it does: the plan
+        # is then made without ranking 30,000 contacts or counting the weeks again.
+        self._held = (ranked_ids, goal)
         self.plan: list[int] = []
         self.waiting = 0  # people with a follow-up this week left out of the plan
         self.index = 0
@@ -147,7 +151,8 @@ class WeeklySessionScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "Weekly session"
         self._started = self._now()
-        planned = session_plan(self.app.ctx)
+        ranked_ids, goal = self._held
+        planned = session_plan(self.app.ctx, ranked_ids=ranked_ids, goal=goal)
         self.plan, self.waiting = planned.ids, planned.waiting
         self._names = {row.id: row.name for row in rows_for_ids(self.app.ctx, self.plan)}
         self.set_interval(1, self._show_status)
