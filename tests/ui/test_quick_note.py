@@ -585,3 +585,48 @@ def test_moving_through_the_matches_in_a_burst_picks_what_one_by_one_picks(db, k
     one_by_one = _note_after(db, keys, together=False)
     assert one_by_one[0].startswith("Omar Haddad") and one_by_one[1] == "hi"
     assert _note_after(db, keys, together=True) == one_by_one
+
+
+def test_n_styles_the_note_once_and_leaves_the_main_footer_alone_until_the_list_is_back(demo_db, monkeypatch):
+    """What the first frame of the note no longer pays for: Textual's second pass over the styles
+    of every widget in it (on its first ScreenResume), and the main screen's footer rebuilt under
+    it. The footer is right once the list is back."""
+    from netmaint_tui.ui.screens.main import MainFooter
+
+    restyled, rebuilt = [], []
+    restyle, rebuild = QuickNoteScreen.update_node_styles, MainFooter.recompose
+
+    def counted_restyle(self, animate: bool = True):
+        restyled.append(self)
+        return restyle(self, animate)
+
+    async def counted_rebuild(self):
+        rebuilt.append(self)
+        await rebuild(self)
+
+    monkeypatch.setattr(QuickNoteScreen, "update_node_styles", counted_restyle)
+    monkeypatch.setattr(MainFooter, "recompose", counted_rebuild)
+
+    async def go(app, pilot):
+        rebuilt.clear()
+        await pilot.press("n")
+        await settle(app, pilot)
+        note = app.screen
+        assert isinstance(note, QuickNoteScreen)
+        assert restyled == [] and rebuilt == []
+        field = note.query_one(ContactField).input
+        assert field.has_focus and field.has_pseudo_class("focus")
+        await burst(app, pilot, "tab", *"lunch")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CloseNoteDialog)
+        await pilot.press("escape")  # back to the note
+        await settle(app, pilot)
+        assert app.screen is note and note.query_one("#qn-note").has_pseudo_class("focus")
+        await pilot.press("escape", "d")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickNoteScreen)
+        assert rebuilt  # the list is back: its footer laid out again
+        assert "Note" in screen_text(app) and "Filter" in screen_text(app)
+
+    drive(new_app(demo_db), go)

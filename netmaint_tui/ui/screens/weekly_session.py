@@ -34,6 +34,7 @@ from netmaint_tui.services.session import session_plan
 from netmaint_tui.services.touches import log_touch
 from netmaint_tui.services.undo import Entry
 from netmaint_tui.store.errors import StoreError
+from netmaint_tui.ui.compat import StyledOnce
 from netmaint_tui.ui.format import ago, rows, safe, signed
 from netmaint_tui.ui.screens.follow_ups import offer_thanks
 from netmaint_tui.ui.screens.quick_note import CloseNoteDialog, draft_is_empty
@@ -77,7 +78,7 @@ class SessionTally:
         return sum(1 for _, _, k in self.touches if k == kind)
 
 
-class WeeklySessionScreen(Screen):
+class WeeklySessionScreen(StyledOnce, Screen):
     HELP_GROUP = "Weekly session"
     AUTO_FOCUS = ""  # one-key actions: nothing holds the focus until a note is being typed
     BINDINGS = [
