@@ -630,3 +630,64 @@ def test_n_styles_the_note_once_and_leaves_the_main_footer_alone_until_the_list_
         assert "Note" in screen_text(app) and "Filter" in screen_text(app)
 
     drive(new_app(demo_db), go)
+
+
+def test_the_names_are_read_on_a_worker_as_the_note_opens_not_in_the_first_letter_typed(demo_db, monkeypatch):
+    from netmaint_tui.ui.widgets import contact_field
+
+    async def go(app, pilot):
+        await pilot.press("n")
+        await settle(app, pilot)
+        field = app.screen.query_one(ContactField)
+        assert field._entries  # read while nobody typed
+
+        def no_more_reading(*args, **kwargs):
+            raise AssertionError("the names were read again on a keystroke")
+
+        monkeypatch.setattr(contact_field, "contact_names", no_more_reading)
+        await pilot.press("d", "a")
+        await pilot.pause()
+        completions = app.screen.query_one(Completions)
+        assert completions.display and "Dana" in str(completions.get_option_at_index(0).prompt)
+
+    drive(new_app(demo_db), go)
+
+
+def test_the_names_matched_are_those_a_full_sort_of_every_name_gives(demo_db):
+    """match_names sorts only the best few and tries letters in order only when needed: the
+    same names, in the same order, as ranking every name and sorting them all."""
+    import random
+    import re as re_
+
+    rng = random.Random(7)
+    letters = "abdeilmnorsu"
+    names = [" ".join("".join(rng.choice(letters) for _ in range(rng.randint(2, 7))).title()
+                      for _ in range(rng.randint(1, 3))) for _ in range(3000)]
+    entries = entries_from([(i, name, "") for i, name in enumerate(names, 1)])
+
+    def reference(query: str) -> list[int]:
+        q = " ".join(query.casefold().split())
+        pattern = re_.compile(".*?".join(re_.escape(ch) for ch in q.replace(" ", "")))
+        ranked = []
+        for e in entries:
+            name = e.folded
+            if name == q:
+                rank = 0
+            elif name.startswith(q):
+                rank = 1
+            elif (" " + q) in name or ("-" + q) in name:
+                rank = 2
+            elif q in name:
+                rank = 3
+            else:
+                m = pattern.search(name.replace(" ", ""))
+                if not m or m.end() - m.start() > 3 * len(q):
+                    continue
+                rank = 4 + (m.end() - m.start()) / 100
+            ranked.append((rank, len(name), name, e.id))
+        return [r[3] for r in sorted(ranked)[:6]]
+
+    queries = ["a", "m", "ab", "mo", "ba se", "dln", "uuu", "zz", *(rng.choice(names)[:k] for k in (1, 2, 3, 5) for _ in range(8)),
+               *("".join(rng.sample(letters, 3)) for _ in range(20))]
+    for query in queries:
+        assert [e.id for e in match_names(query, entries)] == reference(query), query
