@@ -7,7 +7,7 @@ filter looks up only the word being typed. After a write, a new Finder.
 
 from __future__ import annotations
 
-from netmaint_tui.rules.search import DESCRIBING, Found, TermHits, describe, find_in_fields, match_expression, order
+from netmaint_tui.rules.search import DESCRIBING, Found, TermHits, describe, find_in_fields, match_expression, order, positions_of
 from netmaint_tui.rules.search import terms as words_of
 from netmaint_tui.rules.search import words_in
 from netmaint_tui.services.common import Context, local_day
@@ -61,6 +61,7 @@ def _containing(text: str) -> set[int]:
 class Finder:
     def __init__(self) -> None:
         self._hits: dict[str, TermHits] = {}
+        self._positions: tuple[list[int], dict[int, int]] | None = None  # the ranking last ordered
 
     def hits(self, term: str) -> TermHits:
         found = self._hits.get(term)
@@ -76,7 +77,10 @@ class Finder:
         if not words:
             inside = _containing(text)
             return [cid for cid in ranking if cid in inside]
-        return order(ranking, [self.hits(w) for w in words])
+        if self._positions is None or self._positions[0] is not ranking or len(self._positions[1]) != len(ranking):
+            # Kept for as long as the same ranking is narrowed, keystroke after keystroke.
+            self._positions = (ranking, positions_of(ranking))
+        return order(ranking, [self.hits(w) for w in words], self._positions[1])
 
 
 def found_in(ctx: Context, contact_id: int, text: str) -> list[Found]:
