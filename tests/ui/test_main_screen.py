@@ -386,6 +386,54 @@ def test_filter_as_you_type_and_escape_clears(demo_db):
     drive(new_app(demo_db), scenario)
 
 
+def test_a_filter_backspaced_to_nothing_is_still_typing_the_rows_kept_and_the_details_left_for_a_pause(demo_db, monkeypatch):
+    """Backspacing the last letter is a keystroke like the others: it neither fetches the rows
+    drawn again nor reads the highlighted contact's details before the list is drawn (at 30,000
+    contacts that keystroke took twice the others); the details come once typing pauses."""
+    from netmaint_tui.ui.screens.main import MainScreen
+
+    in_keystroke, shown = [], []
+    real_filter, real_show = MainScreen._filter, MainScreen._show_detail
+
+    def filtering(self, *args, **kwargs):
+        in_keystroke.append(True)
+        try:
+            return real_filter(self, *args, **kwargs)
+        finally:
+            in_keystroke.pop()
+
+    def showing(self, cid):
+        shown.append((cid, bool(in_keystroke)))
+        return real_show(self, cid)
+
+    monkeypatch.setattr(MainScreen, "_filter", filtering)
+    monkeypatch.setattr(MainScreen, "_show_detail", showing)
+
+    async def scenario(app, pilot):
+        total = len(contacts(app).ids)
+        await pilot.press("slash", *"lu")
+        await settle(app, pilot)
+        assert len(contacts(app).ids) < total
+        fetched = []
+        real_fetch = contacts(app)._fetch
+        contacts(app)._fetch = lambda ids: (fetched.append(list(ids)), real_fetch(ids))[1]
+        shown.clear()
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert len(contacts(app).ids) == total and app.screen.filter_text == ""
+        assert not any(during for _, during in shown)  # not read inside the keystroke
+        assert all(len(ids) < total for ids in fetched)  # only rows not drawn before, if any
+        top = contacts(app).ids[0]
+        assert top in contacts(app)._rows
+        main = app.screen
+        if main._detail_timer is not None:  # typing pauses: the details come
+            main._detail_timer.stop()
+            main._show_selected()
+        assert shown and shown[-1] == (top, False)
+
+    drive(new_app(demo_db), scenario)
+
+
 def test_the_filter_finds_words_in_touch_notes_and_says_where(demo_db):
     """"fundraising" is in no name or field of the sample network, only in what was said."""
     async def scenario(app, pilot):

@@ -305,12 +305,14 @@ class MainScreen(Screen):
             self._week_due = False
             self._show_week(summary)
 
-    def _filter(self, text: str, keep: int | None = None) -> None:
+    def _filter(self, text: str, keep: int | None = None, typing: bool | None = None) -> None:
         """A keystroke in the filter narrows the ranking already held: the typed word is looked
-        up in the search index (the others were, a keystroke ago), the list is not ranked again."""
+        up in the search index (the others were, a keystroke ago), the list is not ranked again.
+        `typing`: the rows drawn are kept and the details wait for a pause (by default, while
+        there is a filter; a filter backspaced to nothing is still being typed)."""
         # Typed before the first ranking is there: _ranked narrows it as the filter is by then.
         found = reading(self.app, lambda: self._finder.order(self._ranking, text), [])
-        self._apply_ranking(found, keep, bool(text.strip()))
+        self._apply_ranking(found, keep, bool(text.strip()) if typing is None else typing)
 
     def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False, same_data: bool = False) -> None:
         contacts = self.query_one(ContactList)
@@ -438,7 +440,7 @@ class MainScreen(Screen):
     def _filter_typed(self, text: str) -> None:
         if text != self.filter_text:
             self.filter_text = text
-            self._filter(text)
+            self._filter(text, typing=True)
 
     @on(FilterField.Submitted, "#filter")
     def filter_done(self) -> None:
