@@ -407,12 +407,17 @@ def test_w_plans_from_the_ranking_and_goal_the_list_holds_and_ranks_again_after_
 
     monkeypatch.setattr(session_service, "due_list", counted("due_list", real_due_list))
     monkeypatch.setattr(session_service, "week_summary", counted("week_summary", real_week))
+    # A contact's last notes only: a history of 3,000 touches is not read to show six.
+    read, real_detail = [], weekly_session.contact_detail
+    monkeypatch.setattr(weekly_session, "contact_detail",
+                        lambda ctx, cid, **kw: (read.append(kw.get("history_limit")), real_detail(ctx, cid, **kw))[1])
 
     async def go(app, pilot):
         await pilot.press("w")
         await settle(app, pilot)
         assert isinstance(app.screen, WeeklySessionScreen)
         assert app.screen.plan == expected and calls == []  # nothing ranked or counted again
+        assert read and None not in read and "Last notes" in screen_text(app)
         await pilot.press("escape", "escape")
         await settle(app, pilot)
         # A change whose re-ranking is still on its way: the held ranking is not used.

@@ -49,3 +49,18 @@ def test_a_plan_from_a_held_ranking_and_goal_is_the_plan_made_from_the_database(
     assert session_plan(ctx, ranked_ids=rank_ids(ctx), goal=0).ids == session_plan(ctx, goal=0).ids
     # The held order is the one followed (its follow-up person is at its top already).
     assert session_plan(ctx, ranked_ids=list(reversed(people)), goal=2).ids == [people[7], people[6]]
+
+
+def test_a_contact_read_for_its_last_notes_reads_only_those(tmp_db, ctx):
+    """The weekly session shows a contact's last six notes: the rest of a long history is not read."""
+    from netmaint_tui.services.contacts import contact_detail
+    from netmaint_tui.services.touches import log_touch
+
+    cid = add_contact(ctx, "Dana Lee")
+    for n in range(9):
+        log_touch(ctx, [cid], at=ctx.now() - dt.timedelta(days=n + 1), note=f"note {n}")
+    whole = contact_detail(ctx, cid)
+    assert len(whole.history) == 9
+    newest = contact_detail(ctx, cid, history_limit=6)
+    assert newest.history == whole.history[:6] and newest.name == whole.name and newest.balance == whole.balance
+    assert contact_detail(ctx, cid, history_limit=0).history == []

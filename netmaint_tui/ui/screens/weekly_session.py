@@ -206,7 +206,7 @@ class WeeklySessionScreen(StyledOnce, Screen):
     def _contact_content(self, cid: int) -> Content:
 
         ctx = self.app.ctx
-        d = contact_detail(ctx, cid)
+        d = contact_detail(ctx, cid, history_limit=NOTES_SHOWN)  # the last notes only, not every touch
         row = next(iter(rows_for_ids(ctx, [cid])), None)
         now = ctx.now()
         parts: list = [(safe(d.name), f"bold $tier-{d.tier.lower()}")]
@@ -401,7 +401,7 @@ class WeeklySessionScreen(StyledOnce, Screen):
                                                "(ctrl+s) or discard it (Esc, then d)", "$error")))
                 self.set_focus(self.query_one("#ws-note", TextArea))
                 return
-            name = contact_detail(self.app.ctx, cid).name
+            name = contact_detail(self.app.ctx, cid, history_limit=0).name
             save_draft(self.app.ctx, {
                 "contacts": name, "picked": {name: cid}, "channel": channel, "kind": self.kind,
                 "when": self.app.ctx.now().strftime("%Y-%m-%d %H:%M"), "minutes": "", "note": text,
@@ -444,7 +444,7 @@ class WeeklySessionScreen(StyledOnce, Screen):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.tally.add(entry, "snooze")
-        self.notify(f"Snoozed {safe(contact_detail(ctx, cid).name)} until {until.isoformat()}", markup=False)
+        self.notify(f"Snoozed {safe(contact_detail(ctx, cid, history_limit=0).name)} until {until.isoformat()}", markup=False)
         self.app.changed()
         self._advance()
 
@@ -452,7 +452,7 @@ class WeeklySessionScreen(StyledOnce, Screen):
         cid = self.current_id()
         if cid is None:
             return
-        follow_ups = contact_detail(self.app.ctx, cid).follow_ups
+        follow_ups = contact_detail(self.app.ctx, cid, history_limit=0).follow_ups
         if not follow_ups:
             self.notify("No open follow-up here", markup=False)
         elif len(follow_ups) == 1:
