@@ -17,8 +17,11 @@
 3. Keys (`--keys-only` runs this alone): the app driven by Pilot on a copy of DB in which the top
    contact has 3,000 more touches; each key timed from the press to the first frame the app
    draws that shows its result (Textual's App._display, called with each frame, checks), over
-   --presses presses: `o` (sort), PgDn in the list, `n` (the quick note opens), `w` (the weekly
-   session opens), first `G` in that contact's history, and filter keystrokes. Median and 95th
+   --presses presses: `o` (sort), PgDn in the list, `n` (the quick note opens), a letter typed
+   at once in the note's name (the first names it matches listed), `w` (the weekly session
+   opens), first `G` in that contact's history, and filter keystrokes (until the list shows the
+   result for the text as typed: its title names that text; and until those found by their
+   notes, touches and follow-ups, searched on a worker, are listed too). Median and 95th
    percentile; targets from issue 21.
 """
 
@@ -218,6 +221,17 @@ def with_long_history(db: Path, folder: Path, touches: int = 3000) -> tuple[Path
     return copy, top
 
 
+def listed_for(contacts, text: str, whole: bool = False) -> bool:
+    """The list shows the filter `text`'s result: its title names the text ('' : no filter).
+    The contacts whose names and fields have a new word are listed first; with `whole`, also
+    those found in notes, touches and follow-ups (the title no longer says it searches them)."""
+    title = contacts.border_title
+    title = getattr(title, "plain", str(title))
+    if whole and "searching notes" in title:
+        return False
+    return f"matching “{text}”" in title if text else "matching" not in title
+
+
 def bench_keys(db: Path, presses: int) -> dict[str, list[float]]:
     """Seconds from each press to the first frame showing its result, by key."""
     from netmaint_tui.clock import fixed_clock
@@ -226,30 +240,37 @@ def bench_keys(db: Path, presses: int) -> dict[str, list[float]]:
     from netmaint_tui.ui.screens.quick_note import QuickNoteScreen
     from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen
     from netmaint_tui.ui.widgets.contact_detail import ContactDetail
+    from netmaint_tui.ui.widgets.contact_field import Completions
     from netmaint_tui.ui.widgets.contact_list import ContactList
 
     app = make_app(db, clock=fixed_clock(NOW, ZONE), settings=Settings())
     times: dict[str, list[float]] = {}
-    state = {"when": None, "frame": None}
+    state = {"when": None, "frame": None, "then": None, "later": None}
     original = app._display
 
     def display(screen, renderable):
         original(screen, renderable)
         if state["when"] is not None and state["frame"] is None and renderable is not None and state["when"]():
             state["frame"] = time.perf_counter()
+        if state["then"] is not None and state["later"] is None and renderable is not None and state["then"]():
+            state["later"] = time.perf_counter()
 
     app._display = display
 
-    async def press(pilot, key: str, when, label: str) -> None:
-        state["frame"], state["when"] = None, when
+    async def press(pilot, key: str, when, label: str, then=None, then_label: str = "") -> None:
+        """Time `key` to the first frame where `when()` holds; with `then`, also to the first
+        frame where `then()` holds (under `then_label`)."""
+        state["frame"], state["when"], state["later"], state["then"] = None, when, None, then
         start = time.perf_counter()
         await pilot.press(key)
         for _ in range(400):
-            if state["frame"] is not None:
+            if state["frame"] is not None and (then is None or state["later"] is not None):
                 break
             await asyncio.sleep(0.002)
-        state["when"] = None
+        state["when"] = state["then"] = None
         times.setdefault(label, []).append((state["frame"] or time.perf_counter()) - start)
+        if then is not None:
+            times.setdefault(then_label, []).append((state["later"] or time.perf_counter()) - start)
         for _ in range(3):
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -275,6 +296,13 @@ def bench_keys(db: Path, presses: int) -> dict[str, list[float]]:
                 await press(pilot, "n", lambda: isinstance(app.screen, QuickNoteScreen), "n (quick note opens)")
                 await press(pilot, "escape", lambda: not isinstance(app.screen, QuickNoteScreen), "settle")
             for _ in range(presses):
+                # A letter typed at once over the name filled in: the first names it matches listed.
+                await press(pilot, "n", lambda: isinstance(app.screen, QuickNoteScreen), "settle")
+                await press(pilot, "m", lambda: app.screen.query_one(Completions).display
+                            and app.screen.query_one(Completions).option_count > 1, "n, a letter: first name match")
+                while isinstance(app.screen, QuickNoteScreen):
+                    await press(pilot, "escape", lambda: True, "settle")
+            for _ in range(presses):
                 await press(pilot, "w", lambda: isinstance(app.screen, WeeklySessionScreen), "w (session opens)")
                 await press(pilot, "escape", lambda: True, "settle")
                 while isinstance(app.screen, WeeklySessionScreen):
@@ -292,10 +320,16 @@ def bench_keys(db: Path, presses: int) -> dict[str, list[float]]:
                 contacts.focus()
                 await pilot.pause()
             await press(pilot, "slash", lambda: True, "settle")
+            typed = ""
             for key in "ann<<<mar<<<lumen<<<<<ber":
-                before = list(contacts.ids) if hasattr(contacts, "ids") else None
+                typed = typed[:-1] if key == "<" else typed + key
+                # The list narrowed for the text as typed now: its title says the text it matches
+                # (set with the list's rows). A keystroke that leaves the same people listed
+                # ("lume" to "lumen") counts too: waiting for the rows to change would time out.
                 await press(pilot, "backspace" if key == "<" else key,
-                            lambda b=before: contacts.ids != b, "filter keystroke")
+                            lambda t=typed: listed_for(contacts, t), "filter keystroke",
+                            lambda t=typed: listed_for(contacts, t, whole=True),
+                            "filter keystroke, notes and touches searched too")
 
     asyncio.run(main())
     times.pop("settle", None)

@@ -449,15 +449,15 @@ def follow_up_views(ctx: Context, query) -> list[FollowUpView]:
     return out
 
 
-def contact_detail(ctx: Context, contact_id: int) -> ContactDetail:
+def contact_detail(ctx: Context, contact_id: int, history_limit: int | None = None) -> ContactDetail:
+    """Everything about one contact; `history_limit`: only that many of the newest touches in
+    `history` (a contact with 3,000 touches took about 300 ms to read whole)."""
     c = Contact.get_or_none(Contact.id == contact_id)
     if c is None:
         raise InputError(f"contact #{contact_id} does not exist")
     gives, asks = kind_counts([c.id]).get(c.id, (0, 0))
-    history = touch_views(
-        ctx,
-        Touch.select().join(TouchContact).where(TouchContact.contact == c.id).order_by(Touch.at.desc(), Touch.id.desc()),
-    )
+    touches = Touch.select().join(TouchContact).where(TouchContact.contact == c.id).order_by(Touch.at.desc(), Touch.id.desc())
+    history = touch_views(ctx, touches if history_limit is None else touches.limit(history_limit))
     follow_ups = follow_up_views(
         ctx,
         FollowUp.select()

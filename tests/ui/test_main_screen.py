@@ -386,6 +386,126 @@ def test_filter_as_you_type_and_escape_clears(demo_db):
     drive(new_app(demo_db), scenario)
 
 
+def test_a_filter_backspaced_to_nothing_is_still_typing_the_rows_kept_and_the_details_left_for_a_pause(demo_db, monkeypatch):
+    """Backspacing the last letter is a keystroke like the others: it neither fetches the rows
+    drawn again nor reads the highlighted contact's details before the list is drawn (at 30,000
+    contacts that keystroke took twice the others); the details come once typing pauses."""
+    from netmaint_tui.ui.screens.main import MainScreen
+
+    in_keystroke, shown = [], []
+    real_filter, real_show = MainScreen._filter, MainScreen._show_detail
+
+    def filtering(self, *args, **kwargs):
+        in_keystroke.append(True)
+        try:
+            return real_filter(self, *args, **kwargs)
+        finally:
+            in_keystroke.pop()
+
+    def showing(self, cid):
+        shown.append((cid, bool(in_keystroke)))
+        return real_show(self, cid)
+
+    monkeypatch.setattr(MainScreen, "_filter", filtering)
+    monkeypatch.setattr(MainScreen, "_show_detail", showing)
+
+    async def scenario(app, pilot):
+        total = len(contacts(app).ids)
+        await pilot.press("slash", *"lu")
+        await settle(app, pilot)
+        assert len(contacts(app).ids) < total
+        fetched = []
+        real_fetch = contacts(app)._fetch
+        contacts(app)._fetch = lambda ids: (fetched.append(list(ids)), real_fetch(ids))[1]
+        shown.clear()
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert len(contacts(app).ids) == total and app.screen.filter_text == ""
+        assert not any(during for _, during in shown)  # not read inside the keystroke
+        assert all(len(ids) < total for ids in fetched)  # only rows not drawn before, if any
+        top = contacts(app).ids[0]
+        assert top in contacts(app)._rows
+        main = app.screen
+        if main._detail_timer is not None:  # typing pauses: the details come
+            main._detail_timer.stop()
+            main._show_selected()
+        assert shown and shown[-1] == (top, False)
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_a_new_filter_word_lists_name_and_field_matches_at_once_and_the_rest_from_a_worker(demo_db, monkeypatch):
+    """The notes, touches and follow-ups of a new word are searched on a worker: the keystroke
+    draws the contacts whose names or fields have it (listed first in any case), and those found
+    elsewhere come below them, the title saying meanwhile that notes are being searched."""
+    import threading
+
+    from netmaint_tui.services.search import Finder
+    from netmaint_tui.ui.screens import main as main_module
+
+    gate = threading.Event()
+    real = main_module.elsewhere_hits
+
+    def held(word):
+        gate.wait(10)
+        return real(word)
+
+    monkeypatch.setattr(main_module, "elsewhere_hits", held)
+
+    async def scenario(app, pilot):
+        await pilot.press("slash", *"lu")
+        await pilot.pause()
+        first = list(contacts(app).ids)
+        whole = Finder().order(app.screen._ranking, "lu")
+        own = Finder().order(app.screen._ranking, "lu", own_only=True)
+        assert first == own and len(own) < len(whole)  # Lumen's people, not yet those who wrote of it
+        assert "searching notes" in title_text(contacts(app))
+        gate.set()
+        await settle(app, pilot)
+        assert contacts(app).ids == whole and whole[:len(own)] == own
+        assert "searching notes" not in title_text(contacts(app))
+
+    drive(new_app(demo_db), scenario)
+
+
+def test_a_search_that_returns_after_the_filter_changed_is_never_shown(demo_db, monkeypatch):
+    """Typed on while a word's notes are searched: that search's result is dropped, and the list
+    ends as the latest text finds, whichever search returns last."""
+    import threading
+
+    from netmaint_tui.services.search import Finder
+    from netmaint_tui.ui.screens import main as main_module
+
+    gates = {"fu": threading.Event()}
+    real = main_module.elsewhere_hits
+
+    def held(word):
+        if word in gates:
+            gates[word].wait(10)
+        return real(word)
+
+    monkeypatch.setattr(main_module, "elsewhere_hits", held)
+
+    async def scenario(app, pilot):
+        await pilot.press("slash", *"fu")
+        await pilot.pause()
+        await pilot.press(*"ndrais")  # "fu"'s search is still out
+        await pilot.press("space", *"zzq")  # and then a word nobody has
+        for _ in range(3):
+            await pilot.pause()
+        latest = Finder().order(app.screen._ranking, "fundrais zzq")
+        assert latest == [] and contacts(app).ids == []
+        gates["fu"].set()  # the stale search lands last
+        await settle(app, pilot)
+        assert app.screen.filter_text == "fundrais zzq"
+        assert contacts(app).ids == latest and "searching notes" not in title_text(contacts(app))
+        await pilot.press(*["backspace"] * 4)  # "fundrais": found in what was said
+        await settle(app, pilot)
+        assert contacts(app).ids == Finder().order(app.screen._ranking, "fundrais") != []
+
+    drive(new_app(demo_db), scenario)
+
+
 def test_the_filter_finds_words_in_touch_notes_and_says_where(demo_db):
     """"fundraising" is in no name or field of the sample network, only in what was said."""
     async def scenario(app, pilot):

@@ -585,3 +585,109 @@ def test_moving_through_the_matches_in_a_burst_picks_what_one_by_one_picks(db, k
     one_by_one = _note_after(db, keys, together=False)
     assert one_by_one[0].startswith("Omar Haddad") and one_by_one[1] == "hi"
     assert _note_after(db, keys, together=True) == one_by_one
+
+
+def test_n_styles_the_note_once_and_leaves_the_main_footer_alone_until_the_list_is_back(demo_db, monkeypatch):
+    """What the first frame of the note no longer pays for: Textual's second pass over the styles
+    of every widget in it (on its first ScreenResume), and the main screen's footer rebuilt under
+    it. The footer is right once the list is back."""
+    from netmaint_tui.ui.screens.main import MainFooter
+
+    restyled, rebuilt = [], []
+    restyle, rebuild = QuickNoteScreen.update_node_styles, MainFooter.recompose
+
+    def counted_restyle(self, animate: bool = True):
+        restyled.append(self)
+        return restyle(self, animate)
+
+    async def counted_rebuild(self):
+        rebuilt.append(self)
+        await rebuild(self)
+
+    monkeypatch.setattr(QuickNoteScreen, "update_node_styles", counted_restyle)
+    monkeypatch.setattr(MainFooter, "recompose", counted_rebuild)
+
+    async def go(app, pilot):
+        rebuilt.clear()
+        await pilot.press("n")
+        await settle(app, pilot)
+        note = app.screen
+        assert isinstance(note, QuickNoteScreen)
+        assert restyled == [] and rebuilt == []
+        field = note.query_one(ContactField).input
+        assert field.has_focus and field.has_pseudo_class("focus")
+        await burst(app, pilot, "tab", *"lunch")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CloseNoteDialog)
+        await pilot.press("escape")  # back to the note
+        await settle(app, pilot)
+        assert app.screen is note and note.query_one("#qn-note").has_pseudo_class("focus")
+        await pilot.press("escape", "d")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickNoteScreen)
+        assert rebuilt  # the list is back: its footer laid out again
+        assert "Note" in screen_text(app) and "Filter" in screen_text(app)
+
+    drive(new_app(demo_db), go)
+
+
+def test_the_names_are_read_on_a_worker_as_the_note_opens_not_in_the_first_letter_typed(demo_db, monkeypatch):
+    from netmaint_tui.ui.widgets import contact_field
+
+    async def go(app, pilot):
+        await pilot.press("n")
+        await settle(app, pilot)
+        field = app.screen.query_one(ContactField)
+        assert field._entries  # read while nobody typed
+
+        def no_more_reading(*args, **kwargs):
+            raise AssertionError("the names were read again on a keystroke")
+
+        monkeypatch.setattr(contact_field, "contact_names", no_more_reading)
+        await pilot.press("d", "a")
+        await pilot.pause()
+        completions = app.screen.query_one(Completions)
+        assert completions.display and "Dana" in str(completions.get_option_at_index(0).prompt)
+
+    drive(new_app(demo_db), go)
+
+
+def test_the_names_matched_are_those_a_full_sort_of_every_name_gives(demo_db):
+    """match_names sorts only the best few and tries letters in order only when needed: the
+    same names, in the same order, as ranking every name and sorting them all."""
+    import random
+    import re as re_
+
+    rng = random.Random(7)
+    letters = "abdeilmnorsu"
+    names = [" ".join("".join(rng.choice(letters) for _ in range(rng.randint(2, 7))).title()
+                      for _ in range(rng.randint(1, 3))) for _ in range(3000)]
+    entries = entries_from([(i, name, "") for i, name in enumerate(names, 1)])
+
+    def reference(query: str) -> list[int]:
+        q = " ".join(query.casefold().split())
+        pattern = re_.compile(".*?".join(re_.escape(ch) for ch in q.replace(" ", "")))
+        ranked = []
+        for e in entries:
+            name = e.folded
+            if name == q:
+                rank = 0
+            elif name.startswith(q):
+                rank = 1
+            elif (" " + q) in name or ("-" + q) in name:
+                rank = 2
+            elif q in name:
+                rank = 3
+            else:
+                m = pattern.search(name.replace(" ", ""))
+                if not m or m.end() - m.start() > 3 * len(q):
+                    continue
+                rank = 4 + (m.end() - m.start()) / 100
+            ranked.append((rank, len(name), name, e.id))
+        return [r[3] for r in sorted(ranked)[:6]]
+
+    queries = ["a", "m", "ab", "mo", "ba se", "dln", "uuu", "zz", *(rng.choice(names)[:k] for k in (1, 2, 3, 5) for _ in range(8)),
+               *("".join(rng.sample(letters, 3)) for _ in range(20))]
+    for query in queries:
+        assert [e.id for e in match_names(query, entries)] == reference(query), query

@@ -109,3 +109,16 @@ def test_screen_strips_are_the_screen_as_drawn():
 
     rows = asyncio.run(main())
     assert len(rows) == 5 and rows[0].startswith("hello") and all(len(row) == 30 for row in rows)
+
+
+def test_a_pushed_screen_restyles_itself_on_resume_only_as_screen_resume_says():
+    """compat.StyledOnce clears ScreenResume.refresh_styles in a handler that runs before
+    Screen._on_screen_resume, which reads it (tests/ui/test_quick_note.py checks the effect)."""
+    import inspect
+
+    from textual import events
+    from textual.screen import Screen
+
+    assert events.ScreenResume().refresh_styles is True
+    assert "event.refresh_styles" in inspect.getsource(Screen._on_screen_resume)
+    assert issubclass(compat.StyledOnce, object) and "on_screen_resume" in vars(compat.StyledOnce)

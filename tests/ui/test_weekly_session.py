@@ -384,3 +384,52 @@ def test_a_typed_session_note_closed_with_esc_can_be_kept_as_a_draft_and_its_key
     with opened(path, NOW):
         draft = load_draft()
     assert draft["note"] == "hello" and draft["channel"] == "call" and first in draft["picked"].values()
+
+
+def test_w_plans_from_the_ranking_and_goal_the_list_holds_and_ranks_again_after_a_change(db, stopwatch, monkeypatch):
+    """At 30,000 contacts ranking and counting the weeks were most of the time `w` took: the
+    session is planned from what the main screen holds, and after a change that is being
+    re-ranked, from the database as it is."""
+    from netmaint_tui.services import session as session_service
+    from netmaint_tui.services.contacts import snooze
+
+    path, ids = db
+    with opened(path, NOW) as ctx:
+        expected = session_plan(ctx).ids
+    calls = []
+    real_due_list, real_week = session_service.due_list, session_service.week_summary
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(session_service, "due_list", counted("due_list", real_due_list))
+    monkeypatch.setattr(session_service, "week_summary", counted("week_summary", real_week))
+    # A contact's last notes only: a history of 3,000 touches is not read to show six.
+    read, real_detail = [], weekly_session.contact_detail
+    monkeypatch.setattr(weekly_session, "contact_detail",
+                        lambda ctx, cid, **kw: (read.append(kw.get("history_limit")), real_detail(ctx, cid, **kw))[1])
+
+    async def go(app, pilot):
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert isinstance(app.screen, WeeklySessionScreen)
+        assert app.screen.plan == expected and calls == []  # nothing ranked or counted again
+        assert read and None not in read and "Last notes" in screen_text(app)
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        # A change whose re-ranking is still on its way: the held ranking is not used.
+        main = app.screen
+        snooze(app.ctx, expected[0], app.ctx.today() + dt.timedelta(days=7))
+        main.reload()
+        assert main.held_ranking() == (None, None)
+        await settle(app, pilot)
+        ranked, goal = main.held_ranking()
+        assert expected[0] not in ranked and goal == 2
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert expected[0] not in app.screen.plan
+
+    drive(new_app(path, NOW), go)

@@ -204,3 +204,38 @@ def test_an_older_file_gets_its_index_built_and_a_second_run_leaves_one_whole_in
         check_index()
     finally:
         close_database()
+
+
+def test_ordering_from_positions_is_the_same_as_walking_the_ranking():
+    """order() with positions sorts only the contacts found; the groups and their order are the
+    ones walking the whole ranking gives, whether a word's sets nest or not."""
+    import random
+
+    from netmaint_tui.rules.search import TermHits, order, positions_of
+
+    rng = random.Random(3)
+    ranking = rng.sample(range(1, 5000), 3000)
+    positions = positions_of(ranking)
+    for _ in range(200):
+        hits = []
+        for _ in range(rng.randint(1, 3)):
+            top = rng.choice((0.02, 0.3, 1.0))  # few found (the positions sorted) or many (the ranking walked)
+            pick = lambda share: {rng.randrange(1, 5200) for _ in range(int(5000 * share))}  # noqa: E731
+            hits.append(TermHits(name=pick(rng.random() * top * 0.3), fields=pick(rng.random() * top * 0.5),
+                                 anywhere=pick(rng.random() * top)))
+        assert order(ranking, hits, positions) == order(ranking, hits)
+
+
+def test_a_finder_orders_each_ranking_it_is_given_by_that_ranking(network, ctx):
+    """It keeps the positions of the ranking it narrows from keystroke to keystroke, and works them
+    out again for another ranking (another sort, or the same one after a reload)."""
+    finder = Finder()
+    ranking = rank_ids(ctx)
+    both = {network["Dana"], network["Omar"]}
+    update_contact(ctx, network["Omar"], location="Lisbon")
+    finder = Finder()
+    forward = finder.order(ranking, "lisbon")
+    assert set(forward) == both
+    backward = list(reversed(ranking))
+    assert finder.order(backward, "lisbon") == list(reversed(forward))
+    assert finder.order(backward[:-1], "lisbon") == [c for c in reversed(forward) if c in backward[:-1]]

@@ -36,3 +36,31 @@ def test_the_service_takes_the_most_overdue_follow_ups_and_counts_the_rest(tmp_d
     follow_ups = [cid for cid in people[4:] if cid not in top]
     assert plan.ids == top + follow_ups[:2]
     assert plan.waiting == len(follow_ups) - 2
+
+
+def test_a_plan_from_a_held_ranking_and_goal_is_the_plan_made_from_the_database(tmp_db, ctx):
+    from netmaint_tui.services.due import rank_ids
+
+    people = [add_contact(ctx, f"Person {n:02d}") for n in range(8)]
+    set_goal(ctx, 3, None, from_date=ctx.today() - dt.timedelta(days=ctx.today().weekday()))
+    add_follow_up(ctx, "thing", due=ctx.now() - dt.timedelta(days=2), suggested_by=people[-1])
+    assert session_plan(ctx, ranked_ids=rank_ids(ctx), goal=3) == session_plan(ctx)
+    # No goal (0): the default size, as without one.
+    assert session_plan(ctx, ranked_ids=rank_ids(ctx), goal=0).ids == session_plan(ctx, goal=0).ids
+    # The held order is the one followed (its follow-up person is at its top already).
+    assert session_plan(ctx, ranked_ids=list(reversed(people)), goal=2).ids == [people[7], people[6]]
+
+
+def test_a_contact_read_for_its_last_notes_reads_only_those(tmp_db, ctx):
+    """The weekly session shows a contact's last six notes: the rest of a long history is not read."""
+    from netmaint_tui.services.contacts import contact_detail
+    from netmaint_tui.services.touches import log_touch
+
+    cid = add_contact(ctx, "Dana Lee")
+    for n in range(9):
+        log_touch(ctx, [cid], at=ctx.now() - dt.timedelta(days=n + 1), note=f"note {n}")
+    whole = contact_detail(ctx, cid)
+    assert len(whole.history) == 9
+    newest = contact_detail(ctx, cid, history_limit=6)
+    assert newest.history == whole.history[:6] and newest.name == whole.name and newest.balance == whole.balance
+    assert contact_detail(ctx, cid, history_limit=0).history == []

@@ -18,7 +18,7 @@ from netmaint_tui.services.common import from_db
 from netmaint_tui.services.contacts import contact_detail, set_archived
 from netmaint_tui.services.due import SORTS, rank_ids, rows_for_ids
 from netmaint_tui.services.habit import week_summary
-from netmaint_tui.services.search import Finder, found_words
+from netmaint_tui.services.search import Finder, elsewhere_hits, found_words
 from netmaint_tui.ui.format import ago, fit_rows, safe
 from netmaint_tui.ui.widgets.contact_list import ContactList
 from netmaint_tui.ui.widgets.filter_field import FilterField
@@ -108,6 +108,7 @@ class MainScreen(Screen):
         self._rest = None  # the task mounting the panes that follow the list's first frame
         self._completed = False  # True once they are mounted
         self._reason_words = ""  # the reason line's words, fitted to its width on each resize
+        self._searching = False  # the filter's newest words are still being searched for in notes
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -137,6 +138,7 @@ class MainScreen(Screen):
             # Computed while the interface loaded: the first frame already shows the list.
             self._uncounted = first.ranking
             self._ranking = first.ranking
+            self._sorted[("priority", False, False)] = first.ranking
             self.query_one(ContactList).prime(first.rows)
             self._apply_ranking(list(first.ranking), None)
             self._show_reason()  # the watcher waits for the screen to be mounted, which is after this
@@ -294,6 +296,7 @@ class MainScreen(Screen):
         if worker.is_cancelled:
             return  # a newer ranking is on its way
         self._ranking = ranking
+        self._searching = False  # narrowed by every word whole, here and below
         if text != self.filter_text:  # typed on meanwhile: narrowed again, as typed now
             ids = reading(self.app, lambda: self._finder.order(ranking, self.filter_text), ids)
         self._apply_ranking(ids, keep)
@@ -304,12 +307,64 @@ class MainScreen(Screen):
             self._week_due = False
             self._show_week(summary)
 
-    def _filter(self, text: str, keep: int | None = None) -> None:
+    def _filter(self, text: str, keep: int | None = None, typing: bool | None = None) -> None:
         """A keystroke in the filter narrows the ranking already held: the typed word is looked
-        up in the search index (the others were, a keystroke ago), the list is not ranked again."""
+        up in the search index (the others were, a keystroke ago), the list is not ranked again.
+        `typing`: the rows drawn are kept and the details wait for a pause (by default, while
+        there is a filter; a filter backspaced to nothing is still being typed).
+
+        A new word is looked up in names, fields and tags at once, and those contacts (listed
+        first in any case) are drawn; its notes, touches and follow-ups are searched on a worker
+        and the contacts found there added below when it returns, if the filter still says the
+        same. At 30,000 contacts and 300,000 touches that is most of a first letter's search."""
+        typing = bool(text.strip()) if typing is None else typing
+        finder = self._finder
+        missing = reading(self.app, lambda: finder.missing(text), []) if typing else []
+        self._searching = bool(missing)
         # Typed before the first ranking is there: _ranked narrows it as the filter is by then.
-        found = reading(self.app, lambda: self._finder.order(self._ranking, text), [])
-        self._apply_ranking(found, keep, bool(text.strip()))
+        found = reading(self.app, lambda: finder.order(self._ranking, text, own_only=bool(missing)), [])
+        self._apply_ranking(found, keep, typing)
+        if missing:
+            self._search_elsewhere(text, missing, finder)
+        else:
+            self.workers.cancel_group(self, "find")  # a search for an earlier text must not land
+
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
+    def _search_elsewhere(self, text: str, words: list[str], finder) -> None:
+        from textual.worker import get_current_worker
+
+        worker, found = get_current_worker(), {}
+
+        def search() -> None:
+            for word in words:
+                if worker.is_cancelled:
+                    return
+                found[word] = elsewhere_hits(word)
+
+        on_own_connection(search)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._found_elsewhere, worker, text, finder, found)
+
+    def _found_elsewhere(self, worker, text: str, finder, found: dict) -> None:
+        finder.add_elsewhere(found)  # kept for the next keystroke, whatever the filter says now
+        if worker.is_cancelled or finder is not self._finder or text != self.filter_text:
+            return  # a stale result is never shown: the filter or the data changed meanwhile
+        self._searching = bool(finder.missing(text))
+        ids = reading(self.app, lambda: finder.order(self._ranking, text, own_only=self._searching), None)
+        if ids is None:
+            return
+        # The contacts shown stay where they are: those found elsewhere come below them.
+        before = self.selected_id
+        self._apply_ranking(ids, self.query_one(ContactList).selected_id, typing=True)
+        # Typing paused for as long as the search took: the reason line (and the details, for a
+        # list that was empty until now) say at once where the filter found the contact.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if self.selected_id != before:
+            self._show_selected()
+        else:
+            self._show_reason()
 
     def _apply_ranking(self, ids: list[int], keep: int | None, typing: bool = False, same_data: bool = False) -> None:
         contacts = self.query_one(ContactList)
@@ -345,8 +400,12 @@ class MainScreen(Screen):
             bits.append("with archived")
         if self.filter_text:
             bits.append(f"matching “{safe(self.filter_text)}”")
+            if self._searching:
+                bits.append("searching notes…")
         contacts.border_title = Content(" · ".join(bits))  # plain text: the filter is user text
-        if self.filter_text.strip():
+        if self.filter_text.strip() and self._searching:
+            contacts.empty_hint = "Nobody by name or field yet: searching notes, touches and follow-ups…"
+        elif self.filter_text.strip():
             contacts.empty_hint = "Nobody matches. Esc clears the filter; a adds a contact."
         else:
             contacts.empty_hint = "Nobody listed. a adds a contact, i imports a file, z shows snoozed ones."
@@ -437,7 +496,7 @@ class MainScreen(Screen):
     def _filter_typed(self, text: str) -> None:
         if text != self.filter_text:
             self.filter_text = text
-            self._filter(text)
+            self._filter(text, typing=True)
 
     @on(FilterField.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -472,6 +531,7 @@ class MainScreen(Screen):
             return
         self.workers.cancel_group(self, "rank")  # a ranking for the sort before must not land after
         self._ranking = held
+        self._searching = False  # narrowed by every word whole
         found = reading(self.app, lambda: self._finder.order(held, self.filter_text), held)
         self._apply_ranking(found, self.selected_id, same_data=True)
 
@@ -563,7 +623,20 @@ class MainScreen(Screen):
     def action_weekly_session(self) -> None:
         from netmaint_tui.ui.screens.weekly_session import WeeklySessionScreen  # lazy: not needed for the first frame
 
-        self._open(WeeklySessionScreen())
+        ranked_ids, goal = self.held_ranking()
+        self._open(WeeklySessionScreen(ranked_ids=ranked_ids, goal=goal))
+
+    def held_ranking(self) -> tuple[list[int] | None, int | None]:
+        """The default ranking (priority, no snoozed or archived) and this week's goal (0: none)
+        as this screen holds them, or (None, None) while a reload is on its way or before the
+        week is counted: what is held is then not the data as it is."""
+        if self._week is None or self._week_due or self._uncounted is not None:
+            return None, None
+        key = ("priority", False, False)
+        ranking = self._sorted.get(key)
+        if ranking is None:
+            return None, None
+        return list(ranking), self._week.goal_touches or 0
 
     def action_import_file(self) -> None:
         from netmaint_tui.ui.screens.import_file import ImportScreen  # lazy: not needed for the first frame

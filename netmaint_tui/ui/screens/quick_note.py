@@ -24,6 +24,7 @@ from netmaint_tui.services.common import AmbiguousContact, InputError, UnknownCo
 from netmaint_tui.services.drafts import discard_draft, load_draft, save_draft
 from netmaint_tui.services.touches import LogResult, save_quick_note, validate_touch
 from netmaint_tui.store.errors import StoreError
+from netmaint_tui.ui.compat import StyledOnce
 from netmaint_tui.ui.format import safe
 from netmaint_tui.ui.screens.forms import ConfirmDialog
 from netmaint_tui.ui.widgets.contact_field import ContactField, SteadyInput, SteadySelect, SteadyTextArea
@@ -44,7 +45,7 @@ class SavedNote:
     contact_ids: list[int]
 
 
-class QuickNoteScreen(ModalScreen[SavedNote | None]):
+class QuickNoteScreen(StyledOnce, ModalScreen[SavedNote | None]):
     """Dismissed with the SavedNote once the touch is logged, None when closed without it."""
 
     HELP_GROUP = "Quick note"

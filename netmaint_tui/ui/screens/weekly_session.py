@@ -34,6 +34,7 @@ from netmaint_tui.services.session import session_plan
 from netmaint_tui.services.touches import log_touch
 from netmaint_tui.services.undo import Entry
 from netmaint_tui.store.errors import StoreError
+from netmaint_tui.ui.compat import StyledOnce
 from netmaint_tui.ui.format import ago, rows, safe, signed
 from netmaint_tui.ui.screens.follow_ups import offer_thanks
 from netmaint_tui.ui.screens.quick_note import CloseNoteDialog, draft_is_empty
@@ -77,7 +78,7 @@ class SessionTally:
         return sum(1 for _, _, k in self.touches if k == kind)
 
 
-class WeeklySessionScreen(Screen):
+class WeeklySessionScreen(StyledOnce, Screen):
     HELP_GROUP = "Weekly session"
     AUTO_FOCUS = ""  # one-key actions: nothing holds the focus until a note is being typed
     BINDINGS = [
@@ -110,9 +111,13 @@ class WeeklySessionScreen(Screen):
     WeeklySessionScreen #ws-keys { height: auto; padding: 0 1; color: $text-muted; background: $boost; }
     """
 
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+    def __init__(self, clock: Callable[[], float] | None = None, ranked_ids: list[int] | None = None,
+                 goal: int | None = None) -> None:
         super().__init__()
         self._monotonic = clock
+        # The default ranking and this week's goal as the list holds them, if it does: the plan
+        # is then made without ranking 30,000 contacts or counting the weeks again.
+        self._held = (ranked_ids, goal)
         self.plan: list[int] = []
         self.waiting = 0  # people with a follow-up this week left out of the plan
         self.index = 0
@@ -147,7 +152,8 @@ class WeeklySessionScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "Weekly session"
         self._started = self._now()
-        planned = session_plan(self.app.ctx)
+        ranked_ids, goal = self._held
+        planned = session_plan(self.app.ctx, ranked_ids=ranked_ids, goal=goal)
         self.plan, self.waiting = planned.ids, planned.waiting
         self._names = {row.id: row.name for row in rows_for_ids(self.app.ctx, self.plan)}
         self.set_interval(1, self._show_status)
@@ -200,7 +206,7 @@ class WeeklySessionScreen(Screen):
     def _contact_content(self, cid: int) -> Content:
 
         ctx = self.app.ctx
-        d = contact_detail(ctx, cid)
+        d = contact_detail(ctx, cid, history_limit=NOTES_SHOWN)  # the last notes only, not every touch
         row = next(iter(rows_for_ids(ctx, [cid])), None)
         now = ctx.now()
         parts: list = [(safe(d.name), f"bold $tier-{d.tier.lower()}")]
@@ -395,7 +401,7 @@ class WeeklySessionScreen(Screen):
                                                "(ctrl+s) or discard it (Esc, then d)", "$error")))
                 self.set_focus(self.query_one("#ws-note", TextArea))
                 return
-            name = contact_detail(self.app.ctx, cid).name
+            name = contact_detail(self.app.ctx, cid, history_limit=0).name
             save_draft(self.app.ctx, {
                 "contacts": name, "picked": {name: cid}, "channel": channel, "kind": self.kind,
                 "when": self.app.ctx.now().strftime("%Y-%m-%d %H:%M"), "minutes": "", "note": text,
@@ -438,7 +444,7 @@ class WeeklySessionScreen(Screen):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.tally.add(entry, "snooze")
-        self.notify(f"Snoozed {safe(contact_detail(ctx, cid).name)} until {until.isoformat()}", markup=False)
+        self.notify(f"Snoozed {safe(contact_detail(ctx, cid, history_limit=0).name)} until {until.isoformat()}", markup=False)
         self.app.changed()
         self._advance()
 
@@ -446,7 +452,7 @@ class WeeklySessionScreen(Screen):
         cid = self.current_id()
         if cid is None:
             return
-        follow_ups = contact_detail(self.app.ctx, cid).follow_ups
+        follow_ups = contact_detail(self.app.ctx, cid, history_limit=0).follow_ups
         if not follow_ups:
             self.notify("No open follow-up here", markup=False)
         elif len(follow_ups) == 1:
