@@ -477,19 +477,11 @@ def _split_chunks(chunks: Iterable[bytes], separator: bytes) -> Iterator[bytes]:
 
 def _is_legacy(handle: BinaryIO) -> bool:
     """A file with more lines that are not UTF-8 than lines that are is an old Windows-1252
-    export (decode_lines, over the whole file). Reads it once; most files are all UTF-8, which
-    a decoder tells without splitting lines."""
-    start = handle.tell()
+    export (decode_lines, over the whole file). Asked on the first line that is not UTF-8, so
+    most files are never read twice; the reading goes on where it was."""
+    where = handle.tell()
+    handle.seek(0)
     try:
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := handle.read(CHUNK_BYTES):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return False
-        except UnicodeDecodeError:
-            pass
-        handle.seek(start)
         chunks, separator = _line_chunks(handle, lambda done: None)
         utf8 = failed = 0
         for line in _split_chunks(chunks, separator):
@@ -502,12 +494,12 @@ def _is_legacy(handle: BinaryIO) -> bool:
                 failed += 1
         return failed > utf8
     finally:
-        handle.seek(start)
+        handle.seek(where)
 
 
 def stream_lines(handle: BinaryIO, tick: Callable[[int], None]) -> Iterator[tuple[str, bool]]:
     """Each physical line as text, and whether it was not valid text (decode_lines, a line at a time)."""
-    legacy = handle.seekable() and _is_legacy(handle)
+    legacy = None
     chunks, separator = _line_chunks(handle, tick)
     for line in _split_chunks(chunks, separator):
         bad = False
@@ -517,6 +509,8 @@ def stream_lines(handle: BinaryIO, tick: Callable[[int], None]) -> Iterator[tupl
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError:
+                if legacy is None:
+                    legacy = handle.seekable() and _is_legacy(handle)
                 text = line.decode("cp1252", errors="replace")
                 bad = not legacy
             if text.startswith("\ufeff"):
