@@ -82,7 +82,7 @@ class ContactIndex:
     order they were found in.
     """
 
-    IN_MEMORY = 25_000
+    IN_MEMORY = 50_000
 
     def __init__(self) -> None:
         self.rows: dict[int, dict] = {}
@@ -94,6 +94,8 @@ class ContactIndex:
         # file's rows without URL or email carry more than once (see find).
         self.linkedin_by_name: dict[str, list[int]] = {}
         self.names_repeated: set[str] = set()
+        # Given, names_repeated is found by it the first time it is needed (a stream's second reading).
+        self.names_repeated_later: Callable[[], set[str]] | None = None
         self.url_of: dict[int, str] = {}
         self.tag_ids: dict[str, int] = {}
         self._maps = {"s": self.by_source, "e": self.by_email, "u": self.by_url, "n": self.by_name}
@@ -160,6 +162,12 @@ class ContactIndex:
         self._found_urls.update((cid, url) for cid, url in found if url is not None)
         return (ids or []) + [cid for cid, _ in found]
 
+    def _names_repeated(self) -> set[str]:
+        if self.names_repeated_later is not None:
+            self.names_repeated |= self.names_repeated_later()
+            self.names_repeated_later = None
+        return self.names_repeated
+
     def get(self, cid: int) -> dict:
         return self.rows[cid] if cid in self.rows else self.spill.get(cid)
 
@@ -222,7 +230,7 @@ class ContactIndex:
             # one LinkedIn contact had it before this import and the file names it once.
             key = _name_key(item["name"], "")
             ids = self.linkedin_by_name.get(key, [])
-            if len(ids) == 1 and key not in self.names_repeated and (claimed is None or ids[0] not in claimed):
+            if len(ids) == 1 and key not in self._names_repeated() and (claimed is None or ids[0] not in claimed):
                 return ids[0], "name (the one LinkedIn contact of that name)"
         return None, ""
 
@@ -471,14 +479,14 @@ def upsert_contacts(
     claim: bool = False,
     keep_ids: bool = False,
     typed: bool = False,
-    repeated_names: set[str] | None = None,
+    repeated_names: Callable[[], set[str]] | None = None,
     placing: bool = True,
 ) -> dict[int, int]:
     """Match and write each item; returns item position -> contact id (for a netmaint export),
     unless not `placing`.
 
-    `items` is read once when `repeated_names` (see ContactIndex.find) is given, so it may be a
-    stream; without it, it is a list, read first to find them."""
+    `items` is read once when `repeated_names()` (see ContactIndex.find) is given, so it may be
+    a stream; without it, it is a list, read first to find them."""
     index = writer.index
     now = now_stored(ctx)
     if repeated_names is None:
@@ -488,7 +496,7 @@ def upsert_contacts(
                 key = _name_key(str(raw.get("name") or ""), "")
                 (index.names_repeated if key in seen else seen).add(key)
     else:
-        index.names_repeated |= repeated_names
+        index.names_repeated_later = repeated_names
     claimed: set[int] | None = set() if claim else None
     placed: dict[int, int] = {}
     for done, (position, raw) in enumerate(items, 1):
@@ -590,8 +598,11 @@ def import_records(
 
     def work() -> None:
         writer = Writer(ContactIndex.load(), dry_run)
-        known = writer.index.linkedin_by_name
-        repeated = _repeated_names(records if sized else again(), source, known) if known else set()
+
+        def repeated() -> set[str]:
+            # Only once a row without URL or email has the name of one earlier LinkedIn contact.
+            return _repeated_names(records if sized else again(), source, writer.index.linkedin_by_name)
+
         upsert_contacts(ctx, items(), source=source, tier=tier, writer=writer, report=report,
                         where_of=where_of, tick=tick, repeated_names=repeated, placing=False)
 

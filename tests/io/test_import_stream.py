@@ -133,3 +133,27 @@ def test_reading_a_large_file_holds_a_row_at_a_time(monkeypatch, tmp_path):
             tracemalloc.stop()
     assert read == 40_000
     assert peak < size // 4  # the file whole, or its records, would be more than it
+
+
+def test_the_command_line_holds_no_change_of_a_real_import_and_prints_a_dry_runs_in_file_order(
+        env, tmp_path, capsys, monkeypatch):
+    from netmaint_tui.cli import main
+    from netmaint_tui.services import import_file as pipeline
+
+    path = tmp_path / "Connections.csv"
+    path.write_text(TEXT, encoding="utf-8")
+    reports = []
+    real_import = pipeline.import_path
+
+    def kept(*args, **kwargs):
+        reports.append(real_import(*args, **kwargs))
+        return reports[-1]
+
+    monkeypatch.setattr("netmaint_tui.services.import_file.import_path", kept)
+    assert main(["import", "linkedin", "--dry-run", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [int(line.split(":")[0].removeprefix("line ")) for line in out[:-1]] == [5, 8, 9, 11, 12, 14, 15, 16, 17, 18]
+    assert out[-1].startswith("dry run, nothing written: Connections.csv: 7 added, 2 updated, 1 unchanged")
+    assert main(["import", "linkedin", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("imported Connections.csv: 7 added")
+    assert [r.changes for r in reports] == [[], []]
