@@ -151,11 +151,13 @@ class ContactIndex:
                 if cid not in ids:
                     ids.append(cid)
 
-    def _ids(self, kind: str, key) -> list[int] | None:
+    def _ids(self, kind: str, key, url: str = "") -> list[int] | None:
+        """The contacts found by `key`; given `url`, those kept in the temporary file are only
+        the ones `find` may take for a record with that LinkedIn URL (no other URL)."""
         ids = self._maps[kind].get(key)
         if self.spill is None or not key:
             return ids
-        found = self.spill.ids(_spilled_key(kind, key))
+        found = self.spill.ids(_spilled_key(kind, key), url)
         if not found:
             return ids
         # Their URLs come with them: a common name and company can have many candidates.
@@ -214,14 +216,14 @@ class ContactIndex:
             if cid is not None:
                 return cid, "source id"
         for email in item.get("emails") or ():
-            cid = pick(self._ids("e", _email_key(email)), False)
+            cid = pick(self._ids("e", _email_key(email), url), False)
             if cid is not None:
                 return cid, "email"
         if url:
             cid = pick(self._ids("u", url), True)
             if cid is not None:
                 return cid, "LinkedIn URL"
-        cid = pick(self._ids("n", _name_key(item["name"], item.get("company") or "")), False)
+        cid = pick(self._ids("n", _name_key(item["name"], item.get("company") or ""), url), False)
         if cid is not None:
             return cid, "name and company"
         if _name_only(item):

@@ -49,16 +49,18 @@ class SpilledRows:
             rows.append((key, row_id))
         self._db.executemany("INSERT OR IGNORE INTO key (k, id) VALUES (?, ?)", rows)
 
-    def ids(self, key: str) -> list[tuple[int, str | None]]:
+    def ids(self, key: str, url: str = "") -> list[tuple[int, str | None]]:
         """The rows found by `key`, in the order the key was given to them, each with its URL
-        key (None for a row kept elsewhere)."""
+        key (None for a row kept elsewhere). Given `url`, rows here with another URL are left
+        out: many people share a common name and company, each with a profile of their own."""
         byte, bit = self._bit(key)
         if not self._seen[byte] & bit:
             return []
-        return self._db.execute(
-            "SELECT key.id, row.url FROM key LEFT JOIN row ON row.id = key.id WHERE key.k = ? ORDER BY key.rowid",
-            (key,),
-        ).fetchall()
+        query = "SELECT key.id, row.url FROM key LEFT JOIN row ON row.id = key.id WHERE key.k = ?"
+        if url:
+            return self._db.execute(query + " AND (row.url IS NULL OR row.url IN ('', ?)) ORDER BY key.rowid",
+                                    (key, url)).fetchall()
+        return self._db.execute(query + " ORDER BY key.rowid", (key,)).fetchall()
 
     def get(self, row_id: int) -> dict[str, Any]:
         return pickle.loads(self._db.execute("SELECT value FROM row WHERE id = ?", (row_id,)).fetchone()[0])

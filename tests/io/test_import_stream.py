@@ -157,3 +157,24 @@ def test_the_command_line_holds_no_change_of_a_real_import_and_prints_a_dry_runs
     assert main(["import", "linkedin", str(path)]) == 0
     assert capsys.readouterr().out.startswith("imported Connections.csv: 7 added")
     assert [r.changes for r in reports] == [[], []]
+
+
+@pytest.mark.parametrize("in_memory", [ContactIndex.IN_MEMORY, 0, 1])
+def test_many_people_of_one_name_and_company_are_told_apart_by_their_profiles(tmp_db, ctx, tmp_path, monkeypatch,
+                                                                               in_memory):
+    monkeypatch.setattr(ContactIndex, "IN_MEMORY", in_memory)
+    rows = [f"Ana,Silva,https://www.linkedin.com/in/ana-{i},,Acme,Dev,01 Jan 2023" for i in range(4)]
+    rows += ["Ana,Silva,,ana@x.org,Acme,Lead,01 Jan 2023",  # no profile: the first Ana Silva at Acme
+             "Ana,Silva,https://www.linkedin.com/in/ana-2,ana2@x.org,Acme,CTO,01 Jan 2023",
+             "Ana,Silva,https://www.linkedin.com/in/ana-9,ana@x.org,Acme,Dev,01 Jan 2023"]  # that email's Ana is ana-0
+    path = tmp_path / "Connections.csv"
+    path.write_text(PREAMBLE + "".join(r + "\n" for r in rows), encoding="utf-8")
+    found = []
+    report = import_path(ctx, "linkedin", path, dry_run=True, on_change=found.append)
+    assert [(c.action, c.how, c.fields.get("role", ("", ""))[1]) for c in found] == [
+        ("add", "", ""), ("add", "", ""), ("add", "", ""), ("add", "", ""),
+        ("update", "name and company", "Lead"),
+        ("update", "source id", "CTO"),
+        ("add", "", ""),
+    ]
+    assert counts(report) == (5, 2, 0, 0)
