@@ -22,6 +22,9 @@ a whole process with its peak memory (the child's own maximum resident size, fro
     python benchmarks/bench_import.py --network bench-data/large.db [--runs 2] [--no-linkedin]
 
 --no-linkedin leaves out the third run (and writing its file).
+
+With --linkedin-only, just the big LinkedIn file (no network needed): its dry run and its real
+import into an empty database, each < 300 MB.
 """
 
 from __future__ import annotations
@@ -149,6 +152,33 @@ def bench_network(network: Path, folder: Path, runs: int, big_mb: int, linkedin:
     return 1 if failed else 0
 
 
+def bench_linkedin_big(folder: Path, runs: int, big_mb: int) -> int:
+    netmaint = [sys.executable, "-m", "netmaint_tui"]
+    env = dict(os.environ, NETMAINT_CONFIG=str(folder / "config.yaml"))
+    env.pop("NETMAINT_NOW", None)
+    big = folder / "Connections-big.csv"
+    rows = big_mb * 1_000_000 // 108
+    write_connections(big, rows)
+    print(f"LinkedIn file {big.stat().st_size / 1e6:.0f} MB ({rows:,} rows); load {os.getloadavg()[0]:.1f}")
+    print(f"{'run':<40} {'seconds':>8} {'cpu s':>8} {'peak MB':>8}  {'ok':<3} summary")
+    failed = False
+    for _ in range(runs):
+        for dry in (True, False):
+            for stale in folder.glob("big.db*"):
+                stale.unlink()
+            before = os.times()
+            elapsed, peak, summary, code = measured(
+                [*netmaint, "--db", str(folder / "big.db"), "import", "linkedin", *(["--dry-run"] if dry else []),
+                 str(big)], env)
+            after = os.times()
+            cpu = after.children_user + after.children_system - before.children_user - before.children_system
+            ok = code == 0 and peak < 300
+            failed |= not ok
+            label = f"import linkedin {'--dry-run ' if dry else ''}({big_mb} MB)"
+            print(f"{label:<40} {elapsed:>8.2f} {cpu:>8.2f} {peak:>8.0f}  {'yes' if ok else 'NO':<3} {summary}")
+    return 1 if failed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=30_000)
@@ -157,7 +187,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2, help="with --network: rounds of the three runs")
     parser.add_argument("--big-mb", type=int, default=200, help="with --network: size of the LinkedIn file")
     parser.add_argument("--no-linkedin", action="store_true", help="with --network: only export and import json")
+    parser.add_argument("--linkedin-only", action="store_true", help="only the big LinkedIn file, dry run and real")
     args = parser.parse_args()
+    if args.linkedin_only:
+        folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="netmaint-bench-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return bench_linkedin_big(folder, args.runs, args.big_mb)
+        finally:
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
     if args.network:
         folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="netmaint-bench-"))
         folder.mkdir(parents=True, exist_ok=True)

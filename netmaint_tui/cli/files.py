@@ -54,25 +54,28 @@ def _issue_lines(issues) -> list[str]:
     return problem_lines([(f"line {i.line}: " if i.line else "") + show(i.message) for i in ordered])
 
 
-def _change_lines(report) -> list[str]:
-    out = []
-    for change in report.changes:
-        where = f"line {change.line}: " if change.line else ""
-        if change.action == "add":
-            out.append(f"{where}would add {show(change.name)}")
-        elif change.action == "update":
-            parts = []
-            for key, (old, new) in change.fields.items():
-                if isinstance(new, list):
-                    added = [v for v in new if v not in (old or [])]
-                    parts.append(f"{field_label(key)} + {show(', '.join(added))}")
-                else:
-                    parts.append(f"{field_label(key)} {show(repr(old if old is not None else ''))} → {show(repr(new))}")
-            out.append(f"{where}would update {show(change.matched)}: {'; '.join(parts)} "
-                       f"({show(change.match_words())})")
-        elif change.action == "same":
-            out.append(f"{where}unchanged: {show(change.matched)} ({show(change.match_words())})")
-    return out
+def _change_line(change) -> str | None:
+    """A dry run's line for one record's fate; None for one skipped (its issue says why)."""
+    where = f"line {change.line}: " if change.line else ""
+    if change.action == "add":
+        return f"{where}would add {show(change.name)}"
+    if change.action == "update":
+        parts = []
+        for key, (old, new) in change.fields.items():
+            if isinstance(new, list):
+                added = [v for v in new if v not in (old or [])]
+                parts.append(f"{field_label(key)} + {show(', '.join(added))}")
+            else:
+                parts.append(f"{field_label(key)} {show(repr(old if old is not None else ''))} → {show(repr(new))}")
+        return (f"{where}would update {show(change.matched)}: {'; '.join(parts)} "
+                f"({show(change.match_words())})")
+    if change.action == "same":
+        return f"{where}unchanged: {show(change.matched)} ({show(change.match_words())})"
+    return None
+
+
+def _unlisted(change) -> None:
+    """An import (not a dry run) lists no changes: only their counts and the issues."""
 
 
 def summary_line(name: str, report) -> str:
@@ -96,7 +99,7 @@ def _import_arguments(im) -> None:
 @command("import", help=f"import {'|'.join(IMPORT_NAMES)} FILE", arguments=_import_arguments, database=False)
 def import_(args, settings) -> int:
     # Loaded here, not with the module: every command's start-up would pay for the import pipeline.
-    from netmaint_tui.services.import_file import import_file, read_import_file
+    from netmaint_tui.services.import_file import import_path, read_import_file
 
     source = Path(args.file)
     data = read_import_file(source)
@@ -107,10 +110,18 @@ def import_(args, settings) -> int:
         raise UsageError(f"{source} looks like a {found.label}, not a {given.label}; nothing was imported. "
                          f"Use: netmaint {found.command} {found.name} {shlex.quote(str(source))}") from None
     bar = ProgressBar(f"importing {source.name}")
+
+    def shown(change) -> None:
+        line = _change_line(change)
+        if line is not None:
+            bar.close()  # the line takes the bar's place; the bar comes back below it
+            print(line)
     try:
         with database_for(args, settings, dry_run=args.dry_run):
-            report = import_file(make_context(settings), args.format, data, dry_run=args.dry_run,
-                                 progress=bar.update)
+            # A dry run's lines are printed as they are found, and an import's are not listed:
+            # a large file's are never all held.
+            report = import_path(make_context(settings), args.format, data, dry_run=args.dry_run,
+                                 progress=bar.update, on_change=shown if args.dry_run else _unlisted)
     except FormatError as exc:
         where = f" line {exc.line}" if exc.line else ""
         raise UsageError(f"{source}{where}: {exc.message}; nothing was imported") from None
@@ -118,9 +129,6 @@ def import_(args, settings) -> int:
         bar.close()
     for line in _issue_lines(report.issues):
         print(line, file=sys.stderr)
-    if args.dry_run:
-        for line in _change_lines(report):
-            print(line)
     print(summary_line(source.name, report))
     nothing_usable = report.added + report.updated + report.unchanged == 0
     return USAGE_ERROR if nothing_usable and report.issues else 0  # nothing in the file could be used

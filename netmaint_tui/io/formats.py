@@ -108,6 +108,9 @@ class FileFormat:
     recognizer: str = ""  # module:function, bytes -> True when the file is clearly this format
     reader: str = ""  # module:function, (bytes, progress) -> ParseResult (CONTACTS) or a document (DOCUMENT)
     streams: bool = False  # its reader takes the ImportSource instead of its bytes, and reads it as it goes
+    # CONTACTS: module:function, (open binary file, progress) -> records.CsvExport, the reader's
+    # records one at a time, for files too large to hold
+    record_stream: str = ""
     writer: str = ""  # module:function, the content of its kind -> str or bytes
     streamer: str = ""  # module:function, the content with its sections as iterators -> pieces of str
     trusted: frozenset[str] = frozenset()  # contact fields an import overwrites; others it only fills in
@@ -128,6 +131,9 @@ class FileFormat:
     def read(self, source: ImportSource, progress: Callable[[int, int], None] | None = None) -> Any:
         return _load(self.reader)(source if self.streams else source.read(), progress=progress)
 
+    def read_stream(self, handle: BinaryIO, progress: Callable[[int, int], None] | None = None) -> Any:
+        return _load(self.record_stream)(handle, progress=progress)
+
     def write(self, content: Any) -> bytes:
         written = _load(self.writer)(content)
         return written.encode("utf-8") if isinstance(written, str) else written
@@ -144,6 +150,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "linkedin", CONTACTS, "LinkedIn export", "LinkedIn CSV", (".csv",), ("connections",),
         recognizer="linkedin:is_linkedin_export", reader="linkedin:parse_linkedin",
+        record_stream="linkedin:stream_linkedin",
         trusted=frozenset({"company", "role", "connected_on"}),
     ),
     FileFormat(
@@ -152,7 +159,8 @@ FORMATS: tuple[FileFormat, ...] = (
     ),
     FileFormat(
         "google", CONTACTS, "Google Contacts export", "Google CSV", (".csv",),
-        recognizer="google:is_google_export", reader="google:parse_google", trusted=frozenset({"company", "role"}),
+        recognizer="google:is_google_export", reader="google:parse_google", record_stream="google:stream_google",
+        trusted=frozenset({"company", "role"}),
     ),
     FileFormat(
         "json", DOCUMENT, "netmaint export", "netmaint JSON", (".json", ".yaml", ".yml"),

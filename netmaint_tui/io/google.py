@@ -11,6 +11,7 @@ or the user's own words, "work anniversary"): the contact's anniversaries.
 from __future__ import annotations
 
 import re
+from typing import BinaryIO
 
 from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
 from netmaint_tui.rules.schema import merge_dates
@@ -28,6 +29,7 @@ from .records import (
     has_header,
     identity_key,
     normalize_birthday,
+    CsvExport,
     parse_csv_export,
     snippet,
 )
@@ -87,11 +89,16 @@ def is_google_export(data: bytes) -> bool:
     return has_header(data, is_google_header)
 
 
+_NO_HEADER = "no Google Contacts header found (expected 'First Name,...' or 'Name,Given Name,...')"
+
+
 def parse_google(data: bytes, progress: Progress | None = None) -> ParseResult:
-    return parse_csv_export(
-        data, progress, _google_header, _record, _MAX_ROW_LINES,
-        "no Google Contacts header found (expected 'First Name,...' or 'Name,Given Name,...')",
-    )
+    return parse_csv_export(data, progress, _google_header, _record, _MAX_ROW_LINES, _NO_HEADER)
+
+
+def stream_google(handle: BinaryIO, progress: Progress | None = None) -> CsvExport:
+    """The same records read from an open file as they are needed (records.CsvExport)."""
+    return CsvExport(handle, progress, _google_header, _record, _MAX_ROW_LINES, _NO_HEADER)
 
 
 def _record(fields: list[str], cols: _Columns, line: int, result: ParseResult) -> ImportRecord | None:

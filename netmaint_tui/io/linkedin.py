@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import BinaryIO
 
 from netmaint_tui.rules.links import is_linkedin_url, normalize_linkedin_url
 
@@ -22,6 +23,7 @@ from .records import (
     collapse,
     has_header,
     identity_key,
+    CsvExport,
     parse_csv_export,
     snippet,
 )
@@ -122,11 +124,16 @@ def _header_columns(fields: list[str]) -> dict[str, int] | None:
     return columns
 
 
+_NO_HEADER = "no LinkedIn header line found (expected 'First Name,Last Name,...,Connected On')"
+
+
 def parse_linkedin(data: bytes, progress: Progress | None = None) -> ParseResult:
-    return parse_csv_export(
-        data, progress, _header_columns, _record, _MAX_ROW_LINES,
-        "no LinkedIn header line found (expected 'First Name,Last Name,...,Connected On')",
-    )
+    return parse_csv_export(data, progress, _header_columns, _record, _MAX_ROW_LINES, _NO_HEADER)
+
+
+def stream_linkedin(handle: BinaryIO, progress: Progress | None = None) -> CsvExport:
+    """The same records read from an open file as they are needed (records.CsvExport)."""
+    return CsvExport(handle, progress, _header_columns, _record, _MAX_ROW_LINES, _NO_HEADER)
 
 
 def _record(fields: list[str], columns: dict[str, int], line: int, result: ParseResult):

@@ -7,9 +7,12 @@ pure and tolerant: bad input becomes an issue naming the file's line, never an e
 
 from __future__ import annotations
 
+import codecs
+import io
 import re
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from netmaint_tui.io.formats import HEAD_BYTES
 from netmaint_tui.rules import schema
@@ -324,51 +327,63 @@ class CsvRow:
 
 
 def iter_csv_rows(
-    texts: list[str],
-    bad: set[int],
+    lines: Iterable[tuple[str, bool]],
     expected_width: Callable[[], int | None],
     max_lines: int,
-    tick: Callable[[int], None] | None = None,
-    offsets: list[int] | None = None,
 ) -> Iterator[CsvRow]:
-    """Rows of a CSV file, recovering from a quote that never closes.
+    """Rows of a CSV file from its lines (text, not valid text), recovering from a quote that never closes.
 
     A row whose quoted field runs on for `max_lines`, to the end of the file, or (once the header
     is known) into a row of the wrong width is reported on its first line alone, and reading
-    resumes on the next line, so one stray quote cannot swallow the rest of the file.
+    resumes on the next line, so one stray quote cannot swallow the rest of the file. No more
+    than `max_lines` lines are held at a time, whatever the file's size.
     """
-    i, n = 0, len(texts)
-    while i < n:
-        if tick is not None and offsets is not None:
-            tick(offsets[i])
-        if not texts[i].strip():
-            i += 1
+    ahead: deque[tuple[str, bool]] = deque()
+    source = iter(lines)
+
+    def have(count: int) -> bool:
+        while len(ahead) < count:
+            nxt = next(source, None)
+            if nxt is None:
+                return False
+            ahead.append(nxt)
+        return True
+
+    number = 1  # the line ahead[0] is
+    while have(1):
+        if not ahead[0][0].strip():
+            ahead.popleft()
+            number += 1
             continue
         record = _CsvRecord()
-        j = i
+        used = 0
         complete = False
-        while j < n and j - i < max_lines:
-            complete = record.feed(texts[j])
-            j += 1
+        while used < max_lines and have(used + 1):
+            complete = record.feed(ahead[used][0])
+            used += 1
             if complete:
                 break
         width = expected_width()
         if not complete:
-            yield CsvRow(i + 1, None, "a quoted field is never closed (a stray '\"'?)")
-            i += 1
+            yield CsvRow(number, None, "a quoted field is never closed (a stray '\"'?)")
+            ahead.popleft()
+            number += 1
             continue
-        if j - i > 1 and width is not None and fit_width(record.fields, width) is None:
+        if used > 1 and width is not None and fit_width(record.fields, width) is None:
             yield CsvRow(
-                i + 1,
+                number,
                 None,
-                f"a quoted field runs over {j - i} lines and the row has {len(record.fields)} fields,"
+                f"a quoted field runs over {used} lines and the row has {len(record.fields)} fields,"
                 f" not {width} (a stray '\"'?)",
             )
-            i += 1
+            ahead.popleft()
+            number += 1
             continue
-        bad_line = next((k + 1 for k in range(i, j) if k in bad), 0)
-        yield CsvRow(i + 1, [f.strip() for f in record.fields], bad_line=bad_line)
-        i = j
+        bad_line = next((number + k for k in range(used) if ahead[k][1]), 0)
+        yield CsvRow(number, [f.strip() for f in record.fields], bad_line=bad_line)
+        for _ in range(used):
+            ahead.popleft()
+        number += used
 
 
 def _only_empty_extras(fields: list[str], width: int) -> bool:
@@ -385,16 +400,6 @@ def fit_width(fields: list[str], width: int) -> list[str] | None:
     if _only_empty_extras(fields, width):
         return fields[:width]
     return None
-
-
-def line_offsets(raw: list[bytes]) -> list[int]:
-    """Approximate byte offset of each line, for progress reports."""
-    out = []
-    pos = 0
-    for line in raw:
-        out.append(pos)
-        pos += len(line) + 1
-    return out
 
 
 HEADER_SEARCH_ROWS = 50  # rows read looking for the header before deciding the file is not this export
@@ -415,14 +420,177 @@ def first_line(data: bytes) -> str:
 
 def has_header(data: bytes, is_header: Callable[[list[str]], bool]) -> bool:
     """Whether a row near the top of the file is the header line `is_header` knows."""
-    texts = head_lines(data)
-    for searched, row in enumerate(iter_csv_rows(texts, set(), lambda: None, HEADER_SEARCH_ROWS)):
+    lines = ((text, False) for text in head_lines(data))
+    for searched, row in enumerate(iter_csv_rows(lines, lambda: None, HEADER_SEARCH_ROWS)):
         if searched >= HEADER_SEARCH_ROWS:
             return False
         if row.fields is not None and is_header(row.fields):
             return True
     return False
 
+
+# ---------------------------------------------------------------------------------------------
+# Reading a CSV export as a stream
+
+CHUNK_BYTES = 1 << 20
+
+
+def _line_chunks(handle: BinaryIO, tick: Callable[[int], None]) -> tuple[Iterator[bytes], bytes]:
+    """The file's content in UTF-8 chunks (a UTF-8 BOM dropped, UTF-16 decoded as it is read), and
+    the separator its lines end with (to_utf8 and split_lines, a chunk at a time)."""
+    head = handle.read(HEAD_BYTES)
+    codec = None
+    for bom, bom_codec in _BOMS:
+        if head.startswith(bom):
+            head, codec = head[len(bom):], bom_codec or "utf-8"
+            break
+    else:
+        sample = head[:200]
+        if len(sample) >= 4 and sample.count(0) * 3 > len(sample):
+            codec = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+    decoder = None if codec in (None, "utf-8") else codecs.getincrementaldecoder(codec)(errors="replace")
+
+    def chunks() -> Iterator[bytes]:
+        chunk = head
+        while chunk:
+            tick(handle.tell())
+            yield chunk if decoder is None else decoder.decode(chunk).encode("utf-8")
+            chunk = handle.read(CHUNK_BYTES)
+        if decoder is not None:
+            yield decoder.decode(b"", final=True).encode("utf-8")
+
+    first = head if decoder is None else head.decode(codec, errors="replace").encode("utf-8")
+    separator = b"\r" if b"\n" not in first and b"\r" in first else b"\n"
+    return chunks(), separator
+
+
+def _split_chunks(chunks: Iterable[bytes], separator: bytes) -> Iterator[bytes]:
+    """Physical lines, without their line ends (CRLF, LF, stray CRs before LF, or CR alone)."""
+    rest = b""
+    for chunk in chunks:
+        parts = (rest + chunk).split(separator)
+        rest = parts.pop()
+        for part in parts:
+            yield part.rstrip(b"\r")
+    yield rest
+
+
+def _is_legacy(handle: BinaryIO) -> bool:
+    """A file with more lines that are not UTF-8 than lines that are is an old Windows-1252
+    export (decode_lines, over the whole file). Asked on the first line that is not UTF-8, so
+    most files are never read twice; the reading goes on where it was."""
+    where = handle.tell()
+    handle.seek(0)
+    try:
+        chunks, separator = _line_chunks(handle, lambda done: None)
+        utf8 = failed = 0
+        for line in _split_chunks(chunks, separator):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8 += 1
+            except UnicodeDecodeError:
+                failed += 1
+        return failed > utf8
+    finally:
+        handle.seek(where)
+
+
+def stream_lines(handle: BinaryIO, tick: Callable[[int], None]) -> Iterator[tuple[str, bool]]:
+    """Each physical line as text, and whether it was not valid text (decode_lines, a line at a time)."""
+    legacy = None
+    chunks, separator = _line_chunks(handle, tick)
+    for line in _split_chunks(chunks, separator):
+        bad = False
+        if line.isascii():
+            text = line.decode("ascii")
+        else:
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                if legacy is None:
+                    legacy = handle.seekable() and _is_legacy(handle)
+                text = line.decode("cp1252", errors="replace")
+                bad = not legacy
+            if text.startswith("\ufeff"):
+                text = text.lstrip("\ufeff")
+        yield text, bad
+
+
+class CsvExport:
+    """A CSV export read as a stream: everything before the header line is skipped (LinkedIn's
+    preamble), then each row is fitted to the header's width and turned into a record; a row that
+    cannot be is reported with its line and skipped while the rest import.
+
+    `find_header()` reads up to the header and says whether there is one (if not, `result` says
+    the file is not this format); iterating then yields the records one at a time, while
+    `result` gathers the issues and the rows left out. Only a row's lines are held at a time.
+    """
+
+    def __init__(
+        self,
+        handle: BinaryIO,
+        progress: Progress | None,
+        find_header: Callable[[list[str]], Any],
+        make_record: Callable[[list[str], Any, int, ParseResult], ImportRecord | None],
+        max_row_lines: int,
+        no_header_message: str,
+        size: int | None = None,
+    ) -> None:
+        if size is None:
+            start = handle.tell()
+            size = handle.seek(0, 2) - start
+            handle.seek(start)
+        self.result = ParseResult([], [])
+        self._tick = ProgressTicker(progress, size)
+        self._find = find_header
+        self._make = make_record
+        self._message = no_header_message
+        self._columns: Any = None
+        self._width: int | None = None
+        self._rows = iter_csv_rows(stream_lines(handle, self._tick), lambda: self._width, max_row_lines)
+        self._searched = False
+
+    def find_header(self) -> bool:
+        if not self._searched:
+            self._searched = True
+            for searched, row in enumerate(self._rows, 1):
+                if searched > HEADER_SEARCH_ROWS:
+                    break  # a preamble is a few lines: a file without a header near the top has none
+                if row.fields is not None and not row.bad_line:
+                    found = self._find(row.fields)
+                    if found is not None:
+                        self._columns, self._width = found, len(row.fields)
+                        break
+            if self._columns is None:
+                self.result.not_this_format(self._message)
+                self._tick.finish()
+        return self._columns is not None
+
+    def __iter__(self) -> Iterator[ImportRecord]:
+        if not self.find_header():
+            return
+        result, width, columns = self.result, self._width, self._columns
+        for row in self._rows:
+            if row.fields is None:
+                result.add_issue(row.line, f"{row.problem}; row skipped")
+                continue
+            if row.bad_line:
+                result.add_issue(row.bad_line, "text is not valid UTF-8; row skipped")
+                continue
+            fields = fit_width(row.fields, width)
+            if fields is None:
+                result.add_issue(
+                    row.line,
+                    f"expected {width} fields, found {len(row.fields)}"
+                    + (" (an unquoted comma?)" if len(row.fields) > width else "") + "; row skipped",
+                )
+                continue
+            record = self._make(fields, columns, row.line, result)
+            if record is not None:
+                yield record
+        self._tick.finish()
 
 
 def parse_csv_export(
@@ -433,51 +601,9 @@ def parse_csv_export(
     max_row_lines: int,
     no_header_message: str,
 ) -> ParseResult:
-    """The CSV exports' shared reading: everything before the header line is skipped (LinkedIn's
-    preamble), then each row is fitted to the header's width and turned into a record; a row that
-    cannot be is reported with its line and skipped while the rest import."""
-    result = ParseResult([], [])
-    tick = ProgressTicker(progress, len(data))
-    buf = to_utf8(data)
-    raw = split_lines(buf)
-    texts, bad = decode_lines(raw)
-    offsets = line_offsets(raw)
-    if len(buf) != len(data) and buf:
-        scale = len(data) / len(buf)
-        offsets = [int(o * scale) for o in offsets]
-
-    columns = None
-    width: int | None = None
-    searched = 0
-    for row in iter_csv_rows(texts, bad, lambda: width, max_row_lines, tick, offsets):
-        if columns is None:
-            searched += 1
-            if searched > HEADER_SEARCH_ROWS:
-                break  # a preamble is a few lines: a file without a header near the top has none
-            if row.fields is not None and not row.bad_line:
-                found = find_header(row.fields)
-                if found is not None:
-                    columns, width = found, len(row.fields)
-            continue
-        if row.fields is None:
-            result.add_issue(row.line, f"{row.problem}; row skipped")
-            continue
-        if row.bad_line:
-            result.add_issue(row.bad_line, "text is not valid UTF-8; row skipped")
-            continue
-        fields = fit_width(row.fields, width)
-        if fields is None:
-            result.add_issue(
-                row.line,
-                f"expected {width} fields, found {len(row.fields)}"
-                + (" (an unquoted comma?)" if len(row.fields) > width else "") + "; row skipped",
-            )
-            continue
-        record = make_record(fields, columns, row.line, result)
-        if record is not None:
-            result.records.append(record)
-
-    if columns is None:
-        result.not_this_format(no_header_message)
-    tick.finish()
-    return result
+    """A whole CSV export's records at once (CsvExport, on bytes in memory)."""
+    export = CsvExport(io.BytesIO(data), progress, find_header, make_record, max_row_lines, no_header_message,
+                       size=len(data))
+    records = list(export)
+    export.result.records = records
+    return export.result

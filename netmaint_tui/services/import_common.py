@@ -62,6 +62,15 @@ class ImportReport(Counts):
     # Rows the file itself marks as not people (LinkedIn's removed members): not errors.
     left_out: dict[str, int] = field(default_factory=dict)
     backup: Any = None  # the automatic copy made before writing (a Path), if any
+    # Given, each record's Change goes to it as it is found instead of into `changes`: a large
+    # file's dry run prints its lines as it goes and holds none of them.
+    on_change: Callable[[Change], None] | None = field(default=None, repr=False)
+
+    def change(self, change: Change) -> None:
+        if self.on_change is not None:
+            self.on_change(change)
+        else:
+            self.changes.append(change)
 
     def issue(self, line: int, message: str) -> None:
         self.issues.append(ImportIssue(line, message))
@@ -69,7 +78,7 @@ class ImportReport(Counts):
     def skip(self, line: int, name: str, message: str) -> None:
         self.skipped += 1
         self.issue(line, message)
-        self.changes.append(Change("skip", line, name, message=message))
+        self.change(Change("skip", line, name, message=message))
 
 
 class Ticker:

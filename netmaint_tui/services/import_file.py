@@ -15,7 +15,7 @@ from netmaint_tui.io.formats import (
 from netmaint_tui.io.records import ParseResult
 from netmaint_tui.rules.vocabulary import byte_size
 from netmaint_tui.services.common import Context, InputError
-from netmaint_tui.services.import_common import ImportReport
+from netmaint_tui.services.import_common import Change, ImportReport
 from netmaint_tui.services.import_document import import_document
 from netmaint_tui.services.importing import import_records
 from netmaint_tui.store.backup import auto_backup
@@ -115,20 +115,73 @@ def import_file(
         # Not this kind of file at all (random bytes, another format): one clear line,
         # no backup made and no import of nothing reported.
         raise NotThisFormat(1, content.wrong_format)
-    made = None
-    if backup and not dry_run and not getattr(database.obj, "readonly", False) and _has_data():
-        made = auto_backup(getattr(database.obj, "path"), reason="before-import")
+    made = _backup_before(backup, dry_run)
     report = _IMPORTERS[chosen.kind](ctx, fmt, content, dry_run=dry_run, progress=phase("saving"))
     report.backup = made
     return report
 
 
-def _import_contacts(ctx: Context, fmt: str, parsed: ParseResult, *, dry_run: bool, progress) -> ImportReport:
-    report = import_records(ctx, parsed.records, source=fmt, dry_run=dry_run, progress=progress)
+def import_path(
+    ctx: Context,
+    fmt: str,
+    path,
+    *,
+    dry_run: bool = False,
+    progress: PhasedProgress | None = None,
+    backup: bool = True,
+    on_change: Callable[[Change], None] | None = None,
+) -> ImportReport:
+    """import_file for a file (a path, or read_import_file's source), reading a contacts CSV as a
+    stream (io.formats' `record_stream`): a file of millions of rows is matched and written as it
+    is read, in one transaction, and held neither whole nor as records. `progress` then has the
+    one phase "importing" (bytes). `on_change` is given each record's Change as it is found, and
+    the report keeps none (ImportReport.on_change). Other formats are read as import_file does.
+    """
+    if fmt not in {f.name for f in IMPORTS}:
+        raise InputError(f"unknown import format {fmt!r}; use one of: {', '.join(f.name for f in IMPORTS)}")
+    chosen = file_format(fmt)
+    source = path if isinstance(path, ImportSource) else read_import_file(path)
+    if not chosen.record_stream:
+        report = import_file(ctx, fmt, source, dry_run=dry_run, progress=progress, backup=backup)
+        for change in report.changes if on_change is not None else ():
+            on_change(change)
+        return report
+    check_format(fmt, source.head)
+    with source.open() as handle:
+        step = None if progress is None else (lambda done, total: progress("importing", done, total))
+        export = chosen.read_stream(handle, progress=step)
+        if not export.find_header():
+            raise NotThisFormat(1, export.result.wrong_format)
+
+        def again():
+            # A second, quiet reading of the same file, for what must be known of it all first.
+            with source.open() as fresh:
+                yield from chosen.read_stream(fresh)
+
+        made = _backup_before(backup, dry_run)
+        report = import_records(ctx, export, source=fmt, dry_run=dry_run, again=again, on_change=on_change)
+    report.backup = made
+    return _with_reading(report, export.result)
+
+
+def _backup_before(backup: bool, dry_run: bool):
+    if backup and not dry_run and not getattr(database.obj, "readonly", False) and _has_data():
+        return auto_backup(getattr(database.obj, "path"), reason="before-import")
+    return None
+
+
+def _with_reading(report: ImportReport, parsed: ParseResult) -> ImportReport:
+    """The reader's findings added to the import's: its issues in file order with the import's,
+    the rows it left out counted as skipped or, when the file marks them so, as left out."""
     report.skipped += sum(1 for i in parsed.issues if _is_skip(i.message))
     report.issues = sorted(list(parsed.issues) + report.issues, key=lambda i: i.line)
     report.left_out = dict(parsed.skipped_reasons)
     return report
+
+
+def _import_contacts(ctx: Context, fmt: str, parsed: ParseResult, *, dry_run: bool, progress) -> ImportReport:
+    report = import_records(ctx, parsed.records, source=fmt, dry_run=dry_run, progress=progress)
+    return _with_reading(report, parsed)
 
 
 def _import_document(ctx: Context, fmt: str, doc: dict, *, dry_run: bool, progress) -> ImportReport:

@@ -24,7 +24,7 @@ into dicts, and rows go in through one prepared statement each.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from netmaint_tui.io.formats import file_format
 from netmaint_tui.io.records import ImportRecord
@@ -45,6 +45,7 @@ from netmaint_tui.services.import_common import (
 )
 from netmaint_tui.store.models import database
 from netmaint_tui.store.rows import CONTACT_COLUMNS, INSERT_CONTACT, column_value, from_row, to_row
+from netmaint_tui.store.spill import SpilledRows
 
 DEFAULT_IMPORT_TIER = "C"  # a bulk import is mostly weak ties: they must not bury hand-picked contacts
 
@@ -75,8 +76,13 @@ class ContactIndex:
     """Every contact's current values, and the maps records are matched through.
 
     Read once per import (two queries), then kept up to date as records are added or merged,
-    so a file that names the same person twice adds them once.
+    so a file that names the same person twice adds them once. Past IN_MEMORY added contacts,
+    the rest of them and every key given from then on go to a temporary file (store.spill): a
+    file of millions of rows is matched in bounded memory, and each key's contacts keep the
+    order they were found in.
     """
+
+    IN_MEMORY = 50_000
 
     def __init__(self) -> None:
         self.rows: dict[int, dict] = {}
@@ -88,8 +94,14 @@ class ContactIndex:
         # file's rows without URL or email carry more than once (see find).
         self.linkedin_by_name: dict[str, list[int]] = {}
         self.names_repeated: set[str] = set()
+        # Given, names_repeated is found by it the first time it is needed (a stream's second reading).
+        self.names_repeated_later: Callable[[], set[str]] | None = None
         self.url_of: dict[int, str] = {}
         self.tag_ids: dict[str, int] = {}
+        self._maps = {"s": self.by_source, "e": self.by_email, "u": self.by_url, "n": self.by_name}
+        self.added = 0
+        self.spill: SpilledRows | None = None
+        self._found_urls: dict[int, str] = {}
 
     @classmethod
     def load(cls) -> "ContactIndex":
@@ -111,7 +123,7 @@ class ContactIndex:
             if cid in index.rows:
                 index.rows[cid]["dates"] = dates
         for cid, row in index.rows.items():
-            index._index(cid, row)
+            index._index(cid, row, _url_key(row.get("linkedin_url") or ""))
             if row.get("source") == "linkedin":
                 index.linkedin_by_name.setdefault(_name_key(row["name"], ""), []).append(cid)
         # The source ids of contacts merged into another one: that one is who they are now.
@@ -122,58 +134,96 @@ class ContactIndex:
                 index.by_source.setdefault((source or "", source_id), []).append(cid)
         return index
 
-    def _index(self, cid: int, row: dict) -> None:
-        def put(mapping, key):
+    def _index(self, cid: int, row: dict, url: str) -> None:
+        keys = []
+        if row.get("source_id"):
+            keys.append(("s", (row.get("source") or "", row["source_id"])))
+        keys += [("e", _email_key(email)) for email in row.get("emails") or ()]
+        keys += [("u", url), ("n", _name_key(row["name"], row.get("company") or ""))]
+        if cid in self.rows:
+            self.url_of[cid] = url
+        if self.spill is not None:
+            self.spill.add_keys(cid, [_spilled_key(kind, key) for kind, key in keys if key])
+            return
+        for kind, key in keys:
             if key:
-                ids = mapping.setdefault(key, [])
+                ids = self._maps[kind].setdefault(key, [])
                 if cid not in ids:
                     ids.append(cid)
 
-        if row.get("source_id"):
-            put(self.by_source, (row.get("source") or "", row["source_id"]))
-        for email in row.get("emails") or ():
-            put(self.by_email, _email_key(email))
-        url = _url_key(row.get("linkedin_url") or "")
-        self.url_of[cid] = url
-        put(self.by_url, url)
-        put(self.by_name, _name_key(row["name"], row.get("company") or ""))
+    def _ids(self, kind: str, key, url: str = "") -> list[int] | None:
+        """The contacts found by `key`; given `url`, those kept in the temporary file are only
+        the ones `find` may take for a record with that LinkedIn URL (no other URL)."""
+        ids = self._maps[kind].get(key)
+        if self.spill is None or not key:
+            return ids
+        found = self.spill.ids(_spilled_key(kind, key), url)
+        if not found:
+            return ids
+        # Their URLs come with them: a common name and company can have many candidates.
+        self._found_urls.update((cid, url) for cid, url in found if url is not None)
+        return (ids or []) + [cid for cid, _ in found]
+
+    def _names_repeated(self) -> set[str]:
+        if self.names_repeated_later is not None:
+            self.names_repeated |= self.names_repeated_later()
+            self.names_repeated_later = None
+        return self.names_repeated
+
+    def get(self, cid: int) -> dict:
+        return self.rows[cid] if cid in self.rows else self.spill.get(cid)
+
+    def _url_of(self, cid: int) -> str | None:
+        if cid in self.url_of or self.spill is None:
+            return self.url_of.get(cid)
+        return self._found_urls[cid] if cid in self._found_urls else self.spill.url(cid)
 
     def add(self, cid: int, row: dict) -> None:
-        self.rows[cid] = row
-        self._index(cid, row)
+        if self.spill is None and self.added >= self.IN_MEMORY:
+            self.spill = SpilledRows()
+        self.added += 1
+        self._keep(cid, row)
 
     def replace(self, cid: int, row: dict) -> None:
         # Old keys stay in the maps on purpose: last month's company still finds the person.
-        self.rows[cid] = row
-        self._index(cid, row)
+        self._keep(cid, row)
+
+    def _keep(self, cid: int, row: dict) -> None:
+        url = _url_key(row.get("linkedin_url") or "")
+        if self.spill is None or cid in self.rows:
+            self.rows[cid] = row
+        else:
+            self.spill.put(cid, row, url)
+        self._index(cid, row, url)
 
     def find(self, item: dict, claimed: set[int] | None = None) -> tuple[int | None, str]:
         """(contact id, how it matched) or (None, '')."""
         url = _url_key(item.get("linkedin_url") or "")
+        self._found_urls.clear()
 
         def pick(ids: list[int] | None, strong: bool) -> int | None:
             for cid in ids or ():
                 if claimed is not None and cid in claimed:
                     continue
-                other = self.url_of.get(cid)
+                other = self._url_of(cid)
                 if not strong and url and other and url != other:
                     continue  # two LinkedIn profiles: two people
                 return cid
             return None
 
         if item.get("source_id"):
-            cid = pick(self.by_source.get((item.get("source") or "", item["source_id"])), True)
+            cid = pick(self._ids("s", (item.get("source") or "", item["source_id"])), True)
             if cid is not None:
                 return cid, "source id"
         for email in item.get("emails") or ():
-            cid = pick(self.by_email.get(_email_key(email)), False)
+            cid = pick(self._ids("e", _email_key(email), url), False)
             if cid is not None:
                 return cid, "email"
         if url:
-            cid = pick(self.by_url.get(url), True)
+            cid = pick(self._ids("u", url), True)
             if cid is not None:
                 return cid, "LinkedIn URL"
-        cid = pick(self.by_name.get(_name_key(item["name"], item.get("company") or "")), False)
+        cid = pick(self._ids("n", _name_key(item["name"], item.get("company") or ""), url), False)
         if cid is not None:
             return cid, "name and company"
         if _name_only(item):
@@ -182,9 +232,13 @@ class ContactIndex:
             # one LinkedIn contact had it before this import and the file names it once.
             key = _name_key(item["name"], "")
             ids = self.linkedin_by_name.get(key, [])
-            if len(ids) == 1 and key not in self.names_repeated and (claimed is None or ids[0] not in claimed):
+            if len(ids) == 1 and key not in self._names_repeated() and (claimed is None or ids[0] not in claimed):
                 return ids[0], "name (the one LinkedIn contact of that name)"
         return None, ""
+
+
+def _spilled_key(kind: str, key) -> str:
+    return kind + "\x1f" + ("\x1f".join(key) if isinstance(key, tuple) else key)
 
 
 def _another_name(record: str, stored: str) -> bool:
@@ -416,7 +470,7 @@ def _new_contact(item: dict, source: str, tier: str, now: str) -> dict:
 
 def upsert_contacts(
     ctx: Context,
-    items: list[tuple[int, dict]],
+    items: Iterable[tuple[int, dict]],
     *,
     source: str,
     tier: str,
@@ -427,15 +481,24 @@ def upsert_contacts(
     claim: bool = False,
     keep_ids: bool = False,
     typed: bool = False,
+    repeated_names: Callable[[], set[str]] | None = None,
+    placing: bool = True,
 ) -> dict[int, int]:
-    """Match and write each item; returns item position -> contact id (for a netmaint export)."""
+    """Match and write each item; returns item position -> contact id (for a netmaint export),
+    unless not `placing`.
+
+    `items` is read once when `repeated_names()` (see ContactIndex.find) is given, so it may be
+    a stream; without it, it is a list, read first to find them."""
     index = writer.index
     now = now_stored(ctx)
-    seen: set[str] = set()
-    for _, raw in items:
-        if _name_only({"source": source, **raw}):
-            key = _name_key(str(raw.get("name") or ""), "")
-            (index.names_repeated if key in seen else seen).add(key)
+    if repeated_names is None:
+        seen: set[str] = set()
+        for _, raw in items:
+            if _name_only({"source": source, **raw}):
+                key = _name_key(str(raw.get("name") or ""), "")
+                (index.names_repeated if key in seen else seen).add(key)
+    else:
+        index.names_repeated_later = repeated_names
     claimed: set[int] | None = set() if claim else None
     placed: dict[int, int] = {}
     for done, (position, raw) in enumerate(items, 1):
@@ -455,15 +518,15 @@ def upsert_contacts(
             cid = writer.insert_contact(values, wanted_id)
             index.add(cid, dict(values))
             report.added += 1
-            report.changes.append(Change("add", line, item["name"]))
+            report.change(Change("add", line, item["name"]))
         else:
-            existing = index.rows[cid]
+            existing = index.get(cid)
             changes = merge(existing, item, source)
             # Whom the record was taken for, and why: an email shared by two people would
             # otherwise merge one into the other without a word.
             change = Change("update" if changes else "same", line, item["name"], changes, matched=existing["name"],
                             how=how, other_name=_another_name(item["name"], existing["name"]))
-            report.changes.append(change)
+            report.change(change)
             if change.other_name:
                 verb = "would be merged into" if writer.dry_run else "merged into"
                 report.issue(line, f"{change.match_words()}; {verb} it")
@@ -478,41 +541,74 @@ def upsert_contacts(
                 report.unchanged += 1
         if claimed is not None:
             claimed.add(cid)
-        placed[position] = cid
+        if placing:
+            placed[position] = cid
         tick(done)
     if not writer.dry_run:
         writer.flush()
     return placed
 
 
+def _repeated_names(records: Iterable[ImportRecord], source: str, known: dict[str, list[int]]) -> set[str]:
+    """The names that rows with neither URL nor email carry more than once (ContactIndex.find),
+    of those that `known` (the LinkedIn contacts by name) holds: no others are ever asked about."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for r in records:
+        if (r.source or source) == "linkedin" and not r.linkedin_url and not r.emails:
+            key = _name_key(r.name, "")
+            if key in known:
+                (repeated if key in seen else seen).add(key)
+    return repeated
+
+
 def import_records(
     ctx: Context,
-    records: list[ImportRecord],
+    records: Iterable[ImportRecord],
     *,
     source: str,
     dry_run: bool = False,
     progress: Progress | None = None,
     tier: str = DEFAULT_IMPORT_TIER,
+    again: Callable[[], Iterable[ImportRecord]] | None = None,
+    on_change: Callable[[Change], None] | None = None,
 ) -> ImportReport:
     """Add or merge parsed records (LinkedIn, vCard, Google), all in one transaction.
 
     `progress(done, total)` is called about a hundred times; the app's import screen uses it.
     With dry_run nothing is written and the report says what would have happened.
+    `records` may be a stream, read once as the records are matched and written (in batches,
+    Writer.BATCH): then the caller reports progress, and `again()` gives the records afresh for
+    the one case that must see the whole file first (earlier LinkedIn contacts matched by name
+    alone). `on_change` is given each record's Change as it is found (ImportReport.on_change).
     """
-    report = ImportReport(dry_run=dry_run)
-    tick = Ticker(progress, len(records))
+    report = ImportReport(dry_run=dry_run, on_change=on_change)
+    if not isinstance(records, Sequence) and again is None:
+        records = list(records)
+    sized = isinstance(records, Sequence)
+    tick = Ticker(progress if sized else None, len(records) if sized else 0)
+    line_of_current = [0]
+
+    def items() -> Iterator[tuple[int, dict]]:
+        for position, record in enumerate(records):
+            line_of_current[0] = record.line
+            yield position, _from_record(record, source)
 
     def where_of(position: int):
-        line = records[position].line
+        line = line_of_current[0]
         return lambda message: (line, message)
 
     def work() -> None:
         writer = Writer(ContactIndex.load(), dry_run)
-        items = [(i, _from_record(r, source)) for i, r in enumerate(records)]
-        upsert_contacts(ctx, items, source=source, tier=tier, writer=writer, report=report,
-                         where_of=where_of, tick=tick)
+
+        def repeated() -> set[str]:
+            # Only once a row without URL or email has the name of one earlier LinkedIn contact.
+            return _repeated_names(records if sized else again(), source, writer.index.linkedin_by_name)
+
+        upsert_contacts(ctx, items(), source=source, tier=tier, writer=writer, report=report,
+                        where_of=where_of, tick=tick, repeated_names=repeated, placing=False)
 
     run_import(work, dry_run)
-    if progress is not None and not records:
+    if progress is not None and sized and not records:
         progress(0, 0)
     return report
