@@ -41,6 +41,34 @@ def insert_row(writer: Writer, table: str, values: dict, wanted_id: Any, keep_id
     return writer.cursor.lastrowid
 
 
+class Uids:
+    """The sync identity (`uid`) each new row of `table` brings from the file: kept when no row of
+    the table has it already, so a restored database is the same items in a synced folder; else
+    (or for an older export without uids) None, and the table's trigger gives the row a new one."""
+
+    LONGEST = 1000
+
+    def __init__(self, report: ImportReport, section: str, table: str):
+        self.report, self.section, self.table = report, section, table
+        self.given: set[str] = set()  # this import's, some of them still to be written
+        self.stored = not table_empty(table)
+
+    def take(self, raw: Any, position: int) -> str | None:
+        value = raw.get("uid") if isinstance(raw, dict) else None
+        if value is None:
+            return None
+        if (not isinstance(value, str) or not value or value != value.strip() or len(value) > self.LONGEST
+                or schema.text_problem(value) or any(ord(c) < 32 or ord(c) == 127 for c in value)):
+            self.report.issue(0, f"{self.section}[{position}].uid: expected the item's UID (one line of text); "
+                                 "imported with a new one")
+            return None
+        if value in self.given or (self.stored and database.execute_sql(
+                f'SELECT 1 FROM "{self.table}" WHERE uid = ?', (value,)).fetchone()):
+            return None
+        self.given.add(value)
+        return value
+
+
 def missing_refs(report: ImportReport, where: str, ids: list[int], what: str = "a contact") -> None:
     """Ids an item names that the file does not hold (or that were left out): said, not dropped silently."""
     if ids:
