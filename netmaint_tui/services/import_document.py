@@ -159,7 +159,7 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
     moment = dt.datetime.fromtimestamp(ctx.now().timestamp(), dt.timezone.utc)  # plain: cheap to compare
     # Into an empty table each touch keeps its id, so rows and links go in a few thousand at a
     # time (the links after their touches: their triggers read the touch).
-    batch = Batch(writer) if keep_ids and not writer.dry_run else None
+    batch = Batch(writer, uids) if keep_ids and not writer.dry_run else None
     for position, raw in enumerate(touches):
         done += 1
         tick(done)
@@ -213,6 +213,7 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
                                                "kind": kind, "minutes": minutes, "note": note, "created_at": created,
                                                "source": source, "source_id": source_id}, raw.get("id"), keep_ids)
             if not writer.dry_run:
+                uids.written()
                 writer.cursor.executemany(
                     "INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", [(tid, c) for c in members]
                 )
@@ -238,8 +239,8 @@ class Batch:
 
     SIZE = 5000
 
-    def __init__(self, writer):
-        self.writer = writer
+    def __init__(self, writer, uids: Uids):
+        self.writer, self.uids = writer, uids
         self.rows: list[tuple] = []
         self.links: list[tuple[int, int]] = []
 
@@ -258,6 +259,7 @@ class Batch:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows)
         cursor.executemany("INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", self.links)
         self.rows, self.links = [], []
+        self.uids.written()
 
 
 _FOLLOW_UP_COLUMNS = ("what", "due", "status", "suggested_by_id", "about_id", "about_text", "touch_id",

@@ -173,6 +173,25 @@ def test_a_uid_already_used_in_the_database_or_missing_or_wrong_gives_the_item_a
     assert database.execute_sql("SELECT COUNT(*) FROM pause WHERE uid IS NULL OR uid = ' padded '").fetchone() == (0,)
 
 
+@pytest.mark.parametrize("batch", [1, 5000])
+def test_a_uid_that_appears_twice_in_the_file_is_kept_by_the_first_item_only(network, tmp_path, ctx, monkeypatch,
+                                                                            batch):
+    """Whether the first is written yet (a batch of 1) or still waits in its batch."""
+    from netmaint_tui.services import import_document as importer
+
+    monkeypatch.setattr(importer.Batch, "SIZE", batch)
+    doc = json.loads(dumps_json(snapshot()))
+    for section in ("contacts", "touches", "follow_ups", "goals"):
+        doc[section][1]["uid"] = doc[section][0]["uid"]
+    switch_to(tmp_path / "restored.db")
+    report = import_document(ctx, doc)
+    assert report.skipped == 0 and not report.issues
+    after = uids_by_section()
+    for section in ("contacts", "touches", "follow_ups", "goals"):
+        assert after[section][0] == doc[section][0]["uid"] and after[section][1] not in (None, after[section][0])
+        assert after[section][2:] == [item["uid"] for item in doc[section][2:]]
+
+
 def test_an_export_without_uids_restores_with_new_ones(network, tmp_path, ctx):
     doc = json.loads(dumps_json(snapshot()))
     before = uids_by_section()
