@@ -2,7 +2,9 @@
 
 The document's shape is public (PRODUCT.md, "Stable JSON"): keys may be added, never renamed.
 Times are UTC ISO 8601 with a `Z`; dates are `YYYY-MM-DD`; ids are the database's own, so
-touches and follow-ups name their contacts by `id`, and a restore keeps them.
+touches and follow-ups name their contacts by `id`, and a restore keeps them. A contact, touch,
+follow-up, goal and pause also has its `uid`: who it is in a synced folder (its card's, task's or
+journal entry's UID), so a restored database syncs with the same folders without adding it twice.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ def iter_contacts() -> Iterator[dict]:
         values["dates"] = dates.get(r["id"], [])
         yield {
             "id": r["id"],
+            "uid": r["uid"],
             **{f.key: values[f.key] for f in CONTACT_FIELDS},
             "created_at": utc_text(r["created_at"]),
             "updated_at": utc_text(r["updated_at"]),
@@ -94,8 +97,8 @@ def iter_touches() -> Iterator[dict]:
     # 300,000 touches' members is held.
     links = database.execute_sql("SELECT touch_id, contact_id FROM touch_contact ORDER BY touch_id, contact_id")
     link = next(links, None)
-    for tid, at, channel, kind, minutes, note, created_at, source, source_id in database.execute_sql(
-        "SELECT id, at, channel, kind, minutes, note, created_at, source, source_id FROM touch ORDER BY id"
+    for tid, uid, at, channel, kind, minutes, note, created_at, source, source_id in database.execute_sql(
+        "SELECT id, uid, at, channel, kind, minutes, note, created_at, source, source_id FROM touch ORDER BY id"
     ):
         members = []
         while link is not None and link[0] <= tid:
@@ -104,6 +107,7 @@ def iter_touches() -> Iterator[dict]:
             link = next(links, None)
         yield {
             "id": tid,
+            "uid": uid,
             "at": utc_text(at),
             "channel": channel,
             "kind": kind,
@@ -120,6 +124,7 @@ def iter_follow_ups() -> Iterator[dict]:
     for r in _iter_rows("SELECT * FROM follow_up ORDER BY id"):
         yield {
             "id": r["id"],
+            "uid": r["uid"],
             "what": r["what"],
             "due": utc_text(r["due"]),
             "status": r["status"],
@@ -134,13 +139,13 @@ def iter_follow_ups() -> Iterator[dict]:
 
 def iter_goals() -> Iterator[dict]:
     for r in _iter_rows("SELECT * FROM goal ORDER BY id"):
-        yield {"id": r["id"], "from_date": day_text(r["from_date"]), "touches": r["touches"],
+        yield {"id": r["id"], "uid": r["uid"], "from_date": day_text(r["from_date"]), "touches": r["touches"],
                "minutes": r["minutes"], "created_at": utc_text(r["created_at"])}
 
 
 def iter_pauses() -> Iterator[dict]:
     for r in _iter_rows("SELECT * FROM pause ORDER BY id"):
-        yield {"id": r["id"], "start": day_text(r["start"]), "end": day_text(r["end"]), "reason": r["reason"],
+        yield {"id": r["id"], "uid": r["uid"], "start": day_text(r["start"]), "end": day_text(r["end"]), "reason": r["reason"],
                "created_at": utc_text(r["created_at"])}
 
 

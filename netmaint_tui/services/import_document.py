@@ -2,9 +2,11 @@
 then its touches, follow-ups, goals and pauses, what captures keep (services.import_captured),
 and what merges and syncs keep (services.import_kept), all in one transaction.
 
-Into an empty database it is an exact restore, ids included. Each item is read with the types
-the export writes: a value of another type, or one `log`, `follow-up` or `goal` would refuse, leaves
-that item out with its place in the file (`touches[3].at: ...; skipped`) while the rest import.
+Into an empty database it is an exact restore, ids and uids included (an item's uid, who it is in
+a synced folder, is kept wherever no row has it yet: services.document_items.Uids). Each item is
+read with the types the export writes: a value of another type, or one `log`, `follow-up` or `goal`
+would refuse, leaves that item out with its place in the file (`touches[3].at: ...; skipped`) while
+the rest import.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from netmaint_tui.services.common import Context
 from netmaint_tui.services.document_items import (
     Bad,
     Item,
+    Uids,
     checked,
     claim,
     insert_row,
@@ -103,6 +106,7 @@ def import_document(
             placed = upsert_contacts(
                 ctx, items, source="json", tier="B", writer=writer, report=report,
                 where_of=where_of_section("contacts"), tick=tick, claim=True, keep_ids=keep["contact"], typed=True,
+                uid_of=Uids(report, "contacts", "contact").take,
             )
         contact_ids: dict[int, int] = {}
         by_position = dict(items)
@@ -150,11 +154,12 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
         ids = frozenset(int(x) for x in (members or "").split(",") if x)
         existing.setdefault((as_stored(at), ids, channel), []).append((tid, kind, minutes, note, source))
     touch_ids: dict[int, int] = {}
+    uids = Uids(report, "touches", "touch")
     now = now_stored(ctx)
     moment = dt.datetime.fromtimestamp(ctx.now().timestamp(), dt.timezone.utc)  # plain: cheap to compare
     # Into an empty table each touch keeps its id, so rows and links go in a few thousand at a
     # time (the links after their touches: their triggers read the touch).
-    batch = Batch(writer) if keep_ids and not writer.dry_run else None
+    batch = Batch(writer, uids) if keep_ids and not writer.dry_run else None
     for position, raw in enumerate(touches):
         done += 1
         tick(done)
@@ -198,15 +203,17 @@ def _import_touches(ctx, touches, contact_ids, writer, report, keep_ids, tick, d
                 counts.unchanged += 1
         elif batch is not None and _usable_id(raw.get("id")):  # ids are unique (checked as read)
             tid = raw["id"]
-            batch.add(tid, (tid, at, channel, kind, minutes, note, created, source, source_id), members)
+            batch.add(tid, (tid, uids.take(raw, position), at, channel, kind, minutes, note, created, source,
+                            source_id), members)
             counts.added += 1
         else:
             if batch is not None:
                 batch.flush()
-            tid = insert_row(writer, "touch", {"at": at, "channel": channel, "kind": kind, "minutes": minutes,
-                                               "note": note, "created_at": created, "source": source,
-                                               "source_id": source_id}, raw.get("id"), keep_ids)
+            tid = insert_row(writer, "touch", {"uid": uids.take(raw, position), "at": at, "channel": channel,
+                                               "kind": kind, "minutes": minutes, "note": note, "created_at": created,
+                                               "source": source, "source_id": source_id}, raw.get("id"), keep_ids)
             if not writer.dry_run:
+                uids.written()
                 writer.cursor.executemany(
                     "INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", [(tid, c) for c in members]
                 )
@@ -232,8 +239,8 @@ class Batch:
 
     SIZE = 5000
 
-    def __init__(self, writer):
-        self.writer = writer
+    def __init__(self, writer, uids: Uids):
+        self.writer, self.uids = writer, uids
         self.rows: list[tuple] = []
         self.links: list[tuple[int, int]] = []
 
@@ -248,10 +255,11 @@ class Batch:
             return
         cursor = self.writer.cursor
         cursor.executemany(
-            "INSERT INTO touch (id, at, channel, kind, minutes, note, created_at, source, source_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows)
+            "INSERT INTO touch (id, uid, at, channel, kind, minutes, note, created_at, source, source_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows)
         cursor.executemany("INSERT INTO touch_contact (touch_id, contact_id) VALUES (?, ?)", self.links)
         self.rows, self.links = [], []
+        self.uids.written()
 
 
 _FOLLOW_UP_COLUMNS = ("what", "due", "status", "suggested_by_id", "about_id", "about_text", "touch_id",
@@ -268,6 +276,7 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
         row = dict(zip(names, values))
         row["due"], row["closed_at"] = as_stored(row["due"]), as_stored(row["closed_at"])
         existing.setdefault((row["what"], row["due"], row["suggested_by_id"]), []).append(row)
+    uids = Uids(report, "follow_ups", "follow_up")
     now = now_stored(ctx)
     for position, raw in enumerate(follow_ups):
         done += 1
@@ -296,7 +305,7 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
         row = claim(existing.get((what, due, values["suggested_by_id"]), []),
                     lambda row: all(row[k] == values[k] for k in ("status", "about_id", "about_text", "closed_at")))
         if row is None:
-            fid = insert_row(writer, "follow_up", values, raw.get("id"), keep_ids)
+            fid = insert_row(writer, "follow_up", {**values, "uid": uids.take(raw, position)}, raw.get("id"), keep_ids)
             if isinstance(raw.get("id"), int):
                 follow_up_ids[raw["id"]] = fid
             counts.added += 1
@@ -321,6 +330,7 @@ def _import_follow_ups(ctx, follow_ups, contact_ids, writer, report, keep_ids, t
 def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["goals"]
     existing = {(str(d), t, m) for d, t, m in database.execute_sql("SELECT from_date, touches, minutes FROM goal").fetchall()}
+    uids = Uids(report, "goals", "goal")
     now = now_stored(ctx)
     for position, raw in enumerate(goals):
         done += 1
@@ -340,7 +350,7 @@ def _import_goals(ctx, goals, writer, report, keep_ids, tick, done) -> int:
             counts.unchanged += 1
             continue
         insert_row(writer, "goal", {"from_date": start, "touches": touches, "minutes": minutes,
-                                    "created_at": created}, raw.get("id"), keep_ids)
+                                    "created_at": created, "uid": uids.take(raw, position)}, raw.get("id"), keep_ids)
         existing.add(key)
         counts.added += 1
     return done
@@ -350,6 +360,7 @@ def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
     counts = report.others["pauses"]
     existing = {(str(s), str(e)): (pid, reason) for pid, s, e, reason in
                 database.execute_sql("SELECT id, start, \"end\", reason FROM pause").fetchall()}
+    uids = Uids(report, "pauses", "pause")
     now = now_stored(ctx)
     for position, raw in enumerate(pauses):
         done += 1
@@ -366,8 +377,8 @@ def _import_pauses(ctx, pauses, writer, report, keep_ids, tick, done) -> int:
             continue
         found = existing.get((start, end))
         if found is None:
-            pid = insert_row(writer, "pause", {"start": start, "end": end, "reason": reason, "created_at": created},
-                             raw.get("id"), keep_ids)
+            pid = insert_row(writer, "pause", {"start": start, "end": end, "reason": reason, "created_at": created,
+                                               "uid": uids.take(raw, position)}, raw.get("id"), keep_ids)
             existing[(start, end)] = (pid, reason)
             counts.added += 1
         elif reason and reason != found[1]:

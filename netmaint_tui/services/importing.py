@@ -483,12 +483,14 @@ def upsert_contacts(
     typed: bool = False,
     repeated_names: Callable[[], set[str]] | None = None,
     placing: bool = True,
+    uid_of: Callable[[dict, int], str | None] | None = None,
 ) -> dict[int, int]:
     """Match and write each item; returns item position -> contact id (for a netmaint export),
     unless not `placing`.
 
     `items` is read once when `repeated_names()` (see ContactIndex.find) is given, so it may be
-    a stream; without it, it is a list, read first to find them."""
+    a stream; without it, it is a list, read first to find them. `uid_of(item, position)` is the
+    sync identity a new contact keeps (None: a new one)."""
     index = writer.index
     now = now_stored(ctx)
     if repeated_names is None:
@@ -515,7 +517,8 @@ def upsert_contacts(
         if cid is None:
             values = _new_contact(item, source, tier, now)
             wanted_id = raw.get("id") if keep_ids and isinstance(raw.get("id"), int) and raw.get("id") > 0 else None
-            cid = writer.insert_contact(values, wanted_id)
+            uid = uid_of(raw, position) if uid_of is not None else None
+            cid = writer.insert_contact({**values, "uid": uid} if uid else values, wanted_id)
             index.add(cid, dict(values))
             report.added += 1
             report.change(Change("add", line, item["name"]))

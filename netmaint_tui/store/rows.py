@@ -20,8 +20,9 @@ _DAYS = tuple(f.key for f in CONTACT_FIELDS if f.kind == "day")
 # (source, source_id) stays NULL for one typed in.
 _EMPTY_TEXT = tuple(f.key for f in CONTACT_FIELDS if f.kind in ("line", "text") and f.key in EDITABLE)
 
+# And last the contact's uid: None lets the table's trigger give it a new one.
 INSERT_CONTACT = (
-    f"INSERT INTO contact (id, {', '.join(CONTACT_COLUMNS)}) VALUES ({', '.join('?' * (len(CONTACT_COLUMNS) + 1))})"
+    f"INSERT INTO contact (id, {', '.join(CONTACT_COLUMNS)}, uid) VALUES ({', '.join('?' * (len(CONTACT_COLUMNS) + 2))})"
 )
 
 
@@ -38,6 +39,7 @@ def to_row(contact_id: int | None, values: dict[str, Any]) -> list:
         elif value is None and column in _EMPTY_TEXT:
             value = ""
         row.append(value)
+    row.append(values.get("uid"))
     return row
 
 

@@ -122,6 +122,91 @@ def test_json_round_trip_into_an_empty_database_is_exact(network, tmp_path, ctx)
     assert doc["contacts"][0]["name"] == "Dana [bold]Haddad[/]"
 
 
+_SYNCED = {"contacts": "contact", "touches": "touch", "follow_ups": "follow_up", "goals": "goal", "pauses": "pause"}
+
+
+def uids_by_section() -> dict[str, list[str]]:
+    from netmaint_tui.store.models import database
+
+    return {section: [u for (u,) in database.execute_sql(f"SELECT uid FROM {table} ORDER BY id")]
+            for section, table in _SYNCED.items()}
+
+
+def test_each_synced_item_is_exported_with_its_uid_and_a_restore_keeps_it(network, tmp_path, ctx):
+    """Who an item is in a synced folder (its card's, task's or journal entry's UID) goes with it:
+    a restore on a new computer syncs with the same folders without adding anything twice."""
+    doc = snapshot()
+    uids = uids_by_section()
+    assert all(len(uids[s]) > 0 for s in _SYNCED)
+    assert {s: [item["uid"] for item in doc[s]] for s in _SYNCED} == uids
+    switch_to(tmp_path / "restored.db")
+    report = import_document(ctx, json.loads(dumps_json(doc)))
+    assert not report.issues and uids_by_section() == uids
+    again = import_document(ctx, json.loads(dumps_json(doc)))
+    assert all((c.added, c.updated, c.skipped) == (0, 0, 0) for c in again.others.values())
+    assert (again.added, again.updated) == (0, 0) and uids_by_section() == uids
+
+
+def test_a_uid_already_used_in_the_database_or_missing_or_wrong_gives_the_item_a_new_one(network, tmp_path, ctx):
+    doc = json.loads(dumps_json(snapshot()))
+    taken = doc["contacts"][0]["uid"]
+    switch_to(tmp_path / "other.db")
+    zoe = add_contact(ctx, "Zoe Zed")
+    from netmaint_tui.store.models import Contact, Goal, Touch, database
+
+    Contact.update(uid=taken).where(Contact.id == zoe).execute()  # a uid that is someone else's here
+    del doc["touches"][0]["uid"]  # an export of an older netmaint
+    doc["goals"][0]["uid"] = 7
+    doc["pauses"][0]["uid"] = " padded "
+    report = import_document(ctx, doc)
+    assert [i.message for i in report.issues] == [
+        "goals[0].uid: expected the item's UID (one line of text); imported with a new one",
+        "pauses[0].uid: expected the item's UID (one line of text); imported with a new one",
+    ] and report.skipped == 0
+    assert Contact.get_by_id(zoe).uid == taken
+    dana = Contact.get(Contact.name == doc["contacts"][0]["name"])
+    assert dana.uid and dana.uid != taken
+    assert Contact.get(Contact.name == doc["contacts"][1]["name"]).uid == doc["contacts"][1]["uid"]
+    assert Touch.get(Touch.at == "2025-03-09 09:00:00").uid not in (None, "")
+    assert Touch.get(Touch.note == doc["touches"][1]["note"]).uid == doc["touches"][1]["uid"]
+    assert all(g.uid for g in Goal.select())
+    assert database.execute_sql("SELECT COUNT(*) FROM pause WHERE uid IS NULL OR uid = ' padded '").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("batch", [1, 5000])
+def test_a_uid_that_appears_twice_in_the_file_is_kept_by_the_first_item_only(network, tmp_path, ctx, monkeypatch,
+                                                                            batch):
+    """Whether the first is written yet (a batch of 1) or still waits in its batch."""
+    from netmaint_tui.services import import_document as importer
+
+    monkeypatch.setattr(importer.Batch, "SIZE", batch)
+    doc = json.loads(dumps_json(snapshot()))
+    for section in ("contacts", "touches", "follow_ups", "goals"):
+        doc[section][1]["uid"] = doc[section][0]["uid"]
+    switch_to(tmp_path / "restored.db")
+    report = import_document(ctx, doc)
+    assert report.skipped == 0 and not report.issues
+    after = uids_by_section()
+    for section in ("contacts", "touches", "follow_ups", "goals"):
+        assert after[section][0] == doc[section][0]["uid"] and after[section][1] not in (None, after[section][0])
+        assert after[section][2:] == [item["uid"] for item in doc[section][2:]]
+
+
+def test_an_export_without_uids_restores_with_new_ones(network, tmp_path, ctx):
+    doc = json.loads(dumps_json(snapshot()))
+    before = uids_by_section()
+    for section in _SYNCED:
+        for item in doc[section]:
+            del item["uid"]
+    switch_to(tmp_path / "restored.db")
+    report = import_document(ctx, doc)
+    assert report.skipped == 0 and not report.issues
+    after = uids_by_section()
+    assert [len(after[s]) for s in _SYNCED] == [len(before[s]) for s in _SYNCED]
+    assert all(u for s in _SYNCED for u in after[s]) and not set(after["touches"]) & set(before["touches"])
+    assert [{k: v for k, v in item.items() if k != "uid"} for item in snapshot()["touches"]] == doc["touches"]
+
+
 def test_importing_the_same_json_again_changes_nothing(network, ctx):
     first = snapshot()
     report = import_document(ctx, json.loads(dumps_json(first)))
@@ -607,7 +692,6 @@ NOT_EXPORTED = {
 }
 # Columns likewise.
 NOT_EXPORTED_COLUMNS = {
-    "uid": "who a row is in a synced folder: sync state (per machine), given afresh by a trigger",
     "notified_due": "the reminder this computer's notification service showed: per machine",
 }
 # Tables whose rows the document names by what they hold, not by their number: a tag by its name

@@ -348,3 +348,38 @@ def test_a_task_in_progress_on_the_phone_keeps_its_state_and_stamp_when_netmaint
     two.sync(ctx)
     text = (two.folders["follow_ups"] / "phone-2.ics").read_bytes()
     assert b"STATUS:COMPLETED" in text and b"PERCENT-COMPLETE:100" in text and b"IN-PROCESS" not in text
+
+
+def synced_rows() -> dict[str, list[tuple]]:
+    """Each synced table's rows by their values and uid (ids aside)."""
+    from netmaint_tui.store.models import database
+
+    return {table: sorted(database.execute_sql(sql).fetchall(), key=repr) for table, sql in (
+        ("contact", "SELECT name, uid FROM contact"),
+        ("touch", "SELECT at, kind, minutes, note, uid FROM touch"),
+        ("follow_up", "SELECT what, due, status, uid FROM follow_up"),
+        ("goal", "SELECT from_date, touches, minutes, uid FROM goal"),
+        ("pause", "SELECT start, \"end\", reason, uid FROM pause"))}
+
+
+def test_a_restore_from_export_json_syncs_with_the_same_folders_without_adding_anything_twice(two, ctx, tmp_path):
+    """Export json, import into an empty database (a new computer), sync with the folders the
+    old one synced with: each item keeps its uid, so each is still one file and one row."""
+    from netmaint_tui.io.json_io import dumps_json, loads_document
+    from netmaint_tui.services.exporting import snapshot
+    from netmaint_tui.services.import_document import import_document
+
+    network(ctx)
+    assert two.sync(ctx).summary() == "synced: contacts 2 out; follow-ups 2 out; journal 10 out"
+    folders_before = {name: {p.name: p.read_bytes() for p in files(folder)} for name, folder in two.folders.items()}
+    rows_before = synced_rows()
+    document = dumps_json(snapshot())
+    two.use("restored")
+    report = import_document(ctx, loads_document(document.encode()))
+    assert report.skipped == 0 and not report.issues
+    assert synced_rows() == rows_before  # every uid kept
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal unchanged"
+    assert {name: {p.name: p.read_bytes() for p in files(folder)} for name, folder in two.folders.items()} \
+        == folders_before
+    assert synced_rows() == rows_before
+    assert two.sync(ctx).summary() == "synced: contacts unchanged; follow-ups unchanged; journal unchanged"
