@@ -1436,3 +1436,51 @@ def test_g_in_a_long_history_lays_out_the_oldest_page_and_newer_pages_come_back_
         assert detail.scroll_y == 0 and detail.cursor is None and "newer touch" not in static_text(app, "#detail-history")
 
     drive(new_app(empty_db), scenario)
+
+
+def test_the_details_follow_the_contact_a_filter_word_lands_on_once_its_notes_are_searched(demo_db):
+    """`/zara` typed in one go: the list's first row changes inside the keystroke and its details
+    wait for a pause; the search of notes returning meanwhile must not leave them on the contact
+    listed before."""
+    async def scenario(app, pilot):
+        before = detail_title(app)
+        for key in keys_as_typed("/zara"):
+            app.post_message(key)
+        await settle(app, pilot)
+        await pilot.pause(0.3)  # past the pause in typing the details wait for
+        await settle(app, pilot)
+        row = contacts(app).selected_row()
+        return before, row.name, detail_title(app)
+
+    before, selected, shown = drive(new_app(demo_db), scenario)
+    assert selected.startswith("Zara") and not before.startswith("Zara")
+    assert shown.startswith(selected)
+
+
+def test_keys_sent_with_enter_or_down_from_the_filter_go_to_the_list(demo_db):
+    """Pasted, or over a slow link, "/haddad", Enter and "jj" arrive together: Enter hands the
+    focus to the list inside its keystroke, so the j's move the cursor, not into the filter."""
+    def sent(*keys):
+        async def scenario(app, pilot):
+            await burst(app, pilot, *keys)
+            await settle(app, pilot)
+            ids = contacts(app).ids
+            chosen = ids.index(contacts(app).selected_id) if contacts(app).selected_id in ids else None
+            return app.screen.filter_text, chosen, isinstance(app.focused, ContactList)
+        return drive(new_app(demo_db), scenario)
+
+    assert sent("slash", *"haddad", "enter", "j", "j") == ("haddad", 2, True)
+    assert sent("slash", *"haddad", "down", "down", "down") == ("haddad", 2, True)
+
+
+def test_enter_and_g_sent_together_open_the_details_at_the_oldest_touch(demo_db):
+    async def scenario(app, pilot):
+        top = contacts(app).selected_id
+        await burst(app, pilot, "enter", "G")
+        await settle(app, pilot)
+        detail = app.screen.query_one(ContactDetail)
+        return top, contacts(app).selected_id, app.focused is detail, detail.selected_touch() is detail._detail.history[-1]
+
+    top, still, focused, oldest = drive(new_app(demo_db), scenario)
+    assert still == top and focused and oldest
+

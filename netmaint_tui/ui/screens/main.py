@@ -96,6 +96,7 @@ class MainScreen(Screen):
         self._generation = 0
         self._defer_detail = False
         self._detail_timer = None
+        self._detail_of: int | None = None  # the contact the detail pane shows (None: nobody yet)
         # Each filter word's matches, kept while the data stays as it is (a reload starts afresh).
         self._finder = Finder()
         # Set by reload, cleared once a ranking worker's count of the week is shown: a re-sort or
@@ -120,8 +121,8 @@ class MainScreen(Screen):
         yield TitleBar()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield FilterField(self._filter_typed, id="filter")
-                contacts = ContactList(self.fetch_rows, self.app.ctx.now, id="contacts")
+                yield FilterField(self._filter_typed, self.filter_done, id="filter")
+                contacts = ContactList(self.fetch_rows, self.app.ctx.now, self.open_detail, id="contacts")
                 contacts.border_title = "Contacts"
                 yield contacts
                 yield Static(id="reason")
@@ -361,8 +362,8 @@ class MainScreen(Screen):
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
-        if self.selected_id != before:
-            self._show_selected()
+        if self.selected_id != before or self._detail_of != self.selected_id:
+            self._show_selected()  # the timer just stopped may have been the one owing the details
         else:
             self._show_reason()
 
@@ -426,6 +427,7 @@ class MainScreen(Screen):
             return  # the pane shows the selected contact once it is mounted
         detail = reading(self.app, lambda: contact_detail(self.app.ctx, contact_id), None) if contact_id is not None else None
         self.query_one("#detail").show(detail, self.app.ctx.now())
+        self._detail_of = contact_id
 
     @on(ContactList.Highlighted)
     def highlighted(self, event: ContactList.Highlighted) -> None:
@@ -471,14 +473,21 @@ class MainScreen(Screen):
         else:
             delete_touch_now(self.app, event.contact_id, event.touch_id)
 
-    @on(ContactList.Opened)
-    async def opened(self, event: ContactList.Opened) -> None:
-        await self._complete_layout()
+    def open_detail(self, contact_id: int) -> None:
+        """Enter in the list: the focus moves to the details inside the keystroke, so keys sent
+        with it (Enter, G) act there; before the pane is mounted, as soon as it is."""
         if self.list_only:
             self.notify(f"The contact's details need a terminal at least {LIST_ONLY} columns wide: "
                         "e edits, l logs a touch", markup=False)
-            return
-        self.query_one("#detail").focus()
+        elif self._completed:
+            self.set_focus(self.query_one("#detail"))
+        else:
+            self.run_worker(self._open_detail_when_mounted(), group="open-detail", exclusive=True)
+
+    async def _open_detail_when_mounted(self) -> None:
+        await self._complete_layout()
+        if not self.list_only:
+            self.set_focus(self.query_one("#detail"))
 
     def changed(self, keep: int | None = None) -> None:
         """After any write: every pane shows it at once."""
@@ -498,9 +507,10 @@ class MainScreen(Screen):
             self.filter_text = text
             self._filter(text, typing=True)
 
-    @on(FilterField.Submitted, "#filter")
     def filter_done(self) -> None:
-        self.query_one(ContactList).focus()
+        """Enter or Down in the filter: on to the list, the filter kept; now, not after the keys
+        already queued behind this one."""
+        self.set_focus(self.query_one(ContactList))
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", FilterField)

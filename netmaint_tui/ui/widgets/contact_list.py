@@ -36,7 +36,9 @@ class ContactList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Bottom", show=False, id="list.bottom", tooltip="Last contact"),
         Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("enter", "open", "Details", show=False, id="list.open", tooltip="Move focus to the contact's details"),
+        # priority: the focus moves before the keys sent with Enter (G) are handed to the list.
+        Binding("enter", "open", "Details", show=False, id="list.open", tooltip="Move focus to the contact's details",
+                priority=True),
     ]
 
     COMPONENT_CLASSES = {
@@ -79,15 +81,14 @@ class ContactList(ScrollView, can_focus=True):
     class Drawn(Message):
         """Posted once, when the list is first drawn; handled after that frame is out."""
 
-    class Opened(Message):
-        def __init__(self, contact_id: int) -> None:
-            self.contact_id = contact_id
-            super().__init__()
-
-    def __init__(self, fetch: Callable[[list[int]], list], now: Callable, **kwargs) -> None:
+    def __init__(self, fetch: Callable[[list[int]], list], now: Callable, open_detail: Callable[[int], None],
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self._fetch = fetch
         self._now = now
+        # Called inside Enter's keystroke, not through a message: keys sent with it in one go
+        # (Enter, G) must reach the pane that Enter moves to.
+        self._open_detail = open_detail
         self.ids: list[int] = []
         self.show_leads = False  # the Leads column in place of Bal (the list sorted by leads)
         self.marked: list[int] = []  # contacts marked to be merged (m), in the order marked
@@ -212,7 +213,7 @@ class ContactList(ScrollView, can_focus=True):
 
     def action_open(self) -> None:
         if self.selected_id is not None:
-            self.post_message(self.Opened(self.selected_id))
+            self._open_detail(self.selected_id)
 
     def on_click(self, event) -> None:
         index = event.y + self.scroll_offset.y - 1
