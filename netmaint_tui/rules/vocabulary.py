@@ -8,10 +8,10 @@ FOLLOW_UP_STATUSES = ("open", "done", "dropped")
 
 
 def plural(n: int, word: str) -> str:
-    """A count and its word, as a sentence says it: "1 contact", "3 matches"."""
+    """A count and its word, as a sentence says it: "1 contact", "3 matches", "30,000 contacts"."""
     if n == 1:
         return f"{n} {word}"
-    return f"{n} {word}es" if word.endswith(("ch", "sh", "s", "x")) else f"{n} {word}s"
+    return f"{n:,} {word}es" if word.endswith(("ch", "sh", "s", "x")) else f"{n:,} {word}s"
 
 
 def signed(n: int) -> str:

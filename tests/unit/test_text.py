@@ -116,3 +116,4 @@ def test_a_count_reads_as_a_sentence_says_it():
     assert plural(1, "day") == "1 day"
     assert plural(3, "match") == "3 matches"
     assert plural(2, "address") == "2 addresses"
+    assert plural(30000, "contact") == "30,000 contacts"  # as the command line writes counts

@@ -392,7 +392,7 @@ class MainScreen(Screen):
         if contacts.show_leads != (self.sort == "leads"):
             contacts.show_leads = self.sort == "leads"
             contacts.refresh()
-        bits = [f"Contacts ({len(contacts.ids)})"]
+        bits = [f"Contacts ({len(contacts.ids):,})"]
         if self.sort != "priority":
             bits.append(f"by {self.sort}")
         if self.show_snoozed:
