@@ -72,6 +72,10 @@ def _url_key(url: str) -> str:
 # --- the contacts already there ---------------------------------------------------------------
 
 
+# How a record matched a contact that another one, with this record's id, was merged into.
+MERGED_AWAY = "the id of a contact merged into it"
+
+
 class ContactIndex:
     """Every contact's current values, and the maps records are matched through.
 
@@ -87,6 +91,8 @@ class ContactIndex:
     def __init__(self) -> None:
         self.rows: dict[int, dict] = {}
         self.by_source: dict[tuple[str, str], list[int]] = {}
+        # The source ids of contacts merged into another one (contact_alias): that one is who they are now.
+        self.by_alias: dict[tuple[str, str], int] = {}
         self.by_email: dict[str, list[int]] = {}
         self.by_url: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
@@ -126,12 +132,11 @@ class ContactIndex:
             index._index(cid, row, _url_key(row.get("linkedin_url") or ""))
             if row.get("source") == "linkedin":
                 index.linkedin_by_name.setdefault(_name_key(row["name"], ""), []).append(cid)
-        # The source ids of contacts merged into another one: that one is who they are now.
         for cid, source, source_id in database.execute_sql(
             "SELECT contact_id, source, source_id FROM contact_alias ORDER BY id"
         ).fetchall():
             if cid in index.rows:
-                index.by_source.setdefault((source or "", source_id), []).append(cid)
+                index.by_alias.setdefault((source or "", source_id), cid)
         return index
 
     def _index(self, cid: int, row: dict, url: str) -> None:
@@ -215,6 +220,10 @@ class ContactIndex:
             cid = pick(self._ids("s", (item.get("source") or "", item["source_id"])), True)
             if cid is not None:
                 return cid, "source id"
+            cid = pick([self.by_alias[key]] if (key := (item.get("source") or "", item["source_id"])) in self.by_alias
+                       else None, True)
+            if cid is not None:
+                return cid, MERGED_AWAY
         for email in item.get("emails") or ():
             cid = pick(self._ids("e", _email_key(email), url), False)
             if cid is not None:
@@ -524,11 +533,15 @@ def upsert_contacts(
             report.change(Change("add", line, item["name"]))
         else:
             existing = index.get(cid)
-            changes = merge(existing, item, source)
+            # The record of someone merged into a contact that has its own record from this source:
+            # that one speaks for the contact, and the merge already chose between the two; taking
+            # the other's values again would undo that choice on every import of the file.
+            stale = how == MERGED_AWAY and (existing.get("source") or "") == source
+            changes = {} if stale else merge(existing, item, source)
             # Whom the record was taken for, and why: an email shared by two people would
             # otherwise merge one into the other without a word.
             change = Change("update" if changes else "same", line, item["name"], changes, matched=existing["name"],
-                            how=how, other_name=_another_name(item["name"], existing["name"]))
+                            how=how, other_name=None if how == MERGED_AWAY else _another_name(item["name"], existing["name"]))
             report.change(change)
             if change.other_name:
                 verb = "would be merged into" if writer.dry_run else "merged into"

@@ -130,7 +130,8 @@ def merge_preview(ctx: Context, keep_id: int, other_id: int) -> MergePreview:
         raise InputError("that is one contact; give two different ones to merge")
     keep, other = _fields(keep_id), _fields(other_id)
     plan = plan_merge(keep, other, ctx.today().isoformat())
-    result = {k: plan.values.get(k, keep.get(k)) for k in SHOWN}
+    # Every field the preview names: SHOWN, and any other the other contact gives (connected_on).
+    result = {k: plan.values.get(k, keep.get(k)) for k in dict.fromkeys((*SHOWN, *plan.taken))}
     both = "SELECT touch_id FROM touch_contact WHERE contact_id = ?"
     shared = database.execute_sql(f"SELECT COUNT(*) FROM ({both} INTERSECT {both})", [keep_id, other_id]).fetchone()[0]
     touches, gives, asks = database.execute_sql(

@@ -252,3 +252,33 @@ def test_two_people_not_one_are_listed_no_more(env, capsys):
     assert "that is one contact" in fails(capsys, "duplicates", "--not", "#1", "#1")
     ok(capsys, "merge", "#3", "#4")  # a pair set apart goes with either contact
     assert ok(capsys, "duplicates") == "no likely duplicates\n"
+
+
+def test_the_merged_away_profile_of_a_linkedin_contact_no_longer_overwrites_it(tmp_db, ctx):
+    """Two LinkedIn profiles of one person, merged: the kept one's own row speaks for them. The
+    next import of the same file changes nothing, whichever row comes first."""
+    from netmaint_tui.services.import_file import import_file
+
+    head = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    joanna = "Joanna,Park,https://www.linkedin.com/in/joannapark,,Acme,CTO,10 Oct 2024\n"
+    jo = "Jo,Park,https://www.linkedin.com/in/jopark,,OldCo,Intern,09 Oct 2020\n"
+    assert import_file(ctx, "linkedin", (head + joanna + jo).encode(), dry_run=False).added == 2
+    keep, other = (Contact.get(Contact.name == n).id for n in ("Joanna Park", "Jo Park"))
+    merge_contacts(ctx, keep, other, backup=False)
+    for rows in (joanna + jo, jo + joanna, jo + joanna):
+        again = import_file(ctx, "linkedin", (head + rows).encode(), dry_run=False)
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    kept = Contact.get_by_id(keep)
+    assert (kept.company, kept.role, str(kept.connected_on)) == ("Acme", "CTO", "2024-10-10")
+
+
+def test_merging_in_a_linkedin_contact_shows_its_connection_date_taken(env, capsys, tmp_path):
+    """The kept contact had no "connected on": the summary names it as taken, and the merge ends well."""
+    csv = tmp_path / "Connections.csv"
+    csv.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                   "Alex,Rohrberg,https://www.linkedin.com/in/alexrohrberg,,Schneider Electric,Software Engineer,"
+                   "22 Dec 2025\n", encoding="utf-8")
+    ok(capsys, "add", "Dana Haddad", "--company", "Acme")
+    ok(capsys, "import", "linkedin", str(csv))
+    out = ok(capsys, "merge", "Dana Haddad", "Alex Rohrberg")
+    assert "connected on: 2025-12-22 (taken from Alex Rohrberg)" in out
