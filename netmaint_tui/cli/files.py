@@ -98,8 +98,7 @@ def _import_arguments(im) -> None:
 
 @command("import", help=f"import {'|'.join(IMPORT_NAMES)} FILE", arguments=_import_arguments, database=False)
 def import_(args, settings) -> int:
-    # Loaded here, not with the module: every command's start-up would pay for the import pipeline.
-    from netmaint_tui.services.import_file import import_path, read_import_file
+    from netmaint_tui.services.import_file import import_path, read_import_file  # lazy: every command's start-up would pay for the import pipeline
 
     source = Path(args.file)
     data = read_import_file(source)
